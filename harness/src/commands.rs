@@ -1,0 +1,288 @@
+//! The subcommands, each a short walk down the pipeline. They return the
+//! process exit status; what they print is their result.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use rust_runtime::Variant;
+
+use crate::fixture::{self, Fixture};
+use crate::report::{Report, Verdict};
+use crate::runner::{self, RunRecord};
+use crate::snapshot::{self, Provenance};
+use crate::toolchain::{Found, Toolchain};
+use crate::{diff, shape, Error};
+
+/// Where the fixtures and the references are; defaults are the repo's own.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub fixtures: PathBuf,
+    pub snapshots: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        Paths {
+            fixtures: root.join("go-fixtures"),
+            snapshots: root.join("snapshots"),
+        }
+    }
+}
+
+/// Prints the harness's own words on stderr, only with --verbose.
+pub struct Log {
+    pub verbose: bool,
+}
+
+impl Log {
+    pub fn say(&self, msg: impl std::fmt::Display) {
+        if self.verbose {
+            eprintln!("harness: {msg}");
+        }
+    }
+}
+
+/// `harness toolchains`: what was found for each variant and whether its pin holds.
+pub fn toolchains(found: &Found) -> i32 {
+    let mut all_ok = true;
+    for (variant, result) in found.entries() {
+        let pin = crate::toolchain::pin(*variant);
+        println!("{variant}  commit {}  ({})", &pin.commit[..12], pin.summary);
+        match result {
+            Ok(tc) => println!(
+                "  GOROOT {} (from {}): pin holds",
+                tc.goroot.display(),
+                tc.origin
+            ),
+            Err(e) => {
+                all_ok = false;
+                println!("  {e}");
+            }
+        }
+    }
+    if all_ok {
+        0
+    } else {
+        1
+    }
+}
+
+/// `harness run FILE --engine go`: the program's own output, untouched, or its shape.
+pub fn run(tc: &Toolchain, file: &Path, want_shape: bool, log: &Log) -> Result<i32, Error> {
+    let fixture = Fixture::load(file)?;
+    log.say(format_args!(
+        "{} on {} (GOROOT {}), timeout {:?}",
+        fixture.file_name(),
+        tc.variant,
+        tc.goroot.display(),
+        fixture.timeout
+    ));
+    let record = runner::run_on_toolchain(tc, &fixture)?;
+    log.say(format_args!("ended: {}", record.ending));
+    if want_shape {
+        print!("{}", shape::shape(&record, &fixture.file_name()));
+    } else {
+        std::io::stdout().write_all(&record.stdout)?;
+        std::io::stderr().write_all(&record.stderr)?;
+    }
+    Ok(record.ending.exit_status())
+}
+
+/// What `record` and the comparisons ask of each fixture on each variant.
+pub struct Selection {
+    pub names: Vec<String>,
+    pub variants: Vec<Variant>,
+    /// Runs per fixture and variant; their shapes must all agree.
+    pub runs: u32,
+}
+
+/// The agreed result of `runs` runs of one fixture on one toolchain.
+struct Outcome {
+    shape: String,
+    record: RunRecord,
+}
+
+/// Run a fixture `runs` times and demand the same shape every time.
+fn run_agreeing(
+    tc: &Toolchain,
+    f: &Fixture,
+    runs: u32,
+    bar: &ProgressBar,
+) -> Result<Outcome, Result<String, Error>> {
+    let mut first: Option<Outcome> = None;
+    for i in 0..runs {
+        let record = runner::run_on_toolchain(tc, f).map_err(|e| Err(e.into()))?;
+        bar.inc(1);
+        let shape = shape::shape(&record, &f.file_name());
+        match &first {
+            None => first = Some(Outcome { shape, record }),
+            Some(o) => {
+                if let Some(d) = diff::unified(
+                    &o.shape,
+                    &shape,
+                    ("run 1", &format!("run {}", i + 1)),
+                    false,
+                ) {
+                    bar.inc(u64::from(runs - i - 1));
+                    return Err(Ok(format!(
+                        "not deterministic: run {} differs from run 1\n{d}",
+                        i + 1
+                    )));
+                }
+            }
+        }
+    }
+    Ok(first.expect("runs >= 1"))
+}
+
+fn progress(len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed}] {bar:30} {pos}/{len} runs")
+            .expect("valid template"),
+    );
+    bar
+}
+
+/// Fixture x variant pairs, in fixture order.
+fn tasks<'a>(fixtures: &'a [Fixture], sel: &Selection) -> Vec<(&'a Fixture, Variant)> {
+    fixtures
+        .iter()
+        .flat_map(|f| sel.variants.iter().map(move |v| (f, *v)))
+        .collect()
+}
+
+/// `harness record`: run every selected fixture on the real toolchains and
+/// write the references. A fixture whose runs disagree is not written.
+pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> {
+    let toolchains = sel
+        .variants
+        .iter()
+        .map(|v| found.get(*v).cloned().map_err(|e| Error::from(e.clone())))
+        .collect::<Result<Vec<Toolchain>, Error>>()?;
+    let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
+    let work = tasks(&fixtures, sel);
+    let bar = progress(work.len() as u64 * u64::from(sel.runs));
+    let results: Vec<_> = work
+        .par_iter()
+        .map(|(f, v)| {
+            let tc = toolchains
+                .iter()
+                .find(|t| t.variant == *v)
+                .expect("resolved above");
+            (f, *v, tc, run_agreeing(tc, f, sel.runs, &bar))
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut failed = 0;
+    for (f, v, tc, result) in results {
+        match result {
+            Ok(o) => {
+                let prov = Provenance::recorded(f, v, o.record.ending.to_string(), sel.runs);
+                let path = snapshot::write(
+                    &paths.snapshots,
+                    &prov,
+                    &o.shape,
+                    &o.record.raw_text(&tc.goroot),
+                )?;
+                println!(
+                    "{} on {v}: {} -> {}",
+                    f.name,
+                    o.record.ending,
+                    path.display()
+                );
+            }
+            Err(Ok(problem)) => {
+                failed += 1;
+                println!("{} on {v}: not written: {problem}", f.name);
+            }
+            Err(Err(e)) => return Err(e),
+        }
+    }
+    log.say(format_args!(
+        "{} written, {failed} not",
+        work.len() - failed
+    ));
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// `harness record --check` and `harness diff`: run live and compare each
+/// shape with its reference. Nothing is written.
+pub fn compare_live(
+    found: &Found,
+    paths: &Paths,
+    sel: &Selection,
+    log: &Log,
+) -> Result<i32, Error> {
+    let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
+    let work = tasks(&fixtures, sel);
+    let bar = progress(work.len() as u64 * u64::from(sel.runs));
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let results: Vec<_> = work
+        .par_iter()
+        .map(|(f, v)| {
+            (
+                f,
+                *v,
+                compare_one(found, paths, f, *v, sel.runs, &bar, color),
+            )
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut report = Report::default();
+    for (f, v, result) in results {
+        let (verdict, text) = result?;
+        if let Some(text) = text {
+            println!("{} on {v}:\n{text}", f.name);
+        }
+        report.add(&f.name, v, verdict);
+    }
+    print!("{report}");
+    log.say(format_args!(
+        "{} of {} differ or failed",
+        report.failures(),
+        work.len()
+    ));
+    Ok(if report.all_same() { 0 } else { 1 })
+}
+
+fn compare_one(
+    found: &Found,
+    paths: &Paths,
+    f: &Fixture,
+    v: Variant,
+    runs: u32,
+    bar: &ProgressBar,
+    color: bool,
+) -> Result<(Verdict, Option<String>), Error> {
+    let path = snapshot::snap_path(&paths.snapshots, v, &f.name);
+    let reference = match snapshot::read(&path)
+        .and_then(|r| snapshot::check_provenance(&r, f, v).map(|()| r))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            bar.inc(u64::from(runs));
+            return Ok((Verdict::Error(e.to_string()), None));
+        }
+    };
+    let tc = match found.get(v) {
+        Ok(tc) => tc,
+        Err(e) => {
+            bar.inc(u64::from(runs));
+            return Ok((Verdict::Error(e.to_string()), None));
+        }
+    };
+    match run_agreeing(tc, f, runs, bar) {
+        Ok(o) => Ok(
+            match diff::unified(&reference.shape, &o.shape, ("reference", "live"), color) {
+                None => (Verdict::Same, None),
+                Some(d) => (Verdict::Differs, Some(d)),
+            },
+        ),
+        Err(Ok(problem)) => Ok((Verdict::Error(problem), None)),
+        Err(Err(e)) => Err(e),
+    }
+}

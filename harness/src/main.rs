@@ -1,0 +1,161 @@
+//! The `harness` command line: parses, then dispatches to `harness::commands`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use harness::commands::{self, Log, Paths, Selection};
+use harness::toolchain::{Found, Request};
+use rust_runtime::Variant;
+
+/// Differential testing of the February-2011 Go runtime: runs Go fixtures on
+/// the two pinned 2011 toolchains, reduces their output to shapes and
+/// compares them with recorded references.
+#[derive(Parser)]
+#[command(name = "harness", version)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// GOROOT of the pre-1547 toolchain (else HARNESS_GOROOT_PRE, else harness.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    goroot_pre: Option<PathBuf>,
+    /// GOROOT of the post-1547 toolchain (else HARNESS_GOROOT_POST, else harness.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    goroot_post: Option<PathBuf>,
+    /// Config file naming the GOROOTs (default: harness.toml in this directory or above)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Fixture directory [default: the repo's go-fixtures/]
+    #[arg(long, global = true, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    /// Reference directory [default: the repo's snapshots/]
+    #[arg(long, global = true, value_name = "DIR")]
+    snapshots: Option<PathBuf>,
+    /// Say what the harness is doing, on stderr, after "harness: "
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build and run one Go file, printing exactly what it printed
+    Run {
+        /// The Go source file
+        file: PathBuf,
+        /// What runs it
+        #[arg(long, value_enum)]
+        engine: Engine,
+        /// Which pinned toolchain
+        #[arg(long, value_name = "pre-1547|post-1547")]
+        toolchain: Variant,
+        /// Print the run's shape on stdout instead of its output
+        #[arg(long)]
+        shape: bool,
+    },
+    /// Run fixtures on the real toolchains and write their references
+    Record {
+        /// Re-run and report drift from the references, writing nothing
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        which: Which,
+        /// Runs per fixture and toolchain; all must give the same shape
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
+    },
+    /// Show the toolchains found and whether their pins hold
+    Toolchains,
+    /// Compare live toolchain runs with the recorded references
+    Diff {
+        #[command(flatten)]
+        which: Which,
+    },
+}
+
+#[derive(Args)]
+struct Which {
+    /// Only this toolchain (default: both)
+    #[arg(long, value_name = "pre-1547|post-1547")]
+    toolchain: Option<Variant>,
+    /// Fixture names (sieve) or paths (go-fixtures/sieve.go); default: all
+    fixtures: Vec<String>,
+}
+
+impl Which {
+    fn selection(self, runs: u32) -> Selection {
+        Selection {
+            names: self.fixtures,
+            variants: self.toolchain.map_or(Variant::ALL.to_vec(), |v| vec![v]),
+            runs,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Engine {
+    /// The real pinned toolchain
+    Go,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    harness::process::install_interrupt_handler();
+    let g = cli.global;
+    let log = Log { verbose: g.verbose };
+    let defaults = Paths::default();
+    let paths = Paths {
+        fixtures: g.fixtures.unwrap_or(defaults.fixtures),
+        snapshots: g.snapshots.unwrap_or(defaults.snapshots),
+    };
+    let request = Request {
+        goroot_pre: g.goroot_pre,
+        goroot_post: g.goroot_post,
+        config: g.config,
+    };
+    let result = Found::discover(&request)
+        .map_err(harness::Error::from)
+        .and_then(|found| match cli.command {
+            Command::Toolchains => Ok(commands::toolchains(&found)),
+            Command::Run {
+                file,
+                engine: Engine::Go,
+                toolchain,
+                shape,
+            } => {
+                let tc = found
+                    .get(toolchain)
+                    .map_err(|e| harness::Error::from(e.clone()))?;
+                commands::run(tc, &file, shape, &log)
+            }
+            Command::Record {
+                check: false,
+                which,
+                runs,
+            } => commands::record(&found, &paths, &which.selection(runs), &log),
+            Command::Record {
+                check: true,
+                which,
+                runs,
+            } => commands::compare_live(&found, &paths, &which.selection(runs), &log),
+            Command::Diff { which } => {
+                commands::compare_live(&found, &paths, &which.selection(1), &log)
+            }
+        });
+    match result {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(e) if e.is_interrupt() => {
+            eprintln!("harness: interrupted");
+            ExitCode::from(130)
+        }
+        Err(e) => {
+            eprintln!("harness: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

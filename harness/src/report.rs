@@ -1,0 +1,119 @@
+//! The closing table of `harness diff` and `harness record --check`:
+//! fixture by toolchain, one verdict a cell.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_runtime::Variant;
+
+/// The verdict for one fixture on one toolchain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Same,
+    Differs,
+    /// No reference, a reference that fails its provenance check, a
+    /// toolchain that is not there, or a run that could not be made.
+    Error(String),
+}
+
+impl Verdict {
+    fn word(&self) -> &'static str {
+        match self {
+            Verdict::Same => "same",
+            Verdict::Differs => "differs",
+            Verdict::Error(_) => "error",
+        }
+    }
+}
+
+/// Verdicts gathered as results come in, printed in fixture order.
+#[derive(Debug, Default)]
+pub struct Report {
+    cells: BTreeMap<(String, Variant), Verdict>,
+}
+
+impl Report {
+    pub fn add(&mut self, fixture: &str, variant: Variant, verdict: Verdict) {
+        self.cells.insert((fixture.to_string(), variant), verdict);
+    }
+
+    /// Whether every cell is `same`.
+    pub fn all_same(&self) -> bool {
+        self.cells.values().all(|v| *v == Verdict::Same)
+    }
+
+    /// How many cells are not `same`.
+    pub fn failures(&self) -> usize {
+        self.cells.values().filter(|v| **v != Verdict::Same).count()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self
+            .cells
+            .keys()
+            .map(|(n, _)| n.len())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        write!(f, "{:width$}", "fixture")?;
+        for v in Variant::ALL {
+            write!(f, "  {:9}", v.name())?;
+        }
+        writeln!(f)?;
+        let mut names: Vec<&String> = self.cells.keys().map(|(n, _)| n).collect();
+        names.dedup();
+        for name in names {
+            write!(f, "{name:width$}")?;
+            for v in Variant::ALL {
+                let word = self
+                    .cells
+                    .get(&(name.clone(), v))
+                    .map_or("-", Verdict::word);
+                write!(f, "  {word:9}")?;
+            }
+            writeln!(f)?;
+        }
+        let errors: Vec<_> = self
+            .cells
+            .iter()
+            .filter_map(|((n, v), verdict)| match verdict {
+                Verdict::Error(e) => Some(format!("{n} on {v}: {e}")),
+                _ => None,
+            })
+            .collect();
+        for e in errors {
+            writeln!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lists_every_fixture_and_explains_errors() {
+        let mut r = Report::default();
+        r.add("sieve", Variant::Pre1547, Verdict::Same);
+        r.add("sieve", Variant::Post1547, Verdict::Differs);
+        r.add(
+            "chain",
+            Variant::Pre1547,
+            Verdict::Error("no reference".into()),
+        );
+        assert!(!r.all_same());
+        assert_eq!(r.failures(), 2);
+        assert_eq!(
+            r.to_string(),
+            "\
+fixture  pre-1547   post-1547
+chain    error      -        
+sieve    same       differs  
+chain on pre-1547: no reference
+"
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The shape of a run: what of its output must agree between the real
+//! toolchain and the twin, with what varies from run to run or machine to
+//! machine taken out.
+//!
+//! ```text
+//! ended: hung; after SIGQUIT: exit 2
+//! --- stdout
+//! --- stderr
+//! spawned 3
+//! SIGQUIT: quit
+//! PC=_
+//!
+//! runtime.futex
+//! runtime.lock
+//! ----- lessstack called from goroutine 2 -----
+//! main.spawn hang1547.go:21
+//! [registers]
+//! ```
+//!
+//! Kept as they are: the program's own lines, `goroutine N [S]:` headers,
+//! the segment markers (`----- ... -----`), `panic: ...`, `throw: ...`,
+//! `SIGQUIT: quit`. A traceback frame (`func+0xOFF /path/file.c:LINE` and
+//! its tab-indented argument line) becomes its function name, plus
+//! `file.go:LINE` when the file is the fixture itself. `PC=0x...` and
+//! `pc=0x...` become `PC=_` and `pc=_`; the register dump becomes one
+//! `[registers]` line; any path to the fixture becomes its base name.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::runner::RunRecord;
+
+/// `main.f+0x1c /tmp/x/f.go:12`, `runtime.lock /go/src/pkg/runtime/linux/thread.c:158`.
+static FRAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<func>[^\s+]+)(?:\+0x[0-9a-f]+)? (?P<file>\S*/[^/\s]+|[^/\s]+\.[a-z]+):(?P<line>\d+)$").unwrap()
+});
+
+/// The argument line printed under each frame: `\tmain.f(0x1, 0x2, ...)`.
+static ARGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\t[^\s(]+\(.*\)$").unwrap());
+
+/// One line of runtime·dumpregs.
+static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:r[a-d]x|r[sd]i|r[bs]p|r[89]|r1[0-5]|rip|rflags|[cfg]s)\s+0x[0-9a-f]+$")
+        .unwrap()
+});
+
+static PC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(PC|pc)=0x[0-9a-f]+").unwrap());
+
+/// The shape of a run of the fixture whose file is `fixture_file` (`sieve.go`).
+pub fn shape(record: &RunRecord, fixture_file: &str) -> String {
+    let mut out = format!("ended: {}\n--- stdout\n", record.ending);
+    out.push_str(&shape_stream(
+        &String::from_utf8_lossy(&record.stdout),
+        fixture_file,
+    ));
+    out.push_str("--- stderr\n");
+    out.push_str(&shape_stream(
+        &String::from_utf8_lossy(&record.stderr),
+        fixture_file,
+    ));
+    out
+}
+
+/// The shape of one output stream. A stream that does not end in a newline
+/// gets a `[no newline at end]` line, so that `print` without one shows.
+pub fn shape_stream(text: &str, fixture_file: &str) -> String {
+    let mut out = String::new();
+    let mut after_frame = false;
+    let mut in_registers = false;
+    for line in text.lines() {
+        let was_frame = std::mem::take(&mut after_frame);
+        if REGISTER.is_match(line) {
+            if !in_registers {
+                out.push_str("[registers]\n");
+            }
+            in_registers = true;
+            continue;
+        }
+        in_registers = false;
+        if was_frame && ARGS.is_match(line) {
+            continue;
+        }
+        if let Some(c) = FRAME.captures(line) {
+            after_frame = true;
+            let file = &c["file"];
+            let base = file.rsplit('/').next().unwrap_or(file);
+            out.push_str(&c["func"]);
+            if base == fixture_file {
+                out.push_str(&format!(" {base}:{}", &c["line"]));
+            }
+            out.push('\n');
+            continue;
+        }
+        let line = PC.replace_all(line, "${1}=_");
+        out.push_str(&strip_fixture_dirs(&line, fixture_file));
+        out.push('\n');
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push_str("[no newline at end]\n");
+    }
+    out
+}
+
+/// `/tmp/harness-x1/sieve.go:3: ...` -> `sieve.go:3: ...`.
+fn strip_fixture_dirs(line: &str, fixture_file: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match word.find(&format!("/{fixture_file}")) {
+            Some(at) if !word[..at].contains(':') => out.push_str(&word[at + 1..]),
+            _ => out.push_str(word),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Ending;
+
+    #[test]
+    fn frames_lose_offsets_arguments_and_runtime_paths() {
+        let raw = "\
+runtime.lock+0x56 /home/rsc/g/go/src/pkg/runtime/linux/thread.c:158
+\truntime.lock(0x5b0188, 0x40a5e2)
+main.spawn+0x3d /tmp/harness-abc/hang.go:21
+\tmain.spawn(0x1000, 0x40add9, ...)
+----- lessstack called from goroutine 2 -----
+goroutine 1 [4]:
+";
+        assert_eq!(
+            shape_stream(raw, "hang.go"),
+            "\
+runtime.lock
+main.spawn hang.go:21
+----- lessstack called from goroutine 2 -----
+goroutine 1 [4]:
+"
+        );
+    }
+
+    #[test]
+    fn program_lines_stay_and_registers_collapse() {
+        let raw =
+            "x 1\nSIGQUIT: quit\nPC=0x40a5e2\n\nrax     0x0\nrbx     0x5b0188\nrflags  0x246\nend";
+        assert_eq!(
+            shape_stream(raw, "f.go"),
+            "x 1\nSIGQUIT: quit\nPC=_\n\n[registers]\nend\n[no newline at end]\n"
+        );
+    }
+
+    #[test]
+    fn an_argument_line_only_goes_when_it_follows_a_frame() {
+        assert_eq!(shape_stream("\tf(1)\n", "f.go"), "\tf(1)\n");
+    }
+
+    #[test]
+    fn compile_errors_name_the_fixture_by_base_name() {
+        let record = RunRecord {
+            stdout: Vec::new(),
+            stderr: b"/tmp/harness-Zx1/bad.go:3: syntax error near x\n".to_vec(),
+            ending: Ending::BuildFailed {
+                tool: "6g",
+                code: 1,
+            },
+            work_dir: "/tmp/harness-Zx1".into(),
+        };
+        assert_eq!(
+            shape(&record, "bad.go"),
+            "ended: 6g failed with exit 1\n--- stdout\n--- stderr\nbad.go:3: syntax error near x\n"
+        );
+    }
+}

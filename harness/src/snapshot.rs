@@ -1,0 +1,409 @@
+//! Recorded references: one insta snapshot per fixture and toolchain, under
+//! `snapshots/<toolchain>/<fixture>.snap`, whose `info` says where it came
+//! from. Beside each, `<fixture>.raw` keeps the unreduced output of the same
+//! run (GOROOT and the build dir written as `$GOROOT` and `$WORK`), for the
+//! twin's finer comparisons.
+//!
+//! Only `harness record` writes these, and only from a real toolchain run;
+//! [`check_provenance`] refuses a reference whose metadata does not say so
+//! or no longer fits the pins and the fixture.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rust_runtime::Variant;
+use sha2::{Digest, Sha256};
+
+use crate::fixture::Fixture;
+use crate::toolchain::{hex, pin};
+
+/// What `recorded_by` must say.
+pub const RECORDER: &str = "harness record";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", path.display())]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: not a recorded reference: {problem}", path.display())]
+    Provenance { path: PathBuf, problem: String },
+}
+
+/// Where a reference came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub recorded_by: String,
+    pub fixture: String,
+    pub fixture_sha256: String,
+    pub toolchain: String,
+    pub commit: String,
+    pub runtime_sha256: String,
+    pub ended: String,
+    /// How many runs gave this same shape.
+    pub runs: u32,
+    pub harness_version: String,
+}
+
+impl Provenance {
+    /// The provenance of a fresh recording of `fixture` on `variant`.
+    pub fn recorded(fixture: &Fixture, variant: Variant, ended: String, runs: u32) -> Provenance {
+        Provenance {
+            recorded_by: RECORDER.to_string(),
+            fixture: fixture.file_name(),
+            fixture_sha256: sha256(fixture.source.as_bytes()),
+            toolchain: variant.name().to_string(),
+            commit: pin(variant).commit.clone(),
+            runtime_sha256: pin(variant).runtime_sha256(),
+            ended,
+            runs,
+            harness_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    fn fields(&self) -> [(&'static str, String); 9] {
+        [
+            ("recorded_by", self.recorded_by.clone()),
+            ("fixture", self.fixture.clone()),
+            ("fixture_sha256", self.fixture_sha256.clone()),
+            ("toolchain", self.toolchain.clone()),
+            ("commit", self.commit.clone()),
+            ("runtime_sha256", self.runtime_sha256.clone()),
+            ("ended", self.ended.clone()),
+            ("runs", self.runs.to_string()),
+            ("harness_version", self.harness_version.clone()),
+        ]
+    }
+}
+
+/// A reference as read back.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub path: PathBuf,
+    pub provenance: Provenance,
+    pub shape: String,
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// `snapshots/<toolchain>/<fixture>.snap`.
+pub fn snap_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
+    dir.join(variant.name()).join(format!("{fixture}.snap"))
+}
+
+/// The raw-output file beside a snapshot.
+pub fn raw_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
+    dir.join(variant.name()).join(format!("{fixture}.raw"))
+}
+
+/// Write a reference in insta's `.snap` format, and its raw sidecar.
+pub fn write(
+    dir: &Path,
+    prov: &Provenance,
+    shape: &str,
+    raw: &str,
+) -> Result<PathBuf, SnapshotError> {
+    let variant: Variant = prov
+        .toolchain
+        .parse()
+        .expect("provenance names a known toolchain");
+    let name = prov.fixture.trim_end_matches(".go");
+    let path = snap_path(dir, variant, name);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SnapshotError::Io { path, source }
+    };
+    std::fs::create_dir_all(path.parent().expect("has a parent")).map_err(io(&path))?;
+    std::fs::write(&path, render(prov, shape)).map_err(io(&path))?;
+    let raw_file = raw_path(dir, variant, name);
+    std::fs::write(&raw_file, raw).map_err(io(&raw_file))?;
+    Ok(path)
+}
+
+/// The `.snap` text: insta's YAML header, then the shape.
+fn render(prov: &Provenance, shape: &str) -> String {
+    let mut s = String::from("---\n");
+    let _ = writeln!(s, "source: go-fixtures/{}", prov.fixture);
+    let _ = writeln!(
+        s,
+        "description: {}",
+        quote(&format!(
+            "{} on {}, recorded from a real toolchain run",
+            prov.fixture, prov.toolchain
+        ))
+    );
+    let _ = writeln!(s, "expression: {}", quote(RECORDER));
+    s.push_str("info:\n");
+    for (k, v) in prov.fields() {
+        let _ = writeln!(s, "  {k}: {}", quote(&v));
+    }
+    s.push_str("---\n");
+    s.push_str(shape);
+    if !shape.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+/// A YAML double-quoted scalar.
+fn quote(s: &str) -> String {
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            '\t' => q.push_str("\\t"),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+fn unquote(s: &str) -> Option<String> {
+    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            c @ ('"' | '\\') => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Read a reference written by [`write`]. The header is ours, so it is read
+/// strictly: anything unexpected is reported with its line.
+pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bad = |line: usize, message: &str| SnapshotError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        message: message.to_string(),
+    };
+    let mut lines = text.split_inclusive('\n').enumerate();
+    if lines.next().map(|(_, l)| l) != Some("---\n") {
+        return Err(bad(1, "does not start with '---'"));
+    }
+    let mut info = std::collections::BTreeMap::new();
+    let mut body_at = None;
+    let mut consumed = 4;
+    for (i, line) in lines {
+        let n = i + 1;
+        if line == "---\n" {
+            body_at = Some(consumed + line.len());
+            break;
+        }
+        consumed += line.len();
+        let line = line.trim_end_matches('\n');
+        if let Some(field) = line.strip_prefix("  ") {
+            let (k, v) = field
+                .split_once(": ")
+                .ok_or_else(|| bad(n, "expected '  key: \"value\"'"))?;
+            let v = unquote(v).ok_or_else(|| bad(n, "expected a double-quoted value"))?;
+            info.insert(k.to_string(), v);
+        } else if !(line.starts_with("source: ")
+            || line.starts_with("description: ")
+            || line.starts_with("expression: ")
+            || line == "info:")
+        {
+            return Err(bad(n, "unexpected header line"));
+        }
+    }
+    let body_at = body_at.ok_or_else(|| bad(1, "header has no closing '---'"))?;
+    let mut take = |k: &str| {
+        info.remove(k).ok_or_else(|| SnapshotError::Provenance {
+            path: path.to_path_buf(),
+            problem: format!("info has no '{k}'"),
+        })
+    };
+    let provenance = Provenance {
+        recorded_by: take("recorded_by")?,
+        fixture: take("fixture")?,
+        fixture_sha256: take("fixture_sha256")?,
+        toolchain: take("toolchain")?,
+        commit: take("commit")?,
+        runtime_sha256: take("runtime_sha256")?,
+        ended: take("ended")?,
+        runs: take("runs")?
+            .parse()
+            .map_err(|_| SnapshotError::Provenance {
+                path: path.to_path_buf(),
+                problem: "runs is not a number".to_string(),
+            })?,
+        harness_version: take("harness_version")?,
+    };
+    Ok(Reference {
+        path: path.to_path_buf(),
+        provenance,
+        shape: text[body_at..].to_string(),
+    })
+}
+
+/// A reference counts only if `harness record` wrote it from a real run of
+/// this very fixture on the pinned toolchain it names, agreeing over at
+/// least one run, and its shape's `ended:` line agrees with its metadata.
+pub fn check_provenance(
+    r: &Reference,
+    fixture: &Fixture,
+    variant: Variant,
+) -> Result<(), SnapshotError> {
+    let p = &r.provenance;
+    let pin = pin(variant);
+    let problem = if p.recorded_by != RECORDER {
+        Some(format!(
+            "recorded_by is '{}', not '{RECORDER}'",
+            p.recorded_by
+        ))
+    } else if p.toolchain != variant.name() {
+        Some(format!(
+            "it names toolchain '{}' but lies under {variant}",
+            p.toolchain
+        ))
+    } else if p.fixture != fixture.file_name() {
+        Some(format!(
+            "it is of fixture '{}', not {}",
+            p.fixture,
+            fixture.file_name()
+        ))
+    } else if p.commit != pin.commit {
+        Some(format!(
+            "commit {} is not the pinned {}",
+            p.commit, pin.commit
+        ))
+    } else if p.runtime_sha256 != pin.runtime_sha256() {
+        Some("runtime_sha256 does not match pins.toml".to_string())
+    } else if p.fixture_sha256 != sha256(fixture.source.as_bytes()) {
+        Some(format!(
+            "{} changed since it was recorded: run 'harness record {}'",
+            fixture.file_name(),
+            fixture.name
+        ))
+    } else if p.runs == 0 {
+        Some("runs is 0".to_string())
+    } else if r.shape.lines().next() != Some(&format!("ended: {}", p.ended)) {
+        Some("its shape's 'ended:' line disagrees with info.ended".to_string())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(SnapshotError::Provenance {
+            path: r.path.clone(),
+            problem,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(dir: &Path) -> Fixture {
+        let path = dir.join("demo.go");
+        std::fs::write(&path, "package main\nfunc main() { println(\"hi\") }\n").unwrap();
+        Fixture::load(&path).unwrap()
+    }
+
+    #[test]
+    fn written_references_read_back_and_insta_reads_them_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = fixture(dir.path());
+        let shape = "ended: exit 0\n--- stdout\n--- stderr\nhi \"quoted\" \\ tab\t\n";
+        let prov = Provenance::recorded(&f, Variant::Pre1547, "exit 0".into(), 3);
+        let path = write(dir.path(), &prov, shape, "raw").unwrap();
+        assert_eq!(path, dir.path().join("pre-1547/demo.snap"));
+
+        let r = read(&path).unwrap();
+        assert_eq!(r.provenance, prov);
+        assert_eq!(r.shape, shape);
+        check_provenance(&r, &f, Variant::Pre1547).unwrap();
+
+        let snap = insta::Snapshot::from_file(&path).unwrap();
+        assert_eq!(snap.metadata().expression(), Some(RECORDER));
+        let contents = snap.contents().as_text().unwrap();
+        let expected = insta::internals::TextSnapshotContents::new(
+            shape.to_string(),
+            insta::TextSnapshotKind::File,
+        );
+        assert!(
+            contents.matches_latest(&expected),
+            "insta read {contents:?}"
+        );
+    }
+
+    #[test]
+    fn references_without_true_provenance_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = fixture(dir.path());
+        let shape = "ended: exit 0\n--- stdout\n--- stderr\nhi\n";
+        let good = Provenance::recorded(&f, Variant::Post1547, "exit 0".into(), 3);
+        type Spoil = Box<dyn Fn(&mut Provenance)>;
+        let cases: [(&str, Spoil, &str); 5] = [
+            (
+                "hand",
+                Box::new(|p| p.recorded_by = "twin".into()),
+                "recorded_by is 'twin'",
+            ),
+            (
+                "commit",
+                Box::new(|p| p.commit = "59ce067da8d9e7d968e51f31fb532ed2369f205a".into()),
+                "is not the pinned",
+            ),
+            (
+                "fixture",
+                Box::new(|p| p.fixture_sha256 = sha256(b"old")),
+                "changed since it was recorded",
+            ),
+            (
+                "ended",
+                Box::new(|p| p.ended = "exit 2".into()),
+                "disagrees with info.ended",
+            ),
+            (
+                "runtime",
+                Box::new(|p| p.runtime_sha256 = pin(Variant::Pre1547).runtime_sha256()),
+                "runtime_sha256",
+            ),
+        ];
+        for (what, spoil, expect) in cases {
+            let mut p = good.clone();
+            spoil(&mut p);
+            let path = write(dir.path(), &p, shape, "").unwrap();
+            let err = check_provenance(&read(&path).unwrap(), &f, Variant::Post1547).unwrap_err();
+            assert!(err.to_string().contains(expect), "{what}: {err}");
+        }
+        let path = write(dir.path(), &good, shape, "").unwrap();
+        let err = check_provenance(&read(&path).unwrap(), &f, Variant::Pre1547).unwrap_err();
+        assert!(err.to_string().contains("lies under pre-1547"), "{err}");
+    }
+
+    #[test]
+    fn a_header_we_did_not_write_is_malformed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.snap");
+        std::fs::write(&path, "---\nsource: x\nsnapshot_kind: text\n---\nbody\n").unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(err.ends_with("x.snap:3: unexpected header line"), "{err}");
+    }
+}
