@@ -24,7 +24,9 @@ pub struct Paths {
 
 impl Default for Paths {
     fn default() -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("harness/ lies in the workspace");
         Paths {
             fixtures: root.join("go-fixtures"),
             snapshots: root.join("snapshots"),

@@ -33,10 +33,10 @@ struct Global {
     config: Option<PathBuf>,
     /// Fixture directory [default: the repo's go-fixtures/]
     #[arg(long, global = true, value_name = "DIR")]
-    fixtures: Option<PathBuf>,
+    fixture_dir: Option<PathBuf>,
     /// Reference directory [default: the repo's snapshots/]
     #[arg(long, global = true, value_name = "DIR")]
-    snapshots: Option<PathBuf>,
+    snapshot_dir: Option<PathBuf>,
     /// Say what the harness is doing, on stderr, after "harness: "
     #[arg(long, short, global = true)]
     verbose: bool,
@@ -110,8 +110,8 @@ fn main() -> ExitCode {
     let log = Log { verbose: g.verbose };
     let defaults = Paths::default();
     let paths = Paths {
-        fixtures: g.fixtures.unwrap_or(defaults.fixtures),
-        snapshots: g.snapshots.unwrap_or(defaults.snapshots),
+        fixtures: g.fixture_dir.unwrap_or(defaults.fixtures),
+        snapshots: g.snapshot_dir.unwrap_or(defaults.snapshots),
     };
     let request = Request {
         goroot_pre: g.goroot_pre,

@@ -1,0 +1,97 @@
+//! Tests that need the pinned 2011 toolchains. They run only when both are
+//! configured (flags aside, as the harness finds them: HARNESS_GOROOT_PRE /
+//! HARNESS_GOROOT_POST or a harness.toml) and print `skipped: ...` when not.
+
+use std::process::Command;
+
+use harness::commands::Paths;
+use harness::fixture;
+use harness::runner::{self, Ending};
+use harness::shape::shape;
+use harness::toolchain::{Found, Request, Toolchain};
+use rust_runtime::Variant;
+
+/// Both toolchains, or `None` after saying why the test is skipped.
+fn toolchains(test: &str) -> Option<Vec<Toolchain>> {
+    let found = Found::discover(&Request::default()).unwrap();
+    let mut out = Vec::new();
+    for v in Variant::ALL {
+        match found.get(v) {
+            Ok(tc) => out.push(tc.clone()),
+            Err(e) => {
+                eprintln!("skipped: {test}: {e}");
+                println!("skipped: {test}: no pinned {v} toolchain configured");
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `harness record --check` over every fixture: live runs agree with the
+/// committed references (and each fixture's three runs with each other).
+#[test]
+fn live_runs_match_the_references() {
+    let Some(_) = toolchains("live_runs_match_the_references") else {
+        return;
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["record", "--check"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "drift from the references:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn one_toolchains_goroot_is_refused_for_the_other() {
+    let Some(tcs) = toolchains("one_toolchains_goroot_is_refused_for_the_other") else {
+        return;
+    };
+    let post = &tcs[1].goroot;
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["toolchains", "--goroot-pre"])
+        .arg(post)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("is not commit 59ce067da8d9"), "{out}");
+    assert!(out.contains("(it matches post-1547)"), "{out}");
+}
+
+/// A program 6g rejects is recorded as a build failure with 6g's message.
+#[test]
+fn a_rejected_program_is_a_recorded_build_failure() {
+    let Some(tcs) = toolchains("a_rejected_program_is_a_recorded_build_failure") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.go");
+    std::fs::write(&path, "package main\nfunc main() { x := }\n").unwrap();
+    let f = fixture::Fixture::load(&path).unwrap();
+    let r = runner::run_on_toolchain(&tcs[0], &f).unwrap();
+    assert!(
+        matches!(r.ending, Ending::BuildFailed { tool: "6g", .. }),
+        "{}",
+        r.ending
+    );
+    let s = shape(&r, "bad.go");
+    assert!(s.contains("\nbad.go:2: syntax error"), "{s}");
+}
+
+/// Every temp dir the runs made is gone afterwards.
+#[test]
+fn runs_leave_no_build_dirs_behind() {
+    let Some(tcs) = toolchains("runs_leave_no_build_dirs_behind") else {
+        return;
+    };
+    let fixtures = fixture::select(&Paths::default().fixtures, &["hang1547g".to_string()]).unwrap();
+    let r = runner::run_on_toolchain(&tcs[0], &fixtures[0]).unwrap();
+    assert!(matches!(r.ending, Ending::Hung(_)), "{}", r.ending);
+    assert!(!r.work_dir.exists(), "{} left behind", r.work_dir.display());
+}
