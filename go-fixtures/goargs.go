@@ -8,7 +8,9 @@
 // and value receivers; go on a function value held in a variable, and on
 // a variadic function. Method values (x.M as a value) do not exist in
 // this dialect: 6g says "method t.M is not an expression, must be called",
-// so methods are only used as calls in go statements.
+// so methods are only used as calls in go statements. Note that int is
+// 32 bits in this dialect even on amd64: in "mixed", int(d) with
+// d = int64(1<<40) truncates to 0, so that line prints -70650.
 // Each goroutine reports one line over a shared channel; with GOMAXPROCS=1
 // they run in spawn order, so the output order is fixed.
 // Expected outcome: exit 0 on both toolchains.

@@ -95,3 +95,47 @@ fn runs_leave_no_build_dirs_behind() {
     assert!(matches!(r.ending, Ending::Hung(_)), "{}", r.ending);
     assert!(!r.work_dir.exists(), "{} left behind", r.work_dir.display());
 }
+
+/// Ctrl-C in the middle of a run: the harness exits 130, and neither the
+/// program nor its build dir outlives it.
+#[test]
+fn ctrl_c_kills_the_run_and_removes_its_dir() {
+    if toolchains("ctrl_c_kills_the_run_and_removes_its_dir").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Paths::default().fixtures.join("hang1547g.go");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["run", "--engine", "go", "--toolchain", "pre-1547"])
+        .arg(&fixture)
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the program runs: its build dir holds the linked binary.
+    let running = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .any(|e| e.unwrap().path().join("main").exists())
+    });
+    assert!(running, "the fixture never started");
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let tmp_str = tmp.path().to_string_lossy().into_owned();
+    for proc_entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(exe) = std::fs::read_link(proc_entry.path().join("exe")) {
+            assert!(
+                !exe.to_string_lossy().starts_with(&tmp_str),
+                "{} still runs",
+                exe.display()
+            );
+        }
+    }
+}
