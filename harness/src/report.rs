@@ -57,23 +57,20 @@ impl fmt::Display for Report {
             .max()
             .unwrap_or(7)
             .max(7);
-        write!(f, "{:width$}", "fixture")?;
-        for v in Variant::ALL {
-            write!(f, "  {:9}", v.name())?;
-        }
-        writeln!(f)?;
+        let row = |f: &mut fmt::Formatter<'_>, first: &str, cells: [&str; 2]| {
+            let line = format!("{first:width$}  {:9}  {}", cells[0], cells[1]);
+            writeln!(f, "{}", line.trim_end())
+        };
+        row(f, "fixture", Variant::ALL.map(Variant::name))?;
         let mut names: Vec<&String> = self.cells.keys().map(|(n, _)| n).collect();
         names.dedup();
         for name in names {
-            write!(f, "{name:width$}")?;
-            for v in Variant::ALL {
-                let word = self
-                    .cells
+            let cells = Variant::ALL.map(|v| {
+                self.cells
                     .get(&(name.clone(), v))
-                    .map_or("-", Verdict::word);
-                write!(f, "  {word:9}")?;
-            }
-            writeln!(f)?;
+                    .map_or("-", Verdict::word)
+            });
+            row(f, name, cells)?;
         }
         let errors: Vec<_> = self
             .cells
@@ -110,8 +107,8 @@ mod tests {
             r.to_string(),
             "\
 fixture  pre-1547   post-1547
-chain    error      -        
-sieve    same       differs  
+chain    error      -
+sieve    same       differs
 chain on pre-1547: no reference
 "
         );

@@ -122,6 +122,80 @@ mod tests {
     use super::*;
     use crate::runner::Ending;
 
+    /// Excerpts of real recordings (snapshots/pre-1547/*.raw), one of each
+    /// kind: SIGQUIT across a segment boundary, a panic, a throw.
+    #[test]
+    fn real_sigquit_across_segments() {
+        let raw = "SIGQUIT: quit
+PC=0x40cca6
+
+runtime.futex+0x23 $GOROOT/src/pkg/runtime/linux/amd64/sys.s:139
+\truntime.futex()
+futexsleep+0x50 $GOROOT/src/pkg/runtime/linux/thread.c:51
+\tfutexsleep(0x429cd0, 0x300000003, 0x100020000, 0x40d071)
+runtime.lessstack+0x22 $GOROOT/src/pkg/runtime/amd64/asm.s:224
+\truntime.lessstack()
+----- lessstack called from goroutine 2 -----
+runtime.lock+0x56 $GOROOT/src/pkg/runtime/linux/thread.c:158
+\truntime.lock(0x429cd0, 0xf840013370)
+main.descend+0x5a $WORK/hang1547g.go:23
+\tmain.descend(0x8d00000000, 0xf84000b060, 0x400c70, 0x8d00000001)
+
+goroutine 5 [1]:
+main.leaf $WORK/hang1547g.go:15
+\tmain.leaf()
+runtime.goexit $GOROOT/src/pkg/runtime/proc.c:150
+\truntime.goexit()
+rax     0xfffffffffffffffc
+rbx     0x429cd0
+gs      0x0
+";
+        assert_eq!(
+            shape_stream(raw, "hang1547g.go"),
+            "SIGQUIT: quit
+PC=_
+
+runtime.futex
+futexsleep
+runtime.lessstack
+----- lessstack called from goroutine 2 -----
+runtime.lock
+main.descend hang1547g.go:23
+
+goroutine 5 [1]:
+main.leaf hang1547g.go:15
+runtime.goexit
+[registers]
+"
+        );
+    }
+
+    #[test]
+    fn real_panic_and_throw() {
+        let panic = "panic: worker failed at depth 3
+
+runtime.panic+0xac $GOROOT/src/pkg/runtime/proc.c:1026
+\truntime.panic(0x410e70, 0xf8400011f0)
+main.level+0x53 $WORK/gopanic.go:16
+\tmain.level(0x300000003, 0x0, 0x409f69, 0xf84000d028)
+";
+        assert_eq!(
+            shape_stream(panic, "gopanic.go"),
+            "panic: worker failed at depth 3\n\nruntime.panic\nmain.level gopanic.go:16\n"
+        );
+        let throw = "throw: all goroutines are asleep - deadlock!
+
+runtime.throw+0x40 $GOROOT/src/pkg/runtime/runtime.c:104
+\truntime.throw(0x428eec, 0x7fff28dee4d8)
+nextgandunlock+0x1b9 $GOROOT/src/pkg/runtime/proc.c:334
+\tnextgandunlock()
+";
+        assert_eq!(
+            shape_stream(throw, "deadlock.go"),
+            "throw: all goroutines are asleep - deadlock!\n\nruntime.throw\nnextgandunlock\n"
+        );
+    }
+
     #[test]
     fn frames_lose_offsets_arguments_and_runtime_paths() {
         let raw = "\
