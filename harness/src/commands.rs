@@ -72,6 +72,16 @@ pub fn toolchains(found: &Found) -> i32 {
     }
 }
 
+/// `harness frames BINARY`: the prologue table, as tab-separated text.
+pub fn frames(binary: &Path, only: &[String]) -> Result<i32, Error> {
+    let mut table = crate::frames::read(binary)?;
+    if !only.is_empty() {
+        table.retain(|f| only.iter().any(|p| f.name.starts_with(p.as_str())));
+    }
+    print!("{}", crate::frames::render(&table));
+    Ok(0)
+}
+
 /// `harness run FILE --engine go`: the program's own output, untouched, or its shape.
 pub fn run(tc: &Toolchain, file: &Path, want_shape: bool, log: &Log) -> Result<i32, Error> {
     let fixture = Fixture::load(file)?;

@@ -10,6 +10,7 @@
 pub mod commands;
 pub mod diff;
 pub mod fixture;
+pub mod frames;
 pub mod process;
 pub mod report;
 pub mod runner;
@@ -29,6 +30,8 @@ pub enum Error {
     Run(#[from] runner::RunError),
     #[error(transparent)]
     Snapshot(#[from] snapshot::SnapshotError),
+    #[error(transparent)]
+    Frames(#[from] frames::FramesError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

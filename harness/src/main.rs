@@ -71,6 +71,14 @@ enum Command {
     },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
+    /// Print each function's frame and argument sizes, read off a binary 6l linked
+    Frames {
+        /// The linked binary
+        binary: PathBuf,
+        /// Only functions whose names start with one of these prefixes
+        #[arg(long, value_name = "PREFIX")]
+        only: Vec<String>,
+    },
     /// Compare live toolchain runs with the recorded references
     Diff {
         #[command(flatten)]
@@ -122,6 +130,7 @@ fn main() -> ExitCode {
         .map_err(harness::Error::from)
         .and_then(|found| match cli.command {
             Command::Toolchains => Ok(commands::toolchains(&found)),
+            Command::Frames { binary, only } => commands::frames(&binary, &only),
             Command::Run {
                 file,
                 engine: Engine::Go,
