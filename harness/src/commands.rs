@@ -72,6 +72,22 @@ pub fn toolchains(found: &Found) -> i32 {
     }
 }
 
+/// `harness build FILE -o OUT`: the binary, or the toolchain's refusal on stderr.
+pub fn build(tc: &Toolchain, file: &Path, output: &Path) -> Result<i32, Error> {
+    let fixture = Fixture::load(file)?;
+    let dir = tempfile::Builder::new().prefix("harness-").tempdir()?;
+    match runner::build(tc, &fixture, dir.path())? {
+        Ok(()) => {
+            std::fs::copy(dir.path().join("main"), output)?;
+            Ok(0)
+        }
+        Err(failed) => {
+            std::io::stderr().write_all(&failed.stderr)?;
+            Ok(failed.ending.exit_status())
+        }
+    }
+}
+
 /// `harness frames BINARY`: the prologue table, as tab-separated text.
 pub fn frames(binary: &Path, only: &[String]) -> Result<i32, Error> {
     let mut table = crate::frames::read(binary)?;

@@ -58,6 +58,17 @@ enum Command {
         #[arg(long)]
         shape: bool,
     },
+    /// Compile and link one Go file with a real toolchain (6g, then 6l -d)
+    Build {
+        /// The Go source file
+        file: PathBuf,
+        /// Which pinned toolchain
+        #[arg(long, value_name = "pre-1547|post-1547")]
+        toolchain: Variant,
+        /// Where to write the binary
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Run fixtures on the real toolchains and write their references
     Record {
         /// Re-run and report drift from the references, writing nothing
@@ -154,6 +165,16 @@ fn main() -> ExitCode {
             } => commands::compare_live(&found, &paths, &which.selection(runs), &log),
             Command::Diff { which } => {
                 commands::compare_live(&found, &paths, &which.selection(1), &log)
+            }
+            Command::Build {
+                file,
+                toolchain,
+                output,
+            } => {
+                let tc = found
+                    .get(toolchain)
+                    .map_err(|e| harness::Error::from(e.clone()))?;
+                commands::build(tc, &file, &output)
             }
         });
     match result {

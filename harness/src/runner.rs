@@ -114,8 +114,21 @@ impl RunRecord {
 /// process are gone when this returns.
 pub fn run_on_toolchain(tc: &Toolchain, fixture: &Fixture) -> Result<RunRecord, RunError> {
     let dir = tempfile::Builder::new().prefix("harness-").tempdir()?;
+    if let Err(failed) = build(tc, fixture, dir.path())? {
+        return Ok(failed);
+    }
+    run_binary(&dir.path().join("main"), dir.path(), fixture.timeout)
+}
+
+/// Compile with 6g and link with `6l -d` into `dir/main`. `Ok(Err(record))`
+/// is a build the toolchain refused, with its message.
+pub fn build(
+    tc: &Toolchain,
+    fixture: &Fixture,
+    dir: &Path,
+) -> Result<Result<(), RunRecord>, RunError> {
     let src = fixture.file_name();
-    std::fs::write(dir.path().join(&src), &fixture.source)?;
+    std::fs::write(dir.join(&src), &fixture.source)?;
     let tool_env = vec![
         (OsString::from("GOROOT"), tc.goroot.clone().into_os_string()),
         ("GOOS".into(), "linux".into()),
@@ -134,7 +147,7 @@ pub fn run_on_toolchain(tc: &Toolchain, fixture: &Fixture) -> Result<RunRecord, 
             program: &tc.tool(tool),
             args,
             env: tool_env.clone(),
-            dir: dir.path(),
+            dir,
             timeout: BUILD_TIMEOUT,
             grace: Duration::ZERO,
         })?;
@@ -148,12 +161,12 @@ pub fn run_on_toolchain(tc: &Toolchain, fixture: &Fixture) -> Result<RunRecord, 
                     Status::Exit(c) => c,
                     Status::Signal(n) => 128 + n,
                 };
-                return Ok(RunRecord {
+                return Ok(Err(RunRecord {
                     stdout: Vec::new(),
                     stderr: message,
                     ending: Ending::BuildFailed { tool, code },
-                    work_dir: dir.path().to_path_buf(),
-                });
+                    work_dir: dir.to_path_buf(),
+                }));
             }
             Deadline::Missed(_) => {
                 return Err(RunError::BuildHung {
@@ -163,7 +176,7 @@ pub fn run_on_toolchain(tc: &Toolchain, fixture: &Fixture) -> Result<RunRecord, 
             }
         }
     }
-    run_binary(&dir.path().join("main"), dir.path(), fixture.timeout)
+    Ok(Ok(()))
 }
 
 /// Run a linked program with the fixed environment every run gets: no
