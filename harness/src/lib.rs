@@ -11,6 +11,7 @@ pub mod commands;
 pub mod diff;
 pub mod fixture;
 pub mod frames;
+pub mod pcln;
 pub mod process;
 pub mod report;
 pub mod runner;

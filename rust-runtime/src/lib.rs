@@ -2,12 +2,60 @@
 //! paths (malg, newproc1, stackalloc, the scheduler, oldstack), built in two
 //! variants: before and after the fix for Go issue 1547.
 //!
-//! The runtime paths themselves arrive with their own issue; what lives here
-//! now is what the harness and the twin must agree on from the start: the
-//! names of the two variants.
+//! Each module mirrors one 2011 source file: [`proc`] (proc.c), [`malloc`]
+//! (malloc.goc and mfixalloc.c), [`stack`] (stack.h), [`lock`]
+//! (linux/thread.c), [`asm`] (amd64/asm.s and 6l's prologues),
+//! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
+//! signal.c), [`symtab`] (symtab.c).
+//!
+//! Go code runs on the twin through a [`proc::Program`], which calls the
+//! runtime's entry points (calls and returns with their frame sizes, go
+//! statements, Gosched) for the goroutine the scheduler is running.
 
 use std::fmt;
 use std::str::FromStr;
+
+pub mod asm;
+pub mod lock;
+pub mod malloc;
+pub mod print;
+pub mod proc;
+pub mod script;
+pub mod stack;
+pub mod symtab;
+pub mod traceback;
+
+pub use proc::{GId, Program, Runtime};
+
+/// An address in the modelled process.
+pub type Addr = u64;
+
+/// Why a runtime entry point did not simply return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The scheduler switched goroutines, or entered a Go function for the
+    /// program to run: the program returns to [`Runtime::run`], which
+    /// calls it again for the goroutine now running.
+    Switch,
+    /// The process ended.
+    End(Ending),
+}
+
+/// How a run ended, as the harness records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Exit(i32),
+    /// Every M asleep for good; what the process did after SIGQUIT.
+    Hung(AfterQuit),
+}
+
+/// What a hung process does once SIGQUIT arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterQuit {
+    Exit(i32),
+    /// Killed by this signal while printing its dump.
+    Signal(i32),
+}
 
 /// Which of the two pinned 2011 runtimes is modelled (or run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,97 @@
+//! linux/thread.c: runtime·lock and runtime·unlock over futexlock.
+//!
+//! A Lock is a key word: bit 0 held, the rest twice the number of
+//! waiters. There is no owner: an M that takes a lock it already holds
+//! registers as a waiter and sleeps in the kernel forever. With the one M
+//! of GOMAXPROCS=1 nothing can ever wake it, which the twin knows at once;
+//! it then ends the run the way the real hang ends, with SIGQUIT.
+
+use crate::proc::Runtime;
+use crate::symtab::FuncId;
+use crate::{Addr, Stop};
+
+/// The runtime's locks on the modelled paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockId {
+    /// runtime·sched's lock.
+    Sched,
+    /// malloc.goc's `stacks` (a Lock followed by its FixAlloc).
+    Stacks,
+}
+
+impl LockId {
+    /// The lock's address, as tracebacks print it. The values are the
+    /// twin's (the real ones depend on the binary's data layout).
+    pub fn addr(self) -> Addr {
+        match self {
+            LockId::Sched => 0x42_9d20,
+            LockId::Stacks => 0x42_9cd0,
+        }
+    }
+}
+
+/// A Lock's key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lock {
+    pub key: u32,
+}
+
+impl Runtime {
+    fn lock_of(&mut self, l: LockId) -> &mut Lock {
+        match l {
+            LockId::Sched => &mut self.sched.lock,
+            LockId::Stacks => &mut self.stacks_lock,
+        }
+    }
+
+    /// runtime·lock: m->locks++, then futexlock.
+    pub(crate) fn lock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
+        let f = self.rf.lock;
+        self.call(caller, f, &[l.addr()])?;
+        if self.m.locks < 0 {
+            return self.throw(f, "lock count");
+        }
+        self.m.locks += 1;
+        self.futexlock(l)?;
+        self.leave(f)
+    }
+
+    /// futexlock: take the lock if its bit is clear; else add a waiter and
+    /// sleep. The only M is the one asking, so the sleep never ends: the
+    /// process hangs, and the twin answers with what SIGQUIT prints.
+    fn futexlock(&mut self, l: LockId) -> Result<(), Stop> {
+        let f = self.rf.futexlock;
+        self.call(self.rf.lock, f, &[l.addr()])?;
+        let key = self.lock_of(l).key;
+        if key & 1 == 0 {
+            self.lock_of(l).key = key | 1;
+            return self.leave(f);
+        }
+        self.lock_of(l).key = key + 2;
+        let sleep = self.rf.futexsleep;
+        self.call(f, sleep, &[l.addr(), u64::from(key + 2)])?;
+        let futex = self.rf.futex;
+        self.call(sleep, futex, &[])?;
+        Err(self.hang())
+    }
+
+    /// runtime·unlock: m->locks--, then futexunlock, which clears the bit
+    /// (and would wake a waiter; with one M there never is one to wake).
+    pub(crate) fn unlock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
+        let f = self.rf.unlock;
+        self.call(caller, f, &[l.addr()])?;
+        self.m.locks -= 1;
+        if self.m.locks < 0 {
+            return self.throw(f, "lock count");
+        }
+        let fu = self.rf.futexunlock;
+        self.call(f, fu, &[l.addr()])?;
+        let key = self.lock_of(l).key;
+        if key & 1 == 0 {
+            return self.throw(fu, "unlock of unlocked lock");
+        }
+        self.lock_of(l).key = key & !1;
+        self.leave(fu)?;
+        self.leave(f)
+    }
+}

@@ -1,0 +1,249 @@
+//! malloc.goc's stackalloc and stackfree, mfixalloc.c's FixAlloc, and the
+//! memory they hand out.
+//!
+//! Stack memory is modelled word by word, because tracebacks read it: the
+//! return addresses and arguments that calls write, and the Stktop at the
+//! top of each segment. A segment keeps its words when it goes back to the
+//! FixAlloc free list, as real memory does, so a reused segment shows what
+//! its last user left. Heap objects (G, channels) are Rust values; the heap
+//! only hands out their addresses.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use crate::proc::Runtime;
+use crate::stack::FIXED_STACK;
+use crate::Addr;
+
+/// Bytes SysAlloc takes from the OS at a time for FixAlloc (malloc.h).
+pub const FIX_ALLOC_CHUNK: u32 = 128 << 10;
+/// Where mmap hands out the first chunk; later ones lie below it. The
+/// value is what gdb showed for the first stack chunk on this host.
+pub const MMAP_TOP: Addr = 0x7fff_f7f9_7000 + FIX_ALLOC_CHUNK as Addr;
+/// The start of the heap arena on amd64 (malloc.goc's mallocinit).
+pub const ARENA_START: Addr = 0xf8_4000_0000;
+
+/// One mapped region of stack memory: a segment, or g0's OS stack.
+#[derive(Debug, Clone)]
+struct Seg {
+    size: u32,
+    /// words[i] is the word at `base + size - 8*(i+1)`: segments are
+    /// written from the top down, so only the part ever used is stored.
+    words: Vec<u64>,
+}
+
+/// The stack memory of the process.
+#[derive(Debug, Default)]
+pub struct Mem {
+    segs: BTreeMap<Addr, Seg>,
+    /// The base of the last segment used: most accesses hit it.
+    last: Cell<Addr>,
+}
+
+impl Mem {
+    /// Map `[base, base+size)` as zeroed stack memory.
+    pub fn map(&mut self, base: Addr, size: u32) {
+        self.segs.insert(
+            base,
+            Seg {
+                size,
+                words: Vec::new(),
+            },
+        );
+    }
+
+    fn find(&self, a: Addr) -> Option<Addr> {
+        let last = self.last.get();
+        if let Some(seg) = self.segs.get(&last) {
+            if a >= last && a < last + u64::from(seg.size) {
+                return Some(last);
+            }
+        }
+        let (&base, seg) = self.segs.range(..=a).next_back()?;
+        (a < base + u64::from(seg.size)).then(|| {
+            self.last.set(base);
+            base
+        })
+    }
+
+    /// The word at `a`, or `None` if no stack memory is mapped there (a
+    /// read the real process would fault on).
+    pub fn read(&self, a: Addr) -> Option<u64> {
+        let base = self.find(a)?;
+        let seg = &self.segs[&base];
+        let i = ((base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
+        Some(seg.words.get(i).copied().unwrap_or(0))
+    }
+
+    /// Write the word at `a`. Writes outside stack memory are dropped: the
+    /// twin keeps heap objects as Rust values, not words.
+    pub fn write(&mut self, a: Addr, v: u64) {
+        let Some(base) = self.find(a) else { return };
+        let seg = self.segs.get_mut(&base).expect("found");
+        let i = ((base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
+        if i >= seg.words.len() {
+            seg.words.resize(i + 1, 0);
+        }
+        seg.words[i] = v;
+    }
+
+    /// Words stored for the segment at `base` (what it costs the twin).
+    pub fn stored_words(&self, base: Addr) -> usize {
+        self.segs.get(&base).map_or(0, |s| s.words.len())
+    }
+}
+
+/// mfixalloc.c's FixAlloc, for the one size it serves here: stack segments.
+#[derive(Debug, Default)]
+pub struct FixAlloc {
+    /// 0 until FixAlloc_Init on the first stackalloc.
+    pub size: u32,
+    /// Freed blocks, last freed on top (the list is LIFO).
+    pub list: Vec<Addr>,
+    pub chunk: Addr,
+    pub nchunk: u32,
+    pub inuse: u64,
+    pub sys: u64,
+}
+
+/// The heap: addresses for objects the twin keeps as Rust values.
+#[derive(Debug)]
+pub struct Heap {
+    next: Addr,
+    /// Where the next mmap goes (it grows down).
+    mmap_top: Addr,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap {
+            next: ARENA_START,
+            mmap_top: MMAP_TOP,
+        }
+    }
+}
+
+impl Heap {
+    /// An address for `n` bytes. The twin does not model size classes or
+    /// spans: objects are laid out one after another, 8-aligned, so their
+    /// addresses are close to, not equal to, the real ones.
+    pub fn alloc(&mut self, n: u32) -> Addr {
+        let a = self.next;
+        self.next += u64::from((n + 7) & !7);
+        a
+    }
+}
+
+impl Runtime {
+    /// runtime·stackalloc (malloc.goc). Segments of FixedStack bytes come
+    /// from the `stacks` FixAlloc under its lock; other sizes (g0 and
+    /// gsignal stacks, huge frames) from mallocgc.
+    ///
+    /// post-1547 throws "stackalloc not on scheduler stack" when called off
+    /// g0; pre-1547 runs wherever it is called, which is what lets
+    /// lock(&stacks) split the stack (issue 1547).
+    pub(crate) fn stackalloc(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        n: u32,
+    ) -> Result<Addr, crate::Stop> {
+        let f = self.rf.stackalloc;
+        self.call(caller, f, &[u64::from(n)])?;
+        if self.variant == crate::Variant::Post1547 && self.g != self.m.g0 {
+            return self.throw(f, "stackalloc not on scheduler stack");
+        }
+        let v = if self.m.mallocing || self.m.gcing || n == FIXED_STACK {
+            self.lock(f, crate::lock::LockId::Stacks)?;
+            if self.stacks.size == 0 {
+                self.stacks.size = n;
+            }
+            let v = self.fixalloc_alloc(f)?;
+            self.unlock(f, crate::lock::LockId::Stacks)?;
+            v
+        } else {
+            let v = self.mallocgc(f, n)?;
+            self.mem.map(v, n);
+            v
+        };
+        self.leave(f)?;
+        Ok(v)
+    }
+
+    /// runtime·stackfree (malloc.goc): the inverse of stackalloc. Only g0
+    /// calls it (oldstack, unwindstack), in both variants.
+    pub(crate) fn stackfree(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        v: Addr,
+        n: u32,
+    ) -> Result<(), crate::Stop> {
+        let f = self.rf.stackfree;
+        self.call(caller, f, &[v, u64::from(n)])?;
+        if self.m.mallocing || self.m.gcing || n == FIXED_STACK {
+            self.lock(f, crate::lock::LockId::Stacks)?;
+            let free = self.rf.fixalloc_free;
+            self.call(f, free, &[crate::lock::LockId::Stacks.addr() + 8, v])?;
+            self.stacks.inuse -= u64::from(self.stacks.size);
+            self.stacks.list.push(v);
+            self.leave(free)?;
+            self.unlock(f, crate::lock::LockId::Stacks)?;
+        }
+        // Blocks from mallocgc go back through runtime·free, whose memory
+        // the twin does not reuse.
+        self.leave(f)
+    }
+
+    /// FixAlloc_Alloc (mfixalloc.c): pop the free list, else carve the
+    /// current chunk, taking a new one from SysAlloc when it runs short.
+    fn fixalloc_alloc(&mut self, caller: crate::symtab::FuncId) -> Result<Addr, crate::Stop> {
+        let f = self.rf.fixalloc_alloc;
+        self.call(caller, f, &[crate::lock::LockId::Stacks.addr() + 8])?;
+        let size = self.stacks.size;
+        let v = if let Some(v) = self.stacks.list.pop() {
+            v
+        } else {
+            if self.stacks.nchunk < size {
+                let sysalloc = self.rf.sysalloc;
+                self.call(f, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
+                self.heap.mmap_top -= u64::from(FIX_ALLOC_CHUNK);
+                self.stacks.chunk = self.heap.mmap_top;
+                self.stacks.nchunk = FIX_ALLOC_CHUNK;
+                self.stacks.sys += u64::from(FIX_ALLOC_CHUNK);
+                self.leave(sysalloc)?;
+            }
+            let v = self.stacks.chunk;
+            self.stacks.chunk += u64::from(size);
+            self.stacks.nchunk -= size;
+            self.mem.map(v, size);
+            v
+        };
+        self.stacks.inuse += u64::from(size);
+        self.leave(f)?;
+        Ok(v)
+    }
+
+    /// runtime·malloc -> mallocgc, for an object of `n` bytes. The frames
+    /// of the two are modelled; the size-class machinery under them is not
+    /// (see [`Heap::alloc`]).
+    pub(crate) fn malloc(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        n: u32,
+    ) -> Result<Addr, crate::Stop> {
+        let f = self.rf.malloc;
+        self.call(caller, f, &[u64::from(n)])?;
+        let v = self.mallocgc(f, n)?;
+        self.leave(f)?;
+        Ok(v)
+    }
+
+    fn mallocgc(&mut self, caller: crate::symtab::FuncId, n: u32) -> Result<Addr, crate::Stop> {
+        let f = self.rf.mallocgc;
+        self.call(caller, f, &[u64::from(n), 6, 0])?;
+        self.m.mallocing = true;
+        let v = self.heap.alloc(n);
+        self.m.mallocing = false;
+        self.leave(f)?;
+        Ok(v)
+    }
+}

@@ -1,0 +1,944 @@
+//! proc.c: G and M, the scheduler, goroutine creation (newproc, newproc1,
+//! malg), stack growth (newstack, oldstack), and rt0/mstart, for the one
+//! M that runs Go code under GOMAXPROCS=1.
+
+use std::collections::HashMap;
+
+use crate::lock::{Lock, LockId};
+use crate::malloc::{FixAlloc, Heap, Mem};
+use crate::stack::{Gobuf, Stktop, STACK_EXTRA, STACK_GUARD, STACK_MIN, STACK_SYSTEM, STKTOP_SIZE};
+use crate::symtab::{FuncId, FuncTab, Sites, SymtabError};
+use crate::{Addr, Ending, Stop, Variant};
+
+/// sizeof(G) on amd64, what malg mallocs.
+pub const SIZEOF_G: u32 = 168;
+/// g0's stack base on m0: the OS stack, where gdb saw it on this host.
+pub const G0_STACKBASE: Addr = 0x7fff_ffff_e790;
+
+/// A G, by its index in the twin's arena (g0 is 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GId(pub usize);
+
+/// runtime.h's G status, with the numbers tracebacks print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Idle = 0,
+    Runnable = 1,
+    Running = 2,
+    Syscall = 3,
+    Waiting = 4,
+    Moribund = 5,
+    Dead = 6,
+    Recovery = 7,
+    /// post-1547 only: in malg, waiting for the scheduler to run stackalloc.
+    Stackalloc = 8,
+}
+
+/// What the runtime must finish for a G before its Go code goes on: the
+/// C frames it was suspended in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// Nothing: the G is new, or running.
+    None,
+    /// Suspended in gosched called from runtime·Gosched.
+    Gosched,
+}
+
+/// runtime.h's G, the fields the modelled paths use.
+#[derive(Debug, Clone)]
+pub struct G {
+    pub stackguard: Addr,
+    pub stackbase: Addr,
+    pub sched: Gobuf,
+    pub stack0: Addr,
+    /// The function a new G starts in (g->entry).
+    pub entry: Option<FuncId>,
+    pub alllink: Option<GId>,
+    pub param: u64,
+    pub status: Status,
+    pub goid: i32,
+    pub schedlink: Option<GId>,
+    pub ispanic: bool,
+    /// The G's heap address (what gobufs and tracebacks show).
+    pub addr: Addr,
+    pub resume: Resume,
+    /// A Go function the runtime has just entered in this G, for the
+    /// program to run (main.init and main.main from mainstart, a new G's
+    /// entry).
+    pub start: Option<FuncId>,
+}
+
+/// runtime.h's M: the one M.
+#[derive(Debug, Clone, Default)]
+pub struct M {
+    pub g0: GId,
+    pub morepc: Addr,
+    pub moreargp: Addr,
+    pub morebuf: Gobuf,
+    pub moreframesize: u32,
+    pub moreargsize: u32,
+    pub cret: u64,
+    pub gsignal: Option<GId>,
+    /// Where scheduler() saved itself: the g0 SP every switch to g0 uses.
+    pub sched: Gobuf,
+    pub curg: Option<GId>,
+    pub mallocing: bool,
+    pub gcing: bool,
+    pub locks: i32,
+}
+
+/// proc.c's Sched.
+#[derive(Debug, Clone, Default)]
+pub struct Sched {
+    pub lock: Lock,
+    pub gfree: Option<GId>,
+    pub ghead: Option<GId>,
+    pub gtail: Option<GId>,
+    pub gwait: i32,
+    pub gcount: i32,
+    pub mcpu: i32,
+    pub mcpumax: i32,
+    pub msyscall: i32,
+    pub predawn: bool,
+    pub goidgen: i32,
+}
+
+/// The runtime functions the twin calls, by id.
+#[derive(Debug, Clone)]
+pub(crate) struct RuntimeFuncs {
+    pub rt0: FuncId,
+    pub mstart: FuncId,
+    pub minit: FuncId,
+    pub scheduler: FuncId,
+    pub nextgandunlock: FuncId,
+    pub gget: FuncId,
+    pub gput: FuncId,
+    pub readylocked: FuncId,
+    pub newprocreadylocked: FuncId,
+    pub nop: FuncId,
+    pub matchmg: FuncId,
+    pub gfget: FuncId,
+    pub gfput: FuncId,
+    pub newproc: FuncId,
+    pub newproc1: FuncId,
+    pub malg: FuncId,
+    pub mainstart: FuncId,
+    pub initdone: FuncId,
+    pub goexit: FuncId,
+    pub gosched: FuncId,
+    pub gosched_go: FuncId,
+    pub gosave: FuncId,
+    pub unwindstack: FuncId,
+    pub morestack: FuncId,
+    pub newstack: FuncId,
+    pub lessstack: FuncId,
+    pub oldstack: FuncId,
+    pub mcpy: FuncId,
+    pub memclr: FuncId,
+    pub stackalloc: FuncId,
+    pub stackfree: FuncId,
+    pub fixalloc_alloc: FuncId,
+    pub fixalloc_free: FuncId,
+    pub sysalloc: FuncId,
+    pub malloc: FuncId,
+    pub mallocgc: FuncId,
+    pub lock: FuncId,
+    pub unlock: FuncId,
+    pub futexlock: FuncId,
+    pub futexunlock: FuncId,
+    pub futexsleep: FuncId,
+    pub futex: FuncId,
+    pub throw: FuncId,
+    pub exit: FuncId,
+    pub printstring: FuncId,
+}
+
+impl RuntimeFuncs {
+    fn find(tab: &FuncTab, variant: Variant) -> Result<RuntimeFuncs, SymtabError> {
+        let f = |name: &str| {
+            tab.lookup(name).ok_or_else(|| SymtabError::Missing {
+                variant,
+                name: name.to_string(),
+            })
+        };
+        Ok(RuntimeFuncs {
+            rt0: f("_rt0_amd64")?,
+            mstart: f("runtime.mstart")?,
+            minit: f("runtime.minit")?,
+            scheduler: f("scheduler")?,
+            nextgandunlock: f("nextgandunlock")?,
+            gget: f("gget")?,
+            gput: f("gput")?,
+            readylocked: f("readylocked")?,
+            newprocreadylocked: f("newprocreadylocked")?,
+            nop: f("nop")?,
+            matchmg: f("matchmg")?,
+            gfget: f("gfget")?,
+            gfput: f("gfput")?,
+            newproc: f("runtime.newproc")?,
+            newproc1: f("runtime.newproc1")?,
+            malg: f("runtime.malg")?,
+            mainstart: f("runtime.mainstart")?,
+            initdone: f("runtime.initdone")?,
+            goexit: f("runtime.goexit")?,
+            gosched: f("runtime.gosched")?,
+            gosched_go: f("runtime.Gosched")?,
+            gosave: f("runtime.gosave")?,
+            unwindstack: f("unwindstack")?,
+            morestack: f("runtime.morestack")?,
+            newstack: f("runtime.newstack")?,
+            lessstack: f("runtime.lessstack")?,
+            oldstack: f("runtime.oldstack")?,
+            mcpy: f("runtime.mcpy")?,
+            memclr: f("runtime.memclr")?,
+            stackalloc: f("runtime.stackalloc")?,
+            stackfree: f("runtime.stackfree")?,
+            fixalloc_alloc: f("runtime.FixAlloc_Alloc")?,
+            fixalloc_free: f("runtime.FixAlloc_Free")?,
+            sysalloc: f("runtime.SysAlloc")?,
+            malloc: f("runtime.malloc")?,
+            mallocgc: f("runtime.mallocgc")?,
+            lock: f("runtime.lock")?,
+            unlock: f("runtime.unlock")?,
+            futexlock: f("futexlock")?,
+            futexunlock: f("futexunlock")?,
+            futexsleep: f("futexsleep")?,
+            futex: f("runtime.futex")?,
+            throw: f("runtime.throw")?,
+            exit: f("runtime.exit")?,
+            printstring: f("runtime.printstring")?,
+        })
+    }
+}
+
+/// Runs Go code on the twin: the fixture interpreter, or a test's script.
+/// The runtime calls [`Program::run`] whenever it has switched to a
+/// goroutine; the program runs that goroutine's Go code through the
+/// runtime's entry points until one of them stops it.
+pub trait Program {
+    /// Run `rt.curg()` until the runtime switches away or the run ends.
+    fn run(&mut self, rt: &mut Runtime) -> Stop;
+}
+
+/// The twin of one 2011 runtime: memory, the M, the Gs, the scheduler.
+pub struct Runtime {
+    pub variant: Variant,
+    pub tab: FuncTab,
+    pub(crate) sites: Sites,
+    pub(crate) rf: RuntimeFuncs,
+    pub m: M,
+    pub(crate) gs: Vec<G>,
+    pub(crate) g_by_addr: HashMap<Addr, GId>,
+    /// runtime·allg: the head of the list, newest first.
+    pub allg: Option<GId>,
+    pub sched: Sched,
+    pub(crate) stacks_lock: Lock,
+    pub stacks: FixAlloc,
+    pub mem: Mem,
+    pub heap: Heap,
+    /// The current g (TLS g) and SP.
+    pub g: GId,
+    pub sp: Addr,
+    /// What the process wrote to fd 2 (print, println, tracebacks).
+    pub stderr: Vec<u8>,
+    main_init: Option<FuncId>,
+    main_main: Option<FuncId>,
+}
+
+impl Runtime {
+    /// A twin of `variant`'s runtime, its function table loaded.
+    pub fn new(variant: Variant) -> Result<Runtime, SymtabError> {
+        let mut tab = FuncTab::runtime(variant)?;
+        let rf = RuntimeFuncs::find(&tab, variant)?;
+        let sites = Sites::load(variant, &mut tab)?;
+        let g0 = G {
+            stackguard: G0_STACKBASE - 8192 + 104,
+            stackbase: G0_STACKBASE,
+            sched: Gobuf::default(),
+            stack0: 0,
+            entry: None,
+            alllink: None,
+            param: 0,
+            status: Status::Idle,
+            goid: 0,
+            schedlink: None,
+            ispanic: false,
+            addr: 0x42_6a28,
+            resume: Resume::None,
+            start: None,
+        };
+        let mut mem = Mem::default();
+        // The OS stack g0 runs on, with room above the base for rt0's caller.
+        mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
+        let mut g_by_addr = HashMap::new();
+        g_by_addr.insert(g0.addr, GId(0));
+        Ok(Runtime {
+            variant,
+            tab,
+            sites,
+            rf,
+            m: M::default(),
+            gs: vec![g0],
+            g_by_addr,
+            allg: None,
+            sched: Sched::default(),
+            stacks_lock: Lock::default(),
+            stacks: FixAlloc::default(),
+            mem,
+            heap: Heap::default(),
+            g: GId(0),
+            sp: G0_STACKBASE,
+            stderr: Vec::new(),
+            main_init: None,
+            main_main: None,
+        })
+    }
+
+    /// The goroutine running now.
+    pub fn curg(&self) -> GId {
+        self.m.curg.expect("a goroutine runs")
+    }
+
+    pub fn g(&self, id: GId) -> &G {
+        &self.gs[id.0]
+    }
+
+    /// Every G ever made, g0 first.
+    pub fn all_gs(&self) -> &[G] {
+        &self.gs
+    }
+
+    /// Boot as rt0 does and run `prog` until the process ends: main.init
+    /// (if any) and main.main in goroutine 1, exit(0) when main returns.
+    pub fn run(
+        &mut self,
+        prog: &mut dyn Program,
+        main_init: Option<FuncId>,
+        main_main: FuncId,
+    ) -> Ending {
+        self.main_init = main_init;
+        self.main_main = Some(main_main);
+        if let Err(stop) = self.rt0() {
+            match stop {
+                Stop::End(e) => return e,
+                Stop::Switch => {}
+            }
+        }
+        loop {
+            match prog.run(self) {
+                Stop::Switch => continue,
+                Stop::End(e) => return e,
+            }
+        }
+    }
+
+    /// _rt0_amd64 (asm.s): schedinit, newproc(0, mainstart) on g0, then
+    /// mstart -> scheduler, which switches to goroutine 1.
+    fn rt0(&mut self) -> Result<(), Stop> {
+        self.sched.mcpumax = 1;
+        self.sched.predawn = true;
+        self.m.g0 = GId(0);
+        self.g = GId(0);
+        self.sp = G0_STACKBASE;
+        let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
+        self.go_stmt(self.site(rt0, self.rf.newproc), mainstart, &[])?;
+        let mstart = self.rf.mstart;
+        self.call(rt0, mstart, &[])?;
+        // minit: m->gsignal = malg(32K); its stack comes from mallocgc.
+        let minit = self.rf.minit;
+        self.call(mstart, minit, &[])?;
+        let gsignal = self.malg(minit, 32 * 1024)?;
+        self.m.gsignal = Some(gsignal);
+        self.leave(minit)?;
+        let scheduler = self.rf.scheduler;
+        self.call(mstart, scheduler, &[])?;
+        self.lock(scheduler, LockId::Sched)?;
+        // gosave(&m->sched): every later switch to g0 lands here.
+        self.m.sched = Gobuf {
+            sp: self.sp,
+            pc: self.site(scheduler, self.rf.gosave),
+            g: self.gs[0].addr,
+        };
+        self.schedule_next()
+    }
+
+    /// The part of scheduler() after its gosave, entered again by every
+    /// gogo(&m->sched): account for the G that stopped, then pick the next.
+    fn reschedule(&mut self) -> Result<(), Stop> {
+        let scheduler = self.rf.scheduler;
+        self.g = self.m.g0;
+        self.sp = self.m.sched.sp;
+        let gp = self.curg();
+        if self.gs[gp.0].status == Status::Stackalloc {
+            // post-1547: malg switched here to run stackalloc on g0.
+            let n = self.gs[gp.0].param as u32;
+            let stk = self.stackalloc(scheduler, n)?;
+            self.gs[gp.0].param = stk;
+            self.gs[gp.0].status = Status::Running;
+            self.g = gp;
+            self.sp = self.gs[gp.0].sched.sp;
+            return Ok(());
+        }
+        self.lock(scheduler, LockId::Sched)?;
+        if self.sched.predawn {
+            return self.throw(scheduler, "init sleeping");
+        }
+        self.sched.mcpu -= 1;
+        if self.sched.mcpu < 0 {
+            return self.throw(scheduler, "runtime·sched.mcpu < 0 in scheduler");
+        }
+        match self.gs[gp.0].status {
+            Status::Runnable | Status::Dead => {
+                return self.throw(scheduler, "bad gp->status in sched")
+            }
+            Status::Recovery | Status::Stackalloc if self.variant == Variant::Post1547 => {
+                return self.throw(scheduler, "bad gp->status in sched")
+            }
+            Status::Running => {
+                self.gs[gp.0].status = Status::Runnable;
+                self.gput(scheduler, gp)?;
+            }
+            Status::Moribund => {
+                self.gs[gp.0].status = Status::Dead;
+                self.unwindstack(gp)?;
+                self.gfput(gp)?;
+                self.sched.gcount -= 1;
+                if self.sched.gcount == 0 {
+                    return Err(self.exit(scheduler, 0));
+                }
+            }
+            _ => {}
+        }
+        self.schedule_next()
+    }
+
+    /// scheduler()'s tail: nextgandunlock, then run the G it returns,
+    /// starting it with gogocall if it never ran.
+    fn schedule_next(&mut self) -> Result<(), Stop> {
+        let gp = self.nextgandunlock()?;
+        let g = &mut self.gs[gp.0];
+        g.status = Status::Running;
+        self.m.curg = Some(gp);
+        let sched = g.sched;
+        if sched.pc == self.tab.entry(self.rf.goexit) {
+            let entry = self.gs[gp.0].entry.expect("a new G has an entry");
+            self.gogocall(sched, entry)?;
+            self.started(gp, entry)
+        } else {
+            self.g = gp;
+            self.sp = sched.sp;
+            self.resume(gp)
+        }
+    }
+
+    /// A G entered `entry` for the first time. mainstart is the runtime's:
+    /// it calls main.init and main.main, which are the program's.
+    fn started(&mut self, gp: GId, entry: FuncId) -> Result<(), Stop> {
+        if entry == self.rf.mainstart {
+            match self.main_init {
+                Some(init) => self.start_go(gp, self.rf.mainstart, 0, init)?,
+                None => self.mainstart_main(gp)?,
+            }
+        } else {
+            self.gs[gp.0].start = Some(entry);
+        }
+        Err(Stop::Switch)
+    }
+
+    /// mainstart, after main.init: initdone, then main.main.
+    fn mainstart_main(&mut self, gp: GId) -> Result<(), Stop> {
+        let mainstart = self.rf.mainstart;
+        let initdone = self.rf.initdone;
+        self.call(mainstart, initdone, &[])?;
+        self.sched.predawn = false;
+        self.leave(initdone)?;
+        let main = self.main_main.expect("run sets main.main");
+        self.start_go(gp, mainstart, 1, main)
+    }
+
+    /// A runtime function calls Go function `f` (mainstart's calls).
+    fn start_go(&mut self, gp: GId, caller: FuncId, nth: u32, f: FuncId) -> Result<(), Stop> {
+        let ret =
+            self.tab.entry(caller) + u64::from(self.sites.ret_off_nth(&self.tab, caller, f, nth));
+        self.call_at(ret, f, &[])?;
+        self.gs[gp.0].start = Some(f);
+        Ok(())
+    }
+
+    /// Finish the C frames a resumed G was suspended in.
+    fn resume(&mut self, gp: GId) -> Result<(), Stop> {
+        match std::mem::replace(&mut self.gs[gp.0].resume, Resume::None) {
+            Resume::None => {}
+            Resume::Gosched => {
+                self.leave(self.rf.gosched)?;
+                self.leave(self.rf.gosched_go)?;
+            }
+        }
+        Err(Stop::Switch)
+    }
+
+    /// Declare a Go function: its frame and argument sizes (as 6g lays
+    /// them out), its file, the line of its declaration and the lines of
+    /// its call sites by return offset.
+    pub fn declare(&mut self, mut f: crate::symtab::Func) -> Result<FuncId, SymtabError> {
+        f.check = crate::symtab::Func::splitting(&f.name, f.frame, f.args).check;
+        self.tab.add(f)
+    }
+
+    /// A call from Go code: CALL `f` with return address `ret`.
+    pub fn call_go(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
+        self.call_at(ret, f, args)
+    }
+
+    /// The Go function the runtime has entered in `g` for the program to
+    /// run, taken once.
+    pub fn take_start(&mut self, g: GId) -> Option<FuncId> {
+        self.gs[g.0].start.take()
+    }
+
+    /// nextgandunlock (one M): the head of the run queue, or the
+    /// deadlock throw when nothing can ever run again.
+    fn nextgandunlock(&mut self) -> Result<GId, Stop> {
+        let (scheduler, f) = (self.rf.scheduler, self.rf.nextgandunlock);
+        self.call(scheduler, f, &[])?;
+        if self.sched.mcpu < 0 {
+            return self.throw(f, "negative runtime·sched.mcpu");
+        }
+        if self.sched.mcpu < self.sched.mcpumax {
+            if let Some(gp) = self.gget(f)? {
+                self.sched.mcpu += 1;
+                self.unlock(f, LockId::Sched)?;
+                self.leave(f)?;
+                return Ok(gp);
+            }
+        }
+        if self.sched.mcpu == 0 && self.sched.msyscall == 0 {
+            return self.throw(f, "all goroutines are asleep - deadlock!");
+        }
+        unreachable!("one M: mcpu is 0 whenever the scheduler looks for a G")
+    }
+
+    /// gput: append to the run queue (FIFO).
+    fn gput(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
+        let f = self.rf.gput;
+        self.call(caller, f, &[self.gs[gp.0].addr])?;
+        self.gs[gp.0].schedlink = None;
+        match self.sched.gtail {
+            None => self.sched.ghead = Some(gp),
+            Some(t) => self.gs[t.0].schedlink = Some(gp),
+        }
+        self.sched.gtail = Some(gp);
+        self.sched.gwait += 1;
+        self.leave(f)
+    }
+
+    /// gget: pop the run queue's head.
+    fn gget(&mut self, caller: FuncId) -> Result<Option<GId>, Stop> {
+        let f = self.rf.gget;
+        self.call(caller, f, &[])?;
+        let gp = self.sched.ghead;
+        if let Some(g) = gp {
+            self.sched.ghead = self.gs[g.0].schedlink;
+            if self.sched.ghead.is_none() {
+                self.sched.gtail = None;
+            }
+            self.sched.gwait -= 1;
+        }
+        self.leave(f)?;
+        Ok(gp)
+    }
+
+    /// readylocked: mark runnable and queue it; matchmg has nothing to do
+    /// with one M (it is called for its frame).
+    fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
+        let f = self.rf.readylocked;
+        self.call(caller, f, &[self.gs[gp.0].addr])?;
+        let status = self.gs[gp.0].status;
+        let bad = matches!(
+            status,
+            Status::Runnable | Status::Running | Status::Recovery
+        ) || (self.variant == Variant::Post1547 && status == Status::Stackalloc);
+        if bad {
+            if self.variant == Variant::Post1547 {
+                let goid = self.gs[gp.0].goid;
+                self.print(&format!("goroutine {goid} has status {}\n", status as i32));
+            }
+            return self.throw(f, "bad g->status in ready");
+        }
+        self.gs[gp.0].status = Status::Runnable;
+        self.gput(f, gp)?;
+        if !self.sched.predawn {
+            let matchmg = self.rf.matchmg;
+            self.call(f, matchmg, &[])?;
+            self.leave(matchmg)?;
+        }
+        self.leave(f)
+    }
+
+    /// gfput: a dead G (with its first segment) goes on the free list (LIFO).
+    fn gfput(&mut self, gp: GId) -> Result<(), Stop> {
+        let f = self.rf.gfput;
+        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr])?;
+        let g = &self.gs[gp.0];
+        if g.stackguard - u64::from(STACK_GUARD) != g.stack0 {
+            return self.throw(f, "invalid stack in gfput");
+        }
+        self.gs[gp.0].schedlink = self.sched.gfree;
+        self.sched.gfree = Some(gp);
+        self.leave(f)
+    }
+
+    /// gfget: pop the free list.
+    fn gfget(&mut self, caller: FuncId) -> Result<Option<GId>, Stop> {
+        let f = self.rf.gfget;
+        self.call(caller, f, &[])?;
+        let gp = self.sched.gfree;
+        if let Some(g) = gp {
+            self.sched.gfree = self.gs[g.0].schedlink;
+        }
+        self.leave(f)?;
+        Ok(gp)
+    }
+
+    /// unwindstack(gp, nil): free every segment above a dead G's first.
+    fn unwindstack(&mut self, gp: GId) -> Result<(), Stop> {
+        let f = self.rf.unwindstack;
+        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, 0])?;
+        loop {
+            let top = self.read_stktop(self.gs[gp.0].stackbase);
+            if top.stackbase == 0 {
+                break;
+            }
+            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
+            self.gs[gp.0].stackbase = top.stackbase;
+            self.gs[gp.0].stackguard = top.stackguard;
+            if top.free != 0 {
+                self.stackfree(f, stk, top.free)?;
+            }
+        }
+        self.leave(f)
+    }
+
+    /// runtime·malg: a G and, for stacksize >= 0, its first segment.
+    ///
+    /// pre-1547 calls stackalloc right here, on whatever stack malg runs
+    /// on. post-1547, off g0, it parks the request in g->param with status
+    /// Gstackalloc and jumps to the scheduler, which runs stackalloc on g0
+    /// and jumps back (see [`Runtime::reschedule`]).
+    pub(crate) fn malg(&mut self, caller: FuncId, stacksize: i32) -> Result<GId, Stop> {
+        let f = self.rf.malg;
+        self.call(caller, f, &[stacksize as u64])?;
+        let addr = self.malloc(f, SIZEOF_G)?;
+        let id = GId(self.gs.len());
+        self.gs.push(G {
+            stackguard: 0,
+            stackbase: 0,
+            sched: Gobuf::default(),
+            stack0: 0,
+            entry: None,
+            alllink: None,
+            param: 0,
+            status: Status::Idle,
+            goid: 0,
+            schedlink: None,
+            ispanic: false,
+            addr,
+            resume: Resume::None,
+            start: None,
+        });
+        self.g_by_addr.insert(addr, id);
+        if stacksize >= 0 {
+            let n = STACK_SYSTEM + stacksize as u32;
+            let stk = if self.variant == Variant::Pre1547 || self.g == self.m.g0 {
+                self.stackalloc(f, n)?
+            } else {
+                self.stackalloc_on_g0(f, n)?
+            };
+            let g = &mut self.gs[id.0];
+            g.stack0 = stk;
+            g.stackguard = stk + u64::from(STACK_SYSTEM + STACK_GUARD);
+            g.stackbase = stk + u64::from(n) - STKTOP_SIZE;
+            let base = g.stackbase;
+            let memclr = self.rf.memclr;
+            self.call(f, memclr, &[base, STKTOP_SIZE])?;
+            self.write_stktop(base, &Stktop::default());
+            self.leave(memclr)?;
+        }
+        self.leave(f)?;
+        Ok(id)
+    }
+
+    /// post-1547 malg off g0: `g->param = n; g->status = Gstackalloc;
+    /// if(gosave(&g->sched) == 0) gogo(&m->sched, 1);` then take the
+    /// segment from g->param and restore the status.
+    fn stackalloc_on_g0(&mut self, malg: FuncId, n: u32) -> Result<Addr, Stop> {
+        let g = self.g;
+        let oldstatus = self.gs[g.0].status;
+        self.gs[g.0].param = u64::from(n);
+        self.gs[g.0].status = Status::Stackalloc;
+        let gosave = self.rf.gosave;
+        self.gs[g.0].sched = Gobuf {
+            sp: self.sp,
+            pc: self.site(malg, gosave),
+            g: self.gs[g.0].addr,
+        };
+        self.reschedule()?;
+        let stk = self.gs[g.0].param;
+        self.gs[g.0].param = 0;
+        self.gs[g.0].status = oldstatus;
+        Ok(stk)
+    }
+
+    /// The `go` statement: the caller pushes fn and siz above the
+    /// arguments it stored at 0(SP), and calls runtime·newproc.
+    pub fn go_stmt(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
+        for (i, a) in args.iter().enumerate() {
+            self.mem.write(self.sp + 8 * i as u64, *a);
+        }
+        let siz = 8 * args.len() as u64;
+        self.push(self.tab.entry(f));
+        self.push(siz);
+        let newproc = self.rf.newproc;
+        self.call_at(ret, newproc, &[])?;
+        self.newproc1(
+            f,
+            self.sp + u64::from(self.tab.get(newproc).frame) + 24,
+            siz as u32,
+        )?;
+        self.leave(newproc)?;
+        self.sp += 16;
+        Ok(())
+    }
+
+    /// newproc1: take a dead G or make one with malg(StackMin), copy the
+    /// arguments to the top of its stack, give it the next goid and queue
+    /// it. The G runs when the scheduler reaches it; its creator goes on.
+    fn newproc1(&mut self, f: FuncId, argp: Addr, narg: u32) -> Result<GId, Stop> {
+        let np1 = self.rf.newproc1;
+        self.call(
+            self.rf.newproc,
+            np1,
+            &[self.tab.entry(f), argp, u64::from(narg)],
+        )?;
+        let siz = (narg + 7) & !7;
+        if siz > 1024 {
+            return self.throw(np1, "runtime.newproc: too many args");
+        }
+        self.lock(np1, LockId::Sched)?;
+        let newg = match self.gfget(np1)? {
+            Some(g) => {
+                self.gs[g.0].status = Status::Waiting;
+                let ng = &self.gs[g.0];
+                if ng.stackguard - u64::from(STACK_GUARD + STACK_SYSTEM) != ng.stack0 {
+                    return self.throw(np1, "invalid stack in newg");
+                }
+                g
+            }
+            None => {
+                let g = self.malg(np1, STACK_MIN as i32)?;
+                self.gs[g.0].status = Status::Waiting;
+                self.gs[g.0].alllink = self.allg;
+                self.allg = Some(g);
+                g
+            }
+        };
+        let sp = self.gs[newg.0].stackbase - u64::from(siz);
+        self.mcpy(np1, sp, argp, narg)?;
+        let goexit = self.tab.entry(self.rf.goexit);
+        let addr = self.gs[newg.0].addr;
+        self.sched.gcount += 1;
+        self.sched.goidgen += 1;
+        let g = &mut self.gs[newg.0];
+        g.sched = Gobuf {
+            sp,
+            pc: goexit,
+            g: addr,
+        };
+        g.entry = Some(f);
+        g.goid = self.sched.goidgen;
+        let nprl = self.rf.newprocreadylocked;
+        self.call(np1, nprl, &[addr])?;
+        let nop = self.rf.nop;
+        self.call(nprl, nop, &[])?;
+        self.leave(nop)?;
+        self.readylocked(nprl, newg)?;
+        self.leave(nprl)?;
+        self.unlock(np1, LockId::Sched)?;
+        self.leave(np1)?;
+        Ok(newg)
+    }
+
+    /// runtime·mcpy: copy `n` bytes of stack words.
+    pub(crate) fn mcpy(
+        &mut self,
+        caller: FuncId,
+        dst: Addr,
+        src: Addr,
+        n: u32,
+    ) -> Result<(), Stop> {
+        let f = self.rf.mcpy;
+        self.call(caller, f, &[dst, src, u64::from(n)])?;
+        for i in (0..u64::from(n)).step_by(8) {
+            let w = self.mem.read(src + i).unwrap_or(0);
+            self.mem.write(dst + i, w);
+        }
+        self.leave(f)
+    }
+
+    /// runtime·Gosched from Go code: gosched puts the G at the tail of the
+    /// run queue and runs the head.
+    pub fn gosched_go(&mut self, ret: Addr) -> Result<(), Stop> {
+        let f = self.rf.gosched_go;
+        self.call_at(ret, f, &[])?;
+        self.gs[self.g.0].resume = Resume::Gosched;
+        self.gosched(f)
+    }
+
+    /// runtime·gosched: save this G and jump into the scheduler.
+    fn gosched(&mut self, caller: FuncId) -> Result<(), Stop> {
+        let f = self.rf.gosched;
+        self.call(caller, f, &[])?;
+        if self.m.locks != 0 {
+            return self.throw(f, "gosched holding locks");
+        }
+        if self.g == self.m.g0 {
+            return self.throw(f, "gosched of g0");
+        }
+        let g = self.g;
+        self.gs[g.0].sched = Gobuf {
+            sp: self.sp,
+            pc: self.site(f, self.rf.gosave),
+            g: self.gs[g.0].addr,
+        };
+        self.reschedule()
+    }
+
+    /// Return from Go function `f`. A return into goexit ends the G; into
+    /// mainstart, it goes on to main.main, or exits when main returns.
+    pub fn ret_go(&mut self, f: FuncId) -> Result<(), Stop> {
+        self.leave(f)?;
+        let ret = self.mem.read(self.sp - 8).unwrap_or(0);
+        if ret == self.tab.entry(self.rf.goexit) {
+            // goexit: Gmoribund, then gosched; the scheduler buries it.
+            let goexit = self.rf.goexit;
+            self.prologue(goexit)?;
+            let g = self.g;
+            self.gs[g.0].status = Status::Moribund;
+            return self.gosched(goexit);
+        }
+        let mainstart = self.rf.mainstart;
+        if self.tab.findfunc(ret) == Some(mainstart) && Some(f) != self.main_main {
+            let gp = self.g;
+            self.mainstart_main(gp)?;
+            return Err(Stop::Switch);
+        }
+        if self.tab.findfunc(ret) == Some(mainstart) {
+            return Err(self.exit(mainstart, 0));
+        }
+        Ok(())
+    }
+
+    /// runtime·newstack, on g0: a new segment for the function that split,
+    /// the arguments copied over, and lessstack as its return address.
+    pub(crate) fn newstack(&mut self) -> Result<(), Stop> {
+        let f = self.rf.newstack;
+        let framesize = self.m.moreframesize;
+        let argsize = self.m.moreargsize;
+        let g1 = self.curg();
+        let guard = self.gs[g1.0].stackguard;
+        if self.m.morebuf.sp < guard - u64::from(STACK_GUARD) {
+            let msg = format!(
+                "runtime: split stack overflow: {:#x} < {:#x}\n",
+                self.m.morebuf.sp,
+                guard - u64::from(STACK_GUARD)
+            );
+            self.print(&msg);
+            return self.throw(f, "runtime: split stack overflow");
+        }
+        let mut size = framesize + argsize + STACK_EXTRA;
+        if size < STACK_MIN {
+            size = STACK_MIN;
+        }
+        size += STACK_SYSTEM;
+        let stk = self.stackalloc(f, size)?;
+        let top = stk + u64::from(size) - STKTOP_SIZE;
+        let g = &self.gs[g1.0];
+        let stktop = Stktop {
+            stackguard: g.stackguard,
+            stackbase: g.stackbase,
+            gobuf: self.m.morebuf,
+            argsize,
+            argp: self.m.moreargp,
+            free: size,
+            panic: g.ispanic,
+        };
+        self.write_stktop(top, &stktop);
+        let g = &mut self.gs[g1.0];
+        g.ispanic = false;
+        g.stackbase = top;
+        g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
+        let mut sp = top;
+        if argsize > 0 {
+            sp -= u64::from(argsize);
+            self.mcpy(f, sp, self.m.moreargp, argsize)?;
+        }
+        let label = Gobuf {
+            sp,
+            pc: self.tab.entry(self.rf.lessstack),
+            g: self.gs[g1.0].addr,
+        };
+        // gogocall(&label, m->morepc): the function resumes after its check.
+        self.g = self.gid_at(label.g);
+        self.sp = label.sp;
+        self.push(label.pc);
+        Ok(())
+    }
+
+    /// runtime·oldstack, on g0: copy the results back, free the segment
+    /// being left (before restoring stackbase: a traceback taken inside
+    /// stackfree still sees it), and gogo to the caller below it.
+    pub(crate) fn oldstack(&mut self) -> Result<(), Stop> {
+        let f = self.rf.oldstack;
+        let g1 = self.curg();
+        let top = self.gs[g1.0].stackbase;
+        let old = self.read_stktop(top);
+        if old.argsize > 0 {
+            self.mcpy(f, old.argp, top - u64::from(old.argsize), old.argsize)?;
+        }
+        if old.free != 0 {
+            let stk = self.gs[g1.0].stackguard - u64::from(STACK_GUARD + STACK_SYSTEM);
+            self.stackfree(f, stk, old.free)?;
+        }
+        let g = &mut self.gs[g1.0];
+        g.stackbase = old.stackbase;
+        g.stackguard = old.stackguard;
+        self.g = self.gid_at(old.gobuf.g);
+        self.sp = old.gobuf.sp;
+        Ok(())
+    }
+
+    pub(crate) fn read_stktop(&self, at: Addr) -> Stktop {
+        let mut w = [0u64; 9];
+        for (i, word) in w.iter_mut().enumerate() {
+            *word = self.mem.read(at + 8 * i as u64).unwrap_or(0);
+        }
+        Stktop::from_words(w)
+    }
+
+    pub(crate) fn write_stktop(&mut self, at: Addr, top: &Stktop) {
+        for (i, word) in top.to_words().iter().enumerate() {
+            self.mem.write(at + 8 * i as u64, *word);
+        }
+    }
+
+    /// runtime·exit(code): the process ends.
+    pub(crate) fn exit(&mut self, caller: FuncId, code: i32) -> Stop {
+        let _ = self.call(caller, self.rf.exit, &[code as u64]);
+        Stop::End(Ending::Exit(code))
+    }
+
+    /// Append to fd 2.
+    pub(crate) fn print(&mut self, s: &str) {
+        self.stderr.extend_from_slice(s.as_bytes());
+    }
+}

@@ -1,0 +1,327 @@
+//! symtab.c: the function table. In 2011 every function's `Func` record
+//! carries its name, frame size and argument size (from the linker), and
+//! the traceback and the split check use them. The twin's table holds the
+//! same figures: for the runtime's own C and assembly functions they were
+//! measured off real binaries (`data/frames-<variant>.tsv`, made by
+//! scripts/measure-frames); Go functions are declared by whoever runs Go
+//! code on the twin.
+
+use std::collections::HashMap;
+
+use crate::{Addr, Variant};
+
+/// The split check 6l put in a function's prologue (src/cmd/6l/pass.c,
+/// dostkoff), which depends on its frame size alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// `#pragma textflag 7` or asm `TEXT ...,7,`: no check.
+    NoSplit,
+    /// frame <= StackSmall: split when SP <= stackguard.
+    Small,
+    /// StackSmall < frame < StackBig: split when SP-(frame-StackSmall) <= stackguard.
+    Large,
+    /// frame >= StackBig: always split.
+    Huge,
+}
+
+/// A function as the runtime's `Func` knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Func {
+    pub name: String,
+    /// The frame the body allocates (its SUBQ), without the return address.
+    pub frame: u32,
+    /// Bytes of arguments and results, as the caller lays them out.
+    pub args: u32,
+    pub check: Check,
+    /// The source file as the binary names it (`f->src`), for tracebacks.
+    pub file: String,
+    /// The line funcline gives for the entry pc.
+    pub line: u32,
+    /// Lines of call sites, by return-address offset: funcline of the
+    /// CALL instruction that returns there.
+    pub sites: Vec<(u32, u32)>,
+}
+
+impl Func {
+    /// A function whose check follows from its frame, as 6l decides it.
+    pub fn splitting(name: &str, frame: u32, args: u32) -> Func {
+        use crate::stack::{STACK_BIG, STACK_SMALL};
+        let check = if frame <= STACK_SMALL {
+            Check::Small
+        } else if frame < STACK_BIG {
+            Check::Large
+        } else {
+            Check::Huge
+        };
+        Func {
+            name: name.to_string(),
+            frame,
+            args,
+            check,
+            file: String::new(),
+            line: 0,
+            sites: Vec::new(),
+        }
+    }
+
+    /// How many argument words a traceback prints: symtab.c counts
+    /// 32-bit words (`args = maxoffset/4 + 2`), which the amd64 printer
+    /// then reads as that many 64-bit words.
+    pub fn arg_words(&self) -> u32 {
+        self.args / 4
+    }
+
+    /// funcline: the line of the call site whose return address is
+    /// `off` or `off + 1` bytes past the entry (tracebacks back the pc of
+    /// every frame but the first up by one), else the entry's line.
+    pub fn line_at(&self, off: u32) -> u32 {
+        self.sites
+            .iter()
+            .find(|(ret, _)| *ret == off || *ret == off + 1)
+            .map_or(self.line, |(_, line)| *line)
+    }
+}
+
+/// Index of a function in a [`FuncTab`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncId(pub u32);
+
+/// The function table of one runtime: the measured runtime functions of a
+/// variant, then whatever Go functions are declared.
+#[derive(Debug, Clone)]
+pub struct FuncTab {
+    funcs: Vec<Func>,
+    by_name: HashMap<String, FuncId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SymtabError {
+    #[error("frames-{variant}.tsv:{line}: {message}")]
+    Table {
+        variant: Variant,
+        line: usize,
+        message: String,
+    },
+    #[error("function {0} is declared twice")]
+    Duplicate(String),
+    #[error("the {variant} frame table has no {name}")]
+    Missing { variant: Variant, name: String },
+}
+
+/// The measured tables, compiled in.
+fn table_text(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Pre1547 => include_str!("../data/frames-pre-1547.tsv"),
+        Variant::Post1547 => include_str!("../data/frames-post-1547.tsv"),
+    }
+}
+
+impl FuncTab {
+    /// The runtime functions of `variant`, as measured.
+    pub fn runtime(variant: Variant) -> Result<FuncTab, SymtabError> {
+        let mut tab = FuncTab {
+            funcs: Vec::new(),
+            by_name: HashMap::new(),
+        };
+        let bad = |line: usize, message: String| SymtabError::Table {
+            variant,
+            line,
+            message,
+        };
+        let mut header_seen = false;
+        for (i, line) in table_text(variant).lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [name, check, _morestack, args, frame, _fixtures] = cols[..] else {
+                return Err(bad(
+                    i + 1,
+                    format!("expected 6 columns, found {}", cols.len()),
+                ));
+            };
+            let num = |s: &str| {
+                s.parse::<u32>()
+                    .map_err(|_| bad(i + 1, format!("'{s}' is not a number")))
+            };
+            let check = match check {
+                "nosplit" => Check::NoSplit,
+                "small" => Check::Small,
+                "large" => Check::Large,
+                "huge" => Check::Huge,
+                other => return Err(bad(i + 1, format!("unknown check '{other}'"))),
+            };
+            let args = if args == "-" { 0 } else { num(args)? };
+            tab.add(Func {
+                name: name.to_string(),
+                frame: num(frame)?,
+                args,
+                check,
+                file: String::new(),
+                line: 0,
+                sites: Vec::new(),
+            })?;
+        }
+        Ok(tab)
+    }
+
+    /// Add a function (a Go function the caller declares).
+    pub fn add(&mut self, f: Func) -> Result<FuncId, SymtabError> {
+        if self.by_name.contains_key(&f.name) {
+            return Err(SymtabError::Duplicate(f.name));
+        }
+        let id = FuncId(self.funcs.len() as u32);
+        self.by_name.insert(f.name.clone(), id);
+        self.funcs.push(f);
+        Ok(id)
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<FuncId> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn get(&self, id: FuncId) -> &Func {
+        &self.funcs[id.0 as usize]
+    }
+
+    pub fn get_mut(&mut self, id: FuncId) -> &mut Func {
+        &mut self.funcs[id.0 as usize]
+    }
+
+    /// The function's entry address. The twin lays functions out at fixed
+    /// strides from the start of text, so a pc names its function and its
+    /// offset exactly; absolute addresses differ from a real binary's.
+    pub fn entry(&self, id: FuncId) -> Addr {
+        TEXT_START + FUNC_STRIDE * u64::from(id.0)
+    }
+
+    /// findfunc: the function containing `pc`, if any.
+    pub fn findfunc(&self, pc: Addr) -> Option<FuncId> {
+        let i = pc.checked_sub(TEXT_START)? / FUNC_STRIDE;
+        (i < self.funcs.len() as u64).then_some(FuncId(i as u32))
+    }
+}
+
+/// Where the twin's text starts (6l's INITTEXT on linux/amd64).
+pub const TEXT_START: Addr = 0x400c00;
+/// Room each function gets in the twin's text layout.
+pub const FUNC_STRIDE: Addr = 0x1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_measured_tables_load_and_differ_where_the_fix_changed_frames() {
+        let pre = FuncTab::runtime(Variant::Pre1547).unwrap();
+        let post = FuncTab::runtime(Variant::Post1547).unwrap();
+        let frame = |t: &FuncTab, n: &str| t.get(t.lookup(n).unwrap()).frame;
+        assert_eq!(frame(&pre, "runtime.malg"), 48);
+        assert_eq!(frame(&post, "runtime.malg"), 56);
+        assert_eq!(frame(&pre, "runtime.lock"), 16);
+        let newproc = pre.get(pre.lookup("runtime.newproc").unwrap());
+        assert_eq!(newproc.check, Check::NoSplit);
+        let oldstack = pre.get(pre.lookup("runtime.oldstack").unwrap());
+        assert_eq!((oldstack.check, oldstack.frame), (Check::Large, 144));
+    }
+
+    #[test]
+    fn a_declared_function_gets_6ls_check_for_its_frame() {
+        assert_eq!(Func::splitting("a", 128, 0).check, Check::Small);
+        assert_eq!(Func::splitting("b", 129, 0).check, Check::Large);
+        assert_eq!(Func::splitting("c", 4096, 0).check, Check::Huge);
+        let mut t = FuncTab::runtime(Variant::Pre1547).unwrap();
+        let id = t.add(Func::splitting("main.f", 8, 8)).unwrap();
+        assert_eq!(t.lookup("main.f"), Some(id));
+        assert!(t.add(Func::splitting("main.f", 8, 8)).is_err());
+    }
+}
+
+/// Where each call in the runtime's own functions returns to, and the
+/// line a traceback prints for it: `data/calls-<variant>.tsv`, read off
+/// real binaries. A call the table lacks gets an offset derived from the
+/// callee's name, so the twin's pcs stay distinct and stable, and line 0.
+#[derive(Debug, Clone, Default)]
+pub struct Sites {
+    /// (caller, callee) -> return offsets, in code order.
+    by_pair: HashMap<(FuncId, String), Vec<u32>>,
+}
+
+fn sites_text(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Pre1547 => include_str!("../data/calls-pre-1547.tsv"),
+        Variant::Post1547 => include_str!("../data/calls-post-1547.tsv"),
+    }
+}
+
+impl Sites {
+    /// Load the call sites of `variant` into the table: offsets here, and
+    /// each caller's file and lines into its `Func`.
+    pub fn load(variant: Variant, tab: &mut FuncTab) -> Result<Sites, SymtabError> {
+        let mut sites = Sites::default();
+        let mut header_seen = false;
+        for (i, line) in sites_text(variant).lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
+            let bad = |message: String| SymtabError::Table {
+                variant,
+                line: i + 1,
+                message,
+            };
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [caller, off, callee, file, lineno] = cols[..] else {
+                return Err(bad(format!("expected 5 columns, found {}", cols.len())));
+            };
+            let num = |s: &str| {
+                s.parse::<u32>()
+                    .map_err(|_| bad(format!("'{s}' is not a number")))
+            };
+            let (off, lineno) = (num(off)?, num(lineno)?);
+            let Some(id) = tab.lookup(caller) else {
+                continue;
+            };
+            let f = tab.get_mut(id);
+            f.file = file.to_string();
+            if off == 0 {
+                f.line = lineno;
+                continue;
+            }
+            f.sites.push((off, lineno));
+            sites
+                .by_pair
+                .entry((id, callee.to_string()))
+                .or_default()
+                .push(off);
+        }
+        Ok(sites)
+    }
+
+    /// The return offset of the first call from `caller` to `callee`.
+    pub fn ret_off(&self, tab: &FuncTab, caller: FuncId, callee: FuncId) -> u32 {
+        self.ret_off_nth(tab, caller, callee, 0)
+    }
+
+    /// The return offset of the `nth` call from `caller` to `callee`.
+    pub fn ret_off_nth(&self, tab: &FuncTab, caller: FuncId, callee: FuncId, nth: u32) -> u32 {
+        let name = &tab.get(callee).name;
+        match self.by_pair.get(&(caller, name.clone())) {
+            Some(offs) => offs[(nth as usize).min(offs.len() - 1)],
+            None => {
+                // FNV-1a over the name: stable across runs and builds.
+                let h = name.bytes().fold(0x811c_9dc5u32, |h, b| {
+                    (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+                });
+                8 + (h % 0x7e0) + nth * 5
+            }
+        }
+    }
+}
