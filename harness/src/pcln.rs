@@ -297,8 +297,8 @@ struct Sym<'a> {
     name: &'a [u8],
 }
 
-impl Sym<'_> {
-    fn cname(&self) -> &[u8] {
+impl<'a> Sym<'a> {
+    fn cname(&self) -> &'a [u8] {
         let n = self
             .name
             .iter()
@@ -362,64 +362,67 @@ struct SrcFile {
     delta: i32,
 }
 
+/// dofunc, both passes: the functions (name, entry, frame, args) and the
+/// file names by index.
+fn dofunc<'a>(syms: &[Sym<'a>]) -> Result<(Vec<Func>, Vec<Option<&'a [u8]>>), Problem> {
+    // First pass: count the file names (the functions are just pushed).
+    let mut nfname = 0usize;
+    for s in syms {
+        if s.symtype == b'f' && s.value >= nfname as u64 {
+            if s.value >= 0x10000 {
+                return Err(Problem::Mangled(format!(
+                    "invalid symbol file index {:#x}",
+                    s.value
+                )));
+            }
+            nfname = s.value as usize + 1;
+        }
+    }
+    let mut funcs: Vec<Func> = Vec::new();
+    let mut fname: Vec<Option<&[u8]>> = vec![None; nfname];
+    for s in syms {
+        match s.symtype {
+            b't' | b'T' | b'l' | b'L' if s.cname() != b"etext" => funcs.push(Func {
+                name: String::from_utf8_lossy(s.cname()).into_owned(),
+                entry: s.value,
+                src: String::new(),
+                frame: if matches!(s.symtype, b'l' | b'L') {
+                    -8
+                } else {
+                    0
+                },
+                args: 0,
+                pc0: 0,
+                ln0: 0,
+                pcln: (0, 0),
+            }),
+            b'm' => {
+                if let Some(f) = funcs.last_mut() {
+                    f.frame = f.frame.wrapping_add(s.value as i32);
+                }
+            }
+            b'p' => {
+                if let Some(f) = funcs.last_mut() {
+                    // Compared as uintptr, as the C does.
+                    let want = s.value / 4 + 2;
+                    if (f.args as i64 as u64) < want {
+                        f.args = want as i32;
+                    }
+                }
+            }
+            b'f' => fname[s.value as usize] = Some(s.cname()),
+            _ => {}
+        }
+    }
+    Ok((funcs, fname))
+}
+
 impl Table {
     /// buildfuncs: `symtab` is `.gosymtab`, `pclntab` is `.gopclntab` and
     /// `after` what follows it in memory; `etext` is the end of the text.
     fn parse(symtab: &[u8], pclntab: &[u8], after: &[u8], etext: u64) -> Result<Table, Problem> {
         let syms = walksymtab(symtab);
-        let is_func =
-            |s: &Sym| matches!(s.symtype, b't' | b'T' | b'l' | b'L') && s.cname() != b"etext";
-
-        // dofunc, first pass: count functions and file names.
-        let mut nfname = 0usize;
-        for s in &syms {
-            if s.symtype == b'f' && s.value >= nfname as u64 {
-                if s.value >= 0x10000 {
-                    return Err(Problem::Mangled(format!(
-                        "invalid symbol file index {:#x}",
-                        s.value
-                    )));
-                }
-                nfname = s.value as usize + 1;
-            }
-        }
-        // dofunc, second pass.
-        let mut funcs: Vec<Func> = Vec::new();
-        let mut fname: Vec<Option<&[u8]>> = vec![None; nfname];
-        for s in &syms {
-            match s.symtype {
-                b't' | b'T' | b'l' | b'L' if is_func(s) => funcs.push(Func {
-                    name: String::from_utf8_lossy(s.cname()).into_owned(),
-                    entry: s.value,
-                    src: String::new(),
-                    frame: if matches!(s.symtype, b'l' | b'L') {
-                        -8
-                    } else {
-                        0
-                    },
-                    args: 0,
-                    pc0: 0,
-                    ln0: 0,
-                    pcln: (0, 0),
-                }),
-                b'm' => {
-                    if let Some(f) = funcs.last_mut() {
-                        f.frame = f.frame.wrapping_add(s.value as i32);
-                    }
-                }
-                b'p' => {
-                    if let Some(f) = funcs.last_mut() {
-                        // Compared as uintptr, as the C does.
-                        let want = s.value / 4 + 2;
-                        if (f.args as i64 as u64) < want {
-                            f.args = want as i32;
-                        }
-                    }
-                }
-                b'f' => fname[s.value as usize] = Some(s.cname()),
-                _ => {}
-            }
-        }
+        let (funcs, fname) = dofunc(&syms)?;
         let mut pcln = pclntab.to_vec();
         pcln.extend_from_slice(after);
         let mut table = Table { funcs, etext, pcln };
@@ -870,13 +873,15 @@ fn two_byte(op: u8) -> Option<(bool, Imm)> {
     })
 }
 
-/// The table as TSV: `caller ret_off callee file line`, one row per CALL,
-/// and one row per function with ret_off `entry` for the pc == entry line.
-/// An indirect callee is `*`, an unknown one `-`.
+/// The table as TSV, `caller ret_off callee file line` with a header: one
+/// row per function with ret_off 0 for the line of pc == entry (no CALL
+/// can end at offset 0), then one row per CALL, ret_off in decimal. An
+/// indirect callee is `*`, a target outside every function `-`. Paths are
+/// as the runtime prints them; replace the GOROOT and build dir as needed.
 pub fn render(funcs: &[FuncLines]) -> String {
     let mut out = String::from("caller\tret_off\tcallee\tfile\tline\n");
     for f in funcs {
-        let _ = writeln!(out, "{}\tentry\t-\t{}\t{}", f.name, f.file, f.entry_line);
+        let _ = writeln!(out, "{}\t0\t-\t{}\t{}", f.name, f.file, f.entry_line);
         for c in &f.calls {
             let callee = match (&c.target, &c.callee) {
                 (None, _) => "*",
@@ -885,10 +890,310 @@ pub fn render(funcs: &[FuncLines]) -> String {
             };
             let _ = writeln!(
                 out,
-                "{}\t{:#x}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}",
                 f.name, c.ret_off, callee, c.file, c.line
             );
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(parts: &[&str]) -> Vec<u8> {
+        let s: String = parts.concat();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    /// Records copied from the .gosymtab of go-fixtures/hang1547.go built by
+    /// the pre-1547 toolchain (`harness build`): the file names of its path,
+    /// its history, and the four functions of package main.
+    const MAIN_SYMTAB: &[&str] = &[
+        "00000003e66861726e6573732d4c4d79684e5a0000000000", // f 3 harness-LMyhNZ
+        "00000001e62f0000000000",                           // f 1 /
+        "00000004e668616e67313534372e676f0000000000",       // f 4 hang1547.go
+        "00000002e6746d700000000000",                       // f 2 tmp
+        "00000001fa000001000200030004000000000000",         // z 1 /tmp/harness-LMyhNZ/hang1547.go
+        "00000021fa00000000000000",                         // z 33 (pop)
+        "00400c00d46d61696e2e6e6f7000f8074100",             // T main.nop
+        "00000008ed2e6672616d650000000000",                 // m .frame 8
+        "00400c14d46d61696e2e64657363656e6400280a4100",     // T main.descend
+        "00000010ed2e6672616d650000000000",                 // m .frame 16
+        "00000000f06d61696e2e6e00ecfa4000",                 // p main.n 0
+        "00400c5ad46d61696e2e6d61696e00f8074100",           // T main.main
+        "00000020ed2e6672616d650000000000",                 // m .frame 32
+        "00000004e16d61696e2e6400ecfa4000",                 // a main.d 4
+        "00400ce9d46d61696e2e696e697400f8074100",           // T main.init
+        "00000008ed2e6672616d650000000000",                 // m .frame 8
+    ];
+
+    /// The same binary's .gopclntab up to and including the update that
+    /// crosses into the runtime's first function (0x400d20).
+    const MAIN_PCLNTAB: &str = "0f93039a0186018b0184028d01840296018c01ae018f428c049901bb000000009c";
+
+    /// Its text from main.nop to the end of main.init.
+    const MAIN_TEXT: &[&str] = &[
+        "64488b0c25f0ffffff483b217705e82c0c0000c364488b0c25f0ffffff483b217705e8710c00004883ec088b5c241089",
+        "d883fb007e1189c3ffcb891c24e8d2ffffff4883c408c368000c40006a00e8427e000059594883c408c364488b0c25f0",
+        "ffffff483b217705e8d20b00004883ec1831c0894424143d580200007d4c488d342524e14000488d3c2448a548a5e812",
+        "6c0000e8816c00008b5c24144863db48891c24e8bb6a0000e8a86c00008b5c2414891c24e85bffffff8b442414ffc089",
+        "4424143d580200007cb4488d3425d4eb4000488d3c2448a548a5e8c66b0000e8716c00004883c418c364488b0c25f0ff",
+        "ffff483b217705e8430b00008a0425e167420088c380fb00740d88c380fb027501c3e8e4850000c60425e167420002c3",
+    ];
+
+    fn main_table() -> Table {
+        let symtab = hex(MAIN_SYMTAB);
+        // What follows epclntab is .gosymtab, whose first byte is 0.
+        Table::parse(&symtab, &hex(&[MAIN_PCLNTAB]), &[0], 0x400d20).expect("parses")
+    }
+
+    #[test]
+    fn main_package_end_to_end() {
+        let t = main_table();
+        let names: Vec<&str> = t.funcs().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["main.nop", "main.descend", "main.main", "main.init"]
+        );
+        let descend = &t.funcs()[1];
+        assert_eq!(descend.src, "/tmp/harness-LMyhNZ/hang1547.go");
+        assert_eq!((descend.frame, descend.args), (16, 2));
+        // Real trace lines (snapshots/pre-1547/hang1547.raw):
+        // main.descend+0x2e $WORK/hang1547.go:20, main.nop $WORK/hang1547.go:15.
+        let fl = t.frame_line(0x400c14 + 0x2e, false).expect("in text");
+        assert_eq!(
+            (fl.name.as_str(), fl.offset, fl.line),
+            ("main.descend", Some(0x2e), 20)
+        );
+        assert_eq!(
+            t.frame_line(0x400c14 + 0x3f, false).map(|f| f.line),
+            Some(23)
+        );
+        let nop = t.frame_line(0x400c00, false).expect("in text");
+        assert_eq!((nop.offset, nop.line), (None, 15));
+        assert!(t.findfunc(0x400d20).is_none());
+        assert!(t.findfunc(0x400bff).is_none());
+        assert_eq!(
+            t.findfunc(0x400d1f).map(|f| f.name.as_str()),
+            Some("main.init")
+        );
+    }
+
+    #[test]
+    fn call_sites_of_real_code() {
+        let t = main_table();
+        let funcs = call_lines(&t, 0x400c00, &hex(MAIN_TEXT)).expect("decodes");
+        let descend = &funcs[1];
+        assert_eq!(descend.entry_line, 18);
+        let got: Vec<(u64, Option<u64>, Option<&str>, i32)> = descend
+            .calls
+            .iter()
+            .map(|c| (c.ret_off, c.target, c.callee.as_deref(), c.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0x13, Some(0x401898), None, 18), // morestack8, outside this excerpt
+                (0x2e, Some(0x400c14), Some("main.descend"), 20),
+                (0x3f, Some(0x408a95), None, 23), // newproc
+            ]
+        );
+        // main.main: its six calls and morestack; `lea 0x40e124,%rsi` and
+        // `mov %rcx` bytes hold no false e8.
+        assert_eq!(funcs[2].calls.len(), 7);
+        let tsv = render(&funcs[..2]);
+        assert!(tsv.starts_with("caller\tret_off\tcallee\tfile\tline\nmain.nop\t0\t-\t"));
+        assert!(
+            tsv.contains("main.descend\t46\tmain.descend\t/tmp/harness-LMyhNZ/hang1547.go\t20\n")
+        );
+        assert!(tsv.contains("main.descend\t63\t-\t/tmp/harness-LMyhNZ/hang1547.go\t23\n"));
+    }
+
+    /// malloc.c, which goc2c made from malloc.goc: its first history records
+    /// (the includes, then the first `#line` of malloc.goc as a `z` push and
+    /// a `Z`) and runtime.stackalloc, from the same binary.
+    const MALLOC_SYMTAB: &[&str] = &[
+        "00000027e6646566732e680000000000",         // f 39 defs.h
+        "00000001e62f0000000000",                   // f 1 /
+        "00000025e66d616c6c6f632e630000000000",     // f 37 malloc.c
+        "00000024e66d616c6c6f632e680000000000",     // f 36 malloc.h
+        "00000007e67072652d313534370000000000",     // f 7 pre-1547
+        "00000028e66d616c6c6f632e676f630000000000", // f 40 malloc.goc
+        "00000009e6706b670000000000",               // f 9 pkg
+        "00000005e66f70740000000000",               // f 5 opt
+        "00000008e67372630000000000",               // f 8 src
+        "00000019e672756e74696d652e680000000000",   // f 25 runtime.h
+        "0000001ae6737461636b2e680000000000",       // f 26 stack.h
+        "0000001de6747970652e680000000000",         // f 29 type.h
+        "0000000ae672756e74696d650000000000",       // f 10 runtime
+        "00000015e6616d6436340000000000",           // f 21 amd64
+        "00000026e66c696e75780000000000",           // f 38 linux
+        "00000006e6676f323031310000000000",         // f 6 go2011
+        "00000001fa00000100050006000700080009000a0025000000000000", // z 1 malloc.c
+        "00000002fa00000100050006000700080009000a0019000000000000", // z 2 runtime.h
+        "00000262fa00000000000000",                 // z 610
+        "00000263fa00000100050006000700080009000a001a000000000000", // z 611 stack.h
+        "000002b9fa00000000000000",                 // z 697
+        "000002bafa00000100050006000700080009000a0024000000000000", // z 698 malloc.h
+        "00000456fa00000000000000",                 // z 1110
+        "00000457fa00000100050006000700080009000a002600150027000000000000", // z 1111 linux/amd64/defs.h
+        "00000538fa00000000000000",                                         // z 1336
+        "00000539fa00000100050006000700080009000a001d000000000000",         // z 1337 type.h
+        "000005bdfa00000000000000",                                         // z 1469
+        "000005bffa00000100050006000700080009000a0028000000000000",         // z 1471 malloc.goc
+        "00000010da00000100050006000700080009000a0028000000000000",         // Z 16 malloc.goc
+        "00402f0cd472756e74696d652e737461636b616c6c6f630000000000",         // T runtime.stackalloc
+    ];
+
+    /// A function as splitpcln leaves it: its piece of .gopclntab, the pc
+    /// after the update that crossed its entry and the (history) line then.
+    fn split_func(name: &str, entry: u64, pc0: u64, ln0: i32, piece: &str, src: &str) -> Table {
+        let pcln = hex(&[piece]);
+        Table {
+            funcs: vec![Func {
+                name: name.into(),
+                entry,
+                src: src.into(),
+                frame: 0,
+                args: 0,
+                pc0,
+                ln0,
+                pcln: (0, pcln.len()),
+            }],
+            etext: entry + 0x1000,
+            pcln,
+        }
+    }
+
+    #[test]
+    fn goc2c_file_keeps_its_c_name_and_numbering() {
+        let symtab = hex(MALLOC_SYMTAB);
+        let syms = walksymtab(&symtab);
+        let (funcs, fname) = dofunc(&syms).expect("well formed");
+        assert_eq!(funcs.len(), 1);
+        let mut t = split_func(
+            "runtime.stackalloc",
+            0x402f0c,
+            0x402f0d,
+            1774,
+            "9a04ab0191018a01b20189019e018d0292018f018f018d01894c8b0ea604",
+            "",
+        );
+        t.dosrcline(&syms, &fname);
+        let f = &t.funcs()[0];
+        // The 'Z' (#line) entries are ignored and the malloc.goc push only
+        // nests: the file stays malloc.c, shifted by the five includes.
+        assert_eq!(f.src, "/opt/go2011/pre-1547/src/pkg/runtime/malloc.c");
+        assert_eq!(f.ln0, 1774 - (608 + 86 + 412 + 225 + 132));
+        // runtime.stackalloc+0x55 $GOROOT/src/pkg/runtime/malloc.c:316 (DWARF: malloc.goc:398).
+        let fl = t.frame_line(0x402f0c + 0x55, false).expect("in text");
+        assert_eq!((fl.offset, fl.line), (Some(0x55), 316));
+    }
+
+    #[test]
+    fn funcline_on_real_pieces() {
+        let thread = "/opt/go2011/pre-1547/src/pkg/runtime/linux/thread.c";
+        let lock = split_func(
+            "runtime.lock",
+            0x40bd1f,
+            0x40bd20,
+            153,
+            "960293018d018e019204",
+            thread,
+        );
+        // runtime.lock+0x56 .../linux/thread.c:158 as a caller; the same pc
+        // as the first frame is not backed up into the CALL.
+        assert_eq!(
+            lock.frame_line(0x40bd1f + 0x56, false).map(|f| f.line),
+            Some(158)
+        );
+        assert_eq!(lock.funcline(&lock.funcs()[0], 0x40bd1f), 153);
+        let proc = "/opt/go2011/pre-1547/src/pkg/runtime/proc.c";
+        let newproc1 = split_func(
+            "runtime.newproc1",
+            0x408ac9,
+            0x408aca,
+            835,
+            "9607870185018a018d028d02910185019601920888018901a407880188018301880286018601890288018d02895b8f0185018b018703841b",
+            proc,
+        );
+        assert_eq!(
+            newproc1.frame_line(0x408ac9 + 0x12b, false).map(|f| f.line),
+            Some(854)
+        );
+        // runtime.goexit $GOROOT/src/pkg/runtime/proc.c:150: pc == entry,
+        // before the piece's first pc, so ln0.
+        let goexit = split_func(
+            "runtime.goexit",
+            0x407ac3,
+            0x407ac4,
+            150,
+            "92028e018504",
+            proc,
+        );
+        let fl = goexit.frame_line(0x407ac3, false).expect("in text");
+        assert_eq!((fl.offset, fl.line, fl.file.as_str()), (None, 150, proc));
+    }
+
+    #[test]
+    fn walksymtab_stops_where_the_runtime_stops() {
+        // A record without the 0x80 flag ends the walk; so does a short tail.
+        let mut tab = hex(&["00000001e62f0000000000", "00000002667800000000"]);
+        assert_eq!(walksymtab(&tab).len(), 1);
+        tab.truncate(11 + 6);
+        assert_eq!(walksymtab(&tab).len(), 1);
+        let bad = hex(&["00010000e6780000000000"]);
+        assert!(matches!(
+            dofunc(&walksymtab(&bad)),
+            Err(Problem::Mangled(_))
+        ));
+    }
+
+    #[test]
+    fn makepath_joins_without_doubling_slashes() {
+        let names: Vec<Option<&[u8]>> = vec![None, Some(b"/"), Some(b"tmp"), Some(b"a.go")];
+        assert_eq!(makepath(&[0, 1, 0, 2, 0, 3, 0, 0], &names), "/tmp/a.go");
+        // An index past the table ends the path.
+        assert_eq!(makepath(&[0, 2, 0, 9, 0, 3, 0, 0], &names), "tmp");
+    }
+
+    #[test]
+    fn instruction_lengths() {
+        let cases: &[(&str, usize)] = &[
+            ("64488b0c25f0ffffff", 9),    // mov %fs:-16,%rcx
+            ("488d4424e8", 5),            // lea -0x18(%rsp),%rax: e8 is a disp8
+            ("4939e8", 3),                // cmp %rbp,%r8: e8 is a ModRM
+            ("488b040de8524200", 8),      // mov 0x4252e8(,%rcx,1),%rax
+            ("488d342534e84000", 8),      // lea 0x40e834,%rsi
+            ("66c740580500", 6),          // movw $5,0x58(%rax)
+            ("48b80000000010000000", 10), // movabs $imm64,%rax
+            ("b8d8694200", 5),            // mov $imm32,%eax
+            ("0f84d2000000", 6),          // je rel32
+            ("f7c000010000", 6),          // test $0x100,%eax
+            ("f6c001", 3),                // test $1,%al
+            ("f7d8", 2),                  // neg %eax
+            ("f348a5", 3),                // rep movsq
+            ("f00fb10a", 4),              // lock cmpxchg %ecx,(%rdx)
+            ("f20f1005aa000000", 8),      // movsd rip-relative
+            ("0f05", 2),                  // syscall
+            ("ffd0", 2),                  // call *%rax
+            ("e8be8d0000", 5),            // call rel32
+            ("c3", 1),
+        ];
+        for (bytes, len) in cases {
+            assert_eq!(insn_len(&hex(&[bytes])), Some(*len), "{bytes}");
+        }
+        // VEX, invalid in 64-bit mode, cut short.
+        for bytes in ["c5f877", "06", "e8be8d00", "48"] {
+            assert_eq!(insn_len(&hex(&[bytes])), None, "{bytes}");
+        }
+        assert_eq!(call_target(&hex(&["ffd0"]), 0x10), Some(None));
+        assert_eq!(call_target(&hex(&["e8f0ffffff"]), 0x20), Some(Some(0x10)));
+        assert_eq!(call_target(&hex(&["ff20"]), 0x10), None); // jmp *(%rax)
+    }
 }

@@ -16,6 +16,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod asm;
+pub mod chan;
 pub mod lock;
 pub mod malloc;
 pub mod print;

@@ -17,18 +17,14 @@ pub enum LockId {
     Sched,
     /// malloc.goc's `stacks` (a Lock followed by its FixAlloc).
     Stacks,
+    /// A channel's lock.
+    Chan(crate::chan::ChanId),
 }
 
-impl LockId {
-    /// The lock's address, as tracebacks print it. The values are the
-    /// twin's (the real ones depend on the binary's data layout).
-    pub fn addr(self) -> Addr {
-        match self {
-            LockId::Sched => 0x42_9d20,
-            LockId::Stacks => 0x42_9cd0,
-        }
-    }
-}
+/// Where the static locks lie, as tracebacks print them. The values are
+/// the twin's (the real ones depend on the binary's data layout).
+const SCHED_ADDR: Addr = 0x42_9d20;
+pub(crate) const STACKS_ADDR: Addr = 0x42_9cd0;
 
 /// A Lock's key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,13 +37,32 @@ impl Runtime {
         match l {
             LockId::Sched => &mut self.sched.lock,
             LockId::Stacks => &mut self.stacks_lock,
+            LockId::Chan(c) => self.chan_lock(c),
         }
+    }
+
+    /// The address of a lock, as its callers pass it.
+    pub(crate) fn lock_addr(&self, l: LockId) -> Addr {
+        match l {
+            LockId::Sched => SCHED_ADDR,
+            LockId::Stacks => STACKS_ADDR,
+            LockId::Chan(c) => self.chan_lock_addr(c),
+        }
+    }
+
+    /// Whether any lock is held (the property tests' invariant between
+    /// goroutine steps).
+    pub fn any_lock_held(&self) -> bool {
+        self.m.locks != 0
+            || self.sched.lock.key != 0
+            || self.stacks_lock.key != 0
+            || self.chans.iter().any(|c| c.lock.key != 0)
     }
 
     /// runtime·lock: m->locks++, then futexlock.
     pub(crate) fn lock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
         let f = self.rf.lock;
-        self.call(caller, f, &[l.addr()])?;
+        self.call(caller, f, &[self.lock_addr(l)])?;
         if self.m.locks < 0 {
             return self.throw(f, "lock count");
         }
@@ -61,7 +76,7 @@ impl Runtime {
     /// process hangs, and the twin answers with what SIGQUIT prints.
     fn futexlock(&mut self, l: LockId) -> Result<(), Stop> {
         let f = self.rf.futexlock;
-        self.call(self.rf.lock, f, &[l.addr()])?;
+        self.call(self.rf.lock, f, &[self.lock_addr(l)])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
             self.lock_of(l).key = key | 1;
@@ -69,7 +84,7 @@ impl Runtime {
         }
         self.lock_of(l).key = key + 2;
         let sleep = self.rf.futexsleep;
-        self.call(f, sleep, &[l.addr(), u64::from(key + 2)])?;
+        self.call(f, sleep, &[self.lock_addr(l), u64::from(key + 2)])?;
         let futex = self.rf.futex;
         self.call(sleep, futex, &[])?;
         Err(self.hang())
@@ -79,13 +94,13 @@ impl Runtime {
     /// (and would wake a waiter; with one M there never is one to wake).
     pub(crate) fn unlock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
         let f = self.rf.unlock;
-        self.call(caller, f, &[l.addr()])?;
+        self.call(caller, f, &[self.lock_addr(l)])?;
         self.m.locks -= 1;
         if self.m.locks < 0 {
             return self.throw(f, "lock count");
         }
         let fu = self.rf.futexunlock;
-        self.call(f, fu, &[l.addr()])?;
+        self.call(f, fu, &[self.lock_addr(l)])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
             return self.throw(fu, "unlock of unlocked lock");

@@ -42,6 +42,8 @@ pub enum Resume {
     None,
     /// Suspended in gosched called from runtime·Gosched.
     Gosched,
+    /// Blocked in a channel operation.
+    Chan(crate::chan::ChanOp),
 }
 
 /// runtime.h's G, the fields the modelled paths use.
@@ -66,6 +68,11 @@ pub struct G {
     /// program to run (main.init and main.main from mainstart, a new G's
     /// entry).
     pub start: Option<FuncId>,
+    /// What a blocked receive produced, for the program.
+    pub result: Option<u64>,
+    /// The value of a blocked send on a buffered channel, which it stores
+    /// itself once woken.
+    pub pending: Option<u64>,
 }
 
 /// runtime.h's M: the one M.
@@ -151,6 +158,15 @@ pub(crate) struct RuntimeFuncs {
     pub throw: FuncId,
     pub exit: FuncId,
     pub printstring: FuncId,
+    pub makechan: FuncId,
+    pub chansend: FuncId,
+    pub chansend1: FuncId,
+    pub chanrecv: FuncId,
+    pub chanrecv1: FuncId,
+    pub closechan: FuncId,
+    pub ready: FuncId,
+    pub panicstring: FuncId,
+    pub panic: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -207,6 +223,15 @@ impl RuntimeFuncs {
             throw: f("runtime.throw")?,
             exit: f("runtime.exit")?,
             printstring: f("runtime.printstring")?,
+            makechan: f("runtime.makechan")?,
+            chansend: f("runtime.chansend")?,
+            chansend1: f("runtime.chansend1")?,
+            chanrecv: f("runtime.chanrecv")?,
+            chanrecv1: f("runtime.chanrecv1")?,
+            closechan: f("runtime.closechan")?,
+            ready: f("runtime.ready")?,
+            panicstring: f("runtime.panicstring")?,
+            panic: f("runtime.panic")?,
         })
     }
 }
@@ -234,6 +259,7 @@ pub struct Runtime {
     pub sched: Sched,
     pub(crate) stacks_lock: Lock,
     pub stacks: FixAlloc,
+    pub chans: Vec<crate::chan::Hchan>,
     pub mem: Mem,
     pub heap: Heap,
     /// The current g (TLS g) and SP.
@@ -266,6 +292,8 @@ impl Runtime {
             addr: 0x42_6a28,
             resume: Resume::None,
             start: None,
+            result: None,
+            pending: None,
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
@@ -284,6 +312,7 @@ impl Runtime {
             sched: Sched::default(),
             stacks_lock: Lock::default(),
             stacks: FixAlloc::default(),
+            chans: Vec::new(),
             mem,
             heap: Heap::default(),
             g: GId(0),
@@ -473,6 +502,7 @@ impl Runtime {
                 self.leave(self.rf.gosched)?;
                 self.leave(self.rf.gosched_go)?;
             }
+            Resume::Chan(op) => self.resume_chan(op)?,
         }
         Err(Stop::Switch)
     }
@@ -550,7 +580,7 @@ impl Runtime {
 
     /// readylocked: mark runnable and queue it; matchmg has nothing to do
     /// with one M (it is called for its frame).
-    fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
+    pub(crate) fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.readylocked;
         self.call(caller, f, &[self.gs[gp.0].addr])?;
         let status = self.gs[gp.0].status;
@@ -645,6 +675,8 @@ impl Runtime {
             addr,
             resume: Resume::None,
             start: None,
+            result: None,
+            pending: None,
         });
         self.g_by_addr.insert(addr, id);
         if stacksize >= 0 {
@@ -691,7 +723,7 @@ impl Runtime {
 
     /// The `go` statement: the caller pushes fn and siz above the
     /// arguments it stored at 0(SP), and calls runtime·newproc.
-    pub fn go_stmt(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
+    pub fn go_stmt(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<GId, Stop> {
         for (i, a) in args.iter().enumerate() {
             self.mem.write(self.sp + 8 * i as u64, *a);
         }
@@ -700,14 +732,11 @@ impl Runtime {
         self.push(siz);
         let newproc = self.rf.newproc;
         self.call_at(ret, newproc, &[])?;
-        self.newproc1(
-            f,
-            self.sp + u64::from(self.tab.get(newproc).frame) + 24,
-            siz as u32,
-        )?;
+        let argp = self.sp + u64::from(self.tab.get(newproc).frame) + 24;
+        let g = self.newproc1(f, argp, siz as u32)?;
         self.leave(newproc)?;
         self.sp += 16;
-        Ok(())
+        Ok(g)
     }
 
     /// newproc1: take a dead G or make one with malg(StackMin), copy the
@@ -795,7 +824,7 @@ impl Runtime {
     }
 
     /// runtime·gosched: save this G and jump into the scheduler.
-    fn gosched(&mut self, caller: FuncId) -> Result<(), Stop> {
+    pub(crate) fn gosched(&mut self, caller: FuncId) -> Result<(), Stop> {
         let f = self.rf.gosched;
         self.call(caller, f, &[])?;
         if self.m.locks != 0 {

@@ -1,13 +1,32 @@
 //! A [`Program`] given as straight-line traces: what a goroutine does when
-//! it starts in a function, as a list of calls, returns, go statements and
-//! prints. Tests and benchmarks drive the twin with it; the fixture
-//! interpreter is the other program.
+//! it starts in a function, as a list of calls, returns, go statements,
+//! channel operations and prints. Tests and benchmarks drive the twin with
+//! it; the fixture interpreter is the other program.
 
 use std::collections::HashMap;
 
+use crate::chan::ChanId;
 use crate::proc::{GId, Program, Runtime};
 use crate::symtab::FuncId;
 use crate::Stop;
+
+/// Where a channel operation finds its channel: a global the script made,
+/// or an argument of the goroutine's entry function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chan {
+    Global(usize),
+    Arg(usize),
+}
+
+/// A value to send or pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val {
+    Const(u64),
+    /// The goroutine's last received value plus this.
+    LastPlus(u64),
+    /// A channel, passed as an argument.
+    Chan(Chan),
+}
 
 /// One step of a goroutine. `site` is the call's return offset in the
 /// function making it.
@@ -24,7 +43,7 @@ pub enum Op {
     Go {
         f: FuncId,
         site: u32,
-        args: Vec<u64>,
+        args: Vec<Val>,
     },
     Gosched {
         site: u32,
@@ -33,6 +52,28 @@ pub enum Op {
         site: u32,
         text: String,
     },
+    /// Print the last received value and a newline.
+    PrintLast {
+        site: u32,
+    },
+    MakeChan {
+        site: u32,
+        hint: u32,
+        global: usize,
+    },
+    Send {
+        site: u32,
+        chan: Chan,
+        val: Val,
+    },
+    Recv {
+        site: u32,
+        chan: Chan,
+    },
+    Close {
+        site: u32,
+        chan: Chan,
+    },
 }
 
 /// Traces by the function a goroutine (or mainstart's call) starts in.
@@ -40,6 +81,9 @@ pub enum Op {
 pub struct Script {
     pub traces: HashMap<FuncId, Vec<Op>>,
     states: HashMap<GId, State>,
+    globals: HashMap<usize, ChanId>,
+    /// Arguments of goroutines not yet started, by G.
+    args: HashMap<GId, Vec<u64>>,
 }
 
 #[derive(Debug)]
@@ -47,13 +91,30 @@ struct State {
     trace: FuncId,
     pos: usize,
     stack: Vec<FuncId>,
+    args: Vec<u64>,
+    last: u64,
 }
 
 impl Script {
     pub fn new(traces: HashMap<FuncId, Vec<Op>>) -> Script {
         Script {
             traces,
-            states: HashMap::new(),
+            ..Script::default()
+        }
+    }
+
+    fn chan(&self, st: &State, c: Chan) -> ChanId {
+        match c {
+            Chan::Global(i) => self.globals[&i],
+            Chan::Arg(i) => ChanId(st.args[i] as usize),
+        }
+    }
+
+    fn val(&self, st: &State, v: Val) -> u64 {
+        match v {
+            Val::Const(c) => c,
+            Val::LastPlus(k) => st.last + k,
+            Val::Chan(c) => self.chan(st, c).0 as u64,
         }
     }
 }
@@ -61,41 +122,71 @@ impl Script {
 impl Program for Script {
     fn run(&mut self, rt: &mut Runtime) -> Stop {
         let g = rt.curg();
+        if let Some(v) = rt.take_result(g) {
+            if let Some(st) = self.states.get_mut(&g) {
+                st.last = v;
+            }
+        }
         loop {
             if let Some(f) = rt.take_start(g) {
-                self.states.insert(
-                    g,
-                    State {
-                        trace: f,
-                        pos: 0,
-                        stack: vec![f],
-                    },
-                );
+                let args = self.args.remove(&g).unwrap_or_default();
+                let state = State {
+                    trace: f,
+                    pos: 0,
+                    stack: vec![f],
+                    args,
+                    last: 0,
+                };
+                self.states.insert(g, state);
             }
             let st = self
                 .states
-                .get_mut(&g)
+                .get(&g)
                 .expect("a running goroutine has started");
             let op = self.traces[&st.trace]
                 .get(st.pos)
                 .unwrap_or_else(|| panic!("trace of {} ran out", rt.tab.get(st.trace).name))
                 .clone();
-            st.pos += 1;
             let top = *st.stack.last().expect("a function runs");
             let at = |site: u32| rt.tab.entry(top) + u64::from(site);
             let result = match op {
-                Op::Call { f, site, args } => {
-                    st.stack.push(f);
-                    rt.call_go(at(site), f, &args)
+                Op::Call { f, site, args } => rt.call_go(at(site), f, &args),
+                Op::Ret => rt.ret_go(top),
+                Op::Go { f, site, args } => {
+                    let args: Vec<u64> = args.iter().map(|a| self.val(st, *a)).collect();
+                    rt.go_stmt(at(site), f, &args).map(|ng| {
+                        self.args.insert(ng, args);
+                    })
                 }
-                Op::Ret => {
-                    st.stack.pop();
-                    rt.ret_go(top)
-                }
-                Op::Go { f, site, args } => rt.go_stmt(at(site), f, &args),
                 Op::Gosched { site } => rt.gosched_go(at(site)),
                 Op::Print { site, text } => rt.printstring(at(site), &text),
+                Op::PrintLast { site } => rt.printstring(at(site), &format!("{}\n", st.last)),
+                Op::MakeChan { site, hint, global } => rt.makechan(at(site), hint).map(|c| {
+                    self.globals.insert(global, c);
+                }),
+                Op::Send { site, chan, val } => {
+                    let (c, v) = (self.chan(st, chan), self.val(st, val));
+                    rt.chansend(at(site), c, v)
+                }
+                Op::Recv { site, chan } => {
+                    let c = self.chan(st, chan);
+                    rt.chanrecv(at(site), c).map(|v| {
+                        self.states.get_mut(&g).expect("running").last = v;
+                    })
+                }
+                Op::Close { site, chan } => rt.closechan(at(site), self.chan(st, chan)),
             };
+            // The step is done once the runtime has accepted it, even if it
+            // then switched goroutines (a blocked op completes on resume).
+            let st = self.states.get_mut(&g).expect("running");
+            st.pos += 1;
+            match &self.traces[&st.trace][st.pos - 1] {
+                Op::Call { f, .. } => st.stack.push(*f),
+                Op::Ret => {
+                    st.stack.pop();
+                }
+                _ => {}
+            }
             if let Err(stop) = result {
                 return stop;
             }

@@ -219,6 +219,24 @@ impl Runtime {
         Err(Stop::End(Ending::Exit(2)))
     }
 
+    /// runtime·panicstring(msg) from `caller`, as an unrecovered panic
+    /// prints it: "panic: runtime error: msg", a blank line, the stack
+    /// from runtime.panic's frame, the other goroutines; exit 2. The twin
+    /// does not model defer yet, so no deferred call runs first.
+    pub(crate) fn panicstring<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
+        let (ps, panic) = (self.rf.panicstring, self.rf.panic);
+        self.call(caller, ps, &[0])?;
+        self.call(ps, panic, &[0, 0])?;
+        self.print(&format!("panic: runtime error: {msg}\n\n"));
+        let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(panic);
+        let pc = self.tab.entry(panic) + u64::from(self.sites.ret_off(&self.tab, panic, dopanic));
+        let (sp, g) = (self.sp, self.g);
+        let _ = self
+            .traceback(pc, sp, g)
+            .and_then(|()| self.tracebackothers(g));
+        Err(Stop::End(Ending::Exit(2)))
+    }
+
     /// The only M sleeps in the kernel forever. The run ends as the real
     /// one does when the harness sends SIGQUIT: the handler prints the
     /// signal, the stack it interrupted, every other goroutine and the

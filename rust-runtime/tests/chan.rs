@@ -1,0 +1,254 @@
+//! Channels on the twin, driven through scripts.
+
+use std::collections::HashMap;
+
+use rust_runtime::script::{Chan, Op, Script, Val};
+use rust_runtime::symtab::Func;
+use rust_runtime::{AfterQuit, Ending, Runtime, Variant};
+
+fn go_func(file: &str, name: &str, frame: u32, args: u32, line: u32) -> Func {
+    let mut f = Func::splitting(name, frame, args);
+    f.file = format!("$WORK/{file}");
+    f.line = line;
+    f
+}
+
+/// The daisy chain of chain100k.go with `n` goroutines: each receives from
+/// its right, adds one, sends left; main sends nothing, a last goroutine
+/// starts the value at 1.
+pub fn chain(variant: Variant, n: usize) -> (Ending, String) {
+    let mut rt = Runtime::new(variant).unwrap();
+    let f = rt
+        .declare(go_func("chain.go", "main.f", 16, 16, 10))
+        .unwrap();
+    let src = rt
+        .declare(go_func("chain.go", "main.src", 16, 8, 14))
+        .unwrap();
+    let main = rt
+        .declare(go_func("chain.go", "main.main", 64, 0, 18))
+        .unwrap();
+    let mut ops = vec![Op::MakeChan {
+        site: 0x20,
+        hint: 0,
+        global: 0,
+    }];
+    for i in 1..=n {
+        ops.push(Op::MakeChan {
+            site: 0x20,
+            hint: 0,
+            global: i,
+        });
+        ops.push(Op::Go {
+            f,
+            site: 0x40,
+            args: vec![Val::Chan(Chan::Global(i - 1)), Val::Chan(Chan::Global(i))],
+        });
+    }
+    ops.push(Op::Go {
+        f: src,
+        site: 0x50,
+        args: vec![Val::Chan(Chan::Global(n))],
+    });
+    ops.push(Op::Recv {
+        site: 0x60,
+        chan: Chan::Global(0),
+    });
+    ops.push(Op::PrintLast { site: 0x70 });
+    ops.push(Op::Ret);
+    let f_ops = vec![
+        Op::Recv {
+            site: 0x10,
+            chan: Chan::Arg(1),
+        },
+        Op::Send {
+            site: 0x20,
+            chan: Chan::Arg(0),
+            val: Val::LastPlus(1),
+        },
+        Op::Ret,
+    ];
+    let src_ops = vec![
+        Op::Send {
+            site: 0x10,
+            chan: Chan::Arg(0),
+            val: Val::Const(1),
+        },
+        Op::Ret,
+    ];
+    let mut script = Script::new(HashMap::from([(main, ops), (f, f_ops), (src, src_ops)]));
+    let ending = rt.run(&mut script, None, main);
+    (ending, String::from_utf8_lossy(&rt.stderr).into_owned())
+}
+
+#[test]
+fn a_chain_of_goroutines_passes_the_value_along() {
+    for v in Variant::ALL {
+        let (ending, out) = chain(v, 1000);
+        assert_eq!(ending, Ending::Exit(0), "{out}");
+        assert_eq!(out, "1001\n");
+    }
+}
+
+/// hang1547g.go: main.init makes `done`; main starts the sweeper
+/// (goroutine 2) and waits on `done`; the sweeper spawns leaf(d, sum) from
+/// every depth of a recursion with 16-byte frames and arguments.
+fn hang1547g(variant: Variant) -> (Ending, String) {
+    let mut rt = Runtime::new(variant).unwrap();
+    let leaf = rt
+        .declare(go_func("hang1547g.go", "main.leaf", 16, 16, 15))
+        .unwrap();
+    let descend = rt
+        .declare(go_func("hang1547g.go", "main.descend", 16, 16, 18))
+        .unwrap();
+    let sweep = rt
+        .declare(go_func("hang1547g.go", "main.sweep", 48, 0, 26))
+        .unwrap();
+    let main = rt
+        .declare(go_func("hang1547g.go", "main.main", 16, 0, 41))
+        .unwrap();
+    let init = rt
+        .declare(go_func("hang1547g.go", "main.init", 24, 0, 44))
+        .unwrap();
+    let depths = 400u32;
+    let mut sw = vec![Op::MakeChan {
+        site: 0x20,
+        hint: depths,
+        global: 1,
+    }];
+    for d in 0..depths {
+        sw.push(Op::Print {
+            site: 0x30,
+            text: format!("depth {d}\n"),
+        });
+        sw.push(Op::Call {
+            f: descend,
+            site: 0x40,
+            args: vec![u64::from(d), u64::from(d)],
+        });
+        for k in (0..d).rev() {
+            sw.push(Op::Call {
+                f: descend,
+                site: 0x30,
+                args: vec![u64::from(k), u64::from(d)],
+            });
+        }
+        sw.push(Op::Go {
+            f: leaf,
+            site: 0x5a,
+            args: vec![Val::Const(u64::from(d)), Val::Chan(Chan::Global(1))],
+        });
+        sw.extend((0..=d).map(|_| Op::Ret));
+    }
+    for _ in 0..depths {
+        sw.push(Op::Recv {
+            site: 0x60,
+            chan: Chan::Global(1),
+        });
+    }
+    sw.push(Op::Print {
+        site: 0x70,
+        text: "swept\n".into(),
+    });
+    sw.push(Op::Send {
+        site: 0x80,
+        chan: Chan::Global(0),
+        val: Val::Const(1),
+    });
+    sw.push(Op::Ret);
+    let traces = HashMap::from([
+        (
+            init,
+            vec![
+                Op::MakeChan {
+                    site: 0x10,
+                    hint: 0,
+                    global: 0,
+                },
+                Op::Ret,
+            ],
+        ),
+        (
+            main,
+            vec![
+                Op::Go {
+                    f: sweep,
+                    site: 0x10,
+                    args: vec![],
+                },
+                Op::Recv {
+                    site: 0x20,
+                    chan: Chan::Global(0),
+                },
+                Op::Ret,
+            ],
+        ),
+        (sweep, sw),
+        (
+            leaf,
+            vec![
+                Op::Send {
+                    site: 0x10,
+                    chan: Chan::Arg(1),
+                    val: Val::Chan(Chan::Arg(0)),
+                },
+                Op::Ret,
+            ],
+        ),
+    ]);
+    let mut script = Script::new(traces);
+    let ending = rt.run(&mut script, Some(init), main);
+    (ending, String::from_utf8_lossy(&rt.stderr).into_owned())
+}
+
+#[test]
+fn hang1547g_hangs_in_goroutine_2_at_the_real_depth_and_lists_the_others() {
+    let (ending, out) = hang1547g(Variant::Pre1547);
+    assert_eq!(ending, Ending::Hung(AfterQuit::Exit(2)));
+    let (before, dump) = out.split_once("SIGQUIT: quit\n").unwrap();
+    // The real pre-1547 binary prints "depth 141" last.
+    assert_eq!(before.lines().last(), Some("depth 141"));
+    assert!(
+        dump.contains("\n----- lessstack called from goroutine 2 -----\nruntime.lock+"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("\ngoroutine 2 [2]:\nmain.sweep $WORK/hang1547g.go:26\n"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("\ngoroutine 3 [1]:\nmain.leaf $WORK/hang1547g.go:15\n"),
+        "{dump}"
+    );
+    let g1 = dump
+        .split("\ngoroutine 1 [4]:\n")
+        .nth(1)
+        .expect("goroutine 1 listed");
+    let names: Vec<&str> = g1
+        .lines()
+        .filter(|l| !l.starts_with('\t'))
+        .map(|l| l.split(['+', ' ']).next().unwrap())
+        .take(6)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "runtime.gosched",
+            "runtime.chanrecv",
+            "runtime.chanrecv1",
+            "main.main",
+            "runtime.mainstart",
+            "runtime.goexit"
+        ]
+    );
+}
+
+#[test]
+fn hang1547g_completes_after_the_fix() {
+    let (ending, out) = hang1547g(Variant::Post1547);
+    assert_eq!(ending, Ending::Exit(0), "{out}");
+    assert!(
+        out.ends_with("depth 399\nswept\n"),
+        "{}",
+        &out[out.len() - 100..]
+    );
+}
