@@ -104,6 +104,8 @@ pub struct FixAlloc {
     pub nchunk: u32,
     pub inuse: u64,
     pub sys: u64,
+    /// Every block ever carved from a chunk, for the invariant checks.
+    pub carved: std::collections::BTreeSet<Addr>,
 }
 
 /// The heap: addresses for objects the twin keeps as Rust values.
@@ -147,8 +149,12 @@ impl Runtime {
         caller: crate::symtab::FuncId,
         n: u32,
     ) -> Result<Addr, crate::Stop> {
+        self.stackalloc_at(self.site(caller, self.rf.stackalloc), n)
+    }
+
+    fn stackalloc_at(&mut self, ret: Addr, n: u32) -> Result<Addr, crate::Stop> {
         let f = self.rf.stackalloc;
-        self.call(caller, f, &[u64::from(n)])?;
+        self.call_at(ret, f, &[u64::from(n)])?;
         if self.variant == crate::Variant::Post1547 && self.g != self.m.g0 {
             return self.throw(f, "stackalloc not on scheduler stack");
         }
@@ -167,6 +173,13 @@ impl Runtime {
         };
         self.leave(f)?;
         Ok(v)
+    }
+
+    /// A direct call of runtime·stackalloc from the running goroutine,
+    /// returning to `ret`, as pre-1547's malg makes it: what the post-1547
+    /// check exists to refuse.
+    pub fn stackalloc_from(&mut self, ret: Addr, n: u32) -> Result<Addr, crate::Stop> {
+        self.stackalloc_at(ret, n)
     }
 
     /// runtime·stackfree (malloc.goc): the inverse of stackalloc. Only g0
@@ -215,6 +228,7 @@ impl Runtime {
             self.stacks.chunk += u64::from(size);
             self.stacks.nchunk -= size;
             self.mem.map(v, size);
+            self.stacks.carved.insert(v);
             v
         };
         self.stacks.inuse += u64::from(size);
@@ -245,5 +259,72 @@ impl Runtime {
         self.m.mallocing = false;
         self.leave(f)?;
         Ok(v)
+    }
+
+    /// The invariants of the stack machinery, checked between goroutine
+    /// steps: every FixedStack segment ever carved is exactly one of free,
+    /// a G's first segment, or a segment on a G's Stktop chain; each
+    /// chain's stackguard, stackbase and Stktops agree; FixAlloc's count
+    /// of bytes in use matches; no lock is held.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        use crate::stack::{FIXED_STACK, STACK_GUARD, STKTOP_SIZE};
+        let mut owner: std::collections::BTreeMap<Addr, String> = std::collections::BTreeMap::new();
+        let mut claim = |a: Addr, who: String| match owner.insert(a, who.clone()) {
+            Some(prev) => Err(format!("segment {a:#x} is both {prev} and {who}")),
+            None => Ok(()),
+        };
+        for &a in &self.stacks.list {
+            claim(a, "free".into())?;
+        }
+        for (i, g) in self.all_gs().iter().enumerate().skip(1) {
+            if g.stack0 == 0 || !self.stacks.carved.contains(&g.stack0) {
+                continue;
+            }
+            claim(g.stack0, format!("G{i}'s first segment"))?;
+            let mut guard = g.stackguard;
+            let mut base = g.stackbase;
+            loop {
+                let top = self.read_stktop(base);
+                let stk = guard - u64::from(STACK_GUARD);
+                if top.stackbase == 0 {
+                    if stk != g.stack0 || base != g.stack0 + u64::from(FIXED_STACK) - STKTOP_SIZE {
+                        return Err(format!(
+                            "G{i}: first segment {stk:#x}/{base:#x} is not its stack0 {:#x}",
+                            g.stack0
+                        ));
+                    }
+                    break;
+                }
+                if base != stk + u64::from(top.free) - STKTOP_SIZE {
+                    return Err(format!(
+                        "G{i}: stackbase {base:#x} is not the top of segment {stk:#x} of {} bytes",
+                        top.free
+                    ));
+                }
+                if top.free == FIXED_STACK {
+                    if !self.stacks.carved.contains(&stk) {
+                        return Err(format!("G{i}: segment {stk:#x} was never carved"));
+                    }
+                    claim(stk, format!("on G{i}'s chain"))?;
+                }
+                guard = top.stackguard;
+                base = top.stackbase;
+            }
+        }
+        if let Some(lost) = self.stacks.carved.iter().find(|a| !owner.contains_key(a)) {
+            return Err(format!("segment {lost:#x} is neither free nor on any G"));
+        }
+        let used = (self.stacks.carved.len() - self.stacks.list.len()) as u64
+            * u64::from(self.stacks.size);
+        if used != self.stacks.inuse {
+            return Err(format!(
+                "FixAlloc counts {} bytes in use, segments hold {used}",
+                self.stacks.inuse
+            ));
+        }
+        if self.any_lock_held() {
+            return Err("a lock is held between goroutine steps".into());
+        }
+        Ok(())
     }
 }

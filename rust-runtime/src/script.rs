@@ -74,6 +74,11 @@ pub enum Op {
         site: u32,
         chan: Chan,
     },
+    /// Call runtime·stackalloc(n) directly (see [`Runtime::stackalloc_from`]).
+    Stackalloc {
+        site: u32,
+        n: u32,
+    },
 }
 
 /// Traces by the function a goroutine (or mainstart's call) starts in.
@@ -84,6 +89,11 @@ pub struct Script {
     globals: HashMap<usize, ChanId>,
     /// Arguments of goroutines not yet started, by G.
     args: HashMap<GId, Vec<u64>>,
+    /// Run before every step; its first complaint is kept.
+    pub check: Option<fn(&Runtime) -> Result<(), String>>,
+    pub violation: Option<String>,
+    /// Steps run, all goroutines together.
+    pub steps: u64,
 }
 
 #[derive(Debug)]
@@ -175,6 +185,7 @@ impl Program for Script {
                     })
                 }
                 Op::Close { site, chan } => rt.closechan(at(site), self.chan(st, chan)),
+                Op::Stackalloc { site, n } => rt.stackalloc_from(at(site), n).map(|_| ()),
             };
             // The step is done once the runtime has accepted it, even if it
             // then switched goroutines (a blocked op completes on resume).

@@ -115,3 +115,42 @@ fn post_1547_completes_the_same_sweep() {
     assert_eq!(ending, Ending::Exit(0), "{out}");
     assert!(out.ends_with("depth 599\nswept\n"));
 }
+
+/// stackalloc called on a goroutine's stack: pre-1547 serves it, post-1547
+/// throws, from the goroutine's stack.
+#[test]
+fn stackalloc_off_g0_throws_only_after_the_fix() {
+    for variant in Variant::ALL {
+        let mut rt = Runtime::new(variant).unwrap();
+        let main = rt.declare(go_func("main.main", 24, 0, 26, &[])).unwrap();
+        let ops = vec![
+            Op::Stackalloc {
+                site: 0x10,
+                n: 4096,
+            },
+            Op::Print {
+                site: 0x20,
+                text: "allocated\n".into(),
+            },
+            Op::Ret,
+        ];
+        let mut script = Script::new(HashMap::from([(main, ops)]));
+        let ending = rt.run(&mut script, None, main);
+        let out = String::from_utf8(rt.stderr.clone()).unwrap();
+        match variant {
+            Variant::Pre1547 => {
+                assert_eq!(ending, Ending::Exit(0));
+                assert_eq!(out, "allocated\n");
+            }
+            Variant::Post1547 => {
+                assert_eq!(ending, Ending::Exit(2));
+                assert!(
+                    out.starts_with("throw: stackalloc not on scheduler stack\n\nruntime.throw+"),
+                    "{out}"
+                );
+                assert!(out.contains("\nruntime.stackalloc+"), "{out}");
+                assert!(out.contains("\nmain.main+0x10 $WORK/hang1547.go:"), "{out}");
+            }
+        }
+    }
+}
