@@ -81,6 +81,9 @@ pub enum Op {
     },
 }
 
+/// A check run before every step, such as [`Runtime::check_invariants`].
+pub type Check = fn(&Runtime) -> Result<(), String>;
+
 /// Traces by the function a goroutine (or mainstart's call) starts in.
 #[derive(Debug, Default)]
 pub struct Script {
@@ -90,7 +93,7 @@ pub struct Script {
     /// Arguments of goroutines not yet started, by G.
     args: HashMap<GId, Vec<u64>>,
     /// Run before every step; its first complaint is kept.
-    pub check: Option<fn(&Runtime) -> Result<(), String>>,
+    pub check: Option<Check>,
     pub violation: Option<String>,
     /// Steps run, all goroutines together.
     pub steps: u64,
