@@ -82,6 +82,7 @@ impl Runtime {
     /// `c <- v` from Go code: chansend1 -> chansend. On `Err(Stop::Switch)`
     /// the goroutine blocked; the send is complete when it runs again.
     pub fn chansend(&mut self, ret: Addr, c: ChanId, v: u64) -> Result<(), Stop> {
+        self.ops.sends += 1;
         let (f1, f) = (self.rf.chansend1, self.rf.chansend);
         self.call_at(ret, f1, &[self.chans[c.0].addr, v])?;
         self.call(f1, f, &[self.chans[c.0].addr, 0, 0])?;
@@ -136,6 +137,7 @@ impl Runtime {
     /// the goroutine blocked; [`Runtime::take_result`] has the value when
     /// it runs again.
     pub fn chanrecv(&mut self, ret: Addr, c: ChanId) -> Result<u64, Stop> {
+        self.ops.recvs += 1;
         let (f1, f) = (self.rf.chanrecv1, self.rf.chanrecv);
         self.call_at(ret, f1, &[self.chans[c.0].addr])?;
         self.call(f1, f, &[self.chans[c.0].addr, 0, 0, 0])?;

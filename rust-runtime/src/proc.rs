@@ -245,6 +245,16 @@ pub trait Program {
     fn run(&mut self, rt: &mut Runtime) -> Stop;
 }
 
+/// How many runtime operations a run performed (for the benchmark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpCounts {
+    pub spawns: u64,
+    pub sends: u64,
+    pub recvs: u64,
+    /// Times the scheduler ran a G (a start or a resume).
+    pub switches: u64,
+}
+
 /// The twin of one 2011 runtime: memory, the M, the Gs, the scheduler.
 pub struct Runtime {
     pub variant: Variant,
@@ -267,6 +277,7 @@ pub struct Runtime {
     pub sp: Addr,
     /// What the process wrote to fd 2 (print, println, tracebacks).
     pub stderr: Vec<u8>,
+    pub ops: OpCounts,
     main_init: Option<FuncId>,
     main_main: Option<FuncId>,
 }
@@ -318,6 +329,7 @@ impl Runtime {
             g: GId(0),
             sp: G0_STACKBASE,
             stderr: Vec::new(),
+            ops: OpCounts::default(),
             main_init: None,
             main_main: None,
         })
@@ -445,6 +457,7 @@ impl Runtime {
     /// starting it with gogocall if it never ran.
     fn schedule_next(&mut self) -> Result<(), Stop> {
         let gp = self.nextgandunlock()?;
+        self.ops.switches += 1;
         let g = &mut self.gs[gp.0];
         g.status = Status::Running;
         self.m.curg = Some(gp);
@@ -728,6 +741,7 @@ impl Runtime {
             self.mem.write(self.sp + 8 * i as u64, *a);
         }
         let siz = 8 * args.len() as u64;
+        self.ops.spawns += 1;
         self.push(self.tab.entry(f));
         self.push(siz);
         let newproc = self.rf.newproc;

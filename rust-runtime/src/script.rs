@@ -207,3 +207,76 @@ impl Program for Script {
         }
     }
 }
+
+/// chain100k.go's daisy chain as a script, for tests and the benchmark:
+/// `n` goroutines, each receiving from its right neighbour and sending one
+/// more to its left; a last goroutine starts the value at 1 and main
+/// prints what reaches the leftmost channel (`n + 1`). Frame sizes are
+/// those of the fixture's functions on the pinned toolchains.
+pub fn daisy_chain(
+    rt: &mut Runtime,
+    n: usize,
+) -> Result<(Script, FuncId), crate::symtab::SymtabError> {
+    use crate::symtab::Func;
+    let declare = |rt: &mut Runtime, name: &str, frame, args, line| {
+        let mut f = Func::splitting(name, frame, args);
+        f.file = "$WORK/chain100k.go".into();
+        f.line = line;
+        rt.declare(f)
+    };
+    let f = declare(rt, "main.whisper", 16, 16, 10)?;
+    let src = declare(rt, "main.src", 16, 8, 14)?;
+    let main = declare(rt, "main.main", 64, 0, 18)?;
+    let mut ops = vec![Op::MakeChan {
+        site: 0x20,
+        hint: 0,
+        global: 0,
+    }];
+    for i in 1..=n {
+        ops.push(Op::MakeChan {
+            site: 0x20,
+            hint: 0,
+            global: i,
+        });
+        ops.push(Op::Go {
+            f,
+            site: 0x40,
+            args: vec![Val::Chan(Chan::Global(i - 1)), Val::Chan(Chan::Global(i))],
+        });
+    }
+    ops.push(Op::Go {
+        f: src,
+        site: 0x50,
+        args: vec![Val::Chan(Chan::Global(n))],
+    });
+    ops.push(Op::Recv {
+        site: 0x60,
+        chan: Chan::Global(0),
+    });
+    ops.push(Op::PrintLast { site: 0x70 });
+    ops.push(Op::Ret);
+    let f_ops = vec![
+        Op::Recv {
+            site: 0x10,
+            chan: Chan::Arg(1),
+        },
+        Op::Send {
+            site: 0x20,
+            chan: Chan::Arg(0),
+            val: Val::LastPlus(1),
+        },
+        Op::Ret,
+    ];
+    let src_ops = vec![
+        Op::Send {
+            site: 0x10,
+            chan: Chan::Arg(0),
+            val: Val::Const(1),
+        },
+        Op::Ret,
+    ];
+    Ok((
+        Script::new(HashMap::from([(main, ops), (f, f_ops), (src, src_ops)])),
+        main,
+    ))
+}

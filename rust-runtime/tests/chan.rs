@@ -13,69 +13,9 @@ fn go_func(file: &str, name: &str, frame: u32, args: u32, line: u32) -> Func {
     f
 }
 
-/// The daisy chain of chain100k.go with `n` goroutines: each receives from
-/// its right, adds one, sends left; main sends nothing, a last goroutine
-/// starts the value at 1.
-pub fn chain(variant: Variant, n: usize) -> (Ending, String) {
+fn chain(variant: Variant, n: usize) -> (Ending, String) {
     let mut rt = Runtime::new(variant).unwrap();
-    let f = rt
-        .declare(go_func("chain.go", "main.f", 16, 16, 10))
-        .unwrap();
-    let src = rt
-        .declare(go_func("chain.go", "main.src", 16, 8, 14))
-        .unwrap();
-    let main = rt
-        .declare(go_func("chain.go", "main.main", 64, 0, 18))
-        .unwrap();
-    let mut ops = vec![Op::MakeChan {
-        site: 0x20,
-        hint: 0,
-        global: 0,
-    }];
-    for i in 1..=n {
-        ops.push(Op::MakeChan {
-            site: 0x20,
-            hint: 0,
-            global: i,
-        });
-        ops.push(Op::Go {
-            f,
-            site: 0x40,
-            args: vec![Val::Chan(Chan::Global(i - 1)), Val::Chan(Chan::Global(i))],
-        });
-    }
-    ops.push(Op::Go {
-        f: src,
-        site: 0x50,
-        args: vec![Val::Chan(Chan::Global(n))],
-    });
-    ops.push(Op::Recv {
-        site: 0x60,
-        chan: Chan::Global(0),
-    });
-    ops.push(Op::PrintLast { site: 0x70 });
-    ops.push(Op::Ret);
-    let f_ops = vec![
-        Op::Recv {
-            site: 0x10,
-            chan: Chan::Arg(1),
-        },
-        Op::Send {
-            site: 0x20,
-            chan: Chan::Arg(0),
-            val: Val::LastPlus(1),
-        },
-        Op::Ret,
-    ];
-    let src_ops = vec![
-        Op::Send {
-            site: 0x10,
-            chan: Chan::Arg(0),
-            val: Val::Const(1),
-        },
-        Op::Ret,
-    ];
-    let mut script = Script::new(HashMap::from([(main, ops), (f, f_ops), (src, src_ops)]));
+    let (mut script, main) = rust_runtime::script::daisy_chain(&mut rt, n).unwrap();
     let ending = rt.run(&mut script, None, main);
     (ending, String::from_utf8_lossy(&rt.stderr).into_owned())
 }

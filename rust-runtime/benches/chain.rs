@@ -1,0 +1,71 @@
+//! The twin's speed and memory on chain100k.go's daisy chain of 100,000
+//! goroutines: runtime operations a second (spawns, sends, receives and
+//! goroutine switches, counted as the twin performs them) and the twin's
+//! heap bytes per parked goroutine beyond its live stack words.
+//!
+//! `cargo bench -p rust-runtime --bench chain`. It runs the chain five
+//! times and reports the median; the memory figure comes from a counting
+//! allocator's peak, taken when all goroutines are parked.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rust_runtime::script::daisy_chain;
+use rust_runtime::{Ending, Runtime, Variant};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+const N: usize = 100_000;
+
+fn main() {
+    for variant in Variant::ALL {
+        let mut times = Vec::new();
+        let mut per_g = 0.0;
+        let mut ops = 0;
+        for _ in 0..5 {
+            let mut rt = Runtime::new(variant).unwrap();
+            let (mut script, main) = daisy_chain(&mut rt, N).unwrap();
+            let base = LIVE.load(Ordering::Relaxed);
+            PEAK.store(base, Ordering::Relaxed);
+            let start = Instant::now();
+            let ending = rt.run(&mut script, None, main);
+            times.push(start.elapsed().as_secs_f64());
+            assert_eq!(ending, Ending::Exit(0));
+            assert_eq!(rt.stderr, format!("{}\n", N + 1).into_bytes());
+            // Spawns, sends and receives, plus one switch per block or exit.
+            ops = rt.ops.spawns + rt.ops.sends + rt.ops.recvs + rt.ops.switches;
+            let stack_bytes: usize = rt
+                .all_gs()
+                .iter()
+                .map(|g| rt.mem.stored_words(g.stack0) * 8)
+                .sum();
+            let peak = PEAK.load(Ordering::Relaxed) - base;
+            per_g = (peak.saturating_sub(stack_bytes)) as f64 / N as f64;
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[2];
+        println!(
+            "{variant}: {N} goroutines, {ops} runtime operations in {median:.3} s (median of 5): {:.2} M ops/s; {per_g:.0} bytes of twin heap per goroutine beyond its stack words",
+            ops as f64 / median / 1e6
+        );
+    }
+}
