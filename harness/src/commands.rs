@@ -98,6 +98,22 @@ pub fn frames(binary: &Path, only: &[String]) -> Result<i32, Error> {
     Ok(0)
 }
 
+/// `harness lines BINARY`: call sites and lines as TSV (`--args`: each
+/// function's argument words instead).
+pub fn lines(binary: &Path, args: bool) -> Result<i32, Error> {
+    if args {
+        let table = crate::pcln::read_table(binary)?;
+        let mut out = String::from("function	argwords\n");
+        for f in table.funcs() {
+            out.push_str(&format!("{}\t{}\n", f.name, f.args));
+        }
+        print!("{out}");
+    } else {
+        print!("{}", crate::pcln::render(&crate::pcln::read(binary)?));
+    }
+    Ok(0)
+}
+
 /// `harness run FILE --engine go`: the program's own output, untouched, or its shape.
 pub fn run(tc: &Toolchain, file: &Path, want_shape: bool, log: &Log) -> Result<i32, Error> {
     let fixture = Fixture::load(file)?;

@@ -33,6 +33,8 @@ pub enum Error {
     Snapshot(#[from] snapshot::SnapshotError),
     #[error(transparent)]
     Frames(#[from] frames::FramesError),
+    #[error(transparent)]
+    Pcln(#[from] pcln::PclnError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -82,6 +82,14 @@ enum Command {
     },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
+    /// Print the call sites and source lines the 2011 runtime would print, read off a binary 6l linked
+    Lines {
+        /// The linked binary
+        binary: PathBuf,
+        /// Instead: each function's argument words, as the runtime's symtab counts them
+        #[arg(long)]
+        args: bool,
+    },
     /// Print each function's frame and argument sizes, read off a binary 6l linked
     Frames {
         /// The linked binary
@@ -142,6 +150,7 @@ fn main() -> ExitCode {
         .and_then(|found| match cli.command {
             Command::Toolchains => Ok(commands::toolchains(&found)),
             Command::Frames { binary, only } => commands::frames(&binary, &only),
+            Command::Lines { binary, args } => commands::lines(&binary, args),
             Command::Run {
                 file,
                 engine: Engine::Go,

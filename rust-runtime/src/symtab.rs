@@ -40,6 +40,9 @@ pub struct Func {
     /// Lines of call sites, by return-address offset: funcline of the
     /// CALL instruction that returns there.
     pub sites: Vec<(u32, u32)>,
+    /// The symtab's count of argument words, where measured; tracebacks
+    /// print that many words.
+    pub argwords: Option<u32>,
 }
 
 impl Func {
@@ -61,6 +64,7 @@ impl Func {
             file: String::new(),
             line: 0,
             sites: Vec::new(),
+            argwords: None,
         }
     }
 
@@ -68,7 +72,7 @@ impl Func {
     /// 32-bit words (`args = maxoffset/4 + 2`), which the amd64 printer
     /// then reads as that many 64-bit words.
     pub fn arg_words(&self) -> u32 {
-        self.args / 4
+        self.argwords.unwrap_or(self.args / 4)
     }
 
     /// funcline: the line of the call site whose return address is
@@ -138,10 +142,10 @@ impl FuncTab {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let [name, check, _morestack, args, frame, _fixtures] = cols[..] else {
+            let [name, check, _morestack, args, frame, _fixtures, argwords] = cols[..] else {
                 return Err(bad(
                     i + 1,
-                    format!("expected 6 columns, found {}", cols.len()),
+                    format!("expected 7 columns, found {}", cols.len()),
                 ));
             };
             let num = |s: &str| {
@@ -156,6 +160,11 @@ impl FuncTab {
                 other => return Err(bad(i + 1, format!("unknown check '{other}'"))),
             };
             let args = if args == "-" { 0 } else { num(args)? };
+            let argwords = if argwords == "-" {
+                None
+            } else {
+                Some(num(argwords)?)
+            };
             tab.add(Func {
                 name: name.to_string(),
                 frame: num(frame)?,
@@ -164,6 +173,7 @@ impl FuncTab {
                 file: String::new(),
                 line: 0,
                 sites: Vec::new(),
+                argwords,
             })?;
         }
         Ok(tab)
@@ -244,11 +254,15 @@ mod tests {
 /// Where each call in the runtime's own functions returns to, and the
 /// line a traceback prints for it: `data/calls-<variant>.tsv`, read off
 /// real binaries. A call the table lacks gets an offset derived from the
-/// callee's name, so the twin's pcs stay distinct and stable, and line 0.
+/// callee's name, so the twin's pcs stay distinct and stable.
 #[derive(Debug, Clone, Default)]
 pub struct Sites {
-    /// (caller, callee) -> return offsets, in code order.
-    by_pair: HashMap<(FuncId, String), Vec<u32>>,
+    /// (caller, callee) -> return offsets in code order, for callees in
+    /// the runtime's table.
+    resolved: HashMap<(FuncId, FuncId), Vec<u32>>,
+    /// Calls to functions the runtime does not define (main.init and
+    /// main.main from mainstart), by caller.
+    by_name: HashMap<FuncId, Vec<(String, u32)>>,
 }
 
 fn sites_text(variant: Variant) -> &'static str {
@@ -259,8 +273,8 @@ fn sites_text(variant: Variant) -> &'static str {
 }
 
 impl Sites {
-    /// Load the call sites of `variant` into the table: offsets here, and
-    /// each caller's file and lines into its `Func`.
+    /// Load the call sites of `variant`: offsets here, and each caller's
+    /// file and lines into its `Func`.
     pub fn load(variant: Variant, tab: &mut FuncTab) -> Result<Sites, SymtabError> {
         let mut sites = Sites::default();
         let mut header_seen = false;
@@ -296,11 +310,14 @@ impl Sites {
                 continue;
             }
             f.sites.push((off, lineno));
-            sites
-                .by_pair
-                .entry((id, callee.to_string()))
-                .or_default()
-                .push(off);
+            match tab.lookup(callee) {
+                Some(c) => sites.resolved.entry((id, c)).or_default().push(off),
+                None => sites
+                    .by_name
+                    .entry(id)
+                    .or_default()
+                    .push((callee.to_string(), off)),
+            }
         }
         Ok(sites)
     }
@@ -312,16 +329,28 @@ impl Sites {
 
     /// The return offset of the `nth` call from `caller` to `callee`.
     pub fn ret_off_nth(&self, tab: &FuncTab, caller: FuncId, callee: FuncId, nth: u32) -> u32 {
-        let name = &tab.get(callee).name;
-        match self.by_pair.get(&(caller, name.clone())) {
-            Some(offs) => offs[(nth as usize).min(offs.len() - 1)],
-            None => {
-                // FNV-1a over the name: stable across runs and builds.
-                let h = name.bytes().fold(0x811c_9dc5u32, |h, b| {
-                    (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-                });
-                8 + (h % 0x7e0) + nth * 5
-            }
+        if let Some(offs) = self.resolved.get(&(caller, callee)) {
+            return offs[(nth as usize).min(offs.len() - 1)];
         }
+        let name = &tab.get(callee).name;
+        let named: Vec<u32> = self
+            .by_name
+            .get(&caller)
+            .map(|calls| {
+                calls
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, o)| *o)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(off) = named.get((nth as usize).min(named.len().saturating_sub(1))) {
+            return *off;
+        }
+        // FNV-1a over the name: stable across runs and builds.
+        let h = name.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        8 + (h % 0x7e0) + nth * 5
     }
 }
