@@ -26,61 +26,84 @@ pub const ARENA_START: Addr = 0xf8_4000_0000;
 /// One mapped region of stack memory: a segment, or g0's OS stack.
 #[derive(Debug, Clone)]
 struct Seg {
+    base: Addr,
     size: u32,
     /// words[i] is the word at `base + size - 8*(i+1)`: segments are
     /// written from the top down, so only the part ever used is stored.
     words: Vec<u64>,
 }
 
+/// How many recently used segments [`Mem`] remembers: accesses alternate
+/// between g0's stack and a goroutine's segment, and a switch brings in a
+/// third.
+const RECENT: usize = 4;
+
 /// The stack memory of the process.
 #[derive(Debug, Default)]
 pub struct Mem {
-    segs: BTreeMap<Addr, Seg>,
-    /// The base of the last segment used: most accesses hit it.
-    last: Cell<Addr>,
+    segs: Vec<Seg>,
+    /// Segment index by base address, for finding the one holding an address.
+    index: BTreeMap<Addr, usize>,
+    /// (base, end, index) of recently used segments; most accesses hit one.
+    recent: [Cell<(Addr, Addr, usize)>; RECENT],
+    next_slot: Cell<usize>,
 }
 
 impl Mem {
     /// Map `[base, base+size)` as zeroed stack memory.
     pub fn map(&mut self, base: Addr, size: u32) {
-        self.segs.insert(
-            base,
-            Seg {
-                size,
-                words: Vec::new(),
-            },
-        );
-    }
-
-    fn find(&self, a: Addr) -> Option<Addr> {
-        let last = self.last.get();
-        if let Some(seg) = self.segs.get(&last) {
-            if a >= last && a < last + u64::from(seg.size) {
-                return Some(last);
+        // A block mapped anew may overlap a remembered one (memory reused).
+        for slot in &self.recent {
+            let (b, e, _) = slot.get();
+            if base < e && b < base + u64::from(size) {
+                slot.set((0, 0, 0));
             }
         }
-        let (&base, seg) = self.segs.range(..=a).next_back()?;
-        (a < base + u64::from(seg.size)).then(|| {
-            self.last.set(base);
-            base
+        let seg = Seg {
+            base,
+            size,
+            words: Vec::new(),
+        };
+        match self.index.get(&base) {
+            Some(&i) => self.segs[i] = seg,
+            None => {
+                self.index.insert(base, self.segs.len());
+                self.segs.push(seg);
+            }
+        }
+    }
+
+    fn find(&self, a: Addr) -> Option<usize> {
+        for slot in &self.recent {
+            let (base, end, i) = slot.get();
+            if a >= base && a < end {
+                return Some(i);
+            }
+        }
+        let (&base, &i) = self.index.range(..=a).next_back()?;
+        let end = base + u64::from(self.segs[i].size);
+        (a < end).then(|| {
+            let k = self.next_slot.get();
+            self.recent[k].set((base, end, i));
+            self.next_slot.set((k + 1) % RECENT);
+            i
         })
     }
 
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
     pub fn read(&self, a: Addr) -> Option<u64> {
-        let base = self.find(a)?;
-        let seg = &self.segs[&base];
-        let i = ((base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
+        let seg = &self.segs[self.find(a)?];
+        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
         Some(seg.words.get(i).copied().unwrap_or(0))
     }
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
     pub fn write(&mut self, a: Addr, v: u64) {
-        let Some(base) = self.find(a) else { return };
-        let seg = self.segs.get_mut(&base).expect("found");
-        let i = ((base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
+        let Some(k) = self.find(a) else { return };
+        let seg = &mut self.segs[k];
+        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
         if i >= seg.words.len() {
             seg.words.resize(i + 1, 0);
         }
@@ -89,7 +112,9 @@ impl Mem {
 
     /// Words stored for the segment at `base` (what it costs the twin).
     pub fn stored_words(&self, base: Addr) -> usize {
-        self.segs.get(&base).map_or(0, |s| s.words.len())
+        self.index
+            .get(&base)
+            .map_or(0, |&i| self.segs[i].words.len())
     }
 }
 

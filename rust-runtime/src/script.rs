@@ -88,7 +88,8 @@ pub type Check = fn(&Runtime) -> Result<(), String>;
 #[derive(Debug, Default)]
 pub struct Script {
     pub traces: HashMap<FuncId, Vec<Op>>,
-    states: HashMap<GId, State>,
+    /// By G index.
+    states: Vec<Option<State>>,
     globals: HashMap<usize, ChanId>,
     /// Arguments of goroutines not yet started, by G.
     args: HashMap<GId, Vec<u64>>,
@@ -136,7 +137,7 @@ impl Program for Script {
     fn run(&mut self, rt: &mut Runtime) -> Stop {
         let g = rt.curg();
         if let Some(v) = rt.take_result(g) {
-            if let Some(st) = self.states.get_mut(&g) {
+            if let Some(Some(st)) = self.states.get_mut(g.0) {
                 st.last = v;
             }
         }
@@ -150,11 +151,13 @@ impl Program for Script {
                     args,
                     last: 0,
                 };
-                self.states.insert(g, state);
+                if self.states.len() <= g.0 {
+                    self.states.resize_with(g.0 + 1, || None);
+                }
+                self.states[g.0] = Some(state);
             }
-            let st = self
-                .states
-                .get(&g)
+            let st = self.states[g.0]
+                .as_ref()
                 .expect("a running goroutine has started");
             let op = self.traces[&st.trace]
                 .get(st.pos)
@@ -184,7 +187,7 @@ impl Program for Script {
                 Op::Recv { site, chan } => {
                     let c = self.chan(st, chan);
                     rt.chanrecv(at(site), c).map(|v| {
-                        self.states.get_mut(&g).expect("running").last = v;
+                        self.states[g.0].as_mut().expect("running").last = v;
                     })
                 }
                 Op::Close { site, chan } => rt.closechan(at(site), self.chan(st, chan)),
@@ -192,7 +195,7 @@ impl Program for Script {
             };
             // The step is done once the runtime has accepted it, even if it
             // then switched goroutines (a blocked op completes on resume).
-            let st = self.states.get_mut(&g).expect("running");
+            let st = self.states[g.0].as_mut().expect("running");
             st.pos += 1;
             match &self.traces[&st.trace][st.pos - 1] {
                 Op::Call { f, .. } => st.stack.push(*f),

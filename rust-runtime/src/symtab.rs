@@ -257,9 +257,9 @@ mod tests {
 /// callee's name, so the twin's pcs stay distinct and stable.
 #[derive(Debug, Clone, Default)]
 pub struct Sites {
-    /// (caller, callee) -> return offsets in code order, for callees in
-    /// the runtime's table.
-    resolved: HashMap<(FuncId, FuncId), Vec<u32>>,
+    /// By caller: (callee, return offsets in code order), for callees in
+    /// the runtime's table. A caller has few callees; a scan beats a hash.
+    resolved: Vec<Vec<(FuncId, Vec<u32>)>>,
     /// Calls to functions the runtime does not define (main.init and
     /// main.main from mainstart), by caller.
     by_name: HashMap<FuncId, Vec<(String, u32)>>,
@@ -311,7 +311,16 @@ impl Sites {
             }
             f.sites.push((off, lineno));
             match tab.lookup(callee) {
-                Some(c) => sites.resolved.entry((id, c)).or_default().push(off),
+                Some(c) => {
+                    if sites.resolved.len() <= id.0 as usize {
+                        sites.resolved.resize(id.0 as usize + 1, Vec::new());
+                    }
+                    let calls = &mut sites.resolved[id.0 as usize];
+                    match calls.iter_mut().find(|(f, _)| *f == c) {
+                        Some((_, offs)) => offs.push(off),
+                        None => calls.push((c, vec![off])),
+                    }
+                }
                 None => sites
                     .by_name
                     .entry(id)
@@ -329,7 +338,11 @@ impl Sites {
 
     /// The return offset of the `nth` call from `caller` to `callee`.
     pub fn ret_off_nth(&self, tab: &FuncTab, caller: FuncId, callee: FuncId, nth: u32) -> u32 {
-        if let Some(offs) = self.resolved.get(&(caller, callee)) {
+        let calls = self
+            .resolved
+            .get(caller.0 as usize)
+            .map_or(&[][..], Vec::as_slice);
+        if let Some((_, offs)) = calls.iter().find(|(f, _)| *f == callee) {
             return offs[(nth as usize).min(offs.len() - 1)];
         }
         let name = &tab.get(callee).name;
