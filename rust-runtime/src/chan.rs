@@ -1,4 +1,4 @@
-//! chan.c: channels, without select (yet).
+//! chan.c: channels and select.
 //!
 //! Wait queues are FIFO; a woken partner goes to the tail of the run
 //! queue and the waker keeps running. On an unbuffered channel the value
@@ -26,6 +26,18 @@ struct SudoG {
     g: GId,
     /// The value a blocked sender offers, or a receiver is handed.
     elem: u64,
+    /// g->selgen when queued: the SudoG is stale once it differs (the G
+    /// was woken through another of its select's queues).
+    selgen: u32,
+    /// The select case (index in the address-sorted cases) it stands for.
+    offset: u32,
+}
+
+/// Which of a channel's wait queues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Queue {
+    Recv,
+    Send,
 }
 
 /// chan.c's Hchan.
@@ -44,16 +56,100 @@ pub struct Hchan {
     pub(crate) lock: Lock,
 }
 
+impl Hchan {
+    /// len(c): values in the buffer.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
 /// What a blocked channel operation resumes into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChanOp {
     Send(ChanId),
     Recv(ChanId),
+    Select,
 }
+
+/// One case of a select, in source order; `None` stands for a nil
+/// channel, which the compiled code leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelCase {
+    Send(ChanId, u64),
+    Recv(ChanId),
+    Default,
+}
+
+/// A case after newselect/selectsend/selectrecv: chan.c's Scase.
+#[derive(Debug, Clone, Copy)]
+struct Scase {
+    case: SelCase,
+    /// Its index in the source.
+    index: usize,
+    /// The Hchan address it sorts by (0 for default).
+    addr: Addr,
+}
+
+/// A select parked in selectgo: its cases sorted by channel address and
+/// the permuted order pass 1 scans them in.
+#[derive(Debug, Clone)]
+pub struct Select {
+    scase: Vec<Scase>,
+    order: Vec<usize>,
+}
+
+/// chan.c's process-wide fastrand1 seed (a static, not per-M, at these
+/// commits).
+pub const FASTRAND_SEED: u32 = 0x49f6_428a;
 
 impl Runtime {
     pub(crate) fn chan_lock(&mut self, c: ChanId) -> &mut Lock {
         &mut self.chans[c.0].lock
+    }
+
+    fn queue(&mut self, c: ChanId, q: Queue) -> &mut VecDeque<SudoG> {
+        match q {
+            Queue::Recv => &mut self.chans[c.0].recvq,
+            Queue::Send => &mut self.chans[c.0].sendq,
+        }
+    }
+
+    /// enqueue(allocsg(c)): queue the current G, remembering its selgen.
+    fn enqueue(&mut self, c: ChanId, q: Queue, elem: u64, offset: u32) {
+        let g = self.g;
+        let selgen = self.gs[g.0].selgen;
+        self.queue(c, q).push_back(SudoG {
+            g,
+            elem,
+            selgen,
+            offset,
+        });
+    }
+
+    /// dequeue: the first waiter still valid, claiming it by bumping its
+    /// G's selgen; stale SudoGs (their select already woken) are dropped.
+    fn dequeue(&mut self, c: ChanId, q: Queue) -> Option<SudoG> {
+        while let Some(sg) = self.queue(c, q).pop_front() {
+            let g = &mut self.gs[sg.g.0];
+            if g.selgen == sg.selgen {
+                g.selgen = g.selgen.wrapping_add(1);
+                return Some(sg);
+            }
+        }
+        None
+    }
+
+    /// dequeueg: take the current G's first SudoG off a queue.
+    fn dequeueg(&mut self, c: ChanId, q: Queue) {
+        let g = self.g;
+        let queue = self.queue(c, q);
+        if let Some(i) = queue.iter().position(|sg| sg.g == g) {
+            queue.remove(i);
+        }
     }
 
     /// makechan(elemsize, hint) from Go code.
@@ -99,28 +195,26 @@ impl Runtime {
         }
         let ch = &mut self.chans[c.0];
         if ch.dataqsiz == 0 {
-            if let Some(mut sg) = ch.recvq.pop_front() {
-                sg.elem = v;
+            if let Some(sg) = self.dequeue(c, Queue::Recv) {
                 let gp = sg.g;
-                self.gs[gp.0].param = 1;
+                self.gs[gp.0].param = u64::from(sg.offset) + 1;
                 self.gs[gp.0].result = Some(v);
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, gp)?;
                 return self.finish_send();
             }
-            let g = self.g;
-            ch.sendq.push_back(SudoG { g, elem: v });
-            self.gs[g.0].param = 0;
+            self.enqueue(c, Queue::Send, v, 0);
+            self.gs[self.g.0].param = 0;
             return self.block(f, c, ChanOp::Send(c));
         }
         if ch.buf.len() as u32 >= ch.dataqsiz {
-            let g = self.g;
-            ch.sendq.push_back(SudoG { g, elem: v });
-            self.gs[g.0].pending = Some(v);
+            self.enqueue(c, Queue::Send, v, 0);
+            self.gs[self.g.0].pending = Some(v);
             return self.block(f, c, ChanOp::Send(c));
         }
         ch.buf.push_back(v);
-        let waiter = ch.recvq.pop_front();
+        // A woken receiver is handed nothing: it re-checks the buffer.
+        let waiter = self.dequeue(c, Queue::Recv);
         self.unlock(f, LockId::Chan(c))?;
         if let Some(sg) = waiter {
             self.ready(f, sg.g)?;
@@ -152,28 +246,26 @@ impl Runtime {
             if ch.wclosed {
                 return self.recv_closed(c);
             }
-            if let Some(sg) = ch.sendq.pop_front() {
-                self.gs[sg.g.0].param = 1;
+            if let Some(sg) = self.dequeue(c, Queue::Send) {
+                self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, sg.g)?;
                 return self.finish_recv(sg.elem);
             }
-            let g = self.g;
-            ch.recvq.push_back(SudoG { g, elem: 0 });
-            self.gs[g.0].param = 0;
+            self.enqueue(c, Queue::Recv, 0, 0);
+            self.gs[self.g.0].param = 0;
             return self.block(f, c, ChanOp::Recv(c)).map(|()| 0);
         }
         if ch.buf.is_empty() {
             if ch.wclosed {
                 return self.recv_closed(c);
             }
-            let g = self.g;
-            ch.recvq.push_back(SudoG { g, elem: 0 });
+            self.enqueue(c, Queue::Recv, 0, 0);
             return self.block(f, c, ChanOp::Recv(c)).map(|()| 0);
         }
         let v = ch.buf.pop_front().expect("not empty");
         // A woken sender re-checks and stores its value itself.
-        let waiter = ch.sendq.pop_front();
+        let waiter = self.dequeue(c, Queue::Send);
         self.unlock(f, LockId::Chan(c))?;
         if let Some(sg) = waiter {
             self.ready(f, sg.g)?;
@@ -207,6 +299,7 @@ impl Runtime {
         self.leave(self.rf.gosched)?;
         let g = self.g;
         match op {
+            ChanOp::Select => self.resume_select(),
             ChanOp::Send(c) => {
                 let f = self.rf.chansend;
                 self.lock(f, LockId::Chan(c))?;
@@ -257,16 +350,11 @@ impl Runtime {
             return self.panicstring(f, "close of closed channel");
         }
         self.chans[c.0].wclosed = true;
-        let ch = &mut self.chans[c.0];
-        let woken: Vec<GId> = ch
-            .recvq
-            .drain(..)
-            .chain(ch.sendq.drain(..))
-            .map(|sg| sg.g)
-            .collect();
-        for g in woken {
-            self.gs[g.0].param = 0;
-            self.ready(f, g)?;
+        for q in [Queue::Recv, Queue::Send] {
+            while let Some(sg) = self.dequeue(c, q) {
+                self.gs[sg.g.0].param = 0;
+                self.ready(f, sg.g)?;
+            }
         }
         self.unlock(f, LockId::Chan(c))?;
         self.leave(f)
@@ -285,5 +373,217 @@ impl Runtime {
     /// The Lock address of a channel, for tracebacks.
     pub(crate) fn chan_lock_addr(&self, c: ChanId) -> Addr {
         self.chans[c.0].addr + HCHAN_LOCK_OFFSET
+    }
+
+    /// fastrand1 (chan.c): a process-wide shift register.
+    fn fastrand1(&mut self) -> u32 {
+        let mut x = self.fastrand.wrapping_add(self.fastrand);
+        if x & 0x8000_0000 != 0 {
+            x ^= 0x8888_8eef;
+        }
+        self.fastrand = x;
+        x
+    }
+
+    /// fastrandn (chan.c): uniform in [0, n), redrawing to avoid bias.
+    fn fastrandn(&mut self, caller: crate::symtab::FuncId, n: u32) -> Result<u32, Stop> {
+        let f = self.rf.fastrandn;
+        self.call(caller, f, &[u64::from(n)])?;
+        let r = if n <= 1 {
+            0
+        } else {
+            let mut r = self.fastrand1();
+            if u64::from(r) >= (1u64 << 31) - u64::from(n) {
+                let max = ((1u64 << 31) / u64::from(n) * u64::from(n)) as u32;
+                while r >= max {
+                    r = self.fastrand1();
+                }
+            }
+            r % n
+        };
+        self.leave(f)?;
+        Ok(r)
+    }
+
+    /// A select statement of two or more cases (6g lowers `select {}` and
+    /// one case with default differently): selectgo's random order over
+    /// the cases sorted by channel address, the first ready case in that
+    /// order, else default, else park on every channel. Returns the source
+    /// index of the case taken and, for a receive, the value; on
+    /// `Err(Stop::Switch)` the G parked, and [`Runtime::take_selected`]
+    /// has them when it runs again.
+    pub fn select(&mut self, ret: Addr, cases: &[Option<SelCase>]) -> Result<(usize, u64), Stop> {
+        let mut scase = Vec::new();
+        for (index, case) in cases.iter().enumerate() {
+            let Some(case) = *case else { continue };
+            let addr = match case {
+                SelCase::Send(c, _) | SelCase::Recv(c) => self.chans[c.0].addr,
+                SelCase::Default => 0,
+            };
+            scase.push(Scase { case, index, addr });
+        }
+        let (wrapper, f) = (self.rf.selectgo_go, self.rf.selectgo);
+        self.call_at(ret, wrapper, &[])?;
+        self.call(wrapper, f, &[0])?;
+        let n = scase.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in 1..n {
+            let o = order[i];
+            let j = self.fastrandn(f, i as u32 + 1)? as usize;
+            order[i] = order[j];
+            order[j] = o;
+        }
+        for i in 1..n {
+            let cas = scase[i];
+            let mut j = i;
+            while j > 0 && scase[j - 1].addr >= cas.addr {
+                scase[j] = scase[j - 1];
+                j -= 1;
+            }
+            scase[j] = cas;
+        }
+        let sel = Select { scase, order };
+        self.sellock(&sel, true)?;
+        self.select_pass1(sel)
+    }
+
+    /// sellock/selunlock: each distinct channel once, in address order
+    /// (unlocking in reverse).
+    fn sellock(&mut self, sel: &Select, lock: bool) -> Result<(), Stop> {
+        let f = self.rf.selectgo;
+        let mut chans: Vec<ChanId> = Vec::new();
+        for cas in &sel.scase {
+            if let SelCase::Send(c, _) | SelCase::Recv(c) = cas.case {
+                if chans.last() != Some(&c) {
+                    chans.push(c);
+                }
+            }
+        }
+        if lock {
+            for c in chans {
+                self.lock(f, LockId::Chan(c))?;
+            }
+        } else {
+            for c in chans.into_iter().rev() {
+                self.unlock(f, LockId::Chan(c))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// selectgo from `loop:`, the channels locked.
+    fn select_pass1(&mut self, sel: Select) -> Result<(usize, u64), Stop> {
+        let f = self.rf.selectgo;
+        let mut dfl = None;
+        for &o in &sel.order {
+            let cas = sel.scase[o];
+            match cas.case {
+                SelCase::Recv(c) => {
+                    if self.chans[c.0].dataqsiz > 0 {
+                        if let Some(v) = self.chans[c.0].buf.pop_front() {
+                            let sender = self.dequeue(c, Queue::Send);
+                            if let Some(sg) = sender {
+                                self.ready(f, sg.g)?;
+                            }
+                            return self.select_ret(&sel, cas.index, v);
+                        }
+                    } else if let Some(sg) = self.dequeue(c, Queue::Send) {
+                        self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                        self.ready(f, sg.g)?;
+                        return self.select_ret(&sel, cas.index, sg.elem);
+                    }
+                    if self.chans[c.0].wclosed {
+                        self.chans[c.0].rclosed = true;
+                        return self.select_ret(&sel, cas.index, 0);
+                    }
+                }
+                SelCase::Send(c, v) => {
+                    if self.chans[c.0].wclosed {
+                        self.sellock(&sel, false)?;
+                        return self.panicstring(f, "send on closed channel");
+                    }
+                    let ch = &mut self.chans[c.0];
+                    if ch.dataqsiz > 0 {
+                        if (ch.buf.len() as u32) < ch.dataqsiz {
+                            ch.buf.push_back(v);
+                            if let Some(sg) = self.dequeue(c, Queue::Recv) {
+                                self.ready(f, sg.g)?;
+                            }
+                            return self.select_ret(&sel, cas.index, 0);
+                        }
+                    } else if let Some(sg) = self.dequeue(c, Queue::Recv) {
+                        self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                        self.gs[sg.g.0].result = Some(v);
+                        self.ready(f, sg.g)?;
+                        return self.select_ret(&sel, cas.index, 0);
+                    }
+                }
+                SelCase::Default => dfl = Some(cas.index),
+            }
+        }
+        if let Some(index) = dfl {
+            return self.select_ret(&sel, index, 0);
+        }
+        // Pass 2: wait on every channel, then sleep.
+        for &o in &sel.order {
+            match sel.scase[o].case {
+                SelCase::Recv(c) => self.enqueue(c, Queue::Recv, 0, o as u32),
+                SelCase::Send(c, v) => self.enqueue(c, Queue::Send, v, o as u32),
+                SelCase::Default => {}
+            }
+        }
+        let g = self.g;
+        self.gs[g.0].param = 0;
+        self.gs[g.0].status = Status::Waiting;
+        self.sellock(&sel, false)?;
+        self.gs[g.0].sel = Some(Box::new(sel));
+        self.gs[g.0].resume = Resume::Chan(ChanOp::Select);
+        self.gosched(f)?;
+        unreachable!("gosched always switches away from a parked G")
+    }
+
+    /// retc: unlock the channels, leave selectgo and its wrapper.
+    fn select_ret(&mut self, sel: &Select, index: usize, v: u64) -> Result<(usize, u64), Stop> {
+        self.sellock(sel, false)?;
+        self.leave(self.rf.selectgo)?;
+        self.leave(self.rf.selectgo_go)?;
+        Ok((index, v))
+    }
+
+    /// selectgo after its gosched: drop the SudoGs of the cases that did
+    /// not fire; a wake without one (close, or a buffered channel) runs
+    /// pass 1 again in the same order.
+    fn resume_select(&mut self) -> Result<(), Stop> {
+        let g = self.g;
+        let sel = *self.gs[g.0]
+            .sel
+            .take()
+            .expect("a parked select keeps its cases");
+        self.sellock(&sel, true)?;
+        let won = self.gs[g.0].param.checked_sub(1).map(|o| o as usize);
+        for (i, cas) in sel.scase.iter().enumerate() {
+            if won != Some(i) {
+                match cas.case {
+                    SelCase::Recv(c) => self.dequeueg(c, Queue::Recv),
+                    SelCase::Send(c, _) => self.dequeueg(c, Queue::Send),
+                    SelCase::Default => {}
+                }
+            }
+        }
+        let picked = match won {
+            Some(o) if matches!(sel.scase[o].case, SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c.0].dataqsiz == 0) =>
+            {
+                let v = self.gs[g.0].result.take().unwrap_or(0);
+                self.select_ret(&sel, sel.scase[o].index, v)?
+            }
+            _ => self.select_pass1(sel)?,
+        };
+        self.gs[g.0].selected = Some(picked);
+        Ok(())
+    }
+
+    /// The case a parked select took and its received value, taken once.
+    pub fn take_selected(&mut self, g: GId) -> Option<(usize, u64)> {
+        self.gs[g.0].selected.take()
     }
 }

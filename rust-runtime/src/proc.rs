@@ -73,6 +73,12 @@ pub struct G {
     /// The value of a blocked send on a buffered channel, which it stores
     /// itself once woken.
     pub pending: Option<u64>,
+    /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
+    pub selgen: u32,
+    /// A select parked in selectgo.
+    pub sel: Option<Box<crate::chan::Select>>,
+    /// The case a parked select took, for the program.
+    pub selected: Option<(usize, u64)>,
 }
 
 /// runtime.h's M: the one M.
@@ -167,6 +173,9 @@ pub(crate) struct RuntimeFuncs {
     pub ready: FuncId,
     pub panicstring: FuncId,
     pub panic: FuncId,
+    pub selectgo_go: FuncId,
+    pub selectgo: FuncId,
+    pub fastrandn: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -232,6 +241,9 @@ impl RuntimeFuncs {
             ready: f("runtime.ready")?,
             panicstring: f("runtime.panicstring")?,
             panic: f("runtime.panic")?,
+            selectgo_go: f("runtime.selectgo")?,
+            selectgo: f("selectgo")?,
+            fastrandn: f("fastrandn")?,
         })
     }
 }
@@ -278,6 +290,8 @@ pub struct Runtime {
     /// What the process wrote to fd 2 (print, println, tracebacks).
     pub stderr: Vec<u8>,
     pub ops: OpCounts,
+    /// chan.c's fastrand1 state.
+    pub(crate) fastrand: u32,
     main_init: Option<FuncId>,
     main_main: Option<FuncId>,
 }
@@ -305,6 +319,9 @@ impl Runtime {
             start: None,
             result: None,
             pending: None,
+            selgen: 0,
+            sel: None,
+            selected: None,
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
@@ -330,6 +347,7 @@ impl Runtime {
             sp: G0_STACKBASE,
             stderr: Vec::new(),
             ops: OpCounts::default(),
+            fastrand: crate::chan::FASTRAND_SEED,
             main_init: None,
             main_main: None,
         })
@@ -690,6 +708,9 @@ impl Runtime {
             start: None,
             result: None,
             pending: None,
+            selgen: 0,
+            sel: None,
+            selected: None,
         });
         self.g_by_addr.insert(addr, id);
         if stacksize >= 0 {

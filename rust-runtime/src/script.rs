@@ -4,8 +4,9 @@
 //! it; the fixture interpreter is the other program.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use crate::chan::ChanId;
+use crate::chan::{ChanId, SelCase};
 use crate::proc::{GId, Program, Runtime};
 use crate::symtab::FuncId;
 use crate::Stop;
@@ -79,6 +80,20 @@ pub enum Op {
         site: u32,
         n: u32,
     },
+    /// A select over these cases (see [`Runtime::select`]); a received
+    /// value becomes the last received.
+    Select {
+        site: u32,
+        cases: Vec<Case>,
+    },
+}
+
+/// A select case in a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    Send(Chan, Val),
+    Recv(Chan),
+    Default,
 }
 
 /// A check run before every step, such as [`Runtime::check_invariants`].
@@ -87,7 +102,7 @@ pub type Check = fn(&Runtime) -> Result<(), String>;
 /// Traces by the function a goroutine (or mainstart's call) starts in.
 #[derive(Debug, Default)]
 pub struct Script {
-    pub traces: HashMap<FuncId, Vec<Op>>,
+    traces: HashMap<FuncId, Rc<[Op]>>,
     /// By G index.
     states: Vec<Option<State>>,
     globals: HashMap<usize, ChanId>,
@@ -102,7 +117,8 @@ pub struct Script {
 
 #[derive(Debug)]
 struct State {
-    trace: FuncId,
+    entry: FuncId,
+    trace: Rc<[Op]>,
     pos: usize,
     stack: Vec<FuncId>,
     args: Vec<u64>,
@@ -112,7 +128,10 @@ struct State {
 impl Script {
     pub fn new(traces: HashMap<FuncId, Vec<Op>>) -> Script {
         Script {
-            traces,
+            traces: traces
+                .into_iter()
+                .map(|(f, ops)| (f, Rc::from(ops)))
+                .collect(),
             ..Script::default()
         }
     }
@@ -136,7 +155,10 @@ impl Script {
 impl Program for Script {
     fn run(&mut self, rt: &mut Runtime) -> Stop {
         let g = rt.curg();
-        if let Some(v) = rt.take_result(g) {
+        let woke_with = rt
+            .take_result(g)
+            .or_else(|| rt.take_selected(g).map(|(_, v)| v));
+        if let Some(v) = woke_with {
             if let Some(Some(st)) = self.states.get_mut(g.0) {
                 st.last = v;
             }
@@ -145,7 +167,8 @@ impl Program for Script {
             if let Some(f) = rt.take_start(g) {
                 let args = self.args.remove(&g).unwrap_or_default();
                 let state = State {
-                    trace: f,
+                    entry: f,
+                    trace: Rc::clone(&self.traces[&f]),
                     pos: 0,
                     stack: vec![f],
                     args,
@@ -159,45 +182,62 @@ impl Program for Script {
             let st = self.states[g.0]
                 .as_ref()
                 .expect("a running goroutine has started");
-            let op = self.traces[&st.trace]
+            let trace = Rc::clone(&st.trace);
+            let op = trace
                 .get(st.pos)
-                .unwrap_or_else(|| panic!("trace of {} ran out", rt.tab.get(st.trace).name))
-                .clone();
+                .unwrap_or_else(|| panic!("trace of {} ran out", rt.tab.get(st.entry).name));
             let top = *st.stack.last().expect("a function runs");
             let at = |site: u32| rt.tab.entry(top) + u64::from(site);
             let result = match op {
-                Op::Call { f, site, args } => rt.call_go(at(site), f, &args),
+                Op::Call { f, site, args } => rt.call_go(at(*site), *f, args),
                 Op::Ret => rt.ret_go(top),
                 Op::Go { f, site, args } => {
                     let args: Vec<u64> = args.iter().map(|a| self.val(st, *a)).collect();
-                    rt.go_stmt(at(site), f, &args).map(|ng| {
+                    rt.go_stmt(at(*site), *f, &args).map(|ng| {
                         self.args.insert(ng, args);
                     })
                 }
-                Op::Gosched { site } => rt.gosched_go(at(site)),
-                Op::Print { site, text } => rt.printstring(at(site), &text),
-                Op::PrintLast { site } => rt.printstring(at(site), &format!("{}\n", st.last)),
-                Op::MakeChan { site, hint, global } => rt.makechan(at(site), hint).map(|c| {
-                    self.globals.insert(global, c);
+                Op::Gosched { site } => rt.gosched_go(at(*site)),
+                Op::Print { site, text } => rt.printstring(at(*site), text),
+                Op::PrintLast { site } => rt.printstring(at(*site), &format!("{}\n", st.last)),
+                Op::MakeChan { site, hint, global } => rt.makechan(at(*site), *hint).map(|c| {
+                    self.globals.insert(*global, c);
                 }),
                 Op::Send { site, chan, val } => {
-                    let (c, v) = (self.chan(st, chan), self.val(st, val));
-                    rt.chansend(at(site), c, v)
+                    let (c, v) = (self.chan(st, *chan), self.val(st, *val));
+                    rt.chansend(at(*site), c, v)
                 }
                 Op::Recv { site, chan } => {
-                    let c = self.chan(st, chan);
-                    rt.chanrecv(at(site), c).map(|v| {
+                    let c = self.chan(st, *chan);
+                    rt.chanrecv(at(*site), c).map(|v| {
                         self.states[g.0].as_mut().expect("running").last = v;
                     })
                 }
-                Op::Close { site, chan } => rt.closechan(at(site), self.chan(st, chan)),
-                Op::Stackalloc { site, n } => rt.stackalloc_from(at(site), n).map(|_| ()),
+                Op::Close { site, chan } => rt.closechan(at(*site), self.chan(st, *chan)),
+                Op::Stackalloc { site, n } => rt.stackalloc_from(at(*site), *n).map(|_| ()),
+                Op::Select { site, cases } => {
+                    let cases: Vec<Option<SelCase>> = cases
+                        .iter()
+                        .map(|c| {
+                            Some(match *c {
+                                Case::Send(ch, v) => {
+                                    SelCase::Send(self.chan(st, ch), self.val(st, v))
+                                }
+                                Case::Recv(ch) => SelCase::Recv(self.chan(st, ch)),
+                                Case::Default => SelCase::Default,
+                            })
+                        })
+                        .collect();
+                    rt.select(at(*site), &cases).map(|(_, v)| {
+                        self.states[g.0].as_mut().expect("running").last = v;
+                    })
+                }
             };
             // The step is done once the runtime has accepted it, even if it
             // then switched goroutines (a blocked op completes on resume).
             let st = self.states[g.0].as_mut().expect("running");
             st.pos += 1;
-            match &self.traces[&st.trace][st.pos - 1] {
+            match op {
                 Op::Call { f, .. } => st.stack.push(*f),
                 Op::Ret => {
                     st.stack.pop();

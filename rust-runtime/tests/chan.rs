@@ -192,3 +192,95 @@ fn hang1547g_completes_after_the_fix() {
         &out[out.len() - 100..]
     );
 }
+
+/// select.go's second part: five cases always ready, 5000 times, after
+/// one earlier two-case select. The cases sort by channel address; the
+/// 2011 fastrand (seed 0x49f6428a) then picks positions 1000, 1006, 967,
+/// 1035 and 992 times, which is what the real binary's counts are once
+/// mapped through its channel addresses (chan.c, fastrandn).
+#[test]
+fn select_picks_among_ready_cases_with_the_2011_fastrand() {
+    use rust_runtime::script::Case;
+    let mut rt = Runtime::new(Variant::Pre1547).unwrap();
+    let main = rt
+        .declare(go_func("select.go", "main.main", 200, 0, 30))
+        .unwrap();
+    let mut ops: Vec<Op> = (0..5)
+        .map(|k| Op::MakeChan {
+            site: 0x10,
+            hint: 6000,
+            global: k,
+        })
+        .collect();
+    ops.push(Op::MakeChan {
+        site: 0x10,
+        hint: 1,
+        global: 5,
+    });
+    ops.push(Op::Select {
+        site: 0x20,
+        cases: vec![Case::Send(Chan::Global(5), Val::Const(8)), Case::Default],
+    });
+    for _ in 0..5000 {
+        ops.push(Op::Select {
+            site: 0x30,
+            cases: (0..5)
+                .map(|k| Case::Send(Chan::Global(k), Val::Const(k as u64)))
+                .collect(),
+        });
+    }
+    ops.push(Op::Ret);
+    let mut script = Script::new(HashMap::from([(main, ops)]));
+    assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
+    let counts: Vec<usize> = rt.chans[..5].iter().map(|c| c.len()).collect();
+    assert_eq!(counts, [1000, 1006, 967, 1035, 992]);
+}
+
+/// A select with nothing ready parks on every channel; the first partner
+/// wins and the select's other waits are dropped.
+#[test]
+fn a_parked_select_is_woken_by_one_channel_only() {
+    use rust_runtime::script::Case;
+    let mut rt = Runtime::new(Variant::Post1547).unwrap();
+    let main = rt
+        .declare(go_func("sel2.go", "main.main", 200, 0, 30))
+        .unwrap();
+    let sender = rt
+        .declare(go_func("sel2.go", "main.sender", 32, 8, 20))
+        .unwrap();
+    let ops = vec![
+        Op::MakeChan {
+            site: 0x10,
+            hint: 0,
+            global: 0,
+        },
+        Op::MakeChan {
+            site: 0x10,
+            hint: 0,
+            global: 1,
+        },
+        Op::Go {
+            f: sender,
+            site: 0x18,
+            args: vec![Val::Chan(Chan::Global(1))],
+        },
+        Op::Select {
+            site: 0x20,
+            cases: vec![Case::Recv(Chan::Global(0)), Case::Recv(Chan::Global(1))],
+        },
+        Op::PrintLast { site: 0x28 },
+        Op::Ret,
+    ];
+    let s_ops = vec![
+        Op::Send {
+            site: 0x10,
+            chan: Chan::Arg(0),
+            val: Val::Const(42),
+        },
+        Op::Ret,
+    ];
+    let mut script = Script::new(HashMap::from([(main, ops), (sender, s_ops)]));
+    assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
+    assert_eq!(String::from_utf8_lossy(&rt.stderr), "42\n");
+    rt.check_invariants().unwrap();
+}
