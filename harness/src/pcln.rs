@@ -882,15 +882,22 @@ fn two_byte(op: u8) -> Option<(bool, Imm)> {
     })
 }
 
-/// The table as TSV, `caller ret_off callee file line` with a header: one
-/// row per function with ret_off 0 for the line of pc == entry (no CALL
-/// can end at offset 0), then one row per CALL, ret_off in decimal. An
-/// indirect callee is `*`, a target outside every function `-`. Paths are
-/// as the runtime prints them; replace the GOROOT and build dir as needed.
+/// The table as TSV, `caller ret_off callee file line top_line` with a
+/// header: one row per function with ret_off 0 for the line of pc == entry
+/// (no CALL can end at offset 0), then one row per CALL, ret_off in
+/// decimal. `line` is what a traceback prints for the return address in
+/// a caller's frame (backed up into the CALL), `top_line` what it prints
+/// when that pc is the first frame (not backed up). An indirect callee is
+/// `*`, a target outside every function `-`. Paths are as the runtime
+/// prints them; replace the GOROOT and build dir as needed.
 pub fn render(funcs: &[FuncLines]) -> String {
-    let mut out = String::from("caller\tret_off\tcallee\tfile\tline\n");
+    let mut out = String::from("caller\tret_off\tcallee\tfile\tline\ttop_line\n");
     for f in funcs {
-        let _ = writeln!(out, "{}\t0\t-\t{}\t{}", f.name, f.file, f.entry_line);
+        let _ = writeln!(
+            out,
+            "{}\t0\t-\t{}\t{}\t{}",
+            f.name, f.file, f.entry_line, f.entry_line
+        );
         for c in &f.calls {
             let callee = match (&c.target, &c.callee) {
                 (None, _) => "*",
@@ -899,8 +906,8 @@ pub fn render(funcs: &[FuncLines]) -> String {
             };
             let _ = writeln!(
                 out,
-                "{}\t{}\t{}\t{}\t{}",
-                f.name, c.ret_off, callee, c.file, c.line
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                f.name, c.ret_off, callee, c.file, c.line, c.top_line
             );
         }
     }
@@ -1016,11 +1023,11 @@ mod tests {
         let offs: Vec<u64> = funcs[2].calls.iter().map(|c| c.ret_off).collect();
         assert_eq!(offs, [0x13, 0x39, 0x3e, 0x4e, 0x53, 0x5f, 0x85, 0x8a]);
         let tsv = render(&funcs[..2]);
-        assert!(tsv.starts_with("caller\tret_off\tcallee\tfile\tline\nmain.nop\t0\t-\t"));
+        assert!(tsv.starts_with("caller\tret_off\tcallee\tfile\tline\ttop_line\nmain.nop\t0\t-\t"));
         assert!(
-            tsv.contains("main.descend\t46\tmain.descend\t/tmp/harness-LMyhNZ/hang1547.go\t20\n")
+            tsv.contains("main.descend\t46\tmain.descend\t/tmp/harness-LMyhNZ/hang1547.go\t20\t")
         );
-        assert!(tsv.contains("main.descend\t63\t-\t/tmp/harness-LMyhNZ/hang1547.go\t23\n"));
+        assert!(tsv.contains("main.descend\t63\t-\t/tmp/harness-LMyhNZ/hang1547.go\t23\t"));
     }
 
     /// malloc.c, which goc2c made from malloc.goc: its first history records

@@ -70,6 +70,13 @@ impl Runtime {
         self.tab.entry(caller) + u64::from(self.sites.ret_off(&self.tab, caller, callee))
     }
 
+    /// The return address of `caller`'s call to `callee` on source line
+    /// `line` (pre-1547, post-1547 numbering).
+    pub(crate) fn site_line(&self, caller: FuncId, callee: FuncId, line: (u32, u32)) -> Addr {
+        self.tab.entry(caller)
+            + u64::from(self.sites.ret_off_line(self.variant, caller, callee, line))
+    }
+
     /// runtime·morestack via its trampoline: record in m where `f` was
     /// called from and what it needs, switch to g0 at m->sched.sp and call
     /// newstack. newstack never returns: it leaves `f` about to run on the

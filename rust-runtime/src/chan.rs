@@ -205,12 +205,12 @@ impl Runtime {
             }
             self.enqueue(c, Queue::Send, v, 0);
             self.gs[self.g.0].param = 0;
-            return self.block(f, c, ChanOp::Send(c));
+            return self.block(f, c, ChanOp::Send(c), 220);
         }
         if ch.buf.len() as u32 >= ch.dataqsiz {
             self.enqueue(c, Queue::Send, v, 0);
             self.gs[self.g.0].pending = Some(v);
-            return self.block(f, c, ChanOp::Send(c));
+            return self.block(f, c, ChanOp::Send(c), 244);
         }
         ch.buf.push_back(v);
         // A woken receiver is handed nothing: it re-checks the buffer.
@@ -254,14 +254,14 @@ impl Runtime {
             }
             self.enqueue(c, Queue::Recv, 0, 0);
             self.gs[self.g.0].param = 0;
-            return self.block(f, c, ChanOp::Recv(c)).map(|()| 0);
+            return self.block(f, c, ChanOp::Recv(c), 324).map(|()| 0);
         }
         if ch.buf.is_empty() {
             if ch.wclosed {
                 return self.recv_closed(c);
             }
             self.enqueue(c, Queue::Recv, 0, 0);
-            return self.block(f, c, ChanOp::Recv(c)).map(|()| 0);
+            return self.block(f, c, ChanOp::Recv(c), 352).map(|()| 0);
         }
         let v = ch.buf.pop_front().expect("not empty");
         // A woken sender re-checks and stores its value itself.
@@ -285,13 +285,20 @@ impl Runtime {
         Ok(v)
     }
 
-    /// Park the current G on a channel: Gwaiting, unlock, gosched.
-    fn block(&mut self, f: crate::symtab::FuncId, c: ChanId, op: ChanOp) -> Result<(), Stop> {
+    /// Park the current G on a channel: Gwaiting, unlock, gosched (the call
+    /// on chan.c line `line`; chan.c is the same in both variants).
+    fn block(
+        &mut self,
+        f: crate::symtab::FuncId,
+        c: ChanId,
+        op: ChanOp,
+        line: u32,
+    ) -> Result<(), Stop> {
         let g = self.g;
         self.gs[g.0].status = Status::Waiting;
         self.unlock(f, LockId::Chan(c))?;
         self.gs[g.0].resume = Resume::Chan(op);
-        self.gosched(f)
+        self.gosched_at(self.site_line(f, self.rf.gosched, (line, line)))
     }
 
     /// The rest of a channel operation after its gosched returned.
@@ -538,7 +545,7 @@ impl Runtime {
         self.sellock(&sel, false)?;
         self.gs[g.0].sel = Some(Box::new(sel));
         self.gs[g.0].resume = Resume::Chan(ChanOp::Select);
-        self.gosched(f)?;
+        self.gosched_at(self.site_line(f, self.rf.gosched, (813, 813)))?;
         unreachable!("gosched always switches away from a parked G")
     }
 

@@ -574,7 +574,8 @@ impl Runtime {
             }
         }
         if self.sched.mcpu == 0 && self.sched.msyscall == 0 {
-            return self.throw(f, "all goroutines are asleep - deadlock!");
+            let at = self.site_line(f, self.rf.throw, (334, 336));
+            return self.throw_at(at, "all goroutines are asleep - deadlock!");
         }
         unreachable!("one M: mcpu is 0 whenever the scheduler looks for a G")
     }
@@ -860,8 +861,13 @@ impl Runtime {
 
     /// runtime·gosched: save this G and jump into the scheduler.
     pub(crate) fn gosched(&mut self, caller: FuncId) -> Result<(), Stop> {
+        self.gosched_at(self.site(caller, self.rf.gosched))
+    }
+
+    /// gosched called from the call site returning to `ret`.
+    pub(crate) fn gosched_at(&mut self, ret: Addr) -> Result<(), Stop> {
         let f = self.rf.gosched;
-        self.call(caller, f, &[])?;
+        self.call_at(ret, f, &[])?;
         if self.m.locks != 0 {
             return self.throw(f, "gosched holding locks");
         }

@@ -37,9 +37,10 @@ pub struct Func {
     pub file: String,
     /// The line funcline gives for the entry pc.
     pub line: u32,
-    /// Lines of call sites, by return-address offset: funcline of the
-    /// CALL instruction that returns there.
-    pub sites: Vec<(u32, u32)>,
+    /// Lines of call sites by return-address offset: (offset, the line
+    /// of the CALL, printed for a caller's frame; the line at the return
+    /// address itself, printed when it is the first frame).
+    pub sites: Vec<(u32, u32, u32)>,
     /// The symtab's count of argument words, where measured; tracebacks
     /// print that many words.
     pub argwords: Option<u32>,
@@ -75,14 +76,14 @@ impl Func {
         self.argwords.unwrap_or(self.args / 4)
     }
 
-    /// funcline: the line of the call site whose return address is
-    /// `off` or `off + 1` bytes past the entry (tracebacks back the pc of
-    /// every frame but the first up by one), else the entry's line.
-    pub fn line_at(&self, off: u32) -> u32 {
+    /// funcline for a frame whose pc is `off` bytes past the entry: a
+    /// caller's frame prints the line of its CALL, the first frame the
+    /// line at the pc itself; an unknown pc, the entry's line.
+    pub fn line_at(&self, off: u32, first: bool) -> u32 {
         self.sites
             .iter()
-            .find(|(ret, _)| *ret == off || *ret == off + 1)
-            .map_or(self.line, |(_, line)| *line)
+            .find(|(ret, _, _)| *ret == off)
+            .map_or(self.line, |&(_, line, top)| if first { top } else { line })
     }
 }
 
@@ -263,6 +264,9 @@ pub struct Sites {
     /// Calls to functions the runtime does not define (main.init and
     /// main.main from mainstart), by caller.
     by_name: HashMap<FuncId, Vec<(String, u32)>>,
+    /// By caller: (callee, return offset, source line of the CALL), to
+    /// tell apart several calls of one callee.
+    lines: Vec<Vec<(FuncId, u32, u32)>>,
 }
 
 fn sites_text(variant: Variant) -> &'static str {
@@ -292,14 +296,14 @@ impl Sites {
                 message,
             };
             let cols: Vec<&str> = line.split('\t').collect();
-            let [caller, off, callee, file, lineno] = cols[..] else {
-                return Err(bad(format!("expected 5 columns, found {}", cols.len())));
+            let [caller, off, callee, file, lineno, top] = cols[..] else {
+                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
             };
             let num = |s: &str| {
                 s.parse::<u32>()
                     .map_err(|_| bad(format!("'{s}' is not a number")))
             };
-            let (off, lineno) = (num(off)?, num(lineno)?);
+            let (off, lineno, top) = (num(off)?, num(lineno)?, num(top)?);
             let Some(id) = tab.lookup(caller) else {
                 continue;
             };
@@ -309,12 +313,14 @@ impl Sites {
                 f.line = lineno;
                 continue;
             }
-            f.sites.push((off, lineno));
+            f.sites.push((off, lineno, top));
             match tab.lookup(callee) {
                 Some(c) => {
                     if sites.resolved.len() <= id.0 as usize {
                         sites.resolved.resize(id.0 as usize + 1, Vec::new());
+                        sites.lines.resize(id.0 as usize + 1, Vec::new());
                     }
+                    sites.lines[id.0 as usize].push((c, off, lineno));
                     let calls = &mut sites.resolved[id.0 as usize];
                     match calls.iter_mut().find(|(f, _)| *f == c) {
                         Some((_, offs)) => offs.push(off),
@@ -329,6 +335,40 @@ impl Sites {
             }
         }
         Ok(sites)
+    }
+
+    /// The return offset of the call from `caller` to `callee` on source
+    /// line `line` (pre-1547's and post-1547's numbering, which differ in
+    /// proc.c), or the first call if the table has none there.
+    pub fn ret_off_line(
+        &self,
+        variant: Variant,
+        caller: FuncId,
+        callee: FuncId,
+        line: (u32, u32),
+    ) -> u32 {
+        let want = match variant {
+            Variant::Pre1547 => line.0,
+            Variant::Post1547 => line.1,
+        };
+        self.lines
+            .get(caller.0 as usize)
+            .and_then(|calls| calls.iter().find(|&&(c, _, l)| c == callee && l == want))
+            .map_or_else(
+                || self.ret_off_nth_named(caller, callee, 0),
+                |&(_, off, _)| off,
+            )
+    }
+
+    fn ret_off_nth_named(&self, caller: FuncId, callee: FuncId, nth: u32) -> u32 {
+        let calls = self
+            .resolved
+            .get(caller.0 as usize)
+            .map_or(&[][..], Vec::as_slice);
+        calls
+            .iter()
+            .find(|(f, _)| *f == callee)
+            .map_or(0, |(_, offs)| offs[(nth as usize).min(offs.len() - 1)])
     }
 
     /// The return offset of the first call from `caller` to `callee`.

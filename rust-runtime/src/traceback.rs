@@ -157,14 +157,11 @@ impl Runtime {
         if pc > entry {
             line.push_str(&format!("+{:#x}", pc - entry));
         }
-        let mut tracepc = pc;
-        if backup && pc > entry {
-            tracepc -= 1;
-        }
         let lineno = if f == self.rf.futex && pc - entry == FUTEX_SYSCALL_RET {
             FUTEX_SYSCALL_LINE
         } else {
-            func.line_at((tracepc - entry) as u32)
+            // Every frame but the first is backed up into its CALL.
+            func.line_at((pc - entry) as u32, !backup || pc == entry)
         };
         line.push_str(&format!(" {}:{lineno}\n\t{}(", func.file, func.name));
         let words = func.arg_words();
@@ -204,8 +201,13 @@ impl Runtime {
     /// current stack from throw's frame, the other goroutines; then
     /// dopanic's INT3 reaches the signal handler, which exits 2.
     pub(crate) fn throw<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
+        self.throw_at(self.site(caller, self.rf.throw), msg)
+    }
+
+    /// runtime·throw called from the call site returning to `ret`.
+    pub(crate) fn throw_at<T>(&mut self, ret: Addr, msg: &str) -> Result<T, Stop> {
         let throw = self.rf.throw;
-        self.call(caller, throw, &[0])?;
+        self.call_at(ret, throw, &[0])?;
         self.print(&format!("throw: {msg}\n\n"));
         // dopanic starts the traceback at its caller: throw, at its call.
         let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(throw);

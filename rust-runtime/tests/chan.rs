@@ -284,3 +284,81 @@ fn a_parked_select_is_woken_by_one_channel_only() {
     assert_eq!(String::from_utf8_lossy(&rt.stderr), "42\n");
     rt.check_invariants().unwrap();
 }
+
+/// The frame lines (not argument lines) of a dump.
+fn frame_lines(out: &str) -> Vec<&str> {
+    out.lines().filter(|l| !l.starts_with('\t')).collect()
+}
+
+/// All goroutines asleep: the throw from nextgandunlock on g0, printed
+/// with the real offsets and lines (these frames are the same in every
+/// recorded deadlock, e.g. snapshots/*/deadlock.raw), then goroutine 1
+/// parked in chanrecv.
+#[test]
+fn a_deadlock_throws_from_the_scheduler_with_the_real_frames() {
+    for (variant, lines) in [
+        (Variant::Pre1547, (334, 537, 394, 559)),
+        (Variant::Post1547, (336, 548, 396, 570)),
+    ] {
+        let mut rt = Runtime::new(variant).unwrap();
+        let main = rt
+            .declare(go_func("dead.go", "main.main", 32, 0, 3))
+            .unwrap();
+        let ops = vec![
+            Op::MakeChan {
+                site: 0x20,
+                hint: 0,
+                global: 0,
+            },
+            Op::Recv {
+                site: 0x5f,
+                chan: Chan::Global(0),
+            },
+            Op::Ret,
+        ];
+        let mut script = Script::new(HashMap::from([(main, ops)]));
+        assert_eq!(rt.run(&mut script, None, main), Ending::Exit(2));
+        let out = String::from_utf8_lossy(&rt.stderr).into_owned();
+        let sched = if variant == Variant::Pre1547 {
+            "0x16f"
+        } else {
+            "0x1bf"
+        };
+        let expected = [
+            "throw: all goroutines are asleep - deadlock!".to_string(),
+            String::new(),
+            "runtime.throw+0x40 $GOROOT/src/pkg/runtime/runtime.c:104".into(),
+            format!(
+                "nextgandunlock+0x1b9 $GOROOT/src/pkg/runtime/proc.c:{}",
+                lines.0
+            ),
+            format!(
+                "scheduler+{sched} $GOROOT/src/pkg/runtime/proc.c:{}",
+                lines.1
+            ),
+            format!(
+                "runtime.mstart+0x74 $GOROOT/src/pkg/runtime/proc.c:{}",
+                lines.2
+            ),
+            "_rt0_amd64+0x95 $GOROOT/src/pkg/runtime/amd64/asm.s:69".into(),
+            String::new(),
+            "goroutine 1 [4]:".into(),
+            format!(
+                "runtime.gosched+0x77 $GOROOT/src/pkg/runtime/proc.c:{}",
+                lines.3
+            ),
+            "runtime.chanrecv+0x403 $GOROOT/src/pkg/runtime/chan.c:324".into(),
+            "runtime.chanrecv1+0x4a $GOROOT/src/pkg/runtime/chan.c:416".into(),
+        ];
+        let got = frame_lines(&out);
+        assert_eq!(got[..expected.len()], expected, "{variant}:\n{out}");
+        assert_eq!(
+            got[expected.len()..],
+            [
+                "main.main+0x5f $WORK/dead.go:3",
+                "runtime.mainstart+0xf $GOROOT/src/pkg/runtime/amd64/asm.s:77",
+                "runtime.goexit $GOROOT/src/pkg/runtime/proc.c:150"
+            ]
+        );
+    }
+}

@@ -14,7 +14,7 @@ fn go_func(name: &str, frame: u32, args: u32, line: u32, sites: &[(u32, u32)]) -
     let mut f = Func::splitting(name, frame, args);
     f.file = "$WORK/hang1547.go".into();
     f.line = line;
-    f.sites = sites.to_vec();
+    f.sites = sites.iter().map(|&(off, line)| (off, line, line)).collect();
     f
 }
 
