@@ -4,8 +4,11 @@
 //! heap bytes per parked goroutine beyond its live stack words.
 //!
 //! `cargo bench -p rust-runtime --bench chain`. It runs the chain five
-//! times and reports the median; the memory figure comes from a counting
-//! allocator's peak, taken when all goroutines are parked.
+//! times and reports the median time. Memory comes from a sixth run with a
+//! counting allocator: the most heap in use at any step boundary (reached
+//! when all goroutines are parked), less what the script program holds
+//! (its own count) and the stack words the twin stores (the goroutines'
+//! live frames), per goroutine.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,12 +20,12 @@ use rust_runtime::{Ending, Runtime, Variant};
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// The most heap in use seen at a step boundary.
+static AT_STEP: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
@@ -36,31 +39,40 @@ static A: Counting = Counting;
 
 const N: usize = 100_000;
 
+fn record_step(_: &Runtime) -> Result<(), String> {
+    AT_STEP.fetch_max(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+    Ok(())
+}
+
 fn main() {
     for variant in Variant::ALL {
         let mut times = Vec::new();
-        let mut per_g = 0.0;
         let mut ops = 0;
         for _ in 0..5 {
             let mut rt = Runtime::new(variant).unwrap();
             let (mut script, main) = daisy_chain(&mut rt, N).unwrap();
-            let base = LIVE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
             let start = Instant::now();
             let ending = rt.run(&mut script, None, main);
             times.push(start.elapsed().as_secs_f64());
             assert_eq!(ending, Ending::Exit(0));
             assert_eq!(rt.stderr, format!("{}\n", N + 1).into_bytes());
-            // Spawns, sends and receives, plus one switch per block or exit.
+            // Spawns, sends and receives, plus one switch per start or resume.
             ops = rt.ops.spawns + rt.ops.sends + rt.ops.recvs + rt.ops.switches;
-            let stack_bytes: usize = rt
-                .all_gs()
-                .iter()
-                .map(|g| rt.mem.stored_words(g.stack0) * 8)
-                .sum();
-            let peak = PEAK.load(Ordering::Relaxed) - base;
-            per_g = (peak.saturating_sub(stack_bytes)) as f64 / N as f64;
         }
+        let mut rt = Runtime::new(variant).unwrap();
+        let (mut script, main) = daisy_chain(&mut rt, N).unwrap();
+        script.check = Some(record_step);
+        let base = LIVE.load(Ordering::Relaxed);
+        AT_STEP.store(base, Ordering::Relaxed);
+        assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
+        let stack_bytes: usize = rt
+            .all_gs()
+            .iter()
+            .map(|g| rt.mem.stored_words(g.stack0) * 8)
+            .sum();
+        let at_step = AT_STEP.load(Ordering::Relaxed) - base;
+        let twin = at_step - script.heap_bytes() - stack_bytes;
+        let per_g = twin as f64 / N as f64;
         times.sort_by(f64::total_cmp);
         let median = times[2];
         println!(

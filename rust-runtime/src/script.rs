@@ -136,6 +136,25 @@ impl Script {
         }
     }
 
+    /// Heap bytes the script itself holds (its per-goroutine state and
+    /// maps; the traces are not counted), so that a measurement of the
+    /// twin can leave the program out. Vec buffers count their capacity;
+    /// a HashMap, its capacity times entry size plus one control byte.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let states = self.states.capacity() * size_of::<Option<State>>()
+            + self
+                .states
+                .iter()
+                .flatten()
+                .map(|st| st.stack.capacity() * size_of::<FuncId>() + st.args.capacity() * 8)
+                .sum::<usize>();
+        let map = |cap: usize, entry: usize| cap * (entry + 1);
+        let args = map(self.args.capacity(), size_of::<(GId, Vec<u64>)>())
+            + self.args.values().map(|a| a.capacity() * 8).sum::<usize>();
+        states + args + map(self.globals.capacity(), size_of::<(usize, ChanId)>())
+    }
+
     fn chan(&self, st: &State, c: Chan) -> ChanId {
         match c {
             Chan::Global(i) => self.globals[&i],
@@ -179,6 +198,12 @@ impl Program for Script {
                 }
                 self.states[g.0] = Some(state);
             }
+            if let (Some(check), None) = (self.check, &self.violation) {
+                if let Err(v) = check(rt) {
+                    self.violation = Some(format!("before step {}: {v}", self.steps));
+                }
+            }
+            self.steps += 1;
             let st = self.states[g.0]
                 .as_ref()
                 .expect("a running goroutine has started");

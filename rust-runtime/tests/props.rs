@@ -193,3 +193,38 @@ fn the_checker_reports_a_double_free_a_lost_segment_and_a_held_lock() {
     rt.sched.lock.key = 1;
     assert!(rt.check_invariants().unwrap_err().contains("lock is held"));
 }
+
+/// The script runs its check before every step (so the property above
+/// checks the invariants throughout, not only at exit).
+#[test]
+fn the_script_runs_its_check_before_every_step() {
+    let mut rt = Runtime::new(Variant::Pre1547).unwrap();
+    let main = rt.declare(Func::splitting("main.main", 64, 0)).unwrap();
+    let f = rt.declare(Func::splitting("main.f", 64, 0)).unwrap();
+    let traces = HashMap::from([
+        (
+            main,
+            vec![
+                Op::Call {
+                    f,
+                    site: 0x10,
+                    args: vec![],
+                },
+                Op::Ret,
+                Op::Ret,
+            ],
+        ),
+        (f, vec![]),
+    ]);
+    let mut script = Script::new(traces);
+    script.check = Some(|rt| {
+        if rt.m.locks == 0 {
+            Err("seen".into())
+        } else {
+            Ok(())
+        }
+    });
+    assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
+    assert_eq!(script.steps, 3);
+    assert_eq!(script.violation.as_deref(), Some("before step 0: seen"));
+}
