@@ -38,12 +38,36 @@ struct Seg {
 /// third.
 const RECENT: usize = 4;
 
+/// A multiplicative hash for page numbers (std's SipHash costs more than
+/// the lookups it serves here).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PageHasher(u64);
+
+impl std::hash::Hasher for PageHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type PageMap = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<PageHasher>>;
+
 /// The stack memory of the process.
 #[derive(Debug, Default)]
 pub struct Mem {
     segs: Vec<Seg>,
     /// Segment index by base address, for finding the one holding an address.
     index: BTreeMap<Addr, usize>,
+    /// FixedStack segments (page-aligned, one page each) by page number:
+    /// the common case, found without the tree.
+    pages: PageMap,
     /// (base, end, index) of recently used segments; most accesses hit one.
     recent: [Cell<(Addr, Addr, usize)>; RECENT],
     next_slot: Cell<usize>,
@@ -64,12 +88,19 @@ impl Mem {
             size,
             words: Vec::new(),
         };
-        match self.index.get(&base) {
-            Some(&i) => self.segs[i] = seg,
+        let i = match self.index.get(&base) {
+            Some(&i) => {
+                self.segs[i] = seg;
+                i
+            }
             None => {
                 self.index.insert(base, self.segs.len());
                 self.segs.push(seg);
+                self.segs.len() - 1
             }
+        };
+        if base & 0xfff == 0 && size == 0x1000 {
+            self.pages.insert(base >> 12, i);
         }
     }
 
@@ -80,7 +111,13 @@ impl Mem {
                 return Some(i);
             }
         }
-        let (&base, &i) = self.index.range(..=a).next_back()?;
+        let (base, i) = match self.pages.get(&(a >> 12)) {
+            Some(&i) => (a & !0xfff, i),
+            None => {
+                let (&base, &i) = self.index.range(..=a).next_back()?;
+                (base, i)
+            }
+        };
         let end = base + u64::from(self.segs[i].size);
         (a < end).then(|| {
             let k = self.next_slot.get();

@@ -2,8 +2,6 @@
 //! malg), stack growth (newstack, oldstack), and rt0/mstart, for the one
 //! M that runs Go code under GOMAXPROCS=1.
 
-use std::collections::HashMap;
-
 use crate::lock::{Lock, LockId};
 use crate::malloc::{FixAlloc, Heap, Mem};
 use crate::stack::{Gobuf, Stktop, STACK_EXTRA, STACK_GUARD, STACK_MIN, STACK_SYSTEM, STKTOP_SIZE};
@@ -275,7 +273,9 @@ pub struct Runtime {
     pub(crate) rf: RuntimeFuncs,
     pub m: M,
     pub(crate) gs: Vec<G>,
-    pub(crate) g_by_addr: HashMap<Addr, GId>,
+    /// (heap address, G) in allocation order: the heap hands out rising
+    /// addresses, so this stays sorted for binary search.
+    pub(crate) g_by_addr: Vec<(Addr, GId)>,
     /// runtime·allg: the head of the list, newest first.
     pub allg: Option<GId>,
     pub sched: Sched,
@@ -326,8 +326,7 @@ impl Runtime {
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
         mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
-        let mut g_by_addr = HashMap::new();
-        g_by_addr.insert(g0.addr, GId(0));
+        let g_by_addr = vec![(g0.addr, GId(0))];
         Ok(Runtime {
             variant,
             tab,
@@ -713,7 +712,8 @@ impl Runtime {
             sel: None,
             selected: None,
         });
-        self.g_by_addr.insert(addr, id);
+        debug_assert!(self.g_by_addr.last().is_none_or(|&(a, _)| a < addr));
+        self.g_by_addr.push((addr, id));
         if stacksize >= 0 {
             let n = STACK_SYSTEM + stacksize as u32;
             let stk = if self.variant == Variant::Pre1547 || self.g == self.m.g0 {

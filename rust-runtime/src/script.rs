@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::chan::{ChanId, SelCase};
-use crate::proc::{GId, Program, Runtime};
+use crate::proc::{Program, Runtime};
 use crate::symtab::FuncId;
 use crate::Stop;
 
@@ -105,9 +105,9 @@ pub struct Script {
     traces: HashMap<FuncId, Rc<[Op]>>,
     /// By G index.
     states: Vec<Option<State>>,
-    globals: HashMap<usize, ChanId>,
-    /// Arguments of goroutines not yet started, by G.
-    args: HashMap<GId, Vec<u64>>,
+    globals: Vec<Option<ChanId>>,
+    /// Arguments of goroutines not yet started, by G index.
+    args: Vec<Option<Vec<u64>>>,
     /// Run before every step; its first complaint is kept.
     pub check: Option<Check>,
     pub violation: Option<String>,
@@ -138,8 +138,7 @@ impl Script {
 
     /// Heap bytes the script itself holds (its per-goroutine state and
     /// maps; the traces are not counted), so that a measurement of the
-    /// twin can leave the program out. Vec buffers count their capacity;
-    /// a HashMap, its capacity times entry size plus one control byte.
+    /// twin can leave the program out. Vec buffers count their capacity.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         let states = self.states.capacity() * size_of::<Option<State>>()
@@ -149,15 +148,19 @@ impl Script {
                 .flatten()
                 .map(|st| st.stack.capacity() * size_of::<FuncId>() + st.args.capacity() * 8)
                 .sum::<usize>();
-        let map = |cap: usize, entry: usize| cap * (entry + 1);
-        let args = map(self.args.capacity(), size_of::<(GId, Vec<u64>)>())
-            + self.args.values().map(|a| a.capacity() * 8).sum::<usize>();
-        states + args + map(self.globals.capacity(), size_of::<(usize, ChanId)>())
+        let args = self.args.capacity() * size_of::<Option<Vec<u64>>>()
+            + self
+                .args
+                .iter()
+                .flatten()
+                .map(|a| a.capacity() * 8)
+                .sum::<usize>();
+        states + args + self.globals.capacity() * size_of::<Option<ChanId>>()
     }
 
     fn chan(&self, st: &State, c: Chan) -> ChanId {
         match c {
-            Chan::Global(i) => self.globals[&i],
+            Chan::Global(i) => self.globals[i].expect("the script made this channel"),
             Chan::Arg(i) => ChanId(st.args[i] as usize),
         }
     }
@@ -184,7 +187,11 @@ impl Program for Script {
         }
         loop {
             if let Some(f) = rt.take_start(g) {
-                let args = self.args.remove(&g).unwrap_or_default();
+                let args = self
+                    .args
+                    .get_mut(g.0)
+                    .and_then(Option::take)
+                    .unwrap_or_default();
                 let state = State {
                     entry: f,
                     trace: Rc::clone(&self.traces[&f]),
@@ -219,14 +226,20 @@ impl Program for Script {
                 Op::Go { f, site, args } => {
                     let args: Vec<u64> = args.iter().map(|a| self.val(st, *a)).collect();
                     rt.go_stmt(at(*site), *f, &args).map(|ng| {
-                        self.args.insert(ng, args);
+                        if self.args.len() <= ng.0 {
+                            self.args.resize_with(ng.0 + 1, || None);
+                        }
+                        self.args[ng.0] = Some(args);
                     })
                 }
                 Op::Gosched { site } => rt.gosched_go(at(*site)),
                 Op::Print { site, text } => rt.printstring(at(*site), text),
                 Op::PrintLast { site } => rt.printstring(at(*site), &format!("{}\n", st.last)),
                 Op::MakeChan { site, hint, global } => rt.makechan(at(*site), *hint).map(|c| {
-                    self.globals.insert(*global, c);
+                    if self.globals.len() <= *global {
+                        self.globals.resize(*global + 1, None);
+                    }
+                    self.globals[*global] = Some(c);
                 }),
                 Op::Send { site, chan, val } => {
                     let (c, v) = (self.chan(st, *chan), self.val(st, *val));

@@ -267,7 +267,13 @@ pub struct Sites {
     /// By caller: (callee, return offset, source line of the CALL), to
     /// tell apart several calls of one callee.
     lines: Vec<Vec<(FuncId, u32, u32)>>,
+    /// A direct-mapped cache of first-call offsets: (key + 1, offset),
+    /// key = caller << 32 | callee (0 marks an empty slot).
+    cache: Vec<std::cell::Cell<(u64, u32)>>,
 }
+
+/// Slots in [`Sites`]' cache.
+const SITE_CACHE: usize = 4096;
 
 fn sites_text(variant: Variant) -> &'static str {
     match variant {
@@ -280,7 +286,12 @@ impl Sites {
     /// Load the call sites of `variant`: offsets here, and each caller's
     /// file and lines into its `Func`.
     pub fn load(variant: Variant, tab: &mut FuncTab) -> Result<Sites, SymtabError> {
-        let mut sites = Sites::default();
+        let mut sites = Sites {
+            cache: (0..SITE_CACHE)
+                .map(|_| std::cell::Cell::new((0, 0)))
+                .collect(),
+            ..Sites::default()
+        };
         let mut header_seen = false;
         for (i, line) in sites_text(variant).lines().enumerate() {
             if line.starts_with('#') {
@@ -373,6 +384,17 @@ impl Sites {
 
     /// The return offset of the first call from `caller` to `callee`.
     pub fn ret_off(&self, tab: &FuncTab, caller: FuncId, callee: FuncId) -> u32 {
+        let key = (u64::from(caller.0) << 32 | u64::from(callee.0)) + 1;
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 52) as usize % SITE_CACHE;
+        if let Some(cell) = self.cache.get(slot) {
+            let (k, off) = cell.get();
+            if k == key {
+                return off;
+            }
+            let off = self.ret_off_nth(tab, caller, callee, 0);
+            cell.set((key, off));
+            return off;
+        }
         self.ret_off_nth(tab, caller, callee, 0)
     }
 
