@@ -65,11 +65,7 @@ fn main() {
         let base = LIVE.load(Ordering::Relaxed);
         AT_STEP.store(base, Ordering::Relaxed);
         assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
-        let stack_bytes: usize = rt
-            .all_gs()
-            .iter()
-            .map(|g| rt.mem.stored_words(g.stack0) * 8)
-            .sum();
+        let stack_bytes: usize = rt.all_gs().map(|g| rt.mem.stored_words(g.stack0) * 8).sum();
         let at_step = AT_STEP.load(Ordering::Relaxed) - base;
         let twin = at_step - script.heap_bytes() - stack_bytes;
         let per_g = twin as f64 / N as f64;

@@ -31,6 +31,70 @@ pub use proc::{GId, Program, Runtime};
 /// An address in the modelled process.
 pub type Addr = u64;
 
+/// Storage for the twin's many small objects (Gs, channels): fixed-size
+/// chunks, so that growing never copies what exists or leaves a doubled
+/// buffer half empty.
+#[derive(Debug, Clone)]
+pub struct Arena<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Objects per [`Arena`] chunk.
+const ARENA_CHUNK: usize = 1024;
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Arena<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Append, returning the new element's index.
+    pub fn push(&mut self, v: T) -> usize {
+        if self.len % ARENA_CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(ARENA_CHUNK));
+        }
+        self.chunks.last_mut().expect("a chunk with room").push(v);
+        self.len += 1;
+        self.len - 1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
+    /// Heap bytes held, for the benchmark's accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
+            + self.chunks.len() * ARENA_CHUNK * std::mem::size_of::<T>()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Arena<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / ARENA_CHUNK][i % ARENA_CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Arena<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / ARENA_CHUNK][i % ARENA_CHUNK]
+    }
+}
+
 /// Why a runtime entry point did not simply return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {

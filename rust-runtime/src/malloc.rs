@@ -142,6 +142,9 @@ impl Mem {
         let seg = &mut self.segs[k];
         let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
         if i >= seg.words.len() {
+            // Grow 16 words at a time: little slack, few reallocations.
+            let want = (i + 16) & !15;
+            seg.words.reserve_exact(want - seg.words.len());
             seg.words.resize(i + 1, 0);
         }
         seg.words[i] = v;
@@ -338,7 +341,7 @@ impl Runtime {
         for &a in &self.stacks.list {
             claim(a, "free".into())?;
         }
-        for (i, g) in self.all_gs().iter().enumerate().skip(1) {
+        for (i, g) in self.all_gs().enumerate().skip(1) {
             if g.stack0 == 0 || !self.stacks.carved.contains(&g.stack0) {
                 continue;
             }

@@ -272,7 +272,7 @@ pub struct Runtime {
     pub(crate) sites: Sites,
     pub(crate) rf: RuntimeFuncs,
     pub m: M,
-    pub(crate) gs: Vec<G>,
+    pub(crate) gs: crate::Arena<G>,
     /// (heap address, G) in allocation order: the heap hands out rising
     /// addresses, so this stays sorted for binary search.
     pub(crate) g_by_addr: Vec<(Addr, GId)>,
@@ -281,7 +281,7 @@ pub struct Runtime {
     pub sched: Sched,
     pub(crate) stacks_lock: Lock,
     pub stacks: FixAlloc,
-    pub chans: Vec<crate::chan::Hchan>,
+    pub chans: crate::Arena<crate::chan::Hchan>,
     pub mem: Mem,
     pub heap: Heap,
     /// The current g (TLS g) and SP.
@@ -333,13 +333,17 @@ impl Runtime {
             sites,
             rf,
             m: M::default(),
-            gs: vec![g0],
+            gs: {
+                let mut gs = crate::Arena::default();
+                gs.push(g0);
+                gs
+            },
             g_by_addr,
             allg: None,
             sched: Sched::default(),
             stacks_lock: Lock::default(),
             stacks: FixAlloc::default(),
-            chans: Vec::new(),
+            chans: crate::Arena::default(),
             mem,
             heap: Heap::default(),
             g: GId(0),
@@ -362,8 +366,8 @@ impl Runtime {
     }
 
     /// Every G ever made, g0 first.
-    pub fn all_gs(&self) -> &[G] {
-        &self.gs
+    pub fn all_gs(&self) -> impl Iterator<Item = &G> {
+        self.gs.iter()
     }
 
     /// Boot as rt0 does and run `prog` until the process ends: main.init
@@ -691,7 +695,7 @@ impl Runtime {
         self.call(caller, f, &[stacksize as u64])?;
         let addr = self.malloc(f, SIZEOF_G)?;
         let id = GId(self.gs.len());
-        self.gs.push(G {
+        let _ = self.gs.push(G {
             stackguard: 0,
             stackbase: 0,
             sched: Gobuf::default(),

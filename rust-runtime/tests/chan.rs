@@ -232,7 +232,7 @@ fn select_picks_among_ready_cases_with_the_2011_fastrand() {
     ops.push(Op::Ret);
     let mut script = Script::new(HashMap::from([(main, ops)]));
     assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
-    let counts: Vec<usize> = rt.chans[..5].iter().map(|c| c.len()).collect();
+    let counts: Vec<usize> = rt.chans.iter().take(5).map(|c| c.len()).collect();
     assert_eq!(counts, [1000, 1006, 967, 1035, 992]);
 }
 
