@@ -56,13 +56,21 @@ impl Runtime {
     /// into lessstack leaves a segment (oldstack), and the caller goes on
     /// in the segment below.
     pub(crate) fn leave(&mut self, f: FuncId) -> Result<(), Stop> {
+        self.leave_to(f).map(|_| ())
+    }
+
+    /// RET from `f`, telling where execution goes on: the return address,
+    /// or for a return into lessstack the pc oldstack's gogo jumps to
+    /// (the word at the return slot may since have been overwritten by a
+    /// Stktop, as reflect·call's segments do).
+    pub(crate) fn leave_to(&mut self, f: FuncId) -> Result<Addr, Stop> {
         self.sp += u64::from(self.tab.get(f).frame);
         let ret = self.mem.read(self.sp).unwrap_or(0);
         self.sp += 8;
         if ret == self.tab.entry(self.rf.lessstack) {
-            self.lessstack()?;
+            return self.lessstack();
         }
-        Ok(())
+        Ok(ret)
     }
 
     /// The return address of `caller`'s call to `callee`.
@@ -106,7 +114,7 @@ impl Runtime {
     /// runtime·lessstack: a function on a new segment returned. Save its
     /// result register, go to g0 at m->sched.sp and call oldstack, which
     /// gogo's back to the caller below the segment.
-    fn lessstack(&mut self) -> Result<(), Stop> {
+    fn lessstack(&mut self) -> Result<Addr, Stop> {
         self.m.cret = 0;
         self.g = self.m.g0;
         self.sp = self.m.sched.sp;

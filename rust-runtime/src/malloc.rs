@@ -360,6 +360,13 @@ impl Runtime {
                     }
                     break;
                 }
+                if top.free == 0 {
+                    // reflect·call's Stktop inside the current segment:
+                    // no segment of its own.
+                    guard = top.stackguard;
+                    base = top.stackbase;
+                    continue;
+                }
                 if base != stk + u64::from(top.free) - STKTOP_SIZE {
                     return Err(format!(
                         "G{i}: stackbase {base:#x} is not the top of segment {stk:#x} of {} bytes",

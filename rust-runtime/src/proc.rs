@@ -44,6 +44,51 @@ pub enum Resume {
     Chan(crate::chan::ChanOp),
 }
 
+/// How the runtime entered a Go function for the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The goroutine's code starts afresh (its entry, or mainstart's
+    /// main.init and main.main).
+    Goroutine,
+    /// A deferred call, on top of the frames the program has: from
+    /// deferreturn at a function's end, or from a panic.
+    Deferred,
+}
+
+/// proc.c's Defer: a deferred call and where it was deferred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defer {
+    pub siz: u32,
+    pub func: FuncId,
+    /// deferproc's return address: where "deferproc returns 1" lands.
+    pub pc: Addr,
+    /// The deferring frame's argument pointer (its SP at the call).
+    pub argp: Addr,
+    pub args: Vec<u64>,
+}
+
+/// proc.c's Panic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panic {
+    /// The program's handle for the panic value.
+    pub value: u64,
+    /// The value as printany prints it.
+    pub text: String,
+    pub recovered: bool,
+}
+
+/// A G's deferred calls and panics, innermost last.
+#[derive(Debug, Clone, Default)]
+pub struct Deferred {
+    pub defers: Vec<Defer>,
+    pub panics: Vec<Panic>,
+    /// The deferred call a panic is running (reflect·call).
+    running: Option<Defer>,
+    /// Set when a recovery resumed the G: the argp of the frame whose
+    /// deferproc now returns 1.
+    recovered_at: Option<Addr>,
+}
+
 /// runtime.h's G, the fields the modelled paths use.
 #[derive(Debug, Clone)]
 pub struct G {
@@ -63,9 +108,9 @@ pub struct G {
     pub addr: Addr,
     pub resume: Resume,
     /// A Go function the runtime has just entered in this G, for the
-    /// program to run (main.init and main.main from mainstart, a new G's
-    /// entry).
-    pub start: Option<FuncId>,
+    /// program to run: main.init and main.main from mainstart, a new G's
+    /// entry, a deferred call.
+    pub start: Option<(FuncId, Start)>,
     /// What a blocked receive produced, for the program.
     pub result: Option<u64>,
     /// The value of a blocked send on a buffered channel, which it stores
@@ -75,6 +120,8 @@ pub struct G {
     pub selgen: u32,
     /// A select parked in selectgo.
     pub sel: Option<Box<crate::chan::Select>>,
+    /// Deferred calls and panics (g->defer, g->panic); most Gs have none.
+    pub deferred: Option<Box<Deferred>>,
     /// The case a parked select took, for the program.
     pub selected: Option<(usize, u64)>,
 }
@@ -161,6 +208,13 @@ pub(crate) struct RuntimeFuncs {
     pub futex: FuncId,
     pub throw: FuncId,
     pub exit: FuncId,
+    pub deferproc: FuncId,
+    pub deferreturn: FuncId,
+    pub reflectcall: FuncId,
+    pub recover: FuncId,
+    pub startpanic: FuncId,
+    pub printpanics: FuncId,
+    pub dopanic: FuncId,
     pub printstring: FuncId,
     pub makechan: FuncId,
     pub chansend: FuncId,
@@ -229,6 +283,13 @@ impl RuntimeFuncs {
             futex: f("runtime.futex")?,
             throw: f("runtime.throw")?,
             exit: f("runtime.exit")?,
+            deferproc: f("runtime.deferproc")?,
+            deferreturn: f("runtime.deferreturn")?,
+            reflectcall: f("reflect.call")?,
+            recover: f("runtime.recover")?,
+            startpanic: f("runtime.startpanic")?,
+            printpanics: f("printpanics")?,
+            dopanic: f("runtime.dopanic")?,
             printstring: f("runtime.printstring")?,
             makechan: f("runtime.makechan")?,
             chansend: f("runtime.chansend")?,
@@ -322,6 +383,7 @@ impl Runtime {
             selgen: 0,
             sel: None,
             selected: None,
+            deferred: None,
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
@@ -431,6 +493,9 @@ impl Runtime {
         self.g = self.m.g0;
         self.sp = self.m.sched.sp;
         let gp = self.curg();
+        if self.gs[gp.0].status == Status::Recovery {
+            return self.recovery(gp);
+        }
         if self.gs[gp.0].status == Status::Stackalloc {
             // post-1547: malg switched here to run stackalloc on g0.
             let n = self.gs[gp.0].param as u32;
@@ -503,7 +568,7 @@ impl Runtime {
                 None => self.mainstart_main(gp)?,
             }
         } else {
-            self.gs[gp.0].start = Some(entry);
+            self.gs[gp.0].start = Some((entry, Start::Goroutine));
         }
         Err(Stop::Switch)
     }
@@ -524,7 +589,7 @@ impl Runtime {
         let ret =
             self.tab.entry(caller) + u64::from(self.sites.ret_off_nth(&self.tab, caller, f, nth));
         self.call_at(ret, f, &[])?;
-        self.gs[gp.0].start = Some(f);
+        self.gs[gp.0].start = Some((f, Start::Goroutine));
         Ok(())
     }
 
@@ -556,7 +621,7 @@ impl Runtime {
 
     /// The Go function the runtime has entered in `g` for the program to
     /// run, taken once.
-    pub fn take_start(&mut self, g: GId) -> Option<FuncId> {
+    pub fn take_start(&mut self, g: GId) -> Option<(FuncId, Start)> {
         self.gs[g.0].start.take()
     }
 
@@ -715,6 +780,7 @@ impl Runtime {
             selgen: 0,
             sel: None,
             selected: None,
+            deferred: None,
         });
         debug_assert!(self.g_by_addr.last().is_none_or(|&(a, _)| a < addr));
         self.g_by_addr.push((addr, id));
@@ -890,8 +956,7 @@ impl Runtime {
     /// Return from Go function `f`. A return into goexit ends the G; into
     /// mainstart, it goes on to main.main, or exits when main returns.
     pub fn ret_go(&mut self, f: FuncId) -> Result<(), Stop> {
-        self.leave(f)?;
-        let ret = self.mem.read(self.sp - 8).unwrap_or(0);
+        let ret = self.leave_to(f)?;
         if ret == self.tab.entry(self.rf.goexit) {
             // goexit: Gmoribund, then gosched; the scheduler buries it.
             let goexit = self.rf.goexit;
@@ -899,6 +964,9 @@ impl Runtime {
             let g = self.g;
             self.gs[g.0].status = Status::Moribund;
             return self.gosched(goexit);
+        }
+        if self.tab.findfunc(ret) == Some(self.rf.panic) {
+            return self.panic_after_call();
         }
         let mainstart = self.rf.mainstart;
         if self.tab.findfunc(ret) == Some(mainstart) && Some(f) != self.main_main {
@@ -970,8 +1038,9 @@ impl Runtime {
 
     /// runtime·oldstack, on g0: copy the results back, free the segment
     /// being left (before restoring stackbase: a traceback taken inside
-    /// stackfree still sees it), and gogo to the caller below it.
-    pub(crate) fn oldstack(&mut self) -> Result<(), Stop> {
+    /// stackfree still sees it), and gogo to the caller below it, whose pc
+    /// it returns.
+    pub(crate) fn oldstack(&mut self) -> Result<Addr, Stop> {
         let f = self.rf.oldstack;
         let g1 = self.curg();
         let top = self.gs[g1.0].stackbase;
@@ -988,7 +1057,7 @@ impl Runtime {
         g.stackguard = old.stackguard;
         self.g = self.gid_at(old.gobuf.g);
         self.sp = old.gobuf.sp;
-        Ok(())
+        Ok(old.gobuf.pc)
     }
 
     pub(crate) fn read_stktop(&self, at: Addr) -> Stktop {
@@ -1014,5 +1083,308 @@ impl Runtime {
     /// Append to fd 2.
     pub(crate) fn print(&mut self, s: &str) {
         self.stderr.extend_from_slice(s.as_bytes());
+    }
+}
+
+impl Runtime {
+    fn deferred(&mut self, g: GId) -> &mut Deferred {
+        self.gs[g.0].deferred.get_or_insert_with(Default::default)
+    }
+
+    /// `defer f(args)`: the caller stores the arguments at 0(SP), pushes fn
+    /// and siz and calls runtime·deferproc (textflag 7), which records the
+    /// call with the caller's pc and argument pointer. It returns 0 here;
+    /// a recovery later makes it "return 1" (see [`Runtime::take_recovery`]).
+    pub fn deferproc(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
+        for (i, a) in args.iter().enumerate() {
+            self.mem.write(self.sp + 8 * i as u64, *a);
+        }
+        let siz = 8 * args.len() as u32;
+        self.push(self.tab.entry(f));
+        self.push(u64::from(siz));
+        let dp = self.rf.deferproc;
+        self.call_at(ret, dp, &[])?;
+        let argp = self.sp + u64::from(self.tab.get(dp).frame) + 24;
+        self.malloc(dp, 48 + siz)?;
+        let g = self.g;
+        self.deferred(g).defers.push(Defer {
+            siz,
+            func: f,
+            pc: ret,
+            argp,
+            args: args.to_vec(),
+        });
+        self.leave(dp)?;
+        self.sp += 16;
+        Ok(())
+    }
+
+    /// runtime·deferreturn, called by a function with deferred calls
+    /// before it returns. If the innermost deferred call is this frame's,
+    /// it is taken off, its arguments copied back, and jmpdefer enters it
+    /// with the return address wound back onto the CALL, so that when it
+    /// returns deferreturn runs again: `Some(f)` means the program must
+    /// run `f`, then call deferreturn again; `None`, that nothing is left.
+    pub fn deferreturn(&mut self, ret: Addr) -> Result<Option<FuncId>, Stop> {
+        let dr = self.rf.deferreturn;
+        self.call_at(ret, dr, &[])?;
+        let argp = self.sp + u64::from(self.tab.get(dr).frame) + 8;
+        let g = self.g;
+        let top_is_ours = self.gs[g.0]
+            .deferred
+            .as_ref()
+            .and_then(|d| d.defers.last())
+            .is_some_and(|d| d.argp == argp);
+        if !top_is_ours {
+            self.leave(dr)?;
+            return Ok(None);
+        }
+        let d = self.deferred(g).defers.pop().expect("checked");
+        for (i, a) in d.args.iter().enumerate() {
+            self.mem.write(argp + 8 * i as u64, *a);
+        }
+        // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
+        // return address) goes back 5 bytes, onto the CALL.
+        self.sp = argp - 8;
+        self.mem.write(self.sp, ret - 5);
+        self.prologue(d.func)?;
+        self.gs[g.0].start = Some((d.func, Start::Deferred));
+        Ok(Some(d.func))
+    }
+
+    /// runtime·panic(e) from Go code, the value printed as `text`: run the
+    /// deferred calls, innermost first, each through reflect·call on a
+    /// segment marked as a panic's; a call that recovers ends the panic;
+    /// when none is left, print the panics and die (exit 2). Returns
+    /// `Err(Stop::Switch)` with a deferred call entered for the program.
+    pub fn panic(&mut self, ret: Addr, value: u64, text: &str) -> Result<(), Stop> {
+        let p = self.rf.panic;
+        self.call_at(ret, p, &[0, value])?;
+        self.malloc(p, 32)?;
+        let g = self.g;
+        self.deferred(g).panics.push(Panic {
+            value,
+            text: text.to_string(),
+            recovered: false,
+        });
+        self.panic_loop()
+    }
+
+    /// runtime·panic's loop, in its frame.
+    fn panic_loop(&mut self) -> Result<(), Stop> {
+        let p = self.rf.panic;
+        let g = self.g;
+        let next = self.gs[g.0].deferred.as_mut().and_then(|d| d.defers.pop());
+        let Some(d) = next else {
+            return self.die_of_panic();
+        };
+        self.gs[g.0].ispanic = true;
+        let (func, args) = (d.func, d.args.clone());
+        self.deferred(g).running = Some(d);
+        // reflect·call(fn, args, siz): newstack with the reflectcall hint.
+        let rc = self.rf.reflectcall;
+        self.call(p, rc, &[self.tab.entry(func), 0, 8 * args.len() as u64])?;
+        self.m.morebuf = crate::stack::Gobuf {
+            pc: self.mem.read(self.sp).unwrap_or(0),
+            sp: self.sp + 8,
+            g: self.gs[g.0].addr,
+        };
+        self.m.morepc = self.tab.entry(func);
+        self.m.moreargsize = 8 * args.len() as u32;
+        self.m.moreframesize = 1;
+        self.g = self.m.g0;
+        self.sp = self.m.sched.sp;
+        self.call(rc, self.rf.newstack, &[])?;
+        self.newstack_reflect(&args)?;
+        self.prologue(func)?;
+        self.gs[g.0].start = Some((func, Start::Deferred));
+        Err(Stop::Switch)
+    }
+
+    /// newstack's reflect·call case: reuse the current segment when there
+    /// is room (free = 0), else a new one; either way a Stktop marked with
+    /// the panic flag, the arguments on top, lessstack as return address.
+    fn newstack_reflect(&mut self, args: &[u64]) -> Result<(), Stop> {
+        let f = self.rf.newstack;
+        let argsize = self.m.moreargsize;
+        let g1 = self.curg();
+        let guard = self.gs[g1.0].stackguard;
+        let morebuf = self.m.morebuf;
+        let (top, stk, free) = if morebuf.sp - STKTOP_SIZE - u64::from(argsize) - 32 > guard {
+            (
+                morebuf.sp - STKTOP_SIZE,
+                guard - u64::from(STACK_GUARD + STACK_SYSTEM),
+                0,
+            )
+        } else {
+            let mut size = argsize + STACK_EXTRA;
+            if size < STACK_MIN {
+                size = STACK_MIN;
+            }
+            size += STACK_SYSTEM;
+            let stk = self.stackalloc(f, size)?;
+            (stk + u64::from(size) - STKTOP_SIZE, stk, size)
+        };
+        let g = &self.gs[g1.0];
+        let stktop = Stktop {
+            stackguard: g.stackguard,
+            stackbase: g.stackbase,
+            gobuf: morebuf,
+            argsize,
+            argp: self.m.moreargp,
+            free,
+            panic: g.ispanic,
+        };
+        self.write_stktop(top, &stktop);
+        let g = &mut self.gs[g1.0];
+        g.ispanic = false;
+        g.stackbase = top;
+        g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
+        let sp = top - u64::from(argsize);
+        for (i, a) in args.iter().enumerate() {
+            self.mem.write(sp + 8 * i as u64, *a);
+        }
+        self.g = g1;
+        self.sp = sp;
+        self.push(self.tab.entry(self.rf.lessstack));
+        Ok(())
+    }
+
+    /// Back in runtime·panic after a deferred call returned: a recovery
+    /// hands the G to the scheduler (Grecovery); else the next call.
+    fn panic_after_call(&mut self) -> Result<(), Stop> {
+        let g = self.g;
+        let recovered = self.gs[g.0]
+            .deferred
+            .as_ref()
+            .and_then(|d| d.panics.last())
+            .is_some_and(|p| p.recovered);
+        let d = self
+            .deferred(g)
+            .running
+            .take()
+            .expect("a deferred call ran");
+        if !recovered {
+            return self.panic_loop();
+        }
+        // (runtime·panic also clears g->sig when no panic is left; the
+        // twin has no signal panics.)
+        let deferred = self.deferred(g);
+        deferred.panics.pop();
+        deferred.defers.push(d);
+        self.gs[g.0].status = Status::Recovery;
+        self.gosched(self.rf.panic)
+    }
+
+    /// The scheduler's Grecovery case: unwind to the recovering defer's
+    /// frame and make its deferproc return 1, at once, without requeueing.
+    fn recovery(&mut self, gp: GId) -> Result<(), Stop> {
+        let d = self
+            .deferred(gp)
+            .defers
+            .pop()
+            .expect("the recovering defer");
+        let f = self.rf.unwindstack;
+        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, d.argp])?;
+        loop {
+            let base = self.gs[gp.0].stackbase;
+            let top = self.read_stktop(base);
+            if top.stackbase == 0 {
+                break;
+            }
+            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
+            if stk <= d.argp && d.argp < base {
+                break;
+            }
+            self.gs[gp.0].stackbase = top.stackbase;
+            self.gs[gp.0].stackguard = top.stackguard;
+            if top.free != 0 {
+                self.stackfree(f, stk, top.free)?;
+            }
+        }
+        self.leave(f)?;
+        self.gs[gp.0].status = Status::Running;
+        self.gs[gp.0].resume = Resume::None;
+        self.g = gp;
+        self.sp = d.argp - 16;
+        // The compiled code pops fn and siz after deferproc returns.
+        self.sp += 16;
+        self.deferred(gp).recovered_at = Some(d.argp);
+        Err(Stop::Switch)
+    }
+
+    /// After a recovery: the argument pointer (SP) of the frame whose
+    /// deferproc returned 1. The program drops every frame above it and
+    /// goes on at that function's end (its deferreturn, then return).
+    pub fn take_recovery(&mut self, g: GId) -> Option<Addr> {
+        self.gs[g.0]
+            .deferred
+            .as_mut()
+            .and_then(|d| d.recovered_at.take())
+    }
+
+    /// runtime·recover from the function whose argument pointer is
+    /// `argp` (its SP at entry plus 8): the panic value's handle, if that
+    /// function was started by a panic's reflect·call (directly, or it
+    /// split its stack at once) and the panic is not yet recovered.
+    pub fn recover(&mut self, ret: Addr, argp: Addr) -> Result<Option<u64>, Stop> {
+        let rf = self.rf.recover;
+        self.call_at(ret, rf, &[argp])?;
+        let g = self.g;
+        let p = self.gs[g.0]
+            .deferred
+            .as_ref()
+            .and_then(|d| d.panics.last())
+            .cloned();
+        let mut result = None;
+        if let Some(p) = p.filter(|p| !p.recovered) {
+            let mut top = self.read_stktop(self.gs[g.0].stackbase);
+            let base = self.gs[g.0].stackbase;
+            let in_frame = argp >= base - u64::from(top.argsize) && argp <= base;
+            if in_frame {
+                if top.stackbase != 0 && top.argp == top.stackbase - u64::from(top.argsize) {
+                    top = self.read_stktop(top.stackbase);
+                }
+                if top.panic {
+                    if let Some(last) = self.deferred(g).panics.last_mut() {
+                        last.recovered = true;
+                    }
+                    result = Some(p.value);
+                }
+            }
+        }
+        self.leave(rf)?;
+        Ok(result)
+    }
+
+    /// No deferred call left: startpanic, printpanics, dopanic; exit 2.
+    fn die_of_panic(&mut self) -> Result<(), Stop> {
+        let p = self.rf.panic;
+        let g = self.g;
+        let sp_call = self.rf.startpanic;
+        self.call(p, sp_call, &[])?;
+        self.leave(sp_call)?;
+        let panics = self.gs[g.0]
+            .deferred
+            .as_ref()
+            .map(|d| d.panics.clone())
+            .unwrap_or_default();
+        let pp = self.rf.printpanics;
+        self.call(p, pp, &[])?;
+        for (i, pan) in panics.iter().enumerate() {
+            if i > 0 {
+                self.print("\t");
+            }
+            let recovered = if pan.recovered { " [recovered]" } else { "" };
+            self.print(&format!("panic: {}{recovered}\n", pan.text));
+        }
+        self.leave(pp)?;
+        self.print("\n");
+        let pc = self.site(p, self.rf.dopanic);
+        let (sp, g) = (self.sp, self.g);
+        let _ = self
+            .traceback(pc, sp, g)
+            .and_then(|()| self.tracebackothers(g));
+        Err(Stop::End(Ending::Exit(2)))
     }
 }

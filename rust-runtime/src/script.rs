@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::chan::{ChanId, SelCase};
-use crate::proc::{Program, Runtime};
+use crate::proc::{Program, Runtime, Start};
 use crate::symtab::FuncId;
 use crate::Stop;
 
@@ -86,7 +86,35 @@ pub enum Op {
         site: u32,
         cases: Vec<Case>,
     },
+    /// Call `f` and run its own trace (`traces[f]`) until its last Ret,
+    /// then go on here. ([`Op::Call`] instead continues in this trace,
+    /// which lets a trace spell out a recursion step by step.)
+    CallBody {
+        f: FuncId,
+        site: u32,
+        args: Vec<u64>,
+    },
+    /// `defer f(args)`; the function then runs deferreturn before it returns.
+    Defer {
+        site: u32,
+        f: FuncId,
+        args: Vec<u64>,
+    },
+    /// `panic(v)`, printed as `text`.
+    Panic {
+        site: u32,
+        value: u64,
+        text: String,
+    },
+    /// `recover()`: the panic's value becomes the last received, or 0.
+    Recover {
+        site: u32,
+    },
 }
+
+/// Where a function with deferred calls calls deferreturn, as a return
+/// offset (scripts have no epilogue of their own to measure).
+pub const DEFERRETURN_SITE: u32 = 0x7b;
 
 /// A select case in a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,14 +143,37 @@ pub struct Script {
     pub steps: u64,
 }
 
+/// A trace being run: a goroutine's, or a deferred call's on top of it.
 #[derive(Debug)]
-struct State {
+struct Code {
     entry: FuncId,
     trace: Rc<[Op]>,
     pos: usize,
-    stack: Vec<FuncId>,
+    /// Index in `frames` of the code's first frame.
+    base: usize,
+}
+
+/// A Go frame: its function, its SP (the argp of calls it makes) and
+/// whether it deferred anything.
+#[derive(Debug)]
+struct Frame {
+    f: FuncId,
+    sp: u64,
+    defers: bool,
+}
+
+#[derive(Debug)]
+struct State {
+    codes: Vec<Code>,
+    frames: Vec<Frame>,
     args: Vec<u64>,
     last: u64,
+}
+
+impl State {
+    fn code(&mut self) -> &mut Code {
+        self.codes.last_mut().expect("a goroutine runs some code")
+    }
 }
 
 impl Script {
@@ -146,7 +197,11 @@ impl Script {
                 .states
                 .iter()
                 .flatten()
-                .map(|st| st.stack.capacity() * size_of::<FuncId>() + st.args.capacity() * 8)
+                .map(|st| {
+                    st.codes.capacity() * size_of::<Code>()
+                        + st.frames.capacity() * size_of::<Frame>()
+                        + st.args.capacity() * 8
+                })
                 .sum::<usize>();
         let args = self.args.capacity() * size_of::<Option<Vec<u64>>>()
             + self
@@ -157,20 +212,79 @@ impl Script {
                 .sum::<usize>();
         states + args + self.globals.capacity() * size_of::<Option<ChanId>>()
     }
+}
 
-    fn chan(&self, st: &State, c: Chan) -> ChanId {
-        match c {
-            Chan::Global(i) => self.globals[i].expect("the script made this channel"),
-            Chan::Arg(i) => ChanId(st.args[i] as usize),
+impl Script {
+    /// Start code for `f` in goroutine `g`: afresh, or on top of its frames.
+    fn start(&mut self, rt: &Runtime, g: usize, f: FuncId, kind: Start) {
+        let code = |base| Code {
+            entry: f,
+            trace: Rc::clone(&self.traces[&f]),
+            pos: 0,
+            base,
+        };
+        let frame = Frame {
+            f,
+            sp: rt.sp,
+            defers: false,
+        };
+        match kind {
+            Start::Goroutine => {
+                let args = self
+                    .args
+                    .get_mut(g)
+                    .and_then(Option::take)
+                    .unwrap_or_default();
+                if self.states.len() <= g {
+                    self.states.resize_with(g + 1, || None);
+                }
+                let last = self.states[g].as_ref().map_or(0, |st| st.last);
+                self.states[g] = Some(State {
+                    codes: vec![code(0)],
+                    frames: vec![frame],
+                    args,
+                    last,
+                });
+            }
+            Start::Deferred => {
+                let st = self.states[g]
+                    .as_mut()
+                    .expect("a deferred call runs in a started goroutine");
+                let base = st.frames.len();
+                st.codes.push(code(base));
+                st.frames.push(frame);
+            }
         }
     }
 
-    fn val(&self, st: &State, v: Val) -> u64 {
-        match v {
-            Val::Const(c) => c,
-            Val::LastPlus(k) => st.last + k,
-            Val::Chan(c) => self.chan(st, c).0 as u64,
+    /// A recovery: drop the frames above the one whose SP is `argp` (and
+    /// the codes they ran), and go on at that frame's closing Ret.
+    fn unwind_to(&mut self, g: usize, argp: u64) {
+        let st = self.states[g].as_mut().expect("running");
+        let k = st
+            .frames
+            .iter()
+            .rposition(|fr| fr.sp == argp)
+            .expect("the recovering frame is on the stack");
+        while st.code().base > k {
+            let code = st.codes.pop().expect("checked");
+            st.frames.truncate(code.base);
         }
+        let above = st.frames.len() - 1 - k;
+        st.frames.truncate(k + 1);
+        let code = st.code();
+        let mut depth = above;
+        let mut pos = code.pos;
+        loop {
+            match code.trace[pos] {
+                Op::Call { .. } => depth += 1,
+                Op::Ret if depth == 0 => break,
+                Op::Ret => depth -= 1,
+                _ => {}
+            }
+            pos += 1;
+        }
+        code.pos = pos;
     }
 }
 
@@ -185,25 +299,12 @@ impl Program for Script {
                 st.last = v;
             }
         }
+        if let Some(argp) = rt.take_recovery(g) {
+            self.unwind_to(g.0, argp);
+        }
         loop {
-            if let Some(f) = rt.take_start(g) {
-                let args = self
-                    .args
-                    .get_mut(g.0)
-                    .and_then(Option::take)
-                    .unwrap_or_default();
-                let state = State {
-                    entry: f,
-                    trace: Rc::clone(&self.traces[&f]),
-                    pos: 0,
-                    stack: vec![f],
-                    args,
-                    last: 0,
-                };
-                if self.states.len() <= g.0 {
-                    self.states.resize_with(g.0 + 1, || None);
-                }
-                self.states[g.0] = Some(state);
+            if let Some((f, kind)) = rt.take_start(g) {
+                self.start(rt, g.0, f, kind);
             }
             if let (Some(check), None) = (self.check, &self.violation) {
                 if let Err(v) = check(rt) {
@@ -212,24 +313,73 @@ impl Program for Script {
             }
             self.steps += 1;
             let st = self.states[g.0]
-                .as_ref()
+                .as_mut()
                 .expect("a running goroutine has started");
-            let trace = Rc::clone(&st.trace);
+            let code_idx = st.codes.len() - 1;
+            let code = &st.codes[code_idx];
+            let trace = Rc::clone(&code.trace);
             let op = trace
-                .get(st.pos)
-                .unwrap_or_else(|| panic!("trace of {} ran out", rt.tab.get(st.entry).name));
-            let top = *st.stack.last().expect("a function runs");
-            let at = |site: u32| rt.tab.entry(top) + u64::from(site);
+                .get(code.pos)
+                .unwrap_or_else(|| panic!("trace of {} ran out", rt.tab.get(code.entry).name));
+            let top = st.frames.last().expect("a function runs");
+            let (top_f, top_sp, top_defers) = (top.f, top.sp, top.defers);
+            let at = |site: u32| rt.tab.entry(top_f) + u64::from(site);
+            // Most steps are done once the runtime accepts them, even if it
+            // then switched goroutines; a Ret that ran a deferred call is
+            // done only when deferreturn finds nothing left.
+            let mut advance = true;
             let result = match op {
-                Op::Call { f, site, args } => rt.call_go(at(*site), *f, args),
-                Op::Ret => rt.ret_go(top),
+                Op::Call { f, site, args } => rt.call_go(at(*site), *f, args).map(|()| {
+                    st.frames.push(Frame {
+                        f: *f,
+                        sp: rt.sp,
+                        defers: false,
+                    });
+                }),
+                Op::CallBody { f, site, args } => rt.call_go(at(*site), *f, args).map(|()| {
+                    let base = st.frames.len();
+                    st.frames.push(Frame {
+                        f: *f,
+                        sp: rt.sp,
+                        defers: false,
+                    });
+                    st.codes.push(Code {
+                        entry: *f,
+                        trace: Rc::clone(&self.traces[f]),
+                        pos: 0,
+                        base,
+                    });
+                }),
+                Op::Ret if top_defers => match rt.deferreturn(at(DEFERRETURN_SITE)) {
+                    Ok(Some(_)) => {
+                        advance = false;
+                        Ok(())
+                    }
+                    Ok(None) => {
+                        st.frames.last_mut().expect("top").defers = false;
+                        advance = false;
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
+                Op::Ret => {
+                    st.frames.pop();
+                    let ends_code = st.frames.len() == st.code().base && st.codes.len() > 1;
+                    if ends_code {
+                        st.codes.pop();
+                    }
+                    let r = rt.ret_go(top_f);
+                    // The deferred code ended; the Ret that ran it goes on.
+                    advance = !ends_code;
+                    r
+                }
                 Op::Go { f, site, args } => {
-                    let args: Vec<u64> = args.iter().map(|a| self.val(st, *a)).collect();
-                    rt.go_stmt(at(*site), *f, &args).map(|ng| {
+                    let vals: Vec<u64> = args.iter().map(|a| val(&self.globals, st, *a)).collect();
+                    rt.go_stmt(at(*site), *f, &vals).map(|ng| {
                         if self.args.len() <= ng.0 {
                             self.args.resize_with(ng.0 + 1, || None);
                         }
-                        self.args[ng.0] = Some(args);
+                        self.args[ng.0] = Some(vals);
                     })
                 }
                 Op::Gosched { site } => rt.gosched_go(at(*site)),
@@ -241,51 +391,75 @@ impl Program for Script {
                     }
                     self.globals[*global] = Some(c);
                 }),
-                Op::Send { site, chan, val } => {
-                    let (c, v) = (self.chan(st, *chan), self.val(st, *val));
+                Op::Send { site, chan, val: v } => {
+                    let (c, v) = (
+                        chan_of(&self.globals, st, *chan),
+                        val(&self.globals, st, *v),
+                    );
                     rt.chansend(at(*site), c, v)
                 }
                 Op::Recv { site, chan } => {
-                    let c = self.chan(st, *chan);
-                    rt.chanrecv(at(*site), c).map(|v| {
-                        self.states[g.0].as_mut().expect("running").last = v;
-                    })
+                    let c = chan_of(&self.globals, st, *chan);
+                    rt.chanrecv(at(*site), c).map(|v| st.last = v)
                 }
-                Op::Close { site, chan } => rt.closechan(at(*site), self.chan(st, *chan)),
+                Op::Close { site, chan } => {
+                    rt.closechan(at(*site), chan_of(&self.globals, st, *chan))
+                }
                 Op::Stackalloc { site, n } => rt.stackalloc_from(at(*site), *n).map(|_| ()),
                 Op::Select { site, cases } => {
                     let cases: Vec<Option<SelCase>> = cases
                         .iter()
                         .map(|c| {
                             Some(match *c {
-                                Case::Send(ch, v) => {
-                                    SelCase::Send(self.chan(st, ch), self.val(st, v))
-                                }
-                                Case::Recv(ch) => SelCase::Recv(self.chan(st, ch)),
+                                Case::Send(ch, v) => SelCase::Send(
+                                    chan_of(&self.globals, st, ch),
+                                    val(&self.globals, st, v),
+                                ),
+                                Case::Recv(ch) => SelCase::Recv(chan_of(&self.globals, st, ch)),
                                 Case::Default => SelCase::Default,
                             })
                         })
                         .collect();
-                    rt.select(at(*site), &cases).map(|(_, v)| {
-                        self.states[g.0].as_mut().expect("running").last = v;
-                    })
+                    rt.select(at(*site), &cases).map(|(_, v)| st.last = v)
+                }
+                Op::Defer { site, f, args } => rt.deferproc(at(*site), *f, args).map(|()| {
+                    st.frames.last_mut().expect("top").defers = true;
+                }),
+                Op::Panic { site, value, text } => rt.panic(at(*site), *value, text),
+                Op::Recover { site } => {
+                    // The caller's argp: its SP at entry plus 8.
+                    let argp = top_sp + u64::from(rt.tab.get(top_f).frame) + 8;
+                    rt.recover(at(*site), argp)
+                        .map(|v| st.last = v.unwrap_or(0))
                 }
             };
-            // The step is done once the runtime has accepted it, even if it
-            // then switched goroutines (a blocked op completes on resume).
-            let st = self.states[g.0].as_mut().expect("running");
-            st.pos += 1;
-            match op {
-                Op::Call { f, .. } => st.stack.push(*f),
-                Op::Ret => {
-                    st.stack.pop();
+            if advance {
+                if let Some(code) = self.states[g.0]
+                    .as_mut()
+                    .and_then(|st| st.codes.get_mut(code_idx))
+                {
+                    code.pos += 1;
                 }
-                _ => {}
             }
             if let Err(stop) = result {
                 return stop;
             }
         }
+    }
+}
+
+fn chan_of(globals: &[Option<ChanId>], st: &State, c: Chan) -> ChanId {
+    match c {
+        Chan::Global(i) => globals[i].expect("the script made this channel"),
+        Chan::Arg(i) => ChanId(st.args[i] as usize),
+    }
+}
+
+fn val(globals: &[Option<ChanId>], st: &State, v: Val) -> u64 {
+    match v {
+        Val::Const(c) => c,
+        Val::LastPlus(k) => st.last + k,
+        Val::Chan(c) => chan_of(globals, st, c).0 as u64,
     }
 }
 
