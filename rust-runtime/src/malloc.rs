@@ -173,31 +173,135 @@ pub struct FixAlloc {
     pub carved: std::collections::BTreeSet<Addr>,
 }
 
-/// The heap: addresses for objects the twin keeps as Rust values.
+/// Bytes of a heap page (malloc.h's PageSize).
+pub const PAGE_SIZE: u64 = 4096;
+/// The largest size served by a size class (malloc.h's MaxSmallSize).
+pub const MAX_SMALL_SIZE: u32 = 32 << 10;
+/// How many size classes msize.c's InitSizes makes (malloc.h).
+pub const NUM_SIZE_CLASSES: usize = 61;
+
+/// msize.c's InitSizes: the size classes, as (object size, pages per
+/// span), class 0 unused. Sizes step by 8, then 16, then size/8, then 256;
+/// a class's span is the fewest pages that waste at most 1/8; a class that
+/// would fit as many objects in as many pages as the one before replaces it.
+pub fn size_classes() -> Vec<(u32, u32)> {
+    let mut classes: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut align = 8u32;
+    let mut size = align;
+    while size <= MAX_SMALL_SIZE {
+        if size & (size - 1) == 0 {
+            if size >= 2048 {
+                align = 256;
+            } else if size >= 128 {
+                align = size / 8;
+            } else if size >= 16 {
+                align = 16;
+            }
+        }
+        let mut allocsize = PAGE_SIZE as u32;
+        while allocsize % size > allocsize / 8 {
+            allocsize += PAGE_SIZE as u32;
+        }
+        let npages = allocsize / PAGE_SIZE as u32;
+        let prev = classes.len() - 1;
+        if prev >= 1 && npages == classes[prev].1 && allocsize / size == allocsize / classes[prev].0
+        {
+            classes[prev].0 = size;
+        } else {
+            classes.push((size, npages));
+        }
+        size += align;
+    }
+    classes
+}
+
+/// One size class's allocation state: the span being carved, and freed
+/// objects (MCache's list: the last freed is reused first).
+#[derive(Debug, Clone, Default)]
+struct Class {
+    span: Addr,
+    used: u32,
+    per_span: u32,
+    free: Vec<Addr>,
+}
+
+/// The heap: addresses for objects the twin keeps as Rust values, laid
+/// out as the 2011 allocator lays them: each size class carves spans of
+/// its own from pages taken in order, objects in a fresh span in address
+/// order, a freed object reused first; objects over MaxSmallSize take
+/// pages of their own. (Not modelled: the transfer batches between the
+/// M's cache and the central lists, and the reversal a collection's
+/// stealcache makes.)
 #[derive(Debug)]
 pub struct Heap {
-    next: Addr,
+    /// The next unused page of the arena.
+    next_page: Addr,
+    sizes: Vec<(u32, u32)>,
+    classes: Vec<Class>,
     /// Where the next mmap goes (it grows down).
     mmap_top: Addr,
 }
 
 impl Default for Heap {
     fn default() -> Self {
+        let sizes = size_classes();
         Heap {
-            next: ARENA_START,
+            next_page: ARENA_START,
+            classes: vec![Class::default(); sizes.len()],
+            sizes,
             mmap_top: MMAP_TOP,
         }
     }
 }
 
 impl Heap {
-    /// An address for `n` bytes. The twin does not model size classes or
-    /// spans: objects are laid out one after another, 8-aligned, so their
-    /// addresses are close to, not equal to, the real ones.
+    /// SizeToClass: the smallest class that holds `n` bytes.
+    pub fn class_of(&self, n: u32) -> usize {
+        self.sizes
+            .iter()
+            .position(|&(size, _)| size >= n.max(1))
+            .expect("n <= MaxSmallSize")
+    }
+
+    /// The size the allocator really gives `n` bytes.
+    pub fn rounded(&self, n: u32) -> u32 {
+        if n > MAX_SMALL_SIZE {
+            ((u64::from(n) + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE) as u32
+        } else {
+            self.sizes[self.class_of(n)].0
+        }
+    }
+
+    /// An address for `n` bytes.
     pub fn alloc(&mut self, n: u32) -> Addr {
-        let a = self.next;
-        self.next += u64::from((n + 7) & !7);
+        if n > MAX_SMALL_SIZE {
+            let a = self.next_page;
+            self.next_page += u64::from(self.rounded(n));
+            return a;
+        }
+        let k = self.class_of(n);
+        let (size, npages) = self.sizes[k];
+        let c = &mut self.classes[k];
+        if let Some(a) = c.free.pop() {
+            return a;
+        }
+        if c.span == 0 || c.used == c.per_span {
+            c.span = self.next_page;
+            c.used = 0;
+            c.per_span = (u64::from(npages) * PAGE_SIZE / u64::from(size)) as u32;
+            self.next_page += u64::from(npages) * PAGE_SIZE;
+        }
+        let a = c.span + u64::from(c.used) * u64::from(size);
+        c.used += 1;
         a
+    }
+
+    /// runtime·free of an `n`-byte object at `a`.
+    pub fn free(&mut self, a: Addr, n: u32) {
+        if n <= MAX_SMALL_SIZE {
+            let k = self.class_of(n);
+            self.classes[k].free.push(a);
+        }
     }
 }
 
@@ -398,5 +502,40 @@ impl Runtime {
             return Err("a lock is held between goroutine steps".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The classes InitSizes makes: 61 (malloc.h's NumSizeClasses), and
+    /// the ones the modelled objects fall in: G (168 bytes) in 176 with 23
+    /// to a page, Hchan (88) in 96, gsignal's 32K stack in one of 8 pages.
+    #[test]
+    fn size_classes_are_initsizes() {
+        let sizes = size_classes();
+        assert_eq!(sizes.len(), NUM_SIZE_CLASSES);
+        let heap = Heap::default();
+        assert_eq!(heap.rounded(168), 176);
+        assert_eq!(sizes[heap.class_of(168)].1, 1);
+        assert_eq!(heap.rounded(88), 96);
+        assert_eq!(heap.rounded(32 << 10), 32 << 10);
+        assert_eq!(sizes[heap.class_of(32 << 10)].1, 8);
+    }
+
+    #[test]
+    fn objects_fill_spans_in_order_and_classes_take_pages_in_turn() {
+        let mut h = Heap::default();
+        let g1 = h.alloc(168);
+        let stack = h.alloc(32 << 10);
+        assert_eq!(stack, g1 + PAGE_SIZE);
+        let gs: Vec<Addr> = (0..22).map(|_| h.alloc(168)).collect();
+        assert_eq!(gs[0], g1 + 176);
+        assert_eq!(gs[21], g1 + 22 * 176);
+        // The 24th G opens the next span: the page right after the stack.
+        assert_eq!(h.alloc(168), stack + (32 << 10));
+        h.free(gs[3], 168);
+        assert_eq!(h.alloc(168), gs[3]);
     }
 }

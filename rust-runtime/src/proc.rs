@@ -65,7 +65,12 @@ pub struct Defer {
     /// The deferring frame's argument pointer (its SP at the call).
     pub argp: Addr,
     pub args: Vec<u64>,
+    /// Its heap address (runtime·free gives it back).
+    pub addr: Addr,
 }
+
+/// sizeof(Defer) less its 8-byte args placeholder: siz, argp, pc, fn, link.
+const DEFER_HEADER: u32 = 40;
 
 /// proc.c's Panic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,6 +321,45 @@ pub trait Program {
     fn run(&mut self, rt: &mut Runtime) -> Stop;
 }
 
+/// What the host machine does that the 2011 runtime's output depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Host {
+    /// How far past the end of the gsignal stack's heap block the kernel's
+    /// signal frame reaches (zeroing it, then a 4-byte FP_XSTATE_MAGIC2).
+    /// minit registers the alternate stack from stack0+StackGuard with the
+    /// block's full 32K, so its top lies 256 bytes beyond the block; how
+    /// much of that the frame's XSAVE area covers depends on the CPU and
+    /// kernel. `None`: the frame stays inside the block.
+    pub signal_spill: Option<u32>,
+}
+
+impl Host {
+    /// The machine the references were recorded on (AVX-512, Linux 6.18):
+    /// 0xc0 bytes, as gdb showed at the handler's entry.
+    pub const RECORDING: Host = Host {
+        signal_spill: Some(0xc0),
+    };
+}
+
+/// FP_XSTATE_MAGIC2, which the kernel writes after the XSAVE area.
+const FP_XSTATE_MAGIC2: u64 = 0x4650_5845;
+
+/// Offsets and widths of the G fields the twin keeps (runtime.h, amd64).
+const G_FIELDS: [(u64, u64); 12] = [
+    (0, 8),   // stackguard
+    (8, 8),   // stackbase
+    (16, 8),  // defer
+    (32, 8),  // sched.sp
+    (40, 8),  // sched.pc
+    (48, 8),  // sched.g
+    (56, 8),  // stack0
+    (64, 8),  // entry
+    (72, 8),  // alllink
+    (88, 2),  // status
+    (92, 4),  // goid
+    (104, 8), // schedlink
+];
+
 /// How many runtime operations a run performed (for the benchmark).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpCounts {
@@ -351,6 +395,7 @@ pub struct Runtime {
     /// What the process wrote to fd 2 (print, println, tracebacks).
     pub stderr: Vec<u8>,
     pub ops: OpCounts,
+    pub host: Host,
     /// chan.c's fastrand1 state.
     pub(crate) fastrand: u32,
     main_init: Option<FuncId>,
@@ -412,6 +457,7 @@ impl Runtime {
             sp: G0_STACKBASE,
             stderr: Vec::new(),
             ops: OpCounts::default(),
+            host: Host::RECORDING,
             fastrand: crate::chan::FASTRAND_SEED,
             main_init: None,
             main_main: None,
@@ -1105,7 +1151,7 @@ impl Runtime {
         let dp = self.rf.deferproc;
         self.call_at(ret, dp, &[])?;
         let argp = self.sp + u64::from(self.tab.get(dp).frame) + 24;
-        self.malloc(dp, 48 + siz)?;
+        let addr = self.malloc(dp, DEFER_HEADER + siz.max(8))?;
         let g = self.g;
         self.deferred(g).defers.push(Defer {
             siz,
@@ -1113,6 +1159,7 @@ impl Runtime {
             pc: ret,
             argp,
             args: args.to_vec(),
+            addr,
         });
         self.leave(dp)?;
         self.sp += 16;
@@ -1140,6 +1187,7 @@ impl Runtime {
             return Ok(None);
         }
         let d = self.deferred(g).defers.pop().expect("checked");
+        self.heap.free(d.addr, DEFER_HEADER + d.siz.max(8));
         for (i, a) in d.args.iter().enumerate() {
             self.mem.write(argp + 8 * i as u64, *a);
         }
@@ -1386,5 +1434,61 @@ impl Runtime {
             .traceback(pc, sp, g)
             .and_then(|()| self.tracebackothers(g));
         Err(Stop::End(Ending::Exit(2)))
+    }
+}
+
+impl Runtime {
+    /// A signal reaches the M: the kernel writes the handler's frame at the
+    /// top of the alternate stack, and on this host part of it lands past
+    /// the gsignal stack's block, on whatever Gs the heap put there.
+    pub(crate) fn deliver_signal(&mut self) {
+        let (Some(spill), Some(gsignal)) = (self.host.signal_spill, self.m.gsignal) else {
+            return;
+        };
+        let end = self.gs[gsignal.0].stack0 + (32 << 10);
+        let zeroed = end..end + u64::from(spill);
+        let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
+        let victims: Vec<(Addr, GId)> = self
+            .g_by_addr
+            .iter()
+            .filter(|&&(a, g)| g.0 != 0 && a < magic.end && a + u64::from(SIZEOF_G) > end)
+            .copied()
+            .collect();
+        for (a, g) in victims {
+            for (off, width) in G_FIELDS {
+                let field = a + off..a + off + width;
+                let overlaps =
+                    |r: &std::ops::Range<Addr>| field.start < r.end && r.start < field.end;
+                let value = if overlaps(&magic) {
+                    FP_XSTATE_MAGIC2
+                } else if overlaps(&zeroed) {
+                    0
+                } else {
+                    continue;
+                };
+                self.set_g_field(g, off, value);
+            }
+        }
+    }
+
+    /// Overwrite the G field at `off` as memory would.
+    fn set_g_field(&mut self, g: GId, off: u64, v: u64) {
+        let gr = &mut self.gs[g.0];
+        match off {
+            0 => gr.stackguard = v,
+            8 => gr.stackbase = v,
+            // g->defer: the twin keeps defers elsewhere, and no dump reads it.
+            16 => {}
+            32 => gr.sched.sp = v,
+            40 => gr.sched.pc = v,
+            48 => gr.sched.g = v,
+            56 => gr.stack0 = v,
+            64 => gr.entry = None,
+            72 => gr.alllink = None,
+            88 => gr.status = Status::Idle,
+            92 => gr.goid = v as i32,
+            104 => gr.schedlink = None,
+            _ => unreachable!("G_FIELDS lists the offsets handled here"),
+        }
     }
 }

@@ -245,6 +245,7 @@ impl Runtime {
     /// registers, and exits 2, unless the printing itself faults, which
     /// (with every signal blocked in the handler) kills the process.
     pub(crate) fn hang(&mut self) -> Stop {
+        self.deliver_signal();
         let rip = self.tab.entry(self.rf.futex) + FUTEX_SYSCALL_RET;
         let (rsp, g) = (self.sp, self.g);
         self.print(&format!("SIGQUIT: quit\nPC={rip:#x}\n\n"));

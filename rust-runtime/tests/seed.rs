@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use rust_runtime::proc::Host;
 use rust_runtime::script::{Op, Script};
 use rust_runtime::symtab::Func;
 use rust_runtime::{AfterQuit, Ending, Runtime, Variant};
@@ -20,8 +21,9 @@ fn go_func(name: &str, frame: u32, args: u32, line: u32, sites: &[(u32, u32)]) -
 
 /// hang1547.go as a script: main prints "depth d" and calls descend(d),
 /// which recurses d levels and then runs `go nop()`.
-fn sweep(variant: Variant, depths: u32) -> (Ending, String) {
+fn sweep(variant: Variant, depths: u32, host: Host) -> (Ending, String) {
     let mut rt = Runtime::new(variant).unwrap();
+    rt.host = host;
     let nop = rt.declare(go_func("main.nop", 0, 0, 15, &[])).unwrap();
     let descend = rt
         .declare(go_func("main.descend", 8, 8, 18, &[(0x2e, 20), (0x3f, 23)]))
@@ -77,8 +79,16 @@ fn frames(out: &str) -> Vec<&str> {
 
 #[test]
 fn pre_1547_hangs_at_the_depth_the_real_runtime_hangs_at_with_the_seeds_shape() {
-    let (ending, out) = sweep(Variant::Pre1547, 600);
-    assert_eq!(ending, Ending::Hung(AfterQuit::Exit(2)), "{out}");
+    let (ending, out) = sweep(Variant::Pre1547, 600, Host::RECORDING);
+    // On the recording host the signal frame zeroes goroutine 23 (the G
+    // right after the signal stack), and printing it faults: the real
+    // process dies of SIGSEGV after "goroutine 0 [0]:".
+    assert_eq!(ending, Ending::Hung(AfterQuit::Signal(11)), "{out}");
+    assert!(
+        out.ends_with("\ngoroutine 24 [1]:\nmain.nop $WORK/hang1547.go:15\n\tmain.nop()\nruntime.goexit $GOROOT/src/pkg/runtime/proc.c:150\n\truntime.goexit()\n\ngoroutine 0 [0]:\n"),
+        "{}",
+        &out[out.len() - 300..]
+    );
     // The real pre-1547 binary of hang1547.go prints "depth 213" last.
     let (before, dump) = out.split_once("SIGQUIT: quit\n").unwrap();
     assert_eq!(before.lines().last(), Some("depth 213"));
@@ -111,7 +121,7 @@ fn pre_1547_hangs_at_the_depth_the_real_runtime_hangs_at_with_the_seeds_shape() 
 
 #[test]
 fn post_1547_completes_the_same_sweep() {
-    let (ending, out) = sweep(Variant::Post1547, 600);
+    let (ending, out) = sweep(Variant::Post1547, 600, Host::RECORDING);
     assert_eq!(ending, Ending::Exit(0), "{out}");
     assert!(out.ends_with("depth 599\nswept\n"));
 }
@@ -153,4 +163,23 @@ fn stackalloc_off_g0_throws_only_after_the_fix() {
             }
         }
     }
+}
+
+/// On a host whose signal frame stays inside the signal stack, the same
+/// hang prints every goroutine, goroutine 1 (running, never yielded)
+/// last, then the registers, and exits 2.
+#[test]
+fn without_the_spill_the_hang_lists_every_goroutine_and_exits_2() {
+    let (ending, out) = sweep(Variant::Pre1547, 600, Host { signal_spill: None });
+    assert_eq!(ending, Ending::Hung(AfterQuit::Exit(2)));
+    assert!(
+        out.contains("\ngoroutine 2 [1]:\nmain.nop"),
+        "goroutine 2 listed"
+    );
+    assert!(
+        out.contains("\ngoroutine 1 [2]:\nruntime.mainstart"),
+        "{}",
+        &out[out.len() - 2000..]
+    );
+    assert!(out.contains("\nrax     0xfffffffffffffffc\n"));
 }
