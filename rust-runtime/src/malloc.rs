@@ -266,7 +266,7 @@ impl Heap {
     /// The size the allocator really gives `n` bytes.
     pub fn rounded(&self, n: u32) -> u32 {
         if n > MAX_SMALL_SIZE {
-            ((u64::from(n) + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE) as u32
+            (u64::from(n).div_ceil(PAGE_SIZE) * PAGE_SIZE) as u32
         } else {
             self.sizes[self.class_of(n)].0
         }
