@@ -133,11 +133,7 @@ impl Runtime {
 
     /// The G whose heap address is `a`.
     pub(crate) fn gid_at(&self, a: Addr) -> GId {
-        let i = self
-            .g_by_addr
-            .binary_search_by_key(&a, |&(addr, _)| addr)
-            .expect("a gobuf names a G");
-        self.g_by_addr[i].1
+        *self.g_by_addr.get(&a).expect("a gobuf names a G")
     }
 }
 

@@ -156,9 +156,10 @@ impl Runtime {
     pub fn makechan(&mut self, ret: Addr, hint: u32) -> Result<ChanId, Stop> {
         let f = self.rf.makechan;
         self.call_at(ret, f, &[0, u64::from(hint)])?;
-        let addr = self.malloc(f, SIZEOF_HCHAN)?;
+        let addr = self.mal(f, SIZEOF_HCHAN)?;
         for _ in 0..hint {
-            self.malloc(f, 16)?;
+            // A Link: its next pointer and an 8-byte element.
+            self.mal(f, 16)?;
         }
         let id = ChanId(self.chans.len());
         self.chans.push(Hchan {

@@ -215,29 +215,53 @@ pub fn size_classes() -> Vec<(u32, u32)> {
     classes
 }
 
-/// One size class's allocation state: the span being carved, and freed
-/// objects (MCache's list: the last freed is reused first).
-#[derive(Debug, Clone, Default)]
-struct Class {
-    span: Addr,
-    used: u32,
-    per_span: u32,
+/// A span: a run of pages serving one size class (mheap.c's MSpan).
+#[derive(Debug, Clone)]
+struct Span {
+    start: Addr,
+    npages: u32,
+    /// Free objects, the list head last.
     free: Vec<Addr>,
+    /// Objects handed out (to the M's cache or the program).
+    refs: u32,
 }
 
+/// MCache lists longer than this give a batch back (malloc.h).
+const MAX_MCACHE_LIST_LEN: usize = 256;
+/// Pages the heap grows by at least (malloc.h's HeapAllocChunk).
+const HEAP_ALLOC_CHUNK_PAGES: u32 = 256;
+
 /// The heap: addresses for objects the twin keeps as Rust values, laid
-/// out as the 2011 allocator lays them: each size class carves spans of
-/// its own from pages taken in order, objects in a fresh span in address
-/// order, a freed object reused first; objects over MaxSmallSize take
-/// pages of their own. (Not modelled: the transfer batches between the
-/// M's cache and the central lists, and the reversal a collection's
-/// stealcache makes.)
+/// out as the 2011 allocator lays them. An object comes from the M's cache
+/// list for its size class (mcache.c); an empty list takes a batch of
+/// `transfercount` objects from the class's central spans (mcentral.c),
+/// which grow a new span from the page heap (mheap.c) carved in address
+/// order; a freed object goes back on the cache list. Objects over
+/// MaxSmallSize take pages of their own. A collection's stealcache gives
+/// every cached object back to its span, reversing their order. (The twin
+/// does not sweep: nothing is freed but what the runtime frees itself.)
 #[derive(Debug)]
 pub struct Heap {
-    /// The next unused page of the arena.
-    next_page: Addr,
+    /// The top of the arena in use: where the heap grows.
+    arena_used: Addr,
+    /// Free page runs (start, pages), most recently freed last.
+    free_runs: Vec<(Addr, u32)>,
+    spans: BTreeMap<Addr, Span>,
+    /// Per class: spans with free objects, the list head first.
+    nonempty: Vec<std::collections::VecDeque<Addr>>,
+    /// Per class: the M's cache list, its head last.
+    cache: Vec<Vec<Addr>>,
     sizes: Vec<(u32, u32)>,
-    classes: Vec<Class>,
+    transfer: Vec<u32>,
+    /// mstats: bytes allocated as of the last fold of the cache's counts.
+    pub heap_alloc: u64,
+    /// The cache's bytes allocated since (MCache's local_alloc).
+    local_alloc: i64,
+    pub next_gc: u64,
+    /// mstats.enablegc: set by initdone.
+    pub enablegc: bool,
+    /// Collections run.
+    pub numgc: u32,
     /// Where the next mmap goes (it grows down).
     mmap_top: Addr,
 }
@@ -245,10 +269,27 @@ pub struct Heap {
 impl Default for Heap {
     fn default() -> Self {
         let sizes = size_classes();
+        let transfer = sizes
+            .iter()
+            .map(|&(size, _)| {
+                (64 * 1024u32)
+                    .checked_div(size)
+                    .map_or(0, |n| n.clamp(2, 32))
+            })
+            .collect();
         Heap {
-            next_page: ARENA_START,
-            classes: vec![Class::default(); sizes.len()],
+            arena_used: ARENA_START,
+            free_runs: Vec::new(),
+            spans: BTreeMap::new(),
+            nonempty: vec![Default::default(); sizes.len()],
+            cache: vec![Vec::new(); sizes.len()],
+            transfer,
             sizes,
+            heap_alloc: 0,
+            local_alloc: 0,
+            next_gc: 0,
+            enablegc: false,
+            numgc: 0,
             mmap_top: MMAP_TOP,
         }
     }
@@ -272,36 +313,189 @@ impl Heap {
         }
     }
 
-    /// An address for `n` bytes.
+    /// Fold the cache's count into heap_alloc, as MHeap_Alloc and the
+    /// collector's cachestats do.
+    fn fold(&mut self) {
+        self.heap_alloc = (self.heap_alloc as i64 + self.local_alloc) as u64;
+        self.local_alloc = 0;
+    }
+
+    /// An address for `n` bytes (mallocgc's allocation, without the GC).
     pub fn alloc(&mut self, n: u32) -> Addr {
         if n > MAX_SMALL_SIZE {
-            let a = self.next_page;
-            self.next_page += u64::from(self.rounded(n));
+            let npages = (u64::from(n).div_ceil(PAGE_SIZE)) as u32;
+            self.fold();
+            let a = self.mheap_alloc(npages);
+            self.heap_alloc += u64::from(npages) * PAGE_SIZE;
+            let span = Span {
+                start: a,
+                npages,
+                free: Vec::new(),
+                refs: 1,
+            };
+            self.spans.insert(a, span);
             return a;
         }
         let k = self.class_of(n);
-        let (size, npages) = self.sizes[k];
-        let c = &mut self.classes[k];
-        if let Some(a) = c.free.pop() {
-            return a;
+        if self.cache[k].is_empty() {
+            let batch = self.central_alloc_list(k, self.transfer[k]);
+            self.cache[k] = batch.into_iter().rev().collect();
         }
-        if c.span == 0 || c.used == c.per_span {
-            c.span = self.next_page;
-            c.used = 0;
-            c.per_span = (u64::from(npages) * PAGE_SIZE / u64::from(size)) as u32;
-            self.next_page += u64::from(npages) * PAGE_SIZE;
-        }
-        let a = c.span + u64::from(c.used) * u64::from(size);
-        c.used += 1;
-        a
+        self.local_alloc += i64::from(self.sizes[k].0);
+        self.cache[k].pop().expect("a refilled list")
     }
 
     /// runtime·free of an `n`-byte object at `a`.
     pub fn free(&mut self, a: Addr, n: u32) {
-        if n <= MAX_SMALL_SIZE {
-            let k = self.class_of(n);
-            self.classes[k].free.push(a);
+        if n > MAX_SMALL_SIZE {
+            if let Some(s) = self.spans.remove(&a) {
+                self.heap_alloc = self
+                    .heap_alloc
+                    .saturating_sub(u64::from(s.npages) * PAGE_SIZE);
+                self.mheap_free(s.start, s.npages);
+            }
+            return;
         }
+        let k = self.class_of(n);
+        self.cache[k].push(a);
+        self.local_alloc -= i64::from(self.sizes[k].0);
+        if self.cache[k].len() >= MAX_MCACHE_LIST_LEN {
+            // ReleaseN: the first transfercount objects from the head.
+            let cut = self.cache[k].len() - self.transfer[k] as usize;
+            let released: Vec<Addr> = self.cache[k].drain(cut..).rev().collect();
+            for v in released {
+                self.central_free(k, v);
+            }
+        }
+    }
+
+    /// The collector's stealcache: every cached object back to its span,
+    /// from the head of each list.
+    pub fn stealcache(&mut self) {
+        for k in 1..self.cache.len() {
+            let list: Vec<Addr> = std::mem::take(&mut self.cache[k])
+                .into_iter()
+                .rev()
+                .collect();
+            for v in list {
+                self.central_free(k, v);
+            }
+        }
+    }
+
+    /// MCentral_AllocList: up to `n` objects, growing once if no span has any.
+    fn central_alloc_list(&mut self, k: usize, n: u32) -> Vec<Addr> {
+        if self.nonempty[k].is_empty() {
+            self.central_grow(k);
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        while out.len() < n as usize {
+            let Some(&start) = self.nonempty[k].front() else {
+                break;
+            };
+            let s = self.spans.get_mut(&start).expect("listed span");
+            s.refs += 1;
+            out.push(s.free.pop().expect("a nonempty span"));
+            if s.free.is_empty() {
+                self.nonempty[k].pop_front();
+            }
+        }
+        out
+    }
+
+    /// MCentral_Grow: a new span of the class's pages, carved in address
+    /// order, put at the head of the list.
+    fn central_grow(&mut self, k: usize) {
+        let (size, npages) = self.sizes[k];
+        self.fold();
+        let start = self.mheap_alloc(npages);
+        let count = u64::from(npages) * PAGE_SIZE / u64::from(size);
+        let free = (0..count)
+            .rev()
+            .map(|i| start + i * u64::from(size))
+            .collect();
+        self.spans.insert(
+            start,
+            Span {
+                start,
+                npages,
+                free,
+                refs: 0,
+            },
+        );
+        self.nonempty[k].push_front(start);
+    }
+
+    /// MCentral_Free: back on its span's list (the span to the head of the
+    /// nonempty list if it was full); a span wholly free goes to the heap.
+    fn central_free(&mut self, k: usize, v: Addr) {
+        let (&start, _) = self.spans.range(..=v).next_back().expect("v is in a span");
+        let s = self.spans.get_mut(&start).expect("found");
+        if s.free.is_empty() {
+            self.nonempty[k].push_front(start);
+        }
+        s.free.push(v);
+        s.refs -= 1;
+        if s.refs == 0 {
+            let s = self.spans.remove(&start).expect("found");
+            self.nonempty[k].retain(|&a| a != start);
+            self.mheap_free(s.start, s.npages);
+        }
+    }
+
+    /// MHeap_Alloc: the smallest free run that fits from the exact-size
+    /// lists (the most recently freed first), else the best fit among the
+    /// large runs, else grow the arena by at least HeapAllocChunk; the
+    /// allocation takes the start of the run.
+    fn mheap_alloc(&mut self, npages: u32) -> Addr {
+        let pick = |runs: &[(Addr, u32)]| {
+            let small = runs
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.1 >= npages && r.1 < HEAP_ALLOC_CHUNK_PAGES)
+                .min_by_key(|(i, r)| (r.1, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i);
+            small.or_else(|| {
+                runs.iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.1 >= npages)
+                    .min_by_key(|(_, r)| (r.1, r.0))
+                    .map(|(i, _)| i)
+            })
+        };
+        let i = match pick(&self.free_runs) {
+            Some(i) => i,
+            None => {
+                let grow = npages.max(HEAP_ALLOC_CHUNK_PAGES);
+                self.free_runs.push((self.arena_used, grow));
+                self.arena_used += u64::from(grow) * PAGE_SIZE;
+                self.free_runs.len() - 1
+            }
+        };
+        let (start, have) = self.free_runs.remove(i);
+        if have > npages {
+            self.mheap_free(start + u64::from(npages) * PAGE_SIZE, have - npages);
+        }
+        start
+    }
+
+    /// MHeap_FreeLocked: coalesce with free neighbours, then list the run.
+    fn mheap_free(&mut self, mut start: Addr, mut npages: u32) {
+        if let Some(i) = self
+            .free_runs
+            .iter()
+            .position(|&(a, n)| a + u64::from(n) * PAGE_SIZE == start)
+        {
+            let (a, n) = self.free_runs.remove(i);
+            start = a;
+            npages += n;
+        }
+        let end = start + u64::from(npages) * PAGE_SIZE;
+        if let Some(i) = self.free_runs.iter().position(|&(a, _)| a == end) {
+            let (_, n) = self.free_runs.remove(i);
+            npages += n;
+        }
+        self.free_runs.push((start, npages));
     }
 }
 
@@ -421,13 +615,58 @@ impl Runtime {
     }
 
     fn mallocgc(&mut self, caller: crate::symtab::FuncId, n: u32) -> Result<Addr, crate::Stop> {
+        self.mallocgc_dogc(caller, n, false)
+    }
+
+    /// runtime·mal: mallocgc with dogc set, which may run a collection.
+    pub(crate) fn mal(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        n: u32,
+    ) -> Result<Addr, crate::Stop> {
+        let f = self.rf.mal;
+        self.call(caller, f, &[u64::from(n)])?;
+        let v = self.mallocgc_dogc(f, n, true)?;
+        self.leave(f)?;
+        Ok(v)
+    }
+
+    /// mallocgc: the allocation, then, with dogc, a collection once
+    /// heap_alloc reaches next_gc (runtime·gc returns at once before
+    /// initdone, while a lock is held, or while panicking).
+    fn mallocgc_dogc(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        n: u32,
+        dogc: bool,
+    ) -> Result<Addr, crate::Stop> {
         let f = self.rf.mallocgc;
-        self.call(caller, f, &[u64::from(n), 6, 0])?;
+        self.call(caller, f, &[u64::from(n), 6, u64::from(dogc)])?;
         self.m.mallocing = true;
         let v = self.heap.alloc(n);
         self.m.mallocing = false;
+        if dogc && self.heap.heap_alloc >= self.heap.next_gc {
+            self.gc(f)?;
+        }
         self.leave(f)?;
         Ok(v)
+    }
+
+    /// runtime·gc(0): mark and sweep (not modelled: the twin frees nothing
+    /// itself), stealcache, next_gc = twice the heap in use.
+    fn gc(&mut self, caller: crate::symtab::FuncId) -> Result<(), crate::Stop> {
+        if !self.heap.enablegc || self.m.locks > 0 || self.panicking {
+            return Ok(());
+        }
+        let f = self.rf.gc;
+        self.call(caller, f, &[0])?;
+        self.m.gcing = true;
+        self.heap.fold();
+        self.heap.stealcache();
+        self.heap.next_gc = self.heap.heap_alloc * 2;
+        self.heap.numgc += 1;
+        self.m.gcing = false;
+        self.leave(f)
     }
 
     /// The invariants of the stack machinery, checked between goroutine
@@ -537,5 +776,34 @@ mod tests {
         assert_eq!(h.alloc(168), stack + (32 << 10));
         h.free(gs[3], 168);
         assert_eq!(h.alloc(168), gs[3]);
+    }
+}
+
+#[cfg(test)]
+mod heap_order {
+    use super::*;
+
+    /// What the helper saw in select.go on the real runtime: main's first
+    /// channel takes object 0 of a fresh 96-byte span (the cache takes a
+    /// batch of 32), the collection that allocation runs gives 1..31 back,
+    /// reversed, so later channels get 31, 30, ... 1, then 32, 33, ...
+    #[test]
+    fn the_first_collection_reverses_the_cached_batch() {
+        let mut h = Heap::default();
+        let c0 = h.alloc(88);
+        h.stealcache();
+        let next: Vec<u64> = (0..33).map(|_| (h.alloc(88) - c0) / 96).collect();
+        let mut want: Vec<u64> = (1..=31).rev().collect();
+        want.extend([32, 33]);
+        assert_eq!(next, want);
+    }
+
+    #[test]
+    fn a_span_wholly_freed_goes_back_to_the_page_heap() {
+        let mut h = Heap::default();
+        let big = h.alloc(40 << 10);
+        h.free(big, 40 << 10);
+        // The freed run is reused before the arena grows.
+        assert_eq!(h.alloc(40 << 10), big);
     }
 }

@@ -230,6 +230,8 @@ pub(crate) struct RuntimeFuncs {
     pub ready: FuncId,
     pub panicstring: FuncId,
     pub panic: FuncId,
+    pub mal: FuncId,
+    pub gc: FuncId,
     pub selectgo_go: FuncId,
     pub selectgo: FuncId,
     pub fastrandn: FuncId,
@@ -305,6 +307,8 @@ impl RuntimeFuncs {
             ready: f("runtime.ready")?,
             panicstring: f("runtime.panicstring")?,
             panic: f("runtime.panic")?,
+            mal: f("runtime.mal")?,
+            gc: f("runtime.gc")?,
             selectgo_go: f("runtime.selectgo")?,
             selectgo: f("selectgo")?,
             fastrandn: f("fastrandn")?,
@@ -378,9 +382,8 @@ pub struct Runtime {
     pub(crate) rf: RuntimeFuncs,
     pub m: M,
     pub(crate) gs: crate::Arena<G>,
-    /// (heap address, G) in allocation order: the heap hands out rising
-    /// addresses, so this stays sorted for binary search.
-    pub(crate) g_by_addr: Vec<(Addr, GId)>,
+    /// The G at each heap address.
+    pub(crate) g_by_addr: std::collections::BTreeMap<Addr, GId>,
     /// runtime·allg: the head of the list, newest first.
     pub allg: Option<GId>,
     pub sched: Sched,
@@ -396,6 +399,8 @@ pub struct Runtime {
     pub stderr: Vec<u8>,
     pub ops: OpCounts,
     pub host: Host,
+    /// runtime·panicking: a panic or throw is printing.
+    pub(crate) panicking: bool,
     /// chan.c's fastrand1 state.
     pub(crate) fastrand: u32,
     main_init: Option<FuncId>,
@@ -433,7 +438,7 @@ impl Runtime {
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
         mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
-        let g_by_addr = vec![(g0.addr, GId(0))];
+        let g_by_addr = std::collections::BTreeMap::from([(g0.addr, GId(0))]);
         Ok(Runtime {
             variant,
             tab,
@@ -458,6 +463,7 @@ impl Runtime {
             stderr: Vec::new(),
             ops: OpCounts::default(),
             host: Host::RECORDING,
+            panicking: false,
             fastrand: crate::chan::FASTRAND_SEED,
             main_init: None,
             main_main: None,
@@ -625,6 +631,7 @@ impl Runtime {
         let initdone = self.rf.initdone;
         self.call(mainstart, initdone, &[])?;
         self.sched.predawn = false;
+        self.heap.enablegc = true;
         self.leave(initdone)?;
         let main = self.main_main.expect("run sets main.main");
         self.start_go(gp, mainstart, 1, main)
@@ -828,8 +835,7 @@ impl Runtime {
             selected: None,
             deferred: None,
         });
-        debug_assert!(self.g_by_addr.last().is_none_or(|&(a, _)| a < addr));
-        self.g_by_addr.push((addr, id));
+        self.g_by_addr.insert(addr, id);
         if stacksize >= 0 {
             let n = STACK_SYSTEM + stacksize as u32;
             let stk = if self.variant == Variant::Pre1547 || self.g == self.m.g0 {
@@ -1208,7 +1214,7 @@ impl Runtime {
     pub fn panic(&mut self, ret: Addr, value: u64, text: &str) -> Result<(), Stop> {
         let p = self.rf.panic;
         self.call_at(ret, p, &[0, value])?;
-        self.malloc(p, 32)?;
+        self.mal(p, 48)?;
         let g = self.g;
         self.deferred(g).panics.push(Panic {
             value,
@@ -1411,6 +1417,7 @@ impl Runtime {
         let g = self.g;
         let sp_call = self.rf.startpanic;
         self.call(p, sp_call, &[])?;
+        self.panicking = true;
         self.leave(sp_call)?;
         let panics = self.gs[g.0]
             .deferred
@@ -1450,9 +1457,9 @@ impl Runtime {
         let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
         let victims: Vec<(Addr, GId)> = self
             .g_by_addr
-            .iter()
-            .filter(|&&(a, g)| g.0 != 0 && a < magic.end && a + u64::from(SIZEOF_G) > end)
-            .copied()
+            .range(end.saturating_sub(u64::from(SIZEOF_G))..magic.end)
+            .filter(|&(&a, g)| g.0 != 0 && a + u64::from(SIZEOF_G) > end)
+            .map(|(&a, &g)| (a, g))
             .collect();
         for (a, g) in victims {
             for (off, width) in G_FIELDS {

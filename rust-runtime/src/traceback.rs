@@ -208,6 +208,7 @@ impl Runtime {
     pub(crate) fn throw_at<T>(&mut self, ret: Addr, msg: &str) -> Result<T, Stop> {
         let throw = self.rf.throw;
         self.call_at(ret, throw, &[0])?;
+        self.panicking = true;
         self.print(&format!("throw: {msg}\n\n"));
         // dopanic starts the traceback at its caller: throw, at its call.
         let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(throw);
@@ -229,6 +230,7 @@ impl Runtime {
         let (ps, panic) = (self.rf.panicstring, self.rf.panic);
         self.call(caller, ps, &[0])?;
         self.call(ps, panic, &[0, 0])?;
+        self.panicking = true;
         self.print(&format!("panic: runtime error: {msg}\n\n"));
         let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(panic);
         let pc = self.tab.entry(panic) + u64::from(self.sites.ret_off(&self.tab, panic, dopanic));
@@ -246,6 +248,7 @@ impl Runtime {
     /// (with every signal blocked in the handler) kills the process.
     pub(crate) fn hang(&mut self) -> Stop {
         self.deliver_signal();
+        self.panicking = true;
         let rip = self.tab.entry(self.rf.futex) + FUTEX_SYSCALL_RET;
         let (rsp, g) = (self.sp, self.g);
         self.print(&format!("SIGQUIT: quit\nPC={rip:#x}\n\n"));

@@ -195,9 +195,9 @@ fn hang1547g_completes_after_the_fix() {
 
 /// select.go's second part: five cases always ready, 5000 times, after
 /// one earlier two-case select. The cases sort by channel address; the
-/// 2011 fastrand (seed 0x49f6428a) then picks positions 1000, 1006, 967,
-/// 1035 and 992 times, which is what the real binary's counts are once
-/// mapped through its channel addresses (chan.c, fastrandn).
+/// 2011 fastrand (seed 0x49f6428a) then picks the positions in address
+/// order 1000, 1006, 967, 1035 and 992 times, which is what the real
+/// binary's counts are once mapped through its channel addresses.
 #[test]
 fn select_picks_among_ready_cases_with_the_2011_fastrand() {
     use rust_runtime::script::Case;
@@ -232,7 +232,11 @@ fn select_picks_among_ready_cases_with_the_2011_fastrand() {
     ops.push(Op::Ret);
     let mut script = Script::new(HashMap::from([(main, ops)]));
     assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
-    let counts: Vec<usize> = rt.chans.iter().take(5).map(|c| c.len()).collect();
+    // Counts by the cases' place in address order.
+    let mut by_addr: Vec<(u64, usize)> =
+        rt.chans.iter().take(5).map(|c| (c.addr, c.len())).collect();
+    by_addr.sort();
+    let counts: Vec<usize> = by_addr.iter().map(|&(_, n)| n).collect();
     assert_eq!(counts, [1000, 1006, 967, 1035, 992]);
 }
 
