@@ -131,6 +131,11 @@ enum Engine {
 }
 
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`harness lines BIN | head`), as other
+    // command-line tools do, instead of panicking in print!.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     harness::process::install_interrupt_handler();
     let g = cli.global;
