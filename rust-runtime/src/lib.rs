@@ -17,6 +17,7 @@ use std::str::FromStr;
 
 pub mod asm;
 pub mod chan;
+pub mod gc;
 pub mod lock;
 pub mod malloc;
 pub mod print;

@@ -1,0 +1,259 @@
+//! The syntax tree of a fixture, as cmd/gc's go.y builds it (only the
+//! forms the Feb-2011 fixtures use; others are refused by the parser).
+
+use super::lex::Pos;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub package: String,
+    pub imports: Vec<(String, Pos)>,
+    pub decls: Vec<Decl>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decl {
+    Func(FuncDecl),
+    Var(Vec<ValueSpec>),
+    Const(Vec<ValueSpec>),
+    Type(Vec<TypeSpec>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDecl {
+    pub pos: Pos,
+    pub name: String,
+    pub recv: Option<Param>,
+    pub sig: FuncType,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Option<String>,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncType {
+    pub params: Vec<Param>,
+    pub results: Vec<Param>,
+    /// The last parameter is `...T`.
+    pub variadic: bool,
+}
+
+/// `var a, b T = x, y` or `const c = iota` (one line of a group).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueSpec {
+    pub pos: Pos,
+    pub names: Vec<String>,
+    pub ty: Option<Type>,
+    pub values: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSpec {
+    pub pos: Pos,
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    Name(String, Pos),
+    /// `[N]T`; the length is an expression (a constant).
+    Array(Box<Expr>, Box<Type>),
+    Slice(Box<Type>),
+    Pointer(Box<Type>),
+    Chan(ChanDir, Box<Type>),
+    Func(Box<FuncType>),
+    Struct(Vec<Field>),
+    /// Method names with their signatures.
+    Interface(Vec<(String, FuncType)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChanDir {
+    Both,
+    Send,
+    Recv,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub names: Vec<String>,
+    pub ty: Type,
+}
+
+pub type Block = Vec<Stmt>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub pos: Pos,
+    pub kind: StmtKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `a, b = x, y` and `a += x` (op is "=" or the assignment operator).
+    Assign {
+        lhs: Vec<Expr>,
+        op: &'static str,
+        rhs: Vec<Expr>,
+    },
+    /// `a, b := x, y`.
+    Define {
+        names: Vec<String>,
+        rhs: Vec<Expr>,
+    },
+    IncDec {
+        target: Expr,
+        inc: bool,
+    },
+    Send {
+        chan: Expr,
+        value: Expr,
+    },
+    Var(Vec<ValueSpec>),
+    Const(Vec<ValueSpec>),
+    Type(Vec<TypeSpec>),
+    Go(Expr),
+    Defer(Expr),
+    Return(Vec<Expr>),
+    Break,
+    Continue,
+    Block(Block),
+    If {
+        init: Option<Box<Stmt>>,
+        cond: Expr,
+        then: Block,
+        els: Option<Box<Stmt>>,
+    },
+    For {
+        init: Option<Box<Stmt>>,
+        cond: Option<Expr>,
+        post: Option<Box<Stmt>>,
+        body: Block,
+    },
+    /// `for k, v := range x` (define) or `for k, v = range x`.
+    Range {
+        key: Option<Expr>,
+        value: Option<Expr>,
+        define: bool,
+        expr: Expr,
+        body: Block,
+    },
+    Switch {
+        init: Option<Box<Stmt>>,
+        tag: Option<Expr>,
+        cases: Vec<CaseClause>,
+    },
+    /// `switch v := x.(type)`.
+    TypeSwitch {
+        bind: Option<String>,
+        expr: Expr,
+        cases: Vec<TypeClause>,
+    },
+    Select(Vec<CommClause>),
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseClause {
+    pub pos: Pos,
+    /// Empty for `default`.
+    pub exprs: Vec<Expr>,
+    pub default: bool,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeClause {
+    pub pos: Pos,
+    /// Empty for `default`; `None` stands for `nil`.
+    pub types: Vec<Option<Type>>,
+    pub default: bool,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommClause {
+    pub pos: Pos,
+    pub comm: Comm,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Comm {
+    Send {
+        chan: Expr,
+        value: Expr,
+    },
+    /// `<-c`, `v = <-c`, `v := <-c`.
+    Recv {
+        chan: Expr,
+        target: Option<Expr>,
+        define: bool,
+    },
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub pos: Pos,
+    pub kind: ExprKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Ident(String),
+    Int(u64),
+    Float(f64),
+    Str(String),
+    Char(u32),
+    Unary {
+        op: &'static str,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: &'static str,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Recv(Box<Expr>),
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        ellipsis: bool,
+    },
+    Index {
+        expr: Box<Expr>,
+        index: Box<Expr>,
+    },
+    SliceExpr {
+        expr: Box<Expr>,
+        lo: Option<Box<Expr>>,
+        hi: Option<Box<Expr>>,
+    },
+    Selector {
+        expr: Box<Expr>,
+        name: String,
+    },
+    FuncLit {
+        sig: FuncType,
+        body: Block,
+    },
+    /// `T{...}`, the type absent inside another composite literal.
+    Composite {
+        ty: Option<Type>,
+        elems: Vec<(Option<Expr>, Expr)>,
+    },
+    TypeAssert {
+        expr: Box<Expr>,
+        ty: Type,
+    },
+    /// A type where an expression stands (a conversion's callee, make's
+    /// or new's argument).
+    TypeExpr(Type),
+    Paren(Box<Expr>),
+}

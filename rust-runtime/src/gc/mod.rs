@@ -1,0 +1,8 @@
+//! The 2011 compiler (cmd/gc with 6g), as far as the twin needs it to run
+//! the fixtures: the lexer ([`lex`], lex.c), the syntax tree ([`ast`]) and
+//! the parser ([`parse`], go.y). The dialect is the Feb-2011 one: what 6g
+//! at the pinned commits accepts, and nothing it rejects.
+
+pub mod ast;
+pub mod lex;
+pub mod parse;
