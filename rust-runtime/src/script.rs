@@ -474,10 +474,7 @@ pub fn daisy_chain(
 ) -> Result<(Script, FuncId), crate::symtab::SymtabError> {
     use crate::symtab::Func;
     let declare = |rt: &mut Runtime, name: &str, frame, args, line| {
-        let mut f = Func::splitting(name, frame, args);
-        f.file = "$WORK/chain100k.go".into();
-        f.line = line;
-        rt.declare(f)
+        rt.declare(Func::go(name, "$WORK/chain100k.go", line, frame, args))
     };
     let f = declare(rt, "main.whisper", 16, 16, 10)?;
     let src = declare(rt, "main.src", 16, 8, 14)?;

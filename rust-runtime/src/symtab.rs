@@ -69,6 +69,16 @@ impl Func {
         }
     }
 
+    /// A Go function of file `file` (as tracebacks name it), declared on
+    /// line `line`, with the frame and argument sizes 6g gave it.
+    pub fn go(name: &str, file: &str, line: u32, frame: u32, args: u32) -> Func {
+        Func {
+            file: file.to_string(),
+            line,
+            ..Func::splitting(name, frame, args)
+        }
+    }
+
     /// How many argument words a traceback prints: symtab.c counts
     /// 32-bit words (`args = maxoffset/4 + 2`), which the amd64 printer
     /// then reads as that many 64-bit words.

@@ -7,10 +7,7 @@ use rust_runtime::symtab::Func;
 use rust_runtime::{AfterQuit, Ending, Runtime, Variant};
 
 fn go_func(file: &str, name: &str, frame: u32, args: u32, line: u32) -> Func {
-    let mut f = Func::splitting(name, frame, args);
-    f.file = format!("$WORK/{file}");
-    f.line = line;
-    f
+    Func::go(name, &format!("$WORK/{file}"), line, frame, args)
 }
 
 fn chain(variant: Variant, n: usize) -> (Ending, String) {

@@ -7,10 +7,7 @@ use rust_runtime::symtab::Func;
 use rust_runtime::{Ending, Runtime, Variant};
 
 fn go_func(name: &str, frame: u32, args: u32, line: u32) -> Func {
-    let mut f = Func::splitting(name, frame, args);
-    f.file = "$WORK/panic.go".into();
-    f.line = line;
-    f
+    Func::go(name, "$WORK/panic.go", line, frame, args)
 }
 
 fn print(text: &str) -> Op {

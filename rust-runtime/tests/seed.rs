@@ -12,9 +12,7 @@ use rust_runtime::symtab::Func;
 use rust_runtime::{AfterQuit, Ending, Runtime, Variant};
 
 fn go_func(name: &str, frame: u32, args: u32, line: u32, sites: &[(u32, u32)]) -> Func {
-    let mut f = Func::splitting(name, frame, args);
-    f.file = "$WORK/hang1547.go".into();
-    f.line = line;
+    let mut f = Func::go(name, "$WORK/hang1547.go", line, frame, args);
     f.sites = sites.iter().map(|&(off, line)| (off, line, line)).collect();
     f
 }
