@@ -1,0 +1,104 @@
+//! What 6g and 6l made of a fixture's own functions, as measured from its
+//! real binary (scripts/measure-frames): each function's frame and
+//! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
+//! call site's return offset and printed lines (`<fixture>.calls.tsv`).
+//! The twin runs a fixture with these figures; computing them from the
+//! source (a model of 6g's frame layout) is a later step.
+
+use std::collections::HashMap;
+
+/// A function's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameRow {
+    pub frame: u32,
+    pub args: u32,
+}
+
+/// A call site: where the call returns and the lines tracebacks print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    pub ret_off: u32,
+    pub callee: String,
+    pub file: String,
+    pub line: u32,
+    pub top_line: u32,
+}
+
+/// A fixture's measured tables.
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    pub frames: HashMap<String, FrameRow>,
+    /// By caller, in code order; offset 0 rows carry the entry line.
+    pub calls: HashMap<String, Vec<CallRow>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{table}:{line}: {message}")]
+pub struct TableError {
+    pub table: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Measured {
+    /// Read the two tables' text (`table` names them in errors).
+    pub fn parse(table: &str, frames: &str, calls: &str) -> Result<Measured, TableError> {
+        let mut m = Measured::default();
+        for (i, cols) in rows(frames) {
+            let bad = |message: String| TableError {
+                table: format!("{table}.tsv"),
+                line: i,
+                message,
+            };
+            let [name, _check, _morestack, args, frame] = cols[..] else {
+                return Err(bad(format!("expected 5 columns, found {}", cols.len())));
+            };
+            let num = |s: &str| s.parse::<u32>().map_err(|_| bad(format!("'{s}' is not a number")));
+            m.frames.insert(
+                name.to_string(),
+                FrameRow {
+                    frame: num(frame)?,
+                    args: if args == "-" { 0 } else { num(args)? },
+                },
+            );
+        }
+        for (i, cols) in rows(calls) {
+            let bad = |message: String| TableError {
+                table: format!("{table}.calls.tsv"),
+                line: i,
+                message,
+            };
+            let [caller, off, callee, file, line, top] = cols[..] else {
+                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
+            };
+            let num = |s: &str| s.parse::<u32>().map_err(|_| bad(format!("'{s}' is not a number")));
+            m.calls.entry(caller.to_string()).or_default().push(CallRow {
+                ret_off: num(off)?,
+                callee: callee.to_string(),
+                file: file.to_string(),
+                line: num(line)?,
+                top_line: num(top)?,
+            });
+        }
+        Ok(m)
+    }
+
+    /// The call from `caller` to `callee` on source line `line`: the
+    /// `nth` such call (a line may hold several, e.g. println's pieces).
+    pub fn call(&self, caller: &str, callee: &str, line: u32, nth: usize) -> Option<&CallRow> {
+        self.calls
+            .get(caller)?
+            .iter()
+            .filter(|c| c.ret_off != 0 && c.callee == callee && c.line == line)
+            .nth(nth)
+    }
+}
+
+/// Data rows (after comments and the header) with their 1-based line.
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#'))
+        .skip(1)
+        .map(|(i, l)| (i + 1, l.split('\t').collect()))
+}
