@@ -18,6 +18,7 @@ pub mod runner;
 pub mod shape;
 pub mod snapshot;
 pub mod toolchain;
+pub mod twin;
 
 /// Everything that can stop a subcommand, each with one line for the user.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,8 @@ pub enum Error {
     Frames(#[from] frames::FramesError),
     #[error(transparent)]
     Pcln(#[from] pcln::PclnError),
+    #[error(transparent)]
+    Twin(#[from] twin::TwinError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

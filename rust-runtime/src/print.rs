@@ -37,7 +37,10 @@ impl Runtime {
             PrintArg::Sp => "runtime.printsp",
             PrintArg::Nl => "runtime.printnl",
         };
-        let f = self.tab.lookup(name).expect("the print functions are in every table");
+        let f = self
+            .tab
+            .lookup(name)
+            .expect("the print functions are in every table");
         let args: Vec<u64> = match arg {
             PrintArg::Str(s) => vec![0, s.len() as u64],
             PrintArg::Int(v) => vec![*v as u64],
@@ -65,7 +68,10 @@ impl Runtime {
     }
 
     fn printuint_from(&mut self, caller: FuncId, v: u64) -> Result<(), Stop> {
-        let f = self.tab.lookup("runtime.printuint").expect("in every table");
+        let f = self
+            .tab
+            .lookup("runtime.printuint")
+            .expect("in every table");
         self.call(caller, f, &[v])?;
         self.print(&v.to_string());
         self.leave(f)

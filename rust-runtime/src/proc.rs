@@ -231,6 +231,7 @@ pub(crate) struct RuntimeFuncs {
     pub panic: FuncId,
     pub mal: FuncId,
     pub gc: FuncId,
+    pub closure: FuncId,
     pub selectgo_go: FuncId,
     pub selectgo: FuncId,
     pub fastrandn: FuncId,
@@ -307,6 +308,7 @@ impl RuntimeFuncs {
             panic: f("runtime.panic")?,
             mal: f("runtime.mal")?,
             gc: f("runtime.gc")?,
+            closure: f("runtime.closure")?,
             selectgo_go: f("runtime.selectgo")?,
             selectgo: f("selectgo")?,
             fastrandn: f("fastrandn")?,
@@ -1001,6 +1003,17 @@ impl Runtime {
             g: self.gs[g.0].addr,
         };
         self.reschedule()
+    }
+
+    /// runtime·closure from Go code: it mallocs the trampoline that holds
+    /// the captured variables' addresses (the twin keeps the cells itself;
+    /// the call is modelled for its frame and its allocation).
+    pub fn closure(&mut self, ret: Addr, ncaptured: usize) -> Result<(), Stop> {
+        let f = self.rf.closure;
+        self.call_at(ret, f, &[ncaptured as u64])?;
+        // MOVQ $addr, reg; PUSHQ per captured word; MOVQ $fn; CALL; ADDQ; RET.
+        self.mal(f, 32 + 10 * ncaptured as u32)?;
+        self.leave(f)
     }
 
     /// Return from Go function `f`. A return into goexit ends the G; into

@@ -53,7 +53,10 @@ impl Measured {
             let [name, _check, _morestack, args, frame] = cols[..] else {
                 return Err(bad(format!("expected 5 columns, found {}", cols.len())));
             };
-            let num = |s: &str| s.parse::<u32>().map_err(|_| bad(format!("'{s}' is not a number")));
+            let num = |s: &str| {
+                s.parse::<u32>()
+                    .map_err(|_| bad(format!("'{s}' is not a number")))
+            };
             m.frames.insert(
                 name.to_string(),
                 FrameRow {
@@ -71,14 +74,20 @@ impl Measured {
             let [caller, off, callee, file, line, top] = cols[..] else {
                 return Err(bad(format!("expected 6 columns, found {}", cols.len())));
             };
-            let num = |s: &str| s.parse::<u32>().map_err(|_| bad(format!("'{s}' is not a number")));
-            m.calls.entry(caller.to_string()).or_default().push(CallRow {
-                ret_off: num(off)?,
-                callee: callee.to_string(),
-                file: file.to_string(),
-                line: num(line)?,
-                top_line: num(top)?,
-            });
+            let num = |s: &str| {
+                s.parse::<u32>()
+                    .map_err(|_| bad(format!("'{s}' is not a number")))
+            };
+            m.calls
+                .entry(caller.to_string())
+                .or_default()
+                .push(CallRow {
+                    ret_off: num(off)?,
+                    callee: callee.to_string(),
+                    file: file.to_string(),
+                    line: num(line)?,
+                    top_line: num(top)?,
+                });
         }
         Ok(m)
     }

@@ -4,5 +4,8 @@
 //! at the pinned commits accepts, and nothing it rejects.
 
 pub mod ast;
+pub mod compile;
+pub mod frames;
 pub mod lex;
 pub mod parse;
+pub mod vm;

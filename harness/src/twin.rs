@@ -1,0 +1,115 @@
+//! Running a fixture on the twin (rust-runtime): parse and compile it,
+//! load the frame and call-site tables measured from its real binary,
+//! run it on the variant's runtime, and give back what it printed and how
+//! it ended, like a real run.
+
+use std::path::Path;
+
+use rust_runtime::gc::compile::compile;
+use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::parse::{parse, ParseError};
+use rust_runtime::gc::vm::Machine;
+use rust_runtime::{AfterQuit, Runtime, Variant};
+
+use crate::fixture::Fixture;
+use crate::process::Status;
+use crate::runner::{Ending, RunRecord};
+
+/// Instructions a fixture may run on the twin before it counts as a
+/// runaway.
+pub const STEP_BUDGET: u64 = 200_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TwinError {
+    /// The fixture uses what the twin does not run yet.
+    #[error("{path}:{at}: {message}", path = path.display())]
+    Unsupported {
+        path: std::path::PathBuf,
+        at: String,
+        message: String,
+    },
+    #[error("{fixture}: no measured frames for {variant} ({path}): run scripts/measure-frames", path = path.display())]
+    NoTables {
+        fixture: String,
+        variant: Variant,
+        path: std::path::PathBuf,
+    },
+    #[error("{0}")]
+    Table(String),
+    #[error("{fixture} on the twin: {message}")]
+    Runtime { fixture: String, message: String },
+}
+
+/// Run `fixture` on the twin of `variant`; `frames` is the directory of
+/// measured tables (snapshots/frames).
+pub fn run_on_twin(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+) -> Result<RunRecord, TwinError> {
+    let file = match parse(&fixture.source) {
+        Ok(file) => file,
+        // What 6g rejects is a build failure, with 6g's message.
+        Err(ParseError::Rejected { line, message }) => {
+            return Ok(RunRecord {
+                stdout: Vec::new(),
+                stderr: format!("{}:{line}: {message}\n", fixture.file_name()).into_bytes(),
+                ending: Ending::BuildFailed {
+                    tool: "6g",
+                    code: 1,
+                },
+                work_dir: Default::default(),
+            })
+        }
+        Err(ParseError::Syntax { pos, message }) => {
+            return Err(TwinError::Unsupported {
+                path: fixture.path.clone(),
+                at: pos.to_string(),
+                message,
+            })
+        }
+    };
+    let prog = compile(&file).map_err(|e| TwinError::Unsupported {
+        path: fixture.path.clone(),
+        at: e.pos.to_string(),
+        message: e.message,
+    })?;
+    let dir = frames.join(variant.name());
+    let table = |ext: &str| {
+        let path = dir.join(format!("{}{ext}", fixture.name));
+        std::fs::read_to_string(&path).map_err(|_| TwinError::NoTables {
+            fixture: fixture.name.clone(),
+            variant,
+            path,
+        })
+    };
+    let measured = Measured::parse(&fixture.name, &table(".tsv")?, &table(".calls.tsv")?)
+        .map_err(|e| TwinError::Table(e.to_string()))?;
+    let mut rt = Runtime::new(variant).map_err(|e| TwinError::Table(e.to_string()))?;
+    let mut machine = Machine::new(
+        &mut rt,
+        prog,
+        measured,
+        &format!("$WORK/{}", fixture.file_name()),
+    )
+    .map_err(|e| TwinError::Table(e.to_string()))?;
+    machine.budget = STEP_BUDGET;
+    let ending = machine.run(&mut rt);
+    if let Some(message) = machine.error {
+        return Err(TwinError::Runtime {
+            fixture: fixture.name.clone(),
+            message,
+        });
+    }
+    let ending = match ending {
+        rust_runtime::Ending::Exit(c) => Ending::Exit(c),
+        rust_runtime::Ending::Hung(AfterQuit::Exit(c)) => Ending::Hung(Some(Status::Exit(c))),
+        rust_runtime::Ending::Hung(AfterQuit::Signal(n)) => Ending::Hung(Some(Status::Signal(n))),
+    };
+    Ok(RunRecord {
+        stdout: Vec::new(),
+        stderr: rt.stderr,
+        ending,
+        work_dir: Default::default(),
+    })
+}

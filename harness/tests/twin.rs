@@ -1,0 +1,51 @@
+//! The fixtures on the twin (no toolchain needed): each fixture the twin
+//! runs so far must give, on each variant, exactly the recorded
+//! reference's shape; each other fixture must be refused as unsupported
+//! (not crash, not differ). Adding support moves a fixture to RUNS.
+
+use harness::commands::Paths;
+use harness::fixture;
+use harness::shape::shape;
+use harness::snapshot;
+use harness::twin::{run_on_twin, TwinError};
+use rust_runtime::Variant;
+
+/// The fixtures the twin runs, shape for shape.
+const RUNS: [&str; 7] = [
+    "chain100k",
+    "gosched",
+    "hang1547",
+    "hang1547g",
+    "okrecv",
+    "pingpong",
+    "sieve",
+];
+
+#[test]
+fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
+    let paths = Paths::default();
+    let frames = paths.snapshots.join("frames");
+    for f in fixture::load_all(&paths.fixtures).unwrap() {
+        for v in Variant::ALL {
+            let reference =
+                snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).unwrap();
+            match (RUNS.contains(&f.name.as_str()), run_on_twin(v, &f, &frames)) {
+                (true, Ok(rec)) => {
+                    let got = shape(&rec, &f.file_name());
+                    if let Some(d) =
+                        harness::diff::unified(&reference.shape, &got, ("reference", "twin"), false)
+                    {
+                        panic!("{} on {v}:\n{d}", f.name);
+                    }
+                }
+                (true, Err(e)) => panic!("{} on {v}: {e}", f.name),
+                (false, Err(TwinError::Unsupported { .. } | TwinError::Runtime { .. })) => {}
+                (false, other) => panic!(
+                    "{} on {v} ran ({:?}): add it to RUNS",
+                    f.name,
+                    other.map(|r| r.ending)
+                ),
+            }
+        }
+    }
+}

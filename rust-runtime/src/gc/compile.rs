@@ -1,0 +1,1229 @@
+//! What 6g makes of a fixture, as far as the twin runs it: each function
+//! becomes straight-line code for a stack machine ([`Ins`]), every call
+//! naming the source line it is on, so that the twin can give it the
+//! return address and frame the real binary has (gc::frames).
+//!
+//! The subset compiled so far: int (32 bits, as in this dialect), int64,
+//! byte, bool and string values, channels, functions and closures; :=, =,
+//! op=, ++/--, if, for (all three forms), break, continue, return, go,
+//! send and receive, close, len, make(chan T[, n]), print and println,
+//! runtime.Gosched. Anything else is refused with its position.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ast::*;
+use super::lex::Pos;
+
+/// A static type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// An integer of `bits` bits.
+    Int {
+        bits: u8,
+        signed: bool,
+    },
+    Bool,
+    Str,
+    Chan(Box<Ty>),
+    Func(Rc<Sig>),
+    /// An untyped nil.
+    Nil,
+}
+
+impl Ty {
+    /// `int` in this dialect: 32 bits, also on amd64.
+    pub const INT: Ty = Ty::Int {
+        bits: 32,
+        signed: true,
+    };
+
+    /// Bytes the value takes in an argument frame.
+    pub fn size(&self) -> u32 {
+        match self {
+            Ty::Int { bits, .. } => u32::from(*bits) / 8,
+            Ty::Bool => 1,
+            Ty::Str => 16,
+            Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 8,
+        }
+    }
+}
+
+/// A function's parameter and result types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sig {
+    pub params: Vec<Ty>,
+    pub results: Vec<Ty>,
+}
+
+/// A constant value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    Int(i64),
+    Bool(bool),
+    Str(Rc<str>),
+    Nil,
+}
+
+/// Where a variable lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Local(u16),
+    Global(u16),
+    /// While a function literal compiles: its `n`th captured variable.
+    /// Finished code has none (captures become its first locals).
+    Captured(u16),
+}
+
+/// A call's site: the source line, and which of the calls to the same
+/// callee on that line it is (println's pieces share a line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub line: u32,
+    pub nth: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    Xor,
+    AndNot,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Which print function an argument goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintKind {
+    Int,
+    Uint,
+    Bool,
+    Str,
+    Pointer,
+    Sp,
+    Nl,
+}
+
+/// An instruction of the stack machine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ins {
+    Const(Const),
+    Load(Slot),
+    Store(Slot),
+    /// Pop the top, discarding it.
+    Pop,
+    /// Arithmetic and comparison; the result wraps to `ty`'s width.
+    Bin(BinOp, Ty),
+    Neg(Ty),
+    Not,
+    Complement(Ty),
+    Jump(usize),
+    /// Pop a bool; jump when it is false.
+    JumpIfNot(usize),
+    /// Call function `func` with `nargs` arguments from the stack.
+    Call {
+        func: usize,
+        nargs: u8,
+        site: Site,
+    },
+    /// Call the closure below its `nargs` arguments.
+    CallValue {
+        nargs: u8,
+        site: Site,
+    },
+    /// A closure of `func` over the listed variables' cells.
+    Closure {
+        func: usize,
+        captures: Vec<Slot>,
+        site: Site,
+    },
+    /// `go f(args)`; with `func` None the closure is below the arguments.
+    Go {
+        func: Option<usize>,
+        nargs: u8,
+        site: Site,
+    },
+    Ret,
+    MakeChan {
+        hint: bool,
+        elem: Ty,
+        site: Site,
+    },
+    Send {
+        site: Site,
+    },
+    Recv {
+        elem: Ty,
+        site: Site,
+    },
+    Close {
+        site: Site,
+    },
+    Closed,
+    Len,
+    Print {
+        kind: PrintKind,
+        site: Site,
+    },
+    Gosched {
+        site: Site,
+    },
+}
+
+/// A compiled function.
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// The symbol 6g gives it: `main.f`, `main._func_001`.
+    pub name: String,
+    pub sig: Rc<Sig>,
+    /// Locals, parameters first (after a closure's captured cells).
+    pub nlocals: u16,
+    /// How many of the first locals are captured cells.
+    pub ncaptured: u16,
+    pub ins: Vec<Ins>,
+}
+
+/// A compiled fixture.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub funcs: Vec<Code>,
+    pub main: usize,
+    /// main.init: the globals' initial values.
+    pub init: usize,
+    pub nglobals: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{pos}: {message}")]
+pub struct CompileError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+type R<T> = Result<T, CompileError>;
+
+fn err<T>(pos: Pos, message: impl Into<String>) -> R<T> {
+    Err(CompileError {
+        pos,
+        message: message.into(),
+    })
+}
+
+fn unsupported<T>(pos: Pos, what: &str) -> R<T> {
+    err(pos, format!("unsupported construct '{what}'"))
+}
+
+/// What a name means in a scope.
+#[derive(Debug, Clone)]
+enum Binding {
+    Var(Slot, Ty),
+    Const(Const, Ty),
+    Func(usize),
+}
+
+struct FuncState {
+    code: Code,
+    scopes: Vec<HashMap<String, Binding>>,
+    /// Names captured from enclosing functions -> their cell index here.
+    captured: Vec<(String, Ty)>,
+    /// Per loop: (continue target, break jumps to patch).
+    loops: Vec<(usize, Vec<usize>)>,
+    /// Calls per (callee, line), for their `nth`.
+    sites: HashMap<(String, u32), u16>,
+    line: u32,
+}
+
+struct Compiler {
+    funcs: Vec<Option<Code>>,
+    /// Every function's signature, known before any body compiles.
+    sigs: Vec<Rc<Sig>>,
+    globals: HashMap<String, Binding>,
+    nglobals: u16,
+    /// Enclosing functions of the one being compiled, innermost last.
+    stack: Vec<FuncState>,
+    closures: u32,
+}
+
+/// Compile a parsed fixture.
+pub fn compile(file: &File) -> R<Program> {
+    let mut c = Compiler {
+        funcs: Vec::new(),
+        sigs: Vec::new(),
+        globals: HashMap::new(),
+        nglobals: 0,
+        stack: Vec::new(),
+        closures: 0,
+    };
+    for (path, pos) in &file.imports {
+        if path != "runtime" {
+            return unsupported(*pos, &format!("import \"{path}\""));
+        }
+    }
+    // Functions first, so that calls may precede declarations.
+    let mut bodies = Vec::new();
+    for d in &file.decls {
+        if let Decl::Func(f) = d {
+            if f.recv.is_some() {
+                return unsupported(f.pos, "method");
+            }
+            let sig = Rc::new(c.sig(&f.sig, f.pos)?);
+            let id = c.funcs.len();
+            c.funcs.push(None);
+            c.sigs.push(sig.clone());
+            c.globals.insert(f.name.clone(), Binding::Func(id));
+            bodies.push((id, f, sig));
+        }
+    }
+    // main.init: the package's var and const declarations, in order.
+    let init = c.funcs.len();
+    c.funcs.push(None);
+    let init_sig = Rc::new(Sig {
+        params: vec![],
+        results: vec![],
+    });
+    c.sigs.push(init_sig.clone());
+    c.begin(String::from("main.init"), init_sig);
+    for d in &file.decls {
+        match d {
+            Decl::Var(specs) => {
+                for s in specs {
+                    c.var_spec(s, true)?;
+                }
+            }
+            Decl::Const(specs) => c.const_specs(specs, true)?,
+            Decl::Type(ts) => return unsupported(ts[0].pos, "type declaration"),
+            Decl::Func(_) => {}
+        }
+    }
+    c.emit(Ins::Ret);
+    let code = c.end();
+    c.funcs[init] = Some(code);
+    for (id, f, sig) in bodies {
+        c.begin(format!("main.{}", f.name), sig.clone());
+        for (p, ty) in f.sig.params.iter().zip(&sig.params) {
+            c.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
+        }
+        c.block(&f.body)?;
+        c.emit(Ins::Ret);
+        let code = c.end();
+        c.funcs[id] = Some(code);
+    }
+    let main = match c.globals.get("main") {
+        Some(Binding::Func(id)) => *id,
+        _ => {
+            return err(
+                Pos::default(),
+                "function main is undeclared in the main package",
+            )
+        }
+    };
+    Ok(Program {
+        funcs: c
+            .funcs
+            .into_iter()
+            .map(|f| f.expect("every function compiled"))
+            .collect(),
+        main,
+        init,
+        nglobals: c.nglobals,
+    })
+}
+
+impl Compiler {
+    fn begin(&mut self, name: String, sig: Rc<Sig>) {
+        self.stack.push(FuncState {
+            code: Code {
+                name,
+                sig,
+                nlocals: 0,
+                ncaptured: 0,
+                ins: Vec::new(),
+            },
+            scopes: vec![HashMap::new()],
+            captured: Vec::new(),
+            loops: Vec::new(),
+            sites: HashMap::new(),
+            line: 0,
+        });
+    }
+
+    fn end(&mut self) -> Code {
+        self.stack.pop().expect("begun").code
+    }
+
+    fn f(&mut self) -> &mut FuncState {
+        self.stack.last_mut().expect("in a function")
+    }
+
+    fn emit(&mut self, ins: Ins) -> usize {
+        let code = &mut self.f().code.ins;
+        code.push(ins);
+        code.len() - 1
+    }
+
+    fn here(&mut self) -> usize {
+        self.f().code.ins.len()
+    }
+
+    fn patch(&mut self, at: usize, to: usize) {
+        match &mut self.f().code.ins[at] {
+            Ins::Jump(t) | Ins::JumpIfNot(t) => *t = to,
+            other => unreachable!("patching {other:?}"),
+        }
+    }
+
+    /// The next call site to `callee` on the current line.
+    fn site(&mut self, callee: &str) -> Site {
+        let f = self.f();
+        let line = f.line;
+        let n = f.sites.entry((callee.to_string(), line)).or_insert(0);
+        let site = Site { line, nth: *n };
+        *n += 1;
+        site
+    }
+
+    fn declare_local(&mut self, name: String, ty: Ty) -> Slot {
+        let f = self.f();
+        let slot = Slot::Local(f.code.nlocals);
+        f.code.nlocals += 1;
+        if name != "_" {
+            f.scopes
+                .last_mut()
+                .expect("a scope")
+                .insert(name, Binding::Var(slot, ty));
+        }
+        slot
+    }
+
+    fn declare(&mut self, name: String, ty: Ty, global: bool) -> Slot {
+        if global {
+            let slot = Slot::Global(self.nglobals);
+            self.nglobals += 1;
+            self.globals.insert(name, Binding::Var(slot, ty));
+            slot
+        } else {
+            self.declare_local(name, ty)
+        }
+    }
+
+    /// Resolve a name: this function's scopes, then enclosing functions'
+    /// (capturing the variable), then the package.
+    fn lookup(&mut self, name: &str) -> Option<Binding> {
+        let depth = self.stack.len();
+        for level in (0..depth).rev() {
+            let found = self.stack[level]
+                .scopes
+                .iter()
+                .rev()
+                .find_map(|s| s.get(name).cloned());
+            if let Some(b) = found {
+                if level == depth - 1 {
+                    return Some(b);
+                }
+                return match b {
+                    Binding::Var(Slot::Local(_) | Slot::Captured(_), ty) => {
+                        Some(self.capture(level, name, ty))
+                    }
+                    other => Some(other),
+                };
+            }
+            if let Some(i) = self.stack[level]
+                .captured
+                .iter()
+                .position(|(n, _)| n == name)
+            {
+                let ty = self.stack[level].captured[i].1.clone();
+                if level == depth - 1 {
+                    return Some(Binding::Var(Slot::Captured(i as u16), ty));
+                }
+                return Some(self.capture(level, name, ty));
+            }
+        }
+        self.globals.get(name).cloned()
+    }
+
+    /// Capture `name` (found at `level`) into every function above it.
+    fn capture(&mut self, level: usize, name: &str, ty: Ty) -> Binding {
+        let mut slot = 0;
+        for l in level + 1..self.stack.len() {
+            let f = &mut self.stack[l];
+            slot = match f.captured.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    f.captured.push((name.to_string(), ty.clone()));
+                    f.captured.len() - 1
+                }
+            };
+        }
+        Binding::Var(Slot::Captured(slot as u16), ty)
+    }
+
+    fn sig(&mut self, ft: &FuncType, pos: Pos) -> R<Sig> {
+        if ft.variadic {
+            return unsupported(pos, "variadic function");
+        }
+        Ok(Sig {
+            params: ft.params.iter().map(|p| self.ty(&p.ty)).collect::<R<_>>()?,
+            results: ft
+                .results
+                .iter()
+                .map(|p| self.ty(&p.ty))
+                .collect::<R<_>>()?,
+        })
+    }
+
+    fn ty(&mut self, t: &Type) -> R<Ty> {
+        Ok(match t {
+            Type::Name(n, pos) => match n.as_str() {
+                "int" | "int32" => Ty::INT,
+                "int64" => Ty::Int {
+                    bits: 64,
+                    signed: true,
+                },
+                "int8" => Ty::Int {
+                    bits: 8,
+                    signed: true,
+                },
+                "int16" => Ty::Int {
+                    bits: 16,
+                    signed: true,
+                },
+                "uint" | "uint32" => Ty::Int {
+                    bits: 32,
+                    signed: false,
+                },
+                "uint64" => Ty::Int {
+                    bits: 64,
+                    signed: false,
+                },
+                "byte" | "uint8" => Ty::Int {
+                    bits: 8,
+                    signed: false,
+                },
+                "uint16" => Ty::Int {
+                    bits: 16,
+                    signed: false,
+                },
+                "bool" => Ty::Bool,
+                "string" => Ty::Str,
+                _ => return unsupported(*pos, &format!("type {n}")),
+            },
+            Type::Chan(_, elem) => Ty::Chan(Box::new(self.ty(elem)?)),
+            Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, Pos::default())?)),
+            Type::Array(len, _) => return unsupported(len.pos, "array"),
+            Type::Slice(_) => return unsupported(Pos::default(), "slice"),
+            Type::Pointer(_) => return unsupported(Pos::default(), "pointer"),
+            Type::Struct(_) => return unsupported(Pos::default(), "struct"),
+            Type::Interface(_) => return unsupported(Pos::default(), "interface"),
+        })
+    }
+
+    fn var_spec(&mut self, s: &ValueSpec, global: bool) -> R<()> {
+        self.f().line = s.pos.line;
+        let declared = s.ty.as_ref().map(|t| self.ty(t)).transpose()?;
+        if !s.values.is_empty() && s.values.len() != s.names.len() {
+            return err(s.pos, "assignment count mismatch");
+        }
+        for (i, name) in s.names.iter().enumerate() {
+            let ty = match (&declared, s.values.get(i)) {
+                (Some(t), Some(v)) => {
+                    self.expr_as(v, t)?;
+                    t.clone()
+                }
+                (Some(t), None) => {
+                    self.zero(t);
+                    t.clone()
+                }
+                (None, Some(v)) => self.expr(v)?,
+                (None, None) => return err(s.pos, "missing type or value"),
+            };
+            let slot = self.declare(name.clone(), ty, global);
+            self.emit(Ins::Store(slot));
+        }
+        Ok(())
+    }
+
+    fn const_specs(&mut self, specs: &[ValueSpec], global: bool) -> R<()> {
+        for s in specs {
+            for (i, name) in s.names.iter().enumerate() {
+                let Some(v) = s.values.get(i) else {
+                    return unsupported(s.pos, "implicit const repetition");
+                };
+                let Some((c, ty)) = self.const_value(v) else {
+                    return err(v.pos, "const initializer is not a constant");
+                };
+                let b = Binding::Const(c, ty);
+                if global {
+                    self.globals.insert(name.clone(), b);
+                } else {
+                    self.f()
+                        .scopes
+                        .last_mut()
+                        .expect("scope")
+                        .insert(name.clone(), b);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A constant expression's value (literals, consts, + - * / on ints).
+    fn const_value(&mut self, e: &Expr) -> Option<(Const, Ty)> {
+        match &e.kind {
+            ExprKind::Int(n) => Some((Const::Int(*n as i64), Ty::INT)),
+            ExprKind::Char(c) => Some((Const::Int(i64::from(*c)), Ty::INT)),
+            ExprKind::Str(s) => Some((Const::Str(Rc::from(s.as_str())), Ty::Str)),
+            ExprKind::Ident(n) if n == "true" || n == "false" => {
+                Some((Const::Bool(n == "true"), Ty::Bool))
+            }
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Const(c, t)) => Some((c, t)),
+                _ => None,
+            },
+            ExprKind::Paren(x) => self.const_value(x),
+            ExprKind::Unary { op: "-", expr } => match self.const_value(expr)? {
+                (Const::Int(v), t) => Some((Const::Int(-v), t)),
+                _ => None,
+            },
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (Const::Int(a), t) = self.const_value(lhs)? else {
+                    return None;
+                };
+                let (Const::Int(b), _) = self.const_value(rhs)? else {
+                    return None;
+                };
+                let v = match *op {
+                    "+" => a.checked_add(b)?,
+                    "-" => a.checked_sub(b)?,
+                    "*" => a.checked_mul(b)?,
+                    "/" => a.checked_div(b)?,
+                    "%" => a.checked_rem(b)?,
+                    "<<" => a.checked_shl(b as u32)?,
+                    _ => return None,
+                };
+                Some((Const::Int(v), t))
+            }
+            _ => None,
+        }
+    }
+
+    fn zero(&mut self, t: &Ty) {
+        let c = match t {
+            Ty::Int { .. } => Const::Int(0),
+            Ty::Bool => Const::Bool(false),
+            Ty::Str => Const::Str(Rc::from("")),
+            Ty::Chan(_) | Ty::Func(_) | Ty::Nil => Const::Nil,
+        };
+        self.emit(Ins::Const(c));
+    }
+
+    fn block(&mut self, b: &Block) -> R<()> {
+        self.f().scopes.push(HashMap::new());
+        for s in b {
+            self.stmt(s)?;
+        }
+        self.f().scopes.pop();
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> R<()> {
+        self.f().line = s.pos.line;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let ty = self.expr_stmt(e)?;
+                if ty.is_some() {
+                    self.emit(Ins::Pop);
+                }
+            }
+            StmtKind::Define { names, rhs } => {
+                if names.len() != rhs.len() {
+                    return unsupported(s.pos, "multiple-value :=");
+                }
+                let mut tys = Vec::new();
+                for v in rhs {
+                    tys.push(self.expr(v)?);
+                }
+                // Stores pop in reverse; new names shadow only afterwards.
+                let mut slots = Vec::new();
+                for (name, ty) in names.iter().zip(tys) {
+                    let existing = self.f().scopes.last().expect("scope").get(name).cloned();
+                    slots.push(match existing {
+                        Some(Binding::Var(slot, _)) => slot,
+                        _ => self
+                            .declare_local(name.clone(), if ty == Ty::Nil { Ty::Nil } else { ty }),
+                    });
+                }
+                for slot in slots.into_iter().rev() {
+                    self.emit(Ins::Store(slot));
+                }
+            }
+            StmtKind::Assign { lhs, op, rhs } => {
+                if lhs.len() != rhs.len() {
+                    return unsupported(s.pos, "multiple-value assignment");
+                }
+                if *op == "=" {
+                    let mut slots = Vec::new();
+                    for (l, r) in lhs.iter().zip(rhs) {
+                        let (slot, ty) = self.lvalue(l)?;
+                        self.expr_as(r, &ty)?;
+                        slots.push(slot);
+                    }
+                    for slot in slots.into_iter().rev() {
+                        if let Some(slot) = slot {
+                            self.emit(Ins::Store(slot));
+                        } else {
+                            self.emit(Ins::Pop);
+                        }
+                    }
+                } else {
+                    let (Some(slot), ty) = self.lvalue(&lhs[0])? else {
+                        return err(s.pos, "cannot assign to _");
+                    };
+                    self.emit(Ins::Load(slot));
+                    self.expr_as(&rhs[0], &ty)?;
+                    let bop = bin_op(&op[..op.len() - 1]).expect("an assignment operator");
+                    self.emit(Ins::Bin(bop, ty));
+                    self.emit(Ins::Store(slot));
+                }
+            }
+            StmtKind::IncDec { target, inc } => {
+                let (Some(slot), ty) = self.lvalue(target)? else {
+                    return err(s.pos, "cannot assign to _");
+                };
+                self.emit(Ins::Load(slot));
+                self.emit(Ins::Const(Const::Int(1)));
+                self.emit(Ins::Bin(if *inc { BinOp::Add } else { BinOp::Sub }, ty));
+                self.emit(Ins::Store(slot));
+            }
+            StmtKind::Send { chan, value } => {
+                let Ty::Chan(elem) = self.expr(chan)? else {
+                    return err(chan.pos, "send to non-chan");
+                };
+                self.expr_as(value, &elem)?;
+                let site = self.site("runtime.chansend1");
+                self.emit(Ins::Send { site });
+            }
+            StmtKind::Var(specs) => {
+                for sp in specs {
+                    self.var_spec(sp, false)?;
+                }
+            }
+            StmtKind::Const(specs) => self.const_specs(specs, false)?,
+            StmtKind::Go(call) => self.go(call)?,
+            StmtKind::Return(values) => {
+                let results = self.f().code.sig.results.clone();
+                if values.len() != results.len() {
+                    return err(s.pos, "wrong number of return values");
+                }
+                for (v, t) in values.iter().zip(&results) {
+                    self.expr_as(v, t)?;
+                }
+                self.emit(Ins::Ret);
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                let Some(depth) = self.f().loops.len().checked_sub(1) else {
+                    return err(s.pos, "break or continue is not in a loop");
+                };
+                if matches!(s.kind, StmtKind::Break) {
+                    let at = self.emit(Ins::Jump(0));
+                    self.f().loops[depth].1.push(at);
+                } else {
+                    let target = self.f().loops[depth].0;
+                    self.emit(Ins::Jump(target));
+                }
+            }
+            StmtKind::Block(b) => self.block(b)?,
+            StmtKind::If {
+                init,
+                cond,
+                then,
+                els,
+            } => {
+                self.f().scopes.push(HashMap::new());
+                if let Some(i) = init {
+                    self.stmt(i)?;
+                }
+                self.expr_as(cond, &Ty::Bool)?;
+                let jf = self.emit(Ins::JumpIfNot(0));
+                self.block(then)?;
+                match els {
+                    None => {
+                        let end = self.here();
+                        self.patch(jf, end);
+                    }
+                    Some(e) => {
+                        let jend = self.emit(Ins::Jump(0));
+                        let at = self.here();
+                        self.patch(jf, at);
+                        self.stmt(e)?;
+                        let end = self.here();
+                        self.patch(jend, end);
+                    }
+                }
+                self.f().scopes.pop();
+            }
+            StmtKind::For {
+                init,
+                cond,
+                post,
+                body,
+            } => {
+                self.f().scopes.push(HashMap::new());
+                if let Some(i) = init {
+                    self.stmt(i)?;
+                }
+                let top = self.here();
+                let jf = match cond {
+                    Some(c) => {
+                        self.expr_as(c, &Ty::Bool)?;
+                        Some(self.emit(Ins::JumpIfNot(0)))
+                    }
+                    None => None,
+                };
+                // `continue` goes to the post statement, patched below.
+                self.f().loops.push((usize::MAX, Vec::new()));
+                let body_start = self.here();
+                self.block(body)?;
+                let post_at = self.here();
+                if let Some(p) = post {
+                    self.stmt(p)?;
+                }
+                self.emit(Ins::Jump(top));
+                let end = self.here();
+                let (_, breaks) = self.f().loops.pop().expect("pushed");
+                for b in breaks {
+                    self.patch(b, end);
+                }
+                if let Some(jf) = jf {
+                    self.patch(jf, end);
+                }
+                // Point the body's continues at the post statement.
+                for i in body_start..post_at {
+                    if self.f().code.ins[i] == Ins::Jump(usize::MAX) {
+                        self.f().code.ins[i] = Ins::Jump(post_at);
+                    }
+                }
+                self.f().scopes.pop();
+            }
+            StmtKind::Range { .. } => return unsupported(s.pos, "range"),
+            StmtKind::Switch { .. } | StmtKind::TypeSwitch { .. } => {
+                return unsupported(s.pos, "switch")
+            }
+            StmtKind::Select(_) => return unsupported(s.pos, "select"),
+            StmtKind::Defer(_) => return unsupported(s.pos, "defer"),
+            StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
+            StmtKind::Empty => {}
+        }
+        Ok(())
+    }
+
+    /// An assignable place: its slot (None for `_`) and type.
+    fn lvalue(&mut self, e: &Expr) -> R<(Option<Slot>, Ty)> {
+        match &e.kind {
+            ExprKind::Ident(n) if n == "_" => Ok((None, Ty::Nil)),
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Var(slot, ty)) => Ok((Some(slot), ty)),
+                _ => err(e.pos, format!("cannot assign to {n}")),
+            },
+            _ => unsupported(e.pos, "assignment to a non-variable"),
+        }
+    }
+
+    /// An expression statement: calls and receives; the type it leaves on
+    /// the stack, if any.
+    fn expr_stmt(&mut self, e: &Expr) -> R<Option<Ty>> {
+        match &e.kind {
+            ExprKind::Call { .. } => self.call(e),
+            ExprKind::Recv(_) => self.expr(e).map(Some),
+            _ => err(e.pos, "expression is not used"),
+        }
+    }
+
+    /// Compile `e` converting an untyped constant to `want`.
+    fn expr_as(&mut self, e: &Expr, want: &Ty) -> R<()> {
+        let got = self.expr(e)?;
+        if got != *want
+            && !(matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
+            && got != Ty::Nil
+        {
+            return err(
+                e.pos,
+                format!("cannot use value of type {got:?} as {want:?}"),
+            );
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &Expr) -> R<Ty> {
+        if let Some((c, ty)) = self.const_value(e) {
+            self.emit(Ins::Const(c));
+            return Ok(ty);
+        }
+        match &e.kind {
+            ExprKind::Ident(n) if n == "nil" => {
+                self.emit(Ins::Const(Const::Nil));
+                Ok(Ty::Nil)
+            }
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Var(slot, ty)) => {
+                    self.emit(Ins::Load(slot));
+                    Ok(ty)
+                }
+                Some(Binding::Func(_)) => unsupported(e.pos, "function value"),
+                Some(Binding::Const(..)) => unreachable!("constants are folded above"),
+                None => err(e.pos, format!("undefined: {n}")),
+            },
+            ExprKind::Paren(x) => self.expr(x),
+            ExprKind::Unary { op, expr } => {
+                let ty = self.expr(expr)?;
+                match *op {
+                    "-" => self.emit(Ins::Neg(ty.clone())),
+                    "!" => self.emit(Ins::Not),
+                    "^" => self.emit(Ins::Complement(ty.clone())),
+                    "+" => 0,
+                    other => return unsupported(e.pos, &format!("unary {other}")),
+                };
+                Ok(ty)
+            }
+            ExprKind::Binary { op, lhs, rhs } if *op == "&&" || *op == "||" => {
+                self.expr_as(lhs, &Ty::Bool)?;
+                // a && b: if !a then false; a || b: if a then true.
+                if *op == "&&" {
+                    let jf = self.emit(Ins::JumpIfNot(0));
+                    self.expr_as(rhs, &Ty::Bool)?;
+                    let jend = self.emit(Ins::Jump(0));
+                    let f = self.here();
+                    self.patch(jf, f);
+                    self.emit(Ins::Const(Const::Bool(false)));
+                    let end = self.here();
+                    self.patch(jend, end);
+                } else {
+                    let jf = self.emit(Ins::JumpIfNot(0));
+                    self.emit(Ins::Const(Const::Bool(true)));
+                    let jend = self.emit(Ins::Jump(0));
+                    let f = self.here();
+                    self.patch(jf, f);
+                    self.expr_as(rhs, &Ty::Bool)?;
+                    let end = self.here();
+                    self.patch(jend, end);
+                }
+                Ok(Ty::Bool)
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let lt = self.expr(lhs)?;
+                let rt = self.expr(rhs)?;
+                let ty = if matches!(lt, Ty::Nil) { rt } else { lt };
+                let bop = bin_op(op)
+                    .ok_or(())
+                    .or_else(|()| unsupported(e.pos, &format!("operator {op}")))?;
+                if bop == BinOp::Add && ty == Ty::Str {
+                    return unsupported(e.pos, "string concatenation");
+                }
+                self.emit(Ins::Bin(bop, ty.clone()));
+                Ok(match bop {
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                        Ty::Bool
+                    }
+                    _ => ty,
+                })
+            }
+            ExprKind::Recv(ch) => {
+                let Ty::Chan(elem) = self.expr(ch)? else {
+                    return err(ch.pos, "receive from non-chan");
+                };
+                let site = self.site("runtime.chanrecv1");
+                self.emit(Ins::Recv {
+                    elem: (*elem).clone(),
+                    site,
+                });
+                Ok(*elem)
+            }
+            ExprKind::Call { .. } => match self.call(e)? {
+                Some(t) => Ok(t),
+                None => err(e.pos, "call used as value has no value"),
+            },
+            ExprKind::FuncLit { sig, body } => {
+                let ty = self.func_lit(e.pos, sig, body)?;
+                Ok(ty)
+            }
+            _ => unsupported(e.pos, "expression"),
+        }
+    }
+
+    /// A function literal: compiled as `main._func_NNN` (numbered in
+    /// source order, as 6g does), made into a closure over its captures.
+    fn func_lit(&mut self, pos: Pos, ft: &FuncType, body: &Block) -> R<Ty> {
+        let sig = Rc::new(self.sig(ft, pos)?);
+        self.closures += 1;
+        let name = format!("main._func_{:03}", self.closures);
+        let id = self.funcs.len();
+        self.funcs.push(None);
+        self.sigs.push(sig.clone());
+        self.begin(name, sig.clone());
+        self.f().line = pos.line;
+        for (p, ty) in ft.params.iter().zip(&sig.params) {
+            self.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
+        }
+        // Compile the body with params first; captured cells are found as
+        // the body refers to them, then put in front.
+        self.block(body)?;
+        self.emit(Ins::Ret);
+        let captured = self.f().captured.clone();
+        let mut code = self.end();
+        let n = captured.len() as u16;
+        shift_locals(&mut code, n);
+        code.nlocals += n;
+        code.ncaptured = n;
+        self.funcs[id] = Some(code);
+        // The enclosing function hands over its variables' cells.
+        let mut slots = Vec::new();
+        for (name, _) in &captured {
+            match self.lookup(name) {
+                Some(Binding::Var(slot @ (Slot::Local(_) | Slot::Captured(_)), _)) => {
+                    slots.push(slot)
+                }
+                _ => return err(pos, format!("cannot capture {name}")),
+            }
+        }
+        let site = self.site("runtime.closure");
+        self.emit(Ins::Closure {
+            func: id,
+            captures: slots,
+            site,
+        });
+        Ok(Ty::Func(sig))
+    }
+
+    fn go(&mut self, call: &Expr) -> R<()> {
+        let ExprKind::Call {
+            func,
+            args,
+            ellipsis: false,
+        } = &call.kind
+        else {
+            return err(call.pos, "expression in go must be function call");
+        };
+        let direct = match &func.kind {
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Func(id)) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        };
+        let sig = match direct {
+            Some(id) => self.sig_of(id),
+            None => match self.expr(func)? {
+                Ty::Func(sig) => sig,
+                _ => return err(func.pos, "go of a non-function"),
+            },
+        };
+        if args.len() != sig.params.len() {
+            return err(call.pos, "wrong argument count");
+        }
+        for (a, t) in args.iter().zip(&sig.params) {
+            self.expr_as(a, t)?;
+        }
+        let site = self.site("runtime.newproc");
+        self.emit(Ins::Go {
+            func: direct,
+            nargs: args.len() as u8,
+            site,
+        });
+        Ok(())
+    }
+
+    fn sig_of(&self, id: usize) -> Rc<Sig> {
+        self.sigs[id].clone()
+    }
+
+    /// A call: builtins, runtime.Gosched, functions, closures. Returns the
+    /// result type (None for no result).
+    fn call(&mut self, e: &Expr) -> R<Option<Ty>> {
+        let ExprKind::Call {
+            func,
+            args,
+            ellipsis,
+        } = &e.kind
+        else {
+            unreachable!("a call")
+        };
+        if *ellipsis {
+            return unsupported(e.pos, "...");
+        }
+        if let ExprKind::Selector { expr, name } = &func.kind {
+            if matches!(&expr.kind, ExprKind::Ident(p) if p == "runtime") && name == "Gosched" {
+                let site = self.site("runtime.Gosched");
+                self.emit(Ins::Gosched { site });
+                return Ok(None);
+            }
+            return unsupported(func.pos, "selector");
+        }
+        if let ExprKind::Ident(n) = &func.kind {
+            if self.lookup(n).is_none() {
+                return self.builtin(e.pos, n, args);
+            }
+            if let Some(Binding::Func(id)) = self.lookup(n) {
+                let sig = self.sig_of(id);
+                if args.len() != sig.params.len() {
+                    return err(e.pos, "wrong argument count");
+                }
+                for (a, t) in args.iter().zip(&sig.params) {
+                    self.expr_as(a, t)?;
+                }
+                let callee = format!("main.{n}");
+                let site = self.site(&callee);
+                self.emit(Ins::Call {
+                    func: id,
+                    nargs: args.len() as u8,
+                    site,
+                });
+                return Ok(sig.results.first().cloned());
+            }
+        }
+        let Ty::Func(sig) = self.expr(func)? else {
+            return err(func.pos, "call of a non-function");
+        };
+        for (a, t) in args.iter().zip(&sig.params) {
+            self.expr_as(a, t)?;
+        }
+        let site = self.site("*");
+        self.emit(Ins::CallValue {
+            nargs: args.len() as u8,
+            site,
+        });
+        Ok(sig.results.first().cloned())
+    }
+
+    fn builtin(&mut self, pos: Pos, name: &str, args: &[Expr]) -> R<Option<Ty>> {
+        match name {
+            "println" | "print" => {
+                let ln = name == "println";
+                for (i, a) in args.iter().enumerate() {
+                    if ln && i > 0 {
+                        let site = self.site("runtime.printsp");
+                        self.emit(Ins::Print {
+                            kind: PrintKind::Sp,
+                            site,
+                        });
+                    }
+                    let ty = self.expr(a)?;
+                    let (kind, callee) = match ty {
+                        Ty::Int { signed: true, .. } => (PrintKind::Int, "runtime.printint"),
+                        Ty::Int { signed: false, .. } => (PrintKind::Uint, "runtime.printuint"),
+                        Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
+                        Ty::Str => (PrintKind::Str, "runtime.printstring"),
+                        Ty::Chan(_) | Ty::Func(_) | Ty::Nil => {
+                            (PrintKind::Pointer, "runtime.printpointer")
+                        }
+                    };
+                    let site = self.site(callee);
+                    self.emit(Ins::Print { kind, site });
+                }
+                if ln {
+                    let site = self.site("runtime.printnl");
+                    self.emit(Ins::Print {
+                        kind: PrintKind::Nl,
+                        site,
+                    });
+                }
+                Ok(None)
+            }
+            "make" => {
+                let Some(ExprKind::TypeExpr(Type::Chan(_, elem))) = args.first().map(|a| &a.kind)
+                else {
+                    return unsupported(pos, "make of a non-chan");
+                };
+                let elem = self.ty(elem)?;
+                let hint = args.len() == 2;
+                if hint {
+                    self.expr_as(&args[1], &Ty::INT)?;
+                }
+                let site = self.site("runtime.makechan");
+                self.emit(Ins::MakeChan {
+                    hint,
+                    elem: elem.clone(),
+                    site,
+                });
+                Ok(Some(Ty::Chan(Box::new(elem))))
+            }
+            "close" => {
+                self.expr(&args[0])?;
+                let site = self.site("runtime.closechan");
+                self.emit(Ins::Close { site });
+                Ok(None)
+            }
+            "closed" => {
+                self.expr(&args[0])?;
+                self.emit(Ins::Closed);
+                Ok(Some(Ty::Bool))
+            }
+            "len" => {
+                if !matches!(self.expr(&args[0])?, Ty::Chan(_) | Ty::Str) {
+                    return unsupported(pos, "len of this type");
+                }
+                self.emit(Ins::Len);
+                Ok(Some(Ty::INT))
+            }
+            "int" | "int64" | "byte" | "uint8" | "int32" => {
+                let to = self.ty(&Type::Name(name.into(), pos))?;
+                self.expr(&args[0])?;
+                self.emit(Ins::Bin(BinOp::Add, to.clone()));
+                Ok(Some(to))
+            }
+            other => err(pos, format!("undefined: {other}")),
+        }
+    }
+}
+
+/// Put a function literal's `n` captured cells in front of its locals.
+fn shift_locals(code: &mut Code, n: u16) {
+    let fix = |slot: &mut Slot| {
+        *slot = match *slot {
+            Slot::Local(i) => Slot::Local(i + n),
+            Slot::Captured(i) => Slot::Local(i),
+            global => global,
+        }
+    };
+    for ins in &mut code.ins {
+        match ins {
+            Ins::Load(slot) | Ins::Store(slot) => fix(slot),
+            Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
+            _ => {}
+        }
+    }
+}
+
+fn bin_op(op: &str) -> Option<BinOp> {
+    Some(match op {
+        "+" => BinOp::Add,
+        "-" => BinOp::Sub,
+        "*" => BinOp::Mul,
+        "/" => BinOp::Div,
+        "%" => BinOp::Rem,
+        "&" => BinOp::And,
+        "|" => BinOp::Or,
+        "^" => BinOp::Xor,
+        "&^" => BinOp::AndNot,
+        "<<" => BinOp::Shl,
+        ">>" => BinOp::Shr,
+        "==" => BinOp::Eq,
+        "!=" => BinOp::Ne,
+        "<" => BinOp::Lt,
+        "<=" => BinOp::Le,
+        ">" => BinOp::Gt,
+        ">=" => BinOp::Ge,
+        _ => return None,
+    })
+}

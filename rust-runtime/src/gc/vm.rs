@@ -1,0 +1,598 @@
+//! Running compiled fixture code on the twin: a [`Program`] that executes
+//! each goroutine's [`Ins`] and makes every call, go statement, channel
+//! operation and print through the runtime's entry points, with the
+//! return addresses and frames the real binary has (gc::frames). Each
+//! goroutine's state is explicit (frames with pc and operand stack), so a
+//! goroutine switch, at any runtime call, only changes which one steps.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::compile::{BinOp, Code, Const, Ins, PrintKind, Program as Compiled, Site, Slot, Ty};
+use super::frames::Measured;
+use crate::chan::ChanId;
+use crate::print::PrintArg;
+use crate::proc::{GId, Program, Runtime, Start};
+use crate::symtab::{Func, FuncId, SymtabError};
+use crate::{Addr, Ending, Stop};
+
+/// A value of the fixture's code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Bool(bool),
+    Str(Rc<str>),
+    Chan(Option<ChanId>),
+    Func(Rc<Closure>),
+    Nil,
+}
+
+/// A function value: compiled code and the cells it captured.
+#[derive(Debug, PartialEq)]
+pub struct Closure {
+    pub func: usize,
+    pub cells: Vec<Cell>,
+}
+
+type Cell = Rc<RefCell<Value>>;
+
+#[derive(Debug)]
+struct Frame {
+    func: usize,
+    pc: usize,
+    locals: Vec<Cell>,
+    stack: Vec<Value>,
+}
+
+/// What a parked goroutine's instruction waits to finish with.
+#[derive(Debug, Clone)]
+enum Await {
+    Recv(Ty),
+}
+
+/// What a go statement handed its new goroutine.
+type Spawned = (Option<Rc<Closure>>, Vec<Value>);
+
+#[derive(Debug, Default)]
+struct GState {
+    frames: Vec<Frame>,
+    awaiting: Option<Await>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VmError {
+    #[error(transparent)]
+    Symtab(#[from] SymtabError),
+    #[error("{0} has no measured frame (run scripts/measure-frames)")]
+    NoFrame(String),
+}
+
+/// The compiled fixture, bound to a runtime.
+pub struct Machine {
+    prog: Compiled,
+    ids: Vec<FuncId>,
+    by_id: HashMap<FuncId, usize>,
+    measured: Measured,
+    gs: Vec<Option<GState>>,
+    /// A new goroutine's closure (if any) and arguments, by G.
+    spawned: HashMap<GId, Spawned>,
+    globals: Vec<Cell>,
+    /// Values that cross channels as words: strings and functions.
+    boxed: Vec<Value>,
+    /// The first failure of the fixture's code the twin cannot model.
+    pub error: Option<String>,
+    /// Instructions left before the run counts as a runaway.
+    pub budget: u64,
+}
+
+impl Machine {
+    /// Declare the compiled functions in `rt` with their measured figures.
+    pub fn new(
+        rt: &mut Runtime,
+        prog: Compiled,
+        measured: Measured,
+        file: &str,
+    ) -> Result<Machine, VmError> {
+        let mut ids = Vec::new();
+        for code in &prog.funcs {
+            let Some(row) = measured.frames.get(&code.name) else {
+                return Err(VmError::NoFrame(code.name.clone()));
+            };
+            let mut f = Func::go(&code.name, file, 0, row.frame, row.args);
+            if let Some(calls) = measured.calls.get(&code.name) {
+                for c in calls {
+                    if c.ret_off == 0 {
+                        f.line = c.line;
+                        f.file = c.file.clone();
+                    } else {
+                        f.sites.push((c.ret_off, c.line, c.top_line));
+                    }
+                }
+            }
+            ids.push(rt.declare(f)?);
+        }
+        let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let globals = (0..prog.nglobals)
+            .map(|_| Rc::new(RefCell::new(Value::Nil)))
+            .collect();
+        Ok(Machine {
+            prog,
+            ids,
+            by_id,
+            measured,
+            gs: Vec::new(),
+            spawned: HashMap::new(),
+            globals,
+            boxed: Vec::new(),
+            error: None,
+            budget: u64::MAX,
+        })
+    }
+
+    /// Run on `rt` until the process ends.
+    pub fn run(&mut self, rt: &mut Runtime) -> Ending {
+        let (init, main) = (self.ids[self.prog.init], self.ids[self.prog.main]);
+        rt.run(self, Some(init), main)
+    }
+
+    fn code(&self, f: usize) -> &Code {
+        &self.prog.funcs[f]
+    }
+
+    /// The return address of a call at `site` in `caller` to `callee`.
+    fn ret(&self, rt: &Runtime, caller: usize, callee: &str, site: &Site) -> Addr {
+        let name = &self.code(caller).name;
+        let off = self
+            .measured
+            .call(name, callee, site.line, usize::from(site.nth))
+            .map_or(1, |c| c.ret_off);
+        rt.tab.entry(self.ids[caller]) + u64::from(off)
+    }
+
+    fn state(&mut self, g: GId) -> &mut GState {
+        if self.gs.len() <= g.0 {
+            self.gs.resize_with(g.0 + 1, || None);
+        }
+        self.gs[g.0].get_or_insert_with(GState::default)
+    }
+
+    /// The word a value is when it crosses a channel or an argument frame.
+    fn word(&mut self, rt: &Runtime, v: &Value) -> u64 {
+        match v {
+            Value::Int(n) => *n as u64,
+            Value::Bool(b) => u64::from(*b),
+            Value::Chan(Some(c)) => rt.chans[c.0].addr,
+            Value::Chan(None) | Value::Nil => 0,
+            Value::Str(_) | Value::Func(_) => {
+                self.boxed.push(v.clone());
+                (self.boxed.len() - 1) as u64
+            }
+        }
+    }
+
+    /// Arguments as 6g lays them out in the caller's frame: each at an
+    /// offset aligned to its size (at most 8), packed into words, so that
+    /// two ints share one and tracebacks print what the real ones do.
+    fn pack(&mut self, rt: &Runtime, types: &[Ty], args: &[Value]) -> Vec<u64> {
+        let mut bytes: Vec<u8> = Vec::new();
+        for (ty, v) in types.iter().zip(args) {
+            let size = ty.size() as usize;
+            let align = size.clamp(1, 8);
+            bytes.resize(bytes.len().div_ceil(align) * align, 0);
+            let mut put = |w: u64, n: usize| bytes.extend_from_slice(&w.to_le_bytes()[..n]);
+            match (ty, v) {
+                (Ty::Str, Value::Str(s)) => {
+                    let len = s.len() as u64;
+                    let ptr = self.word(rt, v);
+                    put(ptr, 8);
+                    put(len, 8);
+                }
+                _ => {
+                    let w = self.word(rt, v);
+                    put(w, size);
+                }
+            }
+        }
+        bytes.resize(bytes.len().div_ceil(8) * 8, 0);
+        bytes
+            .chunks(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect()
+    }
+
+    /// A channel's element back from its word.
+    fn unword(&self, rt: &Runtime, ty: &Ty, w: u64) -> Value {
+        match ty {
+            Ty::Int { .. } => Value::Int(w as i64),
+            Ty::Bool => Value::Bool(w != 0),
+            Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
+            Ty::Str | Ty::Func(_) => {
+                if w == 0 && self.boxed.is_empty() {
+                    return zero(ty);
+                }
+                self.boxed
+                    .get(w as usize)
+                    .cloned()
+                    .unwrap_or_else(|| zero(ty))
+            }
+            Ty::Nil => Value::Nil,
+        }
+    }
+
+    /// A frame for `func` with its arguments (after a closure's cells).
+    fn frame(&self, func: usize, closure: Option<&Closure>, args: Vec<Value>) -> Frame {
+        let code = self.code(func);
+        let mut locals: Vec<Cell> = closure.map(|c| c.cells.clone()).unwrap_or_default();
+        locals.extend(args.into_iter().map(|v| Rc::new(RefCell::new(v))));
+        while locals.len() < usize::from(code.nlocals) {
+            locals.push(Rc::new(RefCell::new(Value::Nil)));
+        }
+        Frame {
+            func,
+            pc: 0,
+            locals,
+            stack: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, msg: String) -> Stop {
+        self.error.get_or_insert(msg);
+        Stop::End(Ending::Exit(2))
+    }
+
+    /// Execute one instruction of goroutine `g`.
+    fn step(&mut self, rt: &mut Runtime, g: GId) -> Result<(), Stop> {
+        let st = self.gs[g.0].as_mut().expect("started");
+        let fr = st.frames.last_mut().expect("a frame runs");
+        let func = fr.func;
+        let ins = self.prog.funcs[func].ins[fr.pc].clone();
+        fr.pc += 1;
+        match ins {
+            Ins::Const(c) => {
+                let v = match c {
+                    Const::Int(n) => Value::Int(n),
+                    Const::Bool(b) => Value::Bool(b),
+                    Const::Str(s) => Value::Str(s),
+                    Const::Nil => Value::Nil,
+                };
+                fr.stack.push(v);
+            }
+            Ins::Load(slot) => {
+                let v = match slot {
+                    Slot::Local(i) => fr.locals[usize::from(i)].borrow().clone(),
+                    Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                };
+                fr.stack.push(v);
+            }
+            Ins::Store(slot) => {
+                let v = fr.stack.pop().expect("a value");
+                match slot {
+                    Slot::Local(i) => *fr.locals[usize::from(i)].borrow_mut() = v,
+                    Slot::Global(i) => *self.globals[usize::from(i)].borrow_mut() = v,
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                }
+            }
+            Ins::Pop => {
+                fr.stack.pop();
+            }
+            Ins::Bin(op, ty) => {
+                let b = fr.stack.pop().expect("rhs");
+                let a = fr.stack.pop().expect("lhs");
+                let v = match binop(op, &ty, a, b) {
+                    Ok(v) => v,
+                    Err(msg) => return Err(self.fail(msg)),
+                };
+                fr.stack.push(v);
+            }
+            Ins::Neg(ty) => {
+                let Value::Int(n) = fr.stack.pop().expect("a value") else {
+                    unreachable!("typed")
+                };
+                fr.stack.push(Value::Int(wrap(&ty, n.wrapping_neg())));
+            }
+            Ins::Complement(ty) => {
+                let Value::Int(n) = fr.stack.pop().expect("a value") else {
+                    unreachable!("typed")
+                };
+                fr.stack.push(Value::Int(wrap(&ty, !n)));
+            }
+            Ins::Not => {
+                let Value::Bool(b) = fr.stack.pop().expect("a value") else {
+                    unreachable!("typed")
+                };
+                fr.stack.push(Value::Bool(!b));
+            }
+            Ins::Jump(to) => fr.pc = to,
+            Ins::JumpIfNot(to) => {
+                if fr.stack.pop() == Some(Value::Bool(false)) {
+                    fr.pc = to;
+                }
+            }
+            Ins::Call {
+                func: callee,
+                nargs,
+                site,
+            } => {
+                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                self.call(rt, g, func, callee, None, args, &site)?;
+            }
+            Ins::CallValue { nargs, site } => {
+                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let Some(Value::Func(c)) = fr.stack.pop() else {
+                    return Err(self.fail("call of a nil function value".into()));
+                };
+                let callee = c.func;
+                self.call(rt, g, func, callee, Some(c), args, &site)?;
+            }
+            Ins::Closure {
+                func: f,
+                captures,
+                site,
+            } => {
+                let cells = captures
+                    .iter()
+                    .map(|s| match s {
+                        Slot::Local(i) => fr.locals[usize::from(*i)].clone(),
+                        _ => unreachable!("captures are locals"),
+                    })
+                    .collect();
+                let closure = Rc::new(Closure { func: f, cells });
+                let n = closure.cells.len();
+                let ret = self.ret(rt, func, "runtime.closure", &site);
+                rt.closure(ret, n)?;
+                self.push(g, Value::Func(closure));
+            }
+            Ins::Go {
+                func: callee,
+                nargs,
+                site,
+            } => {
+                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let (callee, closure) = match callee {
+                    Some(c) => (c, None),
+                    None => match fr.stack.pop() {
+                        Some(Value::Func(c)) => (c.func, Some(c)),
+                        _ => return Err(self.fail("go of a nil function value".into())),
+                    },
+                };
+                let params = self.prog.funcs[callee].sig.params.clone();
+                let words = self.pack(rt, &params, &args);
+                let ret = self.ret(rt, func, "runtime.newproc", &site);
+                let ng = rt.go_stmt(ret, self.ids[callee], &words)?;
+                self.spawned.insert(ng, (closure, args));
+            }
+            Ins::Ret => {
+                let code = &self.prog.funcs[func];
+                let nres = code.sig.results.len();
+                let st = self.gs[g.0].as_mut().expect("started");
+                let mut fr = st.frames.pop().expect("a frame");
+                let results = fr.stack.split_off(fr.stack.len() - nres);
+                if let Some(caller) = st.frames.last_mut() {
+                    caller.stack.extend(results);
+                }
+                rt.ret_go(self.ids[func])?;
+            }
+            Ins::MakeChan { hint, site, .. } => {
+                let n = if hint {
+                    match fr.stack.pop() {
+                        Some(Value::Int(n)) => n as u32,
+                        _ => 0,
+                    }
+                } else {
+                    0
+                };
+                let ret = self.ret(rt, func, "runtime.makechan", &site);
+                let c = rt.makechan(ret, n)?;
+                self.push(g, Value::Chan(Some(c)));
+            }
+            Ins::Send { site } => {
+                let v = fr.stack.pop().expect("a value");
+                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                    return Err(
+                        self.fail("send on a nil channel blocks forever (not modelled)".into())
+                    );
+                };
+                let w = self.word(rt, &v);
+                let ret = self.ret(rt, func, "runtime.chansend1", &site);
+                rt.chansend(ret, c, w)?;
+            }
+            Ins::Recv { elem, site } => {
+                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                    return Err(self
+                        .fail("receive from a nil channel blocks forever (not modelled)".into()));
+                };
+                let ret = self.ret(rt, func, "runtime.chanrecv1", &site);
+                self.state(g).awaiting = Some(Await::Recv(elem.clone()));
+                let w = rt.chanrecv(ret, c)?;
+                self.state(g).awaiting = None;
+                let v = self.unword(rt, &elem, w);
+                self.push(g, v);
+            }
+            Ins::Close { site } => {
+                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                    return Err(self.fail("close of a nil channel".into()));
+                };
+                let ret = self.ret(rt, func, "runtime.closechan", &site);
+                rt.closechan(ret, c)?;
+            }
+            Ins::Closed => {
+                let v = match fr.stack.pop() {
+                    Some(Value::Chan(Some(c))) => rt.chans[c.0].rclosed,
+                    _ => false,
+                };
+                fr.stack.push(Value::Bool(v));
+            }
+            Ins::Len => {
+                let n = match fr.stack.pop() {
+                    Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
+                    Some(Value::Str(s)) => s.len() as i64,
+                    _ => 0,
+                };
+                fr.stack.push(Value::Int(n));
+            }
+            Ins::Print { kind, site } => {
+                let v = match kind {
+                    PrintKind::Sp | PrintKind::Nl => Value::Nil,
+                    _ => fr.stack.pop().expect("a value"),
+                };
+                let callee = match kind {
+                    PrintKind::Int => "runtime.printint",
+                    PrintKind::Uint => "runtime.printuint",
+                    PrintKind::Bool => "runtime.printbool",
+                    PrintKind::Str => "runtime.printstring",
+                    PrintKind::Pointer => "runtime.printpointer",
+                    PrintKind::Sp => "runtime.printsp",
+                    PrintKind::Nl => "runtime.printnl",
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let word = self.word(rt, &v);
+                let arg = match (&kind, &v) {
+                    (PrintKind::Int, Value::Int(n)) => PrintArg::Int(*n),
+                    (PrintKind::Uint, Value::Int(n)) => PrintArg::Uint(*n as u64),
+                    (PrintKind::Bool, Value::Bool(b)) => PrintArg::Bool(*b),
+                    (PrintKind::Str, Value::Str(s)) => {
+                        let s = s.clone();
+                        return rt.print_arg(ret, &PrintArg::Str(&s));
+                    }
+                    (PrintKind::Pointer, _) => PrintArg::Pointer(word),
+                    (PrintKind::Sp, _) => PrintArg::Sp,
+                    (PrintKind::Nl, _) => PrintArg::Nl,
+                    _ => unreachable!("print kinds match their values' types"),
+                };
+                rt.print_arg(ret, &arg)?;
+            }
+            Ins::Gosched { site } => {
+                let ret = self.ret(rt, func, "runtime.Gosched", &site);
+                rt.gosched_go(ret)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, g: GId, v: Value) {
+        let st = self.gs[g.0].as_mut().expect("started");
+        st.frames.last_mut().expect("a frame").stack.push(v);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &mut self,
+        rt: &mut Runtime,
+        g: GId,
+        caller: usize,
+        callee: usize,
+        closure: Option<Rc<Closure>>,
+        args: Vec<Value>,
+        site: &Site,
+    ) -> Result<(), Stop> {
+        let params = self.code(callee).sig.params.clone();
+        let words = self.pack(rt, &params, &args);
+        let name = if closure.is_some() {
+            "*"
+        } else {
+            self.code(callee).name.as_str()
+        };
+        let name = name.to_string();
+        let ret = self.ret(rt, caller, &name, site);
+        rt.call_go(ret, self.ids[callee], &words)?;
+        let frame = self.frame(callee, closure.as_deref(), args);
+        self.gs[g.0].as_mut().expect("started").frames.push(frame);
+        Ok(())
+    }
+}
+
+impl Program for Machine {
+    fn run(&mut self, rt: &mut Runtime) -> Stop {
+        let g = rt.curg();
+        if let Some(Await::Recv(ty)) = self
+            .gs
+            .get_mut(g.0)
+            .and_then(|s| s.as_mut())
+            .and_then(|s| s.awaiting.take())
+        {
+            let w = rt.take_result(g).unwrap_or(0);
+            let v = self.unword(rt, &ty, w);
+            self.push(g, v);
+        }
+        loop {
+            if let Some((f, kind)) = rt.take_start(g) {
+                if kind == Start::Deferred {
+                    return self.fail("deferred calls are not compiled yet".into());
+                }
+                let func = self.by_id[&f];
+                let (closure, args) = self.spawned.remove(&g).unwrap_or_default();
+                let frame = self.frame(func, closure.as_deref(), args);
+                let st = self.state(g);
+                st.frames = vec![frame];
+            }
+            if self.budget == 0 {
+                return self.fail("step budget exceeded".into());
+            }
+            self.budget -= 1;
+            if let Err(stop) = self.step(rt, g) {
+                return stop;
+            }
+        }
+    }
+}
+
+fn zero(ty: &Ty) -> Value {
+    match ty {
+        Ty::Int { .. } => Value::Int(0),
+        Ty::Bool => Value::Bool(false),
+        Ty::Str => Value::Str(Rc::from("")),
+        Ty::Chan(_) => Value::Chan(None),
+        Ty::Func(_) | Ty::Nil => Value::Nil,
+    }
+}
+
+/// `n` as a value of `ty`: wrapped to its width and signedness.
+fn wrap(ty: &Ty, n: i64) -> i64 {
+    match ty {
+        Ty::Int { bits: 64, .. } => n,
+        Ty::Int { bits, signed: true } => {
+            let shift = 64 - u32::from(*bits);
+            (n << shift) >> shift
+        }
+        Ty::Int {
+            bits,
+            signed: false,
+        } => n & ((1i64 << bits) - 1),
+        _ => n,
+    }
+}
+
+fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
+    use BinOp::*;
+    Ok(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => match op {
+            Add => Value::Int(wrap(ty, x.wrapping_add(y))),
+            Sub => Value::Int(wrap(ty, x.wrapping_sub(y))),
+            Mul => Value::Int(wrap(ty, x.wrapping_mul(y))),
+            Div | Rem if y == 0 => {
+                return Err("integer divide by zero (a signal panic, not modelled)".into())
+            }
+            Div => Value::Int(wrap(ty, x.wrapping_div(y))),
+            Rem => Value::Int(wrap(ty, x.wrapping_rem(y))),
+            And => Value::Int(x & y),
+            Or => Value::Int(x | y),
+            Xor => Value::Int(wrap(ty, x ^ y)),
+            AndNot => Value::Int(x & !y),
+            Shl => Value::Int(wrap(ty, if y >= 64 { 0 } else { x << y })),
+            Shr => Value::Int(if y >= 64 { 0 } else { x >> y }),
+            Eq => Value::Bool(x == y),
+            Ne => Value::Bool(x != y),
+            Lt => Value::Bool(x < y),
+            Le => Value::Bool(x <= y),
+            Gt => Value::Bool(x > y),
+            Ge => Value::Bool(x >= y),
+        },
+        (a, b) => match op {
+            Eq => Value::Bool(a == b),
+            Ne => Value::Bool(a != b),
+            _ => return Err(format!("operator {op:?} on {a:?} and {b:?}")),
+        },
+    })
+}
