@@ -253,7 +253,86 @@ pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Resul
     Ok(if failed == 0 { 0 } else { 1 })
 }
 
-/// `harness record --check` and `harness diff`: run live and compare each
+/// `harness run FILE --engine model`: the fixture on the twin, printing
+/// what it printed (or its shape) and exiting as it would.
+pub fn run_model(
+    variant: Variant,
+    paths: &Paths,
+    file: &Path,
+    want_shape: bool,
+    log: &Log,
+) -> Result<i32, Error> {
+    let fixture = Fixture::load(file)?;
+    log.say(format_args!(
+        "{} on the {variant} twin",
+        fixture.file_name()
+    ));
+    let record = crate::twin::run_on_twin(variant, &fixture, &paths.snapshots.join("frames"))?;
+    log.say(format_args!("ended: {}", record.ending));
+    if want_shape {
+        print!("{}", shape::shape(&record, &fixture.file_name()));
+    } else {
+        std::io::stdout().write_all(&record.stdout)?;
+        std::io::stderr().write_all(&record.stderr)?;
+    }
+    Ok(record.ending.exit_status())
+}
+
+/// `harness diff`: every fixture on the twin of each variant against the
+/// recorded references. No toolchain is needed.
+pub fn diff_twin(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> {
+    let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
+    let work = tasks(&fixtures, sel);
+    let bar = progress(work.len() as u64);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let frames = paths.snapshots.join("frames");
+    let results: Vec<_> = work
+        .par_iter()
+        .map(|(f, v)| {
+            let path = snapshot::snap_path(&paths.snapshots, *v, &f.name);
+            let verdict = match snapshot::read(&path)
+                .and_then(|r| snapshot::check_provenance(&r, f, *v).map(|()| r))
+            {
+                Err(e) => (Verdict::Error(e.to_string()), None),
+                Ok(reference) => match crate::twin::run_on_twin(*v, f, &frames) {
+                    Ok(rec) => {
+                        let got = shape::shape(&rec, &f.file_name());
+                        match diff::unified(&reference.shape, &got, ("reference", "twin"), color) {
+                            None => (Verdict::Same, None),
+                            Some(d) => (Verdict::Differs, Some(d)),
+                        }
+                    }
+                    Err(
+                        e @ (crate::twin::TwinError::Unsupported { .. }
+                        | crate::twin::TwinError::Runtime { .. }),
+                    ) => (Verdict::Unsupported(e.to_string()), None),
+                    Err(e) => (Verdict::Error(e.to_string()), None),
+                },
+            };
+            bar.inc(1);
+            (f, *v, verdict)
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut report = Report::default();
+    for (f, v, (verdict, text)) in results {
+        if let Some(text) = text {
+            println!("{} on {v}:\n{text}", f.name);
+        }
+        report.add(&f.name, v, verdict);
+    }
+    print!("{report}");
+    println!(
+        "{} of {} cells differ or failed; {} not run by the twin yet",
+        report.failures(),
+        work.len(),
+        report.unsupported()
+    );
+    log.say("compared the twin with the recorded references");
+    Ok(if report.all_same() { 0 } else { 1 })
+}
+
+/// `harness record --check` and `harness diff --live`: run live and compare each
 /// shape with its reference. Nothing is written.
 pub fn compare_live(
     found: &Found,

@@ -98,10 +98,13 @@ enum Command {
         #[arg(long, value_name = "PREFIX")]
         only: Vec<String>,
     },
-    /// Compare live toolchain runs with the recorded references
+    /// Compare the twin's runs (or, with --live, the real toolchains') with the recorded references
     Diff {
         #[command(flatten)]
         which: Which,
+        /// Run the fixtures on the configured toolchains instead of the twin
+        #[arg(long)]
+        live: bool,
     },
 }
 
@@ -128,6 +131,8 @@ impl Which {
 enum Engine {
     /// The real pinned toolchain
     Go,
+    /// The twin (rust-runtime), with the frames measured from the real binary
+    Model,
 }
 
 fn main() -> ExitCode {
@@ -158,6 +163,12 @@ fn main() -> ExitCode {
             Command::Lines { binary, args } => commands::lines(&binary, args),
             Command::Run {
                 file,
+                engine: Engine::Model,
+                toolchain,
+                shape,
+            } => commands::run_model(toolchain, &paths, &file, shape, &log),
+            Command::Run {
+                file,
                 engine: Engine::Go,
                 toolchain,
                 shape,
@@ -177,8 +188,11 @@ fn main() -> ExitCode {
                 which,
                 runs,
             } => commands::compare_live(&found, &paths, &which.selection(runs), &log),
-            Command::Diff { which } => {
+            Command::Diff { which, live: true } => {
                 commands::compare_live(&found, &paths, &which.selection(1), &log)
+            }
+            Command::Diff { which, live: false } => {
+                commands::diff_twin(&paths, &which.selection(1), &log)
             }
             Command::Build {
                 file,

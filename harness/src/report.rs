@@ -11,6 +11,8 @@ use rust_runtime::Variant;
 pub enum Verdict {
     Same,
     Differs,
+    /// The fixture uses what the twin does not run yet (why, in the text).
+    Unsupported(String),
     /// No reference, a reference that fails its provenance check, a
     /// toolchain that is not there, or a run that could not be made.
     Error(String),
@@ -21,6 +23,7 @@ impl Verdict {
         match self {
             Verdict::Same => "same",
             Verdict::Differs => "differs",
+            Verdict::Unsupported(_) => "unsupported",
             Verdict::Error(_) => "error",
         }
     }
@@ -37,14 +40,26 @@ impl Report {
         self.cells.insert((fixture.to_string(), variant), verdict);
     }
 
-    /// Whether every cell is `same`.
+    /// Whether no cell differs or failed (unsupported ones are listed,
+    /// not failures: the twin does not claim them).
     pub fn all_same(&self) -> bool {
-        self.cells.values().all(|v| *v == Verdict::Same)
+        self.failures() == 0
     }
 
-    /// How many cells are not `same`.
+    /// How many cells differ or failed.
     pub fn failures(&self) -> usize {
-        self.cells.values().filter(|v| **v != Verdict::Same).count()
+        self.cells
+            .values()
+            .filter(|v| matches!(v, Verdict::Differs | Verdict::Error(_)))
+            .count()
+    }
+
+    /// How many cells the twin does not run yet.
+    pub fn unsupported(&self) -> usize {
+        self.cells
+            .values()
+            .filter(|v| matches!(v, Verdict::Unsupported(_)))
+            .count()
     }
 }
 
@@ -58,7 +73,7 @@ impl fmt::Display for Report {
             .unwrap_or(7)
             .max(7);
         let row = |f: &mut fmt::Formatter<'_>, first: &str, cells: [&str; 2]| {
-            let line = format!("{first:width$}  {:9}  {}", cells[0], cells[1]);
+            let line = format!("{first:width$}  {:11}  {}", cells[0], cells[1]);
             writeln!(f, "{}", line.trim_end())
         };
         row(f, "fixture", Variant::ALL.map(Variant::name))?;
@@ -77,6 +92,7 @@ impl fmt::Display for Report {
             .iter()
             .filter_map(|((n, v), verdict)| match verdict {
                 Verdict::Error(e) => Some(format!("{n} on {v}: {e}")),
+                Verdict::Unsupported(e) => Some(format!("{n} on {v}: unsupported: {e}")),
                 _ => None,
             })
             .collect();
@@ -106,9 +122,9 @@ mod tests {
         assert_eq!(
             r.to_string(),
             "\
-fixture  pre-1547   post-1547
-chain    error      -
-sieve    same       differs
+fixture  pre-1547     post-1547
+chain    error        -
+sieve    same         differs
 chain on pre-1547: no reference
 "
         );

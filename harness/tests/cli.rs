@@ -84,11 +84,17 @@ fn an_unknown_fixture_and_a_bad_header_name_what_is_wrong() {
 }
 
 #[test]
-fn diff_without_toolchains_reports_each_cell_and_fails() {
+fn diff_live_without_toolchains_reports_each_cell_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("harness.toml");
     std::fs::write(&cfg, "[goroot]\n").unwrap();
-    let o = harness(&["diff", "--config", cfg.to_str().unwrap(), "hang1547"]);
+    let o = harness(&[
+        "diff",
+        "--live",
+        "--config",
+        cfg.to_str().unwrap(),
+        "hang1547",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -99,4 +105,30 @@ fn diff_without_toolchains_reports_each_cell_and_fails() {
         out.contains("hang1547 on post-1547: no GOROOT for post-1547"),
         "{out}"
     );
+}
+
+/// The main job needs no toolchain: the twin against the references.
+#[test]
+fn diff_runs_the_twin_against_the_references() {
+    let o = harness(&["diff", "hang1547", "okrecv"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("hang1547  same         same"), "{out}");
+    assert!(out.contains("okrecv    same         same"), "{out}");
+}
+
+/// `harness run --engine model` prints what the program printed on the twin.
+#[test]
+fn run_on_the_model_prints_the_programs_output_and_exits_as_it_does() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../go-fixtures/sieve.go");
+    let o = harness(&[
+        "run",
+        "--engine",
+        "model",
+        "--toolchain",
+        "post-1547",
+        fixture,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("1 2\n2 3\n3 5\n"), "{}", stderr(&o));
 }

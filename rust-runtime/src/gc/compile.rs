@@ -1182,6 +1182,7 @@ impl Compiler {
                 self.emit(Ins::Bin(BinOp::Add, to.clone()));
                 Ok(Some(to))
             }
+            "panic" | "recover" | "append" | "copy" | "cap" | "new" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }
