@@ -594,4 +594,97 @@ impl Runtime {
     pub fn take_selected(&mut self, g: GId) -> Option<(usize, u64)> {
         self.gs[g.0].selected.take()
     }
+
+    /// `select {}`: runtime·block parks the goroutine for good.
+    pub fn block_forever(&mut self, ret: Addr) -> Result<(), Stop> {
+        let f = self.rf.block;
+        self.call_at(ret, f, &[])?;
+        let g = self.g;
+        self.gs[g.0].status = Status::Waiting;
+        self.gosched_at(self.site_line(f, self.rf.gosched, (680, 680)))?;
+        unreachable!("a blocked goroutine is never run again")
+    }
+
+    /// One case and a default, as 6g compiles it: selectnbsend or
+    /// selectnbrecv, which try the operation without blocking (and draw no
+    /// random number). Returns whether the case fired and, for a receive,
+    /// the value.
+    pub fn select_nb(&mut self, ret: Addr, case: SelCase) -> Result<(bool, u64), Stop> {
+        match case {
+            SelCase::Send(c, v) => {
+                let (nb, f) = (self.rf.selectnbsend, self.rf.chansend);
+                self.call_at(ret, nb, &[v, self.chans[c.0].addr])?;
+                self.call(nb, f, &[self.chans[c.0].addr, 0, 1])?;
+                self.lock(f, LockId::Chan(c))?;
+                let fired = if self.chans[c.0].wclosed {
+                    self.unlock(f, LockId::Chan(c))?;
+                    return self.panicstring(f, "send on closed channel");
+                } else if self.chans[c.0].dataqsiz == 0 {
+                    match self.dequeue(c, Queue::Recv) {
+                        Some(sg) => {
+                            self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                            self.gs[sg.g.0].result = Some(v);
+                            self.unlock(f, LockId::Chan(c))?;
+                            self.ready(f, sg.g)?;
+                            true
+                        }
+                        None => {
+                            self.unlock(f, LockId::Chan(c))?;
+                            false
+                        }
+                    }
+                } else if (self.chans[c.0].buf.len() as u32) < self.chans[c.0].dataqsiz {
+                    self.chans[c.0].buf.push_back(v);
+                    let waiter = self.dequeue(c, Queue::Recv);
+                    self.unlock(f, LockId::Chan(c))?;
+                    if let Some(sg) = waiter {
+                        self.ready(f, sg.g)?;
+                    }
+                    true
+                } else {
+                    self.unlock(f, LockId::Chan(c))?;
+                    false
+                };
+                self.leave(f)?;
+                self.leave(nb)?;
+                Ok((fired, 0))
+            }
+            SelCase::Recv(c) => {
+                let (nb, f) = (self.rf.selectnbrecv, self.rf.chanrecv);
+                self.call_at(ret, nb, &[0, self.chans[c.0].addr])?;
+                self.call(nb, f, &[self.chans[c.0].addr, 0, 1, 0])?;
+                self.lock(f, LockId::Chan(c))?;
+                // The value, and the sender to ready after unlocking.
+                let (got, wake) = if self.chans[c.0].dataqsiz == 0 {
+                    if self.chans[c.0].wclosed {
+                        self.chans[c.0].rclosed = true;
+                        (Some(0), None)
+                    } else {
+                        match self.dequeue(c, Queue::Send) {
+                            Some(sg) => {
+                                self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                                (Some(sg.elem), Some(sg.g))
+                            }
+                            None => (None, None),
+                        }
+                    }
+                } else if let Some(v) = self.chans[c.0].buf.pop_front() {
+                    (Some(v), self.dequeue(c, Queue::Send).map(|sg| sg.g))
+                } else if self.chans[c.0].wclosed {
+                    self.chans[c.0].rclosed = true;
+                    (Some(0), None)
+                } else {
+                    (None, None)
+                };
+                self.unlock(f, LockId::Chan(c))?;
+                if let Some(gp) = wake {
+                    self.ready(f, gp)?;
+                }
+                self.leave(f)?;
+                self.leave(nb)?;
+                Ok((got.is_some(), got.unwrap_or(0)))
+            }
+            SelCase::Default => Ok((true, 0)),
+        }
+    }
 }

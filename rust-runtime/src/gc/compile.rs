@@ -180,6 +180,32 @@ pub enum Ins {
     Gosched {
         site: Site,
     },
+    /// `select {}`.
+    Block {
+        site: Site,
+    },
+    /// A select: pops the cases' operands (in source order), pushes the
+    /// received value (or nil) and the taken case's index.
+    Select {
+        cases: Vec<SelKind>,
+        site: Site,
+    },
+    /// One case and a default: like Select, index 0 for the case, 1 for
+    /// the default.
+    SelectNb {
+        case: SelKind,
+        site: Site,
+    },
+    /// Pop an index and jump to its target.
+    JumpTable(Vec<usize>),
+}
+
+/// A select case's kind, with the channel's element type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelKind {
+    Send(Ty),
+    Recv(Ty),
+    Default,
 }
 
 /// A compiled function.
@@ -238,8 +264,9 @@ struct FuncState {
     scopes: Vec<HashMap<String, Binding>>,
     /// Names captured from enclosing functions -> their cell index here.
     captured: Vec<(String, Ty)>,
-    /// Per loop: (continue target, break jumps to patch).
-    loops: Vec<(usize, Vec<usize>)>,
+    /// Per enclosing loop or select: whether `continue` belongs to it (a
+    /// loop), and the break jumps to patch.
+    loops: Vec<(bool, Vec<usize>)>,
     /// Calls per (callee, line), for their `nth`.
     sites: HashMap<(String, u32), u16>,
     line: u32,
@@ -732,17 +759,19 @@ impl Compiler {
                 }
                 self.emit(Ins::Ret);
             }
-            StmtKind::Break | StmtKind::Continue => {
+            StmtKind::Break => {
                 let Some(depth) = self.f().loops.len().checked_sub(1) else {
-                    return err(s.pos, "break or continue is not in a loop");
+                    return err(s.pos, "break is not in a loop");
                 };
-                if matches!(s.kind, StmtKind::Break) {
-                    let at = self.emit(Ins::Jump(0));
-                    self.f().loops[depth].1.push(at);
-                } else {
-                    let target = self.f().loops[depth].0;
-                    self.emit(Ins::Jump(target));
+                let at = self.emit(Ins::Jump(0));
+                self.f().loops[depth].1.push(at);
+            }
+            StmtKind::Continue => {
+                if !self.f().loops.iter().any(|l| l.0) {
+                    return err(s.pos, "continue is not in a loop");
                 }
+                // Patched to the loop's post statement when the loop ends.
+                self.emit(Ins::Jump(usize::MAX));
             }
             StmtKind::Block(b) => self.block(b)?,
             StmtKind::If {
@@ -793,7 +822,7 @@ impl Compiler {
                     None => None,
                 };
                 // `continue` goes to the post statement, patched below.
-                self.f().loops.push((usize::MAX, Vec::new()));
+                self.f().loops.push((true, Vec::new()));
                 let body_start = self.here();
                 self.block(body)?;
                 let post_at = self.here();
@@ -821,11 +850,116 @@ impl Compiler {
             StmtKind::Switch { .. } | StmtKind::TypeSwitch { .. } => {
                 return unsupported(s.pos, "switch")
             }
-            StmtKind::Select(_) => return unsupported(s.pos, "select"),
+            StmtKind::Select(clauses) => self.select(clauses)?,
             StmtKind::Defer(_) => return unsupported(s.pos, "defer"),
             StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
             StmtKind::Empty => {}
         }
+        Ok(())
+    }
+
+    /// select: `select {}` blocks; one case and a default go through the
+    /// non-blocking selectnbsend/selectnbrecv; anything else through
+    /// selectgo. Operands are evaluated in source order; each clause body
+    /// starts with the received value on the stack.
+    fn select(&mut self, clauses: &[CommClause]) -> R<()> {
+        if clauses.is_empty() {
+            let site = self.site("runtime.block");
+            self.emit(Ins::Block { site });
+            return Ok(());
+        }
+        let mut kinds = Vec::new();
+        for c in clauses {
+            kinds.push(match &c.comm {
+                Comm::Send { chan, value } => {
+                    let Ty::Chan(elem) = self.expr(chan)? else {
+                        return err(chan.pos, "send to non-chan");
+                    };
+                    self.expr_as(value, &elem)?;
+                    SelKind::Send(*elem)
+                }
+                Comm::Recv { chan, .. } => {
+                    let Ty::Chan(elem) = self.expr(chan)? else {
+                        return err(chan.pos, "receive from non-chan");
+                    };
+                    SelKind::Recv(*elem)
+                }
+                Comm::Default => SelKind::Default,
+            });
+        }
+        let defaults = kinds.iter().filter(|k| **k == SelKind::Default).count();
+        // The order of the jump table: source order, or (case, default).
+        let order: Vec<usize> = if clauses.len() == 2 && defaults == 1 {
+            let case = kinds
+                .iter()
+                .position(|k| *k != SelKind::Default)
+                .expect("one case");
+            let callee = if matches!(kinds[case], SelKind::Send(_)) {
+                "runtime.selectnbsend"
+            } else {
+                "runtime.selectnbrecv"
+            };
+            let site = self.site(callee);
+            self.emit(Ins::SelectNb {
+                case: kinds[case].clone(),
+                site,
+            });
+            vec![case, 1 - case]
+        } else {
+            let site = self.site("runtime.selectgo");
+            self.emit(Ins::Select { cases: kinds, site });
+            (0..clauses.len()).collect()
+        };
+        let table = self.emit(Ins::JumpTable(Vec::new()));
+        self.f().loops.push((false, Vec::new()));
+        let mut targets = vec![0; clauses.len()];
+        let mut ends = Vec::new();
+        for (i, c) in clauses.iter().enumerate() {
+            targets[i] = self.here();
+            self.f().scopes.push(HashMap::new());
+            self.f().line = c.pos.line;
+            match &c.comm {
+                Comm::Recv {
+                    target: Some(t),
+                    define,
+                    ..
+                } => {
+                    let ty = match &kinds_elem(&c.comm, self)? {
+                        Some(t) => t.clone(),
+                        None => Ty::Nil,
+                    };
+                    if *define {
+                        let ExprKind::Ident(name) = &t.kind else {
+                            return err(t.pos, "non-name on left side of :=");
+                        };
+                        let slot = self.declare_local(name.clone(), ty);
+                        self.emit(Ins::Store(slot));
+                    } else {
+                        match self.lvalue(t)? {
+                            (Some(slot), _) => self.emit(Ins::Store(slot)),
+                            (None, _) => self.emit(Ins::Pop),
+                        };
+                    }
+                }
+                _ => {
+                    self.emit(Ins::Pop);
+                }
+            }
+            for st in &c.body {
+                self.stmt(st)?;
+            }
+            self.f().scopes.pop();
+            ends.push(self.emit(Ins::Jump(0)));
+        }
+        let end = self.here();
+        for j in ends {
+            self.patch(j, end);
+        }
+        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        for b in breaks {
+            self.patch(b, end);
+        }
+        self.f().code.ins[table] = Ins::JumpTable(order.iter().map(|&i| targets[i]).collect());
         Ok(())
     }
 
@@ -1186,6 +1320,21 @@ impl Compiler {
             other => err(pos, format!("undefined: {other}")),
         }
     }
+}
+
+/// The element type a receive clause yields (compiled again for its type
+/// only: the operands are already on the stack).
+fn kinds_elem(comm: &Comm, c: &mut Compiler) -> R<Option<Ty>> {
+    let Comm::Recv { chan, .. } = comm else {
+        return Ok(None);
+    };
+    let at = c.here();
+    let ty = c.expr(chan)?;
+    c.f().code.ins.truncate(at);
+    Ok(match ty {
+        Ty::Chan(elem) => Some(*elem),
+        _ => None,
+    })
 }
 
 /// Put a function literal's `n` captured cells in front of its locals.

@@ -9,9 +9,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::compile::{BinOp, Code, Const, Ins, PrintKind, Program as Compiled, Site, Slot, Ty};
+use super::compile::{
+    BinOp, Code, Const, Ins, PrintKind, Program as Compiled, SelKind, Site, Slot, Ty,
+};
 use super::frames::Measured;
-use crate::chan::ChanId;
+use crate::chan::{ChanId, SelCase};
 use crate::print::PrintArg;
 use crate::proc::{GId, Program, Runtime, Start};
 use crate::symtab::{Func, FuncId, SymtabError};
@@ -49,6 +51,7 @@ struct Frame {
 #[derive(Debug, Clone)]
 enum Await {
     Recv(Ty),
+    Select(Vec<SelKind>),
 }
 
 /// What a go statement handed its new goroutine.
@@ -467,8 +470,92 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.Gosched", &site);
                 rt.gosched_go(ret)?;
             }
+            Ins::Block { site } => {
+                let ret = self.ret(rt, func, "runtime.block", &site);
+                rt.block_forever(ret)?;
+            }
+            Ins::JumpTable(targets) => {
+                let Some(Value::Int(i)) = fr.stack.pop() else {
+                    unreachable!("an index")
+                };
+                fr.pc = targets[i as usize];
+            }
+            Ins::SelectNb { case, site } => {
+                let (sel, callee) = match &case {
+                    SelKind::Send(_) => {
+                        let v = fr.stack.pop().expect("a value");
+                        let ch = fr.stack.pop();
+                        let Some(Value::Chan(Some(c))) = ch else {
+                            // A nil channel never communicates: default.
+                            self.push(g, Value::Nil);
+                            self.push(g, Value::Int(1));
+                            return Ok(());
+                        };
+                        (SelCase::Send(c, self.word(rt, &v)), "runtime.selectnbsend")
+                    }
+                    SelKind::Recv(_) => {
+                        let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                            self.push(g, Value::Nil);
+                            self.push(g, Value::Int(1));
+                            return Ok(());
+                        };
+                        (SelCase::Recv(c), "runtime.selectnbrecv")
+                    }
+                    SelKind::Default => unreachable!("the case is not the default"),
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let (fired, w) = rt.select_nb(ret, sel)?;
+                let v = match &case {
+                    SelKind::Recv(ty) if fired => self.unword(rt, ty, w),
+                    _ => Value::Nil,
+                };
+                self.push(g, v);
+                self.push(g, Value::Int(i64::from(!fired)));
+            }
+            Ins::Select { cases, site } => {
+                let mut operands = Vec::new();
+                for k in cases.iter().rev() {
+                    operands.push(match k {
+                        SelKind::Send(_) => {
+                            let v = fr.stack.pop().expect("a value");
+                            (fr.stack.pop(), Some(v))
+                        }
+                        SelKind::Recv(_) => (fr.stack.pop(), None),
+                        SelKind::Default => (None, None),
+                    });
+                }
+                operands.reverse();
+                let mut sel = Vec::new();
+                for (k, (ch, v)) in cases.iter().zip(operands) {
+                    sel.push(match (k, ch) {
+                        (SelKind::Default, _) => Some(SelCase::Default),
+                        (SelKind::Send(_), Some(Value::Chan(Some(c)))) => {
+                            let w = self.word(rt, &v.expect("a value"));
+                            Some(SelCase::Send(c, w))
+                        }
+                        (SelKind::Recv(_), Some(Value::Chan(Some(c)))) => Some(SelCase::Recv(c)),
+                        // A nil channel's case is left out.
+                        _ => None,
+                    });
+                }
+                let ret = self.ret(rt, func, "runtime.selectgo", &site);
+                self.state(g).awaiting = Some(Await::Select(cases.clone()));
+                let (i, w) = rt.select(ret, &sel)?;
+                self.state(g).awaiting = None;
+                self.selected(rt, g, &cases, i, w);
+            }
         }
         Ok(())
+    }
+
+    /// Push a select's outcome: the received value (or nil), the index.
+    fn selected(&mut self, rt: &Runtime, g: GId, cases: &[SelKind], i: usize, w: u64) {
+        let v = match &cases[i] {
+            SelKind::Recv(ty) => self.unword(rt, ty, w),
+            _ => Value::Nil,
+        };
+        self.push(g, v);
+        self.push(g, Value::Int(i as i64));
     }
 
     fn push(&mut self, g: GId, v: Value) {
@@ -506,15 +593,22 @@ impl Machine {
 impl Program for Machine {
     fn run(&mut self, rt: &mut Runtime) -> Stop {
         let g = rt.curg();
-        if let Some(Await::Recv(ty)) = self
+        let awaiting = self
             .gs
             .get_mut(g.0)
             .and_then(|s| s.as_mut())
-            .and_then(|s| s.awaiting.take())
-        {
-            let w = rt.take_result(g).unwrap_or(0);
-            let v = self.unword(rt, &ty, w);
-            self.push(g, v);
+            .and_then(|s| s.awaiting.take());
+        match awaiting {
+            Some(Await::Recv(ty)) => {
+                let w = rt.take_result(g).unwrap_or(0);
+                let v = self.unword(rt, &ty, w);
+                self.push(g, v);
+            }
+            Some(Await::Select(cases)) => {
+                let (i, w) = rt.take_selected(g).expect("a woken select took a case");
+                self.selected(rt, g, &cases, i, w);
+            }
+            None => {}
         }
         loop {
             if let Some((f, kind)) = rt.take_start(g) {
