@@ -11,8 +11,9 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 7] = [
+const RUNS: [&str; 8] = [
     "chain100k",
+    "deadlock",
     "gosched",
     "hang1547",
     "hang1547g",
