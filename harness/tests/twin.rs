@@ -11,11 +11,12 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 8] = [
+const RUNS: [&str; 9] = [
     "chain100k",
     "deadlock",
     "gosched",
     "hang1547",
+    "hang1547c",
     "hang1547g",
     "okrecv",
     "pingpong",

@@ -618,6 +618,17 @@ impl Runtime {
         self.mallocgc_dogc(caller, n, false)
     }
 
+    /// runtime·new (malloc.goc's `func new`), called by Go code for a
+    /// variable 6g moved to the heap because a closure captures it: mal(n).
+    /// The twin keeps the variable in its own cell; the call is modelled
+    /// for its frames and its allocation.
+    pub fn new_object(&mut self, ret: Addr, n: u32) -> Result<(), crate::Stop> {
+        let f = self.rf.new;
+        self.call_at(ret, f, &[u64::from(n)])?;
+        self.mal(f, n)?;
+        self.leave(f)
+    }
+
     /// runtime·mal: mallocgc with dogc set, which may run a collection.
     pub(crate) fn mal(
         &mut self,

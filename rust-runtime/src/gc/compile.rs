@@ -4,12 +4,13 @@
 //! return address and frame the real binary has (gc::frames).
 //!
 //! The subset compiled so far: int (32 bits, as in this dialect), int64,
-//! byte, bool and string values, channels, functions and closures; :=, =,
+//! byte, bool and string values, fixed arrays (locals only), channels,
+//! functions and closures (a captured variable gets 6g's runtime·new); :=, =,
 //! op=, ++/--, if, for (all three forms), break, continue, return, go,
 //! send and receive, close, len, make(chan T[, n]), print and println,
 //! runtime.Gosched. Anything else is refused with its position.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::*;
@@ -27,6 +28,8 @@ pub enum Ty {
     Str,
     Chan(Box<Ty>),
     Func(Rc<Sig>),
+    /// `[N]T`.
+    Array(u32, Box<Ty>),
     /// An untyped nil.
     Nil,
 }
@@ -45,6 +48,7 @@ impl Ty {
             Ty::Bool => 1,
             Ty::Str => 16,
             Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 8,
+            Ty::Array(n, elem) => n * elem.size(),
         }
     }
 }
@@ -120,8 +124,20 @@ pub enum PrintKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ins {
     Const(Const),
+    /// The zero value of a type.
+    Zero(Ty),
     Load(Slot),
     Store(Slot),
+    /// Pop an index and an array; push the element.
+    Index,
+    /// Pop a value and an index; store into the array in the slot.
+    StoreIndex(Slot),
+    /// runtime·new for a variable a closure captures: 6g moves it to the
+    /// heap where it is declared (a parameter: at function entry).
+    New {
+        size: u32,
+        site: Site,
+    },
     /// Pop the top, discarding it.
     Pop,
     /// Arithmetic and comparison; the result wraps to `ty`'s width.
@@ -251,6 +267,14 @@ fn unsupported<T>(pos: Pos, what: &str) -> R<T> {
     err(pos, format!("unsupported construct '{what}'"))
 }
 
+/// Where an assignment stores.
+enum Place {
+    Blank,
+    Var(Slot),
+    /// An element of the array in the slot; the index is on the stack.
+    Elem(Slot),
+}
+
 /// What a name means in a scope.
 #[derive(Debug, Clone)]
 enum Binding {
@@ -270,6 +294,11 @@ struct FuncState {
     /// Calls per (callee, line), for their `nth`.
     sites: HashMap<(String, u32), u16>,
     line: u32,
+    /// Each local's declaration: where its runtime·new goes should a
+    /// closure capture it (the instruction's index and the local).
+    decls: Vec<(usize, u16)>,
+    /// The locals closures capture.
+    escaped: HashSet<u16>,
 }
 
 struct Compiler {
@@ -339,6 +368,7 @@ pub fn compile(file: &File) -> R<Program> {
     c.funcs[init] = Some(code);
     for (id, f, sig) in bodies {
         c.begin(format!("main.{}", f.name), sig.clone());
+        c.f().line = f.pos.line;
         for (p, ty) in f.sig.params.iter().zip(&sig.params) {
             c.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
         }
@@ -383,11 +413,50 @@ impl Compiler {
             loops: Vec::new(),
             sites: HashMap::new(),
             line: 0,
+            decls: Vec::new(),
+            escaped: HashSet::new(),
         });
     }
 
+    /// Finish the function: the captured locals' runtime·new calls stay,
+    /// the other declarations' placeholders go.
     fn end(&mut self) -> Code {
-        self.stack.pop().expect("begun").code
+        let f = self.stack.pop().expect("begun");
+        let mut code = f.code;
+        let drop: HashSet<usize> = f
+            .decls
+            .iter()
+            .filter(|(_, local)| !f.escaped.contains(local))
+            .map(|(at, _)| *at)
+            .collect();
+        let mut map = Vec::with_capacity(code.ins.len() + 1);
+        let mut next = 0;
+        for at in 0..=code.ins.len() {
+            map.push(next);
+            if !drop.contains(&at) {
+                next += 1;
+            }
+        }
+        let mut nth: HashMap<u32, u16> = HashMap::new();
+        let mut ins = Vec::with_capacity(next);
+        for (at, mut i) in std::mem::take(&mut code.ins).into_iter().enumerate() {
+            if drop.contains(&at) {
+                continue;
+            }
+            match &mut i {
+                Ins::Jump(t) | Ins::JumpIfNot(t) => *t = map[*t],
+                Ins::JumpTable(ts) => ts.iter_mut().for_each(|t| *t = map[*t]),
+                Ins::New { site, .. } => {
+                    let n = nth.entry(site.line).or_insert(0);
+                    site.nth = *n;
+                    *n += 1;
+                }
+                _ => {}
+            }
+            ins.push(i);
+        }
+        code.ins = ins;
+        code
     }
 
     fn f(&mut self) -> &mut FuncState {
@@ -423,8 +492,20 @@ impl Compiler {
 
     fn declare_local(&mut self, name: String, ty: Ty) -> Slot {
         let f = self.f();
-        let slot = Slot::Local(f.code.nlocals);
+        let local = f.code.nlocals;
+        let slot = Slot::Local(local);
         f.code.nlocals += 1;
+        let at = f.code.ins.len();
+        f.decls.push((at, local));
+        let site = Site {
+            line: f.line,
+            nth: 0,
+        };
+        f.code.ins.push(Ins::New {
+            size: ty.size(),
+            site,
+        });
+        let f = self.f();
         if name != "_" {
             f.scopes
                 .last_mut()
@@ -460,9 +541,11 @@ impl Compiler {
                     return Some(b);
                 }
                 return match b {
-                    Binding::Var(Slot::Local(_) | Slot::Captured(_), ty) => {
+                    Binding::Var(Slot::Local(local), ty) => {
+                        self.stack[level].escaped.insert(local);
                         Some(self.capture(level, name, ty))
                     }
+                    Binding::Var(Slot::Captured(_), ty) => Some(self.capture(level, name, ty)),
                     other => Some(other),
                 };
             }
@@ -502,16 +585,31 @@ impl Compiler {
             return unsupported(pos, "variadic function");
         }
         Ok(Sig {
-            params: ft.params.iter().map(|p| self.ty(&p.ty)).collect::<R<_>>()?,
+            params: ft
+                .params
+                .iter()
+                .map(|p| self.value_ty(&p.ty, pos))
+                .collect::<R<_>>()?,
             results: ft
                 .results
                 .iter()
-                .map(|p| self.ty(&p.ty))
+                .map(|p| self.value_ty(&p.ty, pos))
                 .collect::<R<_>>()?,
         })
     }
 
-    fn ty(&mut self, t: &Type) -> R<Ty> {
+    /// A type that crosses an argument frame or a channel as words: not
+    /// an array (the twin passes arrays nowhere yet).
+    fn value_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
+        match self.ty(t, pos)? {
+            Ty::Array(..) => unsupported(pos, "array passed by value"),
+            ty => Ok(ty),
+        }
+    }
+
+    /// The type `t` denotes; `pos` is where it is written, for errors on
+    /// types that carry no position of their own.
+    fn ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
         Ok(match t {
             Type::Name(n, pos) => match n.as_str() {
                 "int" | "int32" => Ty::INT,
@@ -547,19 +645,25 @@ impl Compiler {
                 "string" => Ty::Str,
                 _ => return unsupported(*pos, &format!("type {n}")),
             },
-            Type::Chan(_, elem) => Ty::Chan(Box::new(self.ty(elem)?)),
-            Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, Pos::default())?)),
-            Type::Array(len, _) => return unsupported(len.pos, "array"),
-            Type::Slice(_) => return unsupported(Pos::default(), "slice"),
-            Type::Pointer(_) => return unsupported(Pos::default(), "pointer"),
-            Type::Struct(_) => return unsupported(Pos::default(), "struct"),
-            Type::Interface(_) => return unsupported(Pos::default(), "interface"),
+            Type::Chan(_, elem) => Ty::Chan(Box::new(self.value_ty(elem, pos)?)),
+            Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, pos)?)),
+            Type::Array(len, elem) => {
+                let n = match self.const_value(len) {
+                    Some((Const::Int(n), _)) if (0..=1 << 20).contains(&n) => n as u32,
+                    _ => return err(len.pos, "invalid array bound"),
+                };
+                Ty::Array(n, Box::new(self.ty(elem, pos)?))
+            }
+            Type::Slice(_) => return unsupported(pos, "slice"),
+            Type::Pointer(_) => return unsupported(pos, "pointer"),
+            Type::Struct(_) => return unsupported(pos, "struct"),
+            Type::Interface(_) => return unsupported(pos, "interface"),
         })
     }
 
     fn var_spec(&mut self, s: &ValueSpec, global: bool) -> R<()> {
         self.f().line = s.pos.line;
-        let declared = s.ty.as_ref().map(|t| self.ty(t)).transpose()?;
+        let declared = s.ty.as_ref().map(|t| self.ty(t, s.pos)).transpose()?;
         if !s.values.is_empty() && s.values.len() != s.names.len() {
             return err(s.pos, "assignment count mismatch");
         }
@@ -647,13 +751,7 @@ impl Compiler {
     }
 
     fn zero(&mut self, t: &Ty) {
-        let c = match t {
-            Ty::Int { .. } => Const::Int(0),
-            Ty::Bool => Const::Bool(false),
-            Ty::Str => Const::Str(Rc::from("")),
-            Ty::Chan(_) | Ty::Func(_) | Ty::Nil => Const::Nil,
-        };
-        self.emit(Ins::Const(c));
+        self.emit(Ins::Zero(t.clone()));
     }
 
     fn block(&mut self, b: &Block) -> R<()> {
@@ -701,23 +799,21 @@ impl Compiler {
                     return unsupported(s.pos, "multiple-value assignment");
                 }
                 if *op == "=" {
-                    let mut slots = Vec::new();
+                    let mut places = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
-                        let (slot, ty) = self.lvalue(l)?;
+                        let (place, ty) = self.place(l)?;
                         self.expr_as(r, &ty)?;
-                        slots.push(slot);
+                        places.push(place);
                     }
-                    for slot in slots.into_iter().rev() {
-                        if let Some(slot) = slot {
-                            self.emit(Ins::Store(slot));
-                        } else {
-                            self.emit(Ins::Pop);
-                        }
+                    for place in places.into_iter().rev() {
+                        self.emit(match place {
+                            Place::Var(slot) => Ins::Store(slot),
+                            Place::Elem(slot) => Ins::StoreIndex(slot),
+                            Place::Blank => Ins::Pop,
+                        });
                     }
                 } else {
-                    let (Some(slot), ty) = self.lvalue(&lhs[0])? else {
-                        return err(s.pos, "cannot assign to _");
-                    };
+                    let (slot, ty) = self.var(&lhs[0], s.pos)?;
                     self.emit(Ins::Load(slot));
                     self.expr_as(&rhs[0], &ty)?;
                     let bop = bin_op(&op[..op.len() - 1]).expect("an assignment operator");
@@ -726,9 +822,7 @@ impl Compiler {
                 }
             }
             StmtKind::IncDec { target, inc } => {
-                let (Some(slot), ty) = self.lvalue(target)? else {
-                    return err(s.pos, "cannot assign to _");
-                };
+                let (slot, ty) = self.var(target, s.pos)?;
                 self.emit(Ins::Load(slot));
                 self.emit(Ins::Const(Const::Int(1)));
                 self.emit(Ins::Bin(if *inc { BinOp::Add } else { BinOp::Sub }, ty));
@@ -935,9 +1029,12 @@ impl Compiler {
                         let slot = self.declare_local(name.clone(), ty);
                         self.emit(Ins::Store(slot));
                     } else {
-                        match self.lvalue(t)? {
-                            (Some(slot), _) => self.emit(Ins::Store(slot)),
-                            (None, _) => self.emit(Ins::Pop),
+                        match self.place(t)?.0 {
+                            Place::Var(slot) => self.emit(Ins::Store(slot)),
+                            Place::Blank => self.emit(Ins::Pop),
+                            Place::Elem(_) => {
+                                return unsupported(t.pos, "receive into an array element")
+                            }
                         };
                     }
                 }
@@ -963,16 +1060,50 @@ impl Compiler {
         Ok(())
     }
 
-    /// An assignable place: its slot (None for `_`) and type.
-    fn lvalue(&mut self, e: &Expr) -> R<(Option<Slot>, Ty)> {
+    /// An assignable place and its type. For an array element the index
+    /// is compiled here, so it is on the stack below the value.
+    fn place(&mut self, e: &Expr) -> R<(Place, Ty)> {
         match &e.kind {
-            ExprKind::Ident(n) if n == "_" => Ok((None, Ty::Nil)),
+            ExprKind::Ident(n) if n == "_" => Ok((Place::Blank, Ty::Nil)),
             ExprKind::Ident(n) => match self.lookup(n) {
-                Some(Binding::Var(slot, ty)) => Ok((Some(slot), ty)),
+                Some(Binding::Var(slot, ty)) => Ok((Place::Var(slot), ty)),
                 _ => err(e.pos, format!("cannot assign to {n}")),
             },
+            ExprKind::Index { expr, index } => {
+                let ExprKind::Ident(n) = &expr.kind else {
+                    return unsupported(e.pos, "assignment to an element of an expression");
+                };
+                let Some(Binding::Var(slot, Ty::Array(len, elem))) = self.lookup(n) else {
+                    return unsupported(e.pos, "index of a non-array");
+                };
+                self.index(index, len)?;
+                Ok((Place::Elem(slot), *elem))
+            }
             _ => unsupported(e.pos, "assignment to a non-variable"),
         }
+    }
+
+    /// A variable that op= or ++/-- updates.
+    fn var(&mut self, e: &Expr, pos: Pos) -> R<(Slot, Ty)> {
+        match self.place(e)? {
+            (Place::Var(slot), ty) => Ok((slot, ty)),
+            (Place::Blank, _) => err(pos, "cannot assign to _"),
+            (Place::Elem(_), _) => unsupported(pos, "op-assignment to an array element"),
+        }
+    }
+
+    /// An index into an array of `len`: a constant one is checked here, as
+    /// 6g does; any other is checked when it runs.
+    fn index(&mut self, index: &Expr, len: u32) -> R<()> {
+        if let Some((Const::Int(i), _)) = self.const_value(index) {
+            if i < 0 || i >= i64::from(len) {
+                return err(
+                    index.pos,
+                    format!("invalid array index {i} (out of bounds for {len}-element array)"),
+                );
+            }
+        }
+        self.expr_as(index, &Ty::INT)
     }
 
     /// An expression statement: calls and receives; the type it leaves on
@@ -1091,6 +1222,14 @@ impl Compiler {
             ExprKind::FuncLit { sig, body } => {
                 let ty = self.func_lit(e.pos, sig, body)?;
                 Ok(ty)
+            }
+            ExprKind::Index { expr, index } => {
+                let Ty::Array(len, elem) = self.expr(expr)? else {
+                    return unsupported(e.pos, "index of a non-array");
+                };
+                self.index(index, len)?;
+                self.emit(Ins::Index);
+                Ok(*elem)
             }
             _ => unsupported(e.pos, "expression"),
         }
@@ -1261,6 +1400,7 @@ impl Compiler {
                         Ty::Chan(_) | Ty::Func(_) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
+                        Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
                     };
                     let site = self.site(callee);
                     self.emit(Ins::Print { kind, site });
@@ -1279,7 +1419,7 @@ impl Compiler {
                 else {
                     return unsupported(pos, "make of a non-chan");
                 };
-                let elem = self.ty(elem)?;
+                let elem = self.value_ty(elem, pos)?;
                 let hint = args.len() == 2;
                 if hint {
                     self.expr_as(&args[1], &Ty::INT)?;
@@ -1311,7 +1451,7 @@ impl Compiler {
                 Ok(Some(Ty::INT))
             }
             "int" | "int64" | "byte" | "uint8" | "int32" => {
-                let to = self.ty(&Type::Name(name.into(), pos))?;
+                let to = self.ty(&Type::Name(name.into(), pos), pos)?;
                 self.expr(&args[0])?;
                 self.emit(Ins::Bin(BinOp::Add, to.clone()));
                 Ok(Some(to))
@@ -1376,4 +1516,71 @@ fn bin_op(op: &str) -> Option<BinOp> {
         ">=" => BinOp::Ge,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gc::parse::parse;
+
+    fn compiled(src: &str) -> R<Program> {
+        compile(&parse(src).expect("parses"))
+    }
+
+    fn func<'a>(p: &'a Program, name: &str) -> &'a Code {
+        p.funcs.iter().find(|f| f.name == name).expect("compiled")
+    }
+
+    #[test]
+    fn only_captured_variables_get_runtime_new_and_jumps_survive_the_rewrite() {
+        let p = compiled(
+            "package main\nfunc f(a int, c chan int) {\n\tb := a\n\tfor i := 0; i < b; i++ {\n\t\tgo func() { c <- a }()\n\t}\n}\nfunc main() {}\n",
+        )
+        .unwrap();
+        let f = func(&p, "main.f");
+        let news: Vec<_> = f
+            .ins
+            .iter()
+            .filter_map(|i| match i {
+                Ins::New { size, site } => Some((*size, site.line, site.nth)),
+                _ => None,
+            })
+            .collect();
+        // a (4 bytes) and c (8), both at the function's line, in order.
+        assert_eq!(news, vec![(4, 2, 0), (8, 2, 1)]);
+        // The placeholders of b and i are gone; the loop's jumps still go
+        // to its condition (loading i) and past its end (the Ret).
+        let jumps: Vec<_> = f
+            .ins
+            .iter()
+            .filter_map(|i| match i {
+                Ins::Jump(t) | Ins::JumpIfNot(t) => Some(&f.ins[*t]),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(jumps, vec![&Ins::Ret, &Ins::Load(Slot::Local(3))]);
+    }
+
+    #[test]
+    fn arrays_index_and_a_constant_index_out_of_range_is_refused() {
+        let p = compiled(
+            "package main\nfunc main() {\n\tvar a [3]int\n\ta[1] = 7\n\tprintln(a[1])\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        assert!(m.ins.contains(&Ins::Zero(Ty::Array(3, Box::new(Ty::INT)))));
+        assert!(m.ins.contains(&Ins::StoreIndex(Slot::Local(0))));
+        assert!(m.ins.contains(&Ins::Index));
+        let e =
+            compiled("package main\nfunc main() {\n\tvar a [3]int\n\ta[3] = 1\n}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "4:4: invalid array index 3 (out of bounds for 3-element array)"
+        );
+        let e = compiled("package main\nfunc f(a [2]int) {}\nfunc main() {}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "2:1: unsupported construct 'array passed by value'"
+        );
+    }
 }

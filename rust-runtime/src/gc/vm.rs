@@ -27,6 +27,8 @@ pub enum Value {
     Str(Rc<str>),
     Chan(Option<ChanId>),
     Func(Rc<Closure>),
+    /// A fixed array's elements (a value: copied as it is loaded).
+    Array(Vec<Value>),
     Nil,
 }
 
@@ -167,6 +169,7 @@ impl Machine {
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[c.0].addr,
             Value::Chan(None) | Value::Nil => 0,
+            Value::Array(_) => unreachable!("the compiler keeps arrays out of frames and channels"),
             Value::Str(_) | Value::Func(_) => {
                 self.boxed.push(v.clone());
                 (self.boxed.len() - 1) as u64
@@ -220,6 +223,7 @@ impl Machine {
                     .unwrap_or_else(|| zero(ty))
             }
             Ty::Nil => Value::Nil,
+            Ty::Array(..) => unreachable!("the compiler keeps arrays out of channels"),
         }
     }
 
@@ -279,6 +283,41 @@ impl Machine {
             }
             Ins::Pop => {
                 fr.stack.pop();
+            }
+            Ins::Zero(ty) => fr.stack.push(zero(&ty)),
+            Ins::Index => {
+                let i = fr.stack.pop().expect("an index");
+                let a = fr.stack.pop().expect("an array");
+                let (Value::Int(i), Value::Array(a)) = (i, a) else {
+                    unreachable!("typed")
+                };
+                match usize::try_from(i).ok().and_then(|i| a.into_iter().nth(i)) {
+                    Some(v) => fr.stack.push(v),
+                    None => return Err(self.fail(out_of_range(i))),
+                }
+            }
+            Ins::StoreIndex(slot) => {
+                let v = fr.stack.pop().expect("a value");
+                let Some(Value::Int(i)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                let cell = match slot {
+                    Slot::Local(l) => fr.locals[usize::from(l)].clone(),
+                    Slot::Global(l) => self.globals[usize::from(l)].clone(),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                };
+                let mut a = cell.borrow_mut();
+                let Value::Array(a) = &mut *a else {
+                    unreachable!("typed")
+                };
+                match usize::try_from(i).ok().and_then(|i| a.get_mut(i)) {
+                    Some(e) => *e = v,
+                    None => return Err(self.fail(out_of_range(i))),
+                }
+            }
+            Ins::New { size, site } => {
+                let ret = self.ret(rt, func, "runtime.new", &site);
+                rt.new_object(ret, size)?;
             }
             Ins::Bin(op, ty) => {
                 let b = fr.stack.pop().expect("rhs");
@@ -639,7 +678,14 @@ fn zero(ty: &Ty) -> Value {
         Ty::Str => Value::Str(Rc::from("")),
         Ty::Chan(_) => Value::Chan(None),
         Ty::Func(_) | Ty::Nil => Value::Nil,
+        Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
     }
+}
+
+/// An index out of range: the real code calls runtime·panicindex, which
+/// the twin does not model yet.
+fn out_of_range(i: i64) -> String {
+    format!("index {i} out of range (runtime.panicindex is not modelled)")
 }
 
 /// `n` as a value of `ty`: wrapped to its width and signedness.
