@@ -11,9 +11,10 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 9] = [
+const RUNS: [&str; 10] = [
     "chain100k",
     "deadlock",
+    "gopanic",
     "gosched",
     "hang1547",
     "hang1547c",

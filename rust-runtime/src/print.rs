@@ -28,19 +28,7 @@ impl Runtime {
 
     /// The print function for `arg`, called from Go code returning to `ret`.
     pub fn print_arg(&mut self, ret: Addr, arg: &PrintArg<'_>) -> Result<(), Stop> {
-        let name = match arg {
-            PrintArg::Str(_) => "runtime.printstring",
-            PrintArg::Int(_) => "runtime.printint",
-            PrintArg::Uint(_) => "runtime.printuint",
-            PrintArg::Bool(_) => "runtime.printbool",
-            PrintArg::Pointer(_) => "runtime.printpointer",
-            PrintArg::Sp => "runtime.printsp",
-            PrintArg::Nl => "runtime.printnl",
-        };
-        let f = self
-            .tab
-            .lookup(name)
-            .expect("the print functions are in every table");
+        let f = self.print_func(arg);
         let args: Vec<u64> = match arg {
             PrintArg::Str(s) => vec![0, s.len() as u64],
             PrintArg::Int(v) => vec![*v as u64],
@@ -67,6 +55,22 @@ impl Runtime {
         self.leave(f)
     }
 
+    /// The print function 6g calls for `arg`.
+    fn print_func(&self, arg: &PrintArg<'_>) -> FuncId {
+        let name = match arg {
+            PrintArg::Str(_) => "runtime.printstring",
+            PrintArg::Int(_) => "runtime.printint",
+            PrintArg::Uint(_) => "runtime.printuint",
+            PrintArg::Bool(_) => "runtime.printbool",
+            PrintArg::Pointer(_) => "runtime.printpointer",
+            PrintArg::Sp => "runtime.printsp",
+            PrintArg::Nl => "runtime.printnl",
+        };
+        self.tab
+            .lookup(name)
+            .expect("the print functions are in every table")
+    }
+
     fn printuint_from(&mut self, caller: FuncId, v: u64) -> Result<(), Stop> {
         let f = self
             .tab
@@ -75,5 +79,89 @@ impl Runtime {
         self.call(caller, f, &[v])?;
         self.print(&v.to_string());
         self.leave(f)
+    }
+}
+
+/// One argument of a deferred print, as vprintf reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verb {
+    /// `%S`: a string.
+    S(String),
+    /// `%D`: an int64 (every integer but uint64, converted).
+    D(i64),
+    /// `%U`: a uint64.
+    U(u64),
+    /// `%t`: a bool.
+    T(bool),
+    /// `%p`: a pointer, channel or func.
+    P(u64),
+}
+
+impl Verb {
+    /// The letter 6g's walkprint writes into the format for it.
+    pub fn letter(&self) -> char {
+        match self {
+            Verb::S(_) => 'S',
+            Verb::D(_) => 'D',
+            Verb::U(_) => 'U',
+            Verb::T(_) => 't',
+            Verb::P(_) => 'p',
+        }
+    }
+}
+
+impl Runtime {
+    /// The body of runtime·goprintf(s, ...) (print.c, textflag 7), which
+    /// `defer print(...)` and `defer println(...)` defer: 6g's walkprint
+    /// turns the arguments into a format ("%S %D\n") and the values after
+    /// it. goprintf has been entered (by deferreturn or by a panic); this
+    /// runs vprintf, which writes the literal text between verbs with
+    /// runtime·write and each verb with its print function. The caller
+    /// then returns from goprintf.
+    pub fn goprintf(&mut self, format: &str, args: &[Verb]) -> Result<(), Stop> {
+        let gp = self.tab.lookup("runtime.goprintf").expect("in every table");
+        let vp = self.tab.lookup("vprintf").expect("in every table");
+        self.call(gp, vp, &[0, 0])?;
+        let mut args = args.iter();
+        let mut lit = String::new();
+        let mut chars = format.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                lit.push(c);
+                continue;
+            }
+            if !lit.is_empty() {
+                self.write(vp, (68, 68), &std::mem::take(&mut lit))?;
+            }
+            let verb = chars.next();
+            let arg = args.next().filter(|a| Some(a.letter()) == verb);
+            let Some(arg) = arg else {
+                unreachable!("6g writes one verb per argument, in order")
+            };
+            // vprintf's switch: each verb's call site (print.c lines).
+            let (pa, line) = match arg {
+                Verb::S(s) => (PrintArg::Str(s), 139),
+                Verb::D(v) => (PrintArg::Int(*v), 118),
+                Verb::U(v) => (PrintArg::Uint(*v), 145),
+                Verb::T(b) => (PrintArg::Bool(*b), 142),
+                Verb::P(v) => (PrintArg::Pointer(*v), 133),
+            };
+            let callee = self.print_func(&pa);
+            let ret = self.site_line(vp, callee, (line, line));
+            self.print_arg(ret, &pa)?;
+        }
+        if !lit.is_empty() {
+            self.write(vp, (158, 158), &lit)?;
+        }
+        self.leave(vp)
+    }
+
+    /// runtime·write(2, text) from `caller` at its call on `line`.
+    fn write(&mut self, caller: FuncId, line: (u32, u32), text: &str) -> Result<(), Stop> {
+        let w = self.tab.lookup("runtime.write").expect("in every table");
+        let ret = self.site_line(caller, w, line);
+        self.call_at(ret, w, &[2, 0, text.len() as u64])?;
+        self.print(text);
+        self.leave(w)
     }
 }

@@ -172,6 +172,19 @@ pub enum Ins {
         site: Site,
     },
     Ret,
+    /// `defer print(...)`/`defer println(...)`: 6g defers runtime·goprintf
+    /// with a format of one verb per argument (walkprint); the arguments
+    /// are on the stack.
+    DeferPrint {
+        format: Rc<str>,
+        verbs: Vec<char>,
+        site: Site,
+    },
+    /// `panic(v)` of a string: runtime·convT2E, then runtime·panic.
+    Panic {
+        convert: Site,
+        site: Site,
+    },
     MakeChan {
         hint: bool,
         elem: Ty,
@@ -234,6 +247,9 @@ pub struct Code {
     pub nlocals: u16,
     /// How many of the first locals are captured cells.
     pub ncaptured: u16,
+    /// It has a defer statement: 6g then calls runtime·deferreturn
+    /// before each return.
+    pub has_defer: bool,
     pub ins: Vec<Ins>,
 }
 
@@ -406,6 +422,7 @@ impl Compiler {
                 sig,
                 nlocals: 0,
                 ncaptured: 0,
+                has_defer: false,
                 ins: Vec::new(),
             },
             scopes: vec![HashMap::new()],
@@ -945,7 +962,7 @@ impl Compiler {
                 return unsupported(s.pos, "switch")
             }
             StmtKind::Select(clauses) => self.select(clauses)?,
-            StmtKind::Defer(_) => return unsupported(s.pos, "defer"),
+            StmtKind::Defer(call) => self.defer(call)?,
             StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
             StmtKind::Empty => {}
         }
@@ -1317,6 +1334,59 @@ impl Compiler {
         Ok(())
     }
 
+    /// A defer statement. Only deferred prints are compiled so far.
+    fn defer(&mut self, call: &Expr) -> R<()> {
+        let ExprKind::Call {
+            func,
+            args,
+            ellipsis: false,
+        } = &call.kind
+        else {
+            return err(call.pos, "expression in defer must be function call");
+        };
+        let ExprKind::Ident(n) = &func.kind else {
+            return unsupported(func.pos, "defer of a function call");
+        };
+        if (n != "println" && n != "print") || self.lookup(n).is_some() {
+            return unsupported(func.pos, "defer of a function call");
+        }
+        // walkprint with defer set: the verbs, " " between println's
+        // arguments, "\n" at its end; integers widen to int64 (%D) but
+        // uint64 (%U).
+        let mut format = String::new();
+        let mut verbs = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 && n == "println" {
+                format.push(' ');
+            }
+            let verb = match self.expr(a)? {
+                Ty::Int {
+                    bits: 64,
+                    signed: false,
+                } => 'U',
+                Ty::Int { .. } => 'D',
+                Ty::Str => 'S',
+                Ty::Bool => 't',
+                Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 'p',
+                Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
+            };
+            format.push('%');
+            format.push(verb);
+            verbs.push(verb);
+        }
+        if n == "println" {
+            format.push('\n');
+        }
+        self.f().code.has_defer = true;
+        let site = self.site("runtime.deferproc");
+        self.emit(Ins::DeferPrint {
+            format: Rc::from(format.as_str()),
+            verbs,
+            site,
+        });
+        Ok(())
+    }
+
     fn sig_of(&self, id: usize) -> Rc<Sig> {
         self.sigs[id].clone()
     }
@@ -1456,7 +1526,19 @@ impl Compiler {
                 self.emit(Ins::Bin(BinOp::Add, to.clone()));
                 Ok(Some(to))
             }
-            "panic" | "recover" | "append" | "copy" | "cap" | "new" => unsupported(pos, name),
+            "panic" => {
+                if args.len() != 1 {
+                    return err(pos, "wrong argument count to panic");
+                }
+                if self.expr(&args[0])? != Ty::Str {
+                    return unsupported(args[0].pos, "panic of a non-string value");
+                }
+                let convert = self.site("runtime.convT2E");
+                let site = self.site("runtime.panic");
+                self.emit(Ins::Panic { convert, site });
+                Ok(None)
+            }
+            "recover" | "append" | "copy" | "cap" | "new" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }
@@ -1559,6 +1641,28 @@ mod tests {
             })
             .collect();
         assert_eq!(jumps, vec![&Ins::Ret, &Ins::Load(Slot::Local(3))]);
+    }
+
+    #[test]
+    fn a_deferred_println_becomes_walkprints_format() {
+        let p = compiled(
+            "package main\nfunc main() {\n\tvar u uint64\n\tdefer println(\"a\", 1, true, u)\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        assert!(m.has_defer);
+        let Some(Ins::DeferPrint { format, verbs, .. }) =
+            m.ins.iter().find(|i| matches!(i, Ins::DeferPrint { .. }))
+        else {
+            panic!("no deferred print in {:?}", m.ins)
+        };
+        assert_eq!(&**format, "%S %D %t %U\n");
+        assert_eq!(verbs, &['S', 'D', 't', 'U']);
+        let e = compiled("package main\nfunc f() {}\nfunc main() {\n\tdefer f()\n}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "4:8: unsupported construct 'defer of a function call'"
+        );
     }
 
     #[test]

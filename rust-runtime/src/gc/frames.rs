@@ -92,6 +92,15 @@ impl Measured {
         Ok(m)
     }
 
+    /// The last call from `caller` to `callee` (deferreturn: 6g emits one
+    /// at the function's end, which its returns jump to).
+    pub fn last_call(&self, caller: &str, callee: &str) -> Option<&CallRow> {
+        self.calls
+            .get(caller)?
+            .iter()
+            .rfind(|c| c.ret_off != 0 && c.callee == callee)
+    }
+
     /// The call from `caller` to `callee` on source line `line`: the
     /// `nth` such call (a line may hold several, e.g. println's pieces).
     pub fn call(&self, caller: &str, callee: &str, line: u32, nth: usize) -> Option<&CallRow> {

@@ -14,7 +14,7 @@ use super::compile::{
 };
 use super::frames::Measured;
 use crate::chan::{ChanId, SelCase};
-use crate::print::PrintArg;
+use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
 use crate::symtab::{Func, FuncId, SymtabError};
 use crate::{Addr, Ending, Stop};
@@ -47,6 +47,8 @@ struct Frame {
     pc: usize,
     locals: Vec<Cell>,
     stack: Vec<Value>,
+    /// Its deferreturn found nothing left: the Ret may return.
+    deferred_done: bool,
 }
 
 /// What a parked goroutine's instruction waits to finish with.
@@ -55,6 +57,9 @@ enum Await {
     Recv(Ty),
     Select(Vec<SelKind>),
 }
+
+/// A deferred print: its format and what it prints.
+type DeferredPrint = (Rc<str>, Vec<Verb>);
 
 /// What a go statement handed its new goroutine.
 type Spawned = (Option<Rc<Closure>>, Vec<Value>);
@@ -85,6 +90,10 @@ pub struct Machine {
     globals: Vec<Cell>,
     /// Values that cross channels as words: strings and functions.
     boxed: Vec<Value>,
+    /// Each goroutine's deferred prints, innermost last: the runtime runs
+    /// its deferred calls in that order (deferreturn and panic both take
+    /// the innermost).
+    deferred: HashMap<GId, Vec<DeferredPrint>>,
     /// The first failure of the fixture's code the twin cannot model.
     pub error: Option<String>,
     /// Instructions left before the run counts as a runaway.
@@ -130,6 +139,7 @@ impl Machine {
             spawned: HashMap::new(),
             globals,
             boxed: Vec::new(),
+            deferred: HashMap::new(),
             error: None,
             budget: u64::MAX,
         })
@@ -240,6 +250,7 @@ impl Machine {
             pc: 0,
             locals,
             stack: Vec::new(),
+            deferred_done: false,
         }
     }
 
@@ -405,6 +416,26 @@ impl Machine {
                 let ng = rt.go_stmt(ret, self.ids[callee], &words)?;
                 self.spawned.insert(ng, (closure, args));
             }
+            Ins::Ret if self.prog.funcs[func].has_defer && !fr.deferred_done => {
+                // 6g's CALL deferreturn before the RET: it runs the
+                // innermost deferred call of this frame, whose return
+                // comes back onto the CALL; the Ret runs again until none
+                // is left.
+                fr.pc -= 1;
+                let name = self.prog.funcs[func].name.clone();
+                let off = self
+                    .measured
+                    .last_call(&name, "runtime.deferreturn")
+                    .map_or(1, |c| c.ret_off);
+                let ret = rt.tab.entry(self.ids[func]) + u64::from(off);
+                if rt.deferreturn(ret)?.is_none() {
+                    self.gs[g.0]
+                        .as_mut()
+                        .and_then(|st| st.frames.last_mut())
+                        .expect("the returning frame")
+                        .deferred_done = true;
+                }
+            }
             Ins::Ret => {
                 let code = &self.prog.funcs[func];
                 let nres = code.sig.results.len();
@@ -415,6 +446,46 @@ impl Machine {
                     caller.stack.extend(results);
                 }
                 rt.ret_go(self.ids[func])?;
+            }
+            Ins::DeferPrint {
+                format,
+                verbs,
+                site,
+            } => {
+                let args = fr.stack.split_off(fr.stack.len() - verbs.len());
+                let mut types = vec![Ty::Str];
+                let mut values = vec![Value::Str(format.clone())];
+                let mut printed = Vec::new();
+                for (verb, v) in verbs.iter().zip(args) {
+                    let (ty, p) = match (verb, &v) {
+                        ('S', Value::Str(s)) => (Ty::Str, Verb::S(s.to_string())),
+                        ('D', Value::Int(n)) => (I64, Verb::D(*n)),
+                        ('U', Value::Int(n)) => (U64, Verb::U(*n as u64)),
+                        ('t', Value::Bool(b)) => (Ty::Bool, Verb::T(*b)),
+                        ('p', _) => {
+                            let w = self.word(rt, &v);
+                            (Ty::Nil, Verb::P(w))
+                        }
+                        _ => unreachable!("typed"),
+                    };
+                    types.push(ty);
+                    values.push(v);
+                    printed.push(p);
+                }
+                let words = self.pack(rt, &types, &values);
+                let goprintf = rt.tab.lookup("runtime.goprintf").expect("in every table");
+                let ret = self.ret(rt, func, "runtime.deferproc", &site);
+                rt.deferproc(ret, goprintf, &words)?;
+                self.deferred.entry(g).or_default().push((format, printed));
+            }
+            Ins::Panic { convert, site } => {
+                let Some(Value::Str(text)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                let ret = self.ret(rt, func, "runtime.convT2E", &convert);
+                let data = rt.convt2e(ret, Ty::Str.size())?;
+                let ret = self.ret(rt, func, "runtime.panic", &site);
+                rt.panic(ret, data.unwrap_or(0), &text)?;
             }
             Ins::MakeChan { hint, site, .. } => {
                 let n = if hint {
@@ -652,7 +723,16 @@ impl Program for Machine {
         loop {
             if let Some((f, kind)) = rt.take_start(g) {
                 if kind == Start::Deferred {
-                    return self.fail("deferred calls are not compiled yet".into());
+                    // Only prints are deferred so far: goprintf runs here
+                    // and returns, into deferreturn's CALL or the panic.
+                    let Some((format, verbs)) = self.deferred.get_mut(&g).and_then(Vec::pop) else {
+                        unreachable!("the runtime runs only calls the program deferred")
+                    };
+                    let r = rt.goprintf(&format, &verbs).and_then(|()| rt.ret_go(f));
+                    if let Err(stop) = r {
+                        return stop;
+                    }
+                    continue;
                 }
                 let func = self.by_id[&f];
                 let (closure, args) = self.spawned.remove(&g).unwrap_or_default();
@@ -670,6 +750,15 @@ impl Program for Machine {
         }
     }
 }
+
+const I64: Ty = Ty::Int {
+    bits: 64,
+    signed: true,
+};
+const U64: Ty = Ty::Int {
+    bits: 64,
+    signed: false,
+};
 
 fn zero(ty: &Ty) -> Value {
     match ty {
