@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rust_runtime::Variant;
 
 use crate::fixture::{self, Fixture};
+use crate::known::Known;
 use crate::report::{Report, Verdict};
 use crate::runner::{self, RunRecord};
 use crate::snapshot::{self, Provenance};
@@ -278,13 +279,27 @@ pub fn run_model(
     Ok(record.ending.exit_status())
 }
 
+/// How `harness diff` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Coloured diffs (on a terminal), then the table
+    Text,
+    /// One JSON document on stdout: each cell's verdict, detail and diff, then the counts
+    Json,
+}
+
 /// `harness diff`: every fixture on the twin of each variant against the
-/// recorded references. No toolchain is needed.
-pub fn diff_twin(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> {
+/// recorded references. No toolchain is needed. A difference listed in
+/// the known-divergence file is "known"; a listed cell that matches fails,
+/// so that its entry is removed.
+pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> Result<i32, Error> {
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
+    let known = Known::load(&paths.snapshots)?;
     let work = tasks(&fixtures, sel);
     let bar = progress(work.len() as u64);
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let frames = paths.snapshots.join("frames");
     let results: Vec<_> = work
         .par_iter()
@@ -297,9 +312,18 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error
                 Ok(reference) => match crate::twin::run_on_twin(*v, f, &frames) {
                     Ok(rec) => {
                         let got = shape::shape(&rec, &f.file_name());
-                        match diff::unified(&reference.shape, &got, ("reference", "twin"), color) {
-                            None => (Verdict::Same, None),
-                            Some(d) => (Verdict::Differs, Some(d)),
+                        let d = diff::unified(&reference.shape, &got, ("reference", "twin"), color);
+                        match (d, known.reason(&f.name, *v)) {
+                            (None, None) => (Verdict::Same, None),
+                            (None, Some(_)) => (
+                                Verdict::Error(format!(
+                                    "matches its reference but is listed in {}: remove the entry",
+                                    crate::known::FILE_NAME
+                                )),
+                                None,
+                            ),
+                            (Some(d), None) => (Verdict::Differs, Some(d)),
+                            (Some(d), Some(why)) => (Verdict::Known(why.to_string()), Some(d)),
                         }
                     }
                     Err(
@@ -315,19 +339,22 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error
         .collect();
     bar.finish_and_clear();
     let mut report = Report::default();
-    for (f, v, (verdict, text)) in results {
-        if let Some(text) = text {
-            println!("{} on {v}:\n{text}", f.name);
-        }
-        report.add(&f.name, v, verdict);
+    for (f, v, (verdict, diff)) in results {
+        report.add(&f.name, v, verdict, diff);
     }
-    print!("{report}");
-    println!(
-        "{} of {} cells differ or failed; {} not run by the twin yet",
-        report.failures(),
-        work.len(),
-        report.unsupported()
-    );
+    match format {
+        Format::Json => println!("{:#}", report.to_json()),
+        Format::Text => {
+            print!("{}{report}", report.diffs());
+            println!(
+                "{} of {} cells differ or failed; {} known; {} not run by the twin yet",
+                report.failures(),
+                work.len(),
+                report.known(),
+                report.unsupported()
+            );
+        }
+    }
     log.say("compared the twin with the recorded references");
     Ok(if report.all_same() { 0 } else { 1 })
 }
@@ -338,12 +365,15 @@ pub fn compare_live(
     found: &Found,
     paths: &Paths,
     sel: &Selection,
+    format: Format,
     log: &Log,
 ) -> Result<i32, Error> {
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
     let work = tasks(&fixtures, sel);
     let bar = progress(work.len() as u64 * u64::from(sel.runs));
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let results: Vec<_> = work
         .par_iter()
         .map(|(f, v)| {
@@ -357,13 +387,13 @@ pub fn compare_live(
     bar.finish_and_clear();
     let mut report = Report::default();
     for (f, v, result) in results {
-        let (verdict, text) = result?;
-        if let Some(text) = text {
-            println!("{} on {v}:\n{text}", f.name);
-        }
-        report.add(&f.name, v, verdict);
+        let (verdict, diff) = result?;
+        report.add(&f.name, v, verdict, diff);
     }
-    print!("{report}");
+    match format {
+        Format::Json => println!("{:#}", report.to_json()),
+        Format::Text => print!("{}{report}", report.diffs()),
+    }
     log.say(format_args!(
         "{} of {} differ or failed",
         report.failures(),

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod diff;
 pub mod fixture;
 pub mod frames;
+pub mod known;
 pub mod pcln;
 pub mod process;
 pub mod report;
@@ -38,6 +39,8 @@ pub enum Error {
     Pcln(#[from] pcln::PclnError),
     #[error(transparent)]
     Twin(#[from] twin::TwinError),
+    #[error(transparent)]
+    Known(#[from] known::KnownError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -105,6 +105,9 @@ enum Command {
         /// Run the fixtures on the configured toolchains instead of the twin
         #[arg(long)]
         live: bool,
+        /// How to report: diffs and a table, or one JSON document for tools
+        #[arg(long, value_enum, default_value = "text")]
+        format: commands::Format,
     },
 }
 
@@ -187,13 +190,23 @@ fn main() -> ExitCode {
                 check: true,
                 which,
                 runs,
-            } => commands::compare_live(&found, &paths, &which.selection(runs), &log),
-            Command::Diff { which, live: true } => {
-                commands::compare_live(&found, &paths, &which.selection(1), &log)
-            }
-            Command::Diff { which, live: false } => {
-                commands::diff_twin(&paths, &which.selection(1), &log)
-            }
+            } => commands::compare_live(
+                &found,
+                &paths,
+                &which.selection(runs),
+                commands::Format::Text,
+                &log,
+            ),
+            Command::Diff {
+                which,
+                live: true,
+                format,
+            } => commands::compare_live(&found, &paths, &which.selection(1), format, &log),
+            Command::Diff {
+                which,
+                live: false,
+                format,
+            } => commands::diff_twin(&paths, &which.selection(1), format, &log),
             Command::Build {
                 file,
                 toolchain,

@@ -11,6 +11,8 @@ use rust_runtime::Variant;
 pub enum Verdict {
     Same,
     Differs,
+    /// Differs, as the known-divergence file says it does (the reason).
+    Known(String),
     /// The fixture uses what the twin does not run yet (why, in the text).
     Unsupported(String),
     /// No reference, a reference that fails its provenance check, a
@@ -19,10 +21,12 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn word(&self) -> &'static str {
+    /// The verdict's one word, as the table and --format json give it.
+    pub fn word(&self) -> &'static str {
         match self {
             Verdict::Same => "same",
             Verdict::Differs => "differs",
+            Verdict::Known(_) => "known",
             Verdict::Unsupported(_) => "unsupported",
             Verdict::Error(_) => "error",
         }
@@ -32,12 +36,14 @@ impl Verdict {
 /// Verdicts gathered as results come in, printed in fixture order.
 #[derive(Debug, Default)]
 pub struct Report {
-    cells: BTreeMap<(String, Variant), Verdict>,
+    cells: BTreeMap<(String, Variant), (Verdict, Option<String>)>,
 }
 
 impl Report {
-    pub fn add(&mut self, fixture: &str, variant: Variant, verdict: Verdict) {
-        self.cells.insert((fixture.to_string(), variant), verdict);
+    /// A cell's verdict, with the unified diff of its shapes if they differ.
+    pub fn add(&mut self, fixture: &str, variant: Variant, verdict: Verdict, diff: Option<String>) {
+        self.cells
+            .insert((fixture.to_string(), variant), (verdict, diff));
     }
 
     /// Whether no cell differs or failed (unsupported ones are listed,
@@ -50,7 +56,15 @@ impl Report {
     pub fn failures(&self) -> usize {
         self.cells
             .values()
-            .filter(|v| matches!(v, Verdict::Differs | Verdict::Error(_)))
+            .filter(|(v, _)| matches!(v, Verdict::Differs | Verdict::Error(_)))
+            .count()
+    }
+
+    /// How many cells differ as the known-divergence file says.
+    pub fn known(&self) -> usize {
+        self.cells
+            .values()
+            .filter(|(v, _)| matches!(v, Verdict::Known(_)))
             .count()
     }
 
@@ -58,8 +72,55 @@ impl Report {
     pub fn unsupported(&self) -> usize {
         self.cells
             .values()
-            .filter(|v| matches!(v, Verdict::Unsupported(_)))
+            .filter(|(v, _)| matches!(v, Verdict::Unsupported(_)))
             .count()
+    }
+
+    /// The report for tools (`--format json`): every cell with its
+    /// verdict, its explanation and its diff, then the counts.
+    pub fn to_json(&self) -> serde_json::Value {
+        let cells: Vec<_> = self
+            .cells
+            .iter()
+            .map(|((fixture, v), (verdict, diff))| {
+                let detail = match verdict {
+                    Verdict::Known(s) | Verdict::Unsupported(s) | Verdict::Error(s) => {
+                        Some(s.as_str())
+                    }
+                    Verdict::Same | Verdict::Differs => None,
+                };
+                serde_json::json!({
+                    "fixture": fixture,
+                    "toolchain": v.name(),
+                    "verdict": verdict.word(),
+                    "detail": detail,
+                    "diff": diff,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "cells": cells,
+            "failures": self.failures(),
+            "known": self.known(),
+            "unsupported": self.unsupported(),
+        })
+    }
+
+    /// Each differing cell's diff, headed by the cell (and, for a known
+    /// divergence, its reason).
+    pub fn diffs(&self) -> String {
+        let mut out = String::new();
+        for ((fixture, v), (verdict, diff)) in &self.cells {
+            let Some(diff) = diff else { continue };
+            match verdict {
+                Verdict::Known(why) => {
+                    out.push_str(&format!("{fixture} on {v} (known divergence: {why}):\n"))
+                }
+                _ => out.push_str(&format!("{fixture} on {v}:\n")),
+            }
+            out.push_str(diff);
+        }
+        out
     }
 }
 
@@ -83,16 +144,17 @@ impl fmt::Display for Report {
             let cells = Variant::ALL.map(|v| {
                 self.cells
                     .get(&(name.clone(), v))
-                    .map_or("-", Verdict::word)
+                    .map_or("-", |(v, _)| v.word())
             });
             row(f, name, cells)?;
         }
         let errors: Vec<_> = self
             .cells
             .iter()
-            .filter_map(|((n, v), verdict)| match verdict {
+            .filter_map(|((n, v), (verdict, _))| match verdict {
                 Verdict::Error(e) => Some(format!("{n} on {v}: {e}")),
                 Verdict::Unsupported(e) => Some(format!("{n} on {v}: unsupported: {e}")),
+                Verdict::Known(why) => Some(format!("{n} on {v}: known divergence: {why}")),
                 _ => None,
             })
             .collect();
@@ -110,15 +172,22 @@ mod tests {
     #[test]
     fn the_table_lists_every_fixture_and_explains_errors() {
         let mut r = Report::default();
-        r.add("sieve", Variant::Pre1547, Verdict::Same);
-        r.add("sieve", Variant::Post1547, Verdict::Differs);
+        r.add("sieve", Variant::Pre1547, Verdict::Same, None);
+        r.add(
+            "sieve",
+            Variant::Post1547,
+            Verdict::Differs,
+            Some("-a\n+b\n".into()),
+        );
         r.add(
             "chain",
             Variant::Pre1547,
             Verdict::Error("no reference".into()),
+            None,
         );
         assert!(!r.all_same());
         assert_eq!(r.failures(), 2);
+        assert_eq!(r.diffs(), "sieve on post-1547:\n-a\n+b\n");
         assert_eq!(
             r.to_string(),
             "\
@@ -128,5 +197,37 @@ sieve    same         differs
 chain on pre-1547: no reference
 "
         );
+    }
+}
+
+#[cfg(test)]
+mod known_tests {
+    use super::*;
+
+    #[test]
+    fn a_known_divergence_is_no_failure_and_json_carries_every_cell() {
+        let mut r = Report::default();
+        r.add(
+            "deeprec",
+            Variant::Pre1547,
+            Verdict::Known("why".into()),
+            Some("-x\n+y\n".into()),
+        );
+        r.add("sieve", Variant::Pre1547, Verdict::Same, None);
+        assert!(r.all_same());
+        assert_eq!(r.known(), 1);
+        assert_eq!(
+            r.diffs(),
+            "deeprec on pre-1547 (known divergence: why):\n-x\n+y\n"
+        );
+        assert!(r.to_string().contains("deeprec  known"), "{r}");
+        let j = r.to_json();
+        assert_eq!(j["known"], 1);
+        assert_eq!(j["failures"], 0);
+        assert_eq!(j["cells"][0]["verdict"], "known");
+        assert_eq!(j["cells"][0]["detail"], "why");
+        assert_eq!(j["cells"][0]["diff"], "-x\n+y\n");
+        assert_eq!(j["cells"][1]["fixture"], "sieve");
+        assert_eq!(j["cells"][1]["diff"], serde_json::Value::Null);
     }
 }

@@ -132,3 +132,79 @@ fn run_on_the_model_prints_the_programs_output_and_exits_as_it_does() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).starts_with("1 2\n2 3\n3 5\n"), "{}", stderr(&o));
 }
+
+/// A snapshot directory holding sieve's references (the pre-1547 one's
+/// last line changed, so that the twin differs from it there) and
+/// `known`, as known-divergences.toml.
+fn snapshots_with(known: &str) -> tempfile::TempDir {
+    let real = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    let dir = tempfile::tempdir().unwrap();
+    for tc in ["pre-1547", "post-1547"] {
+        std::fs::create_dir_all(dir.path().join(tc)).unwrap();
+        std::fs::create_dir_all(dir.path().join("frames").join(tc)).unwrap();
+        for f in ["sieve.tsv", "sieve.calls.tsv"] {
+            let from = real.join("frames").join(tc).join(f);
+            std::fs::copy(from, dir.path().join("frames").join(tc).join(f)).unwrap();
+        }
+        let mut snap = std::fs::read_to_string(real.join(tc).join("sieve.snap")).unwrap();
+        if tc == "pre-1547" {
+            snap.push_str("a line the twin does not print\n");
+        }
+        std::fs::write(dir.path().join(tc).join("sieve.snap"), snap).unwrap();
+    }
+    std::fs::write(dir.path().join("known-divergences.toml"), known).unwrap();
+    dir
+}
+
+#[test]
+fn a_listed_divergence_is_known_and_a_listed_match_fails() {
+    let known =
+        "[[divergence]]\nfixture = \"sieve\"\ntoolchain = \"pre-1547\"\nreason = \"a test\"\n";
+    let dir = snapshots_with(known);
+    let snaps = dir.path().to_str().unwrap();
+    let o = harness(&["diff", "--snapshot-dir", snaps, "sieve"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("sieve on pre-1547 (known divergence: a test):"),
+        "{out}"
+    );
+    assert!(out.contains("-a line the twin does not print"), "{out}");
+    assert!(out.contains("sieve    known        same"), "{out}");
+    let o = harness(&["diff", "--snapshot-dir", snaps, "--format", "json", "sieve"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["known"], 1);
+    assert_eq!(j["cells"][0]["verdict"], "known");
+
+    // Unlisted, the same difference fails; listed, a match fails too.
+    let dir = snapshots_with(
+        "[[divergence]]\nfixture = \"sieve\"\ntoolchain = \"post-1547\"\nreason = \"stale\"\n",
+    );
+    let o = harness(&[
+        "diff",
+        "--snapshot-dir",
+        dir.path().to_str().unwrap(),
+        "sieve",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("sieve    differs      error"), "{out}");
+    assert!(
+        out.contains("sieve on post-1547: matches its reference but is listed in known-divergences.toml: remove the entry"),
+        "{out}"
+    );
+
+    let dir = snapshots_with("[[divergence]]\nfixture = \"sieve\"\n");
+    let o = harness(&[
+        "diff",
+        "--snapshot-dir",
+        dir.path().to_str().unwrap(),
+        "sieve",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("known-divergences.toml: 1:1: missing field `reason`"),
+        "{}",
+        stderr(&o)
+    );
+}
