@@ -11,7 +11,8 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 10] = [
+const RUNS: [&str; 12] = [
+    "buffered",
     "chain100k",
     "deadlock",
     "gopanic",
@@ -21,6 +22,7 @@ const RUNS: [&str; 10] = [
     "hang1547g",
     "okrecv",
     "pingpong",
+    "select",
     "sieve",
 ];
 

@@ -645,7 +645,7 @@ impl Runtime {
     /// mallocgc: the allocation, then, with dogc, a collection once
     /// heap_alloc reaches next_gc (runtime·gc returns at once before
     /// initdone, while a lock is held, or while panicking).
-    fn mallocgc_dogc(
+    pub(crate) fn mallocgc_dogc(
         &mut self,
         caller: crate::symtab::FuncId,
         n: u32,

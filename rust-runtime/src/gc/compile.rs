@@ -4,7 +4,8 @@
 //! return address and frame the real binary has (gc::frames).
 //!
 //! The subset compiled so far: int (32 bits, as in this dialect), int64,
-//! byte, bool and string values, fixed arrays (locals only), channels,
+//! byte, bool and string values, fixed arrays (locals only), slices
+//! (make, literals, index, range over them and arrays), channels,
 //! functions and closures (a captured variable gets 6g's runtime·new); :=, =,
 //! op=, ++/--, if, for (all three forms), break, continue, return, go,
 //! send and receive, close, len, make(chan T[, n]), print and println,
@@ -30,6 +31,8 @@ pub enum Ty {
     Func(Rc<Sig>),
     /// `[N]T`.
     Array(u32, Box<Ty>),
+    /// `[]T`.
+    Slice(Box<Ty>),
     /// An untyped nil.
     Nil,
 }
@@ -49,6 +52,25 @@ impl Ty {
             Ty::Str => 16,
             Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 8,
             Ty::Array(n, elem) => n * elem.size(),
+            // array pointer, then 32-bit len and cap
+            Ty::Slice(_) => 16,
+        }
+    }
+
+    /// The element type of an array or slice.
+    fn elem(&self) -> Option<&Ty> {
+        match self {
+            Ty::Array(_, e) | Ty::Slice(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether a value holds pointers (what makeslice asks the type).
+    pub fn has_pointers(&self) -> bool {
+        match self {
+            Ty::Int { .. } | Ty::Bool => false,
+            Ty::Array(_, e) => e.has_pointers(),
+            Ty::Str | Ty::Chan(_) | Ty::Func(_) | Ty::Slice(_) | Ty::Nil => true,
         }
     }
 }
@@ -128,8 +150,26 @@ pub enum Ins {
     Zero(Ty),
     Load(Slot),
     Store(Slot),
-    /// Pop an index and an array; push the element.
+    /// Pop an index and an array or slice; push the element.
     Index,
+    /// Pop an index; push that element of the array or slice in the slot.
+    LoadElem(Slot),
+    /// Push a copy of the top.
+    Dup,
+    /// `make([]T, n)`: runtime·makeslice; pops n.
+    MakeSlice {
+        elem: Ty,
+        site: Site,
+    },
+    /// `[]T{...}`: runtime·new of the backing array, filled with the `n`
+    /// values on the stack.
+    SliceLit {
+        n: u32,
+        size: u32,
+        site: Site,
+    },
+    /// `cap` of a channel or slice.
+    Cap,
     /// Pop a value and an index; store into the array in the slot.
     StoreIndex(Slot),
     /// runtime·new for a variable a closure captures: 6g moves it to the
@@ -620,6 +660,7 @@ impl Compiler {
     fn value_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
         match self.ty(t, pos)? {
             Ty::Array(..) => unsupported(pos, "array passed by value"),
+            Ty::Slice(..) => unsupported(pos, "slice passed by value"),
             ty => Ok(ty),
         }
     }
@@ -671,7 +712,7 @@ impl Compiler {
                 };
                 Ty::Array(n, Box::new(self.ty(elem, pos)?))
             }
-            Type::Slice(_) => return unsupported(pos, "slice"),
+            Type::Slice(elem) => Ty::Slice(Box::new(self.ty(elem, pos)?)),
             Type::Pointer(_) => return unsupported(pos, "pointer"),
             Type::Struct(_) => return unsupported(pos, "struct"),
             Type::Interface(_) => return unsupported(pos, "interface"),
@@ -830,20 +871,13 @@ impl Compiler {
                         });
                     }
                 } else {
-                    let (slot, ty) = self.var(&lhs[0], s.pos)?;
-                    self.emit(Ins::Load(slot));
-                    self.expr_as(&rhs[0], &ty)?;
                     let bop = bin_op(&op[..op.len() - 1]).expect("an assignment operator");
-                    self.emit(Ins::Bin(bop, ty));
-                    self.emit(Ins::Store(slot));
+                    self.update(&lhs[0], s.pos, bop, Some(&rhs[0]))?;
                 }
             }
             StmtKind::IncDec { target, inc } => {
-                let (slot, ty) = self.var(target, s.pos)?;
-                self.emit(Ins::Load(slot));
-                self.emit(Ins::Const(Const::Int(1)));
-                self.emit(Ins::Bin(if *inc { BinOp::Add } else { BinOp::Sub }, ty));
-                self.emit(Ins::Store(slot));
+                let op = if *inc { BinOp::Add } else { BinOp::Sub };
+                self.update(target, s.pos, op, None)?;
             }
             StmtKind::Send { chan, value } => {
                 let Ty::Chan(elem) = self.expr(chan)? else {
@@ -957,7 +991,13 @@ impl Compiler {
                 }
                 self.f().scopes.pop();
             }
-            StmtKind::Range { .. } => return unsupported(s.pos, "range"),
+            StmtKind::Range {
+                key,
+                value,
+                define,
+                expr,
+                body,
+            } => self.range(key.as_ref(), value.as_ref(), *define, expr, body)?,
             StmtKind::Switch { .. } | StmtKind::TypeSwitch { .. } => {
                 return unsupported(s.pos, "switch")
             }
@@ -1090,29 +1130,52 @@ impl Compiler {
                 let ExprKind::Ident(n) = &expr.kind else {
                     return unsupported(e.pos, "assignment to an element of an expression");
                 };
-                let Some(Binding::Var(slot, Ty::Array(len, elem))) = self.lookup(n) else {
+                let Some(Binding::Var(slot, ty)) = self.lookup(n) else {
                     return unsupported(e.pos, "index of a non-array");
                 };
-                self.index(index, len)?;
-                Ok((Place::Elem(slot), *elem))
+                let Some(elem) = ty.elem().cloned() else {
+                    return unsupported(e.pos, "index of a non-array");
+                };
+                self.index(index, &ty)?;
+                Ok((Place::Elem(slot), elem))
             }
             _ => unsupported(e.pos, "assignment to a non-variable"),
         }
     }
 
-    /// A variable that op= or ++/-- updates.
-    fn var(&mut self, e: &Expr, pos: Pos) -> R<(Slot, Ty)> {
-        match self.place(e)? {
-            (Place::Var(slot), ty) => Ok((slot, ty)),
-            (Place::Blank, _) => err(pos, "cannot assign to _"),
-            (Place::Elem(_), _) => unsupported(pos, "op-assignment to an array element"),
+    /// `x op= v` and `x++`: the place's value, `rhs` (the value, or
+    /// None for 1), the operation, the store. An element's index is
+    /// evaluated once.
+    fn update(&mut self, e: &Expr, pos: Pos, op: BinOp, rhs: Option<&Expr>) -> R<()> {
+        let (place, ty) = self.place(e)?;
+        match place {
+            Place::Var(slot) => self.emit(Ins::Load(slot)),
+            Place::Elem(slot) => {
+                self.emit(Ins::Dup);
+                self.emit(Ins::LoadElem(slot))
+            }
+            Place::Blank => return err(pos, "cannot assign to _"),
+        };
+        match rhs {
+            Some(r) => self.expr_as(r, &ty)?,
+            None => {
+                self.emit(Ins::Const(Const::Int(1)));
+            }
         }
+        self.emit(Ins::Bin(op, ty));
+        self.emit(match place {
+            Place::Var(slot) => Ins::Store(slot),
+            Place::Elem(slot) => Ins::StoreIndex(slot),
+            Place::Blank => unreachable!("refused above"),
+        });
+        Ok(())
     }
 
-    /// An index into an array of `len`: a constant one is checked here, as
-    /// 6g does; any other is checked when it runs.
-    fn index(&mut self, index: &Expr, len: u32) -> R<()> {
-        if let Some((Const::Int(i), _)) = self.const_value(index) {
+    /// An index into an array or slice: a constant one into an array is
+    /// checked here, as 6g does; any other is checked when it runs.
+    fn index(&mut self, index: &Expr, of: &Ty) -> R<()> {
+        if let (Some((Const::Int(i), _)), Ty::Array(len, _)) = (self.const_value(index), of) {
+            let len = *len;
             if i < 0 || i >= i64::from(len) {
                 return err(
                     index.pos,
@@ -1241,12 +1304,33 @@ impl Compiler {
                 Ok(ty)
             }
             ExprKind::Index { expr, index } => {
-                let Ty::Array(len, elem) = self.expr(expr)? else {
+                let ty = self.expr(expr)?;
+                let Some(elem) = ty.elem().cloned() else {
                     return unsupported(e.pos, "index of a non-array");
                 };
-                self.index(index, len)?;
+                self.index(index, &ty)?;
                 self.emit(Ins::Index);
-                Ok(*elem)
+                Ok(elem)
+            }
+            ExprKind::Composite {
+                ty: Some(Type::Slice(elem)),
+                elems,
+            } => {
+                let elem = self.value_ty(elem, e.pos)?;
+                for (key, v) in elems {
+                    if let Some(k) = key {
+                        return unsupported(k.pos, "keyed element");
+                    }
+                    self.expr_as(v, &elem)?;
+                }
+                let n = elems.len() as u32;
+                let site = self.site("runtime.new");
+                self.emit(Ins::SliceLit {
+                    n,
+                    size: n * elem.size(),
+                    site,
+                });
+                Ok(Ty::Slice(Box::new(elem)))
             }
             _ => unsupported(e.pos, "expression"),
         }
@@ -1334,6 +1418,95 @@ impl Compiler {
         Ok(())
     }
 
+    /// `for k, v := range x` over an array or slice, as 6g compiles it
+    /// inline: x evaluated once (an array copied), a hidden index, k and
+    /// v assigned at the top of each pass (one variable each for the
+    /// whole loop, as in this dialect).
+    fn range(
+        &mut self,
+        key: Option<&Expr>,
+        value: Option<&Expr>,
+        define: bool,
+        x: &Expr,
+        body: &Block,
+    ) -> R<()> {
+        self.f().scopes.push(HashMap::new());
+        let ty = self.expr(x)?;
+        let Some(elem) = ty.elem().cloned() else {
+            return unsupported(x.pos, "range over this type");
+        };
+        let hidden = self.hidden();
+        self.emit(Ins::Store(hidden));
+        let i = self.hidden();
+        self.emit(Ins::Const(Const::Int(0)));
+        self.emit(Ins::Store(i));
+        // The loop variables, declared (or found) once.
+        let target = |c: &mut Compiler, e: Option<&Expr>, ty: Ty| -> R<Option<Place>> {
+            let Some(e) = e else { return Ok(None) };
+            if define {
+                let ExprKind::Ident(n) = &e.kind else {
+                    return err(e.pos, "non-name on left side of :=");
+                };
+                if n == "_" {
+                    return Ok(Some(Place::Blank));
+                }
+                let slot = c.declare_local(n.clone(), ty);
+                return Ok(Some(Place::Var(slot)));
+            }
+            match c.place(e)? {
+                (Place::Elem(_), _) => unsupported(e.pos, "range into an element"),
+                (p, _) => Ok(Some(p)),
+            }
+        };
+        let k = target(self, key, Ty::INT)?;
+        let v = target(self, value, elem)?;
+        let top = self.here();
+        self.emit(Ins::Load(i));
+        self.emit(Ins::Load(hidden));
+        self.emit(Ins::Len);
+        self.emit(Ins::Bin(BinOp::Lt, Ty::INT));
+        let jf = self.emit(Ins::JumpIfNot(0));
+        if let Some(Place::Var(slot)) = k {
+            self.emit(Ins::Load(i));
+            self.emit(Ins::Store(slot));
+        }
+        if let Some(Place::Var(slot)) = v {
+            self.emit(Ins::Load(i));
+            self.emit(Ins::LoadElem(hidden));
+            self.emit(Ins::Store(slot));
+        }
+        self.f().loops.push((true, Vec::new()));
+        let body_start = self.here();
+        self.block(body)?;
+        let post_at = self.here();
+        self.emit(Ins::Load(i));
+        self.emit(Ins::Const(Const::Int(1)));
+        self.emit(Ins::Bin(BinOp::Add, Ty::INT));
+        self.emit(Ins::Store(i));
+        self.emit(Ins::Jump(top));
+        let end = self.here();
+        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        for b in breaks {
+            self.patch(b, end);
+        }
+        self.patch(jf, end);
+        for at in body_start..post_at {
+            if self.f().code.ins[at] == Ins::Jump(usize::MAX) {
+                self.f().code.ins[at] = Ins::Jump(post_at);
+            }
+        }
+        self.f().scopes.pop();
+        Ok(())
+    }
+
+    /// A local the compiler keeps for itself (never captured).
+    fn hidden(&mut self) -> Slot {
+        let f = self.f();
+        let slot = Slot::Local(f.code.nlocals);
+        f.code.nlocals += 1;
+        slot
+    }
+
     /// A defer statement. Only deferred prints are compiled so far.
     fn defer(&mut self, call: &Expr) -> R<()> {
         let ExprKind::Call {
@@ -1369,6 +1542,7 @@ impl Compiler {
                 Ty::Bool => 't',
                 Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
+                Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
             };
             format.push('%');
             format.push(verb);
@@ -1471,6 +1645,7 @@ impl Compiler {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
+                        Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
                     };
                     let site = self.site(callee);
                     self.emit(Ins::Print { kind, site });
@@ -1485,9 +1660,22 @@ impl Compiler {
                 Ok(None)
             }
             "make" => {
+                if let Some(ExprKind::TypeExpr(Type::Slice(elem))) = args.first().map(|a| &a.kind) {
+                    let elem = self.ty(elem, pos)?;
+                    if args.len() != 2 {
+                        return unsupported(pos, "make of a slice with a capacity");
+                    }
+                    self.expr_as(&args[1], &Ty::INT)?;
+                    let site = self.site("runtime.makeslice");
+                    self.emit(Ins::MakeSlice {
+                        elem: elem.clone(),
+                        site,
+                    });
+                    return Ok(Some(Ty::Slice(Box::new(elem))));
+                }
                 let Some(ExprKind::TypeExpr(Type::Chan(_, elem))) = args.first().map(|a| &a.kind)
                 else {
-                    return unsupported(pos, "make of a non-chan");
+                    return unsupported(pos, "make of a map");
                 };
                 let elem = self.value_ty(elem, pos)?;
                 let hint = args.len() == 2;
@@ -1514,10 +1702,23 @@ impl Compiler {
                 Ok(Some(Ty::Bool))
             }
             "len" => {
-                if !matches!(self.expr(&args[0])?, Ty::Chan(_) | Ty::Str) {
+                if !matches!(
+                    self.expr(&args[0])?,
+                    Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_)
+                ) {
                     return unsupported(pos, "len of this type");
                 }
                 self.emit(Ins::Len);
+                Ok(Some(Ty::INT))
+            }
+            "cap" => {
+                if !matches!(
+                    self.expr(&args[0])?,
+                    Ty::Chan(_) | Ty::Array(..) | Ty::Slice(_)
+                ) {
+                    return unsupported(pos, "cap of this type");
+                }
+                self.emit(Ins::Cap);
                 Ok(Some(Ty::INT))
             }
             "int" | "int64" | "byte" | "uint8" | "int32" => {
@@ -1538,7 +1739,7 @@ impl Compiler {
                 self.emit(Ins::Panic { convert, site });
                 Ok(None)
             }
-            "recover" | "append" | "copy" | "cap" | "new" => unsupported(pos, name),
+            "recover" | "append" | "copy" | "new" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }
@@ -1662,6 +1863,35 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "4:8: unsupported construct 'defer of a function call'"
+        );
+    }
+
+    #[test]
+    fn range_and_element_updates_evaluate_their_operands_once() {
+        let p = compiled(
+            "package main\nfunc main() {\n\tvar n [2]int\n\ts := []int{1, 2}\n\tfor i, k := range s {\n\t\tn[i] += k\n\t\tn[0]++\n\t}\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        // The literal is runtime.new of its 8-byte array.
+        assert!(m
+            .ins
+            .iter()
+            .any(|i| matches!(i, Ins::SliceLit { n: 2, size: 8, .. })));
+        // Each update: the index once (Dup), the element, the store.
+        let dups = m.ins.iter().filter(|i| **i == Ins::Dup).count();
+        assert_eq!(dups, 2, "{:?}", m.ins);
+        let stores = m
+            .ins
+            .iter()
+            .filter(|i| matches!(i, Ins::StoreIndex(_)))
+            .count();
+        assert_eq!(stores, 2);
+        let e =
+            compiled("package main\nfunc main() {\n\tfor i := range 5 {\n\t}\n}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "3:17: unsupported construct 'range over this type'"
         );
     }
 

@@ -29,6 +29,8 @@ pub enum Value {
     Func(Rc<Closure>),
     /// A fixed array's elements (a value: copied as it is loaded).
     Array(Vec<Value>),
+    /// A slice: its elements, shared by every copy.
+    Slice(Rc<RefCell<Vec<Value>>>),
     Nil,
 }
 
@@ -179,7 +181,9 @@ impl Machine {
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[c.0].addr,
             Value::Chan(None) | Value::Nil => 0,
-            Value::Array(_) => unreachable!("the compiler keeps arrays out of frames and channels"),
+            Value::Array(_) | Value::Slice(_) => {
+                unreachable!("the compiler keeps arrays and slices out of frames and channels")
+            }
             Value::Str(_) | Value::Func(_) => {
                 self.boxed.push(v.clone());
                 (self.boxed.len() - 1) as u64
@@ -233,7 +237,9 @@ impl Machine {
                     .unwrap_or_else(|| zero(ty))
             }
             Ty::Nil => Value::Nil,
-            Ty::Array(..) => unreachable!("the compiler keeps arrays out of channels"),
+            Ty::Array(..) | Ty::Slice(_) => {
+                unreachable!("the compiler keeps arrays and slices out of channels")
+            }
         }
     }
 
@@ -297,15 +303,62 @@ impl Machine {
             }
             Ins::Zero(ty) => fr.stack.push(zero(&ty)),
             Ins::Index => {
-                let i = fr.stack.pop().expect("an index");
-                let a = fr.stack.pop().expect("an array");
-                let (Value::Int(i), Value::Array(a)) = (i, a) else {
+                let Some(Value::Int(i)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
-                match usize::try_from(i).ok().and_then(|i| a.into_iter().nth(i)) {
+                let a = fr.stack.pop().expect("an array or slice");
+                match element(&a, i) {
                     Some(v) => fr.stack.push(v),
                     None => return Err(self.fail(out_of_range(i))),
                 }
+            }
+            Ins::LoadElem(slot) => {
+                let Some(Value::Int(i)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                let v = match slot {
+                    Slot::Local(l) => element(&fr.locals[usize::from(l)].borrow(), i),
+                    Slot::Global(l) => element(&self.globals[usize::from(l)].borrow(), i),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                };
+                match v {
+                    Some(v) => fr.stack.push(v),
+                    None => return Err(self.fail(out_of_range(i))),
+                }
+            }
+            Ins::Dup => {
+                let v = fr.stack.last().expect("a value").clone();
+                fr.stack.push(v);
+            }
+            Ins::MakeSlice { elem, site } => {
+                let Some(Value::Int(n)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                let Ok(n) = u32::try_from(n) else {
+                    return Err(self.fail(
+                        "makeslice: len out of range (runtime.panicstring is not modelled here)"
+                            .into(),
+                    ));
+                };
+                let ret = self.ret(rt, func, "runtime.makeslice", &site);
+                rt.makeslice(ret, elem.size(), n, elem.has_pointers())?;
+                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(&elem); n as usize])));
+                self.push(g, v);
+            }
+            Ins::SliceLit { n, size, site } => {
+                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
+                let ret = self.ret(rt, func, "runtime.new", &site);
+                rt.new_object(ret, size)?;
+                self.push(g, Value::Slice(Rc::new(RefCell::new(elems))));
+            }
+            Ins::Cap => {
+                let n = match fr.stack.pop() {
+                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c.0].dataqsiz),
+                    Some(Value::Array(a)) => a.len() as i64,
+                    Some(Value::Slice(s)) => s.borrow().len() as i64,
+                    _ => 0,
+                };
+                fr.stack.push(Value::Int(n));
             }
             Ins::StoreIndex(slot) => {
                 let v = fr.stack.pop().expect("a value");
@@ -317,13 +370,13 @@ impl Machine {
                     Slot::Global(l) => self.globals[usize::from(l)].clone(),
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
-                let mut a = cell.borrow_mut();
-                let Value::Array(a) = &mut *a else {
-                    unreachable!("typed")
+                let stored = match &mut *cell.borrow_mut() {
+                    Value::Array(a) => store(a, i, v),
+                    Value::Slice(s) => store(&mut s.borrow_mut(), i, v),
+                    _ => unreachable!("typed"),
                 };
-                match usize::try_from(i).ok().and_then(|i| a.get_mut(i)) {
-                    Some(e) => *e = v,
-                    None => return Err(self.fail(out_of_range(i))),
+                if !stored {
+                    return Err(self.fail(out_of_range(i)));
                 }
             }
             Ins::New { size, site } => {
@@ -541,6 +594,8 @@ impl Machine {
                 let n = match fr.stack.pop() {
                     Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
                     Some(Value::Str(s)) => s.len() as i64,
+                    Some(Value::Array(a)) => a.len() as i64,
+                    Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
                 };
                 fr.stack.push(Value::Int(n));
@@ -768,6 +823,28 @@ fn zero(ty: &Ty) -> Value {
         Ty::Chan(_) => Value::Chan(None),
         Ty::Func(_) | Ty::Nil => Value::Nil,
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
+        Ty::Slice(_) => Value::Slice(Rc::default()),
+    }
+}
+
+/// Element `i` of an array or slice.
+fn element(a: &Value, i: i64) -> Option<Value> {
+    let i = usize::try_from(i).ok()?;
+    match a {
+        Value::Array(a) => a.get(i).cloned(),
+        Value::Slice(s) => s.borrow().get(i).cloned(),
+        _ => unreachable!("typed"),
+    }
+}
+
+/// Store `v` as element `i` of `a`; false when `i` is out of range.
+fn store(a: &mut [Value], i: i64, v: Value) -> bool {
+    match usize::try_from(i).ok().and_then(|i| a.get_mut(i)) {
+        Some(e) => {
+            *e = v;
+            true
+        }
+        None => false,
     }
 }
 

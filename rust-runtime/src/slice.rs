@@ -1,0 +1,35 @@
+//! slice.c: making a slice, which `make([]T, n)` compiles to.
+
+use crate::proc::Runtime;
+use crate::{Addr, Stop};
+
+impl Runtime {
+    /// runtime·makeslice(t, len, cap) from Go code, returning to `ret`,
+    /// for `n` elements of `elem` bytes (len = cap = n): makeslice1
+    /// allocates cap*size bytes with mallocgc(FlagNoPointers) when the
+    /// element holds no pointers, else with mal.
+    pub fn makeslice(
+        &mut self,
+        ret: Addr,
+        elem: u32,
+        n: u32,
+        pointers: bool,
+    ) -> Result<Addr, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.makeslice")
+            .expect("in every table");
+        self.call_at(ret, f, &[0, u64::from(n), u64::from(n), 0, 0])?;
+        let m1 = self.tab.lookup("makeslice1").expect("in every table");
+        self.call(f, m1, &[0, u64::from(n) | u64::from(n) << 32, 0])?;
+        let size = n * elem;
+        let array = if pointers {
+            self.mal(m1, size)?
+        } else {
+            self.mallocgc_dogc(m1, size, true)?
+        };
+        self.leave(m1)?;
+        self.leave(f)?;
+        Ok(array)
+    }
+}
