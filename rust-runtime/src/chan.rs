@@ -153,13 +153,14 @@ impl Runtime {
     }
 
     /// makechan(elemsize, hint) from Go code.
-    pub fn makechan(&mut self, ret: Addr, hint: u32) -> Result<ChanId, Stop> {
+    pub fn makechan(&mut self, ret: Addr, elemsize: u32, hint: u32) -> Result<ChanId, Stop> {
         let f = self.rf.makechan;
         self.call_at(ret, f, &[0, u64::from(hint)])?;
         let addr = self.mal(f, SIZEOF_HCHAN)?;
         for _ in 0..hint {
-            // A Link: its next pointer and an 8-byte element.
-            self.mal(f, 16)?;
+            // A Link: its next pointer, then the element in place of
+            // `byte elem[8]` (sizeof(*d) + elem->size - sizeof(d->elem)).
+            self.mal(f, 8 + elemsize)?;
         }
         let id = ChanId(self.chans.len());
         self.chans.push(Hchan {

@@ -540,7 +540,7 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.panic", &site);
                 rt.panic(ret, data.unwrap_or(0), &text)?;
             }
-            Ins::MakeChan { hint, site, .. } => {
+            Ins::MakeChan { hint, elem, site } => {
                 let n = if hint {
                     match fr.stack.pop() {
                         Some(Value::Int(n)) => n as u32,
@@ -550,7 +550,7 @@ impl Machine {
                     0
                 };
                 let ret = self.ret(rt, func, "runtime.makechan", &site);
-                let c = rt.makechan(ret, n)?;
+                let c = rt.makechan(ret, elem.size(), n)?;
                 self.push(g, Value::Chan(Some(c)));
             }
             Ins::Send { site } => {
