@@ -11,10 +11,12 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 12] = [
+const RUNS: [&str; 14] = [
     "buffered",
     "chain100k",
     "deadlock",
+    "deeprec",
+    "fanout",
     "gopanic",
     "gosched",
     "hang1547",

@@ -4,12 +4,13 @@
 //! return address and frame the real binary has (gc::frames).
 //!
 //! The subset compiled so far: int (32 bits, as in this dialect), int64,
-//! byte, bool and string values, fixed arrays (locals only), slices
-//! (make, literals, index, range over them and arrays), channels,
-//! functions and closures (a captured variable gets 6g's runtime·new); :=, =,
-//! op=, ++/--, if, for (all three forms), break, continue, return, go,
-//! send and receive, close, len, make(chan T[, n]), print and println,
-//! runtime.Gosched. Anything else is refused with its position.
+//! byte, bool and string values, named structs, fixed arrays (locals
+//! only), slices (make, literals, index, range over them and arrays),
+//! channels, functions and closures (a captured variable gets 6g's
+//! runtime·new); :=, =, op=, ++/--, if, for (all three forms), break,
+//! continue, return, go, send and receive, close, len, cap, select, print
+//! and println, `defer print`, panic of a string, runtime.Gosched.
+//! Anything else is refused with its position.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -33,6 +34,8 @@ pub enum Ty {
     Array(u32, Box<Ty>),
     /// `[]T`.
     Slice(Box<Ty>),
+    /// A named struct type.
+    Struct(Rc<StructTy>),
     /// An untyped nil.
     Nil,
 }
@@ -54,6 +57,27 @@ impl Ty {
             Ty::Array(n, elem) => n * elem.size(),
             // array pointer, then 32-bit len and cap
             Ty::Slice(_) => 16,
+            // Each field at its alignment, the whole rounded to the largest.
+            Ty::Struct(st) => {
+                let mut off: u32 = 0;
+                let mut most: u32 = 1;
+                for (_, t) in &st.fields {
+                    let a = t.align();
+                    most = most.max(a);
+                    off = off.next_multiple_of(a) + t.size();
+                }
+                off.next_multiple_of(most)
+            }
+        }
+    }
+
+    /// The alignment 6g gives a value of the type.
+    fn align(&self) -> u32 {
+        match self {
+            Ty::Array(_, e) => e.align(),
+            Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
+            Ty::Str | Ty::Slice(_) => 8,
+            t => t.size().clamp(1, 8),
         }
     }
 
@@ -70,9 +94,17 @@ impl Ty {
         match self {
             Ty::Int { .. } | Ty::Bool => false,
             Ty::Array(_, e) => e.has_pointers(),
+            Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
             Ty::Str | Ty::Chan(_) | Ty::Func(_) | Ty::Slice(_) | Ty::Nil => true,
         }
     }
+}
+
+/// A struct type: its name and fields in order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct StructTy {
+    pub name: String,
+    pub fields: Vec<(String, Ty)>,
 }
 
 /// A function's parameter and result types.
@@ -170,6 +202,10 @@ pub enum Ins {
     },
     /// `cap` of a channel or slice.
     Cap,
+    /// A struct of the `n` field values on the stack.
+    MakeStruct(u16),
+    /// Pop a struct; push its field.
+    Field(u16),
     /// Pop a value and an index; store into the array in the slot.
     StoreIndex(Slot),
     /// runtime·new for a variable a closure captures: 6g moves it to the
@@ -363,6 +399,8 @@ struct Compiler {
     sigs: Vec<Rc<Sig>>,
     globals: HashMap<String, Binding>,
     nglobals: u16,
+    /// The package's named types.
+    types: HashMap<String, Ty>,
     /// Enclosing functions of the one being compiled, innermost last.
     stack: Vec<FuncState>,
     closures: u32,
@@ -375,6 +413,7 @@ pub fn compile(file: &File) -> R<Program> {
         sigs: Vec::new(),
         globals: HashMap::new(),
         nglobals: 0,
+        types: HashMap::new(),
         stack: Vec::new(),
         closures: 0,
     };
@@ -383,7 +422,29 @@ pub fn compile(file: &File) -> R<Program> {
             return unsupported(*pos, &format!("import \"{path}\""));
         }
     }
-    // Functions first, so that calls may precede declarations.
+    // Types first, then functions, so that uses may precede declarations.
+    for d in &file.decls {
+        if let Decl::Type(ts) = d {
+            for t in ts {
+                let ty = match &t.ty {
+                    Type::Struct(fields) => {
+                        let mut fs = Vec::new();
+                        for f in fields {
+                            let ty = c.ty(&f.ty, t.pos)?;
+                            fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
+                        }
+                        Ty::Struct(Rc::new(StructTy {
+                            name: t.name.clone(),
+                            fields: fs,
+                        }))
+                    }
+                    Type::Interface(_) => return unsupported(t.pos, "interface"),
+                    _ => return unsupported(t.pos, "named non-struct type"),
+                };
+                c.types.insert(t.name.clone(), ty);
+            }
+        }
+    }
     let mut bodies = Vec::new();
     for d in &file.decls {
         if let Decl::Func(f) = d {
@@ -415,8 +476,7 @@ pub fn compile(file: &File) -> R<Program> {
                 }
             }
             Decl::Const(specs) => c.const_specs(specs, true)?,
-            Decl::Type(ts) => return unsupported(ts[0].pos, "type declaration"),
-            Decl::Func(_) => {}
+            Decl::Type(_) | Decl::Func(_) => {}
         }
     }
     c.emit(Ins::Ret);
@@ -645,14 +705,23 @@ impl Compiler {
             params: ft
                 .params
                 .iter()
-                .map(|p| self.value_ty(&p.ty, pos))
+                .map(|p| self.arg_ty(&p.ty, pos))
                 .collect::<R<_>>()?,
             results: ft
                 .results
                 .iter()
-                .map(|p| self.value_ty(&p.ty, pos))
+                .map(|p| self.arg_ty(&p.ty, pos))
                 .collect::<R<_>>()?,
         })
+    }
+
+    /// A parameter's or result's type: a value type, not a struct (the
+    /// twin lays out no struct in an argument frame yet).
+    fn arg_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
+        match self.value_ty(t, pos)? {
+            Ty::Struct(_) => unsupported(pos, "struct passed by value"),
+            ty => Ok(ty),
+        }
     }
 
     /// A type that crosses an argument frame or a channel as words: not
@@ -701,7 +770,10 @@ impl Compiler {
                 },
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
-                _ => return unsupported(*pos, &format!("type {n}")),
+                _ => match self.types.get(n) {
+                    Some(t) => t.clone(),
+                    None => return err(*pos, format!("undefined: {n}")),
+                },
             },
             Type::Chan(_, elem) => Ty::Chan(Box::new(self.value_ty(elem, pos)?)),
             Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, pos)?)),
@@ -1313,6 +1385,62 @@ impl Compiler {
                 Ok(elem)
             }
             ExprKind::Composite {
+                ty: Some(Type::Name(n, npos)),
+                elems,
+            } => {
+                let Some(Ty::Struct(st)) = self.types.get(n).cloned() else {
+                    return unsupported(*npos, "composite literal of a non-struct");
+                };
+                let keyed = elems.first().is_some_and(|(k, _)| k.is_some());
+                if keyed {
+                    for (fname, fty) in &st.fields {
+                        let given = elems.iter().find(|(k, _)| {
+                            matches!(k, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == fname)
+                        });
+                        match given {
+                            Some((_, v)) => self.expr_as(v, fty)?,
+                            None => self.zero(fty),
+                        }
+                    }
+                    for (k, _) in elems {
+                        match k {
+                            Some(Expr {
+                                kind: ExprKind::Ident(k),
+                                pos,
+                            }) if !st.fields.iter().any(|(f, _)| f == k) => {
+                                return err(
+                                    *pos,
+                                    format!("unknown {} field '{k}' in struct literal", st.name),
+                                );
+                            }
+                            Some(_) => {}
+                            None => {
+                                return err(e.pos, "mixture of field:value and value initializers")
+                            }
+                        }
+                    }
+                } else {
+                    if elems.len() != st.fields.len() {
+                        return err(e.pos, "too few values in struct initializer");
+                    }
+                    for ((_, v), (_, fty)) in elems.iter().zip(&st.fields) {
+                        self.expr_as(v, fty)?;
+                    }
+                }
+                self.emit(Ins::MakeStruct(st.fields.len() as u16));
+                Ok(Ty::Struct(st))
+            }
+            ExprKind::Selector { expr, name } => {
+                let Ty::Struct(st) = self.expr(expr)? else {
+                    return unsupported(e.pos, "selector");
+                };
+                let Some(i) = st.fields.iter().position(|(f, _)| f == name) else {
+                    return err(e.pos, format!("{}.{name} undefined", st.name));
+                };
+                self.emit(Ins::Field(i as u16));
+                Ok(st.fields[i].1.clone())
+            }
+            ExprKind::Composite {
                 ty: Some(Type::Slice(elem)),
                 elems,
             } => {
@@ -1543,6 +1671,7 @@ impl Compiler {
                 Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
                 Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
+                Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
             };
             format.push('%');
             format.push(verb);
@@ -1646,6 +1775,7 @@ impl Compiler {
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
                         Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
+                        Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                     };
                     let site = self.site(callee);
                     self.emit(Ins::Print { kind, site });
@@ -1723,7 +1853,11 @@ impl Compiler {
             }
             "int" | "int64" | "byte" | "uint8" | "int32" => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
-                self.expr(&args[0])?;
+                if args.len() != 1 || !matches!(self.expr(&args[0])?, Ty::Int { .. }) {
+                    return unsupported(pos, &format!("conversion to {name} of this value"));
+                }
+                // x + 0, wrapped to the new width.
+                self.emit(Ins::Const(Const::Int(0)));
                 self.emit(Ins::Bin(BinOp::Add, to.clone()));
                 Ok(Some(to))
             }
@@ -1893,6 +2027,38 @@ mod tests {
             e.to_string(),
             "3:17: unsupported construct 'range over this type'"
         );
+    }
+
+    #[test]
+    fn structs_lay_out_as_6g_aligns_them_and_literals_fill_their_fields() {
+        let p = compiled(
+            "package main\ntype r struct {\n\tid int\n\tsum int64\n}\nfunc main() {\n\tc := make(chan r, 1)\n\tc <- r{sum: 5}\n\tprintln((<-c).sum, byte(300))\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        let Some(Ins::MakeChan { elem, .. }) =
+            m.ins.iter().find(|i| matches!(i, Ins::MakeChan { .. }))
+        else {
+            panic!()
+        };
+        assert_eq!(elem.size(), 16, "int, padding, int64");
+        let at = m.ins.iter().position(|i| *i == Ins::MakeStruct(2)).unwrap();
+        // The keyed literal: id's zero, then sum.
+        assert_eq!(m.ins[at - 2], Ins::Zero(Ty::INT));
+        assert!(m.ins.contains(&Ins::Field(1)));
+        let e = compiled(
+            "package main\ntype r struct {\n\tid int\n}\nfunc f(x r) {}\nfunc main() {}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "5:1: unsupported construct 'struct passed by value'"
+        );
+        let e = compiled(
+            "package main\ntype r struct {\n\tid int\n}\nfunc main() {\n\t_ = r{x: 1}\n}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "6:8: unknown r field 'x' in struct literal");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum Value {
     Array(Vec<Value>),
     /// A slice: its elements, shared by every copy.
     Slice(Rc<RefCell<Vec<Value>>>),
+    /// A struct's fields.
+    Struct(Vec<Value>),
     Nil,
 }
 
@@ -184,7 +186,7 @@ impl Machine {
             Value::Array(_) | Value::Slice(_) => {
                 unreachable!("the compiler keeps arrays and slices out of frames and channels")
             }
-            Value::Str(_) | Value::Func(_) => {
+            Value::Str(_) | Value::Func(_) | Value::Struct(_) => {
                 self.boxed.push(v.clone());
                 (self.boxed.len() - 1) as u64
             }
@@ -227,7 +229,7 @@ impl Machine {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
-            Ty::Str | Ty::Func(_) => {
+            Ty::Str | Ty::Func(_) | Ty::Struct(_) => {
                 if w == 0 && self.boxed.is_empty() {
                     return zero(ty);
                 }
@@ -325,6 +327,16 @@ impl Machine {
                     Some(v) => fr.stack.push(v),
                     None => return Err(self.fail(out_of_range(i))),
                 }
+            }
+            Ins::MakeStruct(n) => {
+                let fields = fr.stack.split_off(fr.stack.len() - usize::from(n));
+                fr.stack.push(Value::Struct(fields));
+            }
+            Ins::Field(i) => {
+                let Some(Value::Struct(mut fields)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                fr.stack.push(fields.swap_remove(usize::from(i)));
             }
             Ins::Dup => {
                 let v = fr.stack.last().expect("a value").clone();
@@ -824,6 +836,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Func(_) | Ty::Nil => Value::Nil,
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
+        Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
     }
 }
 
