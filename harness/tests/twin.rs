@@ -44,6 +44,18 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
                     {
                         panic!("{} on {v}:\n{d}", f.name);
                     }
+                    let raw = paths
+                        .snapshots
+                        .join(v.name())
+                        .join(format!("{}.raw", f.name));
+                    let raw = std::fs::read_to_string(raw).unwrap();
+                    let (_, real) = raw.split_once("--- stderr\n").unwrap();
+                    assert_eq!(
+                        arg_counts(&String::from_utf8_lossy(&rec.stderr)),
+                        arg_counts(real),
+                        "{} on {v}: argument words printed per frame",
+                        f.name
+                    );
                 }
                 (true, Err(e)) => panic!("{} on {v}: {e}", f.name),
                 (false, Err(TwinError::Unsupported { .. } | TwinError::Runtime { .. })) => {}
@@ -55,4 +67,23 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
             }
         }
     }
+}
+
+/// Each traceback frame's function and how many argument words it
+/// prints (the shape drops the words; their number is the symtab's).
+fn arg_counts(stderr: &str) -> Vec<(String, usize)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix('\t'))
+        .filter_map(|l| l.split_once('('))
+        .map(|(name, rest)| {
+            let args = rest.trim_end_matches(')');
+            let n = if args.is_empty() {
+                0
+            } else {
+                args.split(", ").count()
+            };
+            (name.to_string(), n)
+        })
+        .collect()
 }

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 pub struct FrameRow {
     pub frame: u32,
     pub args: u32,
+    /// The symtab's count of argument words, which tracebacks print
+    /// (for closures it is not the argument size's).
+    pub argwords: Option<u32>,
 }
 
 /// A call site: where the call returns and the lines tracebacks print.
@@ -50,8 +53,8 @@ impl Measured {
                 line: i,
                 message,
             };
-            let [name, _check, _morestack, args, frame] = cols[..] else {
-                return Err(bad(format!("expected 5 columns, found {}", cols.len())));
+            let [name, _check, _morestack, args, frame, argwords] = cols[..] else {
+                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
             };
             let num = |s: &str| {
                 s.parse::<u32>()
@@ -62,6 +65,11 @@ impl Measured {
                 FrameRow {
                     frame: num(frame)?,
                     args: if args == "-" { 0 } else { num(args)? },
+                    argwords: if argwords == "-" {
+                        None
+                    } else {
+                        Some(num(argwords)?)
+                    },
                 },
             );
         }

@@ -118,6 +118,7 @@ impl Machine {
                 return Err(VmError::NoFrame(code.name.clone()));
             };
             let mut f = Func::go(&code.name, file, 0, row.frame, row.args);
+            f.argwords = row.argwords;
             if let Some(calls) = measured.calls.get(&code.name) {
                 for c in calls {
                     if c.ret_off == 0 {
