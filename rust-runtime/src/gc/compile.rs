@@ -1376,6 +1376,17 @@ impl Compiler {
                 Ok(ty)
             }
             ExprKind::Index { expr, index } => {
+                // An element of a variable is read in place, not by
+                // copying the whole array first.
+                if let ExprKind::Ident(n) = &expr.kind {
+                    if let Some(Binding::Var(slot, ty)) = self.lookup(n) {
+                        if let Some(elem) = ty.elem().cloned() {
+                            self.index(index, &ty)?;
+                            self.emit(Ins::LoadElem(slot));
+                            return Ok(elem);
+                        }
+                    }
+                }
                 let ty = self.expr(expr)?;
                 let Some(elem) = ty.elem().cloned() else {
                     return unsupported(e.pos, "index of a non-array");
@@ -1832,13 +1843,19 @@ impl Compiler {
                 Ok(Some(Ty::Bool))
             }
             "len" => {
-                if !matches!(
-                    self.expr(&args[0])?,
-                    Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_)
-                ) {
-                    return unsupported(pos, "len of this type");
+                let at = self.here();
+                match self.expr(&args[0])? {
+                    // An array's length is a constant, as in 6g; a plain
+                    // variable need not even be loaded.
+                    Ty::Array(n, _) if matches!(args[0].kind, ExprKind::Ident(_)) => {
+                        self.f().code.ins.truncate(at);
+                        self.emit(Ins::Const(Const::Int(i64::from(n))));
+                    }
+                    Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) => {
+                        self.emit(Ins::Len);
+                    }
+                    _ => return unsupported(pos, "len of this type"),
                 }
-                self.emit(Ins::Len);
                 Ok(Some(Ty::INT))
             }
             "cap" => {
@@ -2070,7 +2087,8 @@ mod tests {
         let m = func(&p, "main.main");
         assert!(m.ins.contains(&Ins::Zero(Ty::Array(3, Box::new(Ty::INT)))));
         assert!(m.ins.contains(&Ins::StoreIndex(Slot::Local(0))));
-        assert!(m.ins.contains(&Ins::Index));
+        // a[1] is read in place.
+        assert!(m.ins.contains(&Ins::LoadElem(Slot::Local(0))));
         let e =
             compiled("package main\nfunc main() {\n\tvar a [3]int\n\ta[3] = 1\n}\n").unwrap_err();
         assert_eq!(
