@@ -296,6 +296,12 @@ impl Default for Heap {
 }
 
 impl Heap {
+    /// Bytes the process has taken for its heap and stack segments: the
+    /// arena's used part and the FixAlloc chunks mmapped below the top.
+    pub fn sys_bytes(&self) -> u64 {
+        (self.arena_used - ARENA_START) + (MMAP_TOP - self.mmap_top)
+    }
+
     /// SizeToClass: the smallest class that holds `n` bytes.
     pub fn class_of(&self, n: u32) -> usize {
         self.sizes

@@ -62,6 +62,19 @@ enum Await {
     Select(Vec<SelKind>),
 }
 
+/// Why a run stopped short.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Halt {
+    /// The fixture's code did what the twin cannot model yet.
+    #[error("{0}")]
+    Unmodelled(String),
+    #[error("step budget exceeded")]
+    Steps,
+    /// The modelled process's memory, in bytes.
+    #[error("memory budget exceeded: the modelled process took {0} bytes")]
+    Memory(u64),
+}
+
 /// A deferred print: its format and what it prints.
 type DeferredPrint = (Rc<str>, Vec<Verb>);
 
@@ -98,10 +111,13 @@ pub struct Machine {
     /// its deferred calls in that order (deferreturn and panic both take
     /// the innermost).
     deferred: HashMap<GId, Vec<DeferredPrint>>,
-    /// The first failure of the fixture's code the twin cannot model.
-    pub error: Option<String>,
+    /// Why the run stopped short of what the real process would do.
+    pub halt: Option<Halt>,
     /// Instructions left before the run counts as a runaway.
     pub budget: u64,
+    /// The most memory the modelled process may take (heap arena and
+    /// stack segments) before the run counts as a runaway.
+    pub memory_budget: u64,
 }
 
 impl Machine {
@@ -145,8 +161,9 @@ impl Machine {
             globals,
             boxed: Vec::new(),
             deferred: HashMap::new(),
-            error: None,
+            halt: None,
             budget: u64::MAX,
+            memory_budget: u64::MAX,
         })
     }
 
@@ -264,7 +281,11 @@ impl Machine {
     }
 
     fn fail(&mut self, msg: String) -> Stop {
-        self.error.get_or_insert(msg);
+        self.halt(Halt::Unmodelled(msg))
+    }
+
+    fn halt(&mut self, why: Halt) -> Stop {
+        self.halt.get_or_insert(why);
         Stop::End(Ending::Exit(2))
     }
 
@@ -809,9 +830,13 @@ impl Program for Machine {
                 st.frames = vec![frame];
             }
             if self.budget == 0 {
-                return self.fail("step budget exceeded".into());
+                return self.halt(Halt::Steps);
             }
             self.budget -= 1;
+            // The memory check is cheap but not free: every 4096 steps.
+            if self.budget % 4096 == 0 && rt.heap.sys_bytes() > self.memory_budget {
+                return self.halt(Halt::Memory(rt.heap.sys_bytes()));
+            }
             if let Err(stop) = self.step(rt, g) {
                 return stop;
             }

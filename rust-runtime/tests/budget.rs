@@ -1,0 +1,45 @@
+//! A runaway fixture ends with its budget, never a hang: the step budget
+//! for a loop that never ends, the memory budget for goroutines that pile
+//! up forever.
+
+use rust_runtime::gc::compile::compile;
+use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::parse::parse;
+use rust_runtime::gc::vm::{Halt, Machine};
+use rust_runtime::{Runtime, Variant};
+
+/// Frame tables for the test's functions (figures of the size 6g gives
+/// such small functions; no call sites, so returns land at entry + 1).
+const FRAMES: &str = "function\tcheck\tmorestack\targs\tframe\targwords
+main.main\tsmall\tmorestack00\t0\t40\t0
+main.init\tsmall\tmorestack00\t0\t0\t0
+main.park\tsmall\tmorestack8\t8\t16\t2
+";
+const CALLS: &str = "caller\tret_off\tcallee\tfile\tline\ttop_line\n";
+
+fn run(src: &str, steps: u64, memory: u64) -> Option<Halt> {
+    let prog = compile(&parse(src).unwrap()).unwrap();
+    let measured = Measured::parse("test", FRAMES, CALLS).unwrap();
+    let mut rt = Runtime::new(Variant::Post1547).unwrap();
+    let mut m = Machine::new(&mut rt, prog, measured, "$WORK/test.go").unwrap();
+    m.budget = steps;
+    m.memory_budget = memory;
+    m.run(&mut rt);
+    m.halt
+}
+
+#[test]
+fn an_endless_loop_runs_out_of_steps() {
+    let src = "package main\nfunc main() {\n\tn := 0\n\tfor {\n\t\tn++\n\t}\n}\n";
+    assert_eq!(run(src, 100_000, u64::MAX), Some(Halt::Steps));
+}
+
+#[test]
+fn goroutines_without_end_run_out_of_memory() {
+    let src = "package main\nfunc park(c chan int) {\n\t<-c\n}\nfunc main() {\n\tc := make(chan int)\n\tfor {\n\t\tgo park(c)\n\t}\n}\n";
+    let Some(Halt::Memory(took)) = run(src, u64::MAX, 64 << 20) else {
+        panic!("no memory halt")
+    };
+    // Checked every 4096 steps: a little over the budget, not far.
+    assert!(took > 64 << 20 && took < 80 << 20, "{took}");
+}
