@@ -1047,20 +1047,7 @@ impl Compiler {
                     self.stmt(p)?;
                 }
                 self.emit(Ins::Jump(top));
-                let end = self.here();
-                let (_, breaks) = self.f().loops.pop().expect("pushed");
-                for b in breaks {
-                    self.patch(b, end);
-                }
-                if let Some(jf) = jf {
-                    self.patch(jf, end);
-                }
-                // Point the body's continues at the post statement.
-                for i in body_start..post_at {
-                    if self.f().code.ins[i] == Ins::Jump(usize::MAX) {
-                        self.f().code.ins[i] = Ins::Jump(post_at);
-                    }
-                }
+                self.end_loop(jf, body_start, post_at);
                 self.f().scopes.pop();
             }
             StmtKind::Range {
@@ -1519,15 +1506,23 @@ impl Compiler {
         Ok(Ty::Func(sig))
     }
 
+    /// The callee and arguments of a go or defer statement's call.
+    fn stmt_call<'e>(call: &'e Expr, stmt: &str) -> R<(&'e Expr, &'e [Expr])> {
+        match &call.kind {
+            ExprKind::Call {
+                func,
+                args,
+                ellipsis: false,
+            } => Ok((func, args)),
+            _ => err(
+                call.pos,
+                format!("expression in {stmt} must be function call"),
+            ),
+        }
+    }
+
     fn go(&mut self, call: &Expr) -> R<()> {
-        let ExprKind::Call {
-            func,
-            args,
-            ellipsis: false,
-        } = &call.kind
-        else {
-            return err(call.pos, "expression in go must be function call");
-        };
+        let (func, args) = Self::stmt_call(call, "go")?;
         let direct = match &func.kind {
             ExprKind::Ident(n) => match self.lookup(n) {
                 Some(Binding::Func(id)) => Some(id),
@@ -1623,19 +1618,25 @@ impl Compiler {
         self.emit(Ins::Bin(BinOp::Add, Ty::INT));
         self.emit(Ins::Store(i));
         self.emit(Ins::Jump(top));
+        self.end_loop(Some(jf), body_start, post_at);
+        self.f().scopes.pop();
+        Ok(())
+    }
+
+    /// Close the innermost loop, just emitted: its breaks and its exit
+    /// test `jf` go past it, the continues in its body (`body_start` to
+    /// `post_at`) to its post statement.
+    fn end_loop(&mut self, jf: Option<usize>, body_start: usize, post_at: usize) {
         let end = self.here();
         let (_, breaks) = self.f().loops.pop().expect("pushed");
-        for b in breaks {
+        for b in breaks.into_iter().chain(jf) {
             self.patch(b, end);
         }
-        self.patch(jf, end);
         for at in body_start..post_at {
             if self.f().code.ins[at] == Ins::Jump(usize::MAX) {
                 self.f().code.ins[at] = Ins::Jump(post_at);
             }
         }
-        self.f().scopes.pop();
-        Ok(())
     }
 
     /// A local the compiler keeps for itself (never captured).
@@ -1648,14 +1649,7 @@ impl Compiler {
 
     /// A defer statement. Only deferred prints are compiled so far.
     fn defer(&mut self, call: &Expr) -> R<()> {
-        let ExprKind::Call {
-            func,
-            args,
-            ellipsis: false,
-        } = &call.kind
-        else {
-            return err(call.pos, "expression in defer must be function call");
-        };
+        let (func, args) = Self::stmt_call(call, "defer")?;
         let ExprKind::Ident(n) = &func.kind else {
             return unsupported(func.pos, "defer of a function call");
         };
