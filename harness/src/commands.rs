@@ -340,6 +340,17 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     bar.finish_and_clear();
     let mut report = Report::default();
     for (f, v, (verdict, diff)) in results {
+        if matches!(
+            verdict,
+            Verdict::Same | Verdict::Differs | Verdict::Known(_)
+        ) {
+            for d in crate::twin::layout_differences(v, f, &frames)? {
+                report.note(format!(
+                    "{} on {v}: {d}; the twin runs the measured figures",
+                    f.name
+                ));
+            }
+        }
         report.add(&f.name, v, verdict, diff);
     }
     match format {

@@ -37,6 +37,9 @@ impl Verdict {
 #[derive(Debug, Default)]
 pub struct Report {
     cells: BTreeMap<(String, Variant), (Verdict, Option<String>)>,
+    /// What the reader should know beside the verdicts (which measured
+    /// figures the twin used where its own differ).
+    notes: Vec<String>,
 }
 
 impl Report {
@@ -58,6 +61,11 @@ impl Report {
             .values()
             .filter(|(v, _)| matches!(v, Verdict::Differs | Verdict::Error(_)))
             .count()
+    }
+
+    /// A note printed after the table (and in the JSON's "notes").
+    pub fn note(&mut self, text: String) {
+        self.notes.push(text);
     }
 
     /// How many cells differ as the known-divergence file says.
@@ -103,6 +111,7 @@ impl Report {
             "failures": self.failures(),
             "known": self.known(),
             "unsupported": self.unsupported(),
+            "notes": self.notes,
         })
     }
 
@@ -160,6 +169,9 @@ impl fmt::Display for Report {
             .collect();
         for e in errors {
             writeln!(f, "{e}")?;
+        }
+        for n in &self.notes {
+            writeln!(f, "note: {n}")?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rust_runtime::gc::compile::compile;
+use rust_runtime::gc::compile::{compile, Program};
 use rust_runtime::gc::frames::Measured;
 use rust_runtime::gc::parse::{parse, ParseError};
 use rust_runtime::gc::vm::{Halt, Machine};
@@ -48,18 +48,20 @@ pub enum TwinError {
     Budget { fixture: String, message: String },
 }
 
-/// Run `fixture` on the twin of `variant`; `frames` is the directory of
-/// measured tables (snapshots/frames).
-pub fn run_on_twin(
-    variant: Variant,
-    fixture: &Fixture,
-    frames: &Path,
-) -> Result<RunRecord, TwinError> {
+/// A fixture compiled for the twin, with its measured tables; or what 6g
+/// says when it rejects the fixture.
+enum Prepared {
+    Compiled(Program, Measured),
+    Rejected(RunRecord),
+}
+
+/// Parse and compile `fixture` and load its measured tables for `variant`.
+fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepared, TwinError> {
     let file = match parse(&fixture.source) {
         Ok(file) => file,
         // What 6g rejects is a build failure, with 6g's message.
         Err(ParseError::Rejected { line, message }) => {
-            return Ok(RunRecord {
+            return Ok(Prepared::Rejected(RunRecord {
                 stdout: Vec::new(),
                 stderr: format!("{}:{line}: {message}\n", fixture.file_name()).into_bytes(),
                 ending: Ending::BuildFailed {
@@ -67,7 +69,7 @@ pub fn run_on_twin(
                     code: 1,
                 },
                 work_dir: Default::default(),
-            })
+            }))
         }
         Err(ParseError::Syntax { pos, message }) => {
             return Err(TwinError::Unsupported {
@@ -93,6 +95,46 @@ pub fn run_on_twin(
     };
     let measured = Measured::parse(&fixture.name, &table(".tsv")?, &table(".calls.tsv")?)
         .map_err(|e| TwinError::Table(e.to_string()))?;
+    Ok(Prepared::Compiled(prog, measured))
+}
+
+/// The functions of `fixture` whose frame or argument size, as gc::layout
+/// computes them from the source, differ from those measured from the
+/// real binary for `variant` (which the twin runs with): one line each.
+pub fn layout_differences(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+) -> Result<Vec<String>, TwinError> {
+    let Prepared::Compiled(prog, measured) = prepare(variant, fixture, frames)? else {
+        return Ok(Vec::new());
+    };
+    Ok(prog
+        .funcs
+        .iter()
+        .filter_map(|code| {
+            let row = measured.frames.get(&code.name)?;
+            (code.computed != (row.args, row.frame)).then(|| {
+                format!(
+                    "{}: computed args {} frame {}, measured args {} frame {}",
+                    code.name, code.computed.0, code.computed.1, row.args, row.frame
+                )
+            })
+        })
+        .collect())
+}
+
+/// Run `fixture` on the twin of `variant`; `frames` is the directory of
+/// measured tables (snapshots/frames).
+pub fn run_on_twin(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+) -> Result<RunRecord, TwinError> {
+    let (prog, measured) = match prepare(variant, fixture, frames)? {
+        Prepared::Compiled(prog, measured) => (prog, measured),
+        Prepared::Rejected(record) => return Ok(record),
+    };
     let mut rt = Runtime::new(variant).map_err(|e| TwinError::Table(e.to_string()))?;
     let mut machine = Machine::new(
         &mut rt,

@@ -208,3 +208,18 @@ fn a_listed_divergence_is_known_and_a_listed_match_fails() {
         stderr(&o)
     );
 }
+
+/// Where gc::layout's frame model differs from the measured tables,
+/// `harness diff` says which figures the twin ran with.
+#[test]
+fn diff_notes_frames_the_model_computes_differently() {
+    let o = harness(&["diff", "select"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("note: select on pre-1547: main.main: computed args 0 frame 288, measured args 0 frame 304; the twin runs the measured figures"),
+        "{out}"
+    );
+    let o = harness(&["diff", "sieve"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("note:"));
+}

@@ -16,7 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::*;
+use super::layout::{self, argwid};
 use super::lex::Pos;
+
+/// A pointer or uintptr, where only its size and alignment matter.
+const PTR: Ty = Ty::Int {
+    bits: 64,
+    signed: false,
+};
 
 /// A static type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +79,7 @@ impl Ty {
     }
 
     /// The alignment 6g gives a value of the type.
-    fn align(&self) -> u32 {
+    pub fn align(&self) -> u32 {
         match self {
             Ty::Array(_, e) => e.align(),
             Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
@@ -327,6 +334,9 @@ pub struct Code {
     /// before each return.
     pub has_defer: bool,
     pub ins: Vec<Ins>,
+    /// The argument and frame sizes 6g gives it, as gc::layout computes
+    /// them from the source.
+    pub computed: (u32, u32),
 }
 
 /// A compiled fixture.
@@ -391,6 +401,17 @@ struct FuncState {
     decls: Vec<(usize, u16)>,
     /// The locals closures capture.
     escaped: HashSet<u16>,
+    /// Each local's type; None for the compiler's own.
+    local_tys: Vec<Option<Ty>>,
+    /// walk's temporaries, in order (they take the first stack slots).
+    walk_temps: Vec<Ty>,
+    /// Code generation's temporaries, in order (cgen_call's afun, the
+    /// left operand saved across a call on the right).
+    codegen_temps: Vec<Ty>,
+    /// The largest argwid of a callee.
+    maxarg: u32,
+    /// A function literal (its args start with the captured pointers).
+    literal: bool,
 }
 
 struct Compiler {
@@ -523,6 +544,7 @@ impl Compiler {
                 nlocals: 0,
                 ncaptured: 0,
                 has_defer: false,
+                computed: (0, 0),
                 ins: Vec::new(),
             },
             scopes: vec![HashMap::new()],
@@ -532,14 +554,64 @@ impl Compiler {
             line: 0,
             decls: Vec::new(),
             escaped: HashSet::new(),
+            local_tys: Vec::new(),
+            walk_temps: Vec::new(),
+            codegen_temps: Vec::new(),
+            maxarg: 0,
+            literal: false,
         });
+    }
+
+    /// setmaxarg: a call to a function of argwid `w` here.
+    fn calls(&mut self, w: u32) {
+        let f = self.f();
+        f.maxarg = f.maxarg.max(w);
+    }
+
+    /// The TEXT's args and frame for the function just finished
+    /// (gc::layout's rules).
+    fn computed(f: &FuncState) -> (u32, u32) {
+        let sig = &f.code.sig;
+        let args = argwid(
+            f.literal,
+            f.captured.len() as u32,
+            &sig.params,
+            &sig.results,
+        );
+        let mut fr = layout::Frame {
+            stksize: 0,
+            maxarg: f.maxarg,
+        };
+        for t in &f.walk_temps {
+            fr.slot(t);
+        }
+        let nparams = sig.params.len();
+        for (i, t) in f.local_tys.iter().enumerate() {
+            if let Some(t) = t {
+                if i >= nparams && !f.escaped.contains(&(i as u16)) {
+                    fr.slot(t);
+                }
+            }
+        }
+        for _ in &f.escaped {
+            fr.slot(&PTR);
+            fr.slot(&PTR);
+            // new(n uint32) (ret *uint8) moves it to the heap.
+            fr.call(argwid(false, 0, &[Ty::INT], &[PTR]));
+        }
+        for t in &f.codegen_temps {
+            fr.slot(t);
+        }
+        (args, fr.size())
     }
 
     /// Finish the function: the captured locals' runtime·new calls stay,
     /// the other declarations' placeholders go.
     fn end(&mut self) -> Code {
         let f = self.stack.pop().expect("begun");
+        let computed = Self::computed(&f);
         let mut code = f.code;
+        code.computed = computed;
         let drop: HashSet<usize> = f
             .decls
             .iter()
@@ -612,6 +684,7 @@ impl Compiler {
         let local = f.code.nlocals;
         let slot = Slot::Local(local);
         f.code.nlocals += 1;
+        f.local_tys.push(Some(ty.clone()));
         let at = f.code.ins.len();
         f.decls.push((at, local));
         let site = Site {
@@ -932,6 +1005,13 @@ impl Compiler {
                     let mut places = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
                         let (place, ty) = self.place(l)?;
+                        // walk's safeexpr: an index that is not a name or
+                        // a literal is computed into a temporary first.
+                        if let ExprKind::Index { index, .. } = &l.kind {
+                            if !matches!(index.kind, ExprKind::Ident(_) | ExprKind::Int(_)) {
+                                self.f().walk_temps.push(Ty::INT);
+                            }
+                        }
                         self.expr_as(r, &ty)?;
                         places.push(place);
                     }
@@ -956,6 +1036,7 @@ impl Compiler {
                     return err(chan.pos, "send to non-chan");
                 };
                 self.expr_as(value, &elem)?;
+                self.calls(argwid(false, 0, &[PTR, (*elem).clone()], &[]));
                 let site = self.site("runtime.chansend1");
                 self.emit(Ins::Send { site });
             }
@@ -1109,6 +1190,10 @@ impl Compiler {
             } else {
                 "runtime.selectnbrecv"
             };
+            self.calls(match &kinds[case] {
+                SelKind::Send(elem) => argwid(false, 0, &[PTR, elem.clone()], &[Ty::Bool]),
+                _ => argwid(false, 0, &[PTR, PTR], &[Ty::Bool]),
+            });
             let site = self.site(callee);
             self.emit(Ins::SelectNb {
                 case: kinds[case].clone(),
@@ -1116,6 +1201,17 @@ impl Compiler {
             });
             vec![case, 1 - case]
         } else {
+            // newselect, a selectsend/selectrecv/selectdefault a case,
+            // selectgo.
+            self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
+            for k in &kinds {
+                self.calls(match k {
+                    SelKind::Send(elem) => argwid(false, 0, &[PTR, PTR, elem.clone()], &[Ty::Bool]),
+                    SelKind::Recv(_) => argwid(false, 0, &[PTR, PTR, PTR], &[Ty::Bool]),
+                    SelKind::Default => argwid(false, 0, &[PTR], &[Ty::Bool]),
+                });
+            }
+            self.calls(argwid(false, 0, &[PTR], &[]));
             let site = self.site("runtime.selectgo");
             self.emit(Ins::Select { cases: kinds, site });
             (0..clauses.len()).collect()
@@ -1328,6 +1424,11 @@ impl Compiler {
             ExprKind::Binary { op, lhs, rhs } => {
                 let lt = self.expr(lhs)?;
                 let rt = self.expr(rhs)?;
+                // cgen: with a call on both sides, the left operand waits
+                // in a temporary while the right one is computed.
+                if self.has_call(lhs) && self.has_call(rhs) {
+                    self.f().codegen_temps.push(lt.clone());
+                }
                 let ty = if matches!(lt, Ty::Nil) { rt } else { lt };
                 let bop = bin_op(op)
                     .ok_or(())
@@ -1347,6 +1448,7 @@ impl Compiler {
                 let Ty::Chan(elem) = self.expr(ch)? else {
                     return err(ch.pos, "receive from non-chan");
                 };
+                self.calls(argwid(false, 0, &[PTR], &[(*elem).clone()]));
                 let site = self.site("runtime.chanrecv1");
                 self.emit(Ins::Recv {
                     elem: (*elem).clone(),
@@ -1425,6 +1527,8 @@ impl Compiler {
                         self.expr_as(v, fty)?;
                     }
                 }
+                // walk builds the literal in a temporary.
+                self.f().walk_temps.push(Ty::Struct(st.clone()));
                 self.emit(Ins::MakeStruct(st.fields.len() as u16));
                 Ok(Ty::Struct(st))
             }
@@ -1450,6 +1554,9 @@ impl Compiler {
                     self.expr_as(v, &elem)?;
                 }
                 let n = elems.len() as u32;
+                // walk's temporary for the new array's pointer.
+                self.f().walk_temps.push(PTR);
+                self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
                 let site = self.site("runtime.new");
                 self.emit(Ins::SliceLit {
                     n,
@@ -1473,6 +1580,7 @@ impl Compiler {
         self.sigs.push(sig.clone());
         self.begin(name, sig.clone());
         self.f().line = pos.line;
+        self.f().literal = true;
         for (p, ty) in ft.params.iter().zip(&sig.params) {
             self.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
         }
@@ -1497,6 +1605,8 @@ impl Compiler {
                 _ => return err(pos, format!("cannot capture {name}")),
             }
         }
+        // closure(siz, fn, ptrs...) func: 24 + 8 a captured variable.
+        self.calls(24 + 8 * slots.len() as u32);
         let site = self.site("runtime.closure");
         self.emit(Ins::Closure {
             func: id,
@@ -1543,6 +1653,13 @@ impl Compiler {
         for (a, t) in args.iter().zip(&sig.params) {
             self.expr_as(a, t)?;
         }
+        // cgen_call: the function's own declared argwid (newproc's is
+        // not counted), and a temporary for a callee that is itself a
+        // call (runtime·closure for a literal).
+        self.calls(argwid(false, 0, &sig.params, &sig.results));
+        if matches!(func.kind, ExprKind::FuncLit { .. }) {
+            self.f().codegen_temps.push(PTR);
+        }
         let site = self.site("runtime.newproc");
         self.emit(Ins::Go {
             func: direct,
@@ -1569,6 +1686,16 @@ impl Compiler {
         let Some(elem) = ty.elem().cloned() else {
             return unsupported(x.pos, "range over this type");
         };
+        // range.c's temporaries: with a value, a copy of x (without one
+        // x is read once, uncopied); the index and the length; with a
+        // value, the element pointer.
+        let temps = [
+            value.map(|_| ty.clone()),
+            Some(Ty::INT),
+            Some(Ty::INT),
+            value.map(|_| PTR),
+        ];
+        self.f().walk_temps.extend(temps.into_iter().flatten());
         let hidden = self.hidden();
         self.emit(Ins::Store(hidden));
         let i = self.hidden();
@@ -1639,11 +1766,32 @@ impl Compiler {
         }
     }
 
+    /// Whether computing `e` calls a function (6g's ullman UINF): a call
+    /// of a function or closure, or a receive; not a conversion or len.
+    fn has_call(&mut self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Recv(_) | ExprKind::FuncLit { .. } => true,
+            ExprKind::Call { func, args, .. } => {
+                let conversion_or_builtin = match &func.kind {
+                    ExprKind::Ident(n) => self.lookup(n).is_none(),
+                    _ => false,
+                };
+                !conversion_or_builtin || args.iter().any(|a| self.has_call(a))
+            }
+            ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => self.has_call(expr),
+            ExprKind::Binary { lhs, rhs, .. } => self.has_call(lhs) || self.has_call(rhs),
+            ExprKind::Index { expr, index } => self.has_call(expr) || self.has_call(index),
+            ExprKind::Selector { expr, .. } => self.has_call(expr),
+            _ => false,
+        }
+    }
+
     /// A local the compiler keeps for itself (never captured).
     fn hidden(&mut self) -> Slot {
         let f = self.f();
         let slot = Slot::Local(f.code.nlocals);
         f.code.nlocals += 1;
+        f.local_tys.push(None);
         slot
     }
 
@@ -1686,6 +1834,14 @@ impl Compiler {
             format.push('\n');
         }
         self.f().code.has_defer = true;
+        // goprintf(fmt string, args...): ints widened to int64.
+        let mut types = vec![Ty::Str];
+        types.extend(verbs.iter().map(|v| match v {
+            'S' => Ty::Str,
+            't' => Ty::Bool,
+            _ => PTR,
+        }));
+        self.calls(argwid(false, 0, &types, &[]));
         let site = self.site("runtime.deferproc");
         self.emit(Ins::DeferPrint {
             format: Rc::from(format.as_str()),
@@ -1733,6 +1889,7 @@ impl Compiler {
                 for (a, t) in args.iter().zip(&sig.params) {
                     self.expr_as(a, t)?;
                 }
+                self.calls(argwid(false, 0, &sig.params, &sig.results));
                 let callee = format!("main.{n}");
                 let site = self.site(&callee);
                 self.emit(Ins::Call {
@@ -1748,6 +1905,10 @@ impl Compiler {
         };
         for (a, t) in args.iter().zip(&sig.params) {
             self.expr_as(a, t)?;
+        }
+        self.calls(argwid(false, 0, &sig.params, &sig.results));
+        if matches!(func.kind, ExprKind::FuncLit { .. }) {
+            self.f().codegen_temps.push(PTR);
         }
         let site = self.site("*");
         self.emit(Ins::CallValue {
@@ -1782,6 +1943,10 @@ impl Compiler {
                         Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                     };
+                    self.calls(match kind {
+                        PrintKind::Str => 16,
+                        _ => 8,
+                    });
                     let site = self.site(callee);
                     self.emit(Ins::Print { kind, site });
                 }
@@ -1801,6 +1966,13 @@ impl Compiler {
                         return unsupported(pos, "make of a slice with a capacity");
                     }
                     self.expr_as(&args[1], &Ty::INT)?;
+                    // makeslice(typ *byte, nel, cap int64) (ary []any)
+                    self.calls(argwid(
+                        false,
+                        0,
+                        &[PTR, PTR, PTR],
+                        &[Ty::Slice(Box::new(PTR))],
+                    ));
                     let site = self.site("runtime.makeslice");
                     self.emit(Ins::MakeSlice {
                         elem: elem.clone(),
@@ -1817,6 +1989,8 @@ impl Compiler {
                 if hint {
                     self.expr_as(&args[1], &Ty::INT)?;
                 }
+                // makechan(elem *byte, hint int64) (hchan chan any)
+                self.calls(argwid(false, 0, &[PTR, PTR], &[PTR]));
                 let site = self.site("runtime.makechan");
                 self.emit(Ins::MakeChan {
                     hint,
@@ -1827,12 +2001,15 @@ impl Compiler {
             }
             "close" => {
                 self.expr(&args[0])?;
+                self.calls(argwid(false, 0, &[PTR], &[]));
                 let site = self.site("runtime.closechan");
                 self.emit(Ins::Close { site });
                 Ok(None)
             }
             "closed" => {
                 self.expr(&args[0])?;
+                // closedchan(hchan) (closed bool)
+                self.calls(argwid(false, 0, &[PTR], &[Ty::Bool]));
                 self.emit(Ins::Closed);
                 Ok(Some(Ty::Bool))
             }
@@ -1879,6 +2056,10 @@ impl Compiler {
                 if self.expr(&args[0])? != Ty::Str {
                     return unsupported(args[0].pos, "panic of a non-string value");
                 }
+                // convT2E(typ *byte, elem string) (ret interface{}), then
+                // panic(interface{}).
+                self.calls(argwid(false, 0, &[PTR, Ty::Str], &[Ty::Str]));
+                self.calls(argwid(false, 0, &[Ty::Str], &[]));
                 let convert = self.site("runtime.convT2E");
                 let site = self.site("runtime.panic");
                 self.emit(Ins::Panic { convert, site });

@@ -2,8 +2,8 @@
 //! real binary (scripts/measure-frames): each function's frame and
 //! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
 //! call site's return offset and printed lines (`<fixture>.calls.tsv`).
-//! The twin runs a fixture with these figures; computing them from the
-//! source (a model of 6g's frame layout) is a later step.
+//! The twin runs a fixture with these figures; gc::layout computes them
+//! from the source, and `harness diff` notes where the two differ.
 
 use std::collections::HashMap;
 

@@ -6,6 +6,7 @@
 pub mod ast;
 pub mod compile;
 pub mod frames;
+pub mod layout;
 pub mod lex;
 pub mod parse;
 pub mod vm;
