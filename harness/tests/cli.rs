@@ -209,17 +209,29 @@ fn a_listed_divergence_is_known_and_a_listed_match_fails() {
     );
 }
 
-/// Where gc::layout's frame model differs from the measured tables,
-/// `harness diff` says which figures the twin ran with.
+/// Where gc::layout's model differs from a measured table, `harness diff`
+/// notes which figures the twin ran with (here a table edited to differ).
 #[test]
 fn diff_notes_frames_the_model_computes_differently() {
-    let o = harness(&["diff", "select"]);
+    let dir = snapshots_with("");
+    let table = dir.path().join("frames/pre-1547/sieve.tsv");
+    let text = std::fs::read_to_string(&table).unwrap();
+    let edited = text.replace(
+        "main.main\tsmall\tmorestack00\t0\t48\t0",
+        "main.main\tsmall\tmorestack00\t0\t56\t0",
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&table, edited).unwrap();
+    let o = harness(&[
+        "diff",
+        "--snapshot-dir",
+        dir.path().to_str().unwrap(),
+        "sieve",
+    ]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert!(
-        out.contains("note: select on pre-1547: main.main: computed args 0 frame 288, measured args 0 frame 304; the twin runs the measured figures"),
+        out.contains("note: sieve on pre-1547: main.main: computed args 0 frame 48, measured args 0 frame 56; the twin runs the measured figures"),
         "{out}"
     );
-    let o = harness(&["diff", "sieve"]);
-    assert!(!String::from_utf8_lossy(&o.stdout).contains("note:"));
+    assert!(!out.contains("sieve on post-1547: main.main"), "{out}");
 }

@@ -1202,7 +1202,8 @@ impl Compiler {
             vec![case, 1 - case]
         } else {
             // newselect, a selectsend/selectrecv/selectdefault a case,
-            // selectgo.
+            // selectgo; walk keeps the Select's pointer in a temporary.
+            self.f().walk_temps.push(PTR);
             self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
             for k in &kinds {
                 self.calls(match k {
