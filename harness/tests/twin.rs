@@ -11,11 +11,12 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 14] = [
+const RUNS: [&str; 15] = [
     "buffered",
     "chain100k",
     "deadlock",
     "deeprec",
+    "deferfn",
     "fanout",
     "gopanic",
     "gosched",

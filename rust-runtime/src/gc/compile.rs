@@ -255,6 +255,13 @@ pub enum Ins {
         site: Site,
     },
     Ret,
+    /// `defer f(args)` of a declared function: runtime·deferproc with the
+    /// arguments on the stack.
+    Defer {
+        func: usize,
+        nargs: u8,
+        site: Site,
+    },
     /// `defer print(...)`/`defer println(...)`: 6g defers runtime·goprintf
     /// with a format of one verb per argument (walkprint); the arguments
     /// are on the stack.
@@ -1796,14 +1803,34 @@ impl Compiler {
         slot
     }
 
-    /// A defer statement. Only deferred prints are compiled so far.
+    /// A defer statement: of a declared function, or of print/println.
     fn defer(&mut self, call: &Expr) -> R<()> {
         let (func, args) = Self::stmt_call(call, "defer")?;
         let ExprKind::Ident(n) = &func.kind else {
-            return unsupported(func.pos, "defer of a function call");
+            return unsupported(func.pos, "defer of a function value");
         };
+        if let Some(Binding::Func(id)) = self.lookup(n) {
+            let sig = self.sig_of(id);
+            if args.len() != sig.params.len() {
+                return err(call.pos, "wrong argument count");
+            }
+            for (a, t) in args.iter().zip(&sig.params) {
+                self.expr_as(a, t)?;
+            }
+            // cgen_call: the function's own argwid (deferproc's is not
+            // counted).
+            self.calls(argwid(false, 0, &sig.params, &sig.results));
+            self.f().code.has_defer = true;
+            let site = self.site("runtime.deferproc");
+            self.emit(Ins::Defer {
+                func: id,
+                nargs: args.len() as u8,
+                site,
+            });
+            return Ok(());
+        }
         if (n != "println" && n != "print") || self.lookup(n).is_some() {
-            return unsupported(func.pos, "defer of a function call");
+            return unsupported(func.pos, "defer of a function value");
         }
         // walkprint with defer set: the verbs, " " between println's
         // arguments, "\n" at its end; integers widen to int64 (%D) but
@@ -2186,10 +2213,11 @@ mod tests {
         };
         assert_eq!(&**format, "%S %D %t %U\n");
         assert_eq!(verbs, &['S', 'D', 't', 'U']);
-        let e = compiled("package main\nfunc f() {}\nfunc main() {\n\tdefer f()\n}\n").unwrap_err();
+        let e = compiled("package main\nfunc main() {\n\tf := func() {}\n\tdefer f()\n}\n")
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "4:8: unsupported construct 'defer of a function call'"
+            "4:8: unsupported construct 'defer of a function value'"
         );
     }
 

@@ -53,6 +53,8 @@ struct Frame {
     stack: Vec<Value>,
     /// Its deferreturn found nothing left: the Ret may return.
     deferred_done: bool,
+    /// A deferred call's frame: its results go nowhere.
+    deferred: bool,
 }
 
 /// What a parked goroutine's instruction waits to finish with.
@@ -75,8 +77,14 @@ pub enum Halt {
     Memory(u64),
 }
 
-/// A deferred print: its format and what it prints.
-type DeferredPrint = (Rc<str>, Vec<Verb>);
+/// A deferred call, as the program knows it (the runtime holds its words).
+#[derive(Debug)]
+enum Deferred {
+    /// runtime·goprintf: the format and what it prints.
+    Print(Rc<str>, Vec<Verb>),
+    /// A declared function and its arguments.
+    Call(usize, Vec<Value>),
+}
 
 /// What a go statement handed its new goroutine.
 type Spawned = (Option<Rc<Closure>>, Vec<Value>);
@@ -107,10 +115,9 @@ pub struct Machine {
     globals: Vec<Cell>,
     /// Values that cross channels as words: strings and functions.
     boxed: Vec<Value>,
-    /// Each goroutine's deferred prints, innermost last: the runtime runs
-    /// its deferred calls in that order (deferreturn and panic both take
-    /// the innermost).
-    deferred: HashMap<GId, Vec<DeferredPrint>>,
+    /// Each goroutine's deferred calls, innermost last: the runtime runs
+    /// them in that order (deferreturn and panic both take the innermost).
+    deferred: HashMap<GId, Vec<Deferred>>,
     /// Why the run stopped short of what the real process would do.
     pub halt: Option<Halt>,
     /// Instructions left before the run counts as a runaway.
@@ -277,6 +284,7 @@ impl Machine {
             locals,
             stack: Vec::new(),
             deferred_done: false,
+            deferred: false,
         }
     }
 
@@ -529,7 +537,7 @@ impl Machine {
                 let st = self.gs[g.0].as_mut().expect("started");
                 let mut fr = st.frames.pop().expect("a frame");
                 let results = fr.stack.split_off(fr.stack.len() - nres);
-                if let Some(caller) = st.frames.last_mut() {
+                if let Some(caller) = st.frames.last_mut().filter(|_| !fr.deferred) {
                     caller.stack.extend(results);
                 }
                 rt.ret_go(self.ids[func])?;
@@ -563,7 +571,25 @@ impl Machine {
                 let goprintf = rt.tab.lookup("runtime.goprintf").expect("in every table");
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
                 rt.deferproc(ret, goprintf, &words)?;
-                self.deferred.entry(g).or_default().push((format, printed));
+                self.deferred
+                    .entry(g)
+                    .or_default()
+                    .push(Deferred::Print(format, printed));
+            }
+            Ins::Defer {
+                func: callee,
+                nargs,
+                site,
+            } => {
+                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let params = self.prog.funcs[callee].sig.params.clone();
+                let words = self.pack(rt, &params, &args);
+                let ret = self.ret(rt, func, "runtime.deferproc", &site);
+                rt.deferproc(ret, self.ids[callee], &words)?;
+                self.deferred
+                    .entry(g)
+                    .or_default()
+                    .push(Deferred::Call(callee, args));
             }
             Ins::Panic { convert, site } => {
                 let Some(Value::Str(text)) = fr.stack.pop() else {
@@ -812,14 +838,23 @@ impl Program for Machine {
         loop {
             if let Some((f, kind)) = rt.take_start(g) {
                 if kind == Start::Deferred {
-                    // Only prints are deferred so far: goprintf runs here
-                    // and returns, into deferreturn's CALL or the panic.
-                    let Some((format, verbs)) = self.deferred.get_mut(&g).and_then(Vec::pop) else {
-                        unreachable!("the runtime runs only calls the program deferred")
-                    };
-                    let r = rt.goprintf(&format, &verbs).and_then(|()| rt.ret_go(f));
-                    if let Err(stop) = r {
-                        return stop;
+                    match self.deferred.get_mut(&g).and_then(Vec::pop) {
+                        // goprintf runs here and returns, into
+                        // deferreturn's CALL or the panic.
+                        Some(Deferred::Print(format, verbs)) => {
+                            let r = rt.goprintf(&format, &verbs).and_then(|()| rt.ret_go(f));
+                            if let Err(stop) = r {
+                                return stop;
+                            }
+                        }
+                        // A function: its frame goes on top; its Ret
+                        // returns the same way.
+                        Some(Deferred::Call(callee, args)) => {
+                            let mut frame = self.frame(callee, None, args);
+                            frame.deferred = true;
+                            self.state(g).frames.push(frame);
+                        }
+                        None => unreachable!("the runtime runs only calls the program deferred"),
                     }
                     continue;
                 }
