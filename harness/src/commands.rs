@@ -330,6 +330,10 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
                         e @ (crate::twin::TwinError::Unsupported { .. }
                         | crate::twin::TwinError::Runtime { .. }),
                     ) => (Verdict::Unsupported(e.to_string()), None),
+                    // Stop the whole command (exit 130), reporting nothing.
+                    Err(crate::twin::TwinError::Interrupted) => {
+                        (Verdict::Error("interrupted".into()), None)
+                    }
                     Err(e) => (Verdict::Error(e.to_string()), None),
                 },
             };
@@ -338,6 +342,9 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
         })
         .collect();
     bar.finish_and_clear();
+    if crate::process::interrupted() {
+        return Err(crate::twin::TwinError::Interrupted.into());
+    }
     let mut report = Report::default();
     for (f, v, (verdict, diff)) in results {
         if matches!(

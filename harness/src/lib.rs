@@ -58,7 +58,7 @@ impl Error {
             self,
             Error::Run(runner::RunError::Process(
                 process::ProcessError::Interrupted
-            ))
+            )) | Error::Twin(twin::TwinError::Interrupted)
         )
     }
 }

@@ -43,6 +43,9 @@ pub enum TwinError {
     Table(String),
     #[error("{fixture} on the twin: {message}")]
     Runtime { fixture: String, message: String },
+    /// Ctrl-C during the run.
+    #[error("interrupted")]
+    Interrupted,
     /// A runaway: the step or memory budget ran out.
     #[error("{fixture} on the twin: {message}")]
     Budget { fixture: String, message: String },
@@ -145,9 +148,11 @@ pub fn run_on_twin(
     .map_err(|e| TwinError::Table(e.to_string()))?;
     machine.budget = STEP_BUDGET;
     machine.memory_budget = MEMORY_BUDGET;
+    machine.interrupt = Some(crate::process::interrupted);
     let ending = machine.run(&mut rt);
     match machine.halt {
         None => {}
+        Some(Halt::Interrupted) => return Err(TwinError::Interrupted),
         Some(Halt::Unmodelled(message)) => {
             return Err(TwinError::Runtime {
                 fixture: fixture.name.clone(),

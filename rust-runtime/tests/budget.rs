@@ -18,12 +18,17 @@ main.park\tsmall\tmorestack8\t8\t16\t2
 const CALLS: &str = "caller\tret_off\tcallee\tfile\tline\ttop_line\n";
 
 fn run(src: &str, steps: u64, memory: u64) -> Option<Halt> {
+    run_with(src, steps, memory, None)
+}
+
+fn run_with(src: &str, steps: u64, memory: u64, interrupt: Option<fn() -> bool>) -> Option<Halt> {
     let prog = compile(&parse(src).unwrap()).unwrap();
     let measured = Measured::parse("test", FRAMES, CALLS).unwrap();
     let mut rt = Runtime::new(Variant::Post1547).unwrap();
     let mut m = Machine::new(&mut rt, prog, measured, "$WORK/test.go").unwrap();
     m.budget = steps;
     m.memory_budget = memory;
+    m.interrupt = interrupt;
     m.run(&mut rt);
     m.halt
 }
@@ -42,4 +47,17 @@ fn goroutines_without_end_run_out_of_memory() {
     };
     // Checked every 4096 steps: a little over the budget, not far.
     assert!(took > 64 << 20 && took < 80 << 20, "{took}");
+}
+
+#[test]
+fn ctrl_c_stops_a_run() {
+    let src = "package main\nfunc main() {\n\tfor {\n\t}\n}\n";
+    assert_eq!(
+        run_with(src, u64::MAX, u64::MAX, Some(|| true)),
+        Some(Halt::Interrupted)
+    );
+    assert_eq!(
+        run_with(src, 100_000, u64::MAX, Some(|| false)),
+        Some(Halt::Steps)
+    );
 }

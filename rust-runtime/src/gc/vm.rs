@@ -75,6 +75,9 @@ pub enum Halt {
     /// The modelled process's memory, in bytes.
     #[error("memory budget exceeded: the modelled process took {0} bytes")]
     Memory(u64),
+    /// The user asked to stop.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// A deferred call, as the program knows it (the runtime holds its words).
@@ -125,6 +128,8 @@ pub struct Machine {
     /// The most memory the modelled process may take (heap arena and
     /// stack segments) before the run counts as a runaway.
     pub memory_budget: u64,
+    /// Asked now and then whether the user wants the run stopped (Ctrl-C).
+    pub interrupt: Option<fn() -> bool>,
 }
 
 impl Machine {
@@ -171,6 +176,7 @@ impl Machine {
             halt: None,
             budget: u64::MAX,
             memory_budget: u64::MAX,
+            interrupt: None,
         })
     }
 
@@ -868,9 +874,14 @@ impl Program for Machine {
                 return self.halt(Halt::Steps);
             }
             self.budget -= 1;
-            // The memory check is cheap but not free: every 4096 steps.
-            if self.budget % 4096 == 0 && rt.heap.sys_bytes() > self.memory_budget {
-                return self.halt(Halt::Memory(rt.heap.sys_bytes()));
+            // These checks are cheap but not free: every 4096 steps.
+            if self.budget % 4096 == 0 {
+                if rt.heap.sys_bytes() > self.memory_budget {
+                    return self.halt(Halt::Memory(rt.heap.sys_bytes()));
+                }
+                if self.interrupt.is_some_and(|asked| asked()) {
+                    return self.halt(Halt::Interrupted);
+                }
             }
             if let Err(stop) = self.step(rt, g) {
                 return stop;
