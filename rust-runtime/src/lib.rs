@@ -7,7 +7,7 @@
 //! (linux/thread.c), [`asm`] (amd64/asm.s and 6l's prologues),
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
 //! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`]
-//! (print.c), [`iface`] (iface.c), [`slice`] (slice.c).
+//! (print.c), [`iface`] (iface.c), [`slice`] (slice.c), [`string`] (string.goc).
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
 //! runtime's entry points (calls and returns with their frame sizes, go
@@ -27,6 +27,7 @@ pub mod proc;
 pub mod script;
 pub mod slice;
 pub mod stack;
+pub mod string;
 pub mod symtab;
 pub mod traceback;
 

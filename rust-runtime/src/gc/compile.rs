@@ -209,6 +209,10 @@ pub enum Ins {
     },
     /// `cap` of a channel or slice.
     Cap,
+    /// Pop two strings; push runtime·cmpstring's -1, 0 or 1.
+    CmpString {
+        site: Site,
+    },
     /// A struct of the `n` field values on the stack.
     MakeStruct(u16),
     /// Pop a struct; push its field.
@@ -1145,9 +1149,10 @@ impl Compiler {
                 expr,
                 body,
             } => self.range(key.as_ref(), value.as_ref(), *define, expr, body)?,
-            StmtKind::Switch { .. } | StmtKind::TypeSwitch { .. } => {
-                return unsupported(s.pos, "switch")
+            StmtKind::Switch { init, tag, cases } => {
+                self.switch(init.as_deref(), tag.as_ref(), cases)?
             }
+            StmtKind::TypeSwitch { .. } => return unsupported(s.pos, "type switch"),
             StmtKind::Select(clauses) => self.select(clauses)?,
             StmtKind::Defer(call) => self.defer(call)?,
             StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
@@ -1444,7 +1449,7 @@ impl Compiler {
                 if bop == BinOp::Add && ty == Ty::Str {
                     return unsupported(e.pos, "string concatenation");
                 }
-                self.emit(Ins::Bin(bop, ty.clone()));
+                self.compare(bop, &ty);
                 Ok(match bop {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         Ty::Bool
@@ -1792,6 +1797,87 @@ impl Compiler {
             ExprKind::Selector { expr, .. } => self.has_call(expr),
             _ => false,
         }
+    }
+
+    /// The binary operation `op` on two values of `ty` on the stack; on
+    /// strings a comparison is walk's cmpstring(a, b) op 0.
+    fn compare(&mut self, op: BinOp, ty: &Ty) {
+        let is_cmp = matches!(
+            op,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        );
+        if *ty == Ty::Str && is_cmp {
+            self.calls(argwid(false, 0, &[Ty::Str, Ty::Str], &[Ty::INT]));
+            let site = self.site("runtime.cmpstring");
+            self.emit(Ins::CmpString { site });
+            self.emit(Ins::Const(Const::Int(0)));
+            self.emit(Ins::Bin(op, Ty::INT));
+        } else {
+            self.emit(Ins::Bin(op, ty.clone()));
+        }
+    }
+
+    /// An expression switch, as swt.c lowers it: the tag (if any) in a
+    /// temporary, each case's values compared in order, the first that
+    /// holds runs its body; else default. `break` leaves the switch.
+    fn switch(&mut self, init: Option<&Stmt>, tag: Option<&Expr>, cases: &[CaseClause]) -> R<()> {
+        self.f().scopes.push(HashMap::new());
+        if let Some(i) = init {
+            self.stmt(i)?;
+        }
+        let tag = match tag {
+            Some(t) => {
+                let ty = self.expr(t)?;
+                self.f().walk_temps.push(ty.clone());
+                let slot = self.hidden();
+                self.emit(Ins::Store(slot));
+                Some((slot, ty))
+            }
+            None => None,
+        };
+        // The tests, in order: each true one jumps to its body.
+        let mut to_body = vec![Vec::new(); cases.len()];
+        for (i, c) in cases.iter().enumerate() {
+            for e in &c.exprs {
+                self.f().line = e.pos.line;
+                match &tag {
+                    // The tag from its temporary, then `== e`.
+                    Some((slot, ty)) => {
+                        self.emit(Ins::Load(*slot));
+                        self.expr_as(e, ty)?;
+                        self.compare(BinOp::Eq, ty);
+                    }
+                    None => self.expr_as(e, &Ty::Bool)?,
+                }
+                let skip = self.emit(Ins::JumpIfNot(0));
+                to_body[i].push(self.emit(Ins::Jump(0)));
+                let next = self.here();
+                self.patch(skip, next);
+            }
+        }
+        let no_match = self.emit(Ins::Jump(0));
+        self.f().loops.push((false, Vec::new()));
+        let mut ends = Vec::new();
+        let mut default = None;
+        for (i, c) in cases.iter().enumerate() {
+            let at = self.here();
+            for j in std::mem::take(&mut to_body[i]) {
+                self.patch(j, at);
+            }
+            if c.default {
+                default = Some(at);
+            }
+            self.block(&c.body)?;
+            ends.push(self.emit(Ins::Jump(0)));
+        }
+        let end = self.here();
+        self.patch(no_match, default.unwrap_or(end));
+        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        for j in ends.into_iter().chain(breaks) {
+            self.patch(j, end);
+        }
+        self.f().scopes.pop();
+        Ok(())
     }
 
     /// A local the compiler keeps for itself (never captured).

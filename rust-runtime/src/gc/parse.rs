@@ -740,16 +740,19 @@ impl Parser {
                 Some(self.simple_stmt())
             };
             let mut second = None;
-            if matches!(self.tok(), Tok::Semi) {
+            let semi = matches!(self.tok(), Tok::Semi);
+            if semi {
                 self.next();
                 if !self.is_op("{") {
                     second = Some(self.simple_stmt());
                 }
             }
             self.no_composite = outer;
-            let (a, b) = match second {
-                Some(s) => (first.transpose()?, Some(s?)),
-                None => (None, first.transpose()?),
+            // `switch init; tag {`, `switch init; {` or `switch tag {`.
+            let (a, b) = if semi {
+                (first.transpose()?, second.transpose()?)
+            } else {
+                (None, first.transpose()?)
             };
             init = a.map(Box::new);
             if let Some(s) = b {

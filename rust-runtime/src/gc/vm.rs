@@ -364,6 +364,15 @@ impl Machine {
                     None => return Err(self.fail(out_of_range(i))),
                 }
             }
+            Ins::CmpString { site } => {
+                let (Some(Value::Str(b)), Some(Value::Str(a))) = (fr.stack.pop(), fr.stack.pop())
+                else {
+                    unreachable!("typed")
+                };
+                let ret = self.ret(rt, func, "runtime.cmpstring", &site);
+                let v = rt.cmpstring(ret, &a, &b)?;
+                self.push(g, Value::Int(v));
+            }
             Ins::MakeStruct(n) => {
                 let fields = fr.stack.split_off(fr.stack.len() - usize::from(n));
                 fr.stack.push(Value::Struct(fields));
