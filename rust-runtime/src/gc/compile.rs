@@ -8,8 +8,9 @@
 //! only), slices (make, literals, index, range over them and arrays),
 //! channels, functions and closures (a captured variable gets 6g's
 //! runtime·new); :=, =, op=, ++/--, if, for (all three forms), break,
-//! continue, return, go, send and receive, close, len, cap, select, print
-//! and println, `defer print`, panic of a string, runtime.Gosched.
+//! continue, return, switch, go, send and receive, close, len, cap,
+//! select, print and println, defer of declared functions and of prints,
+//! panic of a string, runtime.Gosched.
 //! Anything else is refused with its position.
 
 use std::collections::{HashMap, HashSet};
