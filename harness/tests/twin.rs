@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 16] = [
+const RUNS: [&str; 17] = [
     "buffered",
     "chain100k",
     "deadlock",
@@ -27,6 +27,7 @@ const RUNS: [&str; 16] = [
     "pingpong",
     "select",
     "sieve",
+    "strcat",
     "switch",
 ];
 

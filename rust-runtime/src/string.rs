@@ -1,5 +1,5 @@
 //! string.goc: comparing strings, which `==`, `!=`, `<`... on strings
-//! compile to (a switch on a string too).
+//! compile to (a switch on a string too), and concatenating them.
 
 use crate::proc::Runtime;
 use crate::{Addr, Stop};
@@ -21,5 +21,41 @@ impl Runtime {
         self.leave(inner)?;
         self.leave(f)?;
         Ok(v)
+    }
+}
+
+impl Runtime {
+    /// runtime·concatstring(n, s1, ..., sn) (textflag 7) from Go code,
+    /// returning to `ret`, for `a + b + ...` on strings (6g flattens the
+    /// chain into one call): the static concatstring sums the lengths,
+    /// gostringsize mallocs the result (a byte more, for a NUL; nothing
+    /// for an empty one) and mcpy copies each part in.
+    pub fn concatstring(&mut self, ret: Addr, parts: &[&str]) -> Result<String, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.concatstring")
+            .expect("in the table");
+        let n = parts.len() as u64;
+        self.call_at(ret, f, &[n])?;
+        let inner = self.tab.lookup("concatstring").expect("in the table");
+        self.call(f, inner, &[n, 0])?;
+        let out: String = parts.concat();
+        let size = self
+            .tab
+            .lookup("runtime.gostringsize")
+            .expect("in the table");
+        self.call(inner, size, &[out.len() as u64])?;
+        if !out.is_empty() {
+            self.mal(size, out.len() as u32 + 1)?;
+        }
+        self.leave(size)?;
+        let mcpy = self.tab.lookup("runtime.mcpy").expect("in the table");
+        for p in parts {
+            self.call(inner, mcpy, &[0, 0, p.len() as u64])?;
+            self.leave(mcpy)?;
+        }
+        self.leave(inner)?;
+        self.leave(f)?;
+        Ok(out)
     }
 }

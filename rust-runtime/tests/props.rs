@@ -135,6 +135,11 @@ proptest! {
             match (variant, ending) {
                 (_, Ending::Exit(0)) => {}
                 (Variant::Pre1547, Ending::Hung(AfterQuit::Exit(2))) => {}
+                // On the recording host the kernel's signal frame spills
+                // past the signal stack; when a G sits right after it, the
+                // SIGQUIT dump reads a zeroed G and dies, as hang1547's
+                // real dump does.
+                (Variant::Pre1547, Ending::Hung(AfterQuit::Signal(11))) => {}
                 (v, e) => prop_assert!(false, "{v} ended {e:?}"),
             }
         }

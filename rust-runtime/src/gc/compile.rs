@@ -8,7 +8,8 @@
 //! only), slices (make, literals, index, range over them and arrays),
 //! channels, functions and closures (a captured variable gets 6g's
 //! runtime·new); :=, =, op=, ++/--, if, for (all three forms), break,
-//! continue, return, switch, go, send and receive, close, len, cap,
+//! continue, return, switch, string + and comparisons, go, send and
+//! receive, close, len, cap,
 //! select, print and println, defer of declared functions and of prints,
 //! panic of a string, runtime.Gosched.
 //! Anything else is refused with its position.
@@ -212,6 +213,11 @@ pub enum Ins {
     Cap,
     /// Pop two strings; push runtime·cmpstring's -1, 0 or 1.
     CmpString {
+        site: Site,
+    },
+    /// Pop `n` strings; push their concatenation (runtime·concatstring).
+    Concat {
+        n: u8,
         site: Site,
     },
     /// A struct of the `n` field values on the stack.
@@ -1435,6 +1441,29 @@ impl Compiler {
                 }
                 Ok(Ty::Bool)
             }
+            ExprKind::Binary { op: "+", lhs, .. } if self.static_ty(lhs) == Some(Ty::Str) => {
+                // walk's addstr: a chain a + b + c is one concatstring.
+                let mut parts = vec![];
+                let mut at = e;
+                while let ExprKind::Binary { op: "+", lhs, rhs } = &at.kind {
+                    parts.push(&**rhs);
+                    at = lhs;
+                }
+                parts.push(at);
+                parts.reverse();
+                for p in &parts {
+                    self.expr_as(p, &Ty::Str)?;
+                }
+                let mut args = vec![Ty::INT];
+                args.extend(parts.iter().map(|_| Ty::Str));
+                self.calls(argwid(false, 0, &args, &[Ty::Str]));
+                let site = self.site("runtime.concatstring");
+                self.emit(Ins::Concat {
+                    n: parts.len() as u8,
+                    site,
+                });
+                Ok(Ty::Str)
+            }
             ExprKind::Binary { op, lhs, rhs } => {
                 let lt = self.expr(lhs)?;
                 let rt = self.expr(rhs)?;
@@ -1447,9 +1476,6 @@ impl Compiler {
                 let bop = bin_op(op)
                     .ok_or(())
                     .or_else(|()| unsupported(e.pos, &format!("operator {op}")))?;
-                if bop == BinOp::Add && ty == Ty::Str {
-                    return unsupported(e.pos, "string concatenation");
-                }
                 self.compare(bop, &ty);
                 Ok(match bop {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -1777,6 +1803,43 @@ impl Compiler {
             if self.f().code.ins[at] == Ins::Jump(usize::MAX) {
                 self.f().code.ins[at] = Ins::Jump(post_at);
             }
+        }
+    }
+
+    /// The type of `e` where it is plain without compiling it (literals,
+    /// variables, calls, receives, elements, fields, sums); None where
+    /// it is not.
+    fn static_ty(&mut self, e: &Expr) -> Option<Ty> {
+        match &e.kind {
+            ExprKind::Str(_) => Some(Ty::Str),
+            ExprKind::Paren(x) => self.static_ty(x),
+            ExprKind::Ident(n) => match self.lookup(n)? {
+                Binding::Var(_, t) | Binding::Const(_, t) => Some(t),
+                Binding::Func(_) => None,
+            },
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Ident(n) => match self.lookup(n)? {
+                    Binding::Func(id) => self.sigs[id].results.first().cloned(),
+                    Binding::Var(_, Ty::Func(sig)) => sig.results.first().cloned(),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ExprKind::Recv(c) => match self.static_ty(c)? {
+                Ty::Chan(elem) => Some(*elem),
+                _ => None,
+            },
+            ExprKind::Index { expr, .. } => self.static_ty(expr)?.elem().cloned(),
+            ExprKind::Selector { expr, name } => match self.static_ty(expr)? {
+                Ty::Struct(st) => st
+                    .fields
+                    .iter()
+                    .find(|(f, _)| f == name)
+                    .map(|(_, t)| t.clone()),
+                _ => None,
+            },
+            ExprKind::Binary { op: "+", lhs, .. } => self.static_ty(lhs),
+            _ => None,
         }
     }
 

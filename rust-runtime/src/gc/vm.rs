@@ -373,6 +373,19 @@ impl Machine {
                 let v = rt.cmpstring(ret, &a, &b)?;
                 self.push(g, Value::Int(v));
             }
+            Ins::Concat { n, site } => {
+                let parts = fr.stack.split_off(fr.stack.len() - usize::from(n));
+                let parts: Vec<&str> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Value::Str(s) => &**s,
+                        _ => unreachable!("typed"),
+                    })
+                    .collect();
+                let ret = self.ret(rt, func, "runtime.concatstring", &site);
+                let out = rt.concatstring(ret, &parts)?;
+                self.push(g, Value::Str(Rc::from(out)));
+            }
             Ins::MakeStruct(n) => {
                 let fields = fr.stack.split_off(fr.stack.len() - usize::from(n));
                 fr.stack.push(Value::Struct(fields));
