@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 17] = [
+const RUNS: [&str; 18] = [
     "buffered",
     "chain100k",
     "deadlock",
@@ -25,6 +25,7 @@ const RUNS: [&str; 17] = [
     "hang1547g",
     "okrecv",
     "pingpong",
+    "recoverg",
     "select",
     "sieve",
     "strcat",

@@ -45,6 +45,8 @@ pub enum Ty {
     Slice(Box<Ty>),
     /// A named struct type.
     Struct(Rc<StructTy>),
+    /// `interface{}`, as far as recover's result goes: nil or not.
+    Eface,
     /// An untyped nil.
     Nil,
 }
@@ -65,7 +67,7 @@ impl Ty {
             Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 8,
             Ty::Array(n, elem) => n * elem.size(),
             // array pointer, then 32-bit len and cap
-            Ty::Slice(_) => 16,
+            Ty::Slice(_) | Ty::Eface => 16,
             // Each field at its alignment, the whole rounded to the largest.
             Ty::Struct(st) => {
                 let mut off: u32 = 0;
@@ -85,7 +87,7 @@ impl Ty {
         match self {
             Ty::Array(_, e) => e.align(),
             Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
-            Ty::Str | Ty::Slice(_) => 8,
+            Ty::Str | Ty::Slice(_) | Ty::Eface => 8,
             t => t.size().clamp(1, 8),
         }
     }
@@ -104,7 +106,7 @@ impl Ty {
             Ty::Int { .. } | Ty::Bool => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
-            Ty::Str | Ty::Chan(_) | Ty::Func(_) | Ty::Slice(_) | Ty::Nil => true,
+            Ty::Str | Ty::Chan(_) | Ty::Func(_) | Ty::Slice(_) | Ty::Eface | Ty::Nil => true,
         }
     }
 }
@@ -213,6 +215,10 @@ pub enum Ins {
     Cap,
     /// Pop two strings; push runtime·cmpstring's -1, 0 or 1.
     CmpString {
+        site: Site,
+    },
+    /// recover(): push the panic's value handle, or nil.
+    Recover {
         site: Site,
     },
     /// Pop `n` strings; push their concatenation (runtime·concatstring).
@@ -355,6 +361,9 @@ pub struct Code {
     /// The argument and frame sizes 6g gives it, as gc::layout computes
     /// them from the source.
     pub computed: (u32, u32),
+    /// With a defer: where it goes on after a deferred call recovered
+    /// (deferproc "returns 1"): zero results, then the return.
+    pub recover_at: Option<usize>,
 }
 
 /// A compiled fixture.
@@ -528,7 +537,7 @@ pub fn compile(file: &File) -> R<Program> {
             c.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
         }
         c.block(&f.body)?;
-        c.emit(Ins::Ret);
+        c.epilogue();
         let code = c.end();
         c.funcs[id] = Some(code);
     }
@@ -563,6 +572,7 @@ impl Compiler {
                 ncaptured: 0,
                 has_defer: false,
                 computed: (0, 0),
+                recover_at: None,
                 ins: Vec::new(),
             },
             scopes: vec![HashMap::new()],
@@ -663,7 +673,22 @@ impl Compiler {
             ins.push(i);
         }
         code.ins = ins;
+        code.recover_at = code.recover_at.map(|at| map[at]);
         code
+    }
+
+    /// The end of a function's code: the return its last statement falls
+    /// into, and with a defer the path a recovery takes.
+    fn epilogue(&mut self) {
+        self.emit(Ins::Ret);
+        if self.f().code.has_defer {
+            let at = self.here();
+            self.f().code.recover_at = Some(at);
+            for r in self.f().code.sig.results.clone() {
+                self.emit(Ins::Zero(r));
+            }
+            self.emit(Ins::Ret);
+        }
     }
 
     fn f(&mut self) -> &mut FuncState {
@@ -1627,7 +1652,7 @@ impl Compiler {
         // Compile the body with params first; captured cells are found as
         // the body refers to them, then put in front.
         self.block(body)?;
-        self.emit(Ins::Ret);
+        self.epilogue();
         let captured = self.f().captured.clone();
         let mut code = self.end();
         let n = captured.len() as u16;
@@ -2001,7 +2026,9 @@ impl Compiler {
                 Ty::Bool => 't',
                 Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
+                Ty::Slice(_) | Ty::Eface => {
+                    return unsupported(a.pos, "print of a slice or interface")
+                }
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
             };
             format.push('%');
@@ -2118,7 +2145,9 @@ impl Compiler {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                        Ty::Slice(_) => return unsupported(a.pos, "print of a slice"),
+                        Ty::Slice(_) | Ty::Eface => {
+                            return unsupported(a.pos, "print of a slice or interface")
+                        }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                     };
                     self.calls(match kind {
@@ -2243,7 +2272,17 @@ impl Compiler {
                 self.emit(Ins::Panic { convert, site });
                 Ok(None)
             }
-            "recover" | "append" | "copy" | "new" => unsupported(pos, name),
+            "recover" => {
+                if !args.is_empty() {
+                    return err(pos, "too many arguments to recover");
+                }
+                // recover(argp) (ret interface{})
+                self.calls(argwid(false, 0, &[PTR], &[Ty::Eface]));
+                let site = self.site("runtime.recover");
+                self.emit(Ins::Recover { site });
+                Ok(Some(Ty::Eface))
+            }
+            "append" | "copy" | "new" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }

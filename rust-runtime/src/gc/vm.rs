@@ -55,6 +55,9 @@ struct Frame {
     deferred_done: bool,
     /// A deferred call's frame: its results go nowhere.
     deferred: bool,
+    /// Its SP in the body (after the prologue): where its calls' arguments
+    /// go, and how a recovery finds it.
+    sp: Addr,
 }
 
 /// What a parked goroutine's instruction waits to finish with.
@@ -270,14 +273,16 @@ impl Machine {
                     .unwrap_or_else(|| zero(ty))
             }
             Ty::Nil => Value::Nil,
-            Ty::Array(..) | Ty::Slice(_) => {
-                unreachable!("the compiler keeps arrays and slices out of channels")
+            Ty::Array(..) | Ty::Slice(_) | Ty::Eface => {
+                unreachable!("the compiler keeps arrays, slices and interfaces out of channels")
             }
         }
     }
 
     /// A frame for `func` with its arguments (after a closure's cells).
-    fn frame(&self, func: usize, closure: Option<&Closure>, args: Vec<Value>) -> Frame {
+    /// A frame for `func` with its arguments (after a closure's cells),
+    /// entered with SP at `sp`.
+    fn frame(&self, func: usize, closure: Option<&Closure>, args: Vec<Value>, sp: Addr) -> Frame {
         let code = self.code(func);
         let mut locals: Vec<Cell> = closure.map(|c| c.cells.clone()).unwrap_or_default();
         locals.extend(args.into_iter().map(|v| Rc::new(RefCell::new(v))));
@@ -291,6 +296,7 @@ impl Machine {
             stack: Vec::new(),
             deferred_done: false,
             deferred: false,
+            sp,
         }
     }
 
@@ -363,6 +369,13 @@ impl Machine {
                     Some(v) => fr.stack.push(v),
                     None => return Err(self.fail(out_of_range(i))),
                 }
+            }
+            Ins::Recover { site } => {
+                // recover's argp: the caller's SP at entry plus 8.
+                let argp = fr.sp + u64::from(rt.tab.get(self.ids[func]).frame) + 8;
+                let ret = self.ret(rt, func, "runtime.recover", &site);
+                let v = rt.recover(ret, argp)?;
+                self.push(g, v.map_or(Value::Nil, |w| Value::Int(w as i64)));
             }
             Ins::CmpString { site } => {
                 let (Some(Value::Str(b)), Some(Value::Str(a))) = (fr.stack.pop(), fr.stack.pop())
@@ -811,6 +824,24 @@ impl Machine {
         self.push(g, Value::Int(i as i64));
     }
 
+    /// A recovery: drop the frames above the one whose SP is `argp` and
+    /// go on where its deferproc "returned 1": its recovery epilogue.
+    fn unwind_to(&mut self, g: GId, argp: Addr) {
+        let st = self.gs[g.0].as_mut().expect("started");
+        let k = st
+            .frames
+            .iter()
+            .rposition(|fr| fr.sp == argp)
+            .expect("the recovering frame is on the stack");
+        st.frames.truncate(k + 1);
+        let fr = &mut st.frames[k];
+        fr.stack.clear();
+        fr.deferred_done = false;
+        fr.pc = self.prog.funcs[fr.func]
+            .recover_at
+            .expect("a function that deferred has a recovery epilogue");
+    }
+
     fn push(&mut self, g: GId, v: Value) {
         let st = self.gs[g.0].as_mut().expect("started");
         st.frames.last_mut().expect("a frame").stack.push(v);
@@ -837,7 +868,7 @@ impl Machine {
         let name = name.to_string();
         let ret = self.ret(rt, caller, &name, site);
         rt.call_go(ret, self.ids[callee], &words)?;
-        let frame = self.frame(callee, closure.as_deref(), args);
+        let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
         self.gs[g.0].as_mut().expect("started").frames.push(frame);
         Ok(())
     }
@@ -863,6 +894,9 @@ impl Program for Machine {
             }
             None => {}
         }
+        if let Some(argp) = rt.take_recovery(g) {
+            self.unwind_to(g, argp);
+        }
         loop {
             if let Some((f, kind)) = rt.take_start(g) {
                 if kind == Start::Deferred {
@@ -878,7 +912,7 @@ impl Program for Machine {
                         // A function: its frame goes on top; its Ret
                         // returns the same way.
                         Some(Deferred::Call(callee, args)) => {
-                            let mut frame = self.frame(callee, None, args);
+                            let mut frame = self.frame(callee, None, args, rt.sp);
                             frame.deferred = true;
                             self.state(g).frames.push(frame);
                         }
@@ -888,7 +922,7 @@ impl Program for Machine {
                 }
                 let func = self.by_id[&f];
                 let (closure, args) = self.spawned.remove(&g).unwrap_or_default();
-                let frame = self.frame(func, closure.as_deref(), args);
+                let frame = self.frame(func, closure.as_deref(), args, rt.sp);
                 let st = self.state(g);
                 st.frames = vec![frame];
             }
@@ -931,6 +965,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
+        Ty::Eface => Value::Nil,
     }
 }
 
