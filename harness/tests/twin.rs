@@ -11,7 +11,8 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 18] = [
+const RUNS: [&str; 19] = [
+    "badindex",
     "buffered",
     "chain100k",
     "deadlock",

@@ -226,6 +226,36 @@ impl Runtime {
     /// prints it: "panic: runtime error: msg", a blank line, the stack
     /// from runtime.panic's frame, the other goroutines; exit 2. The twin
     /// does not model defer yet, so no deferred call runs first.
+    /// runtime·panicindex() from Go code, returning to `ret` (runtime.c):
+    /// panicstring("index out of range"), which makes the runtime error
+    /// (gostringnocopy, then newErrorString's convT2E, a 16-byte mal) and
+    /// panics with it as Go code's panic does: deferred calls run first.
+    pub fn panicindex(&mut self, ret: Addr) -> Result<(), Stop> {
+        let pi = self.tab.lookup("runtime.panicindex").expect("in the table");
+        self.call_at(ret, pi, &[])?;
+        let ps = self.rf.panicstring;
+        self.call(pi, ps, &[0])?;
+        let nocopy = self
+            .tab
+            .lookup("runtime.gostringnocopy")
+            .expect("in the table");
+        self.call(ps, nocopy, &[0])?;
+        let findnull = self.tab.lookup("runtime.findnull").expect("in the table");
+        self.call(nocopy, findnull, &[0])?;
+        self.leave(findnull)?;
+        self.leave(nocopy)?;
+        let nes = self
+            .tab
+            .lookup("runtime.newErrorString")
+            .expect("in the table");
+        self.call(ps, nes, &[0, 18, 0])?;
+        let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
+        let data = self.convt2e(self.site(nes, conv), 16)?;
+        self.leave(nes)?;
+        let ret = self.site(ps, self.rf.panic);
+        self.panic(ret, data.unwrap_or(0), "runtime error: index out of range")
+    }
+
     pub(crate) fn panicstring<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
         let (ps, panic) = (self.rf.panicstring, self.rf.panic);
         self.call(caller, ps, &[0])?;

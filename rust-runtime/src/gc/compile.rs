@@ -358,6 +358,8 @@ pub struct Code {
     /// before each return.
     pub has_defer: bool,
     pub ins: Vec<Ins>,
+    /// Each instruction's source line (where a runtime error is raised).
+    pub lines: Vec<u32>,
     /// The argument and frame sizes 6g gives it, as gc::layout computes
     /// them from the source.
     pub computed: (u32, u32),
@@ -571,6 +573,7 @@ impl Compiler {
                 nlocals: 0,
                 ncaptured: 0,
                 has_defer: false,
+                lines: Vec::new(),
                 computed: (0, 0),
                 recover_at: None,
                 ins: Vec::new(),
@@ -673,6 +676,12 @@ impl Compiler {
             ins.push(i);
         }
         code.ins = ins;
+        code.lines = std::mem::take(&mut code.lines)
+            .into_iter()
+            .enumerate()
+            .filter(|(at, _)| !drop.contains(at))
+            .map(|(_, l)| l)
+            .collect();
         code.recover_at = code.recover_at.map(|at| map[at]);
         code
     }
@@ -696,9 +705,10 @@ impl Compiler {
     }
 
     fn emit(&mut self, ins: Ins) -> usize {
-        let code = &mut self.f().code.ins;
-        code.push(ins);
-        code.len() - 1
+        let f = self.f();
+        f.code.lines.push(f.line);
+        f.code.ins.push(ins);
+        f.code.ins.len() - 1
     }
 
     fn here(&mut self) -> usize {
@@ -734,6 +744,7 @@ impl Compiler {
             line: f.line,
             nth: 0,
         };
+        f.code.lines.push(f.line);
         f.code.ins.push(Ins::New {
             size: ty.size(),
             site,
@@ -845,7 +856,6 @@ impl Compiler {
     fn value_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
         match self.ty(t, pos)? {
             Ty::Array(..) => unsupported(pos, "array passed by value"),
-            Ty::Slice(..) => unsupported(pos, "slice passed by value"),
             ty => Ok(ty),
         }
     }
@@ -2227,6 +2237,7 @@ impl Compiler {
                     // variable need not even be loaded.
                     Ty::Array(n, _) if matches!(args[0].kind, ExprKind::Ident(_)) => {
                         self.f().code.ins.truncate(at);
+                        self.f().code.lines.truncate(at);
                         self.emit(Ins::Const(Const::Int(i64::from(n))));
                     }
                     Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) => {
@@ -2297,6 +2308,7 @@ fn kinds_elem(comm: &Comm, c: &mut Compiler) -> R<Option<Ty>> {
     let at = c.here();
     let ty = c.expr(chan)?;
     c.f().code.ins.truncate(at);
+    c.f().code.lines.truncate(at);
     Ok(match ty {
         Ty::Chan(elem) => Some(*elem),
         _ => None,

@@ -217,10 +217,10 @@ impl Machine {
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[c.0].addr,
             Value::Chan(None) | Value::Nil => 0,
-            Value::Array(_) | Value::Slice(_) => {
-                unreachable!("the compiler keeps arrays and slices out of frames and channels")
+            Value::Array(_) => {
+                unreachable!("the compiler keeps arrays out of frames and channels")
             }
-            Value::Str(_) | Value::Func(_) | Value::Struct(_) => {
+            Value::Str(_) | Value::Func(_) | Value::Struct(_) | Value::Slice(_) => {
                 self.boxed.push(v.clone());
                 (self.boxed.len() - 1) as u64
             }
@@ -244,6 +244,13 @@ impl Machine {
                     put(ptr, 8);
                     put(len, 8);
                 }
+                // Array pointer, then 32-bit len and cap.
+                (Ty::Slice(_), Value::Slice(s)) => {
+                    let len = s.borrow().len() as u64;
+                    let ptr = self.word(rt, v);
+                    put(ptr, 8);
+                    put(len | len << 32, 8);
+                }
                 _ => {
                     let w = self.word(rt, v);
                     put(w, size);
@@ -263,7 +270,7 @@ impl Machine {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
-            Ty::Str | Ty::Func(_) | Ty::Struct(_) => {
+            Ty::Str | Ty::Func(_) | Ty::Struct(_) | Ty::Slice(_) => {
                 if w == 0 && self.boxed.is_empty() {
                     return zero(ty);
                 }
@@ -273,8 +280,8 @@ impl Machine {
                     .unwrap_or_else(|| zero(ty))
             }
             Ty::Nil => Value::Nil,
-            Ty::Array(..) | Ty::Slice(_) | Ty::Eface => {
-                unreachable!("the compiler keeps arrays, slices and interfaces out of channels")
+            Ty::Array(..) | Ty::Eface => {
+                unreachable!("the compiler keeps arrays and interfaces out of channels")
             }
         }
     }
@@ -353,7 +360,7 @@ impl Machine {
                 let a = fr.stack.pop().expect("an array or slice");
                 match element(&a, i) {
                     Some(v) => fr.stack.push(v),
-                    None => return Err(self.fail(out_of_range(i))),
+                    None => return Err(self.panicindex(rt, g)),
                 }
             }
             Ins::LoadElem(slot) => {
@@ -367,7 +374,7 @@ impl Machine {
                 };
                 match v {
                     Some(v) => fr.stack.push(v),
-                    None => return Err(self.fail(out_of_range(i))),
+                    None => return Err(self.panicindex(rt, g)),
                 }
             }
             Ins::Recover { site } => {
@@ -459,7 +466,7 @@ impl Machine {
                     _ => unreachable!("typed"),
                 };
                 if !stored {
-                    return Err(self.fail(out_of_range(i)));
+                    return Err(self.panicindex(rt, g));
                 }
             }
             Ins::New { size, site } => {
@@ -824,6 +831,27 @@ impl Machine {
         self.push(g, Value::Int(i as i64));
     }
 
+    /// An index out of range in `g`'s running instruction: 6g's bounds
+    /// check calls runtime·panicindex from that line (the first such call
+    /// on it, when a line has several).
+    fn panicindex(&mut self, rt: &mut Runtime, g: GId) -> Stop {
+        let fr = self.gs[g.0]
+            .as_ref()
+            .and_then(|st| st.frames.last())
+            .expect("a frame runs");
+        let code = &self.prog.funcs[fr.func];
+        let line = code.lines[fr.pc - 1];
+        let off = self
+            .measured
+            .call(&code.name, "runtime.panicindex", line, 0)
+            .map_or(1, |c| c.ret_off);
+        let ret = rt.tab.entry(self.ids[fr.func]) + u64::from(off);
+        match rt.panicindex(ret) {
+            Err(stop) => stop,
+            Ok(()) => unreachable!("runtime·panic does not return"),
+        }
+    }
+
     /// A recovery: drop the frames above the one whose SP is `argp` and
     /// go on where its deferproc "returned 1": its recovery epilogue.
     fn unwind_to(&mut self, g: GId, argp: Addr) {
@@ -988,12 +1016,6 @@ fn store(a: &mut [Value], i: i64, v: Value) -> bool {
         }
         None => false,
     }
-}
-
-/// An index out of range: the real code calls runtime·panicindex, which
-/// the twin does not model yet.
-fn out_of_range(i: i64) -> String {
-    format!("index {i} out of range (runtime.panicindex is not modelled)")
 }
 
 /// `n` as a value of `ty`: wrapped to its width and signedness.
