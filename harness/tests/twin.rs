@@ -11,10 +11,11 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 19] = [
+const RUNS: [&str; 20] = [
     "badindex",
     "buffered",
     "chain100k",
+    "closeclosed",
     "deadlock",
     "deeprec",
     "deferfn",

@@ -222,19 +222,22 @@ impl Runtime {
         Err(Stop::End(Ending::Exit(2)))
     }
 
-    /// runtime·panicstring(msg) from `caller`, as an unrecovered panic
-    /// prints it: "panic: runtime error: msg", a blank line, the stack
-    /// from runtime.panic's frame, the other goroutines; exit 2. The twin
-    /// does not model defer yet, so no deferred call runs first.
     /// runtime·panicindex() from Go code, returning to `ret` (runtime.c):
-    /// panicstring("index out of range"), which makes the runtime error
-    /// (gostringnocopy, then newErrorString's convT2E, a 16-byte mal) and
-    /// panics with it as Go code's panic does: deferred calls run first.
+    /// panicstring("index out of range").
     pub fn panicindex(&mut self, ret: Addr) -> Result<(), Stop> {
         let pi = self.tab.lookup("runtime.panicindex").expect("in the table");
         self.call_at(ret, pi, &[])?;
+        self.panicstring(pi, "index out of range")
+    }
+
+    /// runtime·panicstring(s) called from `caller` (runtime.c): the runtime
+    /// error is made (gostringnocopy, then newErrorString's convT2E, a
+    /// 16-byte mal) and panicked with as Go code's panic does: deferred
+    /// calls run first, a recover may stop it; else the dump, "panic:
+    /// runtime error: " and the message.
+    pub(crate) fn panicstring<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
         let ps = self.rf.panicstring;
-        self.call(pi, ps, &[0])?;
+        self.call(caller, ps, &[0])?;
         let nocopy = self
             .tab
             .lookup("runtime.gostringnocopy")
@@ -248,27 +251,15 @@ impl Runtime {
             .tab
             .lookup("runtime.newErrorString")
             .expect("in the table");
-        self.call(ps, nes, &[0, 18, 0])?;
+        self.call(ps, nes, &[0, msg.len() as u64, 0])?;
         let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
         let data = self.convt2e(self.site(nes, conv), 16)?;
         self.leave(nes)?;
         let ret = self.site(ps, self.rf.panic);
-        self.panic(ret, data.unwrap_or(0), "runtime error: index out of range")
-    }
-
-    pub(crate) fn panicstring<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
-        let (ps, panic) = (self.rf.panicstring, self.rf.panic);
-        self.call(caller, ps, &[0])?;
-        self.call(ps, panic, &[0, 0])?;
-        self.panicking = true;
-        self.print(&format!("panic: runtime error: {msg}\n\n"));
-        let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(panic);
-        let pc = self.tab.entry(panic) + u64::from(self.sites.ret_off(&self.tab, panic, dopanic));
-        let (sp, g) = (self.sp, self.g);
-        let _ = self
-            .traceback(pc, sp, g)
-            .and_then(|()| self.tracebackothers(g));
-        Err(Stop::End(Ending::Exit(2)))
+        match self.panic(ret, data.unwrap_or(0), &format!("runtime error: {msg}")) {
+            Err(stop) => Err(stop),
+            Ok(()) => unreachable!("runtime·panic does not return"),
+        }
     }
 
     /// The only M sleeps in the kernel forever. The run ends as the real
