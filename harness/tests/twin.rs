@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 20] = [
+const RUNS: [&str; 21] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -25,6 +25,7 @@ const RUNS: [&str; 20] = [
     "hang1547",
     "hang1547c",
     "hang1547g",
+    "named",
     "okrecv",
     "pingpong",
     "recoverg",

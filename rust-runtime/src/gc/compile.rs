@@ -441,6 +441,8 @@ struct FuncState {
     maxarg: u32,
     /// A function literal (its args start with the captured pointers).
     literal: bool,
+    /// Named results' variables, in order (none for unnamed results).
+    named_results: Vec<Slot>,
 }
 
 struct Compiler {
@@ -535,9 +537,7 @@ pub fn compile(file: &File) -> R<Program> {
     for (id, f, sig) in bodies {
         c.begin(format!("main.{}", f.name), sig.clone());
         c.f().line = f.pos.line;
-        for (p, ty) in f.sig.params.iter().zip(&sig.params) {
-            c.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
-        }
+        c.declare_params(&f.sig, &sig);
         c.block(&f.body)?;
         c.epilogue();
         let code = c.end();
@@ -590,6 +590,7 @@ impl Compiler {
             codegen_temps: Vec::new(),
             maxarg: 0,
             literal: false,
+            named_results: Vec::new(),
         });
     }
 
@@ -616,7 +617,8 @@ impl Compiler {
         for t in &f.walk_temps {
             fr.slot(t);
         }
-        let nparams = sig.params.len();
+        // Params and named results (PPARAM, PPARAMOUT) have no slot.
+        let nparams = sig.params.len() + f.named_results.len();
         for (i, t) in f.local_tys.iter().enumerate() {
             if let Some(t) = t {
                 if i >= nparams && !f.escaped.contains(&(i as u16)) {
@@ -693,10 +695,38 @@ impl Compiler {
         if self.f().code.has_defer {
             let at = self.here();
             self.f().code.recover_at = Some(at);
+            self.return_values();
+        }
+    }
+
+    /// `return` without values: the named results (or, on a recovery's
+    /// path, zeros for unnamed ones), then the return.
+    fn return_values(&mut self) {
+        let named = self.f().named_results.clone();
+        if named.is_empty() {
             for r in self.f().code.sig.results.clone() {
                 self.emit(Ins::Zero(r));
             }
-            self.emit(Ins::Ret);
+        } else {
+            for slot in named {
+                self.emit(Ins::Load(slot));
+            }
+        }
+        self.emit(Ins::Ret);
+    }
+
+    /// Declare the params and named results of a function just begun; the
+    /// results start at their zero values.
+    fn declare_params(&mut self, ft: &FuncType, sig: &Sig) {
+        for (p, ty) in ft.params.iter().zip(&sig.params) {
+            self.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
+        }
+        for (p, ty) in ft.results.iter().zip(&sig.results) {
+            let Some(name) = &p.name else { continue };
+            let slot = self.declare_local(name.clone(), ty.clone());
+            self.zero(ty);
+            self.emit(Ins::Store(slot));
+            self.f().named_results.push(slot);
         }
     }
 
@@ -1029,12 +1059,22 @@ impl Compiler {
                 }
             }
             StmtKind::Define { names, rhs } => {
-                if names.len() != rhs.len() {
-                    return unsupported(s.pos, "multiple-value :=");
-                }
                 let mut tys = Vec::new();
-                for v in rhs {
-                    tys.push(self.expr(v)?);
+                if names.len() != rhs.len() {
+                    // `a, b := f()`: the call leaves all its results.
+                    let results = match rhs.as_slice() {
+                        [call] => self.call_results(call),
+                        _ => None,
+                    };
+                    let Some(results) = results.filter(|r| r.len() == names.len()) else {
+                        return unsupported(s.pos, "multiple-value :=");
+                    };
+                    self.call(&rhs[0])?;
+                    tys = results;
+                } else {
+                    for v in rhs {
+                        tys.push(self.expr(v)?);
+                    }
                 }
                 // Stores pop in reverse; new names shadow only afterwards.
                 let mut slots = Vec::new();
@@ -1100,6 +1140,9 @@ impl Compiler {
             }
             StmtKind::Const(specs) => self.const_specs(specs, false)?,
             StmtKind::Go(call) => self.go(call)?,
+            StmtKind::Return(values) if values.is_empty() && !self.f().named_results.is_empty() => {
+                self.return_values();
+            }
             StmtKind::Return(values) => {
                 let results = self.f().code.sig.results.clone();
                 if values.len() != results.len() {
@@ -1656,9 +1699,7 @@ impl Compiler {
         self.begin(name, sig.clone());
         self.f().line = pos.line;
         self.f().literal = true;
-        for (p, ty) in ft.params.iter().zip(&sig.params) {
-            self.declare_local(p.name.clone().unwrap_or_else(|| "_".into()), ty.clone());
-        }
+        self.declare_params(ft, &sig);
         // Compile the body with params first; captured cells are found as
         // the body refers to them, then put in front.
         self.block(body)?;
@@ -1841,6 +1882,22 @@ impl Compiler {
         }
     }
 
+    /// The result types of a call of a declared function or a function
+    /// variable.
+    fn call_results(&mut self, e: &Expr) -> Option<Vec<Ty>> {
+        let ExprKind::Call { func, .. } = &e.kind else {
+            return None;
+        };
+        let ExprKind::Ident(n) = &func.kind else {
+            return None;
+        };
+        match self.lookup(n)? {
+            Binding::Func(id) => Some(self.sigs[id].results.clone()),
+            Binding::Var(_, Ty::Func(sig)) => Some(sig.results.clone()),
+            _ => None,
+        }
+    }
+
     /// The type of `e` where it is plain without compiling it (literals,
     /// variables, calls, receives, elements, fields, sums); None where
     /// it is not.
@@ -1852,14 +1909,7 @@ impl Compiler {
                 Binding::Var(_, t) | Binding::Const(_, t) => Some(t),
                 Binding::Func(_) => None,
             },
-            ExprKind::Call { func, .. } => match &func.kind {
-                ExprKind::Ident(n) => match self.lookup(n)? {
-                    Binding::Func(id) => self.sigs[id].results.first().cloned(),
-                    Binding::Var(_, Ty::Func(sig)) => sig.results.first().cloned(),
-                    _ => None,
-                },
-                _ => None,
-            },
+            ExprKind::Call { .. } => self.call_results(e)?.first().cloned(),
             ExprKind::Recv(c) => match self.static_ty(c)? {
                 Ty::Chan(elem) => Some(*elem),
                 _ => None,
