@@ -1763,16 +1763,9 @@ impl Compiler {
                 _ => return err(func.pos, "go of a non-function"),
             },
         };
-        if args.len() != sig.params.len() {
-            return err(call.pos, "wrong argument count");
-        }
-        for (a, t) in args.iter().zip(&sig.params) {
-            self.expr_as(a, t)?;
-        }
-        // cgen_call: the function's own declared argwid (newproc's is
-        // not counted), and a temporary for a callee that is itself a
-        // call (runtime·closure for a literal).
-        self.calls(argwid(false, 0, &sig.params, &sig.results));
+        // newproc's own argwid is not counted; a callee that is itself a
+        // call (runtime·closure for a literal) needs a temporary.
+        self.args(call.pos, &sig, args)?;
         if matches!(func.kind, ExprKind::FuncLit { .. }) {
             self.f().codegen_temps.push(PTR);
         }
@@ -2038,6 +2031,19 @@ impl Compiler {
         slot
     }
 
+    /// A call's arguments, checked against `sig` and left on the stack;
+    /// cgen_call's setmaxarg with the callee's declared argwid.
+    fn args(&mut self, pos: Pos, sig: &Sig, args: &[Expr]) -> R<()> {
+        if args.len() != sig.params.len() {
+            return err(pos, "wrong argument count");
+        }
+        for (a, t) in args.iter().zip(&sig.params) {
+            self.expr_as(a, t)?;
+        }
+        self.calls(argwid(false, 0, &sig.params, &sig.results));
+        Ok(())
+    }
+
     /// A defer statement: of a declared function, or of print/println.
     fn defer(&mut self, call: &Expr) -> R<()> {
         let (func, args) = Self::stmt_call(call, "defer")?;
@@ -2045,16 +2051,8 @@ impl Compiler {
             return unsupported(func.pos, "defer of a function value");
         };
         if let Some(Binding::Func(id)) = self.lookup(n) {
-            let sig = self.sig_of(id);
-            if args.len() != sig.params.len() {
-                return err(call.pos, "wrong argument count");
-            }
-            for (a, t) in args.iter().zip(&sig.params) {
-                self.expr_as(a, t)?;
-            }
-            // cgen_call: the function's own argwid (deferproc's is not
-            // counted).
-            self.calls(argwid(false, 0, &sig.params, &sig.results));
+            // deferproc's own argwid is not counted.
+            self.args(call.pos, &self.sig_of(id), args)?;
             self.f().code.has_defer = true;
             let site = self.site("runtime.deferproc");
             self.emit(Ins::Defer {
@@ -2148,13 +2146,7 @@ impl Compiler {
             }
             if let Some(Binding::Func(id)) = self.lookup(n) {
                 let sig = self.sig_of(id);
-                if args.len() != sig.params.len() {
-                    return err(e.pos, "wrong argument count");
-                }
-                for (a, t) in args.iter().zip(&sig.params) {
-                    self.expr_as(a, t)?;
-                }
-                self.calls(argwid(false, 0, &sig.params, &sig.results));
+                self.args(e.pos, &sig, args)?;
                 let callee = format!("main.{n}");
                 let site = self.site(&callee);
                 self.emit(Ins::Call {
@@ -2168,10 +2160,7 @@ impl Compiler {
         let Ty::Func(sig) = self.expr(func)? else {
             return err(func.pos, "call of a non-function");
         };
-        for (a, t) in args.iter().zip(&sig.params) {
-            self.expr_as(a, t)?;
-        }
-        self.calls(argwid(false, 0, &sig.params, &sig.results));
+        self.args(e.pos, &sig, args)?;
         if matches!(func.kind, ExprKind::FuncLit { .. }) {
             self.f().codegen_temps.push(PTR);
         }
