@@ -126,14 +126,32 @@ pub fn run(tc: &Toolchain, file: &Path, want_shape: bool, log: &Log) -> Result<i
         fixture.timeout
     ));
     let record = runner::run_on_toolchain(tc, &fixture)?;
+    print_run(&record, &fixture, want_shape, log)
+}
+
+/// What `run` prints of a run: its stdout and stderr as written, or its
+/// shape; the program's exit status is the harness's.
+fn print_run(
+    record: &RunRecord,
+    fixture: &Fixture,
+    want_shape: bool,
+    log: &Log,
+) -> Result<i32, Error> {
     log.say(format_args!("ended: {}", record.ending));
     if want_shape {
-        print!("{}", shape::shape(&record, &fixture.file_name()));
+        print!("{}", shape::shape(record, &fixture.file_name()));
     } else {
         std::io::stdout().write_all(&record.stdout)?;
         std::io::stderr().write_all(&record.stderr)?;
     }
     Ok(record.ending.exit_status())
+}
+
+/// Whether diffs are coloured: text on a terminal, NO_COLOR unset.
+fn color(format: Format) -> bool {
+    format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// What `record` and the comparisons ask of each fixture on each variant.
@@ -269,14 +287,7 @@ pub fn run_model(
         fixture.file_name()
     ));
     let record = crate::twin::run_on_twin(variant, &fixture, &paths.snapshots.join("frames"))?;
-    log.say(format_args!("ended: {}", record.ending));
-    if want_shape {
-        print!("{}", shape::shape(&record, &fixture.file_name()));
-    } else {
-        std::io::stdout().write_all(&record.stdout)?;
-        std::io::stderr().write_all(&record.stderr)?;
-    }
-    Ok(record.ending.exit_status())
+    print_run(&record, &fixture, want_shape, log)
 }
 
 /// How `harness diff` reports.
@@ -297,9 +308,7 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     let known = Known::load(&paths.snapshots)?;
     let work = tasks(&fixtures, sel);
     let bar = progress(work.len() as u64);
-    let color = format == Format::Text
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = color(format);
     let frames = paths.snapshots.join("frames");
     let results: Vec<_> = work
         .par_iter()
@@ -389,9 +398,7 @@ pub fn compare_live(
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
     let work = tasks(&fixtures, sel);
     let bar = progress(work.len() as u64 * u64::from(sel.runs));
-    let color = format == Format::Text
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = color(format);
     let results: Vec<_> = work
         .par_iter()
         .map(|(f, v)| {

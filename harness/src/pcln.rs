@@ -460,6 +460,23 @@ impl Table {
         ])
     }
 
+    /// The line-delta byte at `p` (after any pc bytes): 0 and a big-endian
+    /// word, +1..+64, or -1..-64 above 64. None when the word would pass
+    /// `ep` (both of symtab.c's loops stop there).
+    fn line_step(&self, p: usize, ep: usize, line: i32) -> Option<(usize, i32)> {
+        let b = self.byte(p);
+        Some(if b == 0 {
+            if p + 5 > ep {
+                return None;
+            }
+            (p + 5, line.wrapping_add(self.be32(p + 1)))
+        } else if b <= 64 {
+            (p + 1, line.wrapping_add(i32::from(b)))
+        } else {
+            (p + 1, line.wrapping_sub(i32::from(b) - 64))
+        })
+    }
+
     /// splitpcln: cut the line table into one piece per function. `ep` is
     /// epclntab; reads of `*p` at and past it are deliberate (the C does them).
     fn splitpcln(&mut self, ep: usize) {
@@ -478,20 +495,10 @@ impl Table {
                 pc = pc.wrapping_add(u64::from(self.byte(p) - 128));
                 p += 1;
             }
-            let b = self.byte(p);
-            if b == 0 {
-                if p + 5 > ep {
-                    break;
-                }
-                line = line.wrapping_add(self.be32(p + 1));
-                p += 5;
-            } else if b <= 64 {
-                line = line.wrapping_add(i32::from(b));
-                p += 1;
-            } else {
-                line = line.wrapping_sub(i32::from(b) - 64);
-                p += 1;
-            }
+            let Some((np, nline)) = self.line_step(p, ep, line) else {
+                break;
+            };
+            (p, line) = (np, nline);
             if f == 0 && pc == self.funcs[0].pc0 {
                 let first = &mut self.funcs[0];
                 first.pcln.0 = p;
@@ -627,20 +634,10 @@ impl Table {
             if pc > targetpc || p >= ep {
                 break;
             }
-            let b = self.byte(p);
-            if b == 0 {
-                if p + 5 > ep {
-                    break;
-                }
-                line = line.wrapping_add(self.be32(p + 1));
-                p += 5;
-            } else if b <= 64 {
-                line = line.wrapping_add(i32::from(b));
-                p += 1;
-            } else {
-                line = line.wrapping_sub(i32::from(b) - 64);
-                p += 1;
-            }
+            let Some((np, nline)) = self.line_step(p, ep, line) else {
+                break;
+            };
+            (p, line) = (np, nline);
             pc = pc.wrapping_add(1);
         }
         line

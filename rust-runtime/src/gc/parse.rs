@@ -6,6 +6,9 @@
 use super::ast::*;
 use super::lex::{lex, Pos, Tok};
 
+/// A switch clause as parsed: position, case items, default, body.
+type Clause<T> = (Pos, Vec<T>, bool, Block);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     /// A syntax error, or a construct outside what the twin runs.
@@ -783,51 +786,57 @@ impl Parser {
                 tag = Some(e);
             }
         }
-        self.expect_op("{")?;
-        let mut cases = Vec::new();
-        while !self.eat_op("}") {
-            let pos = self.pos();
-            let (exprs, default) = if self.is_kw("case") {
-                self.next();
-                (self.expr_list()?, false)
-            } else if self.is_kw("default") {
-                self.next();
-                (Vec::new(), true)
-            } else {
-                return self.unexpected("case or default or }");
-            };
-            self.expect_op(":")?;
-            let body = self.clause_body()?;
-            cases.push(CaseClause {
+        let cases = self
+            .clauses(Self::expr_list)?
+            .into_iter()
+            .map(|(pos, exprs, default, body)| CaseClause {
                 pos,
                 exprs,
                 default,
                 body,
-            });
-        }
+            })
+            .collect();
         Ok(StmtKind::Switch { init, tag, cases })
     }
 
     fn type_clauses(&mut self) -> R<Vec<TypeClause>> {
+        let head = |p: &mut Self| {
+            let mut types = Vec::new();
+            loop {
+                if matches!(p.tok(), Tok::Ident(n) if n == "nil") {
+                    p.next();
+                    types.push(None);
+                } else {
+                    types.push(Some(p.parse_type()?));
+                }
+                if !p.eat_op(",") {
+                    return Ok(types);
+                }
+            }
+        };
+        Ok(self
+            .clauses(head)?
+            .into_iter()
+            .map(|(pos, types, default, body)| TypeClause {
+                pos,
+                types,
+                default,
+                body,
+            })
+            .collect())
+    }
+
+    /// A switch's `{ case ...: ... default: ... }`: each clause's position,
+    /// what `head` parses after `case` (nothing for default), whether it is
+    /// the default, and its body.
+    fn clauses<T>(&mut self, mut head: impl FnMut(&mut Self) -> R<Vec<T>>) -> R<Vec<Clause<T>>> {
         self.expect_op("{")?;
         let mut cases = Vec::new();
         while !self.eat_op("}") {
             let pos = self.pos();
-            let (types, default) = if self.is_kw("case") {
+            let (items, default) = if self.is_kw("case") {
                 self.next();
-                let mut types = Vec::new();
-                loop {
-                    if matches!(self.tok(), Tok::Ident(n) if n == "nil") {
-                        self.next();
-                        types.push(None);
-                    } else {
-                        types.push(Some(self.parse_type()?));
-                    }
-                    if !self.eat_op(",") {
-                        break;
-                    }
-                }
-                (types, false)
+                (head(self)?, false)
             } else if self.is_kw("default") {
                 self.next();
                 (Vec::new(), true)
@@ -835,13 +844,7 @@ impl Parser {
                 return self.unexpected("case or default or }");
             };
             self.expect_op(":")?;
-            let body = self.clause_body()?;
-            cases.push(TypeClause {
-                pos,
-                types,
-                default,
-                body,
-            });
+            cases.push((pos, items, default, self.clause_body()?));
         }
         Ok(cases)
     }
