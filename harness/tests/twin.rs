@@ -11,11 +11,12 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 21] = [
+const RUNS: [&str; 22] = [
     "badindex",
     "buffered",
     "chain100k",
     "closeclosed",
+    "closed",
     "deadlock",
     "deeprec",
     "deferfn",

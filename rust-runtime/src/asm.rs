@@ -65,6 +65,12 @@ impl Runtime {
     /// Stktop, as reflect·call's segments do).
     pub(crate) fn leave_to(&mut self, f: FuncId) -> Result<Addr, Stop> {
         self.sp += u64::from(self.tab.get(f).frame);
+        self.ret()
+    }
+
+    /// RET: pop the return address; a return into lessstack leaves the
+    /// segment.
+    pub(crate) fn ret(&mut self) -> Result<Addr, Stop> {
         let ret = self.mem.read(self.sp).unwrap_or(0);
         self.sp += 8;
         if ret == self.tab.entry(self.rf.lessstack) {
@@ -122,13 +128,14 @@ impl Runtime {
         self.oldstack()
     }
 
-    /// runtime·gogocall: continue in `buf.g` at `buf.sp`, calling `f` with
-    /// `buf.pc` as its return address.
-    pub(crate) fn gogocall(&mut self, buf: Gobuf, f: FuncId) -> Result<(), Stop> {
+    /// runtime·gogocall: continue in `buf.g` at `buf.sp`, calling the code
+    /// at `pc` with `buf.pc` as its return address. Returns the function
+    /// entered.
+    pub(crate) fn gogocall(&mut self, buf: Gobuf, pc: Addr) -> Result<FuncId, Stop> {
         self.g = self.gid_at(buf.g);
         self.sp = buf.sp;
         self.push(buf.pc);
-        self.prologue(f)
+        self.enter(pc)
     }
 
     /// The G whose heap address is `a`.

@@ -71,7 +71,9 @@ impl Hchan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChanOp {
     Send(ChanId),
-    Recv(ChanId),
+    /// A receive, and the function that called chanrecv (chanrecv1 or
+    /// chanrecv3).
+    Recv(ChanId, crate::symtab::FuncId),
     Select,
 }
 
@@ -179,11 +181,17 @@ impl Runtime {
 
     /// `c <- v` from Go code: chansend1 -> chansend. On `Err(Stop::Switch)`
     /// the goroutine blocked; the send is complete when it runs again.
-    pub fn chansend(&mut self, ret: Addr, c: ChanId, v: u64) -> Result<(), Stop> {
+    pub fn chansend(&mut self, ret: Addr, c: Option<ChanId>, v: u64) -> Result<(), Stop> {
         self.ops.sends += 1;
         let (f1, f) = (self.rf.chansend1, self.rf.chansend);
-        self.call_at(ret, f1, &[self.chans[c.0].addr, v])?;
-        self.call(f1, f, &[self.chans[c.0].addr, 0, 0])?;
+        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        self.call_at(ret, f1, &[addr, v])?;
+        let Some(c) = c else {
+            return self.panicstring(f1, "send to nil channel");
+        };
+        // o = rnd(sizeof(c), c->elemalign)
+        self.rnd(f1, 8, 8)?;
+        self.call(f1, f, &[addr, 0, 0])?;
         self.lock(f, LockId::Chan(c))?;
         self.send_locked(c, v)
     }
@@ -231,39 +239,82 @@ impl Runtime {
 
     /// `<-c` from Go code: chanrecv1 -> chanrecv. On `Err(Stop::Switch)`
     /// the goroutine blocked; [`Runtime::take_result`] has the value when
-    /// it runs again.
-    pub fn chanrecv(&mut self, ret: Addr, c: ChanId) -> Result<u64, Stop> {
-        self.ops.recvs += 1;
-        let (f1, f) = (self.rf.chanrecv1, self.rf.chanrecv);
-        self.call_at(ret, f1, &[self.chans[c.0].addr])?;
-        self.call(f1, f, &[self.chans[c.0].addr, 0, 0, 0])?;
-        self.lock(f, LockId::Chan(c))?;
-        self.recv_locked(c)
+    /// it runs again. A nil channel panics in chanrecv.
+    pub fn chanrecv(&mut self, ret: Addr, c: Option<ChanId>) -> Result<u64, Stop> {
+        let f1 = self.rf.chanrecv1;
+        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        self.call_at(ret, f1, &[addr])?;
+        // o = rnd(sizeof(c), Structrnd)
+        self.rnd(f1, 8, 8)?;
+        self.chanrecv_from(f1, c)
     }
 
-    fn recv_locked(&mut self, c: ChanId) -> Result<u64, Stop> {
+    /// `for v := range c`'s receive from Go code: chanrecv3 -> chanrecv
+    /// with a closed flag, which is true when the value is the zero value
+    /// of a closed, drained channel ([`Runtime::recv_was_closed`]).
+    pub fn chanrecv3(&mut self, ret: Addr, c: Option<ChanId>, elemsize: u32) -> Result<u64, Stop> {
+        let f3 = self
+            .tab
+            .lookup("runtime.chanrecv3")
+            .expect("in every table");
+        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        self.call_at(ret, f3, &[addr])?;
+        if c.is_none() {
+            return self.panicstring(f3, "range over nil channel");
+        }
+        self.rnd(f3, 8, 8)?;
+        self.rnd(f3, 8 + u64::from(elemsize), 1)?;
+        self.chanrecv_from(f3, c)
+    }
+
+    /// runtime·rnd(n, m) called from `caller`.
+    fn rnd(&mut self, caller: crate::symtab::FuncId, n: u64, m: u64) -> Result<(), Stop> {
+        let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
+        self.call(caller, rnd, &[n, m])?;
+        self.leave(rnd)
+    }
+
+    /// chanrecv(c, ep, pres, closed) called by `outer`.
+    fn chanrecv_from(
+        &mut self,
+        outer: crate::symtab::FuncId,
+        c: Option<ChanId>,
+    ) -> Result<u64, Stop> {
+        self.ops.recvs += 1;
+        let f = self.rf.chanrecv;
+        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        self.call(outer, f, &[addr, 0, 0, 0])?;
+        let Some(c) = c else {
+            return self.panicstring(f, "receive from nil channel");
+        };
+        self.gs[self.g.0].recv_closed = false;
+        self.lock(f, LockId::Chan(c))?;
+        self.recv_locked(c, outer)
+    }
+
+    fn recv_locked(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         let f = self.rf.chanrecv;
         let ch = &mut self.chans[c.0];
         if ch.dataqsiz == 0 {
             if ch.wclosed {
-                return self.recv_closed(c);
+                return self.recv_closed(c, outer);
             }
             if let Some(sg) = self.dequeue(c, Queue::Send) {
                 self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, sg.g)?;
-                return self.finish_recv(sg.elem);
+                return self.finish_recv(sg.elem, outer);
             }
             self.enqueue(c, Queue::Recv, 0, 0);
             self.gs[self.g.0].param = 0;
-            return self.block(f, c, ChanOp::Recv(c), 324).map(|()| 0);
+            return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
         }
         if ch.buf.is_empty() {
             if ch.wclosed {
-                return self.recv_closed(c);
+                return self.recv_closed(c, outer);
             }
             self.enqueue(c, Queue::Recv, 0, 0);
-            return self.block(f, c, ChanOp::Recv(c), 352).map(|()| 0);
+            return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
         }
         let v = ch.buf.pop_front().expect("not empty");
         // A woken sender re-checks and stores its value itself.
@@ -272,19 +323,27 @@ impl Runtime {
         if let Some(sg) = waiter {
             self.ready(f, sg.g)?;
         }
-        self.finish_recv(v)
+        self.finish_recv(v, outer)
     }
 
-    fn recv_closed(&mut self, c: ChanId) -> Result<u64, Stop> {
+    /// chanrecv's `closed:` label: the zero value, *closed = true.
+    fn recv_closed(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         self.chans[c.0].rclosed = true;
+        self.gs[self.g.0].recv_closed = true;
         self.unlock(self.rf.chanrecv, LockId::Chan(c))?;
-        self.finish_recv(0)
+        self.finish_recv(0, outer)
     }
 
-    fn finish_recv(&mut self, v: u64) -> Result<u64, Stop> {
+    fn finish_recv(&mut self, v: u64, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         self.leave(self.rf.chanrecv)?;
-        self.leave(self.rf.chanrecv1)?;
+        self.leave(outer)?;
         Ok(v)
+    }
+
+    /// Whether the G's last receive was of a closed channel (chanrecv's
+    /// closed out-parameter, which chanrecv3 hands back).
+    pub fn recv_was_closed(&self, g: GId) -> bool {
+        self.gs[g.0].recv_closed
     }
 
     /// Park the current G on a channel: Gwaiting, unlock, gosched (the call
@@ -326,17 +385,17 @@ impl Runtime {
                     .expect("a blocked buffered send keeps its value");
                 self.send_locked(c, v)
             }
-            ChanOp::Recv(c) => {
+            ChanOp::Recv(c, outer) => {
                 let f = self.rf.chanrecv;
                 self.lock(f, LockId::Chan(c))?;
                 if self.chans[c.0].dataqsiz == 0 && self.gs[g.0].param != 0 {
                     let v = self.gs[g.0].result.take().unwrap_or(0);
                     self.unlock(f, LockId::Chan(c))?;
-                    let v = self.finish_recv(v)?;
+                    let v = self.finish_recv(v, outer)?;
                     self.gs[g.0].result = Some(v);
                     return Ok(());
                 }
-                let v = self.recv_locked(c)?;
+                let v = self.recv_locked(c, outer)?;
                 self.gs[g.0].result = Some(v);
                 Ok(())
             }
@@ -377,6 +436,26 @@ impl Runtime {
         self.readylocked(f, gp)?;
         self.unlock(f, LockId::Sched)?;
         self.leave(f)
+    }
+
+    /// closed(c) from Go code: runtime·closedchan -> chanclosed, whether a
+    /// receive has returned a zero value because of a close (Rclosed).
+    pub fn closedchan(&mut self, ret: Addr, c: ChanId) -> Result<bool, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.closedchan")
+            .expect("in every table");
+        let inner = self
+            .tab
+            .lookup("runtime.chanclosed")
+            .expect("in every table");
+        let addr = self.chans[c.0].addr;
+        self.call_at(ret, f, &[addr])?;
+        self.call(f, inner, &[addr])?;
+        let closed = self.chans[c.0].rclosed;
+        self.leave(inner)?;
+        self.leave(f)?;
+        Ok(closed)
     }
 
     /// The Lock address of a channel, for tracebacks.

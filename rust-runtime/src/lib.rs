@@ -7,7 +7,8 @@
 //! (linux/thread.c), [`asm`] (amd64/asm.s and 6l's prologues),
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
 //! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`]
-//! (print.c), [`iface`] (iface.c), [`slice`] (slice.c), [`string`] (string.goc).
+//! (print.c), [`iface`] (iface.c), [`slice`] (slice.c), [`string`] (string.goc),
+//! [`closure`] (amd64/closure.c).
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
 //! runtime's entry points (calls and returns with their frame sizes, go
@@ -18,6 +19,7 @@ use std::str::FromStr;
 
 pub mod asm;
 pub mod chan;
+pub mod closure;
 pub mod gc;
 pub mod iface;
 pub mod lock;

@@ -19,6 +19,8 @@ pub enum LockId {
     Stacks,
     /// A channel's lock.
     Chan(crate::chan::ChanId),
+    /// iface.c's ifacelock, around itab's cache.
+    Iface,
 }
 
 /// Where the static locks lie, as tracebacks print them. The values are
@@ -38,6 +40,7 @@ impl Runtime {
             LockId::Sched => &mut self.sched.lock,
             LockId::Stacks => &mut self.stacks_lock,
             LockId::Chan(c) => self.chan_lock(c),
+            LockId::Iface => &mut self.ifaces.ifacelock,
         }
     }
 
@@ -47,6 +50,7 @@ impl Runtime {
             LockId::Sched => SCHED_ADDR,
             LockId::Stacks => STACKS_ADDR,
             LockId::Chan(c) => self.chan_lock_addr(c),
+            LockId::Iface => crate::iface::IFACELOCK_ADDR,
         }
     }
 

@@ -59,7 +59,8 @@ pub enum Start {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Defer {
     pub siz: u32,
-    pub func: FuncId,
+    /// The code deferred: a function's entry or a closure's trampoline.
+    pub fn_: Addr,
     /// deferproc's return address: where "deferproc returns 1" lands.
     pub pc: Addr,
     /// The deferring frame's argument pointer (its SP at the call).
@@ -75,8 +76,8 @@ const DEFER_HEADER: u32 = 40;
 /// proc.c's Panic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Panic {
-    /// The program's handle for the panic value.
-    pub value: u64,
+    /// The panic's value.
+    pub value: crate::iface::Eface,
     /// The value as printany prints it.
     pub text: String,
     pub recovered: bool,
@@ -101,8 +102,9 @@ pub struct G {
     pub stackbase: Addr,
     pub sched: Gobuf,
     pub stack0: Addr,
-    /// The function a new G starts in (g->entry).
-    pub entry: Option<FuncId>,
+    /// The code a new G starts in (g->entry): a function's entry or a
+    /// closure's trampoline.
+    pub entry: Option<Addr>,
     pub alllink: Option<GId>,
     pub param: u64,
     pub status: Status,
@@ -129,6 +131,8 @@ pub struct G {
     pub deferred: Option<Box<Deferred>>,
     /// The case a parked select took, for the program.
     pub selected: Option<(usize, u64)>,
+    /// Its last receive found the channel closed (chanrecv's `closed`).
+    pub recv_closed: bool,
 }
 
 /// runtime.h's M: the one M.
@@ -397,6 +401,9 @@ pub struct Runtime {
     pub sched: Sched,
     pub(crate) stacks_lock: Lock,
     pub stacks: FixAlloc,
+    /// The closures' trampolines, by address (runtime·closure's code).
+    pub(crate) closures: std::collections::BTreeMap<Addr, crate::closure::Trampoline>,
+    pub(crate) ifaces: crate::iface::Ifaces,
     pub chans: crate::Arena<crate::chan::Hchan>,
     pub mem: Mem,
     pub heap: Heap,
@@ -441,6 +448,7 @@ impl Runtime {
             selgen: 0,
             sel: None,
             selected: None,
+            recv_closed: false,
             deferred: None,
         };
         let mut mem = Mem::default();
@@ -463,6 +471,8 @@ impl Runtime {
             sched: Sched::default(),
             stacks_lock: Lock::default(),
             stacks: FixAlloc::default(),
+            closures: Default::default(),
+            ifaces: Default::default(),
             chans: crate::Arena::default(),
             mem,
             heap: Heap::default(),
@@ -525,7 +535,8 @@ impl Runtime {
         self.g = GId(0);
         self.sp = G0_STACKBASE;
         let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
-        self.go_stmt(self.site(rt0, self.rf.newproc), mainstart, &[])?;
+        let fn_ = self.tab.entry(mainstart);
+        self.go_stmt(self.site(rt0, self.rf.newproc), fn_, &[])?;
         let mstart = self.rf.mstart;
         self.call(rt0, mstart, &[])?;
         // minit: m->gsignal = malg(32K); its stack comes from mallocgc.
@@ -610,8 +621,8 @@ impl Runtime {
         let sched = g.sched;
         if sched.pc == self.tab.entry(self.rf.goexit) {
             let entry = self.gs[gp.0].entry.expect("a new G has an entry");
-            self.gogocall(sched, entry)?;
-            self.started(gp, entry)
+            let f = self.gogocall(sched, entry)?;
+            self.started(gp, f)
         } else {
             self.g = gp;
             self.sp = sched.sp;
@@ -841,6 +852,7 @@ impl Runtime {
             selgen: 0,
             sel: None,
             selected: None,
+            recv_closed: false,
             deferred: None,
         });
         self.g_by_addr.insert(addr, id);
@@ -888,18 +900,18 @@ impl Runtime {
 
     /// The `go` statement: the caller pushes fn and siz above the
     /// arguments it stored at 0(SP), and calls runtime·newproc.
-    pub fn go_stmt(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<GId, Stop> {
+    pub fn go_stmt(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<GId, Stop> {
         for (i, a) in args.iter().enumerate() {
             self.mem.write(self.sp + 8 * i as u64, *a);
         }
         let siz = 8 * args.len() as u64;
         self.ops.spawns += 1;
-        self.push(self.tab.entry(f));
+        self.push(fn_);
         self.push(siz);
         let newproc = self.rf.newproc;
         self.call_at(ret, newproc, &[])?;
         let argp = self.sp + u64::from(self.tab.get(newproc).frame) + 24;
-        let g = self.newproc1(f, argp, siz as u32)?;
+        let g = self.newproc1(fn_, argp, siz as u32)?;
         self.leave(newproc)?;
         self.sp += 16;
         Ok(g)
@@ -908,13 +920,9 @@ impl Runtime {
     /// newproc1: take a dead G or make one with malg(StackMin), copy the
     /// arguments to the top of its stack, give it the next goid and queue
     /// it. The G runs when the scheduler reaches it; its creator goes on.
-    fn newproc1(&mut self, f: FuncId, argp: Addr, narg: u32) -> Result<GId, Stop> {
+    fn newproc1(&mut self, fn_: Addr, argp: Addr, narg: u32) -> Result<GId, Stop> {
         let np1 = self.rf.newproc1;
-        self.call(
-            self.rf.newproc,
-            np1,
-            &[self.tab.entry(f), argp, u64::from(narg)],
-        )?;
+        self.call(self.rf.newproc, np1, &[fn_, argp, u64::from(narg)])?;
         let siz = (narg + 7) & !7;
         if siz > 1024 {
             return self.throw(np1, "runtime.newproc: too many args");
@@ -949,7 +957,7 @@ impl Runtime {
             pc: goexit,
             g: addr,
         };
-        g.entry = Some(f);
+        g.entry = Some(fn_);
         g.goid = self.sched.goidgen;
         let nprl = self.rf.newprocreadylocked;
         self.call(np1, nprl, &[addr])?;
@@ -1013,21 +1021,11 @@ impl Runtime {
         self.reschedule()
     }
 
-    /// runtime·closure from Go code: it mallocs the trampoline that holds
-    /// the captured variables' addresses (the twin keeps the cells itself;
-    /// the call is modelled for its frame and its allocation).
-    pub fn closure(&mut self, ret: Addr, ncaptured: usize) -> Result<(), Stop> {
-        let f = self.rf.closure;
-        self.call_at(ret, f, &[ncaptured as u64])?;
-        // MOVQ $addr, reg; PUSHQ per captured word; MOVQ $fn; CALL; ADDQ; RET.
-        self.mal(f, 32 + 10 * ncaptured as u32)?;
-        self.leave(f)
-    }
-
     /// Return from Go function `f`. A return into goexit ends the G; into
     /// mainstart, it goes on to main.main, or exits when main returns.
     pub fn ret_go(&mut self, f: FuncId) -> Result<(), Stop> {
         let ret = self.leave_to(f)?;
+        let ret = self.through_trampoline(ret)?;
         if ret == self.tab.entry(self.rf.goexit) {
             // goexit: Gmoribund, then gosched; the scheduler buries it.
             let goexit = self.rf.goexit;
@@ -1166,12 +1164,12 @@ impl Runtime {
     /// and siz and calls runtime·deferproc (textflag 7), which records the
     /// call with the caller's pc and argument pointer. It returns 0 here;
     /// a recovery later makes it "return 1" (see [`Runtime::take_recovery`]).
-    pub fn deferproc(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
+    pub fn deferproc(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<(), Stop> {
         for (i, a) in args.iter().enumerate() {
             self.mem.write(self.sp + 8 * i as u64, *a);
         }
         let siz = 8 * args.len() as u32;
-        self.push(self.tab.entry(f));
+        self.push(fn_);
         self.push(u64::from(siz));
         let dp = self.rf.deferproc;
         self.call_at(ret, dp, &[])?;
@@ -1180,7 +1178,7 @@ impl Runtime {
         let g = self.g;
         self.deferred(g).defers.push(Defer {
             siz,
-            func: f,
+            fn_,
             pc: ret,
             argp,
             args: args.to_vec(),
@@ -1220,9 +1218,9 @@ impl Runtime {
         // return address) goes back 5 bytes, onto the CALL.
         self.sp = argp - 8;
         self.mem.write(self.sp, ret - 5);
-        self.prologue(d.func)?;
-        self.gs[g.0].start = Some((d.func, Start::Deferred));
-        Ok(Some(d.func))
+        let f = self.enter(d.fn_)?;
+        self.gs[g.0].start = Some((f, Start::Deferred));
+        Ok(Some(f))
     }
 
     /// runtime·panic(e) from Go code, the value printed as `text`: run the
@@ -1230,9 +1228,9 @@ impl Runtime {
     /// segment marked as a panic's; a call that recovers ends the panic;
     /// when none is left, print the panics and die (exit 2). Returns
     /// `Err(Stop::Switch)` with a deferred call entered for the program.
-    pub fn panic(&mut self, ret: Addr, value: u64, text: &str) -> Result<(), Stop> {
+    pub fn panic(&mut self, ret: Addr, value: crate::iface::Eface, text: &str) -> Result<(), Stop> {
         let p = self.rf.panic;
-        self.call_at(ret, p, &[0, value])?;
+        self.call_at(ret, p, &[value.ty, value.data])?;
         self.mal(p, 48)?;
         let g = self.g;
         self.deferred(g).panics.push(Panic {
@@ -1252,25 +1250,25 @@ impl Runtime {
             return self.die_of_panic();
         };
         self.gs[g.0].ispanic = true;
-        let (func, args) = (d.func, d.args.clone());
+        let (fn_, args) = (d.fn_, d.args.clone());
         self.deferred(g).running = Some(d);
         // reflect·call(fn, args, siz): newstack with the reflectcall hint.
         let rc = self.rf.reflectcall;
-        self.call(p, rc, &[self.tab.entry(func), 0, 8 * args.len() as u64])?;
+        self.call(p, rc, &[fn_, 0, 8 * args.len() as u64])?;
         self.m.morebuf = crate::stack::Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
             g: self.gs[g.0].addr,
         };
-        self.m.morepc = self.tab.entry(func);
+        self.m.morepc = fn_;
         self.m.moreargsize = 8 * args.len() as u32;
         self.m.moreframesize = 1;
         self.g = self.m.g0;
         self.sp = self.m.sched.sp;
         self.call(rc, self.rf.newstack, &[])?;
         self.newstack_reflect(&args)?;
-        self.prologue(func)?;
-        self.gs[g.0].start = Some((func, Start::Deferred));
+        let f = self.enter(fn_)?;
+        self.gs[g.0].start = Some((f, Start::Deferred));
         Err(Stop::Switch)
     }
 
@@ -1400,7 +1398,7 @@ impl Runtime {
     /// `argp` (its SP at entry plus 8): the panic value's handle, if that
     /// function was started by a panic's reflect·call (directly, or it
     /// split its stack at once) and the panic is not yet recovered.
-    pub fn recover(&mut self, ret: Addr, argp: Addr) -> Result<Option<u64>, Stop> {
+    pub fn recover(&mut self, ret: Addr, argp: Addr) -> Result<Option<crate::iface::Eface>, Stop> {
         let rf = self.rf.recover;
         self.call_at(ret, rf, &[argp])?;
         let g = self.g;
@@ -1509,7 +1507,7 @@ impl Runtime {
             40 => gr.sched.pc = v,
             48 => gr.sched.g = v,
             56 => gr.stack0 = v,
-            64 => gr.entry = None,
+            64 => gr.entry = (v != 0).then_some(v),
             72 => gr.alllink = None,
             88 => gr.status = Status::Idle,
             92 => gr.goid = v as i32,

@@ -375,7 +375,8 @@ impl Program for Script {
                 }
                 Op::Go { f, site, args } => {
                     let vals: Vec<u64> = args.iter().map(|a| val(&self.globals, st, *a)).collect();
-                    rt.go_stmt(at(*site), *f, &vals).map(|ng| {
+                    let fn_ = rt.tab.entry(*f);
+                    rt.go_stmt(at(*site), fn_, &vals).map(|ng| {
                         if self.args.len() <= ng.0 {
                             self.args.resize_with(ng.0 + 1, || None);
                         }
@@ -396,11 +397,11 @@ impl Program for Script {
                         chan_of(&self.globals, st, *chan),
                         val(&self.globals, st, *v),
                     );
-                    rt.chansend(at(*site), c, v)
+                    rt.chansend(at(*site), Some(c), v)
                 }
                 Op::Recv { site, chan } => {
                     let c = chan_of(&self.globals, st, *chan);
-                    rt.chanrecv(at(*site), c).map(|v| st.last = v)
+                    rt.chanrecv(at(*site), Some(c)).map(|v| st.last = v)
                 }
                 Op::Close { site, chan } => {
                     rt.closechan(at(*site), chan_of(&self.globals, st, *chan))
@@ -422,15 +423,25 @@ impl Program for Script {
                         .collect();
                     rt.select(at(*site), &cases).map(|(_, v)| st.last = v)
                 }
-                Op::Defer { site, f, args } => rt.deferproc(at(*site), *f, args).map(|()| {
-                    st.frames.last_mut().expect("top").defers = true;
-                }),
-                Op::Panic { site, value, text } => rt.panic(at(*site), *value, text),
+                Op::Defer { site, f, args } => {
+                    let fn_ = rt.tab.entry(*f);
+                    rt.deferproc(at(*site), fn_, args).map(|()| {
+                        st.frames.last_mut().expect("top").defers = true;
+                    })
+                }
+                Op::Panic { site, value, text } => {
+                    let ret = at(*site);
+                    let e = crate::iface::Eface {
+                        ty: rt.type_word("string"),
+                        data: *value,
+                    };
+                    rt.panic(ret, e, text)
+                }
                 Op::Recover { site } => {
                     // The caller's argp: its SP at entry plus 8.
                     let argp = top_sp + u64::from(rt.tab.get(top_f).frame) + 8;
                     rt.recover(at(*site), argp)
-                        .map(|v| st.last = v.unwrap_or(0))
+                        .map(|v| st.last = v.map_or(0, |e| e.data))
                 }
             };
             if advance {

@@ -50,7 +50,7 @@ impl Runtime {
         if pc0 == sched.pc && sp0 == sched.sp && pc0 == goexit {
             fp = Some(sp);
             lr = pc;
-            pc = self.gs[g.0].entry.map_or(0, |e| self.tab.entry(e));
+            pc = self.gs[g.0].entry.unwrap_or(0);
         }
         if pc == 0 {
             pc = lr;
@@ -82,9 +82,27 @@ impl Runtime {
             } else {
                 self.tab.findfunc(pc)
             };
-            // The closure heuristics look for code in the heap arena; the
-            // twin has none there, so an unknown pc ends the walk.
-            let Some(f) = f else { break };
+            let Some(f) = f else {
+                // A return into a closure's trampoline: its ADDQ $siz, SP;
+                // RET, done by hand.
+                if let Some(siz) = self.trampoline_return(pc) {
+                    sp += siz;
+                    pc = self.word(sp)?;
+                    sp += 8;
+                    lr = 0;
+                    fp = None;
+                    continue;
+                }
+                // A closure at the top of a G not yet started.
+                if lr == goexit {
+                    if let Some(t) = self.closures.get(&pc) {
+                        pc = self.tab.entry(t.func);
+                        fp = Some(sp);
+                        continue;
+                    }
+                }
+                break;
+            };
             let entry = self.tab.entry(f);
             let frame = u64::from(self.tab.get(f).frame);
             let mut at = match fp {
@@ -247,16 +265,9 @@ impl Runtime {
         self.call(nocopy, findnull, &[0])?;
         self.leave(findnull)?;
         self.leave(nocopy)?;
-        let nes = self
-            .tab
-            .lookup("runtime.newErrorString")
-            .expect("in the table");
-        self.call(ps, nes, &[0, msg.len() as u64, 0])?;
-        let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
-        let data = self.convt2e(self.site(nes, conv), 16)?;
-        self.leave(nes)?;
+        let e = self.new_error_string(ps, msg)?;
         let ret = self.site(ps, self.rf.panic);
-        match self.panic(ret, data.unwrap_or(0), &format!("runtime error: {msg}")) {
+        match self.panic(ret, e, &format!("runtime error: {msg}")) {
             Err(stop) => Err(stop),
             Ok(()) => unreachable!("runtime·panic does not return"),
         }

@@ -45,8 +45,15 @@ pub enum Ty {
     Slice(Box<Ty>),
     /// A named struct type.
     Struct(Rc<StructTy>),
-    /// `interface{}`, as far as recover's result goes: nil or not.
+    /// `interface{}`.
     Eface,
+    /// A named interface with methods.
+    Iface(Rc<IfaceTy>),
+    /// `*T`.
+    Ptr(Box<Ty>),
+    /// error.go's runtime.errorString, the dynamic type of the runtime's
+    /// own errors (no source names it).
+    ErrorString,
     /// An untyped nil.
     Nil,
 }
@@ -64,10 +71,10 @@ impl Ty {
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
             Ty::Str => 16,
-            Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 8,
+            Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => 8,
             Ty::Array(n, elem) => n * elem.size(),
-            // array pointer, then 32-bit len and cap
-            Ty::Slice(_) | Ty::Eface => 16,
+            // array pointer, then 32-bit len and cap; type or itab, data
+            Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 16,
             // Each field at its alignment, the whole rounded to the largest.
             Ty::Struct(st) => {
                 let mut off: u32 = 0;
@@ -87,7 +94,7 @@ impl Ty {
         match self {
             Ty::Array(_, e) => e.align(),
             Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
-            Ty::Str | Ty::Slice(_) | Ty::Eface => 8,
+            Ty::Str | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 8,
             t => t.size().clamp(1, 8),
         }
     }
@@ -106,9 +113,56 @@ impl Ty {
             Ty::Int { .. } | Ty::Bool => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
-            Ty::Str | Ty::Chan(_) | Ty::Func(_) | Ty::Slice(_) | Ty::Eface | Ty::Nil => true,
+            Ty::Str
+            | Ty::Chan(_)
+            | Ty::Func(_)
+            | Ty::Slice(_)
+            | Ty::Eface
+            | Ty::Iface(_)
+            | Ty::Ptr(_)
+            | Ty::ErrorString
+            | Ty::Nil => true,
         }
     }
+
+    /// The type string the runtime knows it by (type.h's string).
+    pub fn name(&self) -> String {
+        match self {
+            Ty::Int { bits, signed } if *bits == 32 => {
+                (if *signed { "int" } else { "uint" }).into()
+            }
+            Ty::Int { bits, signed } => format!("{}int{bits}", if *signed { "" } else { "u" }),
+            Ty::Bool => "bool".into(),
+            Ty::Str => "string".into(),
+            Ty::Chan(e) => format!("chan {}", e.name()),
+            Ty::Func(_) => "func()".into(),
+            Ty::Array(n, e) => format!("[{n}]{}", e.name()),
+            Ty::Slice(e) => format!("[]{}", e.name()),
+            Ty::Struct(st) => format!("main.{}", st.name),
+            Ty::Eface => "interface { }".into(),
+            Ty::Iface(it) => format!("main.{}", it.name),
+            Ty::Ptr(e) => format!("*{}", e.name()),
+            Ty::ErrorString => crate::iface::ERROR_STRING.into(),
+            Ty::Nil => "nil".into(),
+        }
+    }
+
+    /// The names of its methods, sorted.
+    pub fn methods(&self) -> Vec<&str> {
+        match self {
+            Ty::ErrorString => vec!["RuntimeError", "String"],
+            Ty::Iface(it) => it.methods.iter().map(|(n, _)| n.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A named interface type: its methods, sorted by name as the runtime
+/// keeps them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct IfaceTy {
+    pub name: String,
+    pub methods: Vec<(String, Rc<Sig>)>,
 }
 
 /// A struct type: its name and fields in order.
@@ -240,6 +294,19 @@ pub enum Ins {
     },
     /// Pop the top, discarding it.
     Pop,
+    /// `v, ok := e.(I)` of an interface{} `e`: runtime·assertE2I2; pushes
+    /// the interface value (nil when not ok) and ok.
+    AssertE2I2 {
+        iface: Rc<IfaceTy>,
+        site: Site,
+    },
+    /// A method call through an interface value below the `nargs`
+    /// arguments: the itab's function, with the data word as receiver.
+    CallMethod {
+        name: Rc<str>,
+        nargs: u8,
+        site: Site,
+    },
     /// Arithmetic and comparison; the result wraps to `ty`'s width.
     Bin(BinOp, Ty),
     Neg(Ty),
@@ -272,10 +339,10 @@ pub enum Ins {
         site: Site,
     },
     Ret,
-    /// `defer f(args)` of a declared function: runtime·deferproc with the
-    /// arguments on the stack.
+    /// `defer f(args)`: runtime·deferproc with the arguments on the
+    /// stack; with `func` None the function value is below them.
     Defer {
-        func: usize,
+        func: Option<usize>,
         nargs: u8,
         site: Site,
     },
@@ -304,10 +371,19 @@ pub enum Ins {
         elem: Ty,
         site: Site,
     },
+    /// A range loop's receive, runtime·chanrecv3: pushes the value, then
+    /// whether the channel was closed (the loop ends).
+    RangeRecv {
+        elem: Ty,
+        site: Site,
+    },
     Close {
         site: Site,
     },
-    Closed,
+    /// closed(c): runtime·closedchan.
+    Closed {
+        site: Site,
+    },
     Len,
     Print {
         kind: PrintKind,
@@ -354,6 +430,9 @@ pub struct Code {
     pub nlocals: u16,
     /// How many of the first locals are captured cells.
     pub ncaptured: u16,
+    /// A function literal: its arguments start with the captured
+    /// variables' addresses and the caller's pc (walkclosure).
+    pub literal: bool,
     /// It has a defer statement: 6g then calls runtime·deferreturn
     /// before each return.
     pub has_defer: bool,
@@ -439,8 +518,6 @@ struct FuncState {
     codegen_temps: Vec<Ty>,
     /// The largest argwid of a callee.
     maxarg: u32,
-    /// A function literal (its args start with the captured pointers).
-    literal: bool,
     /// Named results' variables, in order (none for unnamed results).
     named_results: Vec<Slot>,
 }
@@ -490,7 +567,17 @@ pub fn compile(file: &File) -> R<Program> {
                             fields: fs,
                         }))
                     }
-                    Type::Interface(_) => return unsupported(t.pos, "interface"),
+                    Type::Interface(ms) if !ms.is_empty() => {
+                        let mut methods = Vec::new();
+                        for (name, ft) in ms {
+                            methods.push((name.clone(), Rc::new(c.sig(ft, t.pos)?)));
+                        }
+                        methods.sort_by(|a, b| a.0.cmp(&b.0));
+                        Ty::Iface(Rc::new(IfaceTy {
+                            name: t.name.clone(),
+                            methods,
+                        }))
+                    }
                     _ => return unsupported(t.pos, "named non-struct type"),
                 };
                 c.types.insert(t.name.clone(), ty);
@@ -572,6 +659,7 @@ impl Compiler {
                 sig,
                 nlocals: 0,
                 ncaptured: 0,
+                literal: false,
                 has_defer: false,
                 lines: Vec::new(),
                 computed: (0, 0),
@@ -589,7 +677,6 @@ impl Compiler {
             walk_temps: Vec::new(),
             codegen_temps: Vec::new(),
             maxarg: 0,
-            literal: false,
             named_results: Vec::new(),
         });
     }
@@ -605,7 +692,7 @@ impl Compiler {
     fn computed(f: &FuncState) -> (u32, u32) {
         let sig = &f.code.sig;
         let args = argwid(
-            f.literal,
+            f.code.literal,
             f.captured.len() as u32,
             &sig.params,
             &sig.results,
@@ -931,7 +1018,10 @@ impl Compiler {
                     None => return err(*pos, format!("undefined: {n}")),
                 },
             },
-            Type::Chan(_, elem) => Ty::Chan(Box::new(self.value_ty(elem, pos)?)),
+            Type::Chan(_, elem) => match self.value_ty(elem, pos)? {
+                Ty::Eface | Ty::Iface(_) => return unsupported(pos, "channel of interfaces"),
+                elem => Ty::Chan(Box::new(elem)),
+            },
             Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, pos)?)),
             Type::Array(len, elem) => {
                 let n = match self.const_value(len) {
@@ -941,9 +1031,10 @@ impl Compiler {
                 Ty::Array(n, Box::new(self.ty(elem, pos)?))
             }
             Type::Slice(elem) => Ty::Slice(Box::new(self.ty(elem, pos)?)),
-            Type::Pointer(_) => return unsupported(pos, "pointer"),
+            Type::Pointer(t) => Ty::Ptr(Box::new(self.ty(t, pos)?)),
             Type::Struct(_) => return unsupported(pos, "struct"),
-            Type::Interface(_) => return unsupported(pos, "interface"),
+            Type::Interface(ms) if ms.is_empty() => Ty::Eface,
+            Type::Interface(_) => return unsupported(pos, "unnamed interface"),
         })
     }
 
@@ -1060,7 +1151,16 @@ impl Compiler {
             }
             StmtKind::Define { names, rhs } => {
                 let mut tys = Vec::new();
-                if names.len() != rhs.len() {
+                if let (
+                    [_, _],
+                    [Expr {
+                        kind: ExprKind::TypeAssert { expr, ty },
+                        pos,
+                    }],
+                ) = (names.as_slice(), rhs.as_slice())
+                {
+                    tys = self.assert_ok(expr, ty, *pos)?;
+                } else if names.len() != rhs.len() {
                     // `a, b := f()`: the call leaves all its results.
                     let results = match rhs.as_slice() {
                         [call] => self.call_results(call),
@@ -1698,7 +1798,7 @@ impl Compiler {
         self.sigs.push(sig.clone());
         self.begin(name, sig.clone());
         self.f().line = pos.line;
-        self.f().literal = true;
+        self.f().code.literal = true;
         self.declare_params(ft, &sig);
         // Compile the body with params first; captured cells are found as
         // the body refers to them, then put in front.
@@ -1747,28 +1847,29 @@ impl Compiler {
         }
     }
 
-    fn go(&mut self, call: &Expr) -> R<()> {
-        let (func, args) = Self::stmt_call(call, "go")?;
-        let direct = match &func.kind {
-            ExprKind::Ident(n) => match self.lookup(n) {
-                Some(Binding::Func(id)) => Some(id),
-                _ => None,
-            },
-            _ => None,
+    /// A go or defer statement's callee: a declared function, or a
+    /// function value left on the stack (a literal's runtime·closure call
+    /// then needs a codegen temporary).
+    fn callee(&mut self, func: &Expr) -> R<(Option<usize>, Rc<Sig>)> {
+        if let ExprKind::Ident(n) = &func.kind {
+            if let Some(Binding::Func(id)) = self.lookup(n) {
+                return Ok((Some(id), self.sig_of(id)));
+            }
+        }
+        let Ty::Func(sig) = self.expr(func)? else {
+            return err(func.pos, "call of a non-function");
         };
-        let sig = match direct {
-            Some(id) => self.sig_of(id),
-            None => match self.expr(func)? {
-                Ty::Func(sig) => sig,
-                _ => return err(func.pos, "go of a non-function"),
-            },
-        };
-        // newproc's own argwid is not counted; a callee that is itself a
-        // call (runtime·closure for a literal) needs a temporary.
-        self.args(call.pos, &sig, args)?;
         if matches!(func.kind, ExprKind::FuncLit { .. }) {
             self.f().codegen_temps.push(PTR);
         }
+        Ok((None, sig))
+    }
+
+    fn go(&mut self, call: &Expr) -> R<()> {
+        let (func, args) = Self::stmt_call(call, "go")?;
+        let (direct, sig) = self.callee(func)?;
+        // newproc's own argwid is not counted.
+        self.args(call.pos, &sig, args)?;
         let site = self.site("runtime.newproc");
         self.emit(Ins::Go {
             func: direct,
@@ -1792,6 +1893,14 @@ impl Compiler {
     ) -> R<()> {
         self.f().scopes.push(HashMap::new());
         let ty = self.expr(x)?;
+        if let Ty::Chan(elem) = &ty {
+            if value.is_some() {
+                return err(x.pos, "too many variables in range");
+            }
+            self.range_chan(key, define, elem, body)?;
+            self.f().scopes.pop();
+            return Ok(());
+        }
         let Some(elem) = ty.elem().cloned() else {
             return unsupported(x.pos, "range over this type");
         };
@@ -1862,6 +1971,53 @@ impl Compiler {
     /// Close the innermost loop, just emitted: its breaks and its exit
     /// test `jf` go past it, the continues in its body (`body_start` to
     /// `post_at`) to its post statement.
+    /// The rest of `for v := range c` (c on the stack), as range.c
+    /// lowers it: c in a temporary; each pass `hv1, hb = chanrecv3(c)`,
+    /// leaving when hb (closed), then `v = hv1` and the body.
+    fn range_chan(&mut self, key: Option<&Expr>, define: bool, elem: &Ty, body: &Block) -> R<()> {
+        self.f().walk_temps.extend([PTR, elem.clone(), Ty::Bool]);
+        let hidden = self.hidden();
+        self.emit(Ins::Store(hidden));
+        let place = match key {
+            None => None,
+            Some(e) if define => match &e.kind {
+                ExprKind::Ident(n) if n == "_" => None,
+                ExprKind::Ident(n) => Some(self.declare_local(n.clone(), elem.clone())),
+                _ => return err(e.pos, "non-name on left side of :="),
+            },
+            Some(e) => match self.place(e)? {
+                (Place::Var(slot), _) => Some(slot),
+                (Place::Blank, _) => None,
+                _ => return unsupported(e.pos, "range into an element"),
+            },
+        };
+        let top = self.here();
+        self.emit(Ins::Load(hidden));
+        self.calls(argwid(false, 0, &[PTR], &[elem.clone(), Ty::Bool]));
+        let site = self.site("runtime.chanrecv3");
+        self.emit(Ins::RangeRecv {
+            elem: elem.clone(),
+            site,
+        });
+        let open = self.emit(Ins::JumpIfNot(0));
+        // Closed: drop the zero value and leave, as a break does.
+        self.emit(Ins::Pop);
+        let leave = self.emit(Ins::Jump(0));
+        self.f().loops.push((true, vec![leave]));
+        let at = self.here();
+        self.patch(open, at);
+        match place {
+            Some(slot) => self.emit(Ins::Store(slot)),
+            None => self.emit(Ins::Pop),
+        };
+        let body_start = self.here();
+        self.block(body)?;
+        let post_at = self.here();
+        self.emit(Ins::Jump(top));
+        self.end_loop(None, body_start, post_at);
+        Ok(())
+    }
+
     fn end_loop(&mut self, jf: Option<usize>, body_start: usize, post_at: usize) {
         let end = self.here();
         let (_, breaks) = self.f().loops.pop().expect("pushed");
@@ -2044,26 +2200,30 @@ impl Compiler {
         Ok(())
     }
 
-    /// A defer statement: of a declared function, or of print/println.
+    /// A defer statement: of a function, a function value, or
+    /// print/println.
     fn defer(&mut self, call: &Expr) -> R<()> {
         let (func, args) = Self::stmt_call(call, "defer")?;
-        let ExprKind::Ident(n) = &func.kind else {
-            return unsupported(func.pos, "defer of a function value");
+        let n = match &func.kind {
+            ExprKind::Ident(n) if matches!(self.lookup(n), Some(Binding::Func(_))) => None,
+            ExprKind::Ident(n) if self.lookup(n).is_none() => Some(n.as_str()),
+            _ => None,
         };
-        if let Some(Binding::Func(id)) = self.lookup(n) {
+        let Some(n) = n else {
+            let (direct, sig) = self.callee(func)?;
             // deferproc's own argwid is not counted.
-            self.args(call.pos, &self.sig_of(id), args)?;
+            self.args(call.pos, &sig, args)?;
             self.f().code.has_defer = true;
             let site = self.site("runtime.deferproc");
             self.emit(Ins::Defer {
-                func: id,
+                func: direct,
                 nargs: args.len() as u8,
                 site,
             });
             return Ok(());
-        }
-        if (n != "println" && n != "print") || self.lookup(n).is_some() {
-            return unsupported(func.pos, "defer of a function value");
+        };
+        if n != "println" && n != "print" {
+            return unsupported(func.pos, &format!("defer of {n}"));
         }
         // walkprint with defer set: the verbs, " " between println's
         // arguments, "\n" at its end; integers widen to int64 (%D) but
@@ -2082,9 +2242,9 @@ impl Compiler {
                 Ty::Int { .. } => 'D',
                 Ty::Str => 'S',
                 Ty::Bool => 't',
-                Ty::Chan(_) | Ty::Func(_) | Ty::Nil => 'p',
+                Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                Ty::Slice(_) | Ty::Eface => {
+                Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
                     return unsupported(a.pos, "print of a slice or interface")
                 }
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
@@ -2138,6 +2298,9 @@ impl Compiler {
                 self.emit(Ins::Gosched { site });
                 return Ok(None);
             }
+            if let Some(Ty::Iface(it)) = self.static_ty(expr) {
+                return self.method_call(e.pos, expr, &it, name, args);
+            }
             return unsupported(func.pos, "selector");
         }
         if let ExprKind::Ident(n) = &func.kind {
@@ -2172,6 +2335,57 @@ impl Compiler {
         Ok(sig.results.first().cloned())
     }
 
+    /// `x.M(args)` on an interface value: the receiver is the data word,
+    /// the function the itab's (`call *m(itab)`).
+    fn method_call(
+        &mut self,
+        pos: Pos,
+        x: &Expr,
+        it: &IfaceTy,
+        name: &str,
+        args: &[Expr],
+    ) -> R<Option<Ty>> {
+        let Some((_, sig)) = it.methods.iter().find(|(m, _)| m == name) else {
+            return err(pos, format!("{}.{name} undefined", it.name));
+        };
+        let sig = sig.clone();
+        self.expr(x)?;
+        if args.len() != sig.params.len() {
+            return err(pos, "wrong argument count");
+        }
+        for (a, t) in args.iter().zip(&sig.params) {
+            self.expr_as(a, t)?;
+        }
+        let mut params = vec![PTR];
+        params.extend(sig.params.iter().cloned());
+        self.calls(argwid(false, 0, &params, &sig.results));
+        let site = self.site("*");
+        self.emit(Ins::CallMethod {
+            name: Rc::from(name),
+            nargs: args.len() as u8,
+            site,
+        });
+        Ok(sig.results.first().cloned())
+    }
+
+    /// `v, ok := x.(T)`: leaves the value and ok; their types.
+    fn assert_ok(&mut self, x: &Expr, t: &Type, pos: Pos) -> R<Vec<Ty>> {
+        let ty = self.ty(t, pos)?;
+        if self.expr(x)? != Ty::Eface {
+            return unsupported(pos, "type assertion on a non-empty interface");
+        }
+        let Ty::Iface(it) = &ty else {
+            return unsupported(pos, "comma-ok assertion to a concrete type");
+        };
+        self.calls(argwid(false, 0, &[PTR, Ty::Eface], &[ty.clone(), Ty::Bool]));
+        let site = self.site("runtime.assertE2I2");
+        self.emit(Ins::AssertE2I2 {
+            iface: it.clone(),
+            site,
+        });
+        Ok(vec![ty, Ty::Bool])
+    }
+
     fn builtin(&mut self, pos: Pos, name: &str, args: &[Expr]) -> R<Option<Ty>> {
         match name {
             "println" | "print" => {
@@ -2190,11 +2404,11 @@ impl Compiler {
                         Ty::Int { signed: false, .. } => (PrintKind::Uint, "runtime.printuint"),
                         Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),
-                        Ty::Chan(_) | Ty::Func(_) | Ty::Nil => {
+                        Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                        Ty::Slice(_) | Ty::Eface => {
+                        Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
                             return unsupported(a.pos, "print of a slice or interface")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
@@ -2266,7 +2480,8 @@ impl Compiler {
                 self.expr(&args[0])?;
                 // closedchan(hchan) (closed bool)
                 self.calls(argwid(false, 0, &[PTR], &[Ty::Bool]));
-                self.emit(Ins::Closed);
+                let site = self.site("runtime.closedchan");
+                self.emit(Ins::Closed { site });
                 Ok(Some(Ty::Bool))
             }
             "len" => {
@@ -2453,12 +2668,22 @@ mod tests {
         };
         assert_eq!(&**format, "%S %D %t %U\n");
         assert_eq!(verbs, &['S', 'D', 't', 'U']);
-        let e = compiled("package main\nfunc main() {\n\tf := func() {}\n\tdefer f()\n}\n")
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "4:8: unsupported construct 'defer of a function value'"
-        );
+        // A function value is deferred with its code below the arguments.
+        let p = compiled("package main\nfunc main() {\n\tf := func(int) {}\n\tdefer f(1)\n}\n")
+            .unwrap();
+        let m = func(&p, "main.main");
+        assert!(m.ins.iter().any(|i| matches!(
+            i,
+            Ins::Defer {
+                func: None,
+                nargs: 1,
+                ..
+            }
+        )));
+        let e =
+            compiled("package main\nfunc main() {\n\tc := make(chan int)\n\tdefer close(c)\n}\n")
+                .unwrap_err();
+        assert_eq!(e.to_string(), "4:8: unsupported construct 'defer of close'");
     }
 
     #[test]

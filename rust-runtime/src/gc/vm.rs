@@ -14,6 +14,7 @@ use super::compile::{
 };
 use super::frames::Measured;
 use crate::chan::{ChanId, SelCase};
+use crate::iface::Eface;
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
 use crate::symtab::{Func, FuncId, SymtabError};
@@ -33,14 +34,27 @@ pub enum Value {
     Slice(Rc<RefCell<Vec<Value>>>),
     /// A struct's fields.
     Struct(Vec<Value>),
+    /// A non-nil interface value: its dynamic part, and its first word
+    /// (the type of an interface{}, the itab of an interface with methods).
+    Iface(Rc<Dyn>, Addr),
     Nil,
 }
 
-/// A function value: compiled code and the cells it captured.
+/// An interface value's dynamic type and value, and its data word.
+#[derive(Debug, PartialEq)]
+pub struct Dyn {
+    pub ty: Ty,
+    pub val: Value,
+    pub data: Addr,
+}
+
+/// A function value: compiled code, the cells it captured, and the
+/// address of its code (runtime·closure's trampoline).
 #[derive(Debug, PartialEq)]
 pub struct Closure {
     pub func: usize,
     pub cells: Vec<Cell>,
+    pub addr: Addr,
 }
 
 type Cell = Rc<RefCell<Value>>;
@@ -63,7 +77,9 @@ struct Frame {
 /// What a parked goroutine's instruction waits to finish with.
 #[derive(Debug, Clone)]
 enum Await {
-    Recv(Ty),
+    /// A receive of a value of the type; with true, chanrecv3's closed
+    /// flag too.
+    Recv(Ty, bool),
     Select(Vec<SelKind>),
 }
 
@@ -88,8 +104,8 @@ pub enum Halt {
 enum Deferred {
     /// runtime·goprintf: the format and what it prints.
     Print(Rc<str>, Vec<Verb>),
-    /// A declared function and its arguments.
-    Call(usize, Vec<Value>),
+    /// A function, the closure it runs in (if any) and its arguments.
+    Call(usize, Option<Rc<Closure>>, Vec<Value>),
 }
 
 /// What a go statement handed its new goroutine.
@@ -119,8 +135,13 @@ pub struct Machine {
     /// A new goroutine's closure (if any) and arguments, by G.
     spawned: HashMap<GId, Spawned>,
     globals: Vec<Cell>,
-    /// Values that cross channels as words: strings and functions.
+    /// Values that cross channels as words: strings, slices, structs.
     boxed: Vec<Value>,
+    /// Function values by the address of their code.
+    closures: HashMap<Addr, Rc<Closure>>,
+    /// The interface{} values the program made, by their words (how a
+    /// recovered panic value comes back).
+    efaces: HashMap<Eface, Rc<Dyn>>,
     /// Each goroutine's deferred calls, innermost last: the runtime runs
     /// them in that order (deferreturn and panic both take the innermost).
     deferred: HashMap<GId, Vec<Deferred>>,
@@ -175,6 +196,8 @@ impl Machine {
             spawned: HashMap::new(),
             globals,
             boxed: Vec::new(),
+            closures: HashMap::new(),
+            efaces: HashMap::new(),
             deferred: HashMap::new(),
             halt: None,
             budget: u64::MAX,
@@ -220,9 +243,13 @@ impl Machine {
             Value::Array(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
-            Value::Str(_) | Value::Func(_) | Value::Struct(_) | Value::Slice(_) => {
+            Value::Func(c) => c.addr,
+            Value::Iface(..) => unreachable!("interfaces are packed as two words"),
+            Value::Str(_) | Value::Struct(_) | Value::Slice(_) => {
+                // Handles count from 1: a zero word is the zero value
+                // (what a closed channel delivers).
                 self.boxed.push(v.clone());
-                (self.boxed.len() - 1) as u64
+                self.boxed.len() as u64
             }
         }
     }
@@ -243,6 +270,11 @@ impl Machine {
                     let ptr = self.word(rt, v);
                     put(ptr, 8);
                     put(len, 8);
+                }
+                // The type or itab word, then the data word.
+                (Ty::Eface | Ty::Iface(_), Value::Iface(d, tab)) => {
+                    put(*tab, 8);
+                    put(d.data, 8);
                 }
                 // Array pointer, then 32-bit len and cap.
                 (Ty::Slice(_), Value::Slice(s)) => {
@@ -270,17 +302,18 @@ impl Machine {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
-            Ty::Str | Ty::Func(_) | Ty::Struct(_) | Ty::Slice(_) => {
-                if w == 0 && self.boxed.is_empty() {
-                    return zero(ty);
-                }
-                self.boxed
-                    .get(w as usize)
-                    .cloned()
-                    .unwrap_or_else(|| zero(ty))
-            }
-            Ty::Nil => Value::Nil,
-            Ty::Array(..) | Ty::Eface => {
+            Ty::Func(_) => self
+                .closures
+                .get(&w)
+                .map_or(Value::Nil, |c| Value::Func(c.clone())),
+            Ty::Str | Ty::Struct(_) | Ty::Slice(_) => (w as usize)
+                .checked_sub(1)
+                .and_then(|i| self.boxed.get(i))
+                .cloned()
+                .unwrap_or_else(|| zero(ty)),
+            // Only nil pointers exist.
+            Ty::Nil | Ty::Ptr(_) => Value::Nil,
+            Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
                 unreachable!("the compiler keeps arrays and interfaces out of channels")
             }
         }
@@ -378,11 +411,19 @@ impl Machine {
                 }
             }
             Ins::Recover { site } => {
-                // recover's argp: the caller's SP at entry plus 8.
-                let argp = fr.sp + u64::from(rt.tab.get(self.ids[func]).frame) + 8;
+                // recover's argp: the caller's SP at entry plus 8, past a
+                // closure's captured addresses and caller pc slot.
+                let code = &self.prog.funcs[func];
+                let hidden = if code.literal {
+                    8 * u64::from(code.ncaptured) + 8
+                } else {
+                    0
+                };
+                let argp = fr.sp + u64::from(rt.tab.get(self.ids[func]).frame) + 8 + hidden;
                 let ret = self.ret(rt, func, "runtime.recover", &site);
                 let v = rt.recover(ret, argp)?;
-                self.push(g, v.map_or(Value::Nil, |w| Value::Int(w as i64)));
+                let v = v.map_or(Value::Nil, |e| self.eface_value(rt, e));
+                self.push(g, v);
             }
             Ins::CmpString { site } => {
                 let (Some(Value::Str(b)), Some(Value::Str(a))) = (fr.stack.pop(), fr.stack.pop())
@@ -527,17 +568,24 @@ impl Machine {
                 captures,
                 site,
             } => {
-                let cells = captures
+                let cells: Vec<Cell> = captures
                     .iter()
                     .map(|s| match s {
                         Slot::Local(i) => fr.locals[usize::from(*i)].clone(),
                         _ => unreachable!("captures are locals"),
                     })
                     .collect();
-                let closure = Rc::new(Closure { func: f, cells });
-                let n = closure.cells.len();
+                // (The twin does not give captured cells the addresses
+                // runtime·new returned; the trampoline holds zeros.)
+                let words = vec![0; cells.len()];
                 let ret = self.ret(rt, func, "runtime.closure", &site);
-                rt.closure(ret, n)?;
+                let addr = rt.closure(ret, self.ids[f], &words)?;
+                let closure = Rc::new(Closure {
+                    func: f,
+                    cells,
+                    addr,
+                });
+                self.closures.insert(addr, closure.clone());
                 self.push(g, Value::Func(closure));
             }
             Ins::Go {
@@ -546,17 +594,14 @@ impl Machine {
                 site,
             } => {
                 let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
-                let (callee, closure) = match callee {
-                    Some(c) => (c, None),
-                    None => match fr.stack.pop() {
-                        Some(Value::Func(c)) => (c.func, Some(c)),
-                        _ => return Err(self.fail("go of a nil function value".into())),
-                    },
+                let Some((callee, closure)) = callee_of(&mut fr.stack, callee) else {
+                    return Err(self.fail("go of a nil function value".into()));
                 };
                 let params = self.prog.funcs[callee].sig.params.clone();
                 let words = self.pack(rt, &params, &args);
                 let ret = self.ret(rt, func, "runtime.newproc", &site);
-                let ng = rt.go_stmt(ret, self.ids[callee], &words)?;
+                let fn_ = self.code_addr(rt, callee, closure.as_deref());
+                let ng = rt.go_stmt(ret, fn_, &words)?;
                 self.spawned.insert(ng, (closure, args));
             }
             Ins::Ret if self.prog.funcs[func].has_defer && !fr.deferred_done => {
@@ -618,7 +663,7 @@ impl Machine {
                 let words = self.pack(rt, &types, &values);
                 let goprintf = rt.tab.lookup("runtime.goprintf").expect("in every table");
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
-                rt.deferproc(ret, goprintf, &words)?;
+                rt.deferproc(ret, rt.tab.entry(goprintf), &words)?;
                 self.deferred
                     .entry(g)
                     .or_default()
@@ -630,23 +675,37 @@ impl Machine {
                 site,
             } => {
                 let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let Some((callee, closure)) = callee_of(&mut fr.stack, callee) else {
+                    return Err(self.fail("defer of a nil function value".into()));
+                };
                 let params = self.prog.funcs[callee].sig.params.clone();
                 let words = self.pack(rt, &params, &args);
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
-                rt.deferproc(ret, self.ids[callee], &words)?;
+                let fn_ = self.code_addr(rt, callee, closure.as_deref());
+                rt.deferproc(ret, fn_, &words)?;
                 self.deferred
                     .entry(g)
                     .or_default()
-                    .push(Deferred::Call(callee, args));
+                    .push(Deferred::Call(callee, closure, args));
             }
             Ins::Panic { convert, site } => {
                 let Some(Value::Str(text)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
                 let ret = self.ret(rt, func, "runtime.convT2E", &convert);
-                let data = rt.convt2e(ret, Ty::Str.size())?;
+                let data = rt.convt2e(ret, Ty::Str.size())?.unwrap_or(0);
+                let e = Eface {
+                    ty: rt.type_word("string"),
+                    data,
+                };
+                let d = Dyn {
+                    ty: Ty::Str,
+                    val: Value::Str(text.clone()),
+                    data,
+                };
+                self.efaces.insert(e, Rc::new(d));
                 let ret = self.ret(rt, func, "runtime.panic", &site);
-                rt.panic(ret, data.unwrap_or(0), &text)?;
+                rt.panic(ret, e, &text)?;
             }
             Ins::MakeChan { hint, elem, site } => {
                 let n = if hint {
@@ -663,26 +722,35 @@ impl Machine {
             }
             Ins::Send { site } => {
                 let v = fr.stack.pop().expect("a value");
-                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
-                    return Err(
-                        self.fail("send on a nil channel blocks forever (not modelled)".into())
-                    );
+                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                    unreachable!("typed")
                 };
                 let w = self.word(rt, &v);
                 let ret = self.ret(rt, func, "runtime.chansend1", &site);
                 rt.chansend(ret, c, w)?;
             }
             Ins::Recv { elem, site } => {
-                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
-                    return Err(self
-                        .fail("receive from a nil channel blocks forever (not modelled)".into()));
+                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                    unreachable!("typed")
                 };
                 let ret = self.ret(rt, func, "runtime.chanrecv1", &site);
-                self.state(g).awaiting = Some(Await::Recv(elem.clone()));
+                self.state(g).awaiting = Some(Await::Recv(elem.clone(), false));
                 let w = rt.chanrecv(ret, c)?;
                 self.state(g).awaiting = None;
                 let v = self.unword(rt, &elem, w);
                 self.push(g, v);
+            }
+            Ins::RangeRecv { elem, site } => {
+                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                let ret = self.ret(rt, func, "runtime.chanrecv3", &site);
+                self.state(g).awaiting = Some(Await::Recv(elem.clone(), true));
+                let w = rt.chanrecv3(ret, c, elem.size())?;
+                self.state(g).awaiting = None;
+                let v = self.unword(rt, &elem, w);
+                self.push(g, v);
+                self.push(g, Value::Bool(rt.recv_was_closed(g)));
             }
             Ins::Close { site } => {
                 let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
@@ -691,12 +759,66 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.closechan", &site);
                 rt.closechan(ret, c)?;
             }
-            Ins::Closed => {
-                let v = match fr.stack.pop() {
-                    Some(Value::Chan(Some(c))) => rt.chans[c.0].rclosed,
+            Ins::Closed { site } => {
+                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                    return Err(
+                        self.fail("closed of a nil channel (a signal panic, not modelled)".into())
+                    );
+                };
+                let ret = self.ret(rt, func, "runtime.closedchan", &site);
+                let v = rt.closedchan(ret, c)?;
+                self.push(g, Value::Bool(v));
+            }
+            Ins::AssertE2I2 { iface, site } => {
+                let v = fr.stack.pop().expect("an interface value");
+                let e = match &v {
+                    Value::Iface(d, ty) => Eface {
+                        ty: *ty,
+                        data: d.data,
+                    },
+                    _ => Eface::default(),
+                };
+                let it = Ty::Iface(iface.clone());
+                let wanted = it.methods();
+                let implements = match &v {
+                    Value::Iface(d, _) => {
+                        let has = d.ty.methods();
+                        wanted.iter().all(|m| has.contains(m))
+                    }
                     _ => false,
                 };
-                fr.stack.push(Value::Bool(v));
+                let inter = rt.type_word(&it.name());
+                let ret = self.ret(rt, func, "runtime.assertE2I2", &site);
+                let tab = rt.assert_e2i2(ret, inter, wanted.len() as u32, e, implements)?;
+                let (v, ok) = match (v, tab) {
+                    (Value::Iface(d, _), Some(tab)) => (Value::Iface(d, tab), true),
+                    _ => (Value::Nil, false),
+                };
+                self.push(g, v);
+                self.push(g, Value::Bool(ok));
+            }
+            Ins::CallMethod { name, nargs, site } => {
+                let st = self.gs[g.0].as_mut().expect("started");
+                let fr = st.frames.last_mut().expect("a frame");
+                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let Some(Value::Iface(d, _)) = fr.stack.pop() else {
+                    return Err(self.fail(format!(
+                        "{name} called on a nil interface value (a signal panic, not modelled)"
+                    )));
+                };
+                let ret = self.ret(rt, func, "*", &site);
+                match (&d.ty, &*name, args.as_slice()) {
+                    (Ty::ErrorString, "String", []) => {
+                        let s = rt.error_string_string(ret, d.data)?;
+                        self.push(g, Value::Str(Rc::from(s)));
+                    }
+                    (ty, _, _) => {
+                        return Err(self.fail(format!(
+                            "method {name} of {} through an interface",
+                            ty.name()
+                        )))
+                    }
+                }
             }
             Ins::Len => {
                 let n = match fr.stack.pop() {
@@ -870,6 +992,30 @@ impl Machine {
             .expect("a function that deferred has a recovery epilogue");
     }
 
+    /// The program's value of an interface{} the runtime holds: one the
+    /// program made, or a runtime error.
+    fn eface_value(&self, rt: &Runtime, e: Eface) -> Value {
+        if e.ty == 0 {
+            return Value::Nil;
+        }
+        if let Some(d) = self.efaces.get(&e) {
+            return Value::Iface(d.clone(), e.ty);
+        }
+        let msg = rt.error_string(e.data).unwrap_or_default();
+        let d = Dyn {
+            ty: Ty::ErrorString,
+            val: Value::Str(Rc::from(msg)),
+            data: e.data,
+        };
+        Value::Iface(Rc::new(d), e.ty)
+    }
+
+    /// The address of the code that runs `func`: its closure's
+    /// trampoline, or its entry.
+    fn code_addr(&self, rt: &Runtime, func: usize, closure: Option<&Closure>) -> Addr {
+        closure.map_or_else(|| rt.tab.entry(self.ids[func]), |c| c.addr)
+    }
+
     fn push(&mut self, g: GId, v: Value) {
         let st = self.gs[g.0].as_mut().expect("started");
         st.frames.last_mut().expect("a frame").stack.push(v);
@@ -895,10 +1041,28 @@ impl Machine {
         };
         let name = name.to_string();
         let ret = self.ret(rt, caller, &name, site);
-        rt.call_go(ret, self.ids[callee], &words)?;
+        match &closure {
+            Some(c) => rt.call_value(ret, c.addr, &words).map(drop)?,
+            None => rt.call_go(ret, self.ids[callee], &words)?,
+        }
         let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
         self.gs[g.0].as_mut().expect("started").frames.push(frame);
         Ok(())
+    }
+}
+
+/// A go or defer statement's callee: the declared function, or the
+/// function value below the arguments.
+fn callee_of(
+    stack: &mut Vec<Value>,
+    direct: Option<usize>,
+) -> Option<(usize, Option<Rc<Closure>>)> {
+    match direct {
+        Some(f) => Some((f, None)),
+        None => match stack.pop() {
+            Some(Value::Func(c)) => Some((c.func, Some(c))),
+            _ => None,
+        },
     }
 }
 
@@ -911,10 +1075,13 @@ impl Program for Machine {
             .and_then(|s| s.as_mut())
             .and_then(|s| s.awaiting.take());
         match awaiting {
-            Some(Await::Recv(ty)) => {
+            Some(Await::Recv(ty, closed)) => {
                 let w = rt.take_result(g).unwrap_or(0);
                 let v = self.unword(rt, &ty, w);
                 self.push(g, v);
+                if closed {
+                    self.push(g, Value::Bool(rt.recv_was_closed(g)));
+                }
             }
             Some(Await::Select(cases)) => {
                 let (i, w) = rt.take_selected(g).expect("a woken select took a case");
@@ -939,8 +1106,8 @@ impl Program for Machine {
                         }
                         // A function: its frame goes on top; its Ret
                         // returns the same way.
-                        Some(Deferred::Call(callee, args)) => {
-                            let mut frame = self.frame(callee, None, args, rt.sp);
+                        Some(Deferred::Call(callee, closure, args)) => {
+                            let mut frame = self.frame(callee, closure.as_deref(), args, rt.sp);
                             frame.deferred = true;
                             self.state(g).frames.push(frame);
                         }
@@ -993,7 +1160,8 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
-        Ty::Eface => Value::Nil,
+        Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) => Value::Nil,
+        Ty::ErrorString => Value::Str(Rc::from("")),
     }
 }
 
