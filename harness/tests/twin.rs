@@ -11,12 +11,13 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 22] = [
+const RUNS: [&str; 23] = [
     "badindex",
     "buffered",
     "chain100k",
     "closeclosed",
     "closed",
+    "closuretrace",
     "deadlock",
     "deeprec",
     "deferfn",

@@ -628,11 +628,12 @@ impl Runtime {
     /// variable 6g moved to the heap because a closure captures it: mal(n).
     /// The twin keeps the variable in its own cell; the call is modelled
     /// for its frames and its allocation.
-    pub fn new_object(&mut self, ret: Addr, n: u32) -> Result<(), crate::Stop> {
+    pub fn new_object(&mut self, ret: Addr, n: u32) -> Result<Addr, crate::Stop> {
         let f = self.rf.new;
         self.call_at(ret, f, &[u64::from(n)])?;
-        self.mal(f, n)?;
-        self.leave(f)
+        let p = self.mal(f, n)?;
+        self.leave(f)?;
+        Ok(p)
     }
 
     /// runtime·mal: mallocgc with dogc set, which may run a collection.

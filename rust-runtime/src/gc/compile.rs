@@ -287,9 +287,11 @@ pub enum Ins {
     /// Pop a value and an index; store into the array in the slot.
     StoreIndex(Slot),
     /// runtime·new for a variable a closure captures: 6g moves it to the
-    /// heap where it is declared (a parameter: at function entry).
+    /// heap where it is declared (a parameter: at function entry, its
+    /// value copied there). The slot gets a new cell.
     New {
         size: u32,
+        slot: Slot,
         site: Site,
     },
     /// Pop the top, discarding it.
@@ -864,6 +866,7 @@ impl Compiler {
         f.code.lines.push(f.line);
         f.code.ins.push(Ins::New {
             size: ty.size(),
+            slot,
             site,
         });
         let f = self.f();
@@ -2580,7 +2583,11 @@ fn shift_locals(code: &mut Code, n: u16) {
     };
     for ins in &mut code.ins {
         match ins {
-            Ins::Load(slot) | Ins::Store(slot) => fix(slot),
+            Ins::Load(slot)
+            | Ins::Store(slot)
+            | Ins::LoadElem(slot)
+            | Ins::StoreIndex(slot)
+            | Ins::New { slot, .. } => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
             _ => {}
         }
@@ -2634,7 +2641,7 @@ mod tests {
             .ins
             .iter()
             .filter_map(|i| match i {
-                Ins::New { size, site } => Some((*size, site.line, site.nth)),
+                Ins::New { size, site, .. } => Some((*size, site.line, site.nth)),
                 _ => None,
             })
             .collect();

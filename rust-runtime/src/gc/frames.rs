@@ -111,12 +111,21 @@ impl Measured {
 
     /// The call from `caller` to `callee` on source line `line`: the
     /// `nth` such call (a line may hold several, e.g. println's pieces).
+    /// 6g sometimes files a function literal's whole code under another
+    /// line (closuretrace.go's `_func_001`); then the caller's only call
+    /// to `callee`, if it has just one, is the one.
     pub fn call(&self, caller: &str, callee: &str, line: u32, nth: usize) -> Option<&CallRow> {
-        self.calls
-            .get(caller)?
-            .iter()
-            .filter(|c| c.ret_off != 0 && c.callee == callee && c.line == line)
-            .nth(nth)
+        let calls = self.calls.get(caller)?;
+        let to = || {
+            calls
+                .iter()
+                .filter(|c| c.ret_off != 0 && c.callee == callee)
+        };
+        to().filter(|c| c.line == line).nth(nth).or_else(|| {
+            let mut all = to();
+            let only = all.next()?;
+            all.next().is_none().then_some(only)
+        })
     }
 }
 

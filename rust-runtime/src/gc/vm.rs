@@ -139,6 +139,8 @@ pub struct Machine {
     boxed: Vec<Value>,
     /// Function values by the address of their code.
     closures: HashMap<Addr, Rc<Closure>>,
+    /// The heap address runtime·new gave each moved variable's cell.
+    heap_cells: HashMap<*const RefCell<Value>, Addr>,
     /// The interface{} values the program made, by their words (how a
     /// recovered panic value comes back).
     efaces: HashMap<Eface, Rc<Dyn>>,
@@ -197,6 +199,7 @@ impl Machine {
             globals,
             boxed: Vec::new(),
             closures: HashMap::new(),
+            heap_cells: HashMap::new(),
             efaces: HashMap::new(),
             deferred: HashMap::new(),
             halt: None,
@@ -510,9 +513,16 @@ impl Machine {
                     return Err(self.panicindex(rt, g));
                 }
             }
-            Ins::New { size, site } => {
+            Ins::New { size, slot, site } => {
+                let Slot::Local(i) = slot else {
+                    unreachable!("only locals move to the heap")
+                };
+                let i = usize::from(i);
+                let cell = Rc::new(RefCell::new(fr.locals[i].borrow().clone()));
+                fr.locals[i] = cell.clone();
                 let ret = self.ret(rt, func, "runtime.new", &site);
-                rt.new_object(ret, size)?;
+                let addr = rt.new_object(ret, size)?;
+                self.heap_cells.insert(Rc::as_ptr(&cell), addr);
             }
             Ins::Bin(op, ty) => {
                 let b = fr.stack.pop().expect("rhs");
@@ -575,9 +585,10 @@ impl Machine {
                         _ => unreachable!("captures are locals"),
                     })
                     .collect();
-                // (The twin does not give captured cells the addresses
-                // runtime·new returned; the trampoline holds zeros.)
-                let words = vec![0; cells.len()];
+                let words = cells
+                    .iter()
+                    .map(|c| self.heap_cells.get(&Rc::as_ptr(c)).copied().unwrap_or(0))
+                    .collect::<Vec<_>>();
                 let ret = self.ret(rt, func, "runtime.closure", &site);
                 let addr = rt.closure(ret, self.ids[f], &words)?;
                 let closure = Rc::new(Closure {
