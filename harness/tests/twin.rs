@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 23] = [
+const RUNS: [&str; 24] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -30,6 +30,7 @@ const RUNS: [&str; 23] = [
     "named",
     "okrecv",
     "pingpong",
+    "recover",
     "recoverg",
     "select",
     "sieve",

@@ -91,6 +91,12 @@ impl Runtime {
             + u64::from(self.sites.ret_off_line(self.variant, caller, callee, line))
     }
 
+    /// The return address of `caller`'s `nth` indirect call.
+    pub(crate) fn site_indirect(&self, caller: FuncId, nth: usize) -> Addr {
+        let off = self.sites.ret_off_indirect(caller, nth);
+        self.tab.entry(caller) + u64::from(off.expect("the table has the call"))
+    }
+
     /// runtime·morestack via its trampoline: record in m where `f` was
     /// called from and what it needs, switch to g0 at m->sched.sp and call
     /// newstack. newstack never returns: it leaves `f` about to run on the

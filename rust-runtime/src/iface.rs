@@ -28,6 +28,56 @@ const TYPE_STRIDE: Addr = 0x80;
 const ITAB_HEADER: u32 = 32;
 /// error.go's type for the runtime errors panicstring raises.
 pub const ERROR_STRING: &str = "runtime.errorString";
+/// error.go's type for failed type assertions, as the interface holds it.
+pub const TYPE_ASSERTION_ERROR: &str = "*runtime.TypeAssertionError";
+/// sizeof(TypeAssertionError): three Type interfaces, four strings.
+const TYPE_ASSERTION_ERROR_SIZE: u32 = 3 * 16 + 4 * 16;
+
+/// What the runtime reads of a Type*: where it is, the value's size, and
+/// whether its algarray copy is memwordcopy (a word-sized scalar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeRef {
+    pub word: Addr,
+    pub size: u32,
+    pub memword: bool,
+}
+
+/// A TypeAssertionError's strings (the twin's value of the struct).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeAssertion {
+    /// The dynamic type's string; None for a nil interface.
+    pub concrete: Option<String>,
+    pub asserted: String,
+}
+
+impl TypeAssertion {
+    /// The pieces String() concatenates (interfaceString is always empty
+    /// from assertE2T: "interface").
+    fn parts(&self) -> Vec<String> {
+        let a = self.asserted.clone();
+        match &self.concrete {
+            None => vec![
+                "interface conversion: ".into(),
+                "interface".into(),
+                " is nil, not ".into(),
+                a,
+            ],
+            Some(c) => vec![
+                "interface conversion: ".into(),
+                "interface".into(),
+                " is ".into(),
+                c.clone(),
+                ", not ".into(),
+                a,
+            ],
+        }
+    }
+
+    /// What String() returns.
+    pub fn string(&self) -> String {
+        self.parts().concat()
+    }
+}
 
 /// The state iface.c and error.go keep.
 #[derive(Debug, Default)]
@@ -40,6 +90,8 @@ pub struct Ifaces {
     pub(crate) ifacelock: Lock,
     /// The errorString values newErrorString made, by data address.
     errors: HashMap<Addr, String>,
+    /// The TypeAssertionErrors newTypeAssertionError made, by address.
+    assertions: HashMap<Addr, TypeAssertion>,
 }
 
 /// Where ifacelock lies, as tracebacks print it (the twin's address).
@@ -71,27 +123,186 @@ impl Runtime {
     }
 
     /// runtime·convT2E(t, elem) (textflag 7) from Go code, returning to
-    /// `ret`, for a value of `wid` bytes: Eface{t, data}, where copyin
-    /// stores a value of up to a word in data itself and mallocs room for
-    /// a bigger one (a string's 16 bytes). Returns the data word's
-    /// allocation, if any.
-    pub fn convt2e(&mut self, ret: Addr, wid: u32) -> Result<Option<Addr>, Stop> {
+    /// `ret`: Eface{t, data}, where copyin stores a value of up to a word
+    /// in data itself and mallocs room for a bigger one (a string's 16
+    /// bytes). Returns the data word's allocation, if any.
+    pub fn convt2e(&mut self, ret: Addr, t: TypeRef) -> Result<Option<Addr>, Stop> {
         let f = self.tab.lookup("runtime.convT2E").expect("in every table");
-        self.call_at(ret, f, &[0])?;
+        self.call_at(ret, f, &[t.word])?;
         // ret = elem + rnd(wid, Structrnd)
         let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
-        self.call(f, rnd, &[u64::from(wid), 8])?;
+        self.call(f, rnd, &[u64::from(t.size), 8])?;
         self.leave(rnd)?;
-        let copyin = self.tab.lookup("copyin").expect("in every table");
-        self.call(f, copyin, &[0, 0, 0])?;
-        let data = if wid as usize <= std::mem::size_of::<u64>() {
-            None
-        } else {
-            Some(self.mal(copyin, wid)?)
-        };
-        self.leave(copyin)?;
+        let data = self.copyin(f, t)?;
         self.leave(f)?;
         Ok(data)
+    }
+
+    /// copyin(t, src, dst): a value of up to a word is copied into the
+    /// data word, a bigger one into memory from mal; either way by the
+    /// type's algarray copy, an indirect call.
+    fn copyin(&mut self, caller: FuncId, t: TypeRef) -> Result<Option<Addr>, Stop> {
+        let copyin = self.tab.lookup("copyin").expect("in every table");
+        self.call(caller, copyin, &[t.word, 0, 0])?;
+        let data = if t.size as usize <= std::mem::size_of::<u64>() {
+            self.alg_copy(copyin, 0, t)?;
+            None
+        } else {
+            let p = self.mal(copyin, t.size)?;
+            self.alg_copy(copyin, 1, t)?;
+            Some(p)
+        };
+        self.leave(copyin)?;
+        Ok(data)
+    }
+
+    /// copyout(t, src, dst): the reverse, from the data word or what it
+    /// points at.
+    fn copyout(&mut self, caller: FuncId, t: TypeRef) -> Result<(), Stop> {
+        let copyout = self.tab.lookup("copyout").expect("in every table");
+        self.call(caller, copyout, &[t.word, 0, 0])?;
+        let nth = usize::from(t.size as usize > std::mem::size_of::<u64>());
+        self.alg_copy(copyout, nth, t)?;
+        self.leave(copyout)
+    }
+
+    /// algarray[t->alg].copy(wid, dst, src), the `nth` indirect call of
+    /// `caller`: memwordcopy for a word-sized scalar, memcopy otherwise.
+    fn alg_copy(&mut self, caller: FuncId, nth: usize, t: TypeRef) -> Result<(), Stop> {
+        let name = if t.memword { "memwordcopy" } else { "memcopy" };
+        let f = self.tab.lookup(name).expect("in every table");
+        let ret = self.site_indirect(caller, nth);
+        self.call_at(ret, f, &[u64::from(t.size), 0, 0])?;
+        self.leave(f)
+    }
+
+    /// runtime·efacethash(e) from Go code (a type switch's first step):
+    /// the dynamic type's hash, which the switch compares inline.
+    pub fn efacethash(&mut self, ret: Addr, e: Eface) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.efacethash")
+            .expect("in every table");
+        self.call_at(ret, f, &[e.ty, e.data])?;
+        self.leave(f)
+    }
+
+    /// runtime·assertE2T2(t, e) (textflag 7) from Go code: `v, ok :=
+    /// e.(T)` of a concrete T, and a type switch's concrete case. The value
+    /// is copied out when the types match, else cleared. Returns ok.
+    pub fn assert_e2t2(&mut self, ret: Addr, t: TypeRef, e: Eface) -> Result<bool, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.assertE2T2")
+            .expect("in every table");
+        self.call_at(ret, f, &[t.word, e.ty, e.data])?;
+        let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
+        self.call(f, rnd, &[u64::from(t.size), 1])?;
+        self.leave(rnd)?;
+        let ok = t.word == e.ty;
+        if ok {
+            self.copyout(f, t)?;
+        } else {
+            let memclr = self.tab.lookup("runtime.memclr").expect("in every table");
+            self.call(f, memclr, &[0, u64::from(t.size)])?;
+            self.leave(memclr)?;
+        }
+        self.leave(f)?;
+        Ok(ok)
+    }
+
+    /// runtime·assertE2T(t, e) (textflag 7) from Go code, `e.(T)` of a
+    /// concrete T: assertE2Tret copies the value out, or panics with a
+    /// *TypeAssertionError when e is nil or of another type (`concrete`,
+    /// its type string).
+    pub fn assert_e2t(
+        &mut self,
+        ret: Addr,
+        t: TypeRef,
+        e: Eface,
+        concrete: Option<&str>,
+        asserted: &str,
+    ) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.assertE2T")
+            .expect("in every table");
+        self.call_at(ret, f, &[t.word, e.ty, e.data])?;
+        let inner = self.tab.lookup("assertE2Tret").expect("in every table");
+        self.call(f, inner, &[t.word, e.ty, e.data, 0])?;
+        if t.word == e.ty {
+            self.copyout(inner, t)?;
+            self.leave(inner)?;
+            return self.leave(f);
+        }
+        let err = TypeAssertion {
+            concrete: concrete.map(str::to_string),
+            asserted: asserted.to_string(),
+        };
+        // iface.c lines 289/292 for a nil interface, 295/298 otherwise.
+        let (made, panics) = if e.ty == 0 { (289, 292) } else { (295, 298) };
+        let tae = self
+            .tab
+            .lookup("runtime.newTypeAssertionError")
+            .expect("in every table");
+        let at = self.site_line(inner, tae, (made, made));
+        let value = self.new_type_assertion_error(at, err.clone())?;
+        let at = self.site_line(inner, self.rf.panic, (panics, panics));
+        self.panic(at, value, Some(err.string().as_str()))
+    }
+
+    /// error.go's newTypeAssertionError(...) called at `ret`: runtime·new
+    /// of the struct, then convT2E of its pointer.
+    fn new_type_assertion_error(&mut self, ret: Addr, err: TypeAssertion) -> Result<Eface, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.newTypeAssertionError")
+            .expect("in every table");
+        self.call_at(ret, f, &[0; 8])?;
+        let new = self.rf.new;
+        let p = self.new_object(self.site(f, new), TYPE_ASSERTION_ERROR_SIZE)?;
+        let conv = self.tab.lookup("runtime.convT2E").expect("in every table");
+        let t = TypeRef {
+            word: self.type_word(TYPE_ASSERTION_ERROR),
+            size: 8,
+            memword: true,
+        };
+        self.convt2e(self.site(f, conv), t)?;
+        self.leave(f)?;
+        self.ifaces.assertions.insert(p, err);
+        Ok(Eface {
+            ty: t.word,
+            data: p,
+        })
+    }
+
+    /// A call of String() through an interface holding the
+    /// *TypeAssertionError at `data`, from Go code returning to `ret`:
+    /// runtime.*TypeAssertionError·String concatenates its message.
+    pub fn type_assertion_string(&mut self, ret: Addr, data: Addr) -> Result<String, Stop> {
+        let err = self
+            .ifaces
+            .assertions
+            .get(&data)
+            .cloned()
+            .unwrap_or_default();
+        let f = self
+            .tab
+            .lookup("runtime.*TypeAssertionError·String")
+            .expect("in every table");
+        self.call_at(ret, f, &[data])?;
+        let concat = self
+            .tab
+            .lookup("runtime.concatstring")
+            .expect("in every table");
+        // error.go line 37: a nil concrete type; 40: the types differ.
+        let line = if err.concrete.is_none() { 37 } else { 40 };
+        let at = self.site_line(f, concat, (line, line));
+        let parts = err.parts();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let s = self.concatstring(at, &parts)?;
+        self.leave(f)?;
+        Ok(s)
     }
 
     /// error.go's newErrorString(s, &ret) from `caller` (panicstring):
@@ -103,7 +314,12 @@ impl Runtime {
             .expect("in the table");
         self.call(caller, nes, &[0, msg.len() as u64, 0])?;
         let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
-        let data = self.convt2e(self.site(nes, conv), 16)?.unwrap_or(0);
+        let t = TypeRef {
+            word: self.type_word(ERROR_STRING),
+            size: 16,
+            memword: false,
+        };
+        let data = self.convt2e(self.site(nes, conv), t)?.unwrap_or(0);
         self.leave(nes)?;
         self.ifaces.errors.insert(data, msg.to_string());
         Ok(Eface {

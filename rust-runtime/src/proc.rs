@@ -78,8 +78,9 @@ const DEFER_HEADER: u32 = 40;
 pub struct Panic {
     /// The panic's value.
     pub value: crate::iface::Eface,
-    /// The value as printany prints it.
-    pub text: String,
+    /// The value as printany prints it; None when that takes Go code the
+    /// twin cannot run inside the runtime (a program type's String).
+    pub text: Option<String>,
     pub recovered: bool,
 }
 
@@ -414,6 +415,9 @@ pub struct Runtime {
     pub stderr: Vec<u8>,
     pub ops: OpCounts,
     pub host: Host,
+    /// What the run reached that the twin cannot model (the run ended
+    /// there).
+    pub unmodelled: Option<String>,
     /// runtime·panicking: a panic or throw is printing.
     pub(crate) panicking: bool,
     /// chan.c's fastrand1 state.
@@ -473,6 +477,7 @@ impl Runtime {
             stacks: FixAlloc::default(),
             closures: Default::default(),
             ifaces: Default::default(),
+            unmodelled: None,
             chans: crate::Arena::default(),
             mem,
             heap: Heap::default(),
@@ -1228,14 +1233,19 @@ impl Runtime {
     /// segment marked as a panic's; a call that recovers ends the panic;
     /// when none is left, print the panics and die (exit 2). Returns
     /// `Err(Stop::Switch)` with a deferred call entered for the program.
-    pub fn panic(&mut self, ret: Addr, value: crate::iface::Eface, text: &str) -> Result<(), Stop> {
+    pub fn panic(
+        &mut self,
+        ret: Addr,
+        value: crate::iface::Eface,
+        text: Option<&str>,
+    ) -> Result<(), Stop> {
         let p = self.rf.panic;
         self.call_at(ret, p, &[value.ty, value.data])?;
         self.mal(p, 48)?;
         let g = self.g;
         self.deferred(g).panics.push(Panic {
             value,
-            text: text.to_string(),
+            text: text.map(str::to_string),
             recovered: false,
         });
         self.panic_loop()
@@ -1447,8 +1457,12 @@ impl Runtime {
             if i > 0 {
                 self.print("\t");
             }
+            let Some(text) = &pan.text else {
+                self.unmodelled = Some("printing a panic value through its String method".into());
+                return Err(Stop::End(Ending::Exit(2)));
+            };
             let recovered = if pan.recovered { " [recovered]" } else { "" };
-            self.print(&format!("panic: {}{recovered}\n", pan.text));
+            self.print(&format!("panic: {text}{recovered}\n"));
         }
         self.leave(pp)?;
         self.print("\n");

@@ -435,7 +435,7 @@ impl Program for Script {
                         ty: rt.type_word("string"),
                         data: *value,
                     };
-                    rt.panic(ret, e, text)
+                    rt.panic(ret, e, Some(text))
                 }
                 Op::Recover { site } => {
                     // The caller's argp: its SP at entry plus 8.

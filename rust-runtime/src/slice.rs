@@ -1,4 +1,5 @@
-//! slice.c: making a slice, which `make([]T, n)` compiles to.
+//! slice.c: making a slice, which `make([]T, n)` compiles to, and slicing
+//! an array.
 
 use crate::proc::Runtime;
 use crate::{Addr, Stop};
@@ -31,5 +32,32 @@ impl Runtime {
         self.leave(m1)?;
         self.leave(f)?;
         Ok(array)
+    }
+
+    /// runtime·slicearray(old, nel, lb, hb, width) from Go code, for
+    /// `a[lb:hb]` of an array of `nel` elements: bounds out of range call
+    /// panicslice (a runtime error); else the slice lies inside the array.
+    pub fn slicearray(
+        &mut self,
+        ret: Addr,
+        nel: u64,
+        lb: u64,
+        hb: u64,
+        width: u64,
+    ) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.slicearray")
+            .expect("in every table");
+        self.call_at(ret, f, &[0, nel, lb, hb, width])?;
+        if hb > nel || lb > hb {
+            let ps = self
+                .tab
+                .lookup("runtime.panicslice")
+                .expect("in every table");
+            self.call(f, ps, &[])?;
+            return self.panicstring(ps, "slice bounds out of range");
+        }
+        self.leave(f)
     }
 }

@@ -1,5 +1,6 @@
 //! string.goc: comparing strings, which `==`, `!=`, `<`... on strings
-//! compile to (a switch on a string too), and concatenating them.
+//! compile to (a switch on a string too), concatenating them, and making
+//! one of a byte slice.
 
 use crate::proc::Runtime;
 use crate::{Addr, Stop};
@@ -40,15 +41,7 @@ impl Runtime {
         let inner = self.tab.lookup("concatstring").expect("in the table");
         self.call(f, inner, &[n, 0])?;
         let out: String = parts.concat();
-        let size = self
-            .tab
-            .lookup("runtime.gostringsize")
-            .expect("in the table");
-        self.call(inner, size, &[out.len() as u64])?;
-        if !out.is_empty() {
-            self.mal(size, out.len() as u32 + 1)?;
-        }
-        self.leave(size)?;
+        self.gostringsize(inner, out.len() as u64)?;
         let mcpy = self.tab.lookup("runtime.mcpy").expect("in the table");
         for p in parts {
             self.call(inner, mcpy, &[0, 0, p.len() as u64])?;
@@ -57,5 +50,33 @@ impl Runtime {
         self.leave(inner)?;
         self.leave(f)?;
         Ok(out)
+    }
+
+    /// runtime·slicebytetostring(b) from Go code, `string(b)` of a byte
+    /// slice of `len` bytes: gostringsize, then mcpy.
+    pub fn slicebytetostring(&mut self, ret: Addr, len: u64) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.slicebytetostring")
+            .expect("in every table");
+        self.call_at(ret, f, &[0, len | len << 32])?;
+        self.gostringsize(f, len)?;
+        let mcpy = self.tab.lookup("runtime.mcpy").expect("in the table");
+        self.call(f, mcpy, &[0, 0, len])?;
+        self.leave(mcpy)?;
+        self.leave(f)
+    }
+
+    /// gostringsize(l) from `caller`: mal(l+1), or the empty string.
+    fn gostringsize(&mut self, caller: crate::symtab::FuncId, len: u64) -> Result<(), Stop> {
+        let size = self
+            .tab
+            .lookup("runtime.gostringsize")
+            .expect("in the table");
+        self.call(caller, size, &[len])?;
+        if len > 0 {
+            self.mal(size, len as u32 + 1)?;
+        }
+        self.leave(size)
     }
 }

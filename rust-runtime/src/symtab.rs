@@ -408,6 +408,17 @@ impl Sites {
         self.ret_off_nth(tab, caller, callee, 0)
     }
 
+    /// The return offset of `caller`'s `nth` indirect call (a CALL
+    /// through a register, the table's callee `*`).
+    pub fn ret_off_indirect(&self, caller: FuncId, nth: usize) -> Option<u32> {
+        self.by_name
+            .get(&caller)?
+            .iter()
+            .filter(|(n, _)| n == "*")
+            .nth(nth)
+            .map(|(_, o)| *o)
+    }
+
     /// The return offset of the `nth` call from `caller` to `callee`.
     pub fn ret_off_nth(&self, tab: &FuncTab, caller: FuncId, callee: FuncId, nth: u32) -> u32 {
         let calls = self

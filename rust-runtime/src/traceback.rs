@@ -267,7 +267,7 @@ impl Runtime {
         self.leave(nocopy)?;
         let e = self.new_error_string(ps, msg)?;
         let ret = self.site(ps, self.rf.panic);
-        match self.panic(ret, e, &format!("runtime error: {msg}")) {
+        match self.panic(ret, e, Some(&format!("runtime error: {msg}"))) {
             Err(stop) => Err(stop),
             Ok(()) => unreachable!("runtime·panic does not return"),
         }

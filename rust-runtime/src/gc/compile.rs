@@ -54,6 +54,9 @@ pub enum Ty {
     /// error.go's runtime.errorString, the dynamic type of the runtime's
     /// own errors (no source names it).
     ErrorString,
+    /// error.go's *runtime.TypeAssertionError, what a failed assertion
+    /// panics with.
+    TypeAssertionError,
     /// An untyped nil.
     Nil,
 }
@@ -71,7 +74,7 @@ impl Ty {
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
             Ty::Str => 16,
-            Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => 8,
+            Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::TypeAssertionError | Ty::Nil => 8,
             Ty::Array(n, elem) => n * elem.size(),
             // array pointer, then 32-bit len and cap; type or itab, data
             Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 16,
@@ -107,6 +110,20 @@ impl Ty {
         }
     }
 
+    /// Whether algtype gives it AMEMWORD (memwordcopy): a word-sized
+    /// scalar, pointer, channel or function.
+    pub fn memword(&self) -> bool {
+        matches!(
+            self,
+            Ty::Int { .. }
+                | Ty::Bool
+                | Ty::Chan(_)
+                | Ty::Func(_)
+                | Ty::Ptr(_)
+                | Ty::TypeAssertionError
+        ) && self.size() == 8
+    }
+
     /// Whether a value holds pointers (what makeslice asks the type).
     pub fn has_pointers(&self) -> bool {
         match self {
@@ -121,6 +138,7 @@ impl Ty {
             | Ty::Iface(_)
             | Ty::Ptr(_)
             | Ty::ErrorString
+            | Ty::TypeAssertionError
             | Ty::Nil => true,
         }
     }
@@ -143,6 +161,7 @@ impl Ty {
             Ty::Iface(it) => format!("main.{}", it.name),
             Ty::Ptr(e) => format!("*{}", e.name()),
             Ty::ErrorString => crate::iface::ERROR_STRING.into(),
+            Ty::TypeAssertionError => crate::iface::TYPE_ASSERTION_ERROR.into(),
             Ty::Nil => "nil".into(),
         }
     }
@@ -151,6 +170,13 @@ impl Ty {
     pub fn methods(&self) -> Vec<&str> {
         match self {
             Ty::ErrorString => vec!["RuntimeError", "String"],
+            Ty::TypeAssertionError => vec![
+                "Asserted",
+                "Concrete",
+                "MissingMethod",
+                "RuntimeError",
+                "String",
+            ],
             Ty::Iface(it) => it.methods.iter().map(|(n, _)| n.as_str()).collect(),
             _ => Vec::new(),
         }
@@ -356,9 +382,44 @@ pub enum Ins {
         verbs: Vec<char>,
         site: Site,
     },
-    /// `panic(v)` of a string: runtime·convT2E, then runtime·panic.
+    /// `panic(v)` of the interface{} on the stack: runtime·panic.
     Panic {
-        convert: Site,
+        site: Site,
+    },
+    /// Pop a value of type `ty`; push it as an interface{}
+    /// (runtime·convT2E).
+    ConvT2E {
+        ty: Ty,
+        site: Site,
+    },
+    /// A type switch's runtime·efacethash of the interface{} popped.
+    EfaceHash {
+        site: Site,
+    },
+    /// Pop an interface{}; push whether its dynamic type is `ty` (the
+    /// switch's inline hash compare).
+    TypeIs(Ty),
+    /// Pop an interface{}; push its value as a `ty` (the zero value if
+    /// not one) and ok (runtime·assertE2T2).
+    AssertE2T2 {
+        ty: Ty,
+        site: Site,
+    },
+    /// Pop an interface{}; push its value as a `ty`, or panic
+    /// (runtime·assertE2T).
+    AssertE2T {
+        ty: Ty,
+        site: Site,
+    },
+    /// Pop hi, lo and an array of `width`-byte elements; push the slice
+    /// `a[lo:hi]` (runtime·slicearray), a copy: the compiler only lets
+    /// `string()` take it.
+    SliceArray {
+        width: u32,
+        site: Site,
+    },
+    /// Pop a byte slice; push it as a string (runtime·slicebytetostring).
+    SliceToString {
         site: Site,
     },
     MakeChan {
@@ -457,6 +518,34 @@ pub struct Program {
     /// main.init: the globals' initial values.
     pub init: usize,
     pub nglobals: u16,
+    /// Methods (value receivers): (type name, method name) to function.
+    pub methods: HashMap<(String, String), usize>,
+}
+
+impl Program {
+    /// The methods of a value of type `ty`, sorted: a struct's declared
+    /// ones, the runtime's own types', an interface's.
+    pub fn method_set(&self, ty: &Ty) -> Vec<String> {
+        let mut ms: Vec<String> = match ty {
+            Ty::Struct(st) => self
+                .methods
+                .keys()
+                .filter(|(t, _)| *t == st.name)
+                .map(|(_, m)| m.clone())
+                .collect(),
+            _ => ty.methods().into_iter().map(str::to_string).collect(),
+        };
+        ms.sort();
+        ms
+    }
+
+    /// The function of method `name` of struct type `ty`.
+    pub fn method(&self, ty: &Ty, name: &str) -> Option<usize> {
+        let Ty::Struct(st) = ty else { return None };
+        self.methods
+            .get(&(st.name.clone(), name.to_string()))
+            .copied()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -535,6 +624,8 @@ struct Compiler {
     /// Enclosing functions of the one being compiled, innermost last.
     stack: Vec<FuncState>,
     closures: u32,
+    /// Methods: (type name, method name) to the function.
+    methods: HashMap<(String, String), usize>,
 }
 
 /// Compile a parsed fixture.
@@ -547,6 +638,7 @@ pub fn compile(file: &File) -> R<Program> {
         types: HashMap::new(),
         stack: Vec::new(),
         closures: 0,
+        methods: HashMap::new(),
     };
     for (path, pos) in &file.imports {
         if path != "runtime" {
@@ -589,15 +681,37 @@ pub fn compile(file: &File) -> R<Program> {
     let mut bodies = Vec::new();
     for d in &file.decls {
         if let Decl::Func(f) = d {
-            if f.recv.is_some() {
-                return unsupported(f.pos, "method");
-            }
-            let sig = Rc::new(c.sig(&f.sig, f.pos)?);
+            let mut ft = f.sig.clone();
+            let name = match &f.recv {
+                // A method: main.T·M, the receiver its first parameter.
+                Some(recv) => {
+                    let Type::Name(t, _) = &recv.ty else {
+                        return unsupported(f.pos, "method with a pointer receiver");
+                    };
+                    if !matches!(c.types.get(t), Some(Ty::Struct(_))) {
+                        return unsupported(f.pos, "method of a non-struct type");
+                    }
+                    ft.params.insert(0, recv.clone());
+                    format!("main.{t}·{}", f.name)
+                }
+                None => format!("main.{}", f.name),
+            };
+            let sig = Rc::new(c.sig(&ft, f.pos)?);
             let id = c.funcs.len();
             c.funcs.push(None);
             c.sigs.push(sig.clone());
-            c.globals.insert(f.name.clone(), Binding::Func(id));
-            bodies.push((id, f, sig));
+            match &f.recv {
+                Some(Param {
+                    ty: Type::Name(t, _),
+                    ..
+                }) => {
+                    c.methods.insert((t.clone(), f.name.clone()), id);
+                }
+                _ => {
+                    c.globals.insert(f.name.clone(), Binding::Func(id));
+                }
+            }
+            bodies.push((id, f, ft, sig, name));
         }
     }
     // main.init: the package's var and const declarations, in order.
@@ -623,10 +737,10 @@ pub fn compile(file: &File) -> R<Program> {
     c.emit(Ins::Ret);
     let code = c.end();
     c.funcs[init] = Some(code);
-    for (id, f, sig) in bodies {
-        c.begin(format!("main.{}", f.name), sig.clone());
+    for (id, f, ft, sig, name) in bodies {
+        c.begin(name, sig.clone());
         c.f().line = f.pos.line;
-        c.declare_params(&f.sig, &sig);
+        c.declare_params(&ft, &sig);
         c.block(&f.body)?;
         c.epilogue();
         let code = c.end();
@@ -650,6 +764,7 @@ pub fn compile(file: &File) -> R<Program> {
         main,
         init,
         nglobals: c.nglobals,
+        methods: c.methods,
     })
 }
 
@@ -965,10 +1080,7 @@ impl Compiler {
     /// A parameter's or result's type: a value type, not a struct (the
     /// twin lays out no struct in an argument frame yet).
     fn arg_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
-        match self.value_ty(t, pos)? {
-            Ty::Struct(_) => unsupported(pos, "struct passed by value"),
-            ty => Ok(ty),
-        }
+        self.value_ty(t, pos)
     }
 
     /// A type that crosses an argument frame or a channel as words: not
@@ -1340,7 +1452,9 @@ impl Compiler {
             StmtKind::Switch { init, tag, cases } => {
                 self.switch(init.as_deref(), tag.as_ref(), cases)?
             }
-            StmtKind::TypeSwitch { .. } => return unsupported(s.pos, "type switch"),
+            StmtKind::TypeSwitch { bind, expr, cases } => {
+                self.type_switch(bind.as_ref(), expr, cases)?
+            }
             StmtKind::Select(clauses) => self.select(clauses)?,
             StmtKind::Defer(call) => self.defer(call)?,
             StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
@@ -1552,9 +1666,17 @@ impl Compiler {
         }
     }
 
-    /// Compile `e` converting an untyped constant to `want`.
+    /// Compile `e` converting an untyped constant to `want`, and a
+    /// concrete value to interface{} (runtime·convT2E).
     fn expr_as(&mut self, e: &Expr, want: &Ty) -> R<()> {
         let got = self.expr(e)?;
+        if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
+            if matches!(got, Ty::Iface(_)) {
+                return unsupported(e.pos, "conversion of an interface to interface{}");
+            }
+            self.conv_t2e(&got);
+            return Ok(());
+        }
         if got != *want
             && !(matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
             && got != Ty::Nil
@@ -1632,6 +1754,7 @@ impl Compiler {
                 }
                 parts.push(at);
                 parts.reverse();
+                self.reorder_temps(&parts, &vec![Ty::Str; parts.len()]);
                 for p in &parts {
                     self.expr_as(p, &Ty::Str)?;
                 }
@@ -1683,6 +1806,28 @@ impl Compiler {
             },
             ExprKind::FuncLit { sig, body } => {
                 let ty = self.func_lit(e.pos, sig, body)?;
+                Ok(ty)
+            }
+            ExprKind::TypeAssert { expr, ty } => {
+                let ty = self.ty(ty, e.pos)?;
+                if self.expr(expr)? != Ty::Eface {
+                    return unsupported(e.pos, "type assertion on a non-empty interface");
+                }
+                if matches!(ty, Ty::Iface(_) | Ty::Eface) {
+                    return unsupported(e.pos, "assertion to an interface without ok");
+                }
+                // assertE2T(typ *byte, iface any) (ret any)
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[PTR, Ty::Eface],
+                    std::slice::from_ref(&ty),
+                ));
+                let site = self.site("runtime.assertE2T");
+                self.emit(Ins::AssertE2T {
+                    ty: ty.clone(),
+                    site,
+                });
                 Ok(ty)
             }
             ExprKind::Index { expr, index } => {
@@ -2082,6 +2227,19 @@ impl Compiler {
 
     /// Whether computing `e` calls a function (6g's ullman UINF): a call
     /// of a function or closure, or a receive; not a conversion or len.
+    /// walk's reorder1: when several of a call's arguments hold calls,
+    /// each but the last is computed into a temporary first.
+    fn reorder_temps(&mut self, args: &[&Expr], tys: &[Ty]) {
+        let calls: Vec<usize> = (0..args.len())
+            .filter(|&i| self.has_call(args[i]))
+            .collect();
+        if let Some((_, first)) = calls.split_last() {
+            for &i in first {
+                self.f().walk_temps.push(tys[i].clone());
+            }
+        }
+    }
+
     fn has_call(&mut self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Recv(_) | ExprKind::FuncLit { .. } => true,
@@ -2196,6 +2354,8 @@ impl Compiler {
         if args.len() != sig.params.len() {
             return err(pos, "wrong argument count");
         }
+        let refs: Vec<&Expr> = args.iter().collect();
+        self.reorder_temps(&refs, &sig.params);
         for (a, t) in args.iter().zip(&sig.params) {
             self.expr_as(a, t)?;
         }
@@ -2247,7 +2407,11 @@ impl Compiler {
                 Ty::Bool => 't',
                 Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
+                Ty::Slice(_)
+                | Ty::Eface
+                | Ty::Iface(_)
+                | Ty::ErrorString
+                | Ty::TypeAssertionError => {
                     return unsupported(a.pos, "print of a slice or interface")
                 }
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
@@ -2377,16 +2541,167 @@ impl Compiler {
         if self.expr(x)? != Ty::Eface {
             return unsupported(pos, "type assertion on a non-empty interface");
         }
-        let Ty::Iface(it) = &ty else {
-            return unsupported(pos, "comma-ok assertion to a concrete type");
-        };
+        self.assert2(&ty);
+        Ok(vec![ty, Ty::Bool])
+    }
+
+    /// The comma-ok assertion of the interface{} on the stack to `ty`:
+    /// assertE2I2 for an interface, assertE2T2 for a concrete type.
+    fn assert2(&mut self, ty: &Ty) {
         self.calls(argwid(false, 0, &[PTR, Ty::Eface], &[ty.clone(), Ty::Bool]));
-        let site = self.site("runtime.assertE2I2");
-        self.emit(Ins::AssertE2I2 {
-            iface: it.clone(),
+        if let Ty::Iface(it) = ty {
+            let site = self.site("runtime.assertE2I2");
+            self.emit(Ins::AssertE2I2 {
+                iface: it.clone(),
+                site,
+            });
+        } else {
+            let site = self.site("runtime.assertE2T2");
+            self.emit(Ins::AssertE2T2 {
+                ty: ty.clone(),
+                site,
+            });
+        }
+    }
+
+    /// convT2E(typ *byte, elem T) (ret interface{}) of the value on the
+    /// stack.
+    fn conv_t2e(&mut self, ty: &Ty) {
+        self.calls(argwid(false, 0, &[PTR, ty.clone()], &[Ty::Eface]));
+        let site = self.site("runtime.convT2E");
+        self.emit(Ins::ConvT2E {
+            ty: ty.clone(),
             site,
         });
-        Ok(vec![ty, Ty::Bool])
+    }
+
+    /// A type switch, as swt.c's typeswitch lowers it: the operand in a
+    /// temporary, efacethash of it, then each case in source order: `nil`
+    /// inline, a concrete type by its hash (inline) and assertE2T2, an
+    /// interface by assertE2I2; the first that holds binds its value and
+    /// runs its body; else default.
+    fn type_switch(&mut self, bind: Option<&String>, x: &Expr, cases: &[TypeClause]) -> R<()> {
+        self.f().scopes.push(HashMap::new());
+        if self.expr(x)? != Ty::Eface {
+            return unsupported(x.pos, "type switch on a non-empty interface");
+        }
+        // facename, boolname, hashname
+        self.f().walk_temps.extend([
+            Ty::Eface,
+            Ty::Bool,
+            Ty::Int {
+                bits: 32,
+                signed: false,
+            },
+        ]);
+        let face = self.hidden();
+        self.emit(Ins::Store(face));
+        self.emit(Ins::Load(face));
+        self.calls(argwid(false, 0, &[Ty::Eface], &[Ty::INT]));
+        let site = self.site("runtime.efacethash");
+        self.emit(Ins::EfaceHash { site });
+        let mut to_body = vec![Vec::new(); cases.len()];
+        let mut default = None;
+        for (i, c) in cases.iter().enumerate() {
+            if c.default {
+                default = Some(i);
+                continue;
+            }
+            self.f().line = c.pos.line;
+            for t in &c.types {
+                let Some(t) = t else {
+                    // case nil: facename == nil, inline.
+                    self.emit(Ins::Load(face));
+                    self.emit(Ins::Const(Const::Nil));
+                    self.emit(Ins::Bin(BinOp::Eq, Ty::Eface));
+                    let skip = self.emit(Ins::JumpIfNot(0));
+                    to_body[i].push((self.emit(Ins::Jump(0)), None));
+                    let next = self.here();
+                    self.patch(skip, next);
+                    continue;
+                };
+                let ty = self.ty(t, c.pos)?;
+                let mut skip_hash = None;
+                if !matches!(ty, Ty::Iface(_)) {
+                    self.emit(Ins::Load(face));
+                    self.emit(Ins::TypeIs(ty.clone()));
+                    skip_hash = Some(self.emit(Ins::JumpIfNot(0)));
+                }
+                self.emit(Ins::Load(face));
+                self.assert2(&ty);
+                let not_ok = self.emit(Ins::JumpIfNot(0));
+                to_body[i].push((self.emit(Ins::Jump(0)), Some(ty)));
+                // Not this type: drop the value.
+                let at = self.here();
+                self.patch(not_ok, at);
+                self.emit(Ins::Pop);
+                let next = self.here();
+                if let Some(j) = skip_hash {
+                    self.patch(j, next);
+                }
+            }
+        }
+        let to_default = self.emit(Ins::Jump(0));
+        self.f().loops.push((false, Vec::new()));
+        let mut ends = Vec::new();
+        for (i, c) in cases.iter().enumerate() {
+            let start = self.here();
+            self.f().scopes.push(HashMap::new());
+            // The bound variable: the case's type when it names just one,
+            // else the operand's.
+            let single = match c.types.as_slice() {
+                [Some(t)] => Some(self.ty(t, c.pos)?),
+                _ => None,
+            };
+            let mut with_value = Vec::new();
+            for (j, ty) in std::mem::take(&mut to_body[i]) {
+                self.patch(j, start);
+                with_value.push(ty);
+            }
+            if default == Some(i) {
+                self.patch(to_default, start);
+            }
+            // A jump from a type's test leaves the asserted value on the
+            // stack; one from nil or default, nothing.
+            let valued = !with_value.is_empty() && with_value.iter().all(Option::is_some);
+            match (&single, valued) {
+                (Some(ty), true) => match bind {
+                    Some(n) if n != "_" => {
+                        let slot = self.declare_local(n.clone(), ty.clone());
+                        self.emit(Ins::Store(slot));
+                    }
+                    _ => {
+                        self.emit(Ins::Pop);
+                    }
+                },
+                _ if with_value.iter().any(Option::is_some) => {
+                    return unsupported(c.pos, "case of several types");
+                }
+                _ => {
+                    if let Some(n) = bind.filter(|n| *n != "_") {
+                        let slot = self.declare_local(n.clone(), Ty::Eface);
+                        self.emit(Ins::Load(face));
+                        self.emit(Ins::Store(slot));
+                    }
+                }
+            }
+            self.block(&c.body)?;
+            self.f().scopes.pop();
+            ends.push(self.emit(Ins::Jump(0)));
+        }
+        let end = self.here();
+        if default.is_none() {
+            self.patch(to_default, end);
+        }
+        for j in ends {
+            self.patch(j, end);
+        }
+        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        for b in breaks {
+            self.patch(b, end);
+        }
+        self.f().scopes.pop();
+        Ok(())
     }
 
     fn builtin(&mut self, pos: Pos, name: &str, args: &[Expr]) -> R<Option<Ty>> {
@@ -2411,7 +2726,11 @@ impl Compiler {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                        Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
+                        Ty::Slice(_)
+                        | Ty::Eface
+                        | Ty::Iface(_)
+                        | Ty::ErrorString
+                        | Ty::TypeAssertionError => {
                             return unsupported(a.pos, "print of a slice or interface")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
@@ -2514,6 +2833,67 @@ impl Compiler {
                 self.emit(Ins::Cap);
                 Ok(Some(Ty::INT))
             }
+            "string" if self.lookup("string").is_none() => {
+                // string(a[lo:hi]) of a byte array: slicearray, then
+                // slicebytetostring; the sliced array moves to the heap.
+                let [Expr {
+                    kind: ExprKind::SliceExpr { expr, lo, hi },
+                    ..
+                }] = args
+                else {
+                    return unsupported(pos, "conversion to string of this value");
+                };
+                let ExprKind::Ident(n) = &expr.kind else {
+                    return unsupported(expr.pos, "slice of this expression");
+                };
+                let Some(Binding::Var(Slot::Local(local), ty)) = self.lookup(n) else {
+                    return unsupported(expr.pos, "slice of this variable");
+                };
+                let Ty::Array(len, elem) = &ty else {
+                    return unsupported(expr.pos, "conversion to string of this slice");
+                };
+                if **elem
+                    != (Ty::Int {
+                        bits: 8,
+                        signed: false,
+                    })
+                {
+                    return unsupported(expr.pos, "conversion to string of this slice");
+                }
+                self.f().escaped.insert(local);
+                // walk's temporary for the array's address.
+                self.f().walk_temps.push(PTR);
+                self.emit(Ins::Load(Slot::Local(local)));
+                match lo {
+                    Some(lo) => self.expr_as(lo, &Ty::INT)?,
+                    None => {
+                        self.emit(Ins::Const(Const::Int(0)));
+                    }
+                }
+                match hi {
+                    Some(hi) => self.expr_as(hi, &Ty::INT)?,
+                    None => {
+                        self.emit(Ins::Const(Const::Int(i64::from(*len))));
+                    }
+                }
+                // slicearray(old *byte, nel, lb, hb, width uint64) (ret []byte)
+                let u64t = Ty::Int {
+                    bits: 64,
+                    signed: false,
+                };
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[PTR, u64t.clone(), u64t.clone(), u64t.clone(), u64t],
+                    &[Ty::Slice(elem.clone())],
+                ));
+                let site = self.site("runtime.slicearray");
+                self.emit(Ins::SliceArray { width: 1, site });
+                self.calls(argwid(false, 0, &[Ty::Slice(elem.clone())], &[Ty::Str]));
+                let site = self.site("runtime.slicebytetostring");
+                self.emit(Ins::SliceToString { site });
+                Ok(Some(Ty::Str))
+            }
             "int" | "int64" | "byte" | "uint8" | "int32" => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
                 if args.len() != 1 || !matches!(self.expr(&args[0])?, Ty::Int { .. }) {
@@ -2528,16 +2908,12 @@ impl Compiler {
                 if args.len() != 1 {
                     return err(pos, "wrong argument count to panic");
                 }
-                if self.expr(&args[0])? != Ty::Str {
-                    return unsupported(args[0].pos, "panic of a non-string value");
-                }
-                // convT2E(typ *byte, elem string) (ret interface{}), then
+                // convT2E(typ *byte, elem T) (ret interface{}), then
                 // panic(interface{}).
-                self.calls(argwid(false, 0, &[PTR, Ty::Str], &[Ty::Str]));
-                self.calls(argwid(false, 0, &[Ty::Str], &[]));
-                let convert = self.site("runtime.convT2E");
+                self.expr_as(&args[0], &Ty::Eface)?;
+                self.calls(argwid(false, 0, &[Ty::Eface], &[]));
                 let site = self.site("runtime.panic");
-                self.emit(Ins::Panic { convert, site });
+                self.emit(Ins::Panic { site });
                 Ok(None)
             }
             "recover" => {
@@ -2739,13 +3115,22 @@ mod tests {
         // The keyed literal: id's zero, then sum.
         assert_eq!(m.ins[at - 2], Ins::Zero(Ty::INT));
         assert!(m.ins.contains(&Ins::Field(1)));
+        // Passed by value, a struct is its fields; a method is main.T·M
+        // with the receiver first; pointer receivers are not taken yet.
+        let p = compiled(
+            "package main\ntype r struct {\n\tid int\n}\nfunc (x r) f(k int) {}\nfunc main() {}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.r·f");
+        assert_eq!(m.sig.params.len(), 2);
+        assert_eq!(p.method_set(&m.sig.params[0]), ["f"]);
         let e = compiled(
-            "package main\ntype r struct {\n\tid int\n}\nfunc f(x r) {}\nfunc main() {}\n",
+            "package main\ntype r struct {\n\tid int\n}\nfunc (x *r) f() {}\nfunc main() {}\n",
         )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "5:1: unsupported construct 'struct passed by value'"
+            "5:1: unsupported construct 'method with a pointer receiver'"
         );
         let e = compiled(
             "package main\ntype r struct {\n\tid int\n}\nfunc main() {\n\t_ = r{x: 1}\n}\n",

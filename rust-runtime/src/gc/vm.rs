@@ -14,7 +14,7 @@ use super::compile::{
 };
 use super::frames::Measured;
 use crate::chan::{ChanId, SelCase};
-use crate::iface::Eface;
+use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
 use crate::symtab::{Func, FuncId, SymtabError};
@@ -69,6 +69,9 @@ struct Frame {
     deferred_done: bool,
     /// A deferred call's frame: its results go nowhere.
     deferred: bool,
+    /// A method called through an interface: the wrapper it returns to,
+    /// which returns in turn.
+    wrapper: Option<FuncId>,
     /// Its SP in the body (after the prologue): where its calls' arguments
     /// go, and how a recovery finds it.
     sp: Addr,
@@ -129,6 +132,8 @@ pub enum VmError {
 pub struct Machine {
     prog: Compiled,
     ids: Vec<FuncId>,
+    /// The method wrappers in the binary, by name.
+    wrappers: HashMap<String, FuncId>,
     by_id: HashMap<FuncId, usize>,
     measured: Measured,
     gs: Vec<Option<GState>>,
@@ -168,22 +173,15 @@ impl Machine {
     ) -> Result<Machine, VmError> {
         let mut ids = Vec::new();
         for code in &prog.funcs {
-            let Some(row) = measured.frames.get(&code.name) else {
-                return Err(VmError::NoFrame(code.name.clone()));
-            };
-            let mut f = Func::go(&code.name, file, 0, row.frame, row.args);
-            f.argwords = row.argwords;
-            if let Some(calls) = measured.calls.get(&code.name) {
-                for c in calls {
-                    if c.ret_off == 0 {
-                        f.line = c.line;
-                        f.file = c.file.clone();
-                    } else {
-                        f.sites.push((c.ret_off, c.line, c.top_line));
-                    }
-                }
+            ids.push(declare(rt, &measured, &code.name, file)?);
+        }
+        // The wrappers 6g makes for calls through an interface: T·M·i
+        // for a word-sized receiver, *T·M otherwise.
+        let mut wrappers = HashMap::new();
+        for name in measured.frames.keys() {
+            if name.ends_with("·i") || name.starts_with("main.*") {
+                wrappers.insert(name.clone(), declare(rt, &measured, name, file)?);
             }
-            ids.push(rt.declare(f)?);
         }
         let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let globals = (0..prog.nglobals)
@@ -192,6 +190,7 @@ impl Machine {
         Ok(Machine {
             prog,
             ids,
+            wrappers,
             by_id,
             measured,
             gs: Vec::new(),
@@ -212,7 +211,11 @@ impl Machine {
     /// Run on `rt` until the process ends.
     pub fn run(&mut self, rt: &mut Runtime) -> Ending {
         let (init, main) = (self.ids[self.prog.init], self.ids[self.prog.main]);
-        rt.run(self, Some(init), main)
+        let ending = rt.run(self, Some(init), main);
+        if let Some(what) = rt.unmodelled.take() {
+            self.halt.get_or_insert(Halt::Unmodelled(what));
+        }
+        ending
     }
 
     fn code(&self, f: usize) -> &Code {
@@ -263,40 +266,55 @@ impl Machine {
     fn pack(&mut self, rt: &Runtime, types: &[Ty], args: &[Value]) -> Vec<u64> {
         let mut bytes: Vec<u8> = Vec::new();
         for (ty, v) in types.iter().zip(args) {
-            let size = ty.size() as usize;
-            let align = size.clamp(1, 8);
-            bytes.resize(bytes.len().div_ceil(align) * align, 0);
-            let mut put = |w: u64, n: usize| bytes.extend_from_slice(&w.to_le_bytes()[..n]);
-            match (ty, v) {
-                (Ty::Str, Value::Str(s)) => {
-                    let len = s.len() as u64;
-                    let ptr = self.word(rt, v);
-                    put(ptr, 8);
-                    put(len, 8);
-                }
-                // The type or itab word, then the data word.
-                (Ty::Eface | Ty::Iface(_), Value::Iface(d, tab)) => {
-                    put(*tab, 8);
-                    put(d.data, 8);
-                }
-                // Array pointer, then 32-bit len and cap.
-                (Ty::Slice(_), Value::Slice(s)) => {
-                    let len = s.borrow().len() as u64;
-                    let ptr = self.word(rt, v);
-                    put(ptr, 8);
-                    put(len | len << 32, 8);
-                }
-                _ => {
-                    let w = self.word(rt, v);
-                    put(w, size);
-                }
-            }
+            self.put_value(rt, ty, v, &mut bytes);
         }
         bytes.resize(bytes.len().div_ceil(8) * 8, 0);
         bytes
             .chunks(8)
             .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
             .collect()
+    }
+
+    /// Append `v` laid out as 6g lays out a `ty`, at its alignment.
+    fn put_value(&mut self, rt: &Runtime, ty: &Ty, v: &Value, bytes: &mut Vec<u8>) {
+        let align = ty.align() as usize;
+        bytes.resize(bytes.len().div_ceil(align) * align, 0);
+        let put = |bytes: &mut Vec<u8>, w: u64, n: usize| {
+            bytes.extend_from_slice(&w.to_le_bytes()[..n]);
+        };
+        match (ty, v) {
+            (Ty::Str, Value::Str(s)) => {
+                let len = s.len() as u64;
+                let ptr = self.word(rt, v);
+                put(bytes, ptr, 8);
+                put(bytes, len, 8);
+            }
+            // The type or itab word, then the data word.
+            (Ty::Eface | Ty::Iface(_), Value::Iface(d, tab)) => {
+                put(bytes, *tab, 8);
+                put(bytes, d.data, 8);
+            }
+            (Ty::Eface | Ty::Iface(_), _) => bytes.extend_from_slice(&[0; 16]),
+            // Array pointer, then 32-bit len and cap.
+            (Ty::Slice(_), Value::Slice(s)) => {
+                let len = s.borrow().len() as u64;
+                let ptr = self.word(rt, v);
+                put(bytes, ptr, 8);
+                put(bytes, len | len << 32, 8);
+            }
+            // Each field at its offset, the whole padded to its size.
+            (Ty::Struct(st), Value::Struct(fields)) => {
+                let start = bytes.len();
+                for ((_, ft), fv) in st.fields.iter().zip(fields) {
+                    self.put_value(rt, ft, fv, bytes);
+                }
+                bytes.resize(start + ty.size() as usize, 0);
+            }
+            _ => {
+                let w = self.word(rt, v);
+                put(bytes, w, ty.size() as usize);
+            }
+        }
     }
 
     /// A channel's element back from its word.
@@ -316,7 +334,7 @@ impl Machine {
                 .unwrap_or_else(|| zero(ty)),
             // Only nil pointers exist.
             Ty::Nil | Ty::Ptr(_) => Value::Nil,
-            Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => {
+            Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
                 unreachable!("the compiler keeps arrays and interfaces out of channels")
             }
         }
@@ -339,6 +357,7 @@ impl Machine {
             stack: Vec::new(),
             deferred_done: false,
             deferred: false,
+            wrapper: None,
             sp,
         }
     }
@@ -645,6 +664,9 @@ impl Machine {
                     caller.stack.extend(results);
                 }
                 rt.ret_go(self.ids[func])?;
+                if let Some(w) = fr.wrapper {
+                    rt.ret_go(w)?;
+                }
             }
             Ins::DeferPrint {
                 format,
@@ -699,24 +721,91 @@ impl Machine {
                     .or_default()
                     .push(Deferred::Call(callee, closure, args));
             }
-            Ins::Panic { convert, site } => {
-                let Some(Value::Str(text)) = fr.stack.pop() else {
+            Ins::Panic { site } => {
+                let v = fr.stack.pop().expect("a value");
+                let text = self.printany(&v);
+                let e = eface_of(&v);
+                let ret = self.ret(rt, func, "runtime.panic", &site);
+                rt.panic(ret, e, text.as_deref())?;
+            }
+            Ins::ConvT2E { ty, site } => {
+                let v = fr.stack.pop().expect("a value");
+                let t = self.type_ref(rt, &ty);
+                let ret = self.ret(rt, func, "runtime.convT2E", &site);
+                let data = match rt.convt2e(ret, t)? {
+                    Some(p) => p,
+                    None => self.pack(rt, std::slice::from_ref(&ty), std::slice::from_ref(&v))[0],
+                };
+                let d = Rc::new(Dyn { ty, val: v, data });
+                let e = Eface { ty: t.word, data };
+                self.efaces.insert(e, d.clone());
+                self.push(g, Value::Iface(d, t.word));
+            }
+            Ins::EfaceHash { site } => {
+                let v = fr.stack.pop().expect("a value");
+                let ret = self.ret(rt, func, "runtime.efacethash", &site);
+                rt.efacethash(ret, eface_of(&v))?;
+            }
+            Ins::TypeIs(ty) => {
+                let is = matches!(fr.stack.pop(), Some(Value::Iface(d, _)) if d.ty == ty);
+                fr.stack.push(Value::Bool(is));
+            }
+            Ins::AssertE2T2 { ty, site } => {
+                let v = fr.stack.pop().expect("a value");
+                let t = self.type_ref(rt, &ty);
+                let ret = self.ret(rt, func, "runtime.assertE2T2", &site);
+                let ok = rt.assert_e2t2(ret, t, eface_of(&v))?;
+                let out = match v {
+                    Value::Iface(d, _) if ok => d.val.clone(),
+                    _ => zero(&ty),
+                };
+                self.push(g, out);
+                self.push(g, Value::Bool(ok));
+            }
+            Ins::AssertE2T { ty, site } => {
+                let v = fr.stack.pop().expect("a value");
+                let t = self.type_ref(rt, &ty);
+                let concrete = match &v {
+                    Value::Iface(d, _) => Some(d.ty.name()),
+                    _ => None,
+                };
+                let ret = self.ret(rt, func, "runtime.assertE2T", &site);
+                rt.assert_e2t(ret, t, eface_of(&v), concrete.as_deref(), &ty.name())?;
+                let Value::Iface(d, _) = v else {
+                    unreachable!("a nil interface panics")
+                };
+                self.push(g, d.val.clone());
+            }
+            Ins::SliceArray { width, site } => {
+                let (Some(Value::Int(hi)), Some(Value::Int(lo)), Some(Value::Array(a))) =
+                    (fr.stack.pop(), fr.stack.pop(), fr.stack.pop())
+                else {
                     unreachable!("typed")
                 };
-                let ret = self.ret(rt, func, "runtime.convT2E", &convert);
-                let data = rt.convt2e(ret, Ty::Str.size())?.unwrap_or(0);
-                let e = Eface {
-                    ty: rt.type_word("string"),
-                    data,
+                let ret = self.ret(rt, func, "runtime.slicearray", &site);
+                let nel = a.len() as u64;
+                rt.slicearray(ret, nel, lo as u64, hi as u64, u64::from(width))?;
+                let part = a[lo as usize..hi as usize].to_vec();
+                self.push(g, Value::Slice(Rc::new(RefCell::new(part))));
+            }
+            Ins::SliceToString { site } => {
+                let Some(Value::Slice(b)) = fr.stack.pop() else {
+                    unreachable!("typed")
                 };
-                let d = Dyn {
-                    ty: Ty::Str,
-                    val: Value::Str(text.clone()),
-                    data,
+                let bytes: Vec<u8> = b
+                    .borrow()
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(n) => *n as u8,
+                        _ => unreachable!("bytes"),
+                    })
+                    .collect();
+                let Ok(s) = String::from_utf8(bytes) else {
+                    return Err(self.fail("a string that is not UTF-8".into()));
                 };
-                self.efaces.insert(e, Rc::new(d));
-                let ret = self.ret(rt, func, "runtime.panic", &site);
-                rt.panic(ret, e, &text)?;
+                let ret = self.ret(rt, func, "runtime.slicebytetostring", &site);
+                rt.slicebytetostring(ret, s.len() as u64)?;
+                self.push(g, Value::Str(Rc::from(s)));
             }
             Ins::MakeChan { hint, elem, site } => {
                 let n = if hint {
@@ -793,8 +882,8 @@ impl Machine {
                 let wanted = it.methods();
                 let implements = match &v {
                     Value::Iface(d, _) => {
-                        let has = d.ty.methods();
-                        wanted.iter().all(|m| has.contains(m))
+                        let has = self.prog.method_set(&d.ty);
+                        wanted.iter().all(|m| has.iter().any(|h| h == m))
                     }
                     _ => false,
                 };
@@ -822,6 +911,34 @@ impl Machine {
                     (Ty::ErrorString, "String", []) => {
                         let s = rt.error_string_string(ret, d.data)?;
                         self.push(g, Value::Str(Rc::from(s)));
+                    }
+                    (Ty::TypeAssertionError, "String", []) => {
+                        let s = rt.type_assertion_string(ret, d.data)?;
+                        self.push(g, Value::Str(Rc::from(s)));
+                    }
+                    (Ty::Struct(st), _, _) if self.prog.method(&d.ty, &name).is_some() => {
+                        let m = self.prog.method(&d.ty, &name).expect("checked");
+                        // The itab holds the wrapper, which copies the
+                        // receiver out of the data word (or from where it
+                        // points) and calls the method.
+                        let wname = if d.ty.size() <= 8 {
+                            format!("{}·i", self.prog.funcs[m].name)
+                        } else {
+                            format!("main.*{}·{name}", st.name)
+                        };
+                        let Some(&w) = self.wrappers.get(&wname) else {
+                            return Err(self.fail(format!("{wname} has no measured frame")));
+                        };
+                        rt.call_go(ret, w, &[d.data])?;
+                        let mut margs = vec![d.val.clone()];
+                        margs.extend(args);
+                        let params = self.prog.funcs[m].sig.params.clone();
+                        let words = self.pack(rt, &params, &margs);
+                        let at = rt.site(w, self.ids[m]);
+                        rt.call_go(at, self.ids[m], &words)?;
+                        let mut frame = self.frame(m, None, margs, rt.sp);
+                        frame.wrapper = Some(w);
+                        self.state(g).frames.push(frame);
                     }
                     (ty, _, _) => {
                         return Err(self.fail(format!(
@@ -1003,6 +1120,31 @@ impl Machine {
             .expect("a function that deferred has a recovery epilogue");
     }
 
+    /// What printany prints for a panic's value, when the runtime can
+    /// print it itself: nil, an int, a string, a runtime error. None for
+    /// a value whose String method is the program's, and for the default
+    /// case's type string and words.
+    fn printany(&self, v: &Value) -> Option<String> {
+        let Value::Iface(d, _) = v else {
+            return Some("nil".into());
+        };
+        match (&d.ty, &d.val) {
+            (Ty::ErrorString, Value::Str(s)) => Some(format!("runtime error: {s}")),
+            (Ty::Str, Value::Str(s)) => Some(s.to_string()),
+            (&Ty::INT, Value::Int(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// What the runtime needs of a type: its descriptor, size and copy.
+    fn type_ref(&self, rt: &mut Runtime, ty: &Ty) -> TypeRef {
+        TypeRef {
+            word: rt.type_word(&ty.name()),
+            size: ty.size(),
+            memword: ty.memword(),
+        }
+    }
+
     /// The program's value of an interface{} the runtime holds: one the
     /// program made, or a runtime error.
     fn eface_value(&self, rt: &Runtime, e: Eface) -> Value {
@@ -1012,11 +1154,17 @@ impl Machine {
         if let Some(d) = self.efaces.get(&e) {
             return Value::Iface(d.clone(), e.ty);
         }
-        let msg = rt.error_string(e.data).unwrap_or_default();
-        let d = Dyn {
-            ty: Ty::ErrorString,
-            val: Value::Str(Rc::from(msg)),
-            data: e.data,
+        let d = match rt.type_name(e.ty) {
+            Some(TYPE_ASSERTION_ERROR) => Dyn {
+                ty: Ty::TypeAssertionError,
+                val: Value::Nil,
+                data: e.data,
+            },
+            _ => Dyn {
+                ty: Ty::ErrorString,
+                val: Value::Str(Rc::from(rt.error_string(e.data).unwrap_or_default())),
+                data: e.data,
+            },
         };
         Value::Iface(Rc::new(d), e.ty)
     }
@@ -1059,6 +1207,43 @@ impl Machine {
         let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
         self.gs[g.0].as_mut().expect("started").frames.push(frame);
         Ok(())
+    }
+}
+
+/// Declare function `name` in `rt` with its measured frame, argument
+/// size, lines and call sites.
+fn declare(
+    rt: &mut Runtime,
+    measured: &Measured,
+    name: &str,
+    file: &str,
+) -> Result<FuncId, VmError> {
+    let Some(row) = measured.frames.get(name) else {
+        return Err(VmError::NoFrame(name.to_string()));
+    };
+    let mut f = Func::go(name, file, 0, row.frame, row.args);
+    f.argwords = row.argwords;
+    if let Some(calls) = measured.calls.get(name) {
+        for c in calls {
+            if c.ret_off == 0 {
+                f.line = c.line;
+                f.file = c.file.clone();
+            } else {
+                f.sites.push((c.ret_off, c.line, c.top_line));
+            }
+        }
+    }
+    Ok(rt.declare(f)?)
+}
+
+/// The words of an interface value: its type or itab, its data.
+fn eface_of(v: &Value) -> Eface {
+    match v {
+        Value::Iface(d, tab) => Eface {
+            ty: *tab,
+            data: d.data,
+        },
+        _ => Eface::default(),
     }
 }
 
@@ -1171,7 +1356,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
-        Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) => Value::Nil,
+        Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
     }
 }
