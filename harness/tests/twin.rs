@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 24] = [
+const RUNS: [&str; 25] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -22,6 +22,7 @@ const RUNS: [&str; 24] = [
     "deeprec",
     "deferfn",
     "fanout",
+    "goargs",
     "gopanic",
     "gosched",
     "hang1547",

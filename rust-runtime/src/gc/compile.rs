@@ -37,6 +37,8 @@ pub enum Ty {
     },
     Bool,
     Str,
+    /// `float64` (the only float the fixtures use).
+    Float64,
     Chan(Box<Ty>),
     Func(Rc<Sig>),
     /// `[N]T`.
@@ -74,7 +76,12 @@ impl Ty {
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
             Ty::Str => 16,
-            Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::TypeAssertionError | Ty::Nil => 8,
+            Ty::Chan(_)
+            | Ty::Func(_)
+            | Ty::Ptr(_)
+            | Ty::TypeAssertionError
+            | Ty::Float64
+            | Ty::Nil => 8,
             Ty::Array(n, elem) => n * elem.size(),
             // array pointer, then 32-bit len and cap; type or itab, data
             Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 16,
@@ -117,6 +124,7 @@ impl Ty {
             self,
             Ty::Int { .. }
                 | Ty::Bool
+                | Ty::Float64
                 | Ty::Chan(_)
                 | Ty::Func(_)
                 | Ty::Ptr(_)
@@ -127,7 +135,7 @@ impl Ty {
     /// Whether a value holds pointers (what makeslice asks the type).
     pub fn has_pointers(&self) -> bool {
         match self {
-            Ty::Int { .. } | Ty::Bool => false,
+            Ty::Int { .. } | Ty::Bool | Ty::Float64 => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
             Ty::Str
@@ -152,6 +160,7 @@ impl Ty {
             Ty::Int { bits, signed } => format!("{}int{bits}", if *signed { "" } else { "u" }),
             Ty::Bool => "bool".into(),
             Ty::Str => "string".into(),
+            Ty::Float64 => "float64".into(),
             Ty::Chan(e) => format!("chan {}", e.name()),
             Ty::Func(_) => "func()".into(),
             Ty::Array(n, e) => format!("[{n}]{}", e.name()),
@@ -203,12 +212,15 @@ pub struct StructTy {
 pub struct Sig {
     pub params: Vec<Ty>,
     pub results: Vec<Ty>,
+    /// The last parameter is `...T`, a []T.
+    pub variadic: bool,
 }
 
 /// A constant value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Const {
     Int(i64),
+    Float(f64),
     Bool(bool),
     Str(Rc<str>),
     Nil,
@@ -308,6 +320,20 @@ pub enum Ins {
     },
     /// A struct of the `n` field values on the stack.
     MakeStruct(u16),
+    /// An array of the `n` element values on the stack.
+    MakeArray(u32),
+    /// Pop a value and store it into field `i` of the struct in the slot.
+    StoreField(Slot, u16),
+    /// Pop a pointer to a struct; push its field `i`.
+    LoadPtrField(u16),
+    /// Pop a value and a pointer to a struct; store into its field `i`.
+    StorePtrField(u16),
+    /// Pop a value; push a pointer to a copy in memory from runtime·new
+    /// (`&T{...}`).
+    NewPtr {
+        size: u32,
+        site: Site,
+    },
     /// Pop a struct; push its field.
     Field(u16),
     /// Pop a value and an index; store into the array in the slot.
@@ -322,6 +348,10 @@ pub enum Ins {
     },
     /// Pop the top, discarding it.
     Pop,
+    /// Pop a float64; push it truncated toward zero, wrapped to `ty`.
+    FloatToInt(Ty),
+    /// Push function `func` as a value (its entry is its code).
+    FuncValue(usize),
     /// `v, ok := e.(I)` of an interface{} `e`: runtime·assertE2I2; pushes
     /// the interface value (nil when not ok) and ok.
     AssertE2I2 {
@@ -518,7 +548,7 @@ pub struct Program {
     /// main.init: the globals' initial values.
     pub init: usize,
     pub nglobals: u16,
-    /// Methods (value receivers): (type name, method name) to function.
+    /// Methods: (`T` or `*T`, method name) to function.
     pub methods: HashMap<(String, String), usize>,
 }
 
@@ -526,11 +556,12 @@ impl Program {
     /// The methods of a value of type `ty`, sorted: a struct's declared
     /// ones, the runtime's own types', an interface's.
     pub fn method_set(&self, ty: &Ty) -> Vec<String> {
-        let mut ms: Vec<String> = match ty {
-            Ty::Struct(st) => self
+        let mut ms: Vec<String> = match method_key(ty) {
+            // A pointer's set holds the value methods too.
+            Some(key) => self
                 .methods
                 .keys()
-                .filter(|(t, _)| *t == st.name)
+                .filter(|(t, _)| *t == key || format!("*{t}") == key)
                 .map(|(_, m)| m.clone())
                 .collect(),
             _ => ty.methods().into_iter().map(str::to_string).collect(),
@@ -539,12 +570,24 @@ impl Program {
         ms
     }
 
-    /// The function of method `name` of struct type `ty`.
+    /// The function of method `name` of a struct or pointer type.
     pub fn method(&self, ty: &Ty, name: &str) -> Option<usize> {
-        let Ty::Struct(st) = ty else { return None };
         self.methods
-            .get(&(st.name.clone(), name.to_string()))
+            .get(&(method_key(ty)?, name.to_string()))
             .copied()
+    }
+}
+
+/// How methods of `ty` are keyed: `T` for a struct, `*T` for a pointer to
+/// one.
+fn method_key(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Struct(st) => Some(st.name.clone()),
+        Ty::Ptr(t) => match &**t {
+            Ty::Struct(st) => Some(format!("*{}", st.name)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -574,6 +617,23 @@ enum Place {
     Var(Slot),
     /// An element of the array in the slot; the index is on the stack.
     Elem(Slot),
+    /// A field of the struct in the slot.
+    Field(Slot, u16),
+    /// A field of the struct a pointer on the stack points at.
+    PtrField(u16),
+}
+
+impl Place {
+    /// The instruction that stores the value on top into the place.
+    fn store(&self) -> Ins {
+        match *self {
+            Place::Blank => Ins::Pop,
+            Place::Var(slot) => Ins::Store(slot),
+            Place::Elem(slot) => Ins::StoreIndex(slot),
+            Place::Field(slot, i) => Ins::StoreField(slot, i),
+            Place::PtrField(i) => Ins::StorePtrField(i),
+        }
+    }
 }
 
 /// What a name means in a scope.
@@ -604,9 +664,21 @@ struct FuncState {
     local_tys: Vec<Option<Ty>>,
     /// walk's temporaries, in order (they take the first stack slots).
     walk_temps: Vec<Ty>,
+    /// Walk temporaries for a composite literal assigned to a plain
+    /// variable, by index: sinit.c's oaslit builds such a literal in the
+    /// variable itself, unless the variable moved to the heap (or is a
+    /// global: None), so the temporary exists only then.
+    lit_temps: HashMap<usize, Option<u16>>,
+    /// The literal about to compile is a plain assignment's right side;
+    /// its temporary's index, once made.
+    lit_target: Option<Option<usize>>,
     /// Code generation's temporaries, in order (cgen_call's afun, the
     /// left operand saved across a call on the right).
     codegen_temps: Vec<Ty>,
+    /// Codegen temporaries that exist only if a local moves to the heap,
+    /// by index: cgen_asop's for `x op= y` on a heap variable, which is
+    /// neither addable nor sudoaddable.
+    heap_temps: HashMap<usize, u16>,
     /// The largest argwid of a callee.
     maxarg: u32,
     /// Named results' variables, in order (none for unnamed results).
@@ -615,8 +687,10 @@ struct FuncState {
 
 struct Compiler {
     funcs: Vec<Option<Code>>,
-    /// Every function's signature, known before any body compiles.
+    /// Every function's signature and symbol, known before any body
+    /// compiles.
     sigs: Vec<Rc<Sig>>,
+    names: Vec<String>,
     globals: HashMap<String, Binding>,
     nglobals: u16,
     /// The package's named types.
@@ -633,6 +707,7 @@ pub fn compile(file: &File) -> R<Program> {
     let mut c = Compiler {
         funcs: Vec::new(),
         sigs: Vec::new(),
+        names: Vec::new(),
         globals: HashMap::new(),
         nglobals: 0,
         types: HashMap::new(),
@@ -682,32 +757,40 @@ pub fn compile(file: &File) -> R<Program> {
     for d in &file.decls {
         if let Decl::Func(f) = d {
             let mut ft = f.sig.clone();
-            let name = match &f.recv {
-                // A method: main.T·M, the receiver its first parameter.
+            // A method: main.T·M or main.*T·M, the receiver its first
+            // parameter.
+            let key = match &f.recv {
                 Some(recv) => {
-                    let Type::Name(t, _) = &recv.ty else {
-                        return unsupported(f.pos, "method with a pointer receiver");
+                    let (t, star) = match &recv.ty {
+                        Type::Name(t, _) => (t, ""),
+                        Type::Pointer(p) => match &**p {
+                            Type::Name(t, _) => (t, "*"),
+                            _ => return unsupported(f.pos, "method of this receiver"),
+                        },
+                        _ => return unsupported(f.pos, "method of this receiver"),
                     };
                     if !matches!(c.types.get(t), Some(Ty::Struct(_))) {
                         return unsupported(f.pos, "method of a non-struct type");
                     }
                     ft.params.insert(0, recv.clone());
-                    format!("main.{t}·{}", f.name)
+                    Some(format!("{star}{t}"))
                 }
+                None => None,
+            };
+            let name = match &key {
+                Some(k) => format!("main.{k}·{}", f.name),
                 None => format!("main.{}", f.name),
             };
             let sig = Rc::new(c.sig(&ft, f.pos)?);
             let id = c.funcs.len();
             c.funcs.push(None);
             c.sigs.push(sig.clone());
-            match &f.recv {
-                Some(Param {
-                    ty: Type::Name(t, _),
-                    ..
-                }) => {
-                    c.methods.insert((t.clone(), f.name.clone()), id);
+            c.names.push(name.clone());
+            match key {
+                Some(k) => {
+                    c.methods.insert((k, f.name.clone()), id);
                 }
-                _ => {
+                None => {
                     c.globals.insert(f.name.clone(), Binding::Func(id));
                 }
             }
@@ -720,8 +803,10 @@ pub fn compile(file: &File) -> R<Program> {
     let init_sig = Rc::new(Sig {
         params: vec![],
         results: vec![],
+        variadic: false,
     });
     c.sigs.push(init_sig.clone());
+    c.names.push("main.init".into());
     c.begin(String::from("main.init"), init_sig);
     for d in &file.decls {
         match d {
@@ -792,7 +877,10 @@ impl Compiler {
             escaped: HashSet::new(),
             local_tys: Vec::new(),
             walk_temps: Vec::new(),
+            lit_temps: HashMap::new(),
+            lit_target: None,
             codegen_temps: Vec::new(),
+            heap_temps: HashMap::new(),
             maxarg: 0,
             named_results: Vec::new(),
         });
@@ -818,8 +906,15 @@ impl Compiler {
             stksize: 0,
             maxarg: f.maxarg,
         };
-        for t in &f.walk_temps {
-            fr.slot(t);
+        for (i, t) in f.walk_temps.iter().enumerate() {
+            let built_in_place = match f.lit_temps.get(&i) {
+                Some(Some(local)) => !f.escaped.contains(local),
+                Some(None) => true,
+                None => false,
+            };
+            if !built_in_place {
+                fr.slot(t);
+            }
         }
         // Params and named results (PPARAM, PPARAMOUT) have no slot.
         let nparams = sig.params.len() + f.named_results.len();
@@ -836,8 +931,10 @@ impl Compiler {
             // new(n uint32) (ret *uint8) moves it to the heap.
             fr.call(argwid(false, 0, &[Ty::INT], &[PTR]));
         }
-        for t in &f.codegen_temps {
-            fr.slot(t);
+        for (i, t) in f.codegen_temps.iter().enumerate() {
+            if f.heap_temps.get(&i).is_none_or(|l| f.escaped.contains(l)) {
+                fr.slot(t);
+            }
         }
         (args, fr.size())
     }
@@ -1060,36 +1157,24 @@ impl Compiler {
     }
 
     fn sig(&mut self, ft: &FuncType, pos: Pos) -> R<Sig> {
+        let mut params: Vec<Ty> = ft
+            .params
+            .iter()
+            .map(|p| self.ty(&p.ty, pos))
+            .collect::<R<_>>()?;
         if ft.variadic {
-            return unsupported(pos, "variadic function");
+            let last = params.pop().expect("a variadic parameter");
+            params.push(Ty::Slice(Box::new(last)));
         }
         Ok(Sig {
-            params: ft
-                .params
-                .iter()
-                .map(|p| self.arg_ty(&p.ty, pos))
-                .collect::<R<_>>()?,
+            variadic: ft.variadic,
+            params,
             results: ft
                 .results
                 .iter()
-                .map(|p| self.arg_ty(&p.ty, pos))
+                .map(|p| self.ty(&p.ty, pos))
                 .collect::<R<_>>()?,
         })
-    }
-
-    /// A parameter's or result's type: a value type, not a struct (the
-    /// twin lays out no struct in an argument frame yet).
-    fn arg_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
-        self.value_ty(t, pos)
-    }
-
-    /// A type that crosses an argument frame or a channel as words: not
-    /// an array (the twin passes arrays nowhere yet).
-    fn value_ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
-        match self.ty(t, pos)? {
-            Ty::Array(..) => unsupported(pos, "array passed by value"),
-            ty => Ok(ty),
-        }
     }
 
     /// The type `t` denotes; `pos` is where it is written, for errors on
@@ -1128,13 +1213,15 @@ impl Compiler {
                 },
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
+                "float64" => Ty::Float64,
                 _ => match self.types.get(n) {
                     Some(t) => t.clone(),
                     None => return err(*pos, format!("undefined: {n}")),
                 },
             },
-            Type::Chan(_, elem) => match self.value_ty(elem, pos)? {
+            Type::Chan(_, elem) => match self.ty(elem, pos)? {
                 Ty::Eface | Ty::Iface(_) => return unsupported(pos, "channel of interfaces"),
+                Ty::Array(..) => return unsupported(pos, "channel of arrays"),
                 elem => Ty::Chan(Box::new(elem)),
             },
             Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, pos)?)),
@@ -1206,6 +1293,7 @@ impl Compiler {
     fn const_value(&mut self, e: &Expr) -> Option<(Const, Ty)> {
         match &e.kind {
             ExprKind::Int(n) => Some((Const::Int(*n as i64), Ty::INT)),
+            ExprKind::Float(f) => Some((Const::Float(*f), Ty::Float64)),
             ExprKind::Char(c) => Some((Const::Int(i64::from(*c)), Ty::INT)),
             ExprKind::Str(s) => Some((Const::Str(Rc::from(s.as_str())), Ty::Str)),
             ExprKind::Ident(n) if n == "true" || n == "false" => {
@@ -1288,9 +1376,13 @@ impl Compiler {
                     tys = results;
                 } else {
                     for v in rhs {
+                        if names.len() == 1 && matches!(v.kind, ExprKind::Composite { .. }) {
+                            self.f().lit_target = Some(None);
+                        }
                         tys.push(self.expr(v)?);
                     }
                 }
+                let lit = self.f().lit_target.take().flatten();
                 // Stores pop in reverse; new names shadow only afterwards.
                 let mut slots = Vec::new();
                 for (name, ty) in names.iter().zip(tys) {
@@ -1300,6 +1392,9 @@ impl Compiler {
                         _ => self
                             .declare_local(name.clone(), if ty == Ty::Nil { Ty::Nil } else { ty }),
                     });
+                }
+                if let (Some(at), [slot]) = (lit, slots.as_slice()) {
+                    self.in_place(at, *slot);
                 }
                 for slot in slots.into_iter().rev() {
                     self.emit(Ins::Store(slot));
@@ -1320,15 +1415,19 @@ impl Compiler {
                                 self.f().walk_temps.push(Ty::INT);
                             }
                         }
+                        if lhs.len() == 1 && matches!(r.kind, ExprKind::Composite { .. }) {
+                            self.f().lit_target = Some(None);
+                        }
                         self.expr_as(r, &ty)?;
+                        if let (Some(at), Place::Var(slot)) =
+                            (self.f().lit_target.take().flatten(), &place)
+                        {
+                            self.in_place(at, *slot);
+                        }
                         places.push(place);
                     }
                     for place in places.into_iter().rev() {
-                        self.emit(match place {
-                            Place::Var(slot) => Ins::Store(slot),
-                            Place::Elem(slot) => Ins::StoreIndex(slot),
-                            Place::Blank => Ins::Pop,
-                        });
+                        self.emit(place.store());
                     }
                 } else {
                     let bop = bin_op(&op[..op.len() - 1]).expect("an assignment operator");
@@ -1557,11 +1656,8 @@ impl Compiler {
                         self.emit(Ins::Store(slot));
                     } else {
                         match self.place(t)?.0 {
-                            Place::Var(slot) => self.emit(Ins::Store(slot)),
-                            Place::Blank => self.emit(Ins::Pop),
-                            Place::Elem(_) => {
-                                return unsupported(t.pos, "receive into an array element")
-                            }
+                            p @ (Place::Var(_) | Place::Blank) => self.emit(p.store()),
+                            _ => return unsupported(t.pos, "receive into an element or field"),
                         };
                     }
                 }
@@ -1609,6 +1705,30 @@ impl Compiler {
                 self.index(index, &ty)?;
                 Ok((Place::Elem(slot), elem))
             }
+            ExprKind::Selector { expr, name } => {
+                let (st, slot) = match &expr.kind {
+                    ExprKind::Ident(n) => match self.lookup(n) {
+                        Some(Binding::Var(slot, Ty::Struct(st))) => (st, Some(slot)),
+                        Some(Binding::Var(_, Ty::Ptr(t))) => match *t {
+                            Ty::Struct(st) => (st, None),
+                            _ => return unsupported(e.pos, "assignment through this pointer"),
+                        },
+                        _ => return unsupported(e.pos, "assignment to this field"),
+                    },
+                    _ => return unsupported(e.pos, "assignment to a field of an expression"),
+                };
+                let Some(i) = st.fields.iter().position(|(f, _)| f == name) else {
+                    return err(e.pos, format!("{}.{name} undefined", st.name));
+                };
+                let ty = st.fields[i].1.clone();
+                match slot {
+                    Some(slot) => Ok((Place::Field(slot, i as u16), ty)),
+                    None => {
+                        self.expr(expr)?;
+                        Ok((Place::PtrField(i as u16), ty))
+                    }
+                }
+            }
             _ => unsupported(e.pos, "assignment to a non-variable"),
         }
     }
@@ -1618,11 +1738,24 @@ impl Compiler {
     /// evaluated once.
     fn update(&mut self, e: &Expr, pos: Pos, op: BinOp, rhs: Option<&Expr>) -> R<()> {
         let (place, ty) = self.place(e)?;
+        if let Place::Var(Slot::Local(l)) = place {
+            let f = self.f();
+            f.heap_temps.insert(f.codegen_temps.len(), l);
+            f.codegen_temps.push(ty.clone());
+        }
         match place {
             Place::Var(slot) => self.emit(Ins::Load(slot)),
             Place::Elem(slot) => {
                 self.emit(Ins::Dup);
                 self.emit(Ins::LoadElem(slot))
+            }
+            Place::Field(slot, i) => {
+                self.emit(Ins::Load(slot));
+                self.emit(Ins::Field(i))
+            }
+            Place::PtrField(i) => {
+                self.emit(Ins::Dup);
+                self.emit(Ins::LoadPtrField(i))
             }
             Place::Blank => return err(pos, "cannot assign to _"),
         };
@@ -1633,11 +1766,7 @@ impl Compiler {
             }
         }
         self.emit(Ins::Bin(op, ty));
-        self.emit(match place {
-            Place::Var(slot) => Ins::Store(slot),
-            Place::Elem(slot) => Ins::StoreIndex(slot),
-            Place::Blank => unreachable!("refused above"),
-        });
+        self.emit(place.store());
         Ok(())
     }
 
@@ -1704,11 +1833,38 @@ impl Compiler {
                     self.emit(Ins::Load(slot));
                     Ok(ty)
                 }
-                Some(Binding::Func(_)) => unsupported(e.pos, "function value"),
+                Some(Binding::Func(id)) => {
+                    self.emit(Ins::FuncValue(id));
+                    Ok(Ty::Func(self.sig_of(id)))
+                }
                 Some(Binding::Const(..)) => unreachable!("constants are folded above"),
                 None => err(e.pos, format!("undefined: {n}")),
             },
             ExprKind::Paren(x) => self.expr(x),
+            ExprKind::Unary { op: "&", expr } => {
+                // &T{...}: runtime·new, the literal stored there.
+                let ExprKind::Composite { .. } = &expr.kind else {
+                    return unsupported(e.pos, "& of a non-literal");
+                };
+                // walk builds the literal where the pointer points: no
+                // temporary for it, one for the pointer.
+                self.f().lit_target = Some(None);
+                let ty = self.expr(expr)?;
+                if let Some(Some(at)) = self.f().lit_target.take() {
+                    self.f().lit_temps.insert(at, None);
+                }
+                if !matches!(ty, Ty::Struct(_)) {
+                    return unsupported(e.pos, "& of a non-struct literal");
+                }
+                self.f().walk_temps.push(PTR);
+                self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
+                let site = self.site("runtime.new");
+                self.emit(Ins::NewPtr {
+                    size: ty.size(),
+                    site,
+                });
+                Ok(Ty::Ptr(Box::new(ty)))
+            }
             ExprKind::Unary { op, expr } => {
                 let ty = self.expr(expr)?;
                 match *op {
@@ -1893,43 +2049,64 @@ impl Compiler {
                         self.expr_as(v, fty)?;
                     }
                 }
-                // walk builds the literal in a temporary.
-                self.f().walk_temps.push(Ty::Struct(st.clone()));
+                self.literal_temp(Ty::Struct(st.clone()));
                 self.emit(Ins::MakeStruct(st.fields.len() as u16));
                 Ok(Ty::Struct(st))
             }
             ExprKind::Selector { expr, name } => {
-                let Ty::Struct(st) = self.expr(expr)? else {
-                    return unsupported(e.pos, "selector");
+                let (st, through) = match self.expr(expr)? {
+                    Ty::Struct(st) => (st, false),
+                    Ty::Ptr(t) => match *t {
+                        Ty::Struct(st) => (st, true),
+                        _ => return unsupported(e.pos, "selector"),
+                    },
+                    _ => return unsupported(e.pos, "selector"),
                 };
                 let Some(i) = st.fields.iter().position(|(f, _)| f == name) else {
                     return err(e.pos, format!("{}.{name} undefined", st.name));
                 };
-                self.emit(Ins::Field(i as u16));
+                self.emit(if through {
+                    Ins::LoadPtrField(i as u16)
+                } else {
+                    Ins::Field(i as u16)
+                });
                 Ok(st.fields[i].1.clone())
             }
             ExprKind::Composite {
                 ty: Some(Type::Slice(elem)),
                 elems,
             } => {
-                let elem = self.value_ty(elem, e.pos)?;
+                let elem = self.ty(elem, e.pos)?;
+                if let Some((Some(k), _)) = elems.iter().find(|(k, _)| k.is_some()) {
+                    return unsupported(k.pos, "keyed element");
+                }
+                let vals: Vec<Expr> = elems.iter().map(|(_, v)| v.clone()).collect();
+                self.slice_lit(&elem, &vals)?;
+                Ok(Ty::Slice(Box::new(elem)))
+            }
+            ExprKind::Composite {
+                ty: Some(t @ Type::Array(..)),
+                elems,
+            } => {
+                let ty = self.ty(t, e.pos)?;
+                let Ty::Array(n, elem) = &ty else {
+                    unreachable!("an array type")
+                };
+                if elems.len() as u32 > *n {
+                    return err(e.pos, "array index out of bounds");
+                }
                 for (key, v) in elems {
                     if let Some(k) = key {
                         return unsupported(k.pos, "keyed element");
                     }
-                    self.expr_as(v, &elem)?;
+                    self.expr_as(v, elem)?;
                 }
-                let n = elems.len() as u32;
-                // walk's temporary for the new array's pointer.
-                self.f().walk_temps.push(PTR);
-                self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
-                let site = self.site("runtime.new");
-                self.emit(Ins::SliceLit {
-                    n,
-                    size: n * elem.size(),
-                    site,
-                });
-                Ok(Ty::Slice(Box::new(elem)))
+                for _ in elems.len() as u32..*n {
+                    self.zero(elem);
+                }
+                self.literal_temp(ty.clone());
+                self.emit(Ins::MakeArray(*n));
+                Ok(ty)
             }
             _ => unsupported(e.pos, "expression"),
         }
@@ -1944,6 +2121,7 @@ impl Compiler {
         let id = self.funcs.len();
         self.funcs.push(None);
         self.sigs.push(sig.clone());
+        self.names.push(name.clone());
         self.begin(name, sig.clone());
         self.f().line = pos.line;
         self.f().code.literal = true;
@@ -1981,13 +2159,13 @@ impl Compiler {
     }
 
     /// The callee and arguments of a go or defer statement's call.
-    fn stmt_call<'e>(call: &'e Expr, stmt: &str) -> R<(&'e Expr, &'e [Expr])> {
+    fn stmt_call<'e>(call: &'e Expr, stmt: &str) -> R<(&'e Expr, &'e [Expr], bool)> {
         match &call.kind {
             ExprKind::Call {
                 func,
                 args,
-                ellipsis: false,
-            } => Ok((func, args)),
+                ellipsis,
+            } => Ok((func, args, *ellipsis)),
             _ => err(
                 call.pos,
                 format!("expression in {stmt} must be function call"),
@@ -1998,11 +2176,16 @@ impl Compiler {
     /// A go or defer statement's callee: a declared function, or a
     /// function value left on the stack (a literal's runtime·closure call
     /// then needs a codegen temporary).
-    fn callee(&mut self, func: &Expr) -> R<(Option<usize>, Rc<Sig>)> {
+    /// A method `x.M` leaves its receiver as the first argument: the
+    /// result's last part says how many arguments are already there.
+    fn callee(&mut self, func: &Expr) -> R<(Option<usize>, Rc<Sig>, usize)> {
         if let ExprKind::Ident(n) = &func.kind {
             if let Some(Binding::Func(id)) = self.lookup(n) {
-                return Ok((Some(id), self.sig_of(id)));
+                return Ok((Some(id), self.sig_of(id), 0));
             }
+        }
+        if let Some(m) = self.receiver(func)? {
+            return Ok((Some(m), self.sig_of(m), 1));
         }
         let Ty::Func(sig) = self.expr(func)? else {
             return err(func.pos, "call of a non-function");
@@ -2010,18 +2193,47 @@ impl Compiler {
         if matches!(func.kind, ExprKind::FuncLit { .. }) {
             self.f().codegen_temps.push(PTR);
         }
-        Ok((None, sig))
+        Ok((None, sig, 0))
+    }
+
+    /// For `x.M` naming a method of x's struct or pointer type: x
+    /// (the receiver, a copy of the value or the pointer) on the stack,
+    /// and the method.
+    fn receiver(&mut self, func: &Expr) -> R<Option<usize>> {
+        let ExprKind::Selector { expr: x, name } = &func.kind else {
+            return Ok(None);
+        };
+        let key = match self.static_ty(x) {
+            Some(Ty::Struct(st)) => st.name.clone(),
+            Some(Ty::Ptr(t)) => match *t {
+                Ty::Struct(st) => format!("*{}", st.name),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let Some(&m) = self.methods.get(&(key.clone(), name.clone())) else {
+            if self
+                .methods
+                .keys()
+                .any(|(t, n)| n == name && t.trim_start_matches('*') == key.trim_start_matches('*'))
+            {
+                return unsupported(func.pos, "method call through an implicit & or *");
+            }
+            return Ok(None);
+        };
+        self.expr(x)?;
+        Ok(Some(m))
     }
 
     fn go(&mut self, call: &Expr) -> R<()> {
-        let (func, args) = Self::stmt_call(call, "go")?;
-        let (direct, sig) = self.callee(func)?;
+        let (func, args, ellipsis) = Self::stmt_call(call, "go")?;
+        let (direct, sig, skip) = self.callee(func)?;
         // newproc's own argwid is not counted.
-        self.args(call.pos, &sig, args)?;
+        let nargs = self.args(call.pos, &sig, skip, args, ellipsis)?;
         let site = self.site("runtime.newproc");
         self.emit(Ins::Go {
             func: direct,
-            nargs: args.len() as u8,
+            nargs,
             site,
         });
         Ok(())
@@ -2212,14 +2424,20 @@ impl Compiler {
                 _ => None,
             },
             ExprKind::Index { expr, .. } => self.static_ty(expr)?.elem().cloned(),
-            ExprKind::Selector { expr, name } => match self.static_ty(expr)? {
-                Ty::Struct(st) => st
-                    .fields
+            ExprKind::Selector { expr, name } => {
+                let st = match self.static_ty(expr)? {
+                    Ty::Struct(st) => st,
+                    Ty::Ptr(t) => match *t {
+                        Ty::Struct(st) => st,
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                st.fields
                     .iter()
                     .find(|(f, _)| f == name)
-                    .map(|(_, t)| t.clone()),
-                _ => None,
-            },
+                    .map(|(_, t)| t.clone())
+            }
             ExprKind::Binary { op: "+", lhs, .. } => self.static_ty(lhs),
             _ => None,
         }
@@ -2339,6 +2557,26 @@ impl Compiler {
         Ok(())
     }
 
+    /// The walk temporary `at` of a literal assigned to `slot` is
+    /// oaslit's: none unless the variable moves to the heap.
+    fn in_place(&mut self, at: usize, slot: Slot) {
+        let local = match slot {
+            Slot::Local(l) => Some(l),
+            _ => None,
+        };
+        self.f().lit_temps.insert(at, local);
+    }
+
+    /// A composite literal's walk temporary (of its type): built in the
+    /// assigned variable instead when it is a plain assignment's.
+    fn literal_temp(&mut self, ty: Ty) {
+        let f = self.f();
+        if let Some(target) = f.lit_target.as_mut() {
+            *target = Some(f.walk_temps.len());
+        }
+        f.walk_temps.push(ty);
+    }
+
     /// A local the compiler keeps for itself (never captured).
     fn hidden(&mut self) -> Slot {
         let f = self.f();
@@ -2350,37 +2588,86 @@ impl Compiler {
 
     /// A call's arguments, checked against `sig` and left on the stack;
     /// cgen_call's setmaxarg with the callee's declared argwid.
-    fn args(&mut self, pos: Pos, sig: &Sig, args: &[Expr]) -> R<()> {
-        if args.len() != sig.params.len() {
+    /// Leaves the arguments (those after the first `skip` parameters,
+    /// already on the stack) and returns how many values that makes: a
+    /// variadic call's trailing arguments become one slice, made as a
+    /// slice literal is (walk's mkdotargslice), unless `ellipsis` passes
+    /// a slice as it is.
+    fn args(&mut self, pos: Pos, sig: &Sig, skip: usize, args: &[Expr], ellipsis: bool) -> R<u8> {
+        let params = &sig.params[skip..];
+        let spread = sig.variadic && !ellipsis;
+        let fixed = if spread {
+            params.len() - 1
+        } else {
+            params.len()
+        };
+        if args.len() < fixed || (!spread && args.len() != fixed) || (ellipsis && !sig.variadic) {
             return err(pos, "wrong argument count");
         }
-        let refs: Vec<&Expr> = args.iter().collect();
-        self.reorder_temps(&refs, &sig.params);
-        for (a, t) in args.iter().zip(&sig.params) {
+        let refs: Vec<&Expr> = args[..fixed].iter().collect();
+        self.reorder_temps(&refs, params);
+        for (a, t) in args.iter().zip(params).take(fixed) {
             self.expr_as(a, t)?;
         }
+        if spread {
+            let Some(Ty::Slice(elem)) = params.last() else {
+                unreachable!("a variadic parameter is a slice")
+            };
+            let elem = (**elem).clone();
+            self.slice_lit(&elem, &args[fixed..])?;
+        }
         self.calls(argwid(false, 0, &sig.params, &sig.results));
+        Ok((skip + params.len()) as u8)
+    }
+
+    /// `[]T{v...}`: runtime·new of the backing array (at least a byte,
+    /// as for a [0]T), filled with the values.
+    fn slice_lit(&mut self, elem: &Ty, vals: &[Expr]) -> R<()> {
+        // slicelit's temporaries: the slice (unless built in place), then
+        // the new array's pointer.
+        let target = self.f().lit_target.take();
+        if target.is_some() {
+            // A plain assignment: the variable holds the slice; the
+            // pointer temporary stays either way.
+            self.f().walk_temps.push(Ty::Slice(Box::new(elem.clone())));
+            let at = self.f().walk_temps.len() - 1;
+            self.f().lit_target = Some(Some(at));
+        } else {
+            self.f().walk_temps.push(Ty::Slice(Box::new(elem.clone())));
+        }
+        for v in vals {
+            self.expr_as(v, elem)?;
+        }
+        let n = vals.len() as u32;
+        self.f().walk_temps.push(PTR);
+        self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
+        let site = self.site("runtime.new");
+        self.emit(Ins::SliceLit {
+            n,
+            size: (n * elem.size()).max(1),
+            site,
+        });
         Ok(())
     }
 
     /// A defer statement: of a function, a function value, or
     /// print/println.
     fn defer(&mut self, call: &Expr) -> R<()> {
-        let (func, args) = Self::stmt_call(call, "defer")?;
+        let (func, args, ellipsis) = Self::stmt_call(call, "defer")?;
         let n = match &func.kind {
             ExprKind::Ident(n) if matches!(self.lookup(n), Some(Binding::Func(_))) => None,
             ExprKind::Ident(n) if self.lookup(n).is_none() => Some(n.as_str()),
             _ => None,
         };
         let Some(n) = n else {
-            let (direct, sig) = self.callee(func)?;
+            let (direct, sig, skip) = self.callee(func)?;
             // deferproc's own argwid is not counted.
-            self.args(call.pos, &sig, args)?;
+            let nargs = self.args(call.pos, &sig, skip, args, ellipsis)?;
             self.f().code.has_defer = true;
             let site = self.site("runtime.deferproc");
             self.emit(Ins::Defer {
                 func: direct,
-                nargs: args.len() as u8,
+                nargs,
                 site,
             });
             return Ok(());
@@ -2411,9 +2698,8 @@ impl Compiler {
                 | Ty::Eface
                 | Ty::Iface(_)
                 | Ty::ErrorString
-                | Ty::TypeAssertionError => {
-                    return unsupported(a.pos, "print of a slice or interface")
-                }
+                | Ty::TypeAssertionError
+                | Ty::Float64 => return unsupported(a.pos, "print of a slice, interface or float"),
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
             };
             format.push('%');
@@ -2441,6 +2727,11 @@ impl Compiler {
         Ok(())
     }
 
+    /// The symbol of function `id`, known before its body compiles.
+    fn funcs_name(&self, id: usize) -> String {
+        self.names[id].clone()
+    }
+
     fn sig_of(&self, id: usize) -> Rc<Sig> {
         self.sigs[id].clone()
     }
@@ -2456,9 +2747,6 @@ impl Compiler {
         else {
             unreachable!("a call")
         };
-        if *ellipsis {
-            return unsupported(e.pos, "...");
-        }
         if let ExprKind::Selector { expr, name } = &func.kind {
             if matches!(&expr.kind, ExprKind::Ident(p) if p == "runtime") && name == "Gosched" {
                 let site = self.site("runtime.Gosched");
@@ -2468,36 +2756,27 @@ impl Compiler {
             if let Some(Ty::Iface(it)) = self.static_ty(expr) {
                 return self.method_call(e.pos, expr, &it, name, args);
             }
-            return unsupported(func.pos, "selector");
         }
         if let ExprKind::Ident(n) = &func.kind {
             if self.lookup(n).is_none() {
+                if *ellipsis {
+                    return unsupported(e.pos, "...");
+                }
                 return self.builtin(e.pos, n, args);
             }
-            if let Some(Binding::Func(id)) = self.lookup(n) {
-                let sig = self.sig_of(id);
-                self.args(e.pos, &sig, args)?;
-                let callee = format!("main.{n}");
-                let site = self.site(&callee);
-                self.emit(Ins::Call {
-                    func: id,
-                    nargs: args.len() as u8,
-                    site,
-                });
-                return Ok(sig.results.first().cloned());
+        }
+        let (direct, sig, skip) = self.callee(func)?;
+        let nargs = self.args(e.pos, &sig, skip, args, *ellipsis)?;
+        let site = match direct {
+            Some(id) => {
+                let name = self.funcs_name(id);
+                self.site(&name)
             }
-        }
-        let Ty::Func(sig) = self.expr(func)? else {
-            return err(func.pos, "call of a non-function");
+            None => self.site("*"),
         };
-        self.args(e.pos, &sig, args)?;
-        if matches!(func.kind, ExprKind::FuncLit { .. }) {
-            self.f().codegen_temps.push(PTR);
-        }
-        let site = self.site("*");
-        self.emit(Ins::CallValue {
-            nargs: args.len() as u8,
-            site,
+        self.emit(match direct {
+            Some(func) => Ins::Call { func, nargs, site },
+            None => Ins::CallValue { nargs, site },
         });
         Ok(sig.results.first().cloned())
     }
@@ -2730,8 +3009,9 @@ impl Compiler {
                         | Ty::Eface
                         | Ty::Iface(_)
                         | Ty::ErrorString
-                        | Ty::TypeAssertionError => {
-                            return unsupported(a.pos, "print of a slice or interface")
+                        | Ty::TypeAssertionError
+                        | Ty::Float64 => {
+                            return unsupported(a.pos, "print of a slice, interface or float")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                     };
@@ -2772,11 +3052,14 @@ impl Compiler {
                     });
                     return Ok(Some(Ty::Slice(Box::new(elem))));
                 }
-                let Some(ExprKind::TypeExpr(Type::Chan(_, elem))) = args.first().map(|a| &a.kind)
+                let Some(ExprKind::TypeExpr(t @ Type::Chan(..))) = args.first().map(|a| &a.kind)
                 else {
                     return unsupported(pos, "make of a map");
                 };
-                let elem = self.value_ty(elem, pos)?;
+                let Ty::Chan(elem) = self.ty(t, args[0].pos)? else {
+                    unreachable!("a channel type")
+                };
+                let elem = *elem;
                 let hint = args.len() == 2;
                 if hint {
                     self.expr_as(&args[1], &Ty::INT)?;
@@ -2896,8 +3179,17 @@ impl Compiler {
             }
             "int" | "int64" | "byte" | "uint8" | "int32" => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
-                if args.len() != 1 || !matches!(self.expr(&args[0])?, Ty::Int { .. }) {
+                if args.len() != 1 {
                     return unsupported(pos, &format!("conversion to {name} of this value"));
+                }
+                match self.expr(&args[0])? {
+                    Ty::Int { .. } => {}
+                    // CVTTSD2SQ: toward zero, then to the width.
+                    Ty::Float64 => {
+                        self.emit(Ins::FloatToInt(to.clone()));
+                        return Ok(Some(to));
+                    }
+                    _ => return unsupported(pos, &format!("conversion to {name} of this value")),
                 }
                 // x + 0, wrapped to the new width.
                 self.emit(Ins::Const(Const::Int(0)));
@@ -2963,6 +3255,7 @@ fn shift_locals(code: &mut Code, n: u16) {
             | Ins::Store(slot)
             | Ins::LoadElem(slot)
             | Ins::StoreIndex(slot)
+            | Ins::StoreField(slot, _)
             | Ins::New { slot, .. } => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
             _ => {}
@@ -3116,21 +3409,22 @@ mod tests {
         assert_eq!(m.ins[at - 2], Ins::Zero(Ty::INT));
         assert!(m.ins.contains(&Ins::Field(1)));
         // Passed by value, a struct is its fields; a method is main.T·M
-        // with the receiver first; pointer receivers are not taken yet.
+        // (main.*T·M for a pointer receiver) with the receiver first; a
+        // pointer's method set holds the value methods too.
         let p = compiled(
-            "package main\ntype r struct {\n\tid int\n}\nfunc (x r) f(k int) {}\nfunc main() {}\n",
+            "package main\ntype r struct {\n\tid int\n}\nfunc (x r) f(k int) {}\nfunc (x *r) g() {}\nfunc main() {}\n",
         )
         .unwrap();
         let m = func(&p, "main.r·f");
         assert_eq!(m.sig.params.len(), 2);
         assert_eq!(p.method_set(&m.sig.params[0]), ["f"]);
-        let e = compiled(
-            "package main\ntype r struct {\n\tid int\n}\nfunc (x *r) f() {}\nfunc main() {}\n",
-        )
-        .unwrap_err();
+        let g = func(&p, "main.*r·g");
+        assert_eq!(p.method_set(&g.sig.params[0]), ["f", "g"]);
+        let e =
+            compiled("package main\ntype r int\nfunc (x r) f() {}\nfunc main() {}\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "5:1: unsupported construct 'method with a pointer receiver'"
+            "2:6: unsupported construct 'named non-struct type'"
         );
         let e = compiled(
             "package main\ntype r struct {\n\tid int\n}\nfunc main() {\n\t_ = r{x: 1}\n}\n",
@@ -3156,10 +3450,11 @@ mod tests {
             e.to_string(),
             "4:4: invalid array index 3 (out of bounds for 3-element array)"
         );
-        let e = compiled("package main\nfunc f(a [2]int) {}\nfunc main() {}\n").unwrap_err();
+        let e = compiled("package main\nfunc main() {\n\tc := make(chan [2]int)\n\t<-c\n}\n")
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "2:1: unsupported construct 'array passed by value'"
+            "3:12: unsupported construct 'channel of arrays'"
         );
     }
 }

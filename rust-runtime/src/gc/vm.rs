@@ -24,6 +24,7 @@ use crate::{Addr, Ending, Stop};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Int(i64),
+    Float(f64),
     Bool(bool),
     Str(Rc<str>),
     Chan(Option<ChanId>),
@@ -34,6 +35,8 @@ pub enum Value {
     Slice(Rc<RefCell<Vec<Value>>>),
     /// A struct's fields.
     Struct(Vec<Value>),
+    /// A non-nil pointer: what it points at, and where.
+    Ptr(Rc<RefCell<Value>>, Addr),
     /// A non-nil interface value: its dynamic part, and its first word
     /// (the type of an interface{}, the itab of an interface with methods).
     Iface(Rc<Dyn>, Addr),
@@ -146,6 +149,8 @@ pub struct Machine {
     closures: HashMap<Addr, Rc<Closure>>,
     /// The heap address runtime·new gave each moved variable's cell.
     heap_cells: HashMap<*const RefCell<Value>, Addr>,
+    /// What each pointer `&T{...}` made points at, by address.
+    pointees: HashMap<Addr, Rc<RefCell<Value>>>,
     /// The interface{} values the program made, by their words (how a
     /// recovered panic value comes back).
     efaces: HashMap<Eface, Rc<Dyn>>,
@@ -178,8 +183,11 @@ impl Machine {
         // The wrappers 6g makes for calls through an interface: T·M·i
         // for a word-sized receiver, *T·M otherwise.
         let mut wrappers = HashMap::new();
+        let compiled: std::collections::HashSet<&str> =
+            prog.funcs.iter().map(|c| c.name.as_str()).collect();
         for name in measured.frames.keys() {
-            if name.ends_with("·i") || name.starts_with("main.*") {
+            let wrapper = name.ends_with("·i") || name.starts_with("main.*");
+            if wrapper && !compiled.contains(name.as_str()) {
                 wrappers.insert(name.clone(), declare(rt, &measured, name, file)?);
             }
         }
@@ -199,6 +207,7 @@ impl Machine {
             boxed: Vec::new(),
             closures: HashMap::new(),
             heap_cells: HashMap::new(),
+            pointees: HashMap::new(),
             efaces: HashMap::new(),
             deferred: HashMap::new(),
             halt: None,
@@ -243,6 +252,7 @@ impl Machine {
     fn word(&mut self, rt: &Runtime, v: &Value) -> u64 {
         match v {
             Value::Int(n) => *n as u64,
+            Value::Float(f) => f.to_bits(),
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[c.0].addr,
             Value::Chan(None) | Value::Nil => 0,
@@ -250,6 +260,7 @@ impl Machine {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
             Value::Func(c) => c.addr,
+            Value::Ptr(_, a) => *a,
             Value::Iface(..) => unreachable!("interfaces are packed as two words"),
             Value::Str(_) | Value::Struct(_) | Value::Slice(_) => {
                 // Handles count from 1: a zero word is the zero value
@@ -302,6 +313,11 @@ impl Machine {
                 put(bytes, ptr, 8);
                 put(bytes, len | len << 32, 8);
             }
+            (Ty::Array(_, elem), Value::Array(vals)) => {
+                for v in vals {
+                    self.put_value(rt, elem, v, bytes);
+                }
+            }
             // Each field at its offset, the whole padded to its size.
             (Ty::Struct(st), Value::Struct(fields)) => {
                 let start = bytes.len();
@@ -321,6 +337,7 @@ impl Machine {
     fn unword(&self, rt: &Runtime, ty: &Ty, w: u64) -> Value {
         match ty {
             Ty::Int { .. } => Value::Int(w as i64),
+            Ty::Float64 => Value::Float(f64::from_bits(w)),
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
             Ty::Func(_) => self
@@ -332,8 +349,11 @@ impl Machine {
                 .and_then(|i| self.boxed.get(i))
                 .cloned()
                 .unwrap_or_else(|| zero(ty)),
-            // Only nil pointers exist.
-            Ty::Nil | Ty::Ptr(_) => Value::Nil,
+            Ty::Nil => Value::Nil,
+            Ty::Ptr(_) => self
+                .pointees
+                .get(&w)
+                .map_or(Value::Nil, |c| Value::Ptr(c.clone(), w)),
             Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
                 unreachable!("the compiler keeps arrays and interfaces out of channels")
             }
@@ -382,6 +402,7 @@ impl Machine {
             Ins::Const(c) => {
                 let v = match c {
                     Const::Int(n) => Value::Int(n),
+                    Const::Float(f) => Value::Float(f),
                     Const::Bool(b) => Value::Bool(b),
                     Const::Str(s) => Value::Str(s),
                     Const::Nil => Value::Nil,
@@ -473,6 +494,54 @@ impl Machine {
                 let fields = fr.stack.split_off(fr.stack.len() - usize::from(n));
                 fr.stack.push(Value::Struct(fields));
             }
+            Ins::MakeArray(n) => {
+                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
+                fr.stack.push(Value::Array(elems));
+            }
+            Ins::StoreField(slot, i) => {
+                let v = fr.stack.pop().expect("a value");
+                let cell = match slot {
+                    Slot::Local(l) => fr.locals[usize::from(l)].clone(),
+                    Slot::Global(l) => self.globals[usize::from(l)].clone(),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                };
+                let Value::Struct(fields) = &mut *cell.borrow_mut() else {
+                    unreachable!("typed")
+                };
+                fields[usize::from(i)] = v;
+            }
+            Ins::LoadPtrField(i) => {
+                let Some(Value::Ptr(p, _)) = fr.stack.pop() else {
+                    return Err(
+                        self.fail("nil pointer dereference (a signal panic, not modelled)".into())
+                    );
+                };
+                let Value::Struct(fields) = &*p.borrow() else {
+                    unreachable!("typed")
+                };
+                let v = fields[usize::from(i)].clone();
+                fr.stack.push(v);
+            }
+            Ins::StorePtrField(i) => {
+                let v = fr.stack.pop().expect("a value");
+                let Some(Value::Ptr(p, _)) = fr.stack.pop() else {
+                    return Err(
+                        self.fail("nil pointer dereference (a signal panic, not modelled)".into())
+                    );
+                };
+                let Value::Struct(fields) = &mut *p.borrow_mut() else {
+                    unreachable!("typed")
+                };
+                fields[usize::from(i)] = v;
+            }
+            Ins::NewPtr { size, site } => {
+                let v = fr.stack.pop().expect("a value");
+                let ret = self.ret(rt, func, "runtime.new", &site);
+                let addr = rt.new_object(ret, size)?;
+                let cell = Rc::new(RefCell::new(v));
+                self.pointees.insert(addr, cell.clone());
+                self.push(g, Value::Ptr(cell, addr));
+            }
             Ins::Field(i) => {
                 let Some(Value::Struct(mut fields)) = fr.stack.pop() else {
                     unreachable!("typed")
@@ -551,6 +620,27 @@ impl Machine {
                     Err(msg) => return Err(self.fail(msg)),
                 };
                 fr.stack.push(v);
+            }
+            Ins::FloatToInt(ty) => {
+                let Some(Value::Float(f)) = fr.stack.pop() else {
+                    unreachable!("typed")
+                };
+                fr.stack.push(Value::Int(wrap(&ty, f as i64)));
+            }
+            Ins::FuncValue(f) => {
+                let addr = rt.tab.entry(self.ids[f]);
+                let c = self
+                    .closures
+                    .entry(addr)
+                    .or_insert_with(|| {
+                        Rc::new(Closure {
+                            func: f,
+                            cells: Vec::new(),
+                            addr,
+                        })
+                    })
+                    .clone();
+                self.push(g, Value::Func(c));
             }
             Ins::Neg(ty) => {
                 let Value::Int(n) = fr.stack.pop().expect("a value") else {
@@ -1349,6 +1439,7 @@ const U64: Ty = Ty::Int {
 fn zero(ty: &Ty) -> Value {
     match ty {
         Ty::Int { .. } => Value::Int(0),
+        Ty::Float64 => Value::Float(0.0),
         Ty::Bool => Value::Bool(false),
         Ty::Str => Value::Str(Rc::from("")),
         Ty::Chan(_) => Value::Chan(None),
@@ -1401,6 +1492,26 @@ fn wrap(ty: &Ty, n: i64) -> i64 {
 fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
     use BinOp::*;
     Ok(match (a, b) {
+        // An untyped integer constant meets a float.
+        (Value::Float(x), Value::Int(y)) => {
+            return binop(op, ty, Value::Float(x), Value::Float(y as f64))
+        }
+        (Value::Int(x), Value::Float(y)) => {
+            return binop(op, ty, Value::Float(x as f64), Value::Float(y))
+        }
+        (Value::Float(x), Value::Float(y)) => match op {
+            Add => Value::Float(x + y),
+            Sub => Value::Float(x - y),
+            Mul => Value::Float(x * y),
+            Div => Value::Float(x / y),
+            Eq => Value::Bool(x == y),
+            Ne => Value::Bool(x != y),
+            Lt => Value::Bool(x < y),
+            Le => Value::Bool(x <= y),
+            Gt => Value::Bool(x > y),
+            Ge => Value::Bool(x >= y),
+            _ => return Err(format!("operator {op:?} on floats")),
+        },
         (Value::Int(x), Value::Int(y)) => match op {
             Add => Value::Int(wrap(ty, x.wrapping_add(y))),
             Sub => Value::Int(wrap(ty, x.wrapping_sub(y))),
