@@ -238,7 +238,7 @@ pub enum Slot {
 
 /// A call's site: the source line, and which of the calls to the same
 /// callee on that line it is (println's pieces share a line).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Site {
     pub line: u32,
     pub nth: u16,
@@ -322,6 +322,8 @@ pub enum Ins {
     MakeStruct(u16),
     /// An array of the `n` element values on the stack.
     MakeArray(u32),
+    /// A byte array of the `n` byte values on the stack.
+    MakeBytes(u32),
     /// Pop a value and store it into field `i` of the struct in the slot.
     StoreField(Slot, u16),
     /// Pop a pointer to a struct; push its field `i`.
@@ -2105,7 +2107,18 @@ impl Compiler {
                     self.zero(elem);
                 }
                 self.literal_temp(ty.clone());
-                self.emit(Ins::MakeArray(*n));
+                self.emit(
+                    if **elem
+                        == (Ty::Int {
+                            bits: 8,
+                            signed: false,
+                        })
+                    {
+                        Ins::MakeBytes(*n)
+                    } else {
+                        Ins::MakeArray(*n)
+                    },
+                );
                 Ok(ty)
             }
             _ => unsupported(e.pos, "expression"),
@@ -2252,6 +2265,7 @@ impl Compiler {
         body: &Block,
     ) -> R<()> {
         self.f().scopes.push(HashMap::new());
+        let at = self.here();
         let ty = self.expr(x)?;
         if let Ty::Chan(elem) = &ty {
             if value.is_some() {
@@ -2274,8 +2288,26 @@ impl Compiler {
             value.map(|_| PTR),
         ];
         self.f().walk_temps.extend(temps.into_iter().flatten());
-        let hidden = self.hidden();
-        self.emit(Ins::Store(hidden));
+        // The twin's own shortcut: an array variable ranged over by index
+        // alone is not loaded at all (its length is a constant); anything
+        // else is kept, and its length taken once.
+        let n = self.hidden();
+        let hidden = match (&ty, value, &x.kind) {
+            (Ty::Array(len, _), None, ExprKind::Ident(_)) => {
+                self.f().code.ins.truncate(at);
+                self.f().code.lines.truncate(at);
+                self.emit(Ins::Const(Const::Int(i64::from(*len))));
+                None
+            }
+            _ => {
+                let hidden = self.hidden();
+                self.emit(Ins::Store(hidden));
+                self.emit(Ins::Load(hidden));
+                self.emit(Ins::Len);
+                Some(hidden)
+            }
+        };
+        self.emit(Ins::Store(n));
         let i = self.hidden();
         self.emit(Ins::Const(Const::Int(0)));
         self.emit(Ins::Store(i));
@@ -2301,15 +2333,14 @@ impl Compiler {
         let v = target(self, value, elem)?;
         let top = self.here();
         self.emit(Ins::Load(i));
-        self.emit(Ins::Load(hidden));
-        self.emit(Ins::Len);
+        self.emit(Ins::Load(n));
         self.emit(Ins::Bin(BinOp::Lt, Ty::INT));
         let jf = self.emit(Ins::JumpIfNot(0));
         if let Some(Place::Var(slot)) = k {
             self.emit(Ins::Load(i));
             self.emit(Ins::Store(slot));
         }
-        if let Some(Place::Var(slot)) = v {
+        if let (Some(Place::Var(slot)), Some(hidden)) = (v, hidden) {
             self.emit(Ins::Load(i));
             self.emit(Ins::LoadElem(hidden));
             self.emit(Ins::Store(slot));

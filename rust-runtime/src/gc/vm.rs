@@ -31,6 +31,8 @@ pub enum Value {
     Func(Rc<Closure>),
     /// A fixed array's elements (a value: copied as it is loaded).
     Array(Vec<Value>),
+    /// A fixed array of bytes, a byte each (deep frames hold big ones).
+    Bytes(Vec<u8>),
     /// A slice: its elements, shared by every copy.
     Slice(Rc<RefCell<Vec<Value>>>),
     /// A struct's fields.
@@ -62,11 +64,44 @@ pub struct Closure {
 
 type Cell = Rc<RefCell<Value>>;
 
+/// A local variable: its value in the frame, or, once 6g moved it to the
+/// heap (a closure captures it), the cell it shares with closures.
+#[derive(Debug)]
+enum Local {
+    Val(Value),
+    Cell(Cell),
+}
+
+impl Local {
+    fn get(&self) -> Value {
+        match self {
+            Local::Val(v) => v.clone(),
+            Local::Cell(c) => c.borrow().clone(),
+        }
+    }
+
+    /// Work on the value in place.
+    fn with<R>(&mut self, f: impl FnOnce(&mut Value) -> R) -> R {
+        match self {
+            Local::Val(v) => f(v),
+            Local::Cell(c) => f(&mut c.borrow_mut()),
+        }
+    }
+
+    /// Its cell, for a closure (a captured variable always has one).
+    fn cell(&self) -> Cell {
+        match self {
+            Local::Cell(c) => c.clone(),
+            Local::Val(_) => unreachable!("a captured variable moved to the heap"),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Frame {
     func: usize,
     pc: usize,
-    locals: Vec<Cell>,
+    locals: Vec<Local>,
     stack: Vec<Value>,
     /// Its deferreturn found nothing left: the Ret may return.
     deferred_done: bool,
@@ -134,6 +169,8 @@ pub enum VmError {
 /// The compiled fixture, bound to a runtime.
 pub struct Machine {
     prog: Compiled,
+    /// Each function's instructions, shared with the step running them.
+    ins: Vec<Rc<[Ins]>>,
     ids: Vec<FuncId>,
     /// The method wrappers in the binary, by name.
     wrappers: HashMap<String, FuncId>,
@@ -145,6 +182,8 @@ pub struct Machine {
     globals: Vec<Cell>,
     /// Values that cross channels as words: strings, slices, structs.
     boxed: Vec<Value>,
+    /// The handle of each string or slice boxed, by its address.
+    handles: HashMap<usize, u64>,
     /// Function values by the address of their code.
     closures: HashMap<Addr, Rc<Closure>>,
     /// The heap address runtime·new gave each moved variable's cell.
@@ -196,6 +235,11 @@ impl Machine {
             .map(|_| Rc::new(RefCell::new(Value::Nil)))
             .collect();
         Ok(Machine {
+            ins: prog
+                .funcs
+                .iter()
+                .map(|c| Rc::from(c.ins.as_slice()))
+                .collect(),
             prog,
             ids,
             wrappers,
@@ -205,6 +249,7 @@ impl Machine {
             spawned: HashMap::new(),
             globals,
             boxed: Vec::new(),
+            handles: HashMap::new(),
             closures: HashMap::new(),
             heap_cells: HashMap::new(),
             pointees: HashMap::new(),
@@ -256,17 +301,31 @@ impl Machine {
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[c.0].addr,
             Value::Chan(None) | Value::Nil => 0,
-            Value::Array(_) => {
+            Value::Array(_) | Value::Bytes(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
             Value::Func(c) => c.addr,
             Value::Ptr(_, a) => *a,
             Value::Iface(..) => unreachable!("interfaces are packed as two words"),
             Value::Str(_) | Value::Struct(_) | Value::Slice(_) => {
+                // A string or slice keeps its handle (its box holds it, so
+                // its address is not reused); a struct has no identity.
+                let id = match v {
+                    Value::Str(s) => Some(s.as_ptr() as usize),
+                    Value::Slice(s) => Some(Rc::as_ptr(s) as usize),
+                    _ => None,
+                };
+                if let Some(&h) = id.and_then(|id| self.handles.get(&id)) {
+                    return h;
+                }
                 // Handles count from 1: a zero word is the zero value
                 // (what a closed channel delivers).
                 self.boxed.push(v.clone());
-                self.boxed.len() as u64
+                let h = self.boxed.len() as u64;
+                if let Some(id) = id {
+                    self.handles.insert(id, h);
+                }
+                h
             }
         }
     }
@@ -318,6 +377,7 @@ impl Machine {
                     self.put_value(rt, elem, v, bytes);
                 }
             }
+            (Ty::Array(..), Value::Bytes(b)) => bytes.extend_from_slice(b),
             // Each field at its offset, the whole padded to its size.
             (Ty::Struct(st), Value::Struct(fields)) => {
                 let start = bytes.len();
@@ -365,11 +425,13 @@ impl Machine {
     /// entered with SP at `sp`.
     fn frame(&self, func: usize, closure: Option<&Closure>, args: Vec<Value>, sp: Addr) -> Frame {
         let code = self.code(func);
-        let mut locals: Vec<Cell> = closure.map(|c| c.cells.clone()).unwrap_or_default();
-        locals.extend(args.into_iter().map(|v| Rc::new(RefCell::new(v))));
-        while locals.len() < usize::from(code.nlocals) {
-            locals.push(Rc::new(RefCell::new(Value::Nil)));
-        }
+        let mut locals: Vec<Local> = closure
+            .map(|c| c.cells.iter().cloned().map(Local::Cell).collect())
+            .unwrap_or_default();
+        locals.extend(args.into_iter().map(Local::Val));
+        locals.resize_with(usize::from(code.nlocals).max(locals.len()), || {
+            Local::Val(Value::Nil)
+        });
         Frame {
             func,
             pc: 0,
@@ -396,22 +458,24 @@ impl Machine {
         let st = self.gs[g.0].as_mut().expect("started");
         let fr = st.frames.last_mut().expect("a frame runs");
         let func = fr.func;
-        let ins = self.prog.funcs[func].ins[fr.pc].clone();
+        // Shared, not cloned: an instruction can hold types and strings.
+        let code = self.ins[func].clone();
+        let ins = &code[fr.pc];
         fr.pc += 1;
-        match ins {
-            Ins::Const(c) => {
+        match *ins {
+            Ins::Const(ref c) => {
                 let v = match c {
-                    Const::Int(n) => Value::Int(n),
-                    Const::Float(f) => Value::Float(f),
-                    Const::Bool(b) => Value::Bool(b),
-                    Const::Str(s) => Value::Str(s),
+                    Const::Int(n) => Value::Int(*n),
+                    Const::Float(f) => Value::Float(*f),
+                    Const::Bool(b) => Value::Bool(*b),
+                    Const::Str(s) => Value::Str(s.clone()),
                     Const::Nil => Value::Nil,
                 };
                 fr.stack.push(v);
             }
             Ins::Load(slot) => {
                 let v = match slot {
-                    Slot::Local(i) => fr.locals[usize::from(i)].borrow().clone(),
+                    Slot::Local(i) => fr.locals[usize::from(i)].get(),
                     Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
@@ -420,7 +484,7 @@ impl Machine {
             Ins::Store(slot) => {
                 let v = fr.stack.pop().expect("a value");
                 match slot {
-                    Slot::Local(i) => *fr.locals[usize::from(i)].borrow_mut() = v,
+                    Slot::Local(i) => fr.locals[usize::from(i)].with(|x| *x = v),
                     Slot::Global(i) => *self.globals[usize::from(i)].borrow_mut() = v,
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 }
@@ -428,7 +492,7 @@ impl Machine {
             Ins::Pop => {
                 fr.stack.pop();
             }
-            Ins::Zero(ty) => fr.stack.push(zero(&ty)),
+            Ins::Zero(ref ty) => fr.stack.push(zero(ty)),
             Ins::Index => {
                 let Some(Value::Int(i)) = fr.stack.pop() else {
                     unreachable!("typed")
@@ -444,7 +508,7 @@ impl Machine {
                     unreachable!("typed")
                 };
                 let v = match slot {
-                    Slot::Local(l) => element(&fr.locals[usize::from(l)].borrow(), i),
+                    Slot::Local(l) => fr.locals[usize::from(l)].with(|a| element(a, i)),
                     Slot::Global(l) => element(&self.globals[usize::from(l)].borrow(), i),
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
@@ -498,17 +562,30 @@ impl Machine {
                 let elems = fr.stack.split_off(fr.stack.len() - n as usize);
                 fr.stack.push(Value::Array(elems));
             }
+            Ins::MakeBytes(n) => {
+                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
+                let b = elems
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(b) => *b as u8,
+                        _ => unreachable!("typed"),
+                    })
+                    .collect();
+                fr.stack.push(Value::Bytes(b));
+            }
             Ins::StoreField(slot, i) => {
                 let v = fr.stack.pop().expect("a value");
-                let cell = match slot {
-                    Slot::Local(l) => fr.locals[usize::from(l)].clone(),
-                    Slot::Global(l) => self.globals[usize::from(l)].clone(),
+                let set = |x: &mut Value| {
+                    let Value::Struct(fields) = x else {
+                        unreachable!("typed")
+                    };
+                    fields[usize::from(i)] = v;
+                };
+                match slot {
+                    Slot::Local(l) => fr.locals[usize::from(l)].with(set),
+                    Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                };
-                let Value::Struct(fields) = &mut *cell.borrow_mut() else {
-                    unreachable!("typed")
-                };
-                fields[usize::from(i)] = v;
+                }
             }
             Ins::LoadPtrField(i) => {
                 let Some(Value::Ptr(p, _)) = fr.stack.pop() else {
@@ -552,7 +629,7 @@ impl Machine {
                 let v = fr.stack.last().expect("a value").clone();
                 fr.stack.push(v);
             }
-            Ins::MakeSlice { elem, site } => {
+            Ins::MakeSlice { ref elem, site } => {
                 let Some(Value::Int(n)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
@@ -564,7 +641,7 @@ impl Machine {
                 };
                 let ret = self.ret(rt, func, "runtime.makeslice", &site);
                 rt.makeslice(ret, elem.size(), n, elem.has_pointers())?;
-                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(&elem); n as usize])));
+                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(elem); n as usize])));
                 self.push(g, v);
             }
             Ins::SliceLit { n, size, site } => {
@@ -577,6 +654,7 @@ impl Machine {
                 let n = match fr.stack.pop() {
                     Some(Value::Chan(Some(c))) => i64::from(rt.chans[c.0].dataqsiz),
                     Some(Value::Array(a)) => a.len() as i64,
+                    Some(Value::Bytes(b)) => b.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
                 };
@@ -587,15 +665,24 @@ impl Machine {
                 let Some(Value::Int(i)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
-                let cell = match slot {
-                    Slot::Local(l) => fr.locals[usize::from(l)].clone(),
-                    Slot::Global(l) => self.globals[usize::from(l)].clone(),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                };
-                let stored = match &mut *cell.borrow_mut() {
+                let set = |a: &mut Value| match a {
                     Value::Array(a) => store(a, i, v),
+                    Value::Bytes(b) => {
+                        match (usize::try_from(i).ok().and_then(|i| b.get_mut(i)), v) {
+                            (Some(e), Value::Int(v)) => {
+                                *e = v as u8;
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
                     Value::Slice(s) => store(&mut s.borrow_mut(), i, v),
                     _ => unreachable!("typed"),
+                };
+                let stored = match slot {
+                    Slot::Local(l) => fr.locals[usize::from(l)].with(set),
+                    Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
                 if !stored {
                     return Err(self.panicindex(rt, g));
@@ -606,26 +693,26 @@ impl Machine {
                     unreachable!("only locals move to the heap")
                 };
                 let i = usize::from(i);
-                let cell = Rc::new(RefCell::new(fr.locals[i].borrow().clone()));
-                fr.locals[i] = cell.clone();
+                let cell = Rc::new(RefCell::new(fr.locals[i].get()));
+                fr.locals[i] = Local::Cell(cell.clone());
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let addr = rt.new_object(ret, size)?;
                 self.heap_cells.insert(Rc::as_ptr(&cell), addr);
             }
-            Ins::Bin(op, ty) => {
+            Ins::Bin(op, ref ty) => {
                 let b = fr.stack.pop().expect("rhs");
                 let a = fr.stack.pop().expect("lhs");
-                let v = match binop(op, &ty, a, b) {
+                let v = match binop(op, ty, a, b) {
                     Ok(v) => v,
                     Err(msg) => return Err(self.fail(msg)),
                 };
                 fr.stack.push(v);
             }
-            Ins::FloatToInt(ty) => {
+            Ins::FloatToInt(ref ty) => {
                 let Some(Value::Float(f)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(&ty, f as i64)));
+                fr.stack.push(Value::Int(wrap(ty, f as i64)));
             }
             Ins::FuncValue(f) => {
                 let addr = rt.tab.entry(self.ids[f]);
@@ -642,17 +729,17 @@ impl Machine {
                     .clone();
                 self.push(g, Value::Func(c));
             }
-            Ins::Neg(ty) => {
+            Ins::Neg(ref ty) => {
                 let Value::Int(n) = fr.stack.pop().expect("a value") else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(&ty, n.wrapping_neg())));
+                fr.stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
             }
-            Ins::Complement(ty) => {
+            Ins::Complement(ref ty) => {
                 let Value::Int(n) = fr.stack.pop().expect("a value") else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(&ty, !n)));
+                fr.stack.push(Value::Int(wrap(ty, !n)));
             }
             Ins::Not => {
                 let Value::Bool(b) = fr.stack.pop().expect("a value") else {
@@ -684,13 +771,13 @@ impl Machine {
             }
             Ins::Closure {
                 func: f,
-                captures,
+                ref captures,
                 site,
             } => {
                 let cells: Vec<Cell> = captures
                     .iter()
                     .map(|s| match s {
-                        Slot::Local(i) => fr.locals[usize::from(*i)].clone(),
+                        Slot::Local(i) => fr.locals[usize::from(*i)].cell(),
                         _ => unreachable!("captures are locals"),
                     })
                     .collect();
@@ -759,8 +846,8 @@ impl Machine {
                 }
             }
             Ins::DeferPrint {
-                format,
-                verbs,
+                ref format,
+                ref verbs,
                 site,
             } => {
                 let args = fr.stack.split_off(fr.stack.len() - verbs.len());
@@ -790,7 +877,7 @@ impl Machine {
                 self.deferred
                     .entry(g)
                     .or_default()
-                    .push(Deferred::Print(format, printed));
+                    .push(Deferred::Print(format.clone(), printed));
             }
             Ins::Defer {
                 func: callee,
@@ -818,15 +905,19 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.panic", &site);
                 rt.panic(ret, e, text.as_deref())?;
             }
-            Ins::ConvT2E { ty, site } => {
+            Ins::ConvT2E { ref ty, site } => {
                 let v = fr.stack.pop().expect("a value");
-                let t = self.type_ref(rt, &ty);
+                let t = self.type_ref(rt, ty);
                 let ret = self.ret(rt, func, "runtime.convT2E", &site);
                 let data = match rt.convt2e(ret, t)? {
                     Some(p) => p,
-                    None => self.pack(rt, std::slice::from_ref(&ty), std::slice::from_ref(&v))[0],
+                    None => self.pack(rt, std::slice::from_ref(ty), std::slice::from_ref(&v))[0],
                 };
-                let d = Rc::new(Dyn { ty, val: v, data });
+                let d = Rc::new(Dyn {
+                    ty: ty.clone(),
+                    val: v,
+                    data,
+                });
                 let e = Eface { ty: t.word, data };
                 self.efaces.insert(e, d.clone());
                 self.push(g, Value::Iface(d, t.word));
@@ -836,25 +927,25 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.efacethash", &site);
                 rt.efacethash(ret, eface_of(&v))?;
             }
-            Ins::TypeIs(ty) => {
-                let is = matches!(fr.stack.pop(), Some(Value::Iface(d, _)) if d.ty == ty);
+            Ins::TypeIs(ref ty) => {
+                let is = matches!(fr.stack.pop(), Some(Value::Iface(d, _)) if d.ty == *ty);
                 fr.stack.push(Value::Bool(is));
             }
-            Ins::AssertE2T2 { ty, site } => {
+            Ins::AssertE2T2 { ref ty, site } => {
                 let v = fr.stack.pop().expect("a value");
-                let t = self.type_ref(rt, &ty);
+                let t = self.type_ref(rt, ty);
                 let ret = self.ret(rt, func, "runtime.assertE2T2", &site);
                 let ok = rt.assert_e2t2(ret, t, eface_of(&v))?;
                 let out = match v {
                     Value::Iface(d, _) if ok => d.val.clone(),
-                    _ => zero(&ty),
+                    _ => zero(ty),
                 };
                 self.push(g, out);
                 self.push(g, Value::Bool(ok));
             }
-            Ins::AssertE2T { ty, site } => {
+            Ins::AssertE2T { ref ty, site } => {
                 let v = fr.stack.pop().expect("a value");
-                let t = self.type_ref(rt, &ty);
+                let t = self.type_ref(rt, ty);
                 let concrete = match &v {
                     Value::Iface(d, _) => Some(d.ty.name()),
                     _ => None,
@@ -867,15 +958,18 @@ impl Machine {
                 self.push(g, d.val.clone());
             }
             Ins::SliceArray { width, site } => {
-                let (Some(Value::Int(hi)), Some(Value::Int(lo)), Some(Value::Array(a))) =
+                let (Some(Value::Int(hi)), Some(Value::Int(lo)), Some(Value::Bytes(a))) =
                     (fr.stack.pop(), fr.stack.pop(), fr.stack.pop())
                 else {
-                    unreachable!("typed")
+                    unreachable!("the compiler slices byte arrays only")
                 };
                 let ret = self.ret(rt, func, "runtime.slicearray", &site);
                 let nel = a.len() as u64;
                 rt.slicearray(ret, nel, lo as u64, hi as u64, u64::from(width))?;
-                let part = a[lo as usize..hi as usize].to_vec();
+                let part = a[lo as usize..hi as usize]
+                    .iter()
+                    .map(|&b| Value::Int(i64::from(b)))
+                    .collect();
                 self.push(g, Value::Slice(Rc::new(RefCell::new(part))));
             }
             Ins::SliceToString { site } => {
@@ -897,7 +991,11 @@ impl Machine {
                 rt.slicebytetostring(ret, s.len() as u64)?;
                 self.push(g, Value::Str(Rc::from(s)));
             }
-            Ins::MakeChan { hint, elem, site } => {
+            Ins::MakeChan {
+                hint,
+                ref elem,
+                site,
+            } => {
                 let n = if hint {
                     match fr.stack.pop() {
                         Some(Value::Int(n)) => n as u32,
@@ -919,7 +1017,7 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.chansend1", &site);
                 rt.chansend(ret, c, w)?;
             }
-            Ins::Recv { elem, site } => {
+            Ins::Recv { ref elem, site } => {
                 let Some(Value::Chan(c)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
@@ -927,10 +1025,10 @@ impl Machine {
                 self.state(g).awaiting = Some(Await::Recv(elem.clone(), false));
                 let w = rt.chanrecv(ret, c)?;
                 self.state(g).awaiting = None;
-                let v = self.unword(rt, &elem, w);
+                let v = self.unword(rt, elem, w);
                 self.push(g, v);
             }
-            Ins::RangeRecv { elem, site } => {
+            Ins::RangeRecv { ref elem, site } => {
                 let Some(Value::Chan(c)) = fr.stack.pop() else {
                     unreachable!("typed")
                 };
@@ -938,7 +1036,7 @@ impl Machine {
                 self.state(g).awaiting = Some(Await::Recv(elem.clone(), true));
                 let w = rt.chanrecv3(ret, c, elem.size())?;
                 self.state(g).awaiting = None;
-                let v = self.unword(rt, &elem, w);
+                let v = self.unword(rt, elem, w);
                 self.push(g, v);
                 self.push(g, Value::Bool(rt.recv_was_closed(g)));
             }
@@ -959,7 +1057,7 @@ impl Machine {
                 let v = rt.closedchan(ret, c)?;
                 self.push(g, Value::Bool(v));
             }
-            Ins::AssertE2I2 { iface, site } => {
+            Ins::AssertE2I2 { ref iface, site } => {
                 let v = fr.stack.pop().expect("an interface value");
                 let e = match &v {
                     Value::Iface(d, ty) => Eface {
@@ -987,7 +1085,11 @@ impl Machine {
                 self.push(g, v);
                 self.push(g, Value::Bool(ok));
             }
-            Ins::CallMethod { name, nargs, site } => {
+            Ins::CallMethod {
+                ref name,
+                nargs,
+                site,
+            } => {
                 let st = self.gs[g.0].as_mut().expect("started");
                 let fr = st.frames.last_mut().expect("a frame");
                 let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
@@ -997,7 +1099,7 @@ impl Machine {
                     )));
                 };
                 let ret = self.ret(rt, func, "*", &site);
-                match (&d.ty, &*name, args.as_slice()) {
+                match (&d.ty, &**name, args.as_slice()) {
                     (Ty::ErrorString, "String", []) => {
                         let s = rt.error_string_string(ret, d.data)?;
                         self.push(g, Value::Str(Rc::from(s)));
@@ -1006,8 +1108,8 @@ impl Machine {
                         let s = rt.type_assertion_string(ret, d.data)?;
                         self.push(g, Value::Str(Rc::from(s)));
                     }
-                    (Ty::Struct(st), _, _) if self.prog.method(&d.ty, &name).is_some() => {
-                        let m = self.prog.method(&d.ty, &name).expect("checked");
+                    (Ty::Struct(st), _, _) if self.prog.method(&d.ty, name).is_some() => {
+                        let m = self.prog.method(&d.ty, name).expect("checked");
                         // The itab holds the wrapper, which copies the
                         // receiver out of the data word (or from where it
                         // points) and calls the method.
@@ -1043,6 +1145,7 @@ impl Machine {
                     Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
                     Some(Value::Str(s)) => s.len() as i64,
                     Some(Value::Array(a)) => a.len() as i64,
+                    Some(Value::Bytes(b)) => b.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
                 };
@@ -1087,13 +1190,13 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.block", &site);
                 rt.block_forever(ret)?;
             }
-            Ins::JumpTable(targets) => {
+            Ins::JumpTable(ref targets) => {
                 let Some(Value::Int(i)) = fr.stack.pop() else {
                     unreachable!("an index")
                 };
                 fr.pc = targets[i as usize];
             }
-            Ins::SelectNb { case, site } => {
+            Ins::SelectNb { ref case, site } => {
                 let (sel, callee) = match &case {
                     SelKind::Send(_) => {
                         let v = fr.stack.pop().expect("a value");
@@ -1125,7 +1228,7 @@ impl Machine {
                 self.push(g, v);
                 self.push(g, Value::Int(i64::from(!fired)));
             }
-            Ins::Select { cases, site } => {
+            Ins::Select { ref cases, site } => {
                 let mut operands = Vec::new();
                 for k in cases.iter().rev() {
                     operands.push(match k {
@@ -1155,7 +1258,7 @@ impl Machine {
                 self.state(g).awaiting = Some(Await::Select(cases.clone()));
                 let (i, w) = rt.select(ret, &sel)?;
                 self.state(g).awaiting = None;
-                self.selected(rt, g, &cases, i, w);
+                self.selected(rt, g, cases, i, w);
             }
         }
         Ok(())
@@ -1444,6 +1547,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Str => Value::Str(Rc::from("")),
         Ty::Chan(_) => Value::Chan(None),
         Ty::Func(_) | Ty::Nil => Value::Nil,
+        Ty::Array(n, elem) if **elem == BYTE => Value::Bytes(vec![0; *n as usize]),
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
@@ -1452,11 +1556,18 @@ fn zero(ty: &Ty) -> Value {
     }
 }
 
+/// The byte type, whose arrays are [`Value::Bytes`].
+const BYTE: Ty = Ty::Int {
+    bits: 8,
+    signed: false,
+};
+
 /// Element `i` of an array or slice.
 fn element(a: &Value, i: i64) -> Option<Value> {
     let i = usize::try_from(i).ok()?;
     match a {
         Value::Array(a) => a.get(i).cloned(),
+        Value::Bytes(b) => b.get(i).map(|&b| Value::Int(i64::from(b))),
         Value::Slice(s) => s.borrow().get(i).cloned(),
         _ => unreachable!("typed"),
     }
