@@ -102,7 +102,8 @@ struct Frame {
     func: usize,
     pc: usize,
     locals: Vec<Local>,
-    stack: Vec<Value>,
+    /// Where its operands start on the goroutine's stack.
+    base: usize,
     /// Its deferreturn found nothing left: the Ret may return.
     deferred_done: bool,
     /// A deferred call's frame: its results go nowhere.
@@ -155,7 +156,18 @@ type Spawned = (Option<Rc<Closure>>, Vec<Value>);
 #[derive(Debug, Default)]
 struct GState {
     frames: Vec<Frame>,
+    /// The operand stack of all its frames, each frame's part from its
+    /// base up.
+    stack: Vec<Value>,
     awaiting: Option<Await>,
+}
+
+impl GState {
+    /// Enter a frame: its operands start at the stack's top.
+    fn enter(&mut self, mut frame: Frame) {
+        frame.base = self.stack.len();
+        self.frames.push(frame);
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -436,7 +448,7 @@ impl Machine {
             func,
             pc: 0,
             locals,
-            stack: Vec::new(),
+            base: 0,
             deferred_done: false,
             deferred: false,
             wrapper: None,
@@ -455,8 +467,8 @@ impl Machine {
 
     /// Execute one instruction of goroutine `g`.
     fn step(&mut self, rt: &mut Runtime, g: GId) -> Result<(), Stop> {
-        let st = self.gs[g.0].as_mut().expect("started");
-        let fr = st.frames.last_mut().expect("a frame runs");
+        let GState { frames, stack, .. } = self.gs[g.0].as_mut().expect("started");
+        let fr = frames.last_mut().expect("a frame runs");
         let func = fr.func;
         // Shared, not cloned: an instruction can hold types and strings.
         let code = self.ins[func].clone();
@@ -471,7 +483,7 @@ impl Machine {
                     Const::Str(s) => Value::Str(s.clone()),
                     Const::Nil => Value::Nil,
                 };
-                fr.stack.push(v);
+                stack.push(v);
             }
             Ins::Load(slot) => {
                 let v = match slot {
@@ -479,10 +491,10 @@ impl Machine {
                     Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
-                fr.stack.push(v);
+                stack.push(v);
             }
             Ins::Store(slot) => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 match slot {
                     Slot::Local(i) => fr.locals[usize::from(i)].with(|x| *x = v),
                     Slot::Global(i) => *self.globals[usize::from(i)].borrow_mut() = v,
@@ -490,21 +502,21 @@ impl Machine {
                 }
             }
             Ins::Pop => {
-                fr.stack.pop();
+                stack.pop();
             }
-            Ins::Zero(ref ty) => fr.stack.push(zero(ty)),
+            Ins::Zero(ref ty) => stack.push(zero(ty)),
             Ins::Index => {
-                let Some(Value::Int(i)) = fr.stack.pop() else {
+                let Some(Value::Int(i)) = stack.pop() else {
                     unreachable!("typed")
                 };
-                let a = fr.stack.pop().expect("an array or slice");
+                let a = stack.pop().expect("an array or slice");
                 match element(&a, i) {
-                    Some(v) => fr.stack.push(v),
+                    Some(v) => stack.push(v),
                     None => return Err(self.panicindex(rt, g)),
                 }
             }
             Ins::LoadElem(slot) => {
-                let Some(Value::Int(i)) = fr.stack.pop() else {
+                let Some(Value::Int(i)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let v = match slot {
@@ -513,7 +525,7 @@ impl Machine {
                     Slot::Captured(_) => unreachable!("finished code has no captured slots"),
                 };
                 match v {
-                    Some(v) => fr.stack.push(v),
+                    Some(v) => stack.push(v),
                     None => return Err(self.panicindex(rt, g)),
                 }
             }
@@ -533,8 +545,7 @@ impl Machine {
                 self.push(g, v);
             }
             Ins::CmpString { site } => {
-                let (Some(Value::Str(b)), Some(Value::Str(a))) = (fr.stack.pop(), fr.stack.pop())
-                else {
+                let (Some(Value::Str(b)), Some(Value::Str(a))) = (stack.pop(), stack.pop()) else {
                     unreachable!("typed")
                 };
                 let ret = self.ret(rt, func, "runtime.cmpstring", &site);
@@ -542,7 +553,7 @@ impl Machine {
                 self.push(g, Value::Int(v));
             }
             Ins::Concat { n, site } => {
-                let parts = fr.stack.split_off(fr.stack.len() - usize::from(n));
+                let parts = stack.split_off(stack.len() - usize::from(n));
                 let parts: Vec<&str> = parts
                     .iter()
                     .map(|p| match p {
@@ -555,15 +566,15 @@ impl Machine {
                 self.push(g, Value::Str(Rc::from(out)));
             }
             Ins::MakeStruct(n) => {
-                let fields = fr.stack.split_off(fr.stack.len() - usize::from(n));
-                fr.stack.push(Value::Struct(fields));
+                let fields = stack.split_off(stack.len() - usize::from(n));
+                stack.push(Value::Struct(fields));
             }
             Ins::MakeArray(n) => {
-                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
-                fr.stack.push(Value::Array(elems));
+                let elems = stack.split_off(stack.len() - n as usize);
+                stack.push(Value::Array(elems));
             }
             Ins::MakeBytes(n) => {
-                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
+                let elems = stack.split_off(stack.len() - n as usize);
                 let b = elems
                     .iter()
                     .map(|v| match v {
@@ -571,10 +582,10 @@ impl Machine {
                         _ => unreachable!("typed"),
                     })
                     .collect();
-                fr.stack.push(Value::Bytes(b));
+                stack.push(Value::Bytes(b));
             }
             Ins::StoreField(slot, i) => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let set = |x: &mut Value| {
                     let Value::Struct(fields) = x else {
                         unreachable!("typed")
@@ -588,7 +599,7 @@ impl Machine {
                 }
             }
             Ins::LoadPtrField(i) => {
-                let Some(Value::Ptr(p, _)) = fr.stack.pop() else {
+                let Some(Value::Ptr(p, _)) = stack.pop() else {
                     return Err(
                         self.fail("nil pointer dereference (a signal panic, not modelled)".into())
                     );
@@ -597,11 +608,11 @@ impl Machine {
                     unreachable!("typed")
                 };
                 let v = fields[usize::from(i)].clone();
-                fr.stack.push(v);
+                stack.push(v);
             }
             Ins::StorePtrField(i) => {
-                let v = fr.stack.pop().expect("a value");
-                let Some(Value::Ptr(p, _)) = fr.stack.pop() else {
+                let v = stack.pop().expect("a value");
+                let Some(Value::Ptr(p, _)) = stack.pop() else {
                     return Err(
                         self.fail("nil pointer dereference (a signal panic, not modelled)".into())
                     );
@@ -612,7 +623,7 @@ impl Machine {
                 fields[usize::from(i)] = v;
             }
             Ins::NewPtr { size, site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let addr = rt.new_object(ret, size)?;
                 let cell = Rc::new(RefCell::new(v));
@@ -620,17 +631,17 @@ impl Machine {
                 self.push(g, Value::Ptr(cell, addr));
             }
             Ins::Field(i) => {
-                let Some(Value::Struct(mut fields)) = fr.stack.pop() else {
+                let Some(Value::Struct(mut fields)) = stack.pop() else {
                     unreachable!("typed")
                 };
-                fr.stack.push(fields.swap_remove(usize::from(i)));
+                stack.push(fields.swap_remove(usize::from(i)));
             }
             Ins::Dup => {
-                let v = fr.stack.last().expect("a value").clone();
-                fr.stack.push(v);
+                let v = stack.last().expect("a value").clone();
+                stack.push(v);
             }
             Ins::MakeSlice { ref elem, site } => {
-                let Some(Value::Int(n)) = fr.stack.pop() else {
+                let Some(Value::Int(n)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let Ok(n) = u32::try_from(n) else {
@@ -645,24 +656,24 @@ impl Machine {
                 self.push(g, v);
             }
             Ins::SliceLit { n, size, site } => {
-                let elems = fr.stack.split_off(fr.stack.len() - n as usize);
+                let elems = stack.split_off(stack.len() - n as usize);
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 rt.new_object(ret, size)?;
                 self.push(g, Value::Slice(Rc::new(RefCell::new(elems))));
             }
             Ins::Cap => {
-                let n = match fr.stack.pop() {
+                let n = match stack.pop() {
                     Some(Value::Chan(Some(c))) => i64::from(rt.chans[c.0].dataqsiz),
                     Some(Value::Array(a)) => a.len() as i64,
                     Some(Value::Bytes(b)) => b.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
                 };
-                fr.stack.push(Value::Int(n));
+                stack.push(Value::Int(n));
             }
             Ins::StoreIndex(slot) => {
-                let v = fr.stack.pop().expect("a value");
-                let Some(Value::Int(i)) = fr.stack.pop() else {
+                let v = stack.pop().expect("a value");
+                let Some(Value::Int(i)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let set = |a: &mut Value| match a {
@@ -700,19 +711,19 @@ impl Machine {
                 self.heap_cells.insert(Rc::as_ptr(&cell), addr);
             }
             Ins::Bin(op, ref ty) => {
-                let b = fr.stack.pop().expect("rhs");
-                let a = fr.stack.pop().expect("lhs");
+                let b = stack.pop().expect("rhs");
+                let a = stack.pop().expect("lhs");
                 let v = match binop(op, ty, a, b) {
                     Ok(v) => v,
                     Err(msg) => return Err(self.fail(msg)),
                 };
-                fr.stack.push(v);
+                stack.push(v);
             }
             Ins::FloatToInt(ref ty) => {
-                let Some(Value::Float(f)) = fr.stack.pop() else {
+                let Some(Value::Float(f)) = stack.pop() else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(ty, f as i64)));
+                stack.push(Value::Int(wrap(ty, f as i64)));
             }
             Ins::FuncValue(f) => {
                 let addr = rt.tab.entry(self.ids[f]);
@@ -730,26 +741,26 @@ impl Machine {
                 self.push(g, Value::Func(c));
             }
             Ins::Neg(ref ty) => {
-                let Value::Int(n) = fr.stack.pop().expect("a value") else {
+                let Value::Int(n) = stack.pop().expect("a value") else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
+                stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
             }
             Ins::Complement(ref ty) => {
-                let Value::Int(n) = fr.stack.pop().expect("a value") else {
+                let Value::Int(n) = stack.pop().expect("a value") else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Int(wrap(ty, !n)));
+                stack.push(Value::Int(wrap(ty, !n)));
             }
             Ins::Not => {
-                let Value::Bool(b) = fr.stack.pop().expect("a value") else {
+                let Value::Bool(b) = stack.pop().expect("a value") else {
                     unreachable!("typed")
                 };
-                fr.stack.push(Value::Bool(!b));
+                stack.push(Value::Bool(!b));
             }
             Ins::Jump(to) => fr.pc = to,
             Ins::JumpIfNot(to) => {
-                if fr.stack.pop() == Some(Value::Bool(false)) {
+                if stack.pop() == Some(Value::Bool(false)) {
                     fr.pc = to;
                 }
             }
@@ -758,12 +769,12 @@ impl Machine {
                 nargs,
                 site,
             } => {
-                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
+                let args = stack.split_off(stack.len() - usize::from(nargs));
                 self.call(rt, g, func, callee, None, args, &site)?;
             }
             Ins::CallValue { nargs, site } => {
-                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
-                let Some(Value::Func(c)) = fr.stack.pop() else {
+                let args = stack.split_off(stack.len() - usize::from(nargs));
+                let Some(Value::Func(c)) = stack.pop() else {
                     return Err(self.fail("call of a nil function value".into()));
                 };
                 let callee = c.func;
@@ -800,8 +811,8 @@ impl Machine {
                 nargs,
                 site,
             } => {
-                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
-                let Some((callee, closure)) = callee_of(&mut fr.stack, callee) else {
+                let args = stack.split_off(stack.len() - usize::from(nargs));
+                let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("go of a nil function value".into()));
                 };
                 let params = self.prog.funcs[callee].sig.params.clone();
@@ -835,10 +846,11 @@ impl Machine {
                 let code = &self.prog.funcs[func];
                 let nres = code.sig.results.len();
                 let st = self.gs[g.0].as_mut().expect("started");
-                let mut fr = st.frames.pop().expect("a frame");
-                let results = fr.stack.split_off(fr.stack.len() - nres);
-                if let Some(caller) = st.frames.last_mut().filter(|_| !fr.deferred) {
-                    caller.stack.extend(results);
+                let fr = st.frames.pop().expect("a frame");
+                let results = st.stack.split_off(st.stack.len() - nres);
+                st.stack.truncate(fr.base);
+                if !fr.deferred && !st.frames.is_empty() {
+                    st.stack.extend(results);
                 }
                 rt.ret_go(self.ids[func])?;
                 if let Some(w) = fr.wrapper {
@@ -850,7 +862,7 @@ impl Machine {
                 ref verbs,
                 site,
             } => {
-                let args = fr.stack.split_off(fr.stack.len() - verbs.len());
+                let args = stack.split_off(stack.len() - verbs.len());
                 let mut types = vec![Ty::Str];
                 let mut values = vec![Value::Str(format.clone())];
                 let mut printed = Vec::new();
@@ -884,8 +896,8 @@ impl Machine {
                 nargs,
                 site,
             } => {
-                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
-                let Some((callee, closure)) = callee_of(&mut fr.stack, callee) else {
+                let args = stack.split_off(stack.len() - usize::from(nargs));
+                let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("defer of a nil function value".into()));
                 };
                 let params = self.prog.funcs[callee].sig.params.clone();
@@ -899,14 +911,14 @@ impl Machine {
                     .push(Deferred::Call(callee, closure, args));
             }
             Ins::Panic { site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let text = self.printany(&v);
                 let e = eface_of(&v);
                 let ret = self.ret(rt, func, "runtime.panic", &site);
                 rt.panic(ret, e, text.as_deref())?;
             }
             Ins::ConvT2E { ref ty, site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
                 let ret = self.ret(rt, func, "runtime.convT2E", &site);
                 let data = match rt.convt2e(ret, t)? {
@@ -923,16 +935,16 @@ impl Machine {
                 self.push(g, Value::Iface(d, t.word));
             }
             Ins::EfaceHash { site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.efacethash", &site);
                 rt.efacethash(ret, eface_of(&v))?;
             }
             Ins::TypeIs(ref ty) => {
-                let is = matches!(fr.stack.pop(), Some(Value::Iface(d, _)) if d.ty == *ty);
-                fr.stack.push(Value::Bool(is));
+                let is = matches!(stack.pop(), Some(Value::Iface(d, _)) if d.ty == *ty);
+                stack.push(Value::Bool(is));
             }
             Ins::AssertE2T2 { ref ty, site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
                 let ret = self.ret(rt, func, "runtime.assertE2T2", &site);
                 let ok = rt.assert_e2t2(ret, t, eface_of(&v))?;
@@ -944,7 +956,7 @@ impl Machine {
                 self.push(g, Value::Bool(ok));
             }
             Ins::AssertE2T { ref ty, site } => {
-                let v = fr.stack.pop().expect("a value");
+                let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
                 let concrete = match &v {
                     Value::Iface(d, _) => Some(d.ty.name()),
@@ -959,7 +971,7 @@ impl Machine {
             }
             Ins::SliceArray { width, site } => {
                 let (Some(Value::Int(hi)), Some(Value::Int(lo)), Some(Value::Bytes(a))) =
-                    (fr.stack.pop(), fr.stack.pop(), fr.stack.pop())
+                    (stack.pop(), stack.pop(), stack.pop())
                 else {
                     unreachable!("the compiler slices byte arrays only")
                 };
@@ -973,7 +985,7 @@ impl Machine {
                 self.push(g, Value::Slice(Rc::new(RefCell::new(part))));
             }
             Ins::SliceToString { site } => {
-                let Some(Value::Slice(b)) = fr.stack.pop() else {
+                let Some(Value::Slice(b)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let bytes: Vec<u8> = b
@@ -997,7 +1009,7 @@ impl Machine {
                 site,
             } => {
                 let n = if hint {
-                    match fr.stack.pop() {
+                    match stack.pop() {
                         Some(Value::Int(n)) => n as u32,
                         _ => 0,
                     }
@@ -1009,8 +1021,8 @@ impl Machine {
                 self.push(g, Value::Chan(Some(c)));
             }
             Ins::Send { site } => {
-                let v = fr.stack.pop().expect("a value");
-                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                let v = stack.pop().expect("a value");
+                let Some(Value::Chan(c)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let w = self.word(rt, &v);
@@ -1018,7 +1030,7 @@ impl Machine {
                 rt.chansend(ret, c, w)?;
             }
             Ins::Recv { ref elem, site } => {
-                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                let Some(Value::Chan(c)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let ret = self.ret(rt, func, "runtime.chanrecv1", &site);
@@ -1029,7 +1041,7 @@ impl Machine {
                 self.push(g, v);
             }
             Ins::RangeRecv { ref elem, site } => {
-                let Some(Value::Chan(c)) = fr.stack.pop() else {
+                let Some(Value::Chan(c)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let ret = self.ret(rt, func, "runtime.chanrecv3", &site);
@@ -1041,14 +1053,14 @@ impl Machine {
                 self.push(g, Value::Bool(rt.recv_was_closed(g)));
             }
             Ins::Close { site } => {
-                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                let Some(Value::Chan(Some(c))) = stack.pop() else {
                     return Err(self.fail("close of a nil channel".into()));
                 };
                 let ret = self.ret(rt, func, "runtime.closechan", &site);
                 rt.closechan(ret, c)?;
             }
             Ins::Closed { site } => {
-                let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                let Some(Value::Chan(Some(c))) = stack.pop() else {
                     return Err(
                         self.fail("closed of a nil channel (a signal panic, not modelled)".into())
                     );
@@ -1058,7 +1070,7 @@ impl Machine {
                 self.push(g, Value::Bool(v));
             }
             Ins::AssertE2I2 { ref iface, site } => {
-                let v = fr.stack.pop().expect("an interface value");
+                let v = stack.pop().expect("an interface value");
                 let e = match &v {
                     Value::Iface(d, ty) => Eface {
                         ty: *ty,
@@ -1090,10 +1102,8 @@ impl Machine {
                 nargs,
                 site,
             } => {
-                let st = self.gs[g.0].as_mut().expect("started");
-                let fr = st.frames.last_mut().expect("a frame");
-                let args = fr.stack.split_off(fr.stack.len() - usize::from(nargs));
-                let Some(Value::Iface(d, _)) = fr.stack.pop() else {
+                let args = stack.split_off(stack.len() - usize::from(nargs));
+                let Some(Value::Iface(d, _)) = stack.pop() else {
                     return Err(self.fail(format!(
                         "{name} called on a nil interface value (a signal panic, not modelled)"
                     )));
@@ -1130,7 +1140,7 @@ impl Machine {
                         rt.call_go(at, self.ids[m], &words)?;
                         let mut frame = self.frame(m, None, margs, rt.sp);
                         frame.wrapper = Some(w);
-                        self.state(g).frames.push(frame);
+                        self.state(g).enter(frame);
                     }
                     (ty, _, _) => {
                         return Err(self.fail(format!(
@@ -1141,7 +1151,7 @@ impl Machine {
                 }
             }
             Ins::Len => {
-                let n = match fr.stack.pop() {
+                let n = match stack.pop() {
                     Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
                     Some(Value::Str(s)) => s.len() as i64,
                     Some(Value::Array(a)) => a.len() as i64,
@@ -1149,12 +1159,12 @@ impl Machine {
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
                 };
-                fr.stack.push(Value::Int(n));
+                stack.push(Value::Int(n));
             }
             Ins::Print { kind, site } => {
                 let v = match kind {
                     PrintKind::Sp | PrintKind::Nl => Value::Nil,
-                    _ => fr.stack.pop().expect("a value"),
+                    _ => stack.pop().expect("a value"),
                 };
                 let callee = match kind {
                     PrintKind::Int => "runtime.printint",
@@ -1191,7 +1201,7 @@ impl Machine {
                 rt.block_forever(ret)?;
             }
             Ins::JumpTable(ref targets) => {
-                let Some(Value::Int(i)) = fr.stack.pop() else {
+                let Some(Value::Int(i)) = stack.pop() else {
                     unreachable!("an index")
                 };
                 fr.pc = targets[i as usize];
@@ -1199,8 +1209,8 @@ impl Machine {
             Ins::SelectNb { ref case, site } => {
                 let (sel, callee) = match &case {
                     SelKind::Send(_) => {
-                        let v = fr.stack.pop().expect("a value");
-                        let ch = fr.stack.pop();
+                        let v = stack.pop().expect("a value");
+                        let ch = stack.pop();
                         let Some(Value::Chan(Some(c))) = ch else {
                             // A nil channel never communicates: default.
                             self.push(g, Value::Nil);
@@ -1210,7 +1220,7 @@ impl Machine {
                         (SelCase::Send(c, self.word(rt, &v)), "runtime.selectnbsend")
                     }
                     SelKind::Recv(_) => {
-                        let Some(Value::Chan(Some(c))) = fr.stack.pop() else {
+                        let Some(Value::Chan(Some(c))) = stack.pop() else {
                             self.push(g, Value::Nil);
                             self.push(g, Value::Int(1));
                             return Ok(());
@@ -1233,10 +1243,10 @@ impl Machine {
                 for k in cases.iter().rev() {
                     operands.push(match k {
                         SelKind::Send(_) => {
-                            let v = fr.stack.pop().expect("a value");
-                            (fr.stack.pop(), Some(v))
+                            let v = stack.pop().expect("a value");
+                            (stack.pop(), Some(v))
                         }
-                        SelKind::Recv(_) => (fr.stack.pop(), None),
+                        SelKind::Recv(_) => (stack.pop(), None),
                         SelKind::Default => (None, None),
                     });
                 }
@@ -1306,7 +1316,7 @@ impl Machine {
             .expect("the recovering frame is on the stack");
         st.frames.truncate(k + 1);
         let fr = &mut st.frames[k];
-        fr.stack.clear();
+        st.stack.truncate(fr.base);
         fr.deferred_done = false;
         fr.pc = self.prog.funcs[fr.func]
             .recover_at
@@ -1370,7 +1380,7 @@ impl Machine {
 
     fn push(&mut self, g: GId, v: Value) {
         let st = self.gs[g.0].as_mut().expect("started");
-        st.frames.last_mut().expect("a frame").stack.push(v);
+        st.stack.push(v);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1398,7 +1408,7 @@ impl Machine {
             None => rt.call_go(ret, self.ids[callee], &words)?,
         }
         let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
-        self.gs[g.0].as_mut().expect("started").frames.push(frame);
+        self.gs[g.0].as_mut().expect("started").enter(frame);
         Ok(())
     }
 }
@@ -1498,7 +1508,7 @@ impl Program for Machine {
                         Some(Deferred::Call(callee, closure, args)) => {
                             let mut frame = self.frame(callee, closure.as_deref(), args, rt.sp);
                             frame.deferred = true;
-                            self.state(g).frames.push(frame);
+                            self.state(g).enter(frame);
                         }
                         None => unreachable!("the runtime runs only calls the program deferred"),
                     }
@@ -1508,7 +1518,9 @@ impl Program for Machine {
                 let (closure, args) = self.spawned.remove(&g).unwrap_or_default();
                 let frame = self.frame(func, closure.as_deref(), args, rt.sp);
                 let st = self.state(g);
-                st.frames = vec![frame];
+                st.frames.clear();
+                st.stack.clear();
+                st.enter(frame);
             }
             if self.budget == 0 {
                 return self.halt(Halt::Steps);
