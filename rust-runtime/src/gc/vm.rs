@@ -1596,6 +1596,20 @@ fn store(a: &mut [Value], i: i64, v: Value) -> bool {
     }
 }
 
+/// A comparison operator applied to `x` and `y`; None for arithmetic.
+fn compare<T: PartialOrd>(op: BinOp, x: T, y: T) -> Option<bool> {
+    use BinOp::*;
+    Some(match op {
+        Eq => x == y,
+        Ne => x != y,
+        Lt => x < y,
+        Le => x <= y,
+        Gt => x > y,
+        Ge => x >= y,
+        _ => return None,
+    })
+}
+
 /// `n` as a value of `ty`: wrapped to its width and signedness.
 fn wrap(ty: &Ty, n: i64) -> i64 {
     match ty {
@@ -1622,19 +1636,17 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
         (Value::Int(x), Value::Float(y)) => {
             return binop(op, ty, Value::Float(x as f64), Value::Float(y))
         }
-        (Value::Float(x), Value::Float(y)) => match op {
-            Add => Value::Float(x + y),
-            Sub => Value::Float(x - y),
-            Mul => Value::Float(x * y),
-            Div => Value::Float(x / y),
-            Eq => Value::Bool(x == y),
-            Ne => Value::Bool(x != y),
-            Lt => Value::Bool(x < y),
-            Le => Value::Bool(x <= y),
-            Gt => Value::Bool(x > y),
-            Ge => Value::Bool(x >= y),
+        (Value::Float(x), Value::Float(y)) => match (compare(op, x, y), op) {
+            (Some(b), _) => Value::Bool(b),
+            (None, Add) => Value::Float(x + y),
+            (None, Sub) => Value::Float(x - y),
+            (None, Mul) => Value::Float(x * y),
+            (None, Div) => Value::Float(x / y),
             _ => return Err(format!("operator {op:?} on floats")),
         },
+        (Value::Int(x), Value::Int(y)) if compare(op, x, y).is_some() => {
+            Value::Bool(compare(op, x, y).expect("a comparison"))
+        }
         (Value::Int(x), Value::Int(y)) => match op {
             Add => Value::Int(wrap(ty, x.wrapping_add(y))),
             Sub => Value::Int(wrap(ty, x.wrapping_sub(y))),
@@ -1650,12 +1662,7 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
             AndNot => Value::Int(x & !y),
             Shl => Value::Int(wrap(ty, if y >= 64 { 0 } else { x << y })),
             Shr => Value::Int(if y >= 64 { 0 } else { x >> y }),
-            Eq => Value::Bool(x == y),
-            Ne => Value::Bool(x != y),
-            Lt => Value::Bool(x < y),
-            Le => Value::Bool(x <= y),
-            Gt => Value::Bool(x > y),
-            Ge => Value::Bool(x >= y),
+            Eq | Ne | Lt | Le | Gt | Ge => unreachable!("compared above"),
         },
         (a, b) => match op {
             Eq => Value::Bool(a == b),
