@@ -8,7 +8,6 @@
 //! its last user left. Heap objects (G, channels) are Rust values; the heap
 //! only hands out their addresses.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use crate::proc::Runtime;
@@ -23,138 +22,138 @@ pub const MMAP_TOP: Addr = 0x7fff_f7f9_7000 + FIX_ALLOC_CHUNK as Addr;
 /// The start of the heap arena on amd64 (malloc.goc's mallocinit).
 pub const ARENA_START: Addr = 0xf8_4000_0000;
 
-/// One mapped region of stack memory: a segment, or g0's OS stack.
+/// One mapped region of stack memory other than a FixedStack segment:
+/// g0's OS stack, or a segment from mallocgc.
 #[derive(Debug, Clone)]
 struct Seg {
-    base: Addr,
     size: u32,
     /// words[i] is the word at `base + size - 8*(i+1)`: segments are
     /// written from the top down, so only the part ever used is stored.
     words: Vec<u64>,
 }
 
-/// How many recently used segments [`Mem`] remembers: accesses alternate
-/// between g0's stack and a goroutine's segment, and a switch brings in a
-/// third.
-const RECENT: usize = 4;
-
-/// A multiplicative hash for page numbers (std's SipHash costs more than
-/// the lookups it serves here).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PageHasher(u64);
-
-impl std::hash::Hasher for PageHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-type PageMap = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<PageHasher>>;
+/// FixedStack segments in one FixAlloc chunk.
+const CHUNK_SEGS: usize = (FIX_ALLOC_CHUNK / FIXED_STACK) as usize;
 
 /// The stack memory of the process.
 #[derive(Debug, Default)]
 pub struct Mem {
-    segs: Vec<Seg>,
-    /// Segment index by base address, for finding the one holding an address.
-    index: BTreeMap<Addr, usize>,
-    /// FixedStack segments (page-aligned, one page each) by page number:
-    /// the common case, found without the tree.
-    pages: PageMap,
-    /// (base, end, index) of recently used segments; most accesses hit one.
-    recent: [Cell<(Addr, Addr, usize)>; RECENT],
-    next_slot: Cell<usize>,
+    /// FixedStack segments, which FixAlloc carves from chunks mmapped
+    /// downwards from MMAP_TOP: by chunk (counted down from MMAP_TOP), then
+    /// by page in the chunk. Found by arithmetic, kept without an index.
+    /// A segment's words are stored as [`Seg::words`] are; `None` where
+    /// no segment has been carved yet.
+    fixed: Vec<Vec<Option<Vec<u64>>>>,
+    /// Every other region, by base address.
+    other: BTreeMap<Addr, Seg>,
+}
+
+/// Which region holds an address: a FixedStack segment by its place in
+/// [`Mem::fixed`] (chunk, segment in the chunk), or another by its base.
+#[derive(Debug, Clone, Copy)]
+enum Region {
+    Fixed(usize, usize),
+    Other(Addr),
 }
 
 impl Mem {
     /// Map `[base, base+size)` as zeroed stack memory.
     pub fn map(&mut self, base: Addr, size: u32) {
-        // A block mapped anew may overlap a remembered one (memory reused).
-        for slot in &self.recent {
-            let (b, e, _) = slot.get();
-            if base < e && b < base + u64::from(size) {
-                slot.set((0, 0, 0));
-            }
-        }
-        let seg = Seg {
-            base,
-            size,
-            words: Vec::new(),
-        };
-        let i = match self.index.get(&base) {
-            Some(&i) => {
-                self.segs[i] = seg;
-                i
+        let fixed = MMAP_TOP
+            .checked_sub(base + 1)
+            .map(|below| (below / u64::from(FIXED_STACK)) as usize)
+            .filter(|&page| {
+                size == FIXED_STACK
+                    && base % u64::from(FIXED_STACK) == 0
+                    && page / CHUNK_SEGS <= self.fixed.len()
+            });
+        match fixed {
+            Some(page) => {
+                if page / CHUNK_SEGS == self.fixed.len() {
+                    self.fixed.push(vec![None; CHUNK_SEGS]);
+                }
+                self.fixed[page / CHUNK_SEGS][CHUNK_SEGS - 1 - page % CHUNK_SEGS] =
+                    Some(Vec::new());
             }
             None => {
-                self.index.insert(base, self.segs.len());
-                self.segs.push(seg);
-                self.segs.len() - 1
+                let words = Vec::new();
+                self.other.insert(base, Seg { size, words });
             }
-        };
-        if base & 0xfff == 0 && size == 0x1000 {
-            self.pages.insert(base >> 12, i);
         }
     }
 
-    fn find(&self, a: Addr) -> Option<usize> {
-        for slot in &self.recent {
-            let (base, end, i) = slot.get();
-            if a >= base && a < end {
-                return Some(i);
+    /// The region holding `a` and where it ends, or `None` if no stack
+    /// memory is mapped there.
+    fn locate(&self, a: Addr) -> Option<(Region, Addr)> {
+        if let Some(below) = MMAP_TOP.checked_sub(a + 1) {
+            let page = (below / u64::from(FIXED_STACK)) as usize;
+            let (chunk, i) = (page / CHUNK_SEGS, CHUNK_SEGS - 1 - page % CHUNK_SEGS);
+            if self.fixed.get(chunk).is_some_and(|c| c[i].is_some()) {
+                let end = (a / u64::from(FIXED_STACK) + 1) * u64::from(FIXED_STACK);
+                return Some((Region::Fixed(chunk, i), end));
             }
         }
-        let (base, i) = match self.pages.get(&(a >> 12)) {
-            Some(&i) => (a & !0xfff, i),
-            None => {
-                let (&base, &i) = self.index.range(..=a).next_back()?;
-                (base, i)
-            }
-        };
-        let end = base + u64::from(self.segs[i].size);
-        (a < end).then(|| {
-            let k = self.next_slot.get();
-            self.recent[k].set((base, end, i));
-            self.next_slot.set((k + 1) % RECENT);
-            i
-        })
+        let (&base, seg) = self.other.range(..=a).next_back()?;
+        let end = base + u64::from(seg.size);
+        (a < end).then_some((Region::Other(base), end))
+    }
+
+    fn words(&self, r: Region) -> &Vec<u64> {
+        match r {
+            Region::Fixed(chunk, i) => self.fixed[chunk][i].as_ref().expect("located"),
+            Region::Other(base) => &self.other[&base].words,
+        }
+    }
+
+    fn words_mut(&mut self, r: Region) -> &mut Vec<u64> {
+        match r {
+            Region::Fixed(chunk, i) => self.fixed[chunk][i].as_mut().expect("located"),
+            Region::Other(base) => &mut self.other.get_mut(&base).expect("located").words,
+        }
     }
 
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
     pub fn read(&self, a: Addr) -> Option<u64> {
-        let seg = &self.segs[self.find(a)?];
-        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
-        Some(seg.words.get(i).copied().unwrap_or(0))
+        let (r, end) = self.locate(a)?;
+        let i = ((end - 8 - (a & !7)) / 8) as usize;
+        Some(self.words(r).get(i).copied().unwrap_or(0))
     }
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
     pub fn write(&mut self, a: Addr, v: u64) {
-        let Some(k) = self.find(a) else { return };
-        let seg = &mut self.segs[k];
-        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
-        if i >= seg.words.len() {
+        let Some((r, end)) = self.locate(a) else {
+            return;
+        };
+        let i = ((end - 8 - (a & !7)) / 8) as usize;
+        let words = self.words_mut(r);
+        if i >= words.len() {
             // Grow 16 words at a time: little slack, few reallocations.
             let want = (i + 16) & !15;
-            seg.words.reserve_exact(want - seg.words.len());
-            seg.words.resize(i + 1, 0);
+            words.reserve_exact(want - words.len());
+            words.resize(i + 1, 0);
         }
-        seg.words[i] = v;
+        words[i] = v;
+    }
+
+    /// Give back the unused room of the region holding `a`: a parked
+    /// goroutine's segment grows no further while it waits.
+    pub fn trim(&mut self, a: Addr) {
+        if let Some((r, _)) = self.locate(a) {
+            self.words_mut(r).shrink_to_fit();
+        }
     }
 
     /// Words stored for the segment at `base` (what it costs the twin).
     pub fn stored_words(&self, base: Addr) -> usize {
-        self.index
-            .get(&base)
-            .map_or(0, |&i| self.segs[i].words.len())
+        match self.locate(base) {
+            Some((r @ Region::Fixed(..), end)) if end - base == u64::from(FIXED_STACK) => {
+                self.words(r).len()
+            }
+            Some((r @ Region::Other(b), _)) if b == base => self.words(r).len(),
+            _ => 0,
+        }
     }
 }
 
@@ -169,8 +168,43 @@ pub struct FixAlloc {
     pub nchunk: u32,
     pub inuse: u64,
     pub sys: u64,
-    /// Every block ever carved from a chunk, for the invariant checks.
-    pub carved: std::collections::BTreeSet<Addr>,
+}
+
+impl FixAlloc {
+    /// Where the blocks carved from the `k`th chunk (counted down from
+    /// MMAP_TOP) lie: the chunks are mmapped downwards, one after another,
+    /// each carved from its start until too little is left, the last one
+    /// up to `chunk`.
+    fn carved_in(&self, k: u64) -> std::ops::Range<Addr> {
+        let start = MMAP_TOP - (k + 1) * u64::from(FIX_ALLOC_CHUNK);
+        let end = if (k + 1) * u64::from(FIX_ALLOC_CHUNK) == self.sys {
+            self.chunk
+        } else {
+            start + u64::from(FIX_ALLOC_CHUNK / self.size * self.size)
+        };
+        start..end
+    }
+
+    /// Every block ever carved from a chunk, in address order (for the
+    /// invariant checks).
+    pub fn carved(&self) -> impl Iterator<Item = Addr> + '_ {
+        (0..self.sys / u64::from(FIX_ALLOC_CHUNK))
+            .rev()
+            .flat_map(|k| self.carved_in(k).step_by(self.size as usize))
+    }
+
+    /// Whether `a` is a block carved from a chunk.
+    pub fn is_carved(&self, a: Addr) -> bool {
+        let Some(k) = MMAP_TOP
+            .checked_sub(a + 1)
+            .map(|below| below / u64::from(FIX_ALLOC_CHUNK))
+            .filter(|k| (k + 1) * u64::from(FIX_ALLOC_CHUNK) <= self.sys)
+        else {
+            return false;
+        };
+        let blocks = self.carved_in(k);
+        blocks.contains(&a) && (a - blocks.start) % u64::from(self.size) == 0
+    }
 }
 
 /// Bytes of a heap page (malloc.h's PageSize).
@@ -597,7 +631,6 @@ impl Runtime {
             self.stacks.chunk += u64::from(size);
             self.stacks.nchunk -= size;
             self.mem.map(v, size);
-            self.stacks.carved.insert(v);
             v
         };
         self.stacks.inuse += u64::from(size);
@@ -702,7 +735,7 @@ impl Runtime {
             claim(a, "free".into())?;
         }
         for (i, g) in self.all_gs().enumerate().skip(1) {
-            if g.stack0 == 0 || !self.stacks.carved.contains(&g.stack0) {
+            if g.stack0 == 0 || !self.stacks.is_carved(g.stack0) {
                 continue;
             }
             claim(g.stack0, format!("G{i}'s first segment"))?;
@@ -734,7 +767,7 @@ impl Runtime {
                     ));
                 }
                 if top.free == FIXED_STACK {
-                    if !self.stacks.carved.contains(&stk) {
+                    if !self.stacks.is_carved(stk) {
                         return Err(format!("G{i}: segment {stk:#x} was never carved"));
                     }
                     claim(stk, format!("on G{i}'s chain"))?;
@@ -743,10 +776,10 @@ impl Runtime {
                 base = top.stackbase;
             }
         }
-        if let Some(lost) = self.stacks.carved.iter().find(|a| !owner.contains_key(a)) {
+        if let Some(lost) = self.stacks.carved().find(|a| !owner.contains_key(a)) {
             return Err(format!("segment {lost:#x} is neither free nor on any G"));
         }
-        let used = (self.stacks.carved.len() - self.stacks.list.len()) as u64
+        let used = (self.stacks.carved().count() - self.stacks.list.len()) as u64
             * u64::from(self.stacks.size);
         if used != self.stacks.inuse {
             return Err(format!(

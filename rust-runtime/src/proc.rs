@@ -1010,6 +1010,9 @@ impl Runtime {
             pc: self.site(f, self.rf.gosave),
             g: self.gs[g.0].addr,
         };
+        // The G stops here: its segment keeps no room to grow until it
+        // runs again (and goes deeper than ever before).
+        self.mem.trim(self.gs[g.0].stackbase);
         self.reschedule()
     }
 
