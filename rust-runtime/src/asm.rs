@@ -45,7 +45,7 @@ impl Runtime {
     pub(crate) fn prologue(&mut self, f: FuncId) -> Result<(), Stop> {
         let func = self.tab.get(f);
         let (check, frame) = (func.check, func.frame);
-        if must_split(check, frame, self.sp, self.gs[self.g.0].stackguard) {
+        if must_split(check, frame, self.sp, self.gs[self.g].stackguard) {
             self.morestack(f)?;
         }
         self.sp -= u64::from(frame);
@@ -99,7 +99,7 @@ impl Runtime {
         self.m.morebuf = Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
-            g: self.gs[self.g.0].addr,
+            g: self.gs[self.g].addr,
         };
         self.m.moreargp = self.sp + 8;
         self.m.morepc = self.tab.entry(f) + u64::from(prologue_len(func.check, frame, args));

@@ -15,7 +15,13 @@ pub const G0_STACKBASE: Addr = 0x7fff_ffff_e790;
 
 /// A G, by its index in the twin's arena (g0 is 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GId(pub usize);
+pub struct GId(pub u32);
+
+impl From<GId> for usize {
+    fn from(g: GId) -> usize {
+        g.0 as usize
+    }
+}
 
 /// runtime.h's G status, with the numbers tracebacks print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,17 +124,24 @@ pub struct G {
     pub start: Option<(FuncId, Start)>,
     /// What a blocked receive produced, for the program.
     pub result: Option<u64>,
+    /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
+    pub selgen: u32,
+    /// What few Gs need, boxed so that the others stay small.
+    pub rare: Option<Box<Rare>>,
+}
+
+/// The parts of a G that only some goroutines use.
+#[derive(Debug, Clone, Default)]
+pub struct Rare {
     /// The value of a blocked send on a buffered channel, which it stores
     /// itself once woken.
     pub pending: Option<u64>,
-    /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
-    pub selgen: u32,
     /// A select parked in selectgo.
-    pub sel: Option<Box<crate::chan::Select>>,
-    /// Deferred calls and panics (g->defer, g->panic); most Gs have none.
-    pub deferred: Option<Box<Deferred>>,
+    pub sel: Option<crate::chan::Select>,
     /// The case a parked select took, for the program.
     pub selected: Option<(usize, u64)>,
+    /// Deferred calls and panics (g->defer, g->panic).
+    pub deferred: Deferred,
 }
 
 /// runtime.h's M: the one M.
@@ -398,6 +411,8 @@ pub struct Runtime {
     pub(crate) stacks_lock: Lock,
     pub stacks: FixAlloc,
     pub chans: crate::Arena<crate::chan::Hchan>,
+    /// The SudoGs of every channel's wait queues.
+    pub(crate) sudogs: crate::chan::SudoGs,
     pub mem: Mem,
     pub heap: Heap,
     /// The current g (TLS g) and SP.
@@ -437,11 +452,8 @@ impl Runtime {
             resume: Resume::None,
             start: None,
             result: None,
-            pending: None,
             selgen: 0,
-            sel: None,
-            selected: None,
-            deferred: None,
+            rare: None,
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
@@ -464,6 +476,7 @@ impl Runtime {
             stacks_lock: Lock::default(),
             stacks: FixAlloc::default(),
             chans: crate::Arena::default(),
+            sudogs: crate::chan::SudoGs::default(),
             mem,
             heap: Heap::default(),
             g: GId(0),
@@ -484,7 +497,7 @@ impl Runtime {
     }
 
     pub fn g(&self, id: GId) -> &G {
-        &self.gs[id.0]
+        &self.gs[id]
     }
 
     /// Every G ever made, g0 first.
@@ -541,7 +554,7 @@ impl Runtime {
         self.m.sched = Gobuf {
             sp: self.sp,
             pc: self.site(scheduler, self.rf.gosave),
-            g: self.gs[0].addr,
+            g: self.gs[self.m.g0].addr,
         };
         self.schedule_next()
     }
@@ -553,17 +566,17 @@ impl Runtime {
         self.g = self.m.g0;
         self.sp = self.m.sched.sp;
         let gp = self.curg();
-        if self.gs[gp.0].status == Status::Recovery {
+        if self.gs[gp].status == Status::Recovery {
             return self.recovery(gp);
         }
-        if self.gs[gp.0].status == Status::Stackalloc {
+        if self.gs[gp].status == Status::Stackalloc {
             // post-1547: malg switched here to run stackalloc on g0.
-            let n = self.gs[gp.0].param as u32;
+            let n = self.gs[gp].param as u32;
             let stk = self.stackalloc(scheduler, n)?;
-            self.gs[gp.0].param = stk;
-            self.gs[gp.0].status = Status::Running;
+            self.gs[gp].param = stk;
+            self.gs[gp].status = Status::Running;
             self.g = gp;
-            self.sp = self.gs[gp.0].sched.sp;
+            self.sp = self.gs[gp].sched.sp;
             return Ok(());
         }
         self.lock(scheduler, LockId::Sched)?;
@@ -574,7 +587,7 @@ impl Runtime {
         if self.sched.mcpu < 0 {
             return self.throw(scheduler, "runtime·sched.mcpu < 0 in scheduler");
         }
-        match self.gs[gp.0].status {
+        match self.gs[gp].status {
             Status::Runnable | Status::Dead => {
                 return self.throw(scheduler, "bad gp->status in sched")
             }
@@ -582,11 +595,11 @@ impl Runtime {
                 return self.throw(scheduler, "bad gp->status in sched")
             }
             Status::Running => {
-                self.gs[gp.0].status = Status::Runnable;
+                self.gs[gp].status = Status::Runnable;
                 self.gput(scheduler, gp)?;
             }
             Status::Moribund => {
-                self.gs[gp.0].status = Status::Dead;
+                self.gs[gp].status = Status::Dead;
                 self.unwindstack(gp)?;
                 self.gfput(gp)?;
                 self.sched.gcount -= 1;
@@ -604,12 +617,12 @@ impl Runtime {
     fn schedule_next(&mut self) -> Result<(), Stop> {
         let gp = self.nextgandunlock()?;
         self.ops.switches += 1;
-        let g = &mut self.gs[gp.0];
+        let g = &mut self.gs[gp];
         g.status = Status::Running;
         self.m.curg = Some(gp);
         let sched = g.sched;
         if sched.pc == self.tab.entry(self.rf.goexit) {
-            let entry = self.gs[gp.0].entry.expect("a new G has an entry");
+            let entry = self.gs[gp].entry.expect("a new G has an entry");
             self.gogocall(sched, entry)?;
             self.started(gp, entry)
         } else {
@@ -628,7 +641,7 @@ impl Runtime {
                 None => self.mainstart_main(gp)?,
             }
         } else {
-            self.gs[gp.0].start = Some((entry, Start::Goroutine));
+            self.gs[gp].start = Some((entry, Start::Goroutine));
         }
         Err(Stop::Switch)
     }
@@ -650,13 +663,13 @@ impl Runtime {
         let ret =
             self.tab.entry(caller) + u64::from(self.sites.ret_off_nth(&self.tab, caller, f, nth));
         self.call_at(ret, f, &[])?;
-        self.gs[gp.0].start = Some((f, Start::Goroutine));
+        self.gs[gp].start = Some((f, Start::Goroutine));
         Ok(())
     }
 
     /// Finish the C frames a resumed G was suspended in.
     fn resume(&mut self, gp: GId) -> Result<(), Stop> {
-        match std::mem::replace(&mut self.gs[gp.0].resume, Resume::None) {
+        match std::mem::replace(&mut self.gs[gp].resume, Resume::None) {
             Resume::None => {}
             Resume::Gosched => {
                 self.leave(self.rf.gosched)?;
@@ -683,7 +696,7 @@ impl Runtime {
     /// The Go function the runtime has entered in `g` for the program to
     /// run, taken once.
     pub fn take_start(&mut self, g: GId) -> Option<(FuncId, Start)> {
-        self.gs[g.0].start.take()
+        self.gs[g].start.take()
     }
 
     /// nextgandunlock (one M): the head of the run queue, or the
@@ -712,11 +725,11 @@ impl Runtime {
     /// gput: append to the run queue (FIFO).
     fn gput(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.gput;
-        self.call(caller, f, &[self.gs[gp.0].addr])?;
-        self.gs[gp.0].schedlink = None;
+        self.call(caller, f, &[self.gs[gp].addr])?;
+        self.gs[gp].schedlink = None;
         match self.sched.gtail {
             None => self.sched.ghead = Some(gp),
-            Some(t) => self.gs[t.0].schedlink = Some(gp),
+            Some(t) => self.gs[t].schedlink = Some(gp),
         }
         self.sched.gtail = Some(gp);
         self.sched.gwait += 1;
@@ -729,7 +742,7 @@ impl Runtime {
         self.call(caller, f, &[])?;
         let gp = self.sched.ghead;
         if let Some(g) = gp {
-            self.sched.ghead = self.gs[g.0].schedlink;
+            self.sched.ghead = self.gs[g].schedlink;
             if self.sched.ghead.is_none() {
                 self.sched.gtail = None;
             }
@@ -743,20 +756,20 @@ impl Runtime {
     /// with one M (it is called for its frame).
     pub(crate) fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.readylocked;
-        self.call(caller, f, &[self.gs[gp.0].addr])?;
-        let status = self.gs[gp.0].status;
+        self.call(caller, f, &[self.gs[gp].addr])?;
+        let status = self.gs[gp].status;
         let bad = matches!(
             status,
             Status::Runnable | Status::Running | Status::Recovery
         ) || (self.variant == Variant::Post1547 && status == Status::Stackalloc);
         if bad {
             if self.variant == Variant::Post1547 {
-                let goid = self.gs[gp.0].goid;
+                let goid = self.gs[gp].goid;
                 self.print(&format!("goroutine {goid} has status {}\n", status as i32));
             }
             return self.throw(f, "bad g->status in ready");
         }
-        self.gs[gp.0].status = Status::Runnable;
+        self.gs[gp].status = Status::Runnable;
         self.gput(f, gp)?;
         if !self.sched.predawn {
             let matchmg = self.rf.matchmg;
@@ -769,12 +782,12 @@ impl Runtime {
     /// gfput: a dead G (with its first segment) goes on the free list (LIFO).
     fn gfput(&mut self, gp: GId) -> Result<(), Stop> {
         let f = self.rf.gfput;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr])?;
-        let g = &self.gs[gp.0];
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr])?;
+        let g = &self.gs[gp];
         if g.stackguard - u64::from(STACK_GUARD) != g.stack0 {
             return self.throw(f, "invalid stack in gfput");
         }
-        self.gs[gp.0].schedlink = self.sched.gfree;
+        self.gs[gp].schedlink = self.sched.gfree;
         self.sched.gfree = Some(gp);
         self.leave(f)
     }
@@ -785,7 +798,7 @@ impl Runtime {
         self.call(caller, f, &[])?;
         let gp = self.sched.gfree;
         if let Some(g) = gp {
-            self.sched.gfree = self.gs[g.0].schedlink;
+            self.sched.gfree = self.gs[g].schedlink;
         }
         self.leave(f)?;
         Ok(gp)
@@ -794,15 +807,15 @@ impl Runtime {
     /// unwindstack(gp, nil): free every segment above a dead G's first.
     fn unwindstack(&mut self, gp: GId) -> Result<(), Stop> {
         let f = self.rf.unwindstack;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, 0])?;
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr, 0])?;
         loop {
-            let top = self.read_stktop(self.gs[gp.0].stackbase);
+            let top = self.read_stktop(self.gs[gp].stackbase);
             if top.stackbase == 0 {
                 break;
             }
-            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
-            self.gs[gp.0].stackbase = top.stackbase;
-            self.gs[gp.0].stackguard = top.stackguard;
+            let stk = self.gs[gp].stackguard - u64::from(STACK_GUARD);
+            self.gs[gp].stackbase = top.stackbase;
+            self.gs[gp].stackguard = top.stackguard;
             if top.free != 0 {
                 self.stackfree(f, stk, top.free)?;
             }
@@ -820,7 +833,7 @@ impl Runtime {
         let f = self.rf.malg;
         self.call(caller, f, &[stacksize as u64])?;
         let addr = self.malloc(f, SIZEOF_G)?;
-        let id = GId(self.gs.len());
+        let id = GId(self.gs.len() as u32);
         let _ = self.gs.push(G {
             stackguard: 0,
             stackbase: 0,
@@ -837,11 +850,8 @@ impl Runtime {
             resume: Resume::None,
             start: None,
             result: None,
-            pending: None,
             selgen: 0,
-            sel: None,
-            selected: None,
-            deferred: None,
+            rare: None,
         });
         self.g_by_addr.insert(addr, id);
         if stacksize >= 0 {
@@ -851,7 +861,7 @@ impl Runtime {
             } else {
                 self.stackalloc_on_g0(f, n)?
             };
-            let g = &mut self.gs[id.0];
+            let g = &mut self.gs[id];
             g.stack0 = stk;
             g.stackguard = stk + u64::from(STACK_SYSTEM + STACK_GUARD);
             g.stackbase = stk + u64::from(n) - STKTOP_SIZE;
@@ -870,19 +880,19 @@ impl Runtime {
     /// segment from g->param and restore the status.
     fn stackalloc_on_g0(&mut self, malg: FuncId, n: u32) -> Result<Addr, Stop> {
         let g = self.g;
-        let oldstatus = self.gs[g.0].status;
-        self.gs[g.0].param = u64::from(n);
-        self.gs[g.0].status = Status::Stackalloc;
+        let oldstatus = self.gs[g].status;
+        self.gs[g].param = u64::from(n);
+        self.gs[g].status = Status::Stackalloc;
         let gosave = self.rf.gosave;
-        self.gs[g.0].sched = Gobuf {
+        self.gs[g].sched = Gobuf {
             sp: self.sp,
             pc: self.site(malg, gosave),
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
         self.reschedule()?;
-        let stk = self.gs[g.0].param;
-        self.gs[g.0].param = 0;
-        self.gs[g.0].status = oldstatus;
+        let stk = self.gs[g].param;
+        self.gs[g].param = 0;
+        self.gs[g].status = oldstatus;
         Ok(stk)
     }
 
@@ -922,8 +932,8 @@ impl Runtime {
         self.lock(np1, LockId::Sched)?;
         let newg = match self.gfget(np1)? {
             Some(g) => {
-                self.gs[g.0].status = Status::Waiting;
-                let ng = &self.gs[g.0];
+                self.gs[g].status = Status::Waiting;
+                let ng = &self.gs[g];
                 if ng.stackguard - u64::from(STACK_GUARD + STACK_SYSTEM) != ng.stack0 {
                     return self.throw(np1, "invalid stack in newg");
                 }
@@ -931,19 +941,19 @@ impl Runtime {
             }
             None => {
                 let g = self.malg(np1, STACK_MIN as i32)?;
-                self.gs[g.0].status = Status::Waiting;
-                self.gs[g.0].alllink = self.allg;
+                self.gs[g].status = Status::Waiting;
+                self.gs[g].alllink = self.allg;
                 self.allg = Some(g);
                 g
             }
         };
-        let sp = self.gs[newg.0].stackbase - u64::from(siz);
+        let sp = self.gs[newg].stackbase - u64::from(siz);
         self.mcpy(np1, sp, argp, narg)?;
         let goexit = self.tab.entry(self.rf.goexit);
-        let addr = self.gs[newg.0].addr;
+        let addr = self.gs[newg].addr;
         self.sched.gcount += 1;
         self.sched.goidgen += 1;
-        let g = &mut self.gs[newg.0];
+        let g = &mut self.gs[newg];
         g.sched = Gobuf {
             sp,
             pc: goexit,
@@ -985,7 +995,7 @@ impl Runtime {
     pub fn gosched_go(&mut self, ret: Addr) -> Result<(), Stop> {
         let f = self.rf.gosched_go;
         self.call_at(ret, f, &[])?;
-        self.gs[self.g.0].resume = Resume::Gosched;
+        self.gs[self.g].resume = Resume::Gosched;
         self.gosched(f)
     }
 
@@ -1005,14 +1015,14 @@ impl Runtime {
             return self.throw(f, "gosched of g0");
         }
         let g = self.g;
-        self.gs[g.0].sched = Gobuf {
+        self.gs[g].sched = Gobuf {
             sp: self.sp,
             pc: self.site(f, self.rf.gosave),
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
         // The G stops here: its segment keeps no room to grow until it
         // runs again (and goes deeper than ever before).
-        self.mem.trim(self.gs[g.0].stackbase);
+        self.mem.trim(self.gs[g].stackbase);
         self.reschedule()
     }
 
@@ -1036,7 +1046,7 @@ impl Runtime {
             let goexit = self.rf.goexit;
             self.prologue(goexit)?;
             let g = self.g;
-            self.gs[g.0].status = Status::Moribund;
+            self.gs[g].status = Status::Moribund;
             return self.gosched(goexit);
         }
         if self.tab.findfunc(ret) == Some(self.rf.panic) {
@@ -1061,7 +1071,7 @@ impl Runtime {
         let framesize = self.m.moreframesize;
         let argsize = self.m.moreargsize;
         let g1 = self.curg();
-        let guard = self.gs[g1.0].stackguard;
+        let guard = self.gs[g1].stackguard;
         if self.m.morebuf.sp < guard - u64::from(STACK_GUARD) {
             let msg = format!(
                 "runtime: split stack overflow: {:#x} < {:#x}\n",
@@ -1078,7 +1088,7 @@ impl Runtime {
         size += STACK_SYSTEM;
         let stk = self.stackalloc(f, size)?;
         let top = stk + u64::from(size) - STKTOP_SIZE;
-        let g = &self.gs[g1.0];
+        let g = &self.gs[g1];
         let stktop = Stktop {
             stackguard: g.stackguard,
             stackbase: g.stackbase,
@@ -1089,7 +1099,7 @@ impl Runtime {
             panic: g.ispanic,
         };
         self.write_stktop(top, &stktop);
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.ispanic = false;
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
@@ -1101,7 +1111,7 @@ impl Runtime {
         let label = Gobuf {
             sp,
             pc: self.tab.entry(self.rf.lessstack),
-            g: self.gs[g1.0].addr,
+            g: self.gs[g1].addr,
         };
         // gogocall(&label, m->morepc): the function resumes after its check.
         self.g = self.gid_at(label.g);
@@ -1117,16 +1127,16 @@ impl Runtime {
     pub(crate) fn oldstack(&mut self) -> Result<Addr, Stop> {
         let f = self.rf.oldstack;
         let g1 = self.curg();
-        let top = self.gs[g1.0].stackbase;
+        let top = self.gs[g1].stackbase;
         let old = self.read_stktop(top);
         if old.argsize > 0 {
             self.mcpy(f, old.argp, top - u64::from(old.argsize), old.argsize)?;
         }
         if old.free != 0 {
-            let stk = self.gs[g1.0].stackguard - u64::from(STACK_GUARD + STACK_SYSTEM);
+            let stk = self.gs[g1].stackguard - u64::from(STACK_GUARD + STACK_SYSTEM);
             self.stackfree(f, stk, old.free)?;
         }
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.stackbase = old.stackbase;
         g.stackguard = old.stackguard;
         self.g = self.gid_at(old.gobuf.g);
@@ -1161,8 +1171,13 @@ impl Runtime {
 }
 
 impl Runtime {
+    /// The rarely used parts of `g`, made on first use.
+    pub(crate) fn rare(&mut self, g: GId) -> &mut Rare {
+        self.gs[g].rare.get_or_insert_with(Default::default)
+    }
+
     fn deferred(&mut self, g: GId) -> &mut Deferred {
-        self.gs[g.0].deferred.get_or_insert_with(Default::default)
+        &mut self.rare(g).deferred
     }
 
     /// `defer f(args)`: the caller stores the arguments at 0(SP), pushes fn
@@ -1205,9 +1220,10 @@ impl Runtime {
         self.call_at(ret, dr, &[])?;
         let argp = self.sp + u64::from(self.tab.get(dr).frame) + 8;
         let g = self.g;
-        let top_is_ours = self.gs[g.0]
-            .deferred
+        let top_is_ours = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.defers.last())
             .is_some_and(|d| d.argp == argp);
         if !top_is_ours {
@@ -1224,7 +1240,7 @@ impl Runtime {
         self.sp = argp - 8;
         self.mem.write(self.sp, ret - 5);
         self.prologue(d.func)?;
-        self.gs[g.0].start = Some((d.func, Start::Deferred));
+        self.gs[g].start = Some((d.func, Start::Deferred));
         Ok(Some(d.func))
     }
 
@@ -1250,11 +1266,15 @@ impl Runtime {
     fn panic_loop(&mut self) -> Result<(), Stop> {
         let p = self.rf.panic;
         let g = self.g;
-        let next = self.gs[g.0].deferred.as_mut().and_then(|d| d.defers.pop());
+        let next = self.gs[g]
+            .rare
+            .as_mut()
+            .map(|r| &mut r.deferred)
+            .and_then(|d| d.defers.pop());
         let Some(d) = next else {
             return self.die_of_panic();
         };
-        self.gs[g.0].ispanic = true;
+        self.gs[g].ispanic = true;
         let (func, args) = (d.func, d.args.clone());
         self.deferred(g).running = Some(d);
         // reflect·call(fn, args, siz): newstack with the reflectcall hint.
@@ -1263,7 +1283,7 @@ impl Runtime {
         self.m.morebuf = crate::stack::Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
         self.m.morepc = self.tab.entry(func);
         self.m.moreargsize = 8 * args.len() as u32;
@@ -1273,7 +1293,7 @@ impl Runtime {
         self.call(rc, self.rf.newstack, &[])?;
         self.newstack_reflect(&args)?;
         self.prologue(func)?;
-        self.gs[g.0].start = Some((func, Start::Deferred));
+        self.gs[g].start = Some((func, Start::Deferred));
         Err(Stop::Switch)
     }
 
@@ -1284,7 +1304,7 @@ impl Runtime {
         let f = self.rf.newstack;
         let argsize = self.m.moreargsize;
         let g1 = self.curg();
-        let guard = self.gs[g1.0].stackguard;
+        let guard = self.gs[g1].stackguard;
         let morebuf = self.m.morebuf;
         let (top, stk, free) = if morebuf.sp - STKTOP_SIZE - u64::from(argsize) - 32 > guard {
             (
@@ -1301,7 +1321,7 @@ impl Runtime {
             let stk = self.stackalloc(f, size)?;
             (stk + u64::from(size) - STKTOP_SIZE, stk, size)
         };
-        let g = &self.gs[g1.0];
+        let g = &self.gs[g1];
         let stktop = Stktop {
             stackguard: g.stackguard,
             stackbase: g.stackbase,
@@ -1312,7 +1332,7 @@ impl Runtime {
             panic: g.ispanic,
         };
         self.write_stktop(top, &stktop);
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.ispanic = false;
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
@@ -1330,9 +1350,10 @@ impl Runtime {
     /// hands the G to the scheduler (Grecovery); else the next call.
     fn panic_after_call(&mut self) -> Result<(), Stop> {
         let g = self.g;
-        let recovered = self.gs[g.0]
-            .deferred
+        let recovered = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.panics.last())
             .is_some_and(|p| p.recovered);
         let d = self
@@ -1348,7 +1369,7 @@ impl Runtime {
         let deferred = self.deferred(g);
         deferred.panics.pop();
         deferred.defers.push(d);
-        self.gs[g.0].status = Status::Recovery;
+        self.gs[g].status = Status::Recovery;
         self.gosched(self.rf.panic)
     }
 
@@ -1361,26 +1382,26 @@ impl Runtime {
             .pop()
             .expect("the recovering defer");
         let f = self.rf.unwindstack;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, d.argp])?;
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr, d.argp])?;
         loop {
-            let base = self.gs[gp.0].stackbase;
+            let base = self.gs[gp].stackbase;
             let top = self.read_stktop(base);
             if top.stackbase == 0 {
                 break;
             }
-            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
+            let stk = self.gs[gp].stackguard - u64::from(STACK_GUARD);
             if stk <= d.argp && d.argp < base {
                 break;
             }
-            self.gs[gp.0].stackbase = top.stackbase;
-            self.gs[gp.0].stackguard = top.stackguard;
+            self.gs[gp].stackbase = top.stackbase;
+            self.gs[gp].stackguard = top.stackguard;
             if top.free != 0 {
                 self.stackfree(f, stk, top.free)?;
             }
         }
         self.leave(f)?;
-        self.gs[gp.0].status = Status::Running;
-        self.gs[gp.0].resume = Resume::None;
+        self.gs[gp].status = Status::Running;
+        self.gs[gp].resume = Resume::None;
         self.g = gp;
         self.sp = d.argp - 16;
         // The compiled code pops fn and siz after deferproc returns.
@@ -1393,9 +1414,10 @@ impl Runtime {
     /// deferproc returned 1. The program drops every frame above it and
     /// goes on at that function's end (its deferreturn, then return).
     pub fn take_recovery(&mut self, g: GId) -> Option<Addr> {
-        self.gs[g.0]
-            .deferred
+        self.gs[g]
+            .rare
             .as_mut()
+            .map(|r| &mut r.deferred)
             .and_then(|d| d.recovered_at.take())
     }
 
@@ -1407,15 +1429,16 @@ impl Runtime {
         let rf = self.rf.recover;
         self.call_at(ret, rf, &[argp])?;
         let g = self.g;
-        let p = self.gs[g.0]
-            .deferred
+        let p = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.panics.last())
             .cloned();
         let mut result = None;
         if let Some(p) = p.filter(|p| !p.recovered) {
-            let mut top = self.read_stktop(self.gs[g.0].stackbase);
-            let base = self.gs[g.0].stackbase;
+            let mut top = self.read_stktop(self.gs[g].stackbase);
+            let base = self.gs[g].stackbase;
             let in_frame = argp >= base - u64::from(top.argsize) && argp <= base;
             if in_frame {
                 if top.stackbase != 0 && top.argp == top.stackbase - u64::from(top.argsize) {
@@ -1441,9 +1464,10 @@ impl Runtime {
         self.call(p, sp_call, &[])?;
         self.panicking = true;
         self.leave(sp_call)?;
-        let panics = self.gs[g.0]
-            .deferred
+        let panics = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .map(|d| d.panics.clone())
             .unwrap_or_default();
         let pp = self.rf.printpanics;
@@ -1474,7 +1498,7 @@ impl Runtime {
         let (Some(spill), Some(gsignal)) = (self.host.signal_spill, self.m.gsignal) else {
             return;
         };
-        let end = self.gs[gsignal.0].stack0 + (32 << 10);
+        let end = self.gs[gsignal].stack0 + (32 << 10);
         let zeroed = end..end + u64::from(spill);
         let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
         let victims: Vec<(Addr, GId)> = self
@@ -1502,7 +1526,7 @@ impl Runtime {
 
     /// Overwrite the G field at `off` as memory would.
     fn set_g_field(&mut self, g: GId, off: u64, v: u64) {
-        let gr = &mut self.gs[g.0];
+        let gr = &mut self.gs[g];
         match off {
             0 => gr.stackguard = v,
             8 => gr.stackbase = v,

@@ -204,10 +204,10 @@ impl Machine {
     }
 
     fn state(&mut self, g: GId) -> &mut GState {
-        if self.gs.len() <= g.0 {
-            self.gs.resize_with(g.0 + 1, || None);
+        if self.gs.len() <= usize::from(g) {
+            self.gs.resize_with(usize::from(g) + 1, || None);
         }
-        self.gs[g.0].get_or_insert_with(GState::default)
+        self.gs[usize::from(g)].get_or_insert_with(GState::default)
     }
 
     /// The word a value is when it crosses a channel or an argument frame.
@@ -215,7 +215,7 @@ impl Machine {
         match v {
             Value::Int(n) => *n as u64,
             Value::Bool(b) => u64::from(*b),
-            Value::Chan(Some(c)) => rt.chans[c.0].addr,
+            Value::Chan(Some(c)) => rt.chans[*c].addr,
             Value::Chan(None) | Value::Nil => 0,
             Value::Array(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
@@ -269,7 +269,12 @@ impl Machine {
         match ty {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Bool => Value::Bool(w != 0),
-            Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
+            Ty::Chan(_) => Value::Chan(
+                rt.chans
+                    .iter()
+                    .position(|c| c.addr == w)
+                    .map(|i| ChanId(i as u32)),
+            ),
             Ty::Str | Ty::Func(_) | Ty::Struct(_) | Ty::Slice(_) => {
                 if w == 0 && self.boxed.is_empty() {
                     return zero(ty);
@@ -318,7 +323,7 @@ impl Machine {
 
     /// Execute one instruction of goroutine `g`.
     fn step(&mut self, rt: &mut Runtime, g: GId) -> Result<(), Stop> {
-        let st = self.gs[g.0].as_mut().expect("started");
+        let st = self.gs[usize::from(g)].as_mut().expect("started");
         let fr = st.frames.last_mut().expect("a frame runs");
         let func = fr.func;
         let ins = self.prog.funcs[func].ins[fr.pc].clone();
@@ -443,7 +448,7 @@ impl Machine {
             }
             Ins::Cap => {
                 let n = match fr.stack.pop() {
-                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c.0].dataqsiz),
+                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
                     Some(Value::Array(a)) => a.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
                     _ => 0,
@@ -572,7 +577,7 @@ impl Machine {
                     .map_or(1, |c| c.ret_off);
                 let ret = rt.tab.entry(self.ids[func]) + u64::from(off);
                 if rt.deferreturn(ret)?.is_none() {
-                    self.gs[g.0]
+                    self.gs[usize::from(g)]
                         .as_mut()
                         .and_then(|st| st.frames.last_mut())
                         .expect("the returning frame")
@@ -582,7 +587,7 @@ impl Machine {
             Ins::Ret => {
                 let code = &self.prog.funcs[func];
                 let nres = code.sig.results.len();
-                let st = self.gs[g.0].as_mut().expect("started");
+                let st = self.gs[usize::from(g)].as_mut().expect("started");
                 let mut fr = st.frames.pop().expect("a frame");
                 let results = fr.stack.split_off(fr.stack.len() - nres);
                 if let Some(caller) = st.frames.last_mut().filter(|_| !fr.deferred) {
@@ -693,14 +698,14 @@ impl Machine {
             }
             Ins::Closed => {
                 let v = match fr.stack.pop() {
-                    Some(Value::Chan(Some(c))) => rt.chans[c.0].rclosed,
+                    Some(Value::Chan(Some(c))) => rt.chans[c].rclosed,
                     _ => false,
                 };
                 fr.stack.push(Value::Bool(v));
             }
             Ins::Len => {
                 let n = match fr.stack.pop() {
-                    Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
+                    Some(Value::Chan(Some(c))) => rt.chans[c].len() as i64,
                     Some(Value::Str(s)) => s.len() as i64,
                     Some(Value::Array(a)) => a.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
@@ -835,7 +840,7 @@ impl Machine {
     /// check calls runtime·panicindex from that line (the first such call
     /// on it, when a line has several).
     fn panicindex(&mut self, rt: &mut Runtime, g: GId) -> Stop {
-        let fr = self.gs[g.0]
+        let fr = self.gs[usize::from(g)]
             .as_ref()
             .and_then(|st| st.frames.last())
             .expect("a frame runs");
@@ -855,7 +860,7 @@ impl Machine {
     /// A recovery: drop the frames above the one whose SP is `argp` and
     /// go on where its deferproc "returned 1": its recovery epilogue.
     fn unwind_to(&mut self, g: GId, argp: Addr) {
-        let st = self.gs[g.0].as_mut().expect("started");
+        let st = self.gs[usize::from(g)].as_mut().expect("started");
         let k = st
             .frames
             .iter()
@@ -871,7 +876,7 @@ impl Machine {
     }
 
     fn push(&mut self, g: GId, v: Value) {
-        let st = self.gs[g.0].as_mut().expect("started");
+        let st = self.gs[usize::from(g)].as_mut().expect("started");
         st.frames.last_mut().expect("a frame").stack.push(v);
     }
 
@@ -897,7 +902,11 @@ impl Machine {
         let ret = self.ret(rt, caller, &name, site);
         rt.call_go(ret, self.ids[callee], &words)?;
         let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
-        self.gs[g.0].as_mut().expect("started").frames.push(frame);
+        self.gs[usize::from(g)]
+            .as_mut()
+            .expect("started")
+            .frames
+            .push(frame);
         Ok(())
     }
 }
@@ -907,7 +916,7 @@ impl Program for Machine {
         let g = rt.curg();
         let awaiting = self
             .gs
-            .get_mut(g.0)
+            .get_mut(usize::from(g))
             .and_then(|s| s.as_mut())
             .and_then(|s| s.awaiting.take());
         match awaiting {
