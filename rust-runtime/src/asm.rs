@@ -133,7 +133,17 @@ impl Runtime {
 
     /// The G whose heap address is `a`.
     pub(crate) fn gid_at(&self, a: Addr) -> GId {
-        *self.g_by_addr.get(&a).expect("a gobuf names a G")
+        self.g_by_addr
+            .get(self.g_slot(a))
+            .copied()
+            .filter(|&g| self.gs[g].addr == a)
+            .expect("a gobuf names a G")
+    }
+
+    /// How many Gs lie below heap address `a`: where a G at `a` is, or
+    /// would go, in `g_by_addr`.
+    pub(crate) fn g_slot(&self, a: Addr) -> usize {
+        self.g_by_addr.partition_point(|&g| self.gs[g].addr < a)
     }
 }
 

@@ -254,10 +254,31 @@ pub fn size_classes() -> Vec<(u32, u32)> {
 struct Span {
     start: Addr,
     npages: u32,
-    /// Free objects, the list head last.
+    /// Objects given back, the list head last.
     free: Vec<Addr>,
+    /// The objects never handed out, which follow the given-back ones on
+    /// the free list in address order (a new span's list, without a word
+    /// per object).
+    fresh: std::ops::Range<Addr>,
     /// Objects handed out (to the M's cache or the program).
     refs: u32,
+}
+
+impl Span {
+    fn is_empty(&self) -> bool {
+        self.free.is_empty() && self.fresh.is_empty()
+    }
+
+    /// The head of the free list, objects being `size` bytes.
+    fn pop(&mut self, size: u32) -> Option<Addr> {
+        self.free.pop().or_else(|| {
+            (!self.fresh.is_empty()).then(|| {
+                let v = self.fresh.start;
+                self.fresh.start += u64::from(size);
+                v
+            })
+        })
+    }
 }
 
 /// MCache lists longer than this give a batch back (malloc.h).
@@ -371,6 +392,7 @@ impl Heap {
                 start: a,
                 npages,
                 free: Vec::new(),
+                fresh: a..a,
                 refs: 1,
             };
             self.spans.insert(a, span);
@@ -435,8 +457,8 @@ impl Heap {
             };
             let s = self.spans.get_mut(&start).expect("listed span");
             s.refs += 1;
-            out.push(s.free.pop().expect("a nonempty span"));
-            if s.free.is_empty() {
+            out.push(s.pop(self.sizes[k].0).expect("a nonempty span"));
+            if s.is_empty() {
                 self.nonempty[k].pop_front();
             }
         }
@@ -450,16 +472,13 @@ impl Heap {
         self.fold();
         let start = self.mheap_alloc(npages);
         let count = u64::from(npages) * PAGE_SIZE / u64::from(size);
-        let free = (0..count)
-            .rev()
-            .map(|i| start + i * u64::from(size))
-            .collect();
         self.spans.insert(
             start,
             Span {
                 start,
                 npages,
-                free,
+                free: Vec::new(),
+                fresh: start..start + count * u64::from(size),
                 refs: 0,
             },
         );
@@ -471,7 +490,7 @@ impl Heap {
     fn central_free(&mut self, k: usize, v: Addr) {
         let (&start, _) = self.spans.range(..=v).next_back().expect("v is in a span");
         let s = self.spans.get_mut(&start).expect("found");
-        if s.free.is_empty() {
+        if s.is_empty() {
             self.nonempty[k].push_front(start);
         }
         s.free.push(v);

@@ -13,13 +13,33 @@ pub const SIZEOF_G: u32 = 168;
 /// g0's stack base on m0: the OS stack, where gdb saw it on this host.
 pub const G0_STACKBASE: Addr = 0x7fff_ffff_e790;
 
-/// A G, by its index in the twin's arena (g0 is 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GId(pub u32);
+/// A G, by its index in the twin's arena, kept plus one so that a link
+/// (`Option<GId>`) is no bigger than a GId.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GId(std::num::NonZeroU32);
+
+impl GId {
+    /// g0, the first G.
+    pub const G0: GId = GId(std::num::NonZeroU32::MIN);
+
+    /// The G at index `i` of the arena.
+    pub fn new(i: usize) -> GId {
+        let g = u32::try_from(i)
+            .ok()
+            .and_then(|i| std::num::NonZeroU32::MIN.checked_add(i));
+        GId(g.expect("fewer than 2^32 - 1 Gs"))
+    }
+}
+
+impl Default for GId {
+    fn default() -> Self {
+        GId::G0
+    }
+}
 
 impl From<GId> for usize {
     fn from(g: GId) -> usize {
-        g.0 as usize
+        g.0.get() as usize - 1
     }
 }
 
@@ -404,7 +424,9 @@ pub struct Runtime {
     pub m: M,
     pub(crate) gs: crate::Arena<G>,
     /// The G at each heap address.
-    pub(crate) g_by_addr: std::collections::BTreeMap<Addr, GId>,
+    /// Every G, sorted by heap address. (Gs are never freed, and the heap
+    /// hands out addresses mostly in increasing order: most go at the end.)
+    pub(crate) g_by_addr: Vec<GId>,
     /// runtime·allg: the head of the list, newest first.
     pub allg: Option<GId>,
     pub sched: Sched,
@@ -458,7 +480,7 @@ impl Runtime {
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
         mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
-        let g_by_addr = std::collections::BTreeMap::from([(g0.addr, GId(0))]);
+        let g_by_addr = vec![GId::G0];
         Ok(Runtime {
             variant,
             tab,
@@ -479,7 +501,7 @@ impl Runtime {
             sudogs: crate::chan::SudoGs::default(),
             mem,
             heap: Heap::default(),
-            g: GId(0),
+            g: GId::G0,
             sp: G0_STACKBASE,
             stderr: Vec::new(),
             ops: OpCounts::default(),
@@ -534,8 +556,8 @@ impl Runtime {
     fn rt0(&mut self) -> Result<(), Stop> {
         self.sched.mcpumax = 1;
         self.sched.predawn = true;
-        self.m.g0 = GId(0);
-        self.g = GId(0);
+        self.m.g0 = GId::G0;
+        self.g = GId::G0;
         self.sp = G0_STACKBASE;
         let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
         self.go_stmt(self.site(rt0, self.rf.newproc), mainstart, &[])?;
@@ -833,7 +855,7 @@ impl Runtime {
         let f = self.rf.malg;
         self.call(caller, f, &[stacksize as u64])?;
         let addr = self.malloc(f, SIZEOF_G)?;
-        let id = GId(self.gs.len() as u32);
+        let id = GId::new(self.gs.len());
         let _ = self.gs.push(G {
             stackguard: 0,
             stackbase: 0,
@@ -853,7 +875,7 @@ impl Runtime {
             selgen: 0,
             rare: None,
         });
-        self.g_by_addr.insert(addr, id);
+        self.g_by_addr.insert(self.g_slot(addr), id);
         if stacksize >= 0 {
             let n = STACK_SYSTEM + stacksize as u32;
             let stk = if self.variant == Variant::Pre1547 || self.g == self.m.g0 {
@@ -1501,11 +1523,11 @@ impl Runtime {
         let end = self.gs[gsignal].stack0 + (32 << 10);
         let zeroed = end..end + u64::from(spill);
         let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
-        let victims: Vec<(Addr, GId)> = self
-            .g_by_addr
-            .range(end.saturating_sub(u64::from(SIZEOF_G))..magic.end)
-            .filter(|&(&a, g)| g.0 != 0 && a + u64::from(SIZEOF_G) > end)
-            .map(|(&a, &g)| (a, g))
+        let near = self.g_slot(end.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(magic.end);
+        let victims: Vec<(Addr, GId)> = self.g_by_addr[near]
+            .iter()
+            .map(|&g| (self.gs[g].addr, g))
+            .filter(|&(a, g)| g != GId::G0 && a + u64::from(SIZEOF_G) > end)
             .collect();
         for (a, g) in victims {
             for (off, width) in G_FIELDS {
