@@ -34,9 +34,7 @@ impl Runtime {
 
     /// CALL with an explicit return address.
     pub(crate) fn call_at(&mut self, ret: Addr, callee: FuncId, args: &[u64]) -> Result<(), Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         self.push(ret);
         self.prologue(callee)
     }

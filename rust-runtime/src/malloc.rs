@@ -32,52 +32,66 @@ struct Seg {
     words: Vec<u64>,
 }
 
-/// FixedStack segments in one FixAlloc chunk.
-const CHUNK_SEGS: usize = (FIX_ALLOC_CHUNK / FIXED_STACK) as usize;
-
 /// The stack memory of the process.
 #[derive(Debug, Default)]
 pub struct Mem {
     /// FixedStack segments, which FixAlloc carves from chunks mmapped
-    /// downwards from MMAP_TOP: by chunk (counted down from MMAP_TOP), then
-    /// by page in the chunk. Found by arithmetic, kept without an index.
-    /// A segment's words are stored as [`Seg::words`] are; `None` where
-    /// no segment has been carved yet.
-    fixed: Vec<Vec<Option<Vec<u64>>>>,
-    /// Every other region, by base address.
-    other: BTreeMap<Addr, Seg>,
+    /// downwards from MMAP_TOP: by page counted down from MMAP_TOP, found
+    /// by arithmetic. A segment's words are stored as [`Seg::words`] are;
+    /// `None` where no segment has been carved.
+    fixed: Vec<Option<Vec<u64>>>,
+    /// Every other region, sorted by base address.
+    other: Vec<(Addr, Seg)>,
 }
 
-/// Which region holds an address: a FixedStack segment by its place in
-/// [`Mem::fixed`] (chunk, segment in the chunk), or another by its base.
+/// Which region holds an address: a FixedStack segment by its page in
+/// [`Mem::fixed`], or another by its index in [`Mem::other`].
 #[derive(Debug, Clone, Copy)]
 enum Region {
-    Fixed(usize, usize),
-    Other(Addr),
+    Fixed(usize),
+    Other(usize),
+}
+
+/// Where a FixedStack segment holding `a` would be in [`Mem::fixed`].
+fn fixed_page(a: Addr) -> Option<usize> {
+    Some((MMAP_TOP.checked_sub(a + 1)? / u64::from(FIXED_STACK)) as usize)
+}
+
+/// The index in its region's words of the word at `a`, the region
+/// ending at `end`.
+fn word_index(end: Addr, a: Addr) -> usize {
+    ((end - 8 - (a & !7)) / 8) as usize
 }
 
 impl Mem {
     /// Map `[base, base+size)` as zeroed stack memory.
     pub fn map(&mut self, base: Addr, size: u32) {
-        let fixed = MMAP_TOP
-            .checked_sub(base + 1)
-            .map(|below| (below / u64::from(FIXED_STACK)) as usize)
-            .filter(|&page| {
-                size == FIXED_STACK
-                    && base % u64::from(FIXED_STACK) == 0
-                    && page / CHUNK_SEGS <= self.fixed.len()
-            });
-        match fixed {
+        // FixAlloc carves chunk after chunk, so a new segment's page is at
+        // most one chunk past the table.
+        let room = self.fixed.len() + (FIX_ALLOC_CHUNK / FIXED_STACK) as usize;
+        match fixed_page(base).filter(|&page| {
+            size == FIXED_STACK && base % u64::from(FIXED_STACK) == 0 && page < room
+        }) {
             Some(page) => {
-                if page / CHUNK_SEGS == self.fixed.len() {
-                    self.fixed.push(vec![None; CHUNK_SEGS]);
+                if page >= self.fixed.capacity() {
+                    // Grow by a quarter: little room unused, little copying.
+                    self.fixed
+                        .reserve_exact(room + self.fixed.len() / 4 - self.fixed.len());
                 }
-                self.fixed[page / CHUNK_SEGS][CHUNK_SEGS - 1 - page % CHUNK_SEGS] =
-                    Some(Vec::new());
+                if page >= self.fixed.len() {
+                    self.fixed.resize(page + 1, None);
+                }
+                self.fixed[page] = Some(Vec::new());
             }
             None => {
-                let words = Vec::new();
-                self.other.insert(base, Seg { size, words });
+                let seg = Seg {
+                    size,
+                    words: Vec::new(),
+                };
+                match self.other.binary_search_by_key(&base, |&(b, _)| b) {
+                    Ok(i) => self.other[i].1 = seg,
+                    Err(i) => self.other.insert(i, (base, seg)),
+                }
             }
         }
     }
@@ -85,56 +99,93 @@ impl Mem {
     /// The region holding `a` and where it ends, or `None` if no stack
     /// memory is mapped there.
     fn locate(&self, a: Addr) -> Option<(Region, Addr)> {
-        if let Some(below) = MMAP_TOP.checked_sub(a + 1) {
-            let page = (below / u64::from(FIXED_STACK)) as usize;
-            let (chunk, i) = (page / CHUNK_SEGS, CHUNK_SEGS - 1 - page % CHUNK_SEGS);
-            if self.fixed.get(chunk).is_some_and(|c| c[i].is_some()) {
+        if let Some(page) = fixed_page(a) {
+            if let Some(Some(_)) = self.fixed.get(page) {
                 let end = (a / u64::from(FIXED_STACK) + 1) * u64::from(FIXED_STACK);
-                return Some((Region::Fixed(chunk, i), end));
+                return Some((Region::Fixed(page), end));
             }
         }
-        let (&base, seg) = self.other.range(..=a).next_back()?;
+        let i = self
+            .other
+            .partition_point(|&(base, _)| base <= a)
+            .checked_sub(1)?;
+        let (base, seg) = &self.other[i];
         let end = base + u64::from(seg.size);
-        (a < end).then_some((Region::Other(base), end))
+        (a < end).then_some((Region::Other(i), end))
     }
 
     fn words(&self, r: Region) -> &Vec<u64> {
         match r {
-            Region::Fixed(chunk, i) => self.fixed[chunk][i].as_ref().expect("located"),
-            Region::Other(base) => &self.other[&base].words,
+            Region::Fixed(page) => self.fixed[page].as_ref().expect("located"),
+            Region::Other(i) => &self.other[i].1.words,
         }
     }
 
     fn words_mut(&mut self, r: Region) -> &mut Vec<u64> {
         match r {
-            Region::Fixed(chunk, i) => self.fixed[chunk][i].as_mut().expect("located"),
-            Region::Other(base) => &mut self.other.get_mut(&base).expect("located").words,
+            Region::Fixed(page) => self.fixed[page].as_mut().expect("located"),
+            Region::Other(i) => &mut self.other[i].1.words,
         }
     }
 
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
     pub fn read(&self, a: Addr) -> Option<u64> {
-        let (r, end) = self.locate(a)?;
-        let i = ((end - 8 - (a & !7)) / 8) as usize;
-        Some(self.words(r).get(i).copied().unwrap_or(0))
+        let [w] = self.read_words(a);
+        w
+    }
+
+    /// The words at `a`, `a + 8`, ...: [`Mem::read`] of each, with one
+    /// lookup for those in one region.
+    pub fn read_words<const N: usize>(&self, a: Addr) -> [Option<u64>; N] {
+        let mut out = [None; N];
+        let mut k = 0;
+        while k < N {
+            let a = a + 8 * k as u64;
+            let mut n = 0;
+            if let Some((r, end)) = self.locate(a) {
+                let words = self.words(r);
+                for (o, i) in out[k..].iter_mut().zip((0..=word_index(end, a)).rev()) {
+                    *o = Some(words.get(i).copied().unwrap_or(0));
+                    n += 1;
+                }
+            }
+            // An unmapped word stays `None`.
+            k += n.max(1);
+        }
+        out
     }
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
     pub fn write(&mut self, a: Addr, v: u64) {
-        let Some((r, end)) = self.locate(a) else {
-            return;
-        };
-        let i = ((end - 8 - (a & !7)) / 8) as usize;
-        let words = self.words_mut(r);
-        if i >= words.len() {
-            // Grow 16 words at a time: little slack, few reallocations.
-            let want = (i + 16) & !15;
-            words.reserve_exact(want - words.len());
-            words.resize(i + 1, 0);
+        self.write_words(a, &[v]);
+    }
+
+    /// Write `vals` at `a`, `a + 8`, ...: [`Mem::write`] of each, with one
+    /// lookup for those in one region.
+    pub fn write_words(&mut self, a: Addr, vals: &[u64]) {
+        let mut k = 0;
+        while k < vals.len() {
+            let a = a + 8 * k as u64;
+            let mut n = 0;
+            if let Some((r, end)) = self.locate(a) {
+                let top = word_index(end, a);
+                let words = self.words_mut(r);
+                if top >= words.len() {
+                    // Grow 16 words at a time: little slack, few reallocations.
+                    let want = (top + 16) & !15;
+                    words.reserve_exact(want - words.len());
+                    words.resize(top + 1, 0);
+                }
+                for (&v, i) in vals[k..].iter().zip((0..=top).rev()) {
+                    words[i] = v;
+                    n += 1;
+                }
+            }
+            // A word with no memory mapped is dropped.
+            k += n.max(1);
         }
-        words[i] = v;
     }
 
     /// Give back the unused room of the region holding `a`: a parked
@@ -148,10 +199,10 @@ impl Mem {
     /// Words stored for the segment at `base` (what it costs the twin).
     pub fn stored_words(&self, base: Addr) -> usize {
         match self.locate(base) {
-            Some((r @ Region::Fixed(..), end)) if end - base == u64::from(FIXED_STACK) => {
+            Some((r @ Region::Fixed(_), end)) if end - base == u64::from(FIXED_STACK) => {
                 self.words(r).len()
             }
-            Some((r @ Region::Other(b), _)) if b == base => self.words(r).len(),
+            Some((r @ Region::Other(i), _)) if self.other[i].0 == base => self.words(r).len(),
             _ => 0,
         }
     }

@@ -921,9 +921,7 @@ impl Runtime {
     /// The `go` statement: the caller pushes fn and siz above the
     /// arguments it stored at 0(SP), and calls runtime·newproc.
     pub fn go_stmt(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<GId, Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         let siz = 8 * args.len() as u64;
         self.ops.spawns += 1;
         self.push(self.tab.entry(f));
@@ -1167,17 +1165,11 @@ impl Runtime {
     }
 
     pub(crate) fn read_stktop(&self, at: Addr) -> Stktop {
-        let mut w = [0u64; 9];
-        for (i, word) in w.iter_mut().enumerate() {
-            *word = self.mem.read(at + 8 * i as u64).unwrap_or(0);
-        }
-        Stktop::from_words(w)
+        Stktop::from_words(self.mem.read_words(at).map(|w| w.unwrap_or(0)))
     }
 
     pub(crate) fn write_stktop(&mut self, at: Addr, top: &Stktop) {
-        for (i, word) in top.to_words().iter().enumerate() {
-            self.mem.write(at + 8 * i as u64, *word);
-        }
+        self.mem.write_words(at, &top.to_words());
     }
 
     /// runtime·exit(code): the process ends.
@@ -1207,9 +1199,7 @@ impl Runtime {
     /// call with the caller's pc and argument pointer. It returns 0 here;
     /// a recovery later makes it "return 1" (see [`Runtime::take_recovery`]).
     pub fn deferproc(&mut self, ret: Addr, f: FuncId, args: &[u64]) -> Result<(), Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         let siz = 8 * args.len() as u32;
         self.push(self.tab.entry(f));
         self.push(u64::from(siz));
@@ -1254,9 +1244,7 @@ impl Runtime {
         }
         let d = self.deferred(g).defers.pop().expect("checked");
         self.heap.free(d.addr, DEFER_HEADER + d.siz.max(8));
-        for (i, a) in d.args.iter().enumerate() {
-            self.mem.write(argp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(argp, &d.args);
         // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
         // return address) goes back 5 bytes, onto the CALL.
         self.sp = argp - 8;
@@ -1359,9 +1347,7 @@ impl Runtime {
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
         let sp = top - u64::from(argsize);
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(sp, args);
         self.g = g1;
         self.sp = sp;
         self.push(self.tab.entry(self.rf.lessstack));
