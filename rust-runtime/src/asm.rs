@@ -131,6 +131,10 @@ impl Runtime {
 
     /// The G whose heap address is `a`.
     pub(crate) fn gid_at(&self, a: Addr) -> GId {
+        // Most gobufs name the current G.
+        if let Some(g) = self.m.curg.filter(|&g| self.gs[g].addr == a) {
+            return g;
+        }
         self.g_by_addr
             .get(self.g_slot(a))
             .copied()
@@ -141,7 +145,11 @@ impl Runtime {
     /// How many Gs lie below heap address `a`: where a G at `a` is, or
     /// would go, in `g_by_addr`.
     pub(crate) fn g_slot(&self, a: Addr) -> usize {
-        self.g_by_addr.partition_point(|&g| self.gs[g].addr < a)
+        match self.g_by_addr.last() {
+            // The common case: above every G so far.
+            Some(&g) if self.gs[g].addr < a => self.g_by_addr.len(),
+            _ => self.g_by_addr.partition_point(|&g| self.gs[g].addr < a),
+        }
     }
 }
 

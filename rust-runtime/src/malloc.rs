@@ -63,6 +63,12 @@ fn word_index(end: Addr, a: Addr) -> usize {
     ((end - 8 - (a & !7)) / 8) as usize
 }
 
+/// The index in its segment's words of the word at `a`, in a FixedStack
+/// segment.
+fn fixed_index(a: Addr) -> usize {
+    word_index((a | (u64::from(FIXED_STACK) - 1)) + 1, a)
+}
+
 impl Mem {
     /// Map `[base, base+size)` as zeroed stack memory.
     pub fn map(&mut self, base: Addr, size: u32) {
@@ -101,7 +107,7 @@ impl Mem {
     fn locate(&self, a: Addr) -> Option<(Region, Addr)> {
         if let Some(page) = fixed_page(a) {
             if let Some(Some(_)) = self.fixed.get(page) {
-                let end = (a / u64::from(FIXED_STACK) + 1) * u64::from(FIXED_STACK);
+                let end = (a | (u64::from(FIXED_STACK) - 1)) + 1;
                 return Some((Region::Fixed(page), end));
             }
         }
@@ -128,9 +134,23 @@ impl Mem {
         }
     }
 
+    /// The words stored for the FixedStack segment holding `a`, if one is
+    /// mapped there (most accesses: the fast path).
+    fn fixed_words(&self, a: Addr) -> Option<&Vec<u64>> {
+        self.fixed.get(fixed_page(a)?)?.as_ref()
+    }
+
+    fn fixed_words_mut(&mut self, a: Addr) -> Option<&mut Vec<u64>> {
+        self.fixed.get_mut(fixed_page(a)?)?.as_mut()
+    }
+
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
+    #[inline]
     pub fn read(&self, a: Addr) -> Option<u64> {
+        if let Some(words) = self.fixed_words(a) {
+            return Some(words.get(fixed_index(a)).copied().unwrap_or(0));
+        }
         let [w] = self.read_words(a);
         w
     }
@@ -144,10 +164,10 @@ impl Mem {
             let a = a + 8 * k as u64;
             let mut n = 0;
             if let Some((r, end)) = self.locate(a) {
-                let words = self.words(r);
-                for (o, i) in out[k..].iter_mut().zip((0..=word_index(end, a)).rev()) {
-                    *o = Some(words.get(i).copied().unwrap_or(0));
-                    n += 1;
+                let (words, top) = (self.words(r), word_index(end, a));
+                n = (N - k).min(top + 1);
+                for (j, o) in out[k..k + n].iter_mut().enumerate() {
+                    *o = Some(words.get(top - j).copied().unwrap_or(0));
                 }
             }
             // An unmapped word stays `None`.
@@ -158,8 +178,15 @@ impl Mem {
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
+    #[inline]
     pub fn write(&mut self, a: Addr, v: u64) {
-        self.write_words(a, &[v]);
+        match self
+            .fixed_words_mut(a)
+            .and_then(|words| words.get_mut(fixed_index(a)))
+        {
+            Some(w) => *w = v,
+            None => self.write_words(a, &[v]),
+        }
     }
 
     /// Write `vals` at `a`, `a + 8`, ...: [`Mem::write`] of each, with one
@@ -178,9 +205,9 @@ impl Mem {
                     words.reserve_exact(want - words.len());
                     words.resize(top + 1, 0);
                 }
-                for (&v, i) in vals[k..].iter().zip((0..=top).rev()) {
-                    words[i] = v;
-                    n += 1;
+                n = (vals.len() - k).min(top + 1);
+                for (j, &v) in vals[k..k + n].iter().enumerate() {
+                    words[top - j] = v;
                 }
             }
             // A word with no memory mapped is dropped.
