@@ -8,6 +8,7 @@
 //! its last user left. Heap objects (G, channels) are Rust values; the heap
 //! only hands out their addresses.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use crate::proc::Runtime;
@@ -42,7 +43,14 @@ pub struct Mem {
     fixed: Vec<Option<Vec<u64>>>,
     /// Every other region, sorted by base address.
     other: Vec<(Addr, Seg)>,
+    /// The one of `other` found last (g0's stack, mostly), tried first.
+    last_other: Cell<usize>,
 }
+
+/// The room a region's words start with: a segment's Stktop, the
+/// arguments and the first frames of a goroutine, which then seldom grows
+/// before it first stops (and its words are trimmed).
+const FIRST_WORDS: usize = 48;
 
 /// Which region holds an address: a FixedStack segment by its page in
 /// [`Mem::fixed`], or another by its index in [`Mem::other`].
@@ -61,12 +69,6 @@ fn fixed_page(a: Addr) -> Option<usize> {
 /// ending at `end`.
 fn word_index(end: Addr, a: Addr) -> usize {
     ((end - 8 - (a & !7)) / 8) as usize
-}
-
-/// The index in its segment's words of the word at `a`, in a FixedStack
-/// segment.
-fn fixed_index(a: Addr) -> usize {
-    word_index((a | (u64::from(FIXED_STACK) - 1)) + 1, a)
 }
 
 impl Mem {
@@ -98,12 +100,14 @@ impl Mem {
                     Ok(i) => self.other[i].1 = seg,
                     Err(i) => self.other.insert(i, (base, seg)),
                 }
+                self.last_other.set(0);
             }
         }
     }
 
     /// The region holding `a` and where it ends, or `None` if no stack
     /// memory is mapped there.
+    #[inline]
     fn locate(&self, a: Addr) -> Option<(Region, Addr)> {
         if let Some(page) = fixed_page(a) {
             if let Some(Some(_)) = self.fixed.get(page) {
@@ -111,13 +115,19 @@ impl Mem {
                 return Some((Region::Fixed(page), end));
             }
         }
-        let i = self
-            .other
-            .partition_point(|&(base, _)| base <= a)
-            .checked_sub(1)?;
-        let (base, seg) = &self.other[i];
-        let end = base + u64::from(seg.size);
-        (a < end).then_some((Region::Other(i), end))
+        let within = |i: usize| {
+            let (base, seg) = self.other.get(i)?;
+            let end = base + u64::from(seg.size);
+            (*base <= a && a < end).then_some((Region::Other(i), end))
+        };
+        within(self.last_other.get()).or_else(|| {
+            let i = self
+                .other
+                .partition_point(|&(base, _)| base <= a)
+                .checked_sub(1)?;
+            self.last_other.set(i);
+            within(i)
+        })
     }
 
     fn words(&self, r: Region) -> &Vec<u64> {
@@ -134,25 +144,12 @@ impl Mem {
         }
     }
 
-    /// The words stored for the FixedStack segment holding `a`, if one is
-    /// mapped there (most accesses: the fast path).
-    fn fixed_words(&self, a: Addr) -> Option<&Vec<u64>> {
-        self.fixed.get(fixed_page(a)?)?.as_ref()
-    }
-
-    fn fixed_words_mut(&mut self, a: Addr) -> Option<&mut Vec<u64>> {
-        self.fixed.get_mut(fixed_page(a)?)?.as_mut()
-    }
-
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
     #[inline]
     pub fn read(&self, a: Addr) -> Option<u64> {
-        if let Some(words) = self.fixed_words(a) {
-            return Some(words.get(fixed_index(a)).copied().unwrap_or(0));
-        }
-        let [w] = self.read_words(a);
-        w
+        let (r, end) = self.locate(a)?;
+        Some(self.words(r).get(word_index(end, a)).copied().unwrap_or(0))
     }
 
     /// The words at `a`, `a + 8`, ...: [`Mem::read`] of each, with one
@@ -178,20 +175,29 @@ impl Mem {
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
-    #[inline]
     pub fn write(&mut self, a: Addr, v: u64) {
-        match self
-            .fixed_words_mut(a)
-            .and_then(|words| words.get_mut(fixed_index(a)))
-        {
-            Some(w) => *w = v,
-            None => self.write_words(a, &[v]),
-        }
+        self.write_words(a, &[v]);
     }
 
     /// Write `vals` at `a`, `a + 8`, ...: [`Mem::write`] of each, with one
     /// lookup for those in one region.
+    #[inline]
     pub fn write_words(&mut self, a: Addr, vals: &[u64]) {
+        // The fast path: words already stored, in one region.
+        if let Some((r, end)) = self.locate(a) {
+            let top = word_index(end, a);
+            let words = self.words_mut(r);
+            if top < words.len() && vals.len() <= top + 1 {
+                for (j, &v) in vals.iter().enumerate() {
+                    words[top - j] = v;
+                }
+                return;
+            }
+        }
+        self.write_words_slow(a, vals);
+    }
+
+    fn write_words_slow(&mut self, a: Addr, vals: &[u64]) {
         let mut k = 0;
         while k < vals.len() {
             let a = a + 8 * k as u64;
@@ -200,8 +206,13 @@ impl Mem {
                 let top = word_index(end, a);
                 let words = self.words_mut(r);
                 if top >= words.len() {
-                    // Grow 16 words at a time: little slack, few reallocations.
-                    let want = (top + 16) & !15;
+                    let want = if words.capacity() == 0 {
+                        FIRST_WORDS.max(top + 1)
+                    } else {
+                        // Grow 16 words at a time: little slack, few
+                        // reallocations.
+                        (top + 16) & !15
+                    };
                     words.reserve_exact(want - words.len());
                     words.resize(top + 1, 0);
                 }
