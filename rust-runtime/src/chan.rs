@@ -335,7 +335,7 @@ impl Runtime {
             if let Some(sg) = self.dequeue(c, Queue::Recv) {
                 let gp = sg.g;
                 self.gs[gp].param = u64::from(sg.offset) + 1;
-                self.gs[gp].result = Some(v);
+                self.gs[gp].set_result(v);
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, gp)?;
                 return self.finish_send();
@@ -466,14 +466,14 @@ impl Runtime {
                 let f = self.rf.chanrecv;
                 self.lock(f, LockId::Chan(c))?;
                 if self.chans[c].dataqsiz == 0 && self.gs[g].param != 0 {
-                    let v = self.gs[g].result.take().unwrap_or(0);
+                    let v = self.gs[g].take_result().unwrap_or(0);
                     self.unlock(f, LockId::Chan(c))?;
                     let v = self.finish_recv(v)?;
-                    self.gs[g].result = Some(v);
+                    self.gs[g].set_result(v);
                     return Ok(());
                 }
                 let v = self.recv_locked(c)?;
-                self.gs[g].result = Some(v);
+                self.gs[g].set_result(v);
                 Ok(())
             }
         }
@@ -481,7 +481,7 @@ impl Runtime {
 
     /// The value a goroutine's blocked receive produced, taken once.
     pub fn take_result(&mut self, g: GId) -> Option<u64> {
-        self.gs[g].result.take()
+        self.gs[g].take_result()
     }
 
     /// close(c) from Go code: mark it closed, then wake every receiver and
@@ -658,7 +658,7 @@ impl Runtime {
                         }
                     } else if let Some(sg) = self.dequeue(c, Queue::Recv) {
                         self.gs[sg.g].param = u64::from(sg.offset) + 1;
-                        self.gs[sg.g].result = Some(v);
+                        self.gs[sg.g].set_result(v);
                         self.ready(f, sg.g)?;
                         return self.select_ret(&sel, cas.index, 0);
                     }
@@ -719,7 +719,7 @@ impl Runtime {
         let picked = match won {
             Some(o) if matches!(sel.scase[o].case, SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c].dataqsiz == 0) =>
             {
-                let v = self.gs[g].result.take().unwrap_or(0);
+                let v = self.gs[g].take_result().unwrap_or(0);
                 self.select_ret(&sel, sel.scase[o].index, v)?
             }
             _ => self.select_pass1(sel)?,
@@ -761,7 +761,7 @@ impl Runtime {
                     match self.dequeue(c, Queue::Recv) {
                         Some(sg) => {
                             self.gs[sg.g].param = u64::from(sg.offset) + 1;
-                            self.gs[sg.g].result = Some(v);
+                            self.gs[sg.g].set_result(v);
                             self.unlock(f, LockId::Chan(c))?;
                             self.ready(f, sg.g)?;
                             true

@@ -142,12 +142,50 @@ pub struct G {
     /// program to run: main.init and main.main from mainstart, a new G's
     /// entry, a deferred call.
     pub start: Option<(FuncId, Start)>,
-    /// What a blocked receive produced, for the program.
-    pub result: Option<u64>,
+    /// What a blocked receive produced, for the program, if `has_result`
+    /// (a flag apart from the value keeps the G in 128 bytes).
+    result: u64,
+    has_result: bool,
     /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
     pub selgen: u32,
     /// What few Gs need, boxed so that the others stay small.
     pub rare: Option<Box<Rare>>,
+}
+
+impl G {
+    /// A G as malg makes it, at heap address `addr`.
+    fn new(addr: Addr) -> G {
+        G {
+            stackguard: 0,
+            stackbase: 0,
+            sched: Gobuf::default(),
+            stack0: 0,
+            entry: None,
+            alllink: None,
+            param: 0,
+            status: Status::Idle,
+            goid: 0,
+            schedlink: None,
+            ispanic: false,
+            addr,
+            resume: Resume::None,
+            start: None,
+            result: 0,
+            has_result: false,
+            selgen: 0,
+            rare: None,
+        }
+    }
+
+    /// Hand the program what a blocked receive produced.
+    pub(crate) fn set_result(&mut self, v: u64) {
+        (self.result, self.has_result) = (v, true);
+    }
+
+    /// What a blocked receive produced, taken once.
+    pub fn take_result(&mut self) -> Option<u64> {
+        std::mem::take(&mut self.has_result).then_some(self.result)
+    }
 }
 
 /// The parts of a G that only some goroutines use.
@@ -461,21 +499,7 @@ impl Runtime {
         let g0 = G {
             stackguard: G0_STACKBASE - 8192 + 104,
             stackbase: G0_STACKBASE,
-            sched: Gobuf::default(),
-            stack0: 0,
-            entry: None,
-            alllink: None,
-            param: 0,
-            status: Status::Idle,
-            goid: 0,
-            schedlink: None,
-            ispanic: false,
-            addr: 0x42_6a28,
-            resume: Resume::None,
-            start: None,
-            result: None,
-            selgen: 0,
-            rare: None,
+            ..G::new(0x42_6a28)
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
@@ -856,25 +880,7 @@ impl Runtime {
         self.call(caller, f, &[stacksize as u64])?;
         let addr = self.malloc(f, SIZEOF_G)?;
         let id = GId::new(self.gs.len());
-        let _ = self.gs.push(G {
-            stackguard: 0,
-            stackbase: 0,
-            sched: Gobuf::default(),
-            stack0: 0,
-            entry: None,
-            alllink: None,
-            param: 0,
-            status: Status::Idle,
-            goid: 0,
-            schedlink: None,
-            ispanic: false,
-            addr,
-            resume: Resume::None,
-            start: None,
-            result: None,
-            selgen: 0,
-            rare: None,
-        });
+        let _ = self.gs.push(G::new(addr));
         self.g_by_addr.insert(self.g_slot(addr), id);
         if stacksize >= 0 {
             let n = STACK_SYSTEM + stacksize as u32;
