@@ -34,9 +34,7 @@ impl Runtime {
 
     /// CALL with an explicit return address.
     pub(crate) fn call_at(&mut self, ret: Addr, callee: FuncId, args: &[u64]) -> Result<(), Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         self.push(ret);
         self.prologue(callee)
     }
@@ -45,7 +43,7 @@ impl Runtime {
     pub(crate) fn prologue(&mut self, f: FuncId) -> Result<(), Stop> {
         let func = self.tab.get(f);
         let (check, frame) = (func.check, func.frame);
-        if must_split(check, frame, self.sp, self.gs[self.g.0].stackguard) {
+        if must_split(check, frame, self.sp, self.gs[self.g].stackguard) {
             self.morestack(f)?;
         }
         self.sp -= u64::from(frame);
@@ -111,7 +109,7 @@ impl Runtime {
         self.m.morebuf = Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
-            g: self.gs[self.g.0].addr,
+            g: self.gs[self.g].addr,
         };
         self.m.moreargp = self.sp + 8;
         self.m.morepc = self.tab.entry(f) + u64::from(prologue_len(func.check, frame, args));
@@ -146,7 +144,25 @@ impl Runtime {
 
     /// The G whose heap address is `a`.
     pub(crate) fn gid_at(&self, a: Addr) -> GId {
-        *self.g_by_addr.get(&a).expect("a gobuf names a G")
+        // Most gobufs name the current G.
+        if let Some(g) = self.m.curg.filter(|&g| self.gs[g].addr == a) {
+            return g;
+        }
+        self.g_by_addr
+            .get(self.g_slot(a))
+            .copied()
+            .filter(|&g| self.gs[g].addr == a)
+            .expect("a gobuf names a G")
+    }
+
+    /// How many Gs lie below heap address `a`: where a G at `a` is, or
+    /// would go, in `g_by_addr`.
+    pub(crate) fn g_slot(&self, a: Addr) -> usize {
+        match self.g_by_addr.last() {
+            // The common case: above every G so far.
+            Some(&g) if self.gs[g].addr < a => self.g_by_addr.len(),
+            _ => self.g_by_addr.partition_point(|&g| self.gs[g].addr < a),
+        }
     }
 }
 

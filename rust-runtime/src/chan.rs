@@ -6,8 +6,6 @@
 //! not handed anything and re-checks the buffer when it runs. Receives
 //! see a close only once the buffer is drained.
 
-use std::collections::VecDeque;
-
 use crate::lock::{Lock, LockId};
 use crate::proc::{GId, Resume, Runtime, Status};
 use crate::{Addr, Stop};
@@ -18,7 +16,13 @@ const HCHAN_LOCK_OFFSET: u64 = 80;
 
 /// A channel, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ChanId(pub usize);
+pub struct ChanId(pub u32);
+
+impl From<ChanId> for usize {
+    fn from(c: ChanId) -> usize {
+        c.0 as usize
+    }
+}
 
 /// A goroutine waiting on a channel: chan.c's SudoG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +35,61 @@ struct SudoG {
     selgen: u32,
     /// The select case (index in the address-sorted cases) it stands for.
     offset: u32,
+    /// The next SudoG in its wait queue, or on the free list.
+    link: u32,
+}
+
+/// No SudoG: the end of a wait queue or of the free list.
+const NIL: u32 = u32::MAX;
+
+/// Every SudoG, by index, with a free list (allocsg and freesg; the twin
+/// does not model their memory, only their order in the queues).
+#[derive(Debug)]
+pub struct SudoGs {
+    all: crate::Arena<SudoG>,
+    free: u32,
+}
+
+impl Default for SudoGs {
+    fn default() -> Self {
+        SudoGs {
+            all: crate::Arena::default(),
+            free: NIL,
+        }
+    }
+}
+
+impl SudoGs {
+    fn alloc(&mut self, sg: SudoG) -> u32 {
+        if self.free == NIL {
+            return self.all.push(sg) as u32;
+        }
+        let i = self.free;
+        self.free = self.all[i as usize].link;
+        self.all[i as usize] = sg;
+        i
+    }
+
+    fn free(&mut self, i: u32) {
+        self.all[i as usize].link = self.free;
+        self.free = i;
+    }
+}
+
+/// chan.c's WaitQ: a FIFO of SudoGs linked through their `link`.
+#[derive(Debug, Clone, Copy)]
+struct WaitQ {
+    first: u32,
+    last: u32,
+}
+
+impl Default for WaitQ {
+    fn default() -> Self {
+        WaitQ {
+            first: NIL,
+            last: NIL,
+        }
+    }
 }
 
 /// Which of a channel's wait queues.
@@ -40,30 +99,62 @@ enum Queue {
     Send,
 }
 
+/// A buffered channel's circular queue of `dataqsiz` values (chan.c's
+/// recvdataq, senddataq and qcount).
+#[derive(Debug, Clone)]
+struct Ring {
+    vals: Box<[u64]>,
+    /// Where the next receive takes its value.
+    recvx: usize,
+    qcount: usize,
+}
+
 /// chan.c's Hchan.
 #[derive(Debug, Clone)]
 pub struct Hchan {
     pub addr: Addr,
     pub dataqsiz: u32,
-    buf: VecDeque<u64>,
+    /// The buffer of a buffered channel.
+    buf: Option<Box<Ring>>,
     /// Wclosed: close has run.
     pub wclosed: bool,
     /// Rclosed: a receive has returned a zero value because of the close
     /// (what the `closed(c)` builtin reports).
     pub rclosed: bool,
-    recvq: VecDeque<SudoG>,
-    sendq: VecDeque<SudoG>,
+    recvq: WaitQ,
+    sendq: WaitQ,
     pub(crate) lock: Lock,
 }
 
 impl Hchan {
     /// len(c): values in the buffer.
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.buf.as_ref().map_or(0, |b| b.qcount)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.len() == 0
+    }
+
+    /// Whether a buffered channel's buffer is full.
+    fn full(&self) -> bool {
+        self.len() as u32 >= self.dataqsiz
+    }
+
+    /// Append to the buffer, which has room.
+    fn push(&mut self, v: u64) {
+        let b = self.buf.as_mut().expect("a buffered channel");
+        b.vals[(b.recvx + b.qcount) % b.vals.len()] = v;
+        b.qcount += 1;
+    }
+
+    /// Take the oldest value in the buffer.
+    fn pop(&mut self) -> Option<u64> {
+        let b = self.buf.as_mut().filter(|b| b.qcount > 0)?;
+        let v = b.vals[b.recvx];
+        b.recvx = (b.recvx + 1) % b.vals.len();
+        b.qcount -= 1;
+        Some(v)
     }
 }
 
@@ -110,33 +201,57 @@ pub const FASTRAND_SEED: u32 = 0x49f6_428a;
 
 impl Runtime {
     pub(crate) fn chan_lock(&mut self, c: ChanId) -> &mut Lock {
-        &mut self.chans[c.0].lock
+        &mut self.chans[c].lock
     }
 
-    fn queue(&mut self, c: ChanId, q: Queue) -> &mut VecDeque<SudoG> {
+    fn queue(&mut self, c: ChanId, q: Queue) -> &mut WaitQ {
         match q {
-            Queue::Recv => &mut self.chans[c.0].recvq,
-            Queue::Send => &mut self.chans[c.0].sendq,
+            Queue::Recv => &mut self.chans[c].recvq,
+            Queue::Send => &mut self.chans[c].sendq,
         }
     }
 
     /// enqueue(allocsg(c)): queue the current G, remembering its selgen.
     fn enqueue(&mut self, c: ChanId, q: Queue, elem: u64, offset: u32) {
         let g = self.g;
-        let selgen = self.gs[g.0].selgen;
-        self.queue(c, q).push_back(SudoG {
+        let selgen = self.gs[g].selgen;
+        let sg = self.sudogs.alloc(SudoG {
             g,
             elem,
             selgen,
             offset,
+            link: NIL,
         });
+        let mut wq = *self.queue(c, q);
+        match wq.last {
+            NIL => wq.first = sg,
+            last => self.sudogs.all[last as usize].link = sg,
+        }
+        wq.last = sg;
+        *self.queue(c, q) = wq;
+    }
+
+    /// Take the first SudoG off a queue (and free it).
+    fn pop(&mut self, c: ChanId, q: Queue) -> Option<SudoG> {
+        let i = self.queue(c, q).first;
+        if i == NIL {
+            return None;
+        }
+        let sg = self.sudogs.all[i as usize];
+        let wq = self.queue(c, q);
+        wq.first = sg.link;
+        if wq.first == NIL {
+            wq.last = NIL;
+        }
+        self.sudogs.free(i);
+        Some(sg)
     }
 
     /// dequeue: the first waiter still valid, claiming it by bumping its
     /// G's selgen; stale SudoGs (their select already woken) are dropped.
     fn dequeue(&mut self, c: ChanId, q: Queue) -> Option<SudoG> {
-        while let Some(sg) = self.queue(c, q).pop_front() {
-            let g = &mut self.gs[sg.g.0];
+        while let Some(sg) = self.pop(c, q) {
+            let g = &mut self.gs[sg.g];
             if g.selgen == sg.selgen {
                 g.selgen = g.selgen.wrapping_add(1);
                 return Some(sg);
@@ -148,9 +263,23 @@ impl Runtime {
     /// dequeueg: take the current G's first SudoG off a queue.
     fn dequeueg(&mut self, c: ChanId, q: Queue) {
         let g = self.g;
-        let queue = self.queue(c, q);
-        if let Some(i) = queue.iter().position(|sg| sg.g == g) {
-            queue.remove(i);
+        let mut wq = *self.queue(c, q);
+        let (mut prev, mut i) = (NIL, wq.first);
+        while i != NIL {
+            let sg = self.sudogs.all[i as usize];
+            if sg.g == g {
+                match prev {
+                    NIL => wq.first = sg.link,
+                    prev => self.sudogs.all[prev as usize].link = sg.link,
+                }
+                if wq.last == i {
+                    wq.last = prev;
+                }
+                self.sudogs.free(i);
+                *self.queue(c, q) = wq;
+                return;
+            }
+            (prev, i) = (i, sg.link);
         }
     }
 
@@ -164,15 +293,21 @@ impl Runtime {
             // `byte elem[8]` (sizeof(*d) + elem->size - sizeof(d->elem)).
             self.mal(f, 8 + elemsize)?;
         }
-        let id = ChanId(self.chans.len());
+        let id = ChanId(self.chans.len() as u32);
         self.chans.push(Hchan {
             addr,
             dataqsiz: hint,
-            buf: VecDeque::new(),
+            buf: (hint > 0).then(|| {
+                Box::new(Ring {
+                    vals: vec![0; hint as usize].into(),
+                    recvx: 0,
+                    qcount: 0,
+                })
+            }),
             wclosed: false,
             rclosed: false,
-            recvq: VecDeque::new(),
-            sendq: VecDeque::new(),
+            recvq: WaitQ::default(),
+            sendq: WaitQ::default(),
             lock: Lock::default(),
         });
         self.leave(f)?;
@@ -184,7 +319,7 @@ impl Runtime {
     pub fn chansend(&mut self, ret: Addr, c: Option<ChanId>, v: u64) -> Result<(), Stop> {
         self.ops.sends += 1;
         let (f1, f) = (self.rf.chansend1, self.rf.chansend);
-        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        let addr = c.map_or(0, |c| self.chans[c].addr);
         self.call_at(ret, f1, &[addr, v])?;
         let Some(c) = c else {
             return self.panicstring(f1, "send to nil channel");
@@ -199,30 +334,30 @@ impl Runtime {
     /// chansend from its `loop:` label, the channel locked.
     fn send_locked(&mut self, c: ChanId, v: u64) -> Result<(), Stop> {
         let f = self.rf.chansend;
-        if self.chans[c.0].wclosed {
+        if self.chans[c].wclosed {
             self.unlock(f, LockId::Chan(c))?;
             return self.panicstring(f, "send on closed channel");
         }
-        let ch = &mut self.chans[c.0];
+        let ch = &mut self.chans[c];
         if ch.dataqsiz == 0 {
             if let Some(sg) = self.dequeue(c, Queue::Recv) {
                 let gp = sg.g;
-                self.gs[gp.0].param = u64::from(sg.offset) + 1;
-                self.gs[gp.0].result = Some(v);
+                self.gs[gp].param = u64::from(sg.offset) + 1;
+                self.gs[gp].set_result(v);
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, gp)?;
                 return self.finish_send();
             }
             self.enqueue(c, Queue::Send, v, 0);
-            self.gs[self.g.0].param = 0;
+            self.gs[self.g].param = 0;
             return self.block(f, c, ChanOp::Send(c), 220);
         }
-        if ch.buf.len() as u32 >= ch.dataqsiz {
+        if ch.full() {
             self.enqueue(c, Queue::Send, v, 0);
-            self.gs[self.g.0].pending = Some(v);
+            self.rare(self.g).pending = Some(v);
             return self.block(f, c, ChanOp::Send(c), 244);
         }
-        ch.buf.push_back(v);
+        ch.push(v);
         // A woken receiver is handed nothing: it re-checks the buffer.
         let waiter = self.dequeue(c, Queue::Recv);
         self.unlock(f, LockId::Chan(c))?;
@@ -242,7 +377,7 @@ impl Runtime {
     /// it runs again. A nil channel panics in chanrecv.
     pub fn chanrecv(&mut self, ret: Addr, c: Option<ChanId>) -> Result<u64, Stop> {
         let f1 = self.rf.chanrecv1;
-        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        let addr = c.map_or(0, |c| self.chans[c].addr);
         self.call_at(ret, f1, &[addr])?;
         // o = rnd(sizeof(c), Structrnd)
         self.rnd(f1, 8, 8)?;
@@ -257,7 +392,7 @@ impl Runtime {
             .tab
             .lookup("runtime.chanrecv3")
             .expect("in every table");
-        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        let addr = c.map_or(0, |c| self.chans[c].addr);
         self.call_at(ret, f3, &[addr])?;
         if c.is_none() {
             return self.panicstring(f3, "range over nil channel");
@@ -282,41 +417,41 @@ impl Runtime {
     ) -> Result<u64, Stop> {
         self.ops.recvs += 1;
         let f = self.rf.chanrecv;
-        let addr = c.map_or(0, |c| self.chans[c.0].addr);
+        let addr = c.map_or(0, |c| self.chans[c].addr);
         self.call(outer, f, &[addr, 0, 0, 0])?;
         let Some(c) = c else {
             return self.panicstring(f, "receive from nil channel");
         };
-        self.gs[self.g.0].recv_closed = false;
+        self.gs[self.g].recv_closed = false;
         self.lock(f, LockId::Chan(c))?;
         self.recv_locked(c, outer)
     }
 
     fn recv_locked(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         let f = self.rf.chanrecv;
-        let ch = &mut self.chans[c.0];
+        let ch = &mut self.chans[c];
         if ch.dataqsiz == 0 {
             if ch.wclosed {
                 return self.recv_closed(c, outer);
             }
             if let Some(sg) = self.dequeue(c, Queue::Send) {
-                self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                self.gs[sg.g].param = u64::from(sg.offset) + 1;
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, sg.g)?;
                 return self.finish_recv(sg.elem, outer);
             }
             self.enqueue(c, Queue::Recv, 0, 0);
-            self.gs[self.g.0].param = 0;
+            self.gs[self.g].param = 0;
             return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
         }
-        if ch.buf.is_empty() {
+        if ch.is_empty() {
             if ch.wclosed {
                 return self.recv_closed(c, outer);
             }
             self.enqueue(c, Queue::Recv, 0, 0);
             return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
         }
-        let v = ch.buf.pop_front().expect("not empty");
+        let v = ch.pop().expect("not empty");
         // A woken sender re-checks and stores its value itself.
         let waiter = self.dequeue(c, Queue::Send);
         self.unlock(f, LockId::Chan(c))?;
@@ -328,8 +463,8 @@ impl Runtime {
 
     /// chanrecv's `closed:` label: the zero value, *closed = true.
     fn recv_closed(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
-        self.chans[c.0].rclosed = true;
-        self.gs[self.g.0].recv_closed = true;
+        self.chans[c].rclosed = true;
+        self.gs[self.g].recv_closed = true;
         self.unlock(self.rf.chanrecv, LockId::Chan(c))?;
         self.finish_recv(0, outer)
     }
@@ -343,7 +478,7 @@ impl Runtime {
     /// Whether the G's last receive was of a closed channel (chanrecv's
     /// closed out-parameter, which chanrecv3 hands back).
     pub fn recv_was_closed(&self, g: GId) -> bool {
-        self.gs[g.0].recv_closed
+        self.gs[g].recv_closed
     }
 
     /// Park the current G on a channel: Gwaiting, unlock, gosched (the call
@@ -356,9 +491,9 @@ impl Runtime {
         line: u32,
     ) -> Result<(), Stop> {
         let g = self.g;
-        self.gs[g.0].status = Status::Waiting;
+        self.gs[g].status = Status::Waiting;
         self.unlock(f, LockId::Chan(c))?;
-        self.gs[g.0].resume = Resume::Chan(op);
+        self.gs[g].resume = Resume::Chan(op);
         self.gosched_at(self.site_line(f, self.rf.gosched, (line, line)))
     }
 
@@ -371,15 +506,16 @@ impl Runtime {
             ChanOp::Send(c) => {
                 let f = self.rf.chansend;
                 self.lock(f, LockId::Chan(c))?;
-                if self.chans[c.0].dataqsiz == 0 {
-                    if self.gs[g.0].param == 0 {
+                if self.chans[c].dataqsiz == 0 {
+                    if self.gs[g].param == 0 {
                         // Woken by close: the loop finds Wclosed.
                         return self.send_locked(c, 0);
                     }
                     self.unlock(f, LockId::Chan(c))?;
                     return self.finish_send();
                 }
-                let v = self.gs[g.0]
+                let v = self
+                    .rare(g)
                     .pending
                     .take()
                     .expect("a blocked buffered send keeps its value");
@@ -388,15 +524,15 @@ impl Runtime {
             ChanOp::Recv(c, outer) => {
                 let f = self.rf.chanrecv;
                 self.lock(f, LockId::Chan(c))?;
-                if self.chans[c.0].dataqsiz == 0 && self.gs[g.0].param != 0 {
-                    let v = self.gs[g.0].result.take().unwrap_or(0);
+                if self.chans[c].dataqsiz == 0 && self.gs[g].param != 0 {
+                    let v = self.gs[g].take_result().unwrap_or(0);
                     self.unlock(f, LockId::Chan(c))?;
                     let v = self.finish_recv(v, outer)?;
-                    self.gs[g.0].result = Some(v);
+                    self.gs[g].set_result(v);
                     return Ok(());
                 }
                 let v = self.recv_locked(c, outer)?;
-                self.gs[g.0].result = Some(v);
+                self.gs[g].set_result(v);
                 Ok(())
             }
         }
@@ -404,23 +540,23 @@ impl Runtime {
 
     /// The value a goroutine's blocked receive produced, taken once.
     pub fn take_result(&mut self, g: GId) -> Option<u64> {
-        self.gs[g.0].result.take()
+        self.gs[g].take_result()
     }
 
     /// close(c) from Go code: mark it closed, then wake every receiver and
     /// every sender, in queue order.
     pub fn closechan(&mut self, ret: Addr, c: ChanId) -> Result<(), Stop> {
         let f = self.rf.closechan;
-        self.call_at(ret, f, &[self.chans[c.0].addr])?;
+        self.call_at(ret, f, &[self.chans[c].addr])?;
         self.lock(f, LockId::Chan(c))?;
-        if self.chans[c.0].wclosed {
+        if self.chans[c].wclosed {
             self.unlock(f, LockId::Chan(c))?;
             return self.panicstring(f, "close of closed channel");
         }
-        self.chans[c.0].wclosed = true;
+        self.chans[c].wclosed = true;
         for q in [Queue::Recv, Queue::Send] {
             while let Some(sg) = self.dequeue(c, q) {
-                self.gs[sg.g.0].param = 0;
+                self.gs[sg.g].param = 0;
                 self.ready(f, sg.g)?;
             }
         }
@@ -431,7 +567,7 @@ impl Runtime {
     /// runtime·ready: readylocked under the sched lock.
     fn ready(&mut self, caller: crate::symtab::FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.ready;
-        self.call(caller, f, &[self.gs[gp.0].addr])?;
+        self.call(caller, f, &[self.gs[gp].addr])?;
         self.lock(f, LockId::Sched)?;
         self.readylocked(f, gp)?;
         self.unlock(f, LockId::Sched)?;
@@ -449,10 +585,10 @@ impl Runtime {
             .tab
             .lookup("runtime.chanclosed")
             .expect("in every table");
-        let addr = self.chans[c.0].addr;
+        let addr = self.chans[c].addr;
         self.call_at(ret, f, &[addr])?;
         self.call(f, inner, &[addr])?;
-        let closed = self.chans[c.0].rclosed;
+        let closed = self.chans[c].rclosed;
         self.leave(inner)?;
         self.leave(f)?;
         Ok(closed)
@@ -460,7 +596,7 @@ impl Runtime {
 
     /// The Lock address of a channel, for tracebacks.
     pub(crate) fn chan_lock_addr(&self, c: ChanId) -> Addr {
-        self.chans[c.0].addr + HCHAN_LOCK_OFFSET
+        self.chans[c].addr + HCHAN_LOCK_OFFSET
     }
 
     /// fastrand1 (chan.c): a process-wide shift register.
@@ -505,7 +641,7 @@ impl Runtime {
         for (index, case) in cases.iter().enumerate() {
             let Some(case) = *case else { continue };
             let addr = match case {
-                SelCase::Send(c, _) | SelCase::Recv(c) => self.chans[c.0].addr,
+                SelCase::Send(c, _) | SelCase::Recv(c) => self.chans[c].addr,
                 SelCase::Default => 0,
             };
             scase.push(Scase { case, index, addr });
@@ -567,8 +703,8 @@ impl Runtime {
             let cas = sel.scase[o];
             match cas.case {
                 SelCase::Recv(c) => {
-                    if self.chans[c.0].dataqsiz > 0 {
-                        if let Some(v) = self.chans[c.0].buf.pop_front() {
+                    if self.chans[c].dataqsiz > 0 {
+                        if let Some(v) = self.chans[c].pop() {
                             let sender = self.dequeue(c, Queue::Send);
                             if let Some(sg) = sender {
                                 self.ready(f, sg.g)?;
@@ -576,32 +712,32 @@ impl Runtime {
                             return self.select_ret(&sel, cas.index, v);
                         }
                     } else if let Some(sg) = self.dequeue(c, Queue::Send) {
-                        self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                        self.gs[sg.g].param = u64::from(sg.offset) + 1;
                         self.ready(f, sg.g)?;
                         return self.select_ret(&sel, cas.index, sg.elem);
                     }
-                    if self.chans[c.0].wclosed {
-                        self.chans[c.0].rclosed = true;
+                    if self.chans[c].wclosed {
+                        self.chans[c].rclosed = true;
                         return self.select_ret(&sel, cas.index, 0);
                     }
                 }
                 SelCase::Send(c, v) => {
-                    if self.chans[c.0].wclosed {
+                    if self.chans[c].wclosed {
                         self.sellock(&sel, false)?;
                         return self.panicstring(f, "send on closed channel");
                     }
-                    let ch = &mut self.chans[c.0];
+                    let ch = &mut self.chans[c];
                     if ch.dataqsiz > 0 {
-                        if (ch.buf.len() as u32) < ch.dataqsiz {
-                            ch.buf.push_back(v);
+                        if !ch.full() {
+                            ch.push(v);
                             if let Some(sg) = self.dequeue(c, Queue::Recv) {
                                 self.ready(f, sg.g)?;
                             }
                             return self.select_ret(&sel, cas.index, 0);
                         }
                     } else if let Some(sg) = self.dequeue(c, Queue::Recv) {
-                        self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
-                        self.gs[sg.g.0].result = Some(v);
+                        self.gs[sg.g].param = u64::from(sg.offset) + 1;
+                        self.gs[sg.g].set_result(v);
                         self.ready(f, sg.g)?;
                         return self.select_ret(&sel, cas.index, 0);
                     }
@@ -621,11 +757,11 @@ impl Runtime {
             }
         }
         let g = self.g;
-        self.gs[g.0].param = 0;
-        self.gs[g.0].status = Status::Waiting;
+        self.gs[g].param = 0;
+        self.gs[g].status = Status::Waiting;
         self.sellock(&sel, false)?;
-        self.gs[g.0].sel = Some(Box::new(sel));
-        self.gs[g.0].resume = Resume::Chan(ChanOp::Select);
+        self.rare(g).sel = Some(sel);
+        self.gs[g].resume = Resume::Chan(ChanOp::Select);
         self.gosched_at(self.site_line(f, self.rf.gosched, (813, 813)))?;
         unreachable!("gosched always switches away from a parked G")
     }
@@ -643,12 +779,13 @@ impl Runtime {
     /// pass 1 again in the same order.
     fn resume_select(&mut self) -> Result<(), Stop> {
         let g = self.g;
-        let sel = *self.gs[g.0]
+        let sel = self
+            .rare(g)
             .sel
             .take()
             .expect("a parked select keeps its cases");
         self.sellock(&sel, true)?;
-        let won = self.gs[g.0].param.checked_sub(1).map(|o| o as usize);
+        let won = self.gs[g].param.checked_sub(1).map(|o| o as usize);
         for (i, cas) in sel.scase.iter().enumerate() {
             if won != Some(i) {
                 match cas.case {
@@ -659,20 +796,20 @@ impl Runtime {
             }
         }
         let picked = match won {
-            Some(o) if matches!(sel.scase[o].case, SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c.0].dataqsiz == 0) =>
+            Some(o) if matches!(sel.scase[o].case, SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c].dataqsiz == 0) =>
             {
-                let v = self.gs[g.0].result.take().unwrap_or(0);
+                let v = self.gs[g].take_result().unwrap_or(0);
                 self.select_ret(&sel, sel.scase[o].index, v)?
             }
             _ => self.select_pass1(sel)?,
         };
-        self.gs[g.0].selected = Some(picked);
+        self.rare(g).selected = Some(picked);
         Ok(())
     }
 
     /// The case a parked select took and its received value, taken once.
     pub fn take_selected(&mut self, g: GId) -> Option<(usize, u64)> {
-        self.gs[g.0].selected.take()
+        self.gs[g].rare.as_mut().and_then(|r| r.selected.take())
     }
 
     /// `select {}`: runtime·block parks the goroutine for good.
@@ -680,7 +817,7 @@ impl Runtime {
         let f = self.rf.block;
         self.call_at(ret, f, &[])?;
         let g = self.g;
-        self.gs[g.0].status = Status::Waiting;
+        self.gs[g].status = Status::Waiting;
         self.gosched_at(self.site_line(f, self.rf.gosched, (680, 680)))?;
         unreachable!("a blocked goroutine is never run again")
     }
@@ -693,17 +830,17 @@ impl Runtime {
         match case {
             SelCase::Send(c, v) => {
                 let (nb, f) = (self.rf.selectnbsend, self.rf.chansend);
-                self.call_at(ret, nb, &[v, self.chans[c.0].addr])?;
-                self.call(nb, f, &[self.chans[c.0].addr, 0, 1])?;
+                self.call_at(ret, nb, &[v, self.chans[c].addr])?;
+                self.call(nb, f, &[self.chans[c].addr, 0, 1])?;
                 self.lock(f, LockId::Chan(c))?;
-                let fired = if self.chans[c.0].wclosed {
+                let fired = if self.chans[c].wclosed {
                     self.unlock(f, LockId::Chan(c))?;
                     return self.panicstring(f, "send on closed channel");
-                } else if self.chans[c.0].dataqsiz == 0 {
+                } else if self.chans[c].dataqsiz == 0 {
                     match self.dequeue(c, Queue::Recv) {
                         Some(sg) => {
-                            self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
-                            self.gs[sg.g.0].result = Some(v);
+                            self.gs[sg.g].param = u64::from(sg.offset) + 1;
+                            self.gs[sg.g].set_result(v);
                             self.unlock(f, LockId::Chan(c))?;
                             self.ready(f, sg.g)?;
                             true
@@ -713,8 +850,8 @@ impl Runtime {
                             false
                         }
                     }
-                } else if (self.chans[c.0].buf.len() as u32) < self.chans[c.0].dataqsiz {
-                    self.chans[c.0].buf.push_back(v);
+                } else if !self.chans[c].full() {
+                    self.chans[c].push(v);
                     let waiter = self.dequeue(c, Queue::Recv);
                     self.unlock(f, LockId::Chan(c))?;
                     if let Some(sg) = waiter {
@@ -731,27 +868,27 @@ impl Runtime {
             }
             SelCase::Recv(c) => {
                 let (nb, f) = (self.rf.selectnbrecv, self.rf.chanrecv);
-                self.call_at(ret, nb, &[0, self.chans[c.0].addr])?;
-                self.call(nb, f, &[self.chans[c.0].addr, 0, 1, 0])?;
+                self.call_at(ret, nb, &[0, self.chans[c].addr])?;
+                self.call(nb, f, &[self.chans[c].addr, 0, 1, 0])?;
                 self.lock(f, LockId::Chan(c))?;
                 // The value, and the sender to ready after unlocking.
-                let (got, wake) = if self.chans[c.0].dataqsiz == 0 {
-                    if self.chans[c.0].wclosed {
-                        self.chans[c.0].rclosed = true;
+                let (got, wake) = if self.chans[c].dataqsiz == 0 {
+                    if self.chans[c].wclosed {
+                        self.chans[c].rclosed = true;
                         (Some(0), None)
                     } else {
                         match self.dequeue(c, Queue::Send) {
                             Some(sg) => {
-                                self.gs[sg.g.0].param = u64::from(sg.offset) + 1;
+                                self.gs[sg.g].param = u64::from(sg.offset) + 1;
                                 (Some(sg.elem), Some(sg.g))
                             }
                             None => (None, None),
                         }
                     }
-                } else if let Some(v) = self.chans[c.0].buf.pop_front() {
+                } else if let Some(v) = self.chans[c].pop() {
                     (Some(v), self.dequeue(c, Queue::Send).map(|sg| sg.g))
-                } else if self.chans[c.0].wclosed {
-                    self.chans[c.0].rclosed = true;
+                } else if self.chans[c].wclosed {
+                    self.chans[c].rclosed = true;
                     (Some(0), None)
                 } else {
                     (None, None)

@@ -89,15 +89,18 @@ impl<T> Arena<T> {
     }
 }
 
-impl<T> std::ops::Index<usize> for Arena<T> {
+/// Indexed by position, or by the id of what it stores.
+impl<T, I: Into<usize>> std::ops::Index<I> for Arena<T> {
     type Output = T;
-    fn index(&self, i: usize) -> &T {
+    fn index(&self, i: I) -> &T {
+        let i = i.into();
         &self.chunks[i / ARENA_CHUNK][i % ARENA_CHUNK]
     }
 }
 
-impl<T> std::ops::IndexMut<usize> for Arena<T> {
-    fn index_mut(&mut self, i: usize) -> &mut T {
+impl<T, I: Into<usize>> std::ops::IndexMut<I> for Arena<T> {
+    fn index_mut(&mut self, i: I) -> &mut T {
+        let i = i.into();
         &mut self.chunks[i / ARENA_CHUNK][i % ARENA_CHUNK]
     }
 }

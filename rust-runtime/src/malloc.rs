@@ -23,138 +23,226 @@ pub const MMAP_TOP: Addr = 0x7fff_f7f9_7000 + FIX_ALLOC_CHUNK as Addr;
 /// The start of the heap arena on amd64 (malloc.goc's mallocinit).
 pub const ARENA_START: Addr = 0xf8_4000_0000;
 
-/// One mapped region of stack memory: a segment, or g0's OS stack.
+/// One mapped region of stack memory other than a FixedStack segment:
+/// g0's OS stack, or a segment from mallocgc.
 #[derive(Debug, Clone)]
 struct Seg {
-    base: Addr,
     size: u32,
     /// words[i] is the word at `base + size - 8*(i+1)`: segments are
     /// written from the top down, so only the part ever used is stored.
     words: Vec<u64>,
 }
 
-/// How many recently used segments [`Mem`] remembers: accesses alternate
-/// between g0's stack and a goroutine's segment, and a switch brings in a
-/// third.
-const RECENT: usize = 4;
-
-/// A multiplicative hash for page numbers (std's SipHash costs more than
-/// the lookups it serves here).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PageHasher(u64);
-
-impl std::hash::Hasher for PageHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-type PageMap = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<PageHasher>>;
-
 /// The stack memory of the process.
 #[derive(Debug, Default)]
 pub struct Mem {
-    segs: Vec<Seg>,
-    /// Segment index by base address, for finding the one holding an address.
-    index: BTreeMap<Addr, usize>,
-    /// FixedStack segments (page-aligned, one page each) by page number:
-    /// the common case, found without the tree.
-    pages: PageMap,
-    /// (base, end, index) of recently used segments; most accesses hit one.
-    recent: [Cell<(Addr, Addr, usize)>; RECENT],
-    next_slot: Cell<usize>,
+    /// FixedStack segments, which FixAlloc carves from chunks mmapped
+    /// downwards from MMAP_TOP: by page counted down from MMAP_TOP, found
+    /// by arithmetic. A segment's words are stored as [`Seg::words`] are;
+    /// `None` where no segment has been carved.
+    fixed: Vec<Option<Vec<u64>>>,
+    /// Every other region, sorted by base address.
+    other: Vec<(Addr, Seg)>,
+    /// The one of `other` found last (g0's stack, mostly), tried first.
+    last_other: Cell<usize>,
+}
+
+/// The room a region's words start with: a segment's Stktop, the
+/// arguments and the first frames of a goroutine, which then seldom grows
+/// before it first stops (and its words are trimmed).
+const FIRST_WORDS: usize = 48;
+
+/// Which region holds an address: a FixedStack segment by its page in
+/// [`Mem::fixed`], or another by its index in [`Mem::other`].
+#[derive(Debug, Clone, Copy)]
+enum Region {
+    Fixed(usize),
+    Other(usize),
+}
+
+/// Where a FixedStack segment holding `a` would be in [`Mem::fixed`].
+fn fixed_page(a: Addr) -> Option<usize> {
+    Some((MMAP_TOP.checked_sub(a + 1)? / u64::from(FIXED_STACK)) as usize)
+}
+
+/// The index in its region's words of the word at `a`, the region
+/// ending at `end`.
+fn word_index(end: Addr, a: Addr) -> usize {
+    ((end - 8 - (a & !7)) / 8) as usize
 }
 
 impl Mem {
     /// Map `[base, base+size)` as zeroed stack memory.
     pub fn map(&mut self, base: Addr, size: u32) {
-        // A block mapped anew may overlap a remembered one (memory reused).
-        for slot in &self.recent {
-            let (b, e, _) = slot.get();
-            if base < e && b < base + u64::from(size) {
-                slot.set((0, 0, 0));
-            }
-        }
-        let seg = Seg {
-            base,
-            size,
-            words: Vec::new(),
-        };
-        let i = match self.index.get(&base) {
-            Some(&i) => {
-                self.segs[i] = seg;
-                i
+        // FixAlloc carves chunk after chunk, so a new segment's page is at
+        // most one chunk past the table.
+        let room = self.fixed.len() + (FIX_ALLOC_CHUNK / FIXED_STACK) as usize;
+        match fixed_page(base).filter(|&page| {
+            size == FIXED_STACK && base % u64::from(FIXED_STACK) == 0 && page < room
+        }) {
+            Some(page) => {
+                if page >= self.fixed.capacity() {
+                    // Grow by a quarter: little room unused, little copying.
+                    self.fixed
+                        .reserve_exact(room + self.fixed.len() / 4 - self.fixed.len());
+                }
+                if page >= self.fixed.len() {
+                    self.fixed.resize(page + 1, None);
+                }
+                self.fixed[page] = Some(Vec::new());
             }
             None => {
-                self.index.insert(base, self.segs.len());
-                self.segs.push(seg);
-                self.segs.len() - 1
+                let seg = Seg {
+                    size,
+                    words: Vec::new(),
+                };
+                match self.other.binary_search_by_key(&base, |&(b, _)| b) {
+                    Ok(i) => self.other[i].1 = seg,
+                    Err(i) => self.other.insert(i, (base, seg)),
+                }
+                self.last_other.set(0);
             }
-        };
-        if base & 0xfff == 0 && size == 0x1000 {
-            self.pages.insert(base >> 12, i);
         }
     }
 
-    fn find(&self, a: Addr) -> Option<usize> {
-        for slot in &self.recent {
-            let (base, end, i) = slot.get();
-            if a >= base && a < end {
-                return Some(i);
+    /// The region holding `a` and where it ends, or `None` if no stack
+    /// memory is mapped there.
+    #[inline]
+    fn locate(&self, a: Addr) -> Option<(Region, Addr)> {
+        if let Some(page) = fixed_page(a) {
+            if let Some(Some(_)) = self.fixed.get(page) {
+                let end = (a | (u64::from(FIXED_STACK) - 1)) + 1;
+                return Some((Region::Fixed(page), end));
             }
         }
-        let (base, i) = match self.pages.get(&(a >> 12)) {
-            Some(&i) => (a & !0xfff, i),
-            None => {
-                let (&base, &i) = self.index.range(..=a).next_back()?;
-                (base, i)
-            }
+        let within = |i: usize| {
+            let (base, seg) = self.other.get(i)?;
+            let end = base + u64::from(seg.size);
+            (*base <= a && a < end).then_some((Region::Other(i), end))
         };
-        let end = base + u64::from(self.segs[i].size);
-        (a < end).then(|| {
-            let k = self.next_slot.get();
-            self.recent[k].set((base, end, i));
-            self.next_slot.set((k + 1) % RECENT);
-            i
+        within(self.last_other.get()).or_else(|| {
+            let i = self
+                .other
+                .partition_point(|&(base, _)| base <= a)
+                .checked_sub(1)?;
+            self.last_other.set(i);
+            within(i)
         })
+    }
+
+    fn words(&self, r: Region) -> &Vec<u64> {
+        match r {
+            Region::Fixed(page) => self.fixed[page].as_ref().expect("located"),
+            Region::Other(i) => &self.other[i].1.words,
+        }
+    }
+
+    fn words_mut(&mut self, r: Region) -> &mut Vec<u64> {
+        match r {
+            Region::Fixed(page) => self.fixed[page].as_mut().expect("located"),
+            Region::Other(i) => &mut self.other[i].1.words,
+        }
     }
 
     /// The word at `a`, or `None` if no stack memory is mapped there (a
     /// read the real process would fault on).
+    #[inline]
     pub fn read(&self, a: Addr) -> Option<u64> {
-        let seg = &self.segs[self.find(a)?];
-        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
-        Some(seg.words.get(i).copied().unwrap_or(0))
+        let (r, end) = self.locate(a)?;
+        Some(self.words(r).get(word_index(end, a)).copied().unwrap_or(0))
+    }
+
+    /// The words at `a`, `a + 8`, ...: [`Mem::read`] of each, with one
+    /// lookup for those in one region.
+    pub fn read_words<const N: usize>(&self, a: Addr) -> [Option<u64>; N] {
+        let mut out = [None; N];
+        let mut k = 0;
+        while k < N {
+            let a = a + 8 * k as u64;
+            let mut n = 0;
+            if let Some((r, end)) = self.locate(a) {
+                let (words, top) = (self.words(r), word_index(end, a));
+                n = (N - k).min(top + 1);
+                for (j, o) in out[k..k + n].iter_mut().enumerate() {
+                    *o = Some(words.get(top - j).copied().unwrap_or(0));
+                }
+            }
+            // An unmapped word stays `None`.
+            k += n.max(1);
+        }
+        out
     }
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
     pub fn write(&mut self, a: Addr, v: u64) {
-        let Some(k) = self.find(a) else { return };
-        let seg = &mut self.segs[k];
-        let i = ((seg.base + u64::from(seg.size) - 8 - (a & !7)) / 8) as usize;
-        if i >= seg.words.len() {
-            // Grow 16 words at a time: little slack, few reallocations.
-            let want = (i + 16) & !15;
-            seg.words.reserve_exact(want - seg.words.len());
-            seg.words.resize(i + 1, 0);
+        self.write_words(a, &[v]);
+    }
+
+    /// Write `vals` at `a`, `a + 8`, ...: [`Mem::write`] of each, with one
+    /// lookup for those in one region.
+    #[inline]
+    pub fn write_words(&mut self, a: Addr, vals: &[u64]) {
+        // The fast path: words already stored, in one region.
+        if let Some((r, end)) = self.locate(a) {
+            let top = word_index(end, a);
+            let words = self.words_mut(r);
+            if top < words.len() && vals.len() <= top + 1 {
+                for (j, &v) in vals.iter().enumerate() {
+                    words[top - j] = v;
+                }
+                return;
+            }
         }
-        seg.words[i] = v;
+        self.write_words_slow(a, vals);
+    }
+
+    fn write_words_slow(&mut self, a: Addr, vals: &[u64]) {
+        let mut k = 0;
+        while k < vals.len() {
+            let a = a + 8 * k as u64;
+            let mut n = 0;
+            if let Some((r, end)) = self.locate(a) {
+                let top = word_index(end, a);
+                let words = self.words_mut(r);
+                if top >= words.len() {
+                    let want = if words.capacity() == 0 {
+                        FIRST_WORDS.max(top + 1)
+                    } else {
+                        // Grow 16 words at a time: little slack, few
+                        // reallocations.
+                        (top + 16) & !15
+                    };
+                    words.reserve_exact(want - words.len());
+                    words.resize(top + 1, 0);
+                }
+                n = (vals.len() - k).min(top + 1);
+                for (j, &v) in vals[k..k + n].iter().enumerate() {
+                    words[top - j] = v;
+                }
+            }
+            // A word with no memory mapped is dropped.
+            k += n.max(1);
+        }
+    }
+
+    /// Give back the unused room of the region holding `a`: a parked
+    /// goroutine's segment grows no further while it waits.
+    pub fn trim(&mut self, a: Addr) {
+        if let Some((r, _)) = self.locate(a) {
+            self.words_mut(r).shrink_to_fit();
+        }
     }
 
     /// Words stored for the segment at `base` (what it costs the twin).
     pub fn stored_words(&self, base: Addr) -> usize {
-        self.index
-            .get(&base)
-            .map_or(0, |&i| self.segs[i].words.len())
+        match self.locate(base) {
+            Some((r @ Region::Fixed(_), end)) if end - base == u64::from(FIXED_STACK) => {
+                self.words(r).len()
+            }
+            Some((r @ Region::Other(i), _)) if self.other[i].0 == base => self.words(r).len(),
+            _ => 0,
+        }
     }
 }
 
@@ -169,8 +257,43 @@ pub struct FixAlloc {
     pub nchunk: u32,
     pub inuse: u64,
     pub sys: u64,
-    /// Every block ever carved from a chunk, for the invariant checks.
-    pub carved: std::collections::BTreeSet<Addr>,
+}
+
+impl FixAlloc {
+    /// Where the blocks carved from the `k`th chunk (counted down from
+    /// MMAP_TOP) lie: the chunks are mmapped downwards, one after another,
+    /// each carved from its start until too little is left, the last one
+    /// up to `chunk`.
+    fn carved_in(&self, k: u64) -> std::ops::Range<Addr> {
+        let start = MMAP_TOP - (k + 1) * u64::from(FIX_ALLOC_CHUNK);
+        let end = if (k + 1) * u64::from(FIX_ALLOC_CHUNK) == self.sys {
+            self.chunk
+        } else {
+            start + u64::from(FIX_ALLOC_CHUNK / self.size * self.size)
+        };
+        start..end
+    }
+
+    /// Every block ever carved from a chunk, in address order (for the
+    /// invariant checks).
+    pub fn carved(&self) -> impl Iterator<Item = Addr> + '_ {
+        (0..self.sys / u64::from(FIX_ALLOC_CHUNK))
+            .rev()
+            .flat_map(|k| self.carved_in(k).step_by(self.size as usize))
+    }
+
+    /// Whether `a` is a block carved from a chunk.
+    pub fn is_carved(&self, a: Addr) -> bool {
+        let Some(k) = MMAP_TOP
+            .checked_sub(a + 1)
+            .map(|below| below / u64::from(FIX_ALLOC_CHUNK))
+            .filter(|k| (k + 1) * u64::from(FIX_ALLOC_CHUNK) <= self.sys)
+        else {
+            return false;
+        };
+        let blocks = self.carved_in(k);
+        blocks.contains(&a) && (a - blocks.start) % u64::from(self.size) == 0
+    }
 }
 
 /// Bytes of a heap page (malloc.h's PageSize).
@@ -220,10 +343,31 @@ pub fn size_classes() -> Vec<(u32, u32)> {
 struct Span {
     start: Addr,
     npages: u32,
-    /// Free objects, the list head last.
+    /// Objects given back, the list head last.
     free: Vec<Addr>,
+    /// The objects never handed out, which follow the given-back ones on
+    /// the free list in address order (a new span's list, without a word
+    /// per object).
+    fresh: std::ops::Range<Addr>,
     /// Objects handed out (to the M's cache or the program).
     refs: u32,
+}
+
+impl Span {
+    fn is_empty(&self) -> bool {
+        self.free.is_empty() && self.fresh.is_empty()
+    }
+
+    /// The head of the free list, objects being `size` bytes.
+    fn pop(&mut self, size: u32) -> Option<Addr> {
+        self.free.pop().or_else(|| {
+            (!self.fresh.is_empty()).then(|| {
+                let v = self.fresh.start;
+                self.fresh.start += u64::from(size);
+                v
+            })
+        })
+    }
 }
 
 /// MCache lists longer than this give a batch back (malloc.h).
@@ -337,6 +481,7 @@ impl Heap {
                 start: a,
                 npages,
                 free: Vec::new(),
+                fresh: a..a,
                 refs: 1,
             };
             self.spans.insert(a, span);
@@ -401,8 +546,8 @@ impl Heap {
             };
             let s = self.spans.get_mut(&start).expect("listed span");
             s.refs += 1;
-            out.push(s.free.pop().expect("a nonempty span"));
-            if s.free.is_empty() {
+            out.push(s.pop(self.sizes[k].0).expect("a nonempty span"));
+            if s.is_empty() {
                 self.nonempty[k].pop_front();
             }
         }
@@ -416,16 +561,13 @@ impl Heap {
         self.fold();
         let start = self.mheap_alloc(npages);
         let count = u64::from(npages) * PAGE_SIZE / u64::from(size);
-        let free = (0..count)
-            .rev()
-            .map(|i| start + i * u64::from(size))
-            .collect();
         self.spans.insert(
             start,
             Span {
                 start,
                 npages,
-                free,
+                free: Vec::new(),
+                fresh: start..start + count * u64::from(size),
                 refs: 0,
             },
         );
@@ -437,7 +579,7 @@ impl Heap {
     fn central_free(&mut self, k: usize, v: Addr) {
         let (&start, _) = self.spans.range(..=v).next_back().expect("v is in a span");
         let s = self.spans.get_mut(&start).expect("found");
-        if s.free.is_empty() {
+        if s.is_empty() {
             self.nonempty[k].push_front(start);
         }
         s.free.push(v);
@@ -597,7 +739,6 @@ impl Runtime {
             self.stacks.chunk += u64::from(size);
             self.stacks.nchunk -= size;
             self.mem.map(v, size);
-            self.stacks.carved.insert(v);
             v
         };
         self.stacks.inuse += u64::from(size);
@@ -703,7 +844,7 @@ impl Runtime {
             claim(a, "free".into())?;
         }
         for (i, g) in self.all_gs().enumerate().skip(1) {
-            if g.stack0 == 0 || !self.stacks.carved.contains(&g.stack0) {
+            if g.stack0 == 0 || !self.stacks.is_carved(g.stack0) {
                 continue;
             }
             claim(g.stack0, format!("G{i}'s first segment"))?;
@@ -735,7 +876,7 @@ impl Runtime {
                     ));
                 }
                 if top.free == FIXED_STACK {
-                    if !self.stacks.carved.contains(&stk) {
+                    if !self.stacks.is_carved(stk) {
                         return Err(format!("G{i}: segment {stk:#x} was never carved"));
                     }
                     claim(stk, format!("on G{i}'s chain"))?;
@@ -744,10 +885,10 @@ impl Runtime {
                 base = top.stackbase;
             }
         }
-        if let Some(lost) = self.stacks.carved.iter().find(|a| !owner.contains_key(a)) {
+        if let Some(lost) = self.stacks.carved().find(|a| !owner.contains_key(a)) {
             return Err(format!("segment {lost:#x} is neither free nor on any G"));
         }
-        let used = (self.stacks.carved.len() - self.stacks.list.len()) as u64
+        let used = (self.stacks.carved().count() - self.stacks.list.len()) as u64
             * u64::from(self.stacks.size);
         if used != self.stacks.inuse {
             return Err(format!(

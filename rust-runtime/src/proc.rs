@@ -13,9 +13,35 @@ pub const SIZEOF_G: u32 = 168;
 /// g0's stack base on m0: the OS stack, where gdb saw it on this host.
 pub const G0_STACKBASE: Addr = 0x7fff_ffff_e790;
 
-/// A G, by its index in the twin's arena (g0 is 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GId(pub usize);
+/// A G, by its index in the twin's arena, kept plus one so that a link
+/// (`Option<GId>`) is no bigger than a GId.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GId(std::num::NonZeroU32);
+
+impl GId {
+    /// g0, the first G.
+    pub const G0: GId = GId(std::num::NonZeroU32::MIN);
+
+    /// The G at index `i` of the arena.
+    pub fn new(i: usize) -> GId {
+        let g = u32::try_from(i)
+            .ok()
+            .and_then(|i| std::num::NonZeroU32::MIN.checked_add(i));
+        GId(g.expect("fewer than 2^32 - 1 Gs"))
+    }
+}
+
+impl Default for GId {
+    fn default() -> Self {
+        GId::G0
+    }
+}
+
+impl From<GId> for usize {
+    fn from(g: GId) -> usize {
+        g.0.get() as usize - 1
+    }
+}
 
 /// runtime.h's G status, with the numbers tracebacks print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,8 +130,8 @@ pub struct G {
     pub sched: Gobuf,
     pub stack0: Addr,
     /// The code a new G starts in (g->entry): a function's entry or a
-    /// closure's trampoline.
-    pub entry: Option<Addr>,
+    /// closure's trampoline; 0 for none.
+    pub entry: Addr,
     pub alllink: Option<GId>,
     pub param: u64,
     pub status: Status,
@@ -119,21 +145,67 @@ pub struct G {
     /// program to run: main.init and main.main from mainstart, a new G's
     /// entry, a deferred call.
     pub start: Option<(FuncId, Start)>,
-    /// What a blocked receive produced, for the program.
-    pub result: Option<u64>,
+    /// What a blocked receive produced, for the program, if `has_result`
+    /// (a flag apart from the value keeps the G in 128 bytes).
+    result: u64,
+    has_result: bool,
+    /// Its last receive found the channel closed (chanrecv's `closed`).
+    pub recv_closed: bool,
+    /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
+    pub selgen: u32,
+    /// What few Gs need, boxed so that the others stay small.
+    pub rare: Option<Box<Rare>>,
+}
+
+impl G {
+    /// A G as malg makes it, at heap address `addr`.
+    fn new(addr: Addr) -> G {
+        G {
+            stackguard: 0,
+            stackbase: 0,
+            sched: Gobuf::default(),
+            stack0: 0,
+            entry: 0,
+            alllink: None,
+            param: 0,
+            status: Status::Idle,
+            goid: 0,
+            schedlink: None,
+            ispanic: false,
+            addr,
+            resume: Resume::None,
+            start: None,
+            result: 0,
+            has_result: false,
+            recv_closed: false,
+            selgen: 0,
+            rare: None,
+        }
+    }
+
+    /// Hand the program what a blocked receive produced.
+    pub(crate) fn set_result(&mut self, v: u64) {
+        (self.result, self.has_result) = (v, true);
+    }
+
+    /// What a blocked receive produced, taken once.
+    pub fn take_result(&mut self) -> Option<u64> {
+        std::mem::take(&mut self.has_result).then_some(self.result)
+    }
+}
+
+/// The parts of a G that only some goroutines use.
+#[derive(Debug, Clone, Default)]
+pub struct Rare {
     /// The value of a blocked send on a buffered channel, which it stores
     /// itself once woken.
     pub pending: Option<u64>,
-    /// Bumped whenever a wait of this G is claimed (chan.c's selgen).
-    pub selgen: u32,
     /// A select parked in selectgo.
-    pub sel: Option<Box<crate::chan::Select>>,
-    /// Deferred calls and panics (g->defer, g->panic); most Gs have none.
-    pub deferred: Option<Box<Deferred>>,
+    pub sel: Option<crate::chan::Select>,
     /// The case a parked select took, for the program.
     pub selected: Option<(usize, u64)>,
-    /// Its last receive found the channel closed (chanrecv's `closed`).
-    pub recv_closed: bool,
+    /// Deferred calls and panics (g->defer, g->panic).
+    pub deferred: Deferred,
 }
 
 /// runtime.h's M: the one M.
@@ -396,7 +468,9 @@ pub struct Runtime {
     pub m: M,
     pub(crate) gs: crate::Arena<G>,
     /// The G at each heap address.
-    pub(crate) g_by_addr: std::collections::BTreeMap<Addr, GId>,
+    /// Every G, sorted by heap address. (Gs are never freed, and the heap
+    /// hands out addresses mostly in increasing order: most go at the end.)
+    pub(crate) g_by_addr: Vec<GId>,
     /// runtime·allg: the head of the list, newest first.
     pub allg: Option<GId>,
     pub sched: Sched,
@@ -406,6 +480,8 @@ pub struct Runtime {
     pub(crate) closures: std::collections::BTreeMap<Addr, crate::closure::Trampoline>,
     pub(crate) ifaces: crate::iface::Ifaces,
     pub chans: crate::Arena<crate::chan::Hchan>,
+    /// The SudoGs of every channel's wait queues.
+    pub(crate) sudogs: crate::chan::SudoGs,
     pub mem: Mem,
     pub heap: Heap,
     /// The current g (TLS g) and SP.
@@ -435,30 +511,12 @@ impl Runtime {
         let g0 = G {
             stackguard: G0_STACKBASE - 8192 + 104,
             stackbase: G0_STACKBASE,
-            sched: Gobuf::default(),
-            stack0: 0,
-            entry: None,
-            alllink: None,
-            param: 0,
-            status: Status::Idle,
-            goid: 0,
-            schedlink: None,
-            ispanic: false,
-            addr: 0x42_6a28,
-            resume: Resume::None,
-            start: None,
-            result: None,
-            pending: None,
-            selgen: 0,
-            sel: None,
-            selected: None,
-            recv_closed: false,
-            deferred: None,
+            ..G::new(0x42_6a28)
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
         mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
-        let g_by_addr = std::collections::BTreeMap::from([(g0.addr, GId(0))]);
+        let g_by_addr = vec![GId::G0];
         Ok(Runtime {
             variant,
             tab,
@@ -479,9 +537,10 @@ impl Runtime {
             ifaces: Default::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
+            sudogs: crate::chan::SudoGs::default(),
             mem,
             heap: Heap::default(),
-            g: GId(0),
+            g: GId::G0,
             sp: G0_STACKBASE,
             stderr: Vec::new(),
             ops: OpCounts::default(),
@@ -499,7 +558,7 @@ impl Runtime {
     }
 
     pub fn g(&self, id: GId) -> &G {
-        &self.gs[id.0]
+        &self.gs[id]
     }
 
     /// Every G ever made, g0 first.
@@ -536,8 +595,8 @@ impl Runtime {
     fn rt0(&mut self) -> Result<(), Stop> {
         self.sched.mcpumax = 1;
         self.sched.predawn = true;
-        self.m.g0 = GId(0);
-        self.g = GId(0);
+        self.m.g0 = GId::G0;
+        self.g = GId::G0;
         self.sp = G0_STACKBASE;
         let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
         let fn_ = self.tab.entry(mainstart);
@@ -557,7 +616,7 @@ impl Runtime {
         self.m.sched = Gobuf {
             sp: self.sp,
             pc: self.site(scheduler, self.rf.gosave),
-            g: self.gs[0].addr,
+            g: self.gs[self.m.g0].addr,
         };
         self.schedule_next()
     }
@@ -569,17 +628,17 @@ impl Runtime {
         self.g = self.m.g0;
         self.sp = self.m.sched.sp;
         let gp = self.curg();
-        if self.gs[gp.0].status == Status::Recovery {
+        if self.gs[gp].status == Status::Recovery {
             return self.recovery(gp);
         }
-        if self.gs[gp.0].status == Status::Stackalloc {
+        if self.gs[gp].status == Status::Stackalloc {
             // post-1547: malg switched here to run stackalloc on g0.
-            let n = self.gs[gp.0].param as u32;
+            let n = self.gs[gp].param as u32;
             let stk = self.stackalloc(scheduler, n)?;
-            self.gs[gp.0].param = stk;
-            self.gs[gp.0].status = Status::Running;
+            self.gs[gp].param = stk;
+            self.gs[gp].status = Status::Running;
             self.g = gp;
-            self.sp = self.gs[gp.0].sched.sp;
+            self.sp = self.gs[gp].sched.sp;
             return Ok(());
         }
         self.lock(scheduler, LockId::Sched)?;
@@ -590,7 +649,7 @@ impl Runtime {
         if self.sched.mcpu < 0 {
             return self.throw(scheduler, "runtime·sched.mcpu < 0 in scheduler");
         }
-        match self.gs[gp.0].status {
+        match self.gs[gp].status {
             Status::Runnable | Status::Dead => {
                 return self.throw(scheduler, "bad gp->status in sched")
             }
@@ -598,11 +657,11 @@ impl Runtime {
                 return self.throw(scheduler, "bad gp->status in sched")
             }
             Status::Running => {
-                self.gs[gp.0].status = Status::Runnable;
+                self.gs[gp].status = Status::Runnable;
                 self.gput(scheduler, gp)?;
             }
             Status::Moribund => {
-                self.gs[gp.0].status = Status::Dead;
+                self.gs[gp].status = Status::Dead;
                 self.unwindstack(gp)?;
                 self.gfput(gp)?;
                 self.sched.gcount -= 1;
@@ -620,12 +679,12 @@ impl Runtime {
     fn schedule_next(&mut self) -> Result<(), Stop> {
         let gp = self.nextgandunlock()?;
         self.ops.switches += 1;
-        let g = &mut self.gs[gp.0];
+        let g = &mut self.gs[gp];
         g.status = Status::Running;
         self.m.curg = Some(gp);
         let sched = g.sched;
         if sched.pc == self.tab.entry(self.rf.goexit) {
-            let entry = self.gs[gp.0].entry.expect("a new G has an entry");
+            let entry = self.gs[gp].entry;
             let f = self.gogocall(sched, entry)?;
             self.started(gp, f)
         } else {
@@ -644,7 +703,7 @@ impl Runtime {
                 None => self.mainstart_main(gp)?,
             }
         } else {
-            self.gs[gp.0].start = Some((entry, Start::Goroutine));
+            self.gs[gp].start = Some((entry, Start::Goroutine));
         }
         Err(Stop::Switch)
     }
@@ -666,13 +725,13 @@ impl Runtime {
         let ret =
             self.tab.entry(caller) + u64::from(self.sites.ret_off_nth(&self.tab, caller, f, nth));
         self.call_at(ret, f, &[])?;
-        self.gs[gp.0].start = Some((f, Start::Goroutine));
+        self.gs[gp].start = Some((f, Start::Goroutine));
         Ok(())
     }
 
     /// Finish the C frames a resumed G was suspended in.
     fn resume(&mut self, gp: GId) -> Result<(), Stop> {
-        match std::mem::replace(&mut self.gs[gp.0].resume, Resume::None) {
+        match std::mem::replace(&mut self.gs[gp].resume, Resume::None) {
             Resume::None => {}
             Resume::Gosched => {
                 self.leave(self.rf.gosched)?;
@@ -699,7 +758,7 @@ impl Runtime {
     /// The Go function the runtime has entered in `g` for the program to
     /// run, taken once.
     pub fn take_start(&mut self, g: GId) -> Option<(FuncId, Start)> {
-        self.gs[g.0].start.take()
+        self.gs[g].start.take()
     }
 
     /// nextgandunlock (one M): the head of the run queue, or the
@@ -728,11 +787,11 @@ impl Runtime {
     /// gput: append to the run queue (FIFO).
     fn gput(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.gput;
-        self.call(caller, f, &[self.gs[gp.0].addr])?;
-        self.gs[gp.0].schedlink = None;
+        self.call(caller, f, &[self.gs[gp].addr])?;
+        self.gs[gp].schedlink = None;
         match self.sched.gtail {
             None => self.sched.ghead = Some(gp),
-            Some(t) => self.gs[t.0].schedlink = Some(gp),
+            Some(t) => self.gs[t].schedlink = Some(gp),
         }
         self.sched.gtail = Some(gp);
         self.sched.gwait += 1;
@@ -745,7 +804,7 @@ impl Runtime {
         self.call(caller, f, &[])?;
         let gp = self.sched.ghead;
         if let Some(g) = gp {
-            self.sched.ghead = self.gs[g.0].schedlink;
+            self.sched.ghead = self.gs[g].schedlink;
             if self.sched.ghead.is_none() {
                 self.sched.gtail = None;
             }
@@ -759,20 +818,20 @@ impl Runtime {
     /// with one M (it is called for its frame).
     pub(crate) fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
         let f = self.rf.readylocked;
-        self.call(caller, f, &[self.gs[gp.0].addr])?;
-        let status = self.gs[gp.0].status;
+        self.call(caller, f, &[self.gs[gp].addr])?;
+        let status = self.gs[gp].status;
         let bad = matches!(
             status,
             Status::Runnable | Status::Running | Status::Recovery
         ) || (self.variant == Variant::Post1547 && status == Status::Stackalloc);
         if bad {
             if self.variant == Variant::Post1547 {
-                let goid = self.gs[gp.0].goid;
+                let goid = self.gs[gp].goid;
                 self.print(&format!("goroutine {goid} has status {}\n", status as i32));
             }
             return self.throw(f, "bad g->status in ready");
         }
-        self.gs[gp.0].status = Status::Runnable;
+        self.gs[gp].status = Status::Runnable;
         self.gput(f, gp)?;
         if !self.sched.predawn {
             let matchmg = self.rf.matchmg;
@@ -785,12 +844,12 @@ impl Runtime {
     /// gfput: a dead G (with its first segment) goes on the free list (LIFO).
     fn gfput(&mut self, gp: GId) -> Result<(), Stop> {
         let f = self.rf.gfput;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr])?;
-        let g = &self.gs[gp.0];
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr])?;
+        let g = &self.gs[gp];
         if g.stackguard - u64::from(STACK_GUARD) != g.stack0 {
             return self.throw(f, "invalid stack in gfput");
         }
-        self.gs[gp.0].schedlink = self.sched.gfree;
+        self.gs[gp].schedlink = self.sched.gfree;
         self.sched.gfree = Some(gp);
         self.leave(f)
     }
@@ -801,7 +860,7 @@ impl Runtime {
         self.call(caller, f, &[])?;
         let gp = self.sched.gfree;
         if let Some(g) = gp {
-            self.sched.gfree = self.gs[g.0].schedlink;
+            self.sched.gfree = self.gs[g].schedlink;
         }
         self.leave(f)?;
         Ok(gp)
@@ -810,15 +869,15 @@ impl Runtime {
     /// unwindstack(gp, nil): free every segment above a dead G's first.
     fn unwindstack(&mut self, gp: GId) -> Result<(), Stop> {
         let f = self.rf.unwindstack;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, 0])?;
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr, 0])?;
         loop {
-            let top = self.read_stktop(self.gs[gp.0].stackbase);
+            let top = self.read_stktop(self.gs[gp].stackbase);
             if top.stackbase == 0 {
                 break;
             }
-            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
-            self.gs[gp.0].stackbase = top.stackbase;
-            self.gs[gp.0].stackguard = top.stackguard;
+            let stk = self.gs[gp].stackguard - u64::from(STACK_GUARD);
+            self.gs[gp].stackbase = top.stackbase;
+            self.gs[gp].stackguard = top.stackguard;
             if top.free != 0 {
                 self.stackfree(f, stk, top.free)?;
             }
@@ -836,31 +895,9 @@ impl Runtime {
         let f = self.rf.malg;
         self.call(caller, f, &[stacksize as u64])?;
         let addr = self.malloc(f, SIZEOF_G)?;
-        let id = GId(self.gs.len());
-        let _ = self.gs.push(G {
-            stackguard: 0,
-            stackbase: 0,
-            sched: Gobuf::default(),
-            stack0: 0,
-            entry: None,
-            alllink: None,
-            param: 0,
-            status: Status::Idle,
-            goid: 0,
-            schedlink: None,
-            ispanic: false,
-            addr,
-            resume: Resume::None,
-            start: None,
-            result: None,
-            pending: None,
-            selgen: 0,
-            sel: None,
-            selected: None,
-            recv_closed: false,
-            deferred: None,
-        });
-        self.g_by_addr.insert(addr, id);
+        let id = GId::new(self.gs.len());
+        let _ = self.gs.push(G::new(addr));
+        self.g_by_addr.insert(self.g_slot(addr), id);
         if stacksize >= 0 {
             let n = STACK_SYSTEM + stacksize as u32;
             let stk = if self.variant == Variant::Pre1547 || self.g == self.m.g0 {
@@ -868,7 +905,7 @@ impl Runtime {
             } else {
                 self.stackalloc_on_g0(f, n)?
             };
-            let g = &mut self.gs[id.0];
+            let g = &mut self.gs[id];
             g.stack0 = stk;
             g.stackguard = stk + u64::from(STACK_SYSTEM + STACK_GUARD);
             g.stackbase = stk + u64::from(n) - STKTOP_SIZE;
@@ -887,28 +924,26 @@ impl Runtime {
     /// segment from g->param and restore the status.
     fn stackalloc_on_g0(&mut self, malg: FuncId, n: u32) -> Result<Addr, Stop> {
         let g = self.g;
-        let oldstatus = self.gs[g.0].status;
-        self.gs[g.0].param = u64::from(n);
-        self.gs[g.0].status = Status::Stackalloc;
+        let oldstatus = self.gs[g].status;
+        self.gs[g].param = u64::from(n);
+        self.gs[g].status = Status::Stackalloc;
         let gosave = self.rf.gosave;
-        self.gs[g.0].sched = Gobuf {
+        self.gs[g].sched = Gobuf {
             sp: self.sp,
             pc: self.site(malg, gosave),
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
         self.reschedule()?;
-        let stk = self.gs[g.0].param;
-        self.gs[g.0].param = 0;
-        self.gs[g.0].status = oldstatus;
+        let stk = self.gs[g].param;
+        self.gs[g].param = 0;
+        self.gs[g].status = oldstatus;
         Ok(stk)
     }
 
     /// The `go` statement: the caller pushes fn and siz above the
     /// arguments it stored at 0(SP), and calls runtime·newproc.
     pub fn go_stmt(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<GId, Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         let siz = 8 * args.len() as u64;
         self.ops.spawns += 1;
         self.push(fn_);
@@ -935,8 +970,8 @@ impl Runtime {
         self.lock(np1, LockId::Sched)?;
         let newg = match self.gfget(np1)? {
             Some(g) => {
-                self.gs[g.0].status = Status::Waiting;
-                let ng = &self.gs[g.0];
+                self.gs[g].status = Status::Waiting;
+                let ng = &self.gs[g];
                 if ng.stackguard - u64::from(STACK_GUARD + STACK_SYSTEM) != ng.stack0 {
                     return self.throw(np1, "invalid stack in newg");
                 }
@@ -944,25 +979,25 @@ impl Runtime {
             }
             None => {
                 let g = self.malg(np1, STACK_MIN as i32)?;
-                self.gs[g.0].status = Status::Waiting;
-                self.gs[g.0].alllink = self.allg;
+                self.gs[g].status = Status::Waiting;
+                self.gs[g].alllink = self.allg;
                 self.allg = Some(g);
                 g
             }
         };
-        let sp = self.gs[newg.0].stackbase - u64::from(siz);
+        let sp = self.gs[newg].stackbase - u64::from(siz);
         self.mcpy(np1, sp, argp, narg)?;
         let goexit = self.tab.entry(self.rf.goexit);
-        let addr = self.gs[newg.0].addr;
+        let addr = self.gs[newg].addr;
         self.sched.gcount += 1;
         self.sched.goidgen += 1;
-        let g = &mut self.gs[newg.0];
+        let g = &mut self.gs[newg];
         g.sched = Gobuf {
             sp,
             pc: goexit,
             g: addr,
         };
-        g.entry = Some(fn_);
+        g.entry = fn_;
         g.goid = self.sched.goidgen;
         let nprl = self.rf.newprocreadylocked;
         self.call(np1, nprl, &[addr])?;
@@ -998,7 +1033,7 @@ impl Runtime {
     pub fn gosched_go(&mut self, ret: Addr) -> Result<(), Stop> {
         let f = self.rf.gosched_go;
         self.call_at(ret, f, &[])?;
-        self.gs[self.g.0].resume = Resume::Gosched;
+        self.gs[self.g].resume = Resume::Gosched;
         self.gosched(f)
     }
 
@@ -1018,11 +1053,14 @@ impl Runtime {
             return self.throw(f, "gosched of g0");
         }
         let g = self.g;
-        self.gs[g.0].sched = Gobuf {
+        self.gs[g].sched = Gobuf {
             sp: self.sp,
             pc: self.site(f, self.rf.gosave),
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
+        // The G stops here: its segment keeps no room to grow until it
+        // runs again (and goes deeper than ever before).
+        self.mem.trim(self.gs[g].stackbase);
         self.reschedule()
     }
 
@@ -1036,7 +1074,7 @@ impl Runtime {
             let goexit = self.rf.goexit;
             self.prologue(goexit)?;
             let g = self.g;
-            self.gs[g.0].status = Status::Moribund;
+            self.gs[g].status = Status::Moribund;
             return self.gosched(goexit);
         }
         if self.tab.findfunc(ret) == Some(self.rf.panic) {
@@ -1061,7 +1099,7 @@ impl Runtime {
         let framesize = self.m.moreframesize;
         let argsize = self.m.moreargsize;
         let g1 = self.curg();
-        let guard = self.gs[g1.0].stackguard;
+        let guard = self.gs[g1].stackguard;
         if self.m.morebuf.sp < guard - u64::from(STACK_GUARD) {
             let msg = format!(
                 "runtime: split stack overflow: {:#x} < {:#x}\n",
@@ -1078,7 +1116,7 @@ impl Runtime {
         size += STACK_SYSTEM;
         let stk = self.stackalloc(f, size)?;
         let top = stk + u64::from(size) - STKTOP_SIZE;
-        let g = &self.gs[g1.0];
+        let g = &self.gs[g1];
         let stktop = Stktop {
             stackguard: g.stackguard,
             stackbase: g.stackbase,
@@ -1089,7 +1127,7 @@ impl Runtime {
             panic: g.ispanic,
         };
         self.write_stktop(top, &stktop);
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.ispanic = false;
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
@@ -1101,7 +1139,7 @@ impl Runtime {
         let label = Gobuf {
             sp,
             pc: self.tab.entry(self.rf.lessstack),
-            g: self.gs[g1.0].addr,
+            g: self.gs[g1].addr,
         };
         // gogocall(&label, m->morepc): the function resumes after its check.
         self.g = self.gid_at(label.g);
@@ -1117,16 +1155,16 @@ impl Runtime {
     pub(crate) fn oldstack(&mut self) -> Result<Addr, Stop> {
         let f = self.rf.oldstack;
         let g1 = self.curg();
-        let top = self.gs[g1.0].stackbase;
+        let top = self.gs[g1].stackbase;
         let old = self.read_stktop(top);
         if old.argsize > 0 {
             self.mcpy(f, old.argp, top - u64::from(old.argsize), old.argsize)?;
         }
         if old.free != 0 {
-            let stk = self.gs[g1.0].stackguard - u64::from(STACK_GUARD + STACK_SYSTEM);
+            let stk = self.gs[g1].stackguard - u64::from(STACK_GUARD + STACK_SYSTEM);
             self.stackfree(f, stk, old.free)?;
         }
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.stackbase = old.stackbase;
         g.stackguard = old.stackguard;
         self.g = self.gid_at(old.gobuf.g);
@@ -1135,17 +1173,11 @@ impl Runtime {
     }
 
     pub(crate) fn read_stktop(&self, at: Addr) -> Stktop {
-        let mut w = [0u64; 9];
-        for (i, word) in w.iter_mut().enumerate() {
-            *word = self.mem.read(at + 8 * i as u64).unwrap_or(0);
-        }
-        Stktop::from_words(w)
+        Stktop::from_words(self.mem.read_words(at).map(|w| w.unwrap_or(0)))
     }
 
     pub(crate) fn write_stktop(&mut self, at: Addr, top: &Stktop) {
-        for (i, word) in top.to_words().iter().enumerate() {
-            self.mem.write(at + 8 * i as u64, *word);
-        }
+        self.mem.write_words(at, &top.to_words());
     }
 
     /// runtime·exit(code): the process ends.
@@ -1161,8 +1193,13 @@ impl Runtime {
 }
 
 impl Runtime {
+    /// The rarely used parts of `g`, made on first use.
+    pub(crate) fn rare(&mut self, g: GId) -> &mut Rare {
+        self.gs[g].rare.get_or_insert_with(Default::default)
+    }
+
     fn deferred(&mut self, g: GId) -> &mut Deferred {
-        self.gs[g.0].deferred.get_or_insert_with(Default::default)
+        &mut self.rare(g).deferred
     }
 
     /// `defer f(args)`: the caller stores the arguments at 0(SP), pushes fn
@@ -1170,9 +1207,7 @@ impl Runtime {
     /// call with the caller's pc and argument pointer. It returns 0 here;
     /// a recovery later makes it "return 1" (see [`Runtime::take_recovery`]).
     pub fn deferproc(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<(), Stop> {
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(self.sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(self.sp, args);
         let siz = 8 * args.len() as u32;
         self.push(fn_);
         self.push(u64::from(siz));
@@ -1205,9 +1240,10 @@ impl Runtime {
         self.call_at(ret, dr, &[])?;
         let argp = self.sp + u64::from(self.tab.get(dr).frame) + 8;
         let g = self.g;
-        let top_is_ours = self.gs[g.0]
-            .deferred
+        let top_is_ours = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.defers.last())
             .is_some_and(|d| d.argp == argp);
         if !top_is_ours {
@@ -1216,15 +1252,13 @@ impl Runtime {
         }
         let d = self.deferred(g).defers.pop().expect("checked");
         self.heap.free(d.addr, DEFER_HEADER + d.siz.max(8));
-        for (i, a) in d.args.iter().enumerate() {
-            self.mem.write(argp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(argp, &d.args);
         // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
         // return address) goes back 5 bytes, onto the CALL.
         self.sp = argp - 8;
         self.mem.write(self.sp, ret - 5);
         let f = self.enter(d.fn_)?;
-        self.gs[g.0].start = Some((f, Start::Deferred));
+        self.gs[g].start = Some((f, Start::Deferred));
         Ok(Some(f))
     }
 
@@ -1255,11 +1289,15 @@ impl Runtime {
     fn panic_loop(&mut self) -> Result<(), Stop> {
         let p = self.rf.panic;
         let g = self.g;
-        let next = self.gs[g.0].deferred.as_mut().and_then(|d| d.defers.pop());
+        let next = self.gs[g]
+            .rare
+            .as_mut()
+            .map(|r| &mut r.deferred)
+            .and_then(|d| d.defers.pop());
         let Some(d) = next else {
             return self.die_of_panic();
         };
-        self.gs[g.0].ispanic = true;
+        self.gs[g].ispanic = true;
         let (fn_, args) = (d.fn_, d.args.clone());
         self.deferred(g).running = Some(d);
         // reflect·call(fn, args, siz): newstack with the reflectcall hint.
@@ -1268,7 +1306,7 @@ impl Runtime {
         self.m.morebuf = crate::stack::Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
-            g: self.gs[g.0].addr,
+            g: self.gs[g].addr,
         };
         self.m.morepc = fn_;
         self.m.moreargsize = 8 * args.len() as u32;
@@ -1278,7 +1316,7 @@ impl Runtime {
         self.call(rc, self.rf.newstack, &[])?;
         self.newstack_reflect(&args)?;
         let f = self.enter(fn_)?;
-        self.gs[g.0].start = Some((f, Start::Deferred));
+        self.gs[g].start = Some((f, Start::Deferred));
         Err(Stop::Switch)
     }
 
@@ -1289,7 +1327,7 @@ impl Runtime {
         let f = self.rf.newstack;
         let argsize = self.m.moreargsize;
         let g1 = self.curg();
-        let guard = self.gs[g1.0].stackguard;
+        let guard = self.gs[g1].stackguard;
         let morebuf = self.m.morebuf;
         let (top, stk, free) = if morebuf.sp - STKTOP_SIZE - u64::from(argsize) - 32 > guard {
             (
@@ -1306,7 +1344,7 @@ impl Runtime {
             let stk = self.stackalloc(f, size)?;
             (stk + u64::from(size) - STKTOP_SIZE, stk, size)
         };
-        let g = &self.gs[g1.0];
+        let g = &self.gs[g1];
         let stktop = Stktop {
             stackguard: g.stackguard,
             stackbase: g.stackbase,
@@ -1317,14 +1355,12 @@ impl Runtime {
             panic: g.ispanic,
         };
         self.write_stktop(top, &stktop);
-        let g = &mut self.gs[g1.0];
+        let g = &mut self.gs[g1];
         g.ispanic = false;
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
         let sp = top - u64::from(argsize);
-        for (i, a) in args.iter().enumerate() {
-            self.mem.write(sp + 8 * i as u64, *a);
-        }
+        self.mem.write_words(sp, args);
         self.g = g1;
         self.sp = sp;
         self.push(self.tab.entry(self.rf.lessstack));
@@ -1335,9 +1371,10 @@ impl Runtime {
     /// hands the G to the scheduler (Grecovery); else the next call.
     fn panic_after_call(&mut self) -> Result<(), Stop> {
         let g = self.g;
-        let recovered = self.gs[g.0]
-            .deferred
+        let recovered = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.panics.last())
             .is_some_and(|p| p.recovered);
         let d = self
@@ -1353,7 +1390,7 @@ impl Runtime {
         let deferred = self.deferred(g);
         deferred.panics.pop();
         deferred.defers.push(d);
-        self.gs[g.0].status = Status::Recovery;
+        self.gs[g].status = Status::Recovery;
         self.gosched(self.rf.panic)
     }
 
@@ -1366,26 +1403,26 @@ impl Runtime {
             .pop()
             .expect("the recovering defer");
         let f = self.rf.unwindstack;
-        self.call(self.rf.scheduler, f, &[self.gs[gp.0].addr, d.argp])?;
+        self.call(self.rf.scheduler, f, &[self.gs[gp].addr, d.argp])?;
         loop {
-            let base = self.gs[gp.0].stackbase;
+            let base = self.gs[gp].stackbase;
             let top = self.read_stktop(base);
             if top.stackbase == 0 {
                 break;
             }
-            let stk = self.gs[gp.0].stackguard - u64::from(STACK_GUARD);
+            let stk = self.gs[gp].stackguard - u64::from(STACK_GUARD);
             if stk <= d.argp && d.argp < base {
                 break;
             }
-            self.gs[gp.0].stackbase = top.stackbase;
-            self.gs[gp.0].stackguard = top.stackguard;
+            self.gs[gp].stackbase = top.stackbase;
+            self.gs[gp].stackguard = top.stackguard;
             if top.free != 0 {
                 self.stackfree(f, stk, top.free)?;
             }
         }
         self.leave(f)?;
-        self.gs[gp.0].status = Status::Running;
-        self.gs[gp.0].resume = Resume::None;
+        self.gs[gp].status = Status::Running;
+        self.gs[gp].resume = Resume::None;
         self.g = gp;
         self.sp = d.argp - 16;
         // The compiled code pops fn and siz after deferproc returns.
@@ -1398,9 +1435,10 @@ impl Runtime {
     /// deferproc returned 1. The program drops every frame above it and
     /// goes on at that function's end (its deferreturn, then return).
     pub fn take_recovery(&mut self, g: GId) -> Option<Addr> {
-        self.gs[g.0]
-            .deferred
+        self.gs[g]
+            .rare
             .as_mut()
+            .map(|r| &mut r.deferred)
             .and_then(|d| d.recovered_at.take())
     }
 
@@ -1412,15 +1450,16 @@ impl Runtime {
         let rf = self.rf.recover;
         self.call_at(ret, rf, &[argp])?;
         let g = self.g;
-        let p = self.gs[g.0]
-            .deferred
+        let p = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .and_then(|d| d.panics.last())
             .cloned();
         let mut result = None;
         if let Some(p) = p.filter(|p| !p.recovered) {
-            let mut top = self.read_stktop(self.gs[g.0].stackbase);
-            let base = self.gs[g.0].stackbase;
+            let mut top = self.read_stktop(self.gs[g].stackbase);
+            let base = self.gs[g].stackbase;
             let in_frame = argp >= base - u64::from(top.argsize) && argp <= base;
             if in_frame {
                 if top.stackbase != 0 && top.argp == top.stackbase - u64::from(top.argsize) {
@@ -1446,9 +1485,10 @@ impl Runtime {
         self.call(p, sp_call, &[])?;
         self.panicking = true;
         self.leave(sp_call)?;
-        let panics = self.gs[g.0]
-            .deferred
+        let panics = self.gs[g]
+            .rare
             .as_ref()
+            .map(|r| &r.deferred)
             .map(|d| d.panics.clone())
             .unwrap_or_default();
         let pp = self.rf.printpanics;
@@ -1483,14 +1523,14 @@ impl Runtime {
         let (Some(spill), Some(gsignal)) = (self.host.signal_spill, self.m.gsignal) else {
             return;
         };
-        let end = self.gs[gsignal.0].stack0 + (32 << 10);
+        let end = self.gs[gsignal].stack0 + (32 << 10);
         let zeroed = end..end + u64::from(spill);
         let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
-        let victims: Vec<(Addr, GId)> = self
-            .g_by_addr
-            .range(end.saturating_sub(u64::from(SIZEOF_G))..magic.end)
-            .filter(|&(&a, g)| g.0 != 0 && a + u64::from(SIZEOF_G) > end)
-            .map(|(&a, &g)| (a, g))
+        let near = self.g_slot(end.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(magic.end);
+        let victims: Vec<(Addr, GId)> = self.g_by_addr[near]
+            .iter()
+            .map(|&g| (self.gs[g].addr, g))
+            .filter(|&(a, g)| g != GId::G0 && a + u64::from(SIZEOF_G) > end)
             .collect();
         for (a, g) in victims {
             for (off, width) in G_FIELDS {
@@ -1511,7 +1551,7 @@ impl Runtime {
 
     /// Overwrite the G field at `off` as memory would.
     fn set_g_field(&mut self, g: GId, off: u64, v: u64) {
-        let gr = &mut self.gs[g.0];
+        let gr = &mut self.gs[g];
         match off {
             0 => gr.stackguard = v,
             8 => gr.stackbase = v,
@@ -1521,7 +1561,7 @@ impl Runtime {
             40 => gr.sched.pc = v,
             48 => gr.sched.g = v,
             56 => gr.stack0 = v,
-            64 => gr.entry = (v != 0).then_some(v),
+            64 => gr.entry = v,
             72 => gr.alllink = None,
             88 => gr.status = Status::Idle,
             92 => gr.goid = v as i32,

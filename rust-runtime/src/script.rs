@@ -291,20 +291,21 @@ impl Script {
 impl Program for Script {
     fn run(&mut self, rt: &mut Runtime) -> Stop {
         let g = rt.curg();
+        let gi = usize::from(g);
         let woke_with = rt
             .take_result(g)
             .or_else(|| rt.take_selected(g).map(|(_, v)| v));
         if let Some(v) = woke_with {
-            if let Some(Some(st)) = self.states.get_mut(g.0) {
+            if let Some(Some(st)) = self.states.get_mut(gi) {
                 st.last = v;
             }
         }
         if let Some(argp) = rt.take_recovery(g) {
-            self.unwind_to(g.0, argp);
+            self.unwind_to(gi, argp);
         }
         loop {
             if let Some((f, kind)) = rt.take_start(g) {
-                self.start(rt, g.0, f, kind);
+                self.start(rt, gi, f, kind);
             }
             if let (Some(check), None) = (self.check, &self.violation) {
                 if let Err(v) = check(rt) {
@@ -312,7 +313,7 @@ impl Program for Script {
                 }
             }
             self.steps += 1;
-            let st = self.states[g.0]
+            let st = self.states[gi]
                 .as_mut()
                 .expect("a running goroutine has started");
             let code_idx = st.codes.len() - 1;
@@ -377,10 +378,10 @@ impl Program for Script {
                     let vals: Vec<u64> = args.iter().map(|a| val(&self.globals, st, *a)).collect();
                     let fn_ = rt.tab.entry(*f);
                     rt.go_stmt(at(*site), fn_, &vals).map(|ng| {
-                        if self.args.len() <= ng.0 {
-                            self.args.resize_with(ng.0 + 1, || None);
+                        if self.args.len() <= usize::from(ng) {
+                            self.args.resize_with(usize::from(ng) + 1, || None);
                         }
-                        self.args[ng.0] = Some(vals);
+                        self.args[usize::from(ng)] = Some(vals);
                     })
                 }
                 Op::Gosched { site } => rt.gosched_go(at(*site)),
@@ -445,7 +446,7 @@ impl Program for Script {
                 }
             };
             if advance {
-                if let Some(code) = self.states[g.0]
+                if let Some(code) = self.states[gi]
                     .as_mut()
                     .and_then(|st| st.codes.get_mut(code_idx))
                 {
@@ -462,7 +463,7 @@ impl Program for Script {
 fn chan_of(globals: &[Option<ChanId>], st: &State, c: Chan) -> ChanId {
     match c {
         Chan::Global(i) => globals[i].expect("the script made this channel"),
-        Chan::Arg(i) => ChanId(st.args[i] as usize),
+        Chan::Arg(i) => ChanId(st.args[i] as u32),
     }
 }
 
@@ -470,7 +471,7 @@ fn val(globals: &[Option<ChanId>], st: &State, v: Val) -> u64 {
     match v {
         Val::Const(c) => c,
         Val::LastPlus(k) => st.last + k,
-        Val::Chan(c) => chan_of(globals, st, c).0 as u64,
+        Val::Chan(c) => u64::from(chan_of(globals, st, c).0),
     }
 }
 

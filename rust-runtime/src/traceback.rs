@@ -46,11 +46,11 @@ impl Runtime {
         let (mut pc, mut sp, mut lr, mut fp): (Addr, Addr, Addr, Option<Addr>) =
             (pc0, sp0, 0, None);
         let mut g = gp;
-        let sched = self.gs[g.0].sched;
+        let sched = self.gs[g].sched;
         if pc0 == sched.pc && sp0 == sched.sp && pc0 == goexit {
             fp = Some(sp);
             lr = pc;
-            pc = self.gs[g.0].entry.unwrap_or(0);
+            pc = self.gs[g].entry;
         }
         if pc == 0 {
             pc = lr;
@@ -62,7 +62,7 @@ impl Runtime {
         }
         let mut n = 0;
         let mut sawnewstack = false;
-        let mut stk = self.gs[g.0].stackbase;
+        let mut stk = self.gs[g].stackbase;
         for _ in 0..MAX_ITER {
             if n >= MAX_ITER {
                 break;
@@ -132,7 +132,7 @@ impl Runtime {
                 sawnewstack = true;
             }
             if f == morestack && g == self.m.g0 && sawnewstack {
-                let goid = self.gs[self.curg().0].goid;
+                let goid = self.gs[self.curg()].goid;
                 self.print(&format!(
                     "----- morestack called from goroutine {goid} -----\n"
                 ));
@@ -142,16 +142,16 @@ impl Runtime {
                 fp = Some(self.m.morebuf.sp);
                 sawnewstack = false;
                 g = self.curg();
-                stk = self.gs[g.0].stackbase;
+                stk = self.gs[g].stackbase;
                 continue;
             }
             if f == self.rf.lessstack && g == self.m.g0 {
-                let goid = self.gs[self.curg().0].goid;
+                let goid = self.gs[self.curg()].goid;
                 self.print(&format!(
                     "----- lessstack called from goroutine {goid} -----\n"
                 ));
                 g = self.curg();
-                stk = self.gs[g.0].stackbase;
+                stk = self.gs[g].stackbase;
                 let top = self.read_stktop(stk);
                 sp = top.gobuf.sp;
                 pc = top.gobuf.pc;
@@ -203,8 +203,8 @@ impl Runtime {
     pub(crate) fn tracebackothers(&mut self, me: GId) -> Result<(), Fault> {
         let mut next = self.allg;
         while let Some(g) = next {
-            next = self.gs[g.0].alllink;
-            let gr = &self.gs[g.0];
+            next = self.gs[g].alllink;
+            let gr = &self.gs[g];
             if g == me || gr.status == crate::proc::Status::Dead {
                 continue;
             }

@@ -299,10 +299,10 @@ impl Machine {
     }
 
     fn state(&mut self, g: GId) -> &mut GState {
-        if self.gs.len() <= g.0 {
-            self.gs.resize_with(g.0 + 1, || None);
+        if self.gs.len() <= usize::from(g) {
+            self.gs.resize_with(usize::from(g) + 1, || None);
         }
-        self.gs[g.0].get_or_insert_with(GState::default)
+        self.gs[usize::from(g)].get_or_insert_with(GState::default)
     }
 
     /// The word a value is when it crosses a channel or an argument frame.
@@ -311,7 +311,7 @@ impl Machine {
             Value::Int(n) => *n as u64,
             Value::Float(f) => f.to_bits(),
             Value::Bool(b) => u64::from(*b),
-            Value::Chan(Some(c)) => rt.chans[c.0].addr,
+            Value::Chan(Some(c)) => rt.chans[*c].addr,
             Value::Chan(None) | Value::Nil => 0,
             Value::Array(_) | Value::Bytes(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
@@ -411,7 +411,12 @@ impl Machine {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Float64 => Value::Float(f64::from_bits(w)),
             Ty::Bool => Value::Bool(w != 0),
-            Ty::Chan(_) => Value::Chan(rt.chans.iter().position(|c| c.addr == w).map(ChanId)),
+            Ty::Chan(_) => Value::Chan(
+                rt.chans
+                    .iter()
+                    .position(|c| c.addr == w)
+                    .map(|i| ChanId(i as u32)),
+            ),
             Ty::Func(_) => self
                 .closures
                 .get(&w)
@@ -467,7 +472,7 @@ impl Machine {
 
     /// Execute one instruction of goroutine `g`.
     fn step(&mut self, rt: &mut Runtime, g: GId) -> Result<(), Stop> {
-        let GState { frames, stack, .. } = self.gs[g.0].as_mut().expect("started");
+        let GState { frames, stack, .. } = self.gs[usize::from(g)].as_mut().expect("started");
         let fr = frames.last_mut().expect("a frame runs");
         let func = fr.func;
         // Shared, not cloned: an instruction can hold types and strings.
@@ -663,7 +668,7 @@ impl Machine {
             }
             Ins::Cap => {
                 let n = match stack.pop() {
-                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c.0].dataqsiz),
+                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
                     Some(Value::Array(a)) => a.len() as i64,
                     Some(Value::Bytes(b)) => b.len() as i64,
                     Some(Value::Slice(s)) => s.borrow().len() as i64,
@@ -835,7 +840,7 @@ impl Machine {
                     .map_or(1, |c| c.ret_off);
                 let ret = rt.tab.entry(self.ids[func]) + u64::from(off);
                 if rt.deferreturn(ret)?.is_none() {
-                    self.gs[g.0]
+                    self.gs[usize::from(g)]
                         .as_mut()
                         .and_then(|st| st.frames.last_mut())
                         .expect("the returning frame")
@@ -845,7 +850,7 @@ impl Machine {
             Ins::Ret => {
                 let code = &self.prog.funcs[func];
                 let nres = code.sig.results.len();
-                let st = self.gs[g.0].as_mut().expect("started");
+                let st = self.gs[usize::from(g)].as_mut().expect("started");
                 let fr = st.frames.pop().expect("a frame");
                 let results = st.stack.split_off(st.stack.len() - nres);
                 st.stack.truncate(fr.base);
@@ -1152,7 +1157,7 @@ impl Machine {
             }
             Ins::Len => {
                 let n = match stack.pop() {
-                    Some(Value::Chan(Some(c))) => rt.chans[c.0].len() as i64,
+                    Some(Value::Chan(Some(c))) => rt.chans[c].len() as i64,
                     Some(Value::Str(s)) => s.len() as i64,
                     Some(Value::Array(a)) => a.len() as i64,
                     Some(Value::Bytes(b)) => b.len() as i64,
@@ -1288,7 +1293,7 @@ impl Machine {
     /// check calls runtime·panicindex from that line (the first such call
     /// on it, when a line has several).
     fn panicindex(&mut self, rt: &mut Runtime, g: GId) -> Stop {
-        let fr = self.gs[g.0]
+        let fr = self.gs[usize::from(g)]
             .as_ref()
             .and_then(|st| st.frames.last())
             .expect("a frame runs");
@@ -1308,7 +1313,7 @@ impl Machine {
     /// A recovery: drop the frames above the one whose SP is `argp` and
     /// go on where its deferproc "returned 1": its recovery epilogue.
     fn unwind_to(&mut self, g: GId, argp: Addr) {
-        let st = self.gs[g.0].as_mut().expect("started");
+        let st = self.gs[usize::from(g)].as_mut().expect("started");
         let k = st
             .frames
             .iter()
@@ -1379,7 +1384,7 @@ impl Machine {
     }
 
     fn push(&mut self, g: GId, v: Value) {
-        let st = self.gs[g.0].as_mut().expect("started");
+        let st = self.gs[usize::from(g)].as_mut().expect("started");
         st.stack.push(v);
     }
 
@@ -1408,7 +1413,10 @@ impl Machine {
             None => rt.call_go(ret, self.ids[callee], &words)?,
         }
         let frame = self.frame(callee, closure.as_deref(), args, rt.sp);
-        self.gs[g.0].as_mut().expect("started").enter(frame);
+        self.gs[usize::from(g)]
+            .as_mut()
+            .expect("started")
+            .enter(frame);
         Ok(())
     }
 }
@@ -1470,7 +1478,7 @@ impl Program for Machine {
         let g = rt.curg();
         let awaiting = self
             .gs
-            .get_mut(g.0)
+            .get_mut(usize::from(g))
             .and_then(|s| s.as_mut())
             .and_then(|s| s.awaiting.take());
         match awaiting {
