@@ -471,69 +471,261 @@ impl Machine {
     }
 
     /// Execute one instruction of goroutine `g`.
+    /// Instructions that touch neither the runtime nor the frames run on
+    /// in the same call, each counted against the budget, as long as the
+    /// next is one too and the budget's next check is not due.
     fn step(&mut self, rt: &mut Runtime, g: GId) -> Result<(), Stop> {
         let GState { frames, stack, .. } = self.gs[usize::from(g)].as_mut().expect("started");
         let fr = frames.last_mut().expect("a frame runs");
         let func = fr.func;
         // Shared, not cloned: an instruction can hold types and strings.
         let code = self.ins[func].clone();
+        if local(&code[fr.pc]) {
+            loop {
+                let ins = &code[fr.pc];
+                fr.pc += 1;
+                match *ins {
+                    Ins::Const(ref c) => {
+                        let v = match c {
+                            Const::Int(n) => Value::Int(*n),
+                            Const::Float(f) => Value::Float(*f),
+                            Const::Bool(b) => Value::Bool(*b),
+                            Const::Str(s) => Value::Str(s.clone()),
+                            Const::Nil => Value::Nil,
+                        };
+                        stack.push(v);
+                    }
+                    Ins::Load(slot) => {
+                        let v = match slot {
+                            Slot::Local(i) => fr.locals[usize::from(i)].get(),
+                            Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
+                            Slot::Captured(_) => {
+                                unreachable!("finished code has no captured slots")
+                            }
+                        };
+                        stack.push(v);
+                    }
+                    Ins::Store(slot) => {
+                        let v = stack.pop().expect("a value");
+                        match slot {
+                            Slot::Local(i) => fr.locals[usize::from(i)].with(|x| *x = v),
+                            Slot::Global(i) => *self.globals[usize::from(i)].borrow_mut() = v,
+                            Slot::Captured(_) => {
+                                unreachable!("finished code has no captured slots")
+                            }
+                        }
+                    }
+                    Ins::Pop => {
+                        stack.pop();
+                    }
+                    Ins::Zero(ref ty) => stack.push(zero(ty)),
+                    Ins::Index => {
+                        let Some(Value::Int(i)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        let a = stack.pop().expect("an array or slice");
+                        match element(&a, i) {
+                            Some(v) => stack.push(v),
+                            None => return Err(self.panicindex(rt, g)),
+                        }
+                    }
+                    Ins::LoadElem(slot) => {
+                        let Some(Value::Int(i)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        let v = match slot {
+                            Slot::Local(l) => fr.locals[usize::from(l)].with(|a| element(a, i)),
+                            Slot::Global(l) => element(&self.globals[usize::from(l)].borrow(), i),
+                            Slot::Captured(_) => {
+                                unreachable!("finished code has no captured slots")
+                            }
+                        };
+                        match v {
+                            Some(v) => stack.push(v),
+                            None => return Err(self.panicindex(rt, g)),
+                        }
+                    }
+                    Ins::MakeStruct(n) => {
+                        let fields = stack.split_off(stack.len() - usize::from(n));
+                        stack.push(Value::Struct(fields));
+                    }
+                    Ins::MakeArray(n) => {
+                        let elems = stack.split_off(stack.len() - n as usize);
+                        stack.push(Value::Array(elems));
+                    }
+                    Ins::MakeBytes(n) => {
+                        let elems = stack.split_off(stack.len() - n as usize);
+                        let b = elems
+                            .iter()
+                            .map(|v| match v {
+                                Value::Int(b) => *b as u8,
+                                _ => unreachable!("typed"),
+                            })
+                            .collect();
+                        stack.push(Value::Bytes(b));
+                    }
+                    Ins::StoreField(slot, i) => {
+                        let v = stack.pop().expect("a value");
+                        let set = |x: &mut Value| {
+                            let Value::Struct(fields) = x else {
+                                unreachable!("typed")
+                            };
+                            fields[usize::from(i)] = v;
+                        };
+                        match slot {
+                            Slot::Local(l) => fr.locals[usize::from(l)].with(set),
+                            Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
+                            Slot::Captured(_) => {
+                                unreachable!("finished code has no captured slots")
+                            }
+                        }
+                    }
+                    Ins::LoadPtrField(i) => {
+                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                            return Err(self.fail(
+                                "nil pointer dereference (a signal panic, not modelled)".into(),
+                            ));
+                        };
+                        let Value::Struct(fields) = &*p.borrow() else {
+                            unreachable!("typed")
+                        };
+                        let v = fields[usize::from(i)].clone();
+                        stack.push(v);
+                    }
+                    Ins::StorePtrField(i) => {
+                        let v = stack.pop().expect("a value");
+                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                            return Err(self.fail(
+                                "nil pointer dereference (a signal panic, not modelled)".into(),
+                            ));
+                        };
+                        let Value::Struct(fields) = &mut *p.borrow_mut() else {
+                            unreachable!("typed")
+                        };
+                        fields[usize::from(i)] = v;
+                    }
+                    Ins::Field(i) => {
+                        let Some(Value::Struct(mut fields)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        stack.push(fields.swap_remove(usize::from(i)));
+                    }
+                    Ins::Dup => {
+                        let v = stack.last().expect("a value").clone();
+                        stack.push(v);
+                    }
+                    Ins::Cap => {
+                        let n = match stack.pop() {
+                            Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
+                            Some(Value::Array(a)) => a.len() as i64,
+                            Some(Value::Bytes(b)) => b.len() as i64,
+                            Some(Value::Slice(s)) => s.borrow().len() as i64,
+                            _ => 0,
+                        };
+                        stack.push(Value::Int(n));
+                    }
+                    Ins::StoreIndex(slot) => {
+                        let v = stack.pop().expect("a value");
+                        let Some(Value::Int(i)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        let set = |a: &mut Value| match a {
+                            Value::Array(a) => store(a, i, v),
+                            Value::Bytes(b) => {
+                                match (usize::try_from(i).ok().and_then(|i| b.get_mut(i)), v) {
+                                    (Some(e), Value::Int(v)) => {
+                                        *e = v as u8;
+                                        true
+                                    }
+                                    _ => false,
+                                }
+                            }
+                            Value::Slice(s) => store(&mut s.borrow_mut(), i, v),
+                            _ => unreachable!("typed"),
+                        };
+                        let stored = match slot {
+                            Slot::Local(l) => fr.locals[usize::from(l)].with(set),
+                            Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
+                            Slot::Captured(_) => {
+                                unreachable!("finished code has no captured slots")
+                            }
+                        };
+                        if !stored {
+                            return Err(self.panicindex(rt, g));
+                        }
+                    }
+                    Ins::Bin(op, ref ty) => {
+                        let b = stack.pop().expect("rhs");
+                        let a = stack.pop().expect("lhs");
+                        let v = match binop(op, ty, a, b) {
+                            Ok(v) => v,
+                            Err(msg) => return Err(self.fail(msg)),
+                        };
+                        stack.push(v);
+                    }
+                    Ins::FloatToInt(ref ty) => {
+                        let Some(Value::Float(f)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        stack.push(Value::Int(wrap(ty, f as i64)));
+                    }
+                    Ins::Neg(ref ty) => {
+                        let Value::Int(n) = stack.pop().expect("a value") else {
+                            unreachable!("typed")
+                        };
+                        stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
+                    }
+                    Ins::Complement(ref ty) => {
+                        let Value::Int(n) = stack.pop().expect("a value") else {
+                            unreachable!("typed")
+                        };
+                        stack.push(Value::Int(wrap(ty, !n)));
+                    }
+                    Ins::Not => {
+                        let Value::Bool(b) = stack.pop().expect("a value") else {
+                            unreachable!("typed")
+                        };
+                        stack.push(Value::Bool(!b));
+                    }
+                    Ins::Jump(to) => fr.pc = to,
+                    Ins::JumpIfNot(to) => {
+                        if stack.pop() == Some(Value::Bool(false)) {
+                            fr.pc = to;
+                        }
+                    }
+                    Ins::TypeIs(ref ty) => {
+                        let is = matches!(stack.pop(), Some(Value::Iface(d, _)) if d.ty == *ty);
+                        stack.push(Value::Bool(is));
+                    }
+                    Ins::Len => {
+                        let n = match stack.pop() {
+                            Some(Value::Chan(Some(c))) => rt.chans[c].len() as i64,
+                            Some(Value::Str(s)) => s.len() as i64,
+                            Some(Value::Array(a)) => a.len() as i64,
+                            Some(Value::Bytes(b)) => b.len() as i64,
+                            Some(Value::Slice(s)) => s.borrow().len() as i64,
+                            _ => 0,
+                        };
+                        stack.push(Value::Int(n));
+                    }
+                    Ins::JumpTable(ref targets) => {
+                        let Some(Value::Int(i)) = stack.pop() else {
+                            unreachable!("an index")
+                        };
+                        fr.pc = targets[i as usize];
+                    }
+                    _ => unreachable!("local instructions only"),
+                }
+                // run() makes the budget's checks when the count reaches them.
+                if !local(&code[fr.pc]) || self.budget <= 1 || (self.budget - 1) % 4096 == 0 {
+                    return Ok(());
+                }
+                self.budget -= 1;
+            }
+        }
         let ins = &code[fr.pc];
         fr.pc += 1;
         match *ins {
-            Ins::Const(ref c) => {
-                let v = match c {
-                    Const::Int(n) => Value::Int(*n),
-                    Const::Float(f) => Value::Float(*f),
-                    Const::Bool(b) => Value::Bool(*b),
-                    Const::Str(s) => Value::Str(s.clone()),
-                    Const::Nil => Value::Nil,
-                };
-                stack.push(v);
-            }
-            Ins::Load(slot) => {
-                let v = match slot {
-                    Slot::Local(i) => fr.locals[usize::from(i)].get(),
-                    Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                };
-                stack.push(v);
-            }
-            Ins::Store(slot) => {
-                let v = stack.pop().expect("a value");
-                match slot {
-                    Slot::Local(i) => fr.locals[usize::from(i)].with(|x| *x = v),
-                    Slot::Global(i) => *self.globals[usize::from(i)].borrow_mut() = v,
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                }
-            }
-            Ins::Pop => {
-                stack.pop();
-            }
-            Ins::Zero(ref ty) => stack.push(zero(ty)),
-            Ins::Index => {
-                let Some(Value::Int(i)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                let a = stack.pop().expect("an array or slice");
-                match element(&a, i) {
-                    Some(v) => stack.push(v),
-                    None => return Err(self.panicindex(rt, g)),
-                }
-            }
-            Ins::LoadElem(slot) => {
-                let Some(Value::Int(i)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                let v = match slot {
-                    Slot::Local(l) => fr.locals[usize::from(l)].with(|a| element(a, i)),
-                    Slot::Global(l) => element(&self.globals[usize::from(l)].borrow(), i),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                };
-                match v {
-                    Some(v) => stack.push(v),
-                    None => return Err(self.panicindex(rt, g)),
-                }
-            }
             Ins::Recover { site } => {
                 // recover's argp: the caller's SP at entry plus 8, past a
                 // closure's captured addresses and caller pc slot.
@@ -570,63 +762,6 @@ impl Machine {
                 let out = rt.concatstring(ret, &parts)?;
                 self.push(g, Value::Str(Rc::from(out)));
             }
-            Ins::MakeStruct(n) => {
-                let fields = stack.split_off(stack.len() - usize::from(n));
-                stack.push(Value::Struct(fields));
-            }
-            Ins::MakeArray(n) => {
-                let elems = stack.split_off(stack.len() - n as usize);
-                stack.push(Value::Array(elems));
-            }
-            Ins::MakeBytes(n) => {
-                let elems = stack.split_off(stack.len() - n as usize);
-                let b = elems
-                    .iter()
-                    .map(|v| match v {
-                        Value::Int(b) => *b as u8,
-                        _ => unreachable!("typed"),
-                    })
-                    .collect();
-                stack.push(Value::Bytes(b));
-            }
-            Ins::StoreField(slot, i) => {
-                let v = stack.pop().expect("a value");
-                let set = |x: &mut Value| {
-                    let Value::Struct(fields) = x else {
-                        unreachable!("typed")
-                    };
-                    fields[usize::from(i)] = v;
-                };
-                match slot {
-                    Slot::Local(l) => fr.locals[usize::from(l)].with(set),
-                    Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                }
-            }
-            Ins::LoadPtrField(i) => {
-                let Some(Value::Ptr(p, _)) = stack.pop() else {
-                    return Err(
-                        self.fail("nil pointer dereference (a signal panic, not modelled)".into())
-                    );
-                };
-                let Value::Struct(fields) = &*p.borrow() else {
-                    unreachable!("typed")
-                };
-                let v = fields[usize::from(i)].clone();
-                stack.push(v);
-            }
-            Ins::StorePtrField(i) => {
-                let v = stack.pop().expect("a value");
-                let Some(Value::Ptr(p, _)) = stack.pop() else {
-                    return Err(
-                        self.fail("nil pointer dereference (a signal panic, not modelled)".into())
-                    );
-                };
-                let Value::Struct(fields) = &mut *p.borrow_mut() else {
-                    unreachable!("typed")
-                };
-                fields[usize::from(i)] = v;
-            }
             Ins::NewPtr { size, site } => {
                 let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.new", &site);
@@ -634,16 +769,6 @@ impl Machine {
                 let cell = Rc::new(RefCell::new(v));
                 self.pointees.insert(addr, cell.clone());
                 self.push(g, Value::Ptr(cell, addr));
-            }
-            Ins::Field(i) => {
-                let Some(Value::Struct(mut fields)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                stack.push(fields.swap_remove(usize::from(i)));
-            }
-            Ins::Dup => {
-                let v = stack.last().expect("a value").clone();
-                stack.push(v);
             }
             Ins::MakeSlice { ref elem, site } => {
                 let Some(Value::Int(n)) = stack.pop() else {
@@ -666,44 +791,6 @@ impl Machine {
                 rt.new_object(ret, size)?;
                 self.push(g, Value::Slice(Rc::new(RefCell::new(elems))));
             }
-            Ins::Cap => {
-                let n = match stack.pop() {
-                    Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
-                    Some(Value::Array(a)) => a.len() as i64,
-                    Some(Value::Bytes(b)) => b.len() as i64,
-                    Some(Value::Slice(s)) => s.borrow().len() as i64,
-                    _ => 0,
-                };
-                stack.push(Value::Int(n));
-            }
-            Ins::StoreIndex(slot) => {
-                let v = stack.pop().expect("a value");
-                let Some(Value::Int(i)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                let set = |a: &mut Value| match a {
-                    Value::Array(a) => store(a, i, v),
-                    Value::Bytes(b) => {
-                        match (usize::try_from(i).ok().and_then(|i| b.get_mut(i)), v) {
-                            (Some(e), Value::Int(v)) => {
-                                *e = v as u8;
-                                true
-                            }
-                            _ => false,
-                        }
-                    }
-                    Value::Slice(s) => store(&mut s.borrow_mut(), i, v),
-                    _ => unreachable!("typed"),
-                };
-                let stored = match slot {
-                    Slot::Local(l) => fr.locals[usize::from(l)].with(set),
-                    Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
-                };
-                if !stored {
-                    return Err(self.panicindex(rt, g));
-                }
-            }
             Ins::New { size, slot, site } => {
                 let Slot::Local(i) = slot else {
                     unreachable!("only locals move to the heap")
@@ -714,21 +801,6 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let addr = rt.new_object(ret, size)?;
                 self.heap_cells.insert(Rc::as_ptr(&cell), addr);
-            }
-            Ins::Bin(op, ref ty) => {
-                let b = stack.pop().expect("rhs");
-                let a = stack.pop().expect("lhs");
-                let v = match binop(op, ty, a, b) {
-                    Ok(v) => v,
-                    Err(msg) => return Err(self.fail(msg)),
-                };
-                stack.push(v);
-            }
-            Ins::FloatToInt(ref ty) => {
-                let Some(Value::Float(f)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                stack.push(Value::Int(wrap(ty, f as i64)));
             }
             Ins::FuncValue(f) => {
                 let addr = rt.tab.entry(self.ids[f]);
@@ -744,30 +816,6 @@ impl Machine {
                     })
                     .clone();
                 self.push(g, Value::Func(c));
-            }
-            Ins::Neg(ref ty) => {
-                let Value::Int(n) = stack.pop().expect("a value") else {
-                    unreachable!("typed")
-                };
-                stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
-            }
-            Ins::Complement(ref ty) => {
-                let Value::Int(n) = stack.pop().expect("a value") else {
-                    unreachable!("typed")
-                };
-                stack.push(Value::Int(wrap(ty, !n)));
-            }
-            Ins::Not => {
-                let Value::Bool(b) = stack.pop().expect("a value") else {
-                    unreachable!("typed")
-                };
-                stack.push(Value::Bool(!b));
-            }
-            Ins::Jump(to) => fr.pc = to,
-            Ins::JumpIfNot(to) => {
-                if stack.pop() == Some(Value::Bool(false)) {
-                    fr.pc = to;
-                }
             }
             Ins::Call {
                 func: callee,
@@ -943,10 +991,6 @@ impl Machine {
                 let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.efacethash", &site);
                 rt.efacethash(ret, eface_of(&v))?;
-            }
-            Ins::TypeIs(ref ty) => {
-                let is = matches!(stack.pop(), Some(Value::Iface(d, _)) if d.ty == *ty);
-                stack.push(Value::Bool(is));
             }
             Ins::AssertE2T2 { ref ty, site } => {
                 let v = stack.pop().expect("a value");
@@ -1155,17 +1199,6 @@ impl Machine {
                     }
                 }
             }
-            Ins::Len => {
-                let n = match stack.pop() {
-                    Some(Value::Chan(Some(c))) => rt.chans[c].len() as i64,
-                    Some(Value::Str(s)) => s.len() as i64,
-                    Some(Value::Array(a)) => a.len() as i64,
-                    Some(Value::Bytes(b)) => b.len() as i64,
-                    Some(Value::Slice(s)) => s.borrow().len() as i64,
-                    _ => 0,
-                };
-                stack.push(Value::Int(n));
-            }
             Ins::Print { kind, site } => {
                 let v = match kind {
                     PrintKind::Sp | PrintKind::Nl => Value::Nil,
@@ -1204,12 +1237,6 @@ impl Machine {
             Ins::Block { site } => {
                 let ret = self.ret(rt, func, "runtime.block", &site);
                 rt.block_forever(ret)?;
-            }
-            Ins::JumpTable(ref targets) => {
-                let Some(Value::Int(i)) = stack.pop() else {
-                    unreachable!("an index")
-                };
-                fr.pc = targets[i as usize];
             }
             Ins::SelectNb { ref case, site } => {
                 let (sel, callee) = match &case {
@@ -1275,6 +1302,7 @@ impl Machine {
                 self.state(g).awaiting = None;
                 self.selected(rt, g, cases, i, w);
             }
+            _ => unreachable!("local instructions run above"),
         }
         Ok(())
     }
@@ -1445,6 +1473,41 @@ fn declare(
         }
     }
     Ok(rt.declare(f)?)
+}
+
+/// Whether an instruction only works on the frame's locals and operands
+/// (and the globals): no runtime call, no frame entered or left.
+fn local(ins: &Ins) -> bool {
+    matches!(
+        ins,
+        Ins::Const(_)
+            | Ins::Zero(_)
+            | Ins::Load(_)
+            | Ins::Store(_)
+            | Ins::Index
+            | Ins::LoadElem(_)
+            | Ins::StoreIndex(_)
+            | Ins::Dup
+            | Ins::Cap
+            | Ins::Len
+            | Ins::MakeStruct(_)
+            | Ins::MakeArray(_)
+            | Ins::MakeBytes(_)
+            | Ins::Field(_)
+            | Ins::StoreField(..)
+            | Ins::LoadPtrField(_)
+            | Ins::StorePtrField(_)
+            | Ins::Pop
+            | Ins::Bin(..)
+            | Ins::Neg(_)
+            | Ins::Not
+            | Ins::Complement(_)
+            | Ins::FloatToInt(_)
+            | Ins::TypeIs(_)
+            | Ins::Jump(_)
+            | Ins::JumpIfNot(_)
+            | Ins::JumpTable(_)
+    )
 }
 
 /// The words of an interface value: its type or itab, its data.
