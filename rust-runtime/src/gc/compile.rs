@@ -324,6 +324,8 @@ pub enum Ins {
     MakeArray(u32),
     /// A byte array of the `n` byte values on the stack.
     MakeBytes(u32),
+    /// An array of the `n` integer values (not bytes) on the stack.
+    MakeInts(u32),
     /// Pop a value and store it into field `i` of the struct in the slot.
     StoreField(Slot, u16),
     /// Pop a pointer to a struct; push its field `i`.
@@ -2115,6 +2117,8 @@ impl Compiler {
                         })
                     {
                         Ins::MakeBytes(*n)
+                    } else if matches!(**elem, Ty::Int { .. }) {
+                        Ins::MakeInts(*n)
                     } else {
                         Ins::MakeArray(*n)
                     },

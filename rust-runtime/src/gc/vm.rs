@@ -33,6 +33,8 @@ pub enum Value {
     Array(Vec<Value>),
     /// A fixed array of bytes, a byte each (deep frames hold big ones).
     Bytes(Vec<u8>),
+    /// A fixed array of other integers, a word each.
+    Ints(Vec<i64>),
     /// A slice: its elements, shared by every copy.
     Slice(Rc<RefCell<Vec<Value>>>),
     /// A struct's fields.
@@ -313,7 +315,7 @@ impl Machine {
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[*c].addr,
             Value::Chan(None) | Value::Nil => 0,
-            Value::Array(_) | Value::Bytes(_) => {
+            Value::Array(_) | Value::Bytes(_) | Value::Ints(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
             Value::Func(c) => c.addr,
@@ -390,6 +392,11 @@ impl Machine {
                 }
             }
             (Ty::Array(..), Value::Bytes(b)) => bytes.extend_from_slice(b),
+            (Ty::Array(_, elem), Value::Ints(vals)) => {
+                for &v in vals {
+                    put(bytes, v as u64, elem.size() as usize);
+                }
+            }
             // Each field at its offset, the whole padded to its size.
             (Ty::Struct(st), Value::Struct(fields)) => {
                 let start = bytes.len();
@@ -564,6 +571,17 @@ impl Machine {
                             .collect();
                         stack.push(Value::Bytes(b));
                     }
+                    Ins::MakeInts(n) => {
+                        let elems = stack.split_off(stack.len() - n as usize);
+                        let w = elems
+                            .iter()
+                            .map(|v| match v {
+                                Value::Int(w) => *w,
+                                _ => unreachable!("typed"),
+                            })
+                            .collect();
+                        stack.push(Value::Ints(w));
+                    }
                     Ins::StoreField(slot, i) => {
                         let v = stack.pop().expect("a value");
                         let set = |x: &mut Value| {
@@ -619,6 +637,7 @@ impl Machine {
                             Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
+                            Some(Value::Ints(w)) => w.len() as i64,
                             Some(Value::Slice(s)) => s.borrow().len() as i64,
                             _ => 0,
                         };
@@ -635,6 +654,15 @@ impl Machine {
                                 match (usize::try_from(i).ok().and_then(|i| b.get_mut(i)), v) {
                                     (Some(e), Value::Int(v)) => {
                                         *e = v as u8;
+                                        true
+                                    }
+                                    _ => false,
+                                }
+                            }
+                            Value::Ints(w) => {
+                                match (usize::try_from(i).ok().and_then(|i| w.get_mut(i)), v) {
+                                    (Some(e), Value::Int(v)) => {
+                                        *e = v;
                                         true
                                     }
                                     _ => false,
@@ -703,6 +731,7 @@ impl Machine {
                             Some(Value::Str(s)) => s.len() as i64,
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
+                            Some(Value::Ints(w)) => w.len() as i64,
                             Some(Value::Slice(s)) => s.borrow().len() as i64,
                             _ => 0,
                         };
@@ -1493,6 +1522,7 @@ fn local(ins: &Ins) -> bool {
             | Ins::MakeStruct(_)
             | Ins::MakeArray(_)
             | Ins::MakeBytes(_)
+            | Ins::MakeInts(_)
             | Ins::Field(_)
             | Ins::StoreField(..)
             | Ins::LoadPtrField(_)
@@ -1631,6 +1661,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Chan(_) => Value::Chan(None),
         Ty::Func(_) | Ty::Nil => Value::Nil,
         Ty::Array(n, elem) if **elem == BYTE => Value::Bytes(vec![0; *n as usize]),
+        Ty::Array(n, elem) if matches!(**elem, Ty::Int { .. }) => Value::Ints(vec![0; *n as usize]),
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => Value::Slice(Rc::default()),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
@@ -1639,7 +1670,8 @@ fn zero(ty: &Ty) -> Value {
     }
 }
 
-/// The byte type, whose arrays are [`Value::Bytes`].
+/// The byte type, whose arrays are [`Value::Bytes`] (other integers'
+/// are [`Value::Ints`]).
 const BYTE: Ty = Ty::Int {
     bits: 8,
     signed: false,
@@ -1651,6 +1683,7 @@ fn element(a: &Value, i: i64) -> Option<Value> {
     match a {
         Value::Array(a) => a.get(i).cloned(),
         Value::Bytes(b) => b.get(i).map(|&b| Value::Int(i64::from(b))),
+        Value::Ints(w) => w.get(i).map(|&w| Value::Int(w)),
         Value::Slice(s) => s.borrow().get(i).cloned(),
         _ => unreachable!("typed"),
     }
