@@ -158,66 +158,72 @@ fn main() -> ExitCode {
         goroot_post: g.goroot_post,
         config: g.config,
     };
-    let result = Found::discover(&request)
-        .map_err(harness::Error::from)
-        .and_then(|found| match cli.command {
-            Command::Toolchains => Ok(commands::toolchains(&found)),
-            Command::Frames { binary, only } => commands::frames(&binary, &only),
-            Command::Lines { binary, args } => commands::lines(&binary, args),
-            Command::Run {
-                file,
-                engine: Engine::Model,
-                toolchain,
-                shape,
-            } => commands::run_model(toolchain, &paths, &file, shape, &log),
-            Command::Run {
-                file,
-                engine: Engine::Go,
-                toolchain,
-                shape,
-            } => {
-                let tc = found
-                    .get(toolchain)
-                    .map_err(|e| harness::Error::from(e.clone()))?;
-                commands::run(tc, &file, shape, &log)
-            }
-            Command::Record {
-                check: false,
-                which,
-                runs,
-            } => commands::record(&found, &paths, &which.selection(runs), &log),
-            Command::Record {
-                check: true,
-                which,
-                runs,
-            } => commands::compare_live(
+    // Only the commands that use a real toolchain look for one (and check
+    // its pins): the twin's own runs need none.
+    let discover = || Found::discover(&request).map_err(harness::Error::from);
+    let result = match cli.command {
+        Command::Toolchains => discover().map(|found| commands::toolchains(&found)),
+        Command::Frames { binary, only } => commands::frames(&binary, &only),
+        Command::Lines { binary, args } => commands::lines(&binary, args),
+        Command::Run {
+            file,
+            engine: Engine::Model,
+            toolchain,
+            shape,
+        } => commands::run_model(toolchain, &paths, &file, shape, &log),
+        Command::Run {
+            file,
+            engine: Engine::Go,
+            toolchain,
+            shape,
+        } => discover().and_then(|found| {
+            let tc = found
+                .get(toolchain)
+                .map_err(|e| harness::Error::from(e.clone()))?;
+            commands::run(tc, &file, shape, &log)
+        }),
+        Command::Record {
+            check: false,
+            which,
+            runs,
+        } => discover()
+            .and_then(|found| commands::record(&found, &paths, &which.selection(runs), &log)),
+        Command::Record {
+            check: true,
+            which,
+            runs,
+        } => discover().and_then(|found| {
+            commands::compare_live(
                 &found,
                 &paths,
                 &which.selection(runs),
                 commands::Format::Text,
                 &log,
-            ),
-            Command::Diff {
-                which,
-                live: true,
-                format,
-            } => commands::compare_live(&found, &paths, &which.selection(1), format, &log),
-            Command::Diff {
-                which,
-                live: false,
-                format,
-            } => commands::diff_twin(&paths, &which.selection(1), format, &log),
-            Command::Build {
-                file,
-                toolchain,
-                output,
-            } => {
-                let tc = found
-                    .get(toolchain)
-                    .map_err(|e| harness::Error::from(e.clone()))?;
-                commands::build(tc, &file, &output)
-            }
-        });
+            )
+        }),
+        Command::Diff {
+            which,
+            live: true,
+            format,
+        } => discover().and_then(|found| {
+            commands::compare_live(&found, &paths, &which.selection(1), format, &log)
+        }),
+        Command::Diff {
+            which,
+            live: false,
+            format,
+        } => commands::diff_twin(&paths, &which.selection(1), format, &log),
+        Command::Build {
+            file,
+            toolchain,
+            output,
+        } => discover().and_then(|found| {
+            let tc = found
+                .get(toolchain)
+                .map_err(|e| harness::Error::from(e.clone()))?;
+            commands::build(tc, &file, &output)
+        }),
+    };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) if e.is_interrupt() => {
