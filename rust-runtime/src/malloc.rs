@@ -777,6 +777,20 @@ impl Runtime {
         Ok(p)
     }
 
+    /// runtime·free(p) of the `n`-byte object at `p`, called by `caller`:
+    /// back on the M's cache list (a big one's pages back to the heap).
+    pub(crate) fn free(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        p: Addr,
+        n: u32,
+    ) -> Result<(), crate::Stop> {
+        let f = self.tab.lookup("runtime.free").expect("in every table");
+        self.call(caller, f, &[p])?;
+        self.heap.free(p, n);
+        self.leave(f)
+    }
+
     /// runtime·mal: mallocgc with dogc set, which may run a collection.
     pub(crate) fn mal(
         &mut self,

@@ -599,6 +599,7 @@ impl Runtime {
         self.g = GId::G0;
         self.sp = G0_STACKBASE;
         let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
+        self.schedinit()?;
         let fn_ = self.tab.entry(mainstart);
         self.go_stmt(self.site(rt0, self.rf.newproc), fn_, &[])?;
         let mstart = self.rf.mstart;
@@ -619,6 +620,34 @@ impl Runtime {
             g: self.gs[self.m.g0].addr,
         };
         self.schedule_next()
+    }
+
+    /// schedinit, as far as the heap goes: mallocinit ends with
+    /// free(malloc(1)), goargs mallocs os.Args and goenvs the environment,
+    /// a string each: one argument and one variable (PATH), as the harness
+    /// runs every program. These first objects set where later ones land.
+    fn schedinit(&mut self) -> Result<(), Stop> {
+        let f = |name: &str| self.tab.lookup(name).expect("in every table");
+        let (si, mi, ga) = (
+            f("runtime.schedinit"),
+            f("runtime.mallocinit"),
+            f("runtime.goargs"),
+        );
+        let (ge, gu) = (f("runtime.goenvs"), f("runtime.goenvs_unix"));
+        self.call(self.rf.rt0, si, &[])?;
+        self.call(si, mi, &[])?;
+        let p = self.malloc(mi, 1)?;
+        self.free(mi, p, 1)?;
+        self.leave(mi)?;
+        self.call(si, ga, &[])?;
+        self.malloc(ga, 16)?;
+        self.leave(ga)?;
+        self.call(si, ge, &[])?;
+        self.call(ge, gu, &[])?;
+        self.malloc(gu, 16)?;
+        self.leave(gu)?;
+        self.leave(ge)?;
+        self.leave(si)
     }
 
     /// The part of scheduler() after its gosave, entered again by every
@@ -1251,7 +1280,7 @@ impl Runtime {
             return Ok(None);
         }
         let d = self.deferred(g).defers.pop().expect("checked");
-        self.heap.free(d.addr, DEFER_HEADER + d.siz.max(8));
+        self.free(dr, d.addr, DEFER_HEADER + d.siz.max(8))?;
         self.mem.write_words(argp, &d.args);
         // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
         // return address) goes back 5 bytes, onto the CALL.

@@ -3253,7 +3253,29 @@ impl Compiler {
                 self.emit(Ins::Recover { site });
                 Ok(Some(Ty::Eface))
             }
-            "append" | "copy" | "new" => unsupported(pos, name),
+            "new" => {
+                // runtime·new of a zeroed T.
+                let ty = match args {
+                    [Expr {
+                        kind: ExprKind::TypeExpr(t),
+                        pos,
+                    }] => self.ty(t, *pos)?,
+                    [Expr {
+                        kind: ExprKind::Ident(n),
+                        pos,
+                    }] => self.ty(&Type::Name(n.clone(), *pos), *pos)?,
+                    _ => return err(pos, "new needs one type argument"),
+                };
+                self.zero(&ty);
+                self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
+                let site = self.site("runtime.new");
+                self.emit(Ins::NewPtr {
+                    size: ty.size(),
+                    site,
+                });
+                Ok(Some(Ty::Ptr(Box::new(ty))))
+            }
+            "append" | "copy" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }
@@ -3455,6 +3477,17 @@ mod tests {
         assert_eq!(p.method_set(&m.sig.params[0]), ["f"]);
         let g = func(&p, "main.*r·g");
         assert_eq!(p.method_set(&g.sig.params[0]), ["f", "g"]);
+        // new(T): runtime·new of a zeroed T.
+        let p = compiled(
+            "package main\ntype r struct {\n\tid int\n}\nfunc main() {\n\tp := new(r)\n\tp.id = 1\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        assert!(m
+            .ins
+            .iter()
+            .any(|i| matches!(i, Ins::NewPtr { size: 4, .. })));
+        assert!(m.ins.contains(&Ins::StorePtrField(0)));
         let e =
             compiled("package main\ntype r int\nfunc (x r) f() {}\nfunc main() {}\n").unwrap_err();
         assert_eq!(
