@@ -404,7 +404,7 @@ impl Runtime {
 
     /// runtime·rnd(n, m) called from `caller`.
     fn rnd(&mut self, caller: crate::symtab::FuncId, n: u64, m: u64) -> Result<(), Stop> {
-        let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
+        let rnd = self.rf.rnd;
         self.call(caller, rnd, &[n, m])?;
         self.leave(rnd)
     }

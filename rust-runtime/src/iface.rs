@@ -130,7 +130,7 @@ impl Runtime {
         let f = self.tab.lookup("runtime.convT2E").expect("in every table");
         self.call_at(ret, f, &[t.word])?;
         // ret = elem + rnd(wid, Structrnd)
-        let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
+        let rnd = self.rf.rnd;
         self.call(f, rnd, &[u64::from(t.size), 8])?;
         self.leave(rnd)?;
         let data = self.copyin(f, t)?;
@@ -196,7 +196,7 @@ impl Runtime {
             .lookup("runtime.assertE2T2")
             .expect("in every table");
         self.call_at(ret, f, &[t.word, e.ty, e.data])?;
-        let rnd = self.tab.lookup("runtime.rnd").expect("in every table");
+        let rnd = self.rf.rnd;
         self.call(f, rnd, &[u64::from(t.size), 1])?;
         self.leave(rnd)?;
         let ok = t.word == e.ty;

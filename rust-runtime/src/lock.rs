@@ -66,21 +66,23 @@ impl Runtime {
     /// runtime·lock: m->locks++, then futexlock.
     pub(crate) fn lock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
         let f = self.rf.lock;
-        self.call(caller, f, &[self.lock_addr(l)])?;
+        let addr = self.lock_addr(l);
+        self.call(caller, f, &[addr])?;
         if self.m.locks < 0 {
             return self.throw(f, "lock count");
         }
         self.m.locks += 1;
-        self.futexlock(l)?;
+        self.futexlock(l, addr)?;
         self.leave(f)
     }
 
     /// futexlock: take the lock if its bit is clear; else add a waiter and
     /// sleep. The only M is the one asking, so the sleep never ends: the
-    /// process hangs, and the twin answers with what SIGQUIT prints.
-    fn futexlock(&mut self, l: LockId) -> Result<(), Stop> {
+    /// process hangs, and the twin answers with what SIGQUIT prints. `addr`
+    /// is the lock's address.
+    fn futexlock(&mut self, l: LockId, addr: Addr) -> Result<(), Stop> {
         let f = self.rf.futexlock;
-        self.call(self.rf.lock, f, &[self.lock_addr(l)])?;
+        self.call(self.rf.lock, f, &[addr])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
             self.lock_of(l).key = key | 1;
@@ -88,7 +90,7 @@ impl Runtime {
         }
         self.lock_of(l).key = key + 2;
         let sleep = self.rf.futexsleep;
-        self.call(f, sleep, &[self.lock_addr(l), u64::from(key + 2)])?;
+        self.call(f, sleep, &[addr, u64::from(key + 2)])?;
         let futex = self.rf.futex;
         self.call(sleep, futex, &[])?;
         Err(self.hang())
@@ -98,13 +100,14 @@ impl Runtime {
     /// (and would wake a waiter; with one M there never is one to wake).
     pub(crate) fn unlock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
         let f = self.rf.unlock;
-        self.call(caller, f, &[self.lock_addr(l)])?;
+        let addr = self.lock_addr(l);
+        self.call(caller, f, &[addr])?;
         self.m.locks -= 1;
         if self.m.locks < 0 {
             return self.throw(f, "lock count");
         }
         let fu = self.rf.futexunlock;
-        self.call(f, fu, &[self.lock_addr(l)])?;
+        self.call(f, fu, &[addr])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
             return self.throw(fu, "unlock of unlocked lock");

@@ -175,6 +175,7 @@ impl Mem {
 
     /// Write the word at `a`. Writes outside stack memory are dropped: the
     /// twin keeps heap objects as Rust values, not words.
+    #[inline]
     pub fn write(&mut self, a: Addr, v: u64) {
         self.write_words(a, &[v]);
     }

@@ -316,6 +316,7 @@ pub(crate) struct RuntimeFuncs {
     pub selectgo_go: FuncId,
     pub selectgo: FuncId,
     pub fastrandn: FuncId,
+    pub rnd: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -397,6 +398,7 @@ impl RuntimeFuncs {
             selectgo_go: f("runtime.selectgo")?,
             selectgo: f("selectgo")?,
             fastrandn: f("fastrandn")?,
+            rnd: f("runtime.rnd")?,
         })
     }
 }

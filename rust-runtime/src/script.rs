@@ -130,7 +130,9 @@ pub type Check = fn(&Runtime) -> Result<(), String>;
 /// Traces by the function a goroutine (or mainstart's call) starts in.
 #[derive(Debug, Default)]
 pub struct Script {
-    traces: HashMap<FuncId, Rc<[Op]>>,
+    /// By FuncId, `None` for a function without a trace (a vector, as a
+    /// trace is looked up at every goroutine start).
+    traces: Vec<Option<Rc<[Op]>>>,
     /// By G index.
     states: Vec<Option<State>>,
     globals: Vec<Option<ChanId>>,
@@ -178,11 +180,16 @@ impl State {
 
 impl Script {
     pub fn new(traces: HashMap<FuncId, Vec<Op>>) -> Script {
+        let mut by_id = Vec::new();
+        for (f, ops) in traces {
+            let i = f.0 as usize;
+            if by_id.len() <= i {
+                by_id.resize(i + 1, None);
+            }
+            by_id[i] = Some(Rc::from(ops));
+        }
         Script {
-            traces: traces
-                .into_iter()
-                .map(|(f, ops)| (f, Rc::from(ops)))
-                .collect(),
+            traces: by_id,
             ..Script::default()
         }
     }
@@ -219,7 +226,7 @@ impl Script {
     fn start(&mut self, rt: &Runtime, g: usize, f: FuncId, kind: Start) {
         let code = |base| Code {
             entry: f,
-            trace: Rc::clone(&self.traces[&f]),
+            trace: trace_of(&self.traces, f),
             pos: 0,
             base,
         };
@@ -346,7 +353,7 @@ impl Program for Script {
                     });
                     st.codes.push(Code {
                         entry: *f,
-                        trace: Rc::clone(&self.traces[f]),
+                        trace: trace_of(&self.traces, *f),
                         pos: 0,
                         base,
                     });
@@ -458,6 +465,12 @@ impl Program for Script {
             }
         }
     }
+}
+
+/// The trace of `f` in [`Script::traces`].
+fn trace_of(traces: &[Option<Rc<[Op]>>], f: FuncId) -> Rc<[Op]> {
+    let trace = traces.get(f.0 as usize).and_then(Option::as_ref);
+    Rc::clone(trace.expect("the script has a trace for the function"))
 }
 
 fn chan_of(globals: &[Option<ChanId>], st: &State, c: Chan) -> ChanId {
