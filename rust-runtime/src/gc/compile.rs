@@ -200,6 +200,22 @@ pub struct IfaceTy {
     pub methods: Vec<(String, Rc<Sig>)>,
 }
 
+/// The integer types by name, with their bits and signedness (`int` and
+/// `uint` are 32 bits in this dialect, also on amd64).
+const INTS: [(&str, u8, bool); 11] = [
+    ("int", 32, true),
+    ("int32", 32, true),
+    ("int64", 64, true),
+    ("int8", 8, true),
+    ("int16", 16, true),
+    ("uint", 32, false),
+    ("uint32", 32, false),
+    ("uint64", 64, false),
+    ("byte", 8, false),
+    ("uint8", 8, false),
+    ("uint16", 16, false),
+];
+
 /// A struct type: its name and fields in order.
 #[derive(Debug, PartialEq, Eq)]
 pub struct StructTy {
@@ -1185,39 +1201,11 @@ impl Compiler {
     /// types that carry no position of their own.
     fn ty(&mut self, t: &Type, pos: Pos) -> R<Ty> {
         Ok(match t {
-            Type::Name(n, pos) => match n.as_str() {
-                "int" | "int32" => Ty::INT,
-                "int64" => Ty::Int {
-                    bits: 64,
-                    signed: true,
-                },
-                "int8" => Ty::Int {
-                    bits: 8,
-                    signed: true,
-                },
-                "int16" => Ty::Int {
-                    bits: 16,
-                    signed: true,
-                },
-                "uint" | "uint32" => Ty::Int {
-                    bits: 32,
-                    signed: false,
-                },
-                "uint64" => Ty::Int {
-                    bits: 64,
-                    signed: false,
-                },
-                "byte" | "uint8" => Ty::Int {
-                    bits: 8,
-                    signed: false,
-                },
-                "uint16" => Ty::Int {
-                    bits: 16,
-                    signed: false,
-                },
-                "bool" => Ty::Bool,
-                "string" => Ty::Str,
-                "float64" => Ty::Float64,
+            Type::Name(n, pos) => match (n.as_str(), INTS.iter().find(|(i, ..)| i == n)) {
+                (_, Some(&(_, bits, signed))) => Ty::Int { bits, signed },
+                ("bool", _) => Ty::Bool,
+                ("string", _) => Ty::Str,
+                ("float64", _) => Ty::Float64,
                 _ => match self.types.get(n) {
                     Some(t) => t.clone(),
                     None => return err(*pos, format!("undefined: {n}")),

@@ -897,10 +897,8 @@ impl Machine {
                 let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("go of a nil function value".into()));
                 };
-                let params = self.prog.funcs[callee].sig.params.clone();
-                let words = self.pack(rt, &params, &args);
+                let (words, fn_) = self.stmt_target(rt, callee, closure.as_deref(), &args);
                 let ret = self.ret(rt, func, "runtime.newproc", &site);
-                let fn_ = self.code_addr(rt, callee, closure.as_deref());
                 let ng = rt.go_stmt(ret, fn_, &words)?;
                 self.spawned.insert(ng, (closure, args));
             }
@@ -982,10 +980,8 @@ impl Machine {
                 let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("defer of a nil function value".into()));
                 };
-                let params = self.prog.funcs[callee].sig.params.clone();
-                let words = self.pack(rt, &params, &args);
+                let (words, fn_) = self.stmt_target(rt, callee, closure.as_deref(), &args);
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
-                let fn_ = self.code_addr(rt, callee, closure.as_deref());
                 rt.deferproc(ret, fn_, &words)?;
                 self.deferred
                     .entry(g)
@@ -1432,6 +1428,19 @@ impl Machine {
             },
         };
         Value::Iface(Rc::new(d), e.ty)
+    }
+
+    /// A go or defer statement's argument words and the code it names.
+    fn stmt_target(
+        &mut self,
+        rt: &Runtime,
+        callee: usize,
+        closure: Option<&Closure>,
+        args: &[Value],
+    ) -> (Vec<u64>, Addr) {
+        let params = self.prog.funcs[callee].sig.params.clone();
+        let words = self.pack(rt, &params, args);
+        (words, self.code_addr(rt, callee, closure))
     }
 
     /// The address of the code that runs `func`: its closure's
