@@ -1,0 +1,388 @@
+//! What the compiler produces: each function as straight-line code for a
+//! stack machine ([`Ins`]), every call naming the source line it is on,
+//! so that the twin can give it the return address and frame the real
+//! binary has (gc::frames).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::types::{IfaceTy, Sig, Ty};
+
+/// A constant value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(Rc<str>),
+    Nil,
+}
+
+/// Where a variable lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Local(u16),
+    Global(u16),
+    /// While a function literal compiles: its `n`th captured variable.
+    /// Finished code has none (captures become its first locals).
+    Captured(u16),
+}
+
+/// A call's site: the source line, and which of the calls to the same
+/// callee on that line it is (println's pieces share a line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site {
+    pub line: u32,
+    pub nth: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    Xor,
+    AndNot,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Which print function an argument goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintKind {
+    Int,
+    Uint,
+    Bool,
+    Str,
+    Pointer,
+    Sp,
+    Nl,
+}
+
+/// An instruction of the stack machine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ins {
+    Const(Const),
+    /// The zero value of a type.
+    Zero(Ty),
+    Load(Slot),
+    Store(Slot),
+    /// Pop an index and an array or slice; push the element.
+    Index,
+    /// Pop an index; push that element of the array or slice in the slot.
+    LoadElem(Slot),
+    /// Push a copy of the top.
+    Dup,
+    /// `make([]T, n)`: runtime·makeslice; pops n.
+    MakeSlice {
+        elem: Ty,
+        site: Site,
+    },
+    /// `[]T{...}`: runtime·new of the backing array, filled with the `n`
+    /// values on the stack.
+    SliceLit {
+        n: u32,
+        size: u32,
+        site: Site,
+    },
+    /// `cap` of a channel or slice.
+    Cap,
+    /// Pop two strings; push runtime·cmpstring's -1, 0 or 1.
+    CmpString {
+        site: Site,
+    },
+    /// recover(): push the panic's value handle, or nil.
+    Recover {
+        site: Site,
+    },
+    /// Pop `n` strings; push their concatenation (runtime·concatstring).
+    Concat {
+        n: u8,
+        site: Site,
+    },
+    /// A struct of the `n` field values on the stack.
+    MakeStruct(u16),
+    /// An array of the `n` element values on the stack.
+    MakeArray(u32),
+    /// A byte array of the `n` byte values on the stack.
+    MakeBytes(u32),
+    /// An array of the `n` integer values (not bytes) on the stack.
+    MakeInts(u32),
+    /// Pop a value and store it into field `i` of the struct in the slot.
+    StoreField(Slot, u16),
+    /// Pop a pointer to a struct; push its field `i`.
+    LoadPtrField(u16),
+    /// Pop a value and a pointer to a struct; store into its field `i`.
+    StorePtrField(u16),
+    /// Pop a value; push a pointer to a copy in memory from runtime·new
+    /// (`&T{...}`).
+    NewPtr {
+        size: u32,
+        site: Site,
+    },
+    /// Pop a struct; push its field.
+    Field(u16),
+    /// Pop a value and an index; store into the array in the slot.
+    StoreIndex(Slot),
+    /// runtime·new for a variable a closure captures: 6g moves it to the
+    /// heap where it is declared (a parameter: at function entry, its
+    /// value copied there). The slot gets a new cell.
+    New {
+        size: u32,
+        slot: Slot,
+        site: Site,
+    },
+    /// Pop the top, discarding it.
+    Pop,
+    /// Pop a float64; push it truncated toward zero, wrapped to `ty`.
+    FloatToInt(Ty),
+    /// Push function `func` as a value (its entry is its code).
+    FuncValue(usize),
+    /// `v, ok := e.(I)` of an interface{} `e`: runtime·assertE2I2; pushes
+    /// the interface value (nil when not ok) and ok.
+    AssertE2I2 {
+        iface: Rc<IfaceTy>,
+        site: Site,
+    },
+    /// A method call through an interface value below the `nargs`
+    /// arguments: the itab's function, with the data word as receiver.
+    CallMethod {
+        name: Rc<str>,
+        nargs: u8,
+        site: Site,
+    },
+    /// Arithmetic and comparison; the result wraps to `ty`'s width.
+    Bin(BinOp, Ty),
+    Neg(Ty),
+    Not,
+    Complement(Ty),
+    Jump(usize),
+    /// Pop a bool; jump when it is false.
+    JumpIfNot(usize),
+    /// Call function `func` with `nargs` arguments from the stack.
+    Call {
+        func: usize,
+        nargs: u8,
+        site: Site,
+    },
+    /// Call the closure below its `nargs` arguments.
+    CallValue {
+        nargs: u8,
+        site: Site,
+    },
+    /// A closure of `func` over the listed variables' cells.
+    Closure {
+        func: usize,
+        captures: Vec<Slot>,
+        site: Site,
+    },
+    /// `go f(args)`; with `func` None the closure is below the arguments.
+    Go {
+        func: Option<usize>,
+        nargs: u8,
+        site: Site,
+    },
+    Ret,
+    /// `defer f(args)`: runtime·deferproc with the arguments on the
+    /// stack; with `func` None the function value is below them.
+    Defer {
+        func: Option<usize>,
+        nargs: u8,
+        site: Site,
+    },
+    /// `defer print(...)`/`defer println(...)`: 6g defers runtime·goprintf
+    /// with a format of one verb per argument (walkprint); the arguments
+    /// are on the stack.
+    DeferPrint {
+        format: Rc<str>,
+        verbs: Vec<char>,
+        site: Site,
+    },
+    /// `panic(v)` of the interface{} on the stack: runtime·panic.
+    Panic {
+        site: Site,
+    },
+    /// Pop a value of type `ty`; push it as an interface{}
+    /// (runtime·convT2E).
+    ConvT2E {
+        ty: Ty,
+        site: Site,
+    },
+    /// A type switch's runtime·efacethash of the interface{} popped.
+    EfaceHash {
+        site: Site,
+    },
+    /// Pop an interface{}; push whether its dynamic type is `ty` (the
+    /// switch's inline hash compare).
+    TypeIs(Ty),
+    /// Pop an interface{}; push its value as a `ty` (the zero value if
+    /// not one) and ok (runtime·assertE2T2).
+    AssertE2T2 {
+        ty: Ty,
+        site: Site,
+    },
+    /// Pop an interface{}; push its value as a `ty`, or panic
+    /// (runtime·assertE2T).
+    AssertE2T {
+        ty: Ty,
+        site: Site,
+    },
+    /// Pop hi, lo and an array of `width`-byte elements; push the slice
+    /// `a[lo:hi]` (runtime·slicearray), a copy: the compiler only lets
+    /// `string()` take it.
+    SliceArray {
+        width: u32,
+        site: Site,
+    },
+    /// Pop a byte slice; push it as a string (runtime·slicebytetostring).
+    SliceToString {
+        site: Site,
+    },
+    MakeChan {
+        hint: bool,
+        elem: Ty,
+        site: Site,
+    },
+    Send {
+        site: Site,
+    },
+    Recv {
+        elem: Ty,
+        site: Site,
+    },
+    /// A range loop's receive, runtime·chanrecv3: pushes the value, then
+    /// whether the channel was closed (the loop ends).
+    RangeRecv {
+        elem: Ty,
+        site: Site,
+    },
+    Close {
+        site: Site,
+    },
+    /// closed(c): runtime·closedchan.
+    Closed {
+        site: Site,
+    },
+    Len,
+    Print {
+        kind: PrintKind,
+        site: Site,
+    },
+    Gosched {
+        site: Site,
+    },
+    /// `select {}`.
+    Block {
+        site: Site,
+    },
+    /// A select: pops the cases' operands (in source order), pushes the
+    /// received value (or nil) and the taken case's index.
+    Select {
+        cases: Vec<SelKind>,
+        site: Site,
+    },
+    /// One case and a default: like Select, index 0 for the case, 1 for
+    /// the default.
+    SelectNb {
+        case: SelKind,
+        site: Site,
+    },
+    /// Pop an index and jump to its target.
+    JumpTable(Vec<usize>),
+}
+
+/// A select case's kind, with the channel's element type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelKind {
+    Send(Ty),
+    Recv(Ty),
+    Default,
+}
+
+/// A compiled function.
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// The symbol 6g gives it: `main.f`, `main._func_001`.
+    pub name: String,
+    pub sig: Rc<Sig>,
+    /// Locals, parameters first (after a closure's captured cells).
+    pub nlocals: u16,
+    /// How many of the first locals are captured cells.
+    pub ncaptured: u16,
+    /// A function literal: its arguments start with the captured
+    /// variables' addresses and the caller's pc (walkclosure).
+    pub literal: bool,
+    /// It has a defer statement: 6g then calls runtime·deferreturn
+    /// before each return.
+    pub has_defer: bool,
+    pub ins: Vec<Ins>,
+    /// Each instruction's source line (where a runtime error is raised).
+    pub lines: Vec<u32>,
+    /// The argument and frame sizes 6g gives it, as gc::layout computes
+    /// them from the source.
+    pub computed: (u32, u32),
+    /// With a defer: where it goes on after a deferred call recovered
+    /// (deferproc "returns 1"): zero results, then the return.
+    pub recover_at: Option<usize>,
+}
+
+/// A compiled fixture.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub funcs: Vec<Code>,
+    pub main: usize,
+    /// main.init: the globals' initial values.
+    pub init: usize,
+    pub nglobals: u16,
+    /// Methods: (`T` or `*T`, method name) to function.
+    pub methods: HashMap<(String, String), usize>,
+}
+
+impl Program {
+    /// The methods of a value of type `ty`, sorted: a struct's declared
+    /// ones, the runtime's own types', an interface's.
+    pub fn method_set(&self, ty: &Ty) -> Vec<String> {
+        let mut ms: Vec<String> = match method_key(ty) {
+            // A pointer's set holds the value methods too.
+            Some(key) => self
+                .methods
+                .keys()
+                .filter(|(t, _)| *t == key || format!("*{t}") == key)
+                .map(|(_, m)| m.clone())
+                .collect(),
+            _ => ty.methods().into_iter().map(str::to_string).collect(),
+        };
+        ms.sort();
+        ms
+    }
+
+    /// The function of method `name` of a struct or pointer type.
+    pub fn method(&self, ty: &Ty, name: &str) -> Option<usize> {
+        self.methods
+            .get(&(method_key(ty)?, name.to_string()))
+            .copied()
+    }
+}
+
+/// How methods of `ty` are keyed: `T` for a struct, `*T` for a pointer to
+/// one.
+fn method_key(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Struct(st) => Some(st.name.clone()),
+        Ty::Ptr(t) => match &**t {
+            Ty::Struct(st) => Some(format!("*{}", st.name)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
