@@ -6,8 +6,8 @@
 //! (malloc.goc and mfixalloc.c), [`stack`] (stack.h), [`lock`]
 //! (linux/thread.c), [`asm`] (amd64/asm.s and 6l's prologues),
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
-//! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`]
-//! (print.c), [`iface`] (iface.c), [`slice`] (slice.c), [`string`] (string.goc),
+//! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`](mod@print)
+//! (print.c), [`iface`] (iface.c), [`slice`](mod@slice) (slice.c), [`string`] (string.goc),
 //! [`closure`] (amd64/closure.c).
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
