@@ -1883,8 +1883,14 @@ impl Compiler {
     /// walk's reorder1: when several of a call's arguments hold calls,
     /// each but the last is computed into a temporary first.
     fn reorder_temps(&mut self, args: &[&Expr], tys: &[Ty]) {
+        // A concrete value passed as an interface{} is a convT2E call.
         let calls: Vec<usize> = (0..args.len())
-            .filter(|&i| self.has_call(args[i]))
+            .filter(|&i| {
+                let is_nil = matches!(&args[i].kind, ExprKind::Ident(n) if n == "nil");
+                let converted =
+                    tys[i] == Ty::Eface && !is_nil && self.static_ty(args[i]) != Some(Ty::Eface);
+                converted || self.has_call(args[i])
+            })
             .collect();
         if let Some((_, first)) = calls.split_last() {
             for &i in first {
@@ -1897,12 +1903,19 @@ impl Compiler {
         match &e.kind {
             ExprKind::Recv(_) | ExprKind::FuncLit { .. } => true,
             ExprKind::Call { func, args, .. } => {
-                let conversion_or_builtin = match &func.kind {
-                    ExprKind::Ident(n) => self.lookup(n).is_none(),
+                // Builtins walk turns into runtime calls count; len, cap
+                // and integer conversions are inline.
+                let inline = match &func.kind {
+                    ExprKind::Ident(n) if self.lookup(n).is_none() => !matches!(
+                        n.as_str(),
+                        "recover" | "closed" | "make" | "new" | "string" | "append" | "copy"
+                    ),
                     _ => false,
                 };
-                !conversion_or_builtin || args.iter().any(|a| self.has_call(a))
+                !inline || args.iter().any(|a| self.has_call(a))
             }
+            // a + b on strings is a concatstring call.
+            ExprKind::Binary { op: "+", lhs, .. } if self.static_ty(lhs) == Some(Ty::Str) => true,
             ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => self.has_call(expr),
             ExprKind::Binary { lhs, rhs, .. } => self.has_call(lhs) || self.has_call(rhs),
             ExprKind::Index { expr, index } => self.has_call(expr) || self.has_call(index),
@@ -2899,6 +2912,27 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "6:8: unknown r field 'x' in struct literal");
+    }
+
+    #[test]
+    fn reorder1_counts_what_walk_made_calls() {
+        // Frames `6g -S -N` gives these at the pre-1547 commit: each first
+        // argument that holds a call (recover, a convT2E, a
+        // concatstring) waits in a temporary while g() runs.
+        let p = compiled(
+            "package main\nfunc g() int { return 1 }\nfunc h(x interface{}, y int) {}\nfunc s2(a string, y int) {}\nfunc t1() { h(recover(), g()) }\nfunc t2() { h(1, g()) }\nfunc t3(a, b string) { s2(a+b, g()) }\nfunc t4() { h(g(), g()) }\nfunc main() {}\n",
+        )
+        .unwrap();
+        let frame = |n: &str| func(&p, n).computed.1;
+        assert_eq!(
+            [
+                frame("main.t1"),
+                frame("main.t2"),
+                frame("main.t3"),
+                frame("main.t4")
+            ],
+            [40, 48, 72, 48]
+        );
     }
 
     #[test]
