@@ -96,7 +96,9 @@ fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepare
             path,
         })
     };
+    let text = table(".text.tsv")?;
     let measured = Measured::parse(&fixture.name, &table(".tsv")?, &table(".calls.tsv")?)
+        .and_then(|m| m.with_text(&fixture.name, &text))
         .map_err(|e| TwinError::Table(e.to_string()))?;
     Ok(Prepared::Compiled(prog, measured))
 }

@@ -107,6 +107,19 @@ pub struct FuncId(pub u32);
 pub struct FuncTab {
     funcs: Vec<Func>,
     by_name: HashMap<String, FuncId>,
+    /// Where each function is in text, once [`FuncTab::place`] gave the
+    /// real binary's addresses: entries sorted by address, and each
+    /// function's. Until then the twin lays functions out at fixed strides.
+    placed: Option<Placed>,
+}
+
+/// A text layout taken from a real binary.
+#[derive(Debug, Clone)]
+struct Placed {
+    entries: Vec<Addr>,
+    sorted: Vec<(Addr, FuncId)>,
+    /// Where the text ends (the last function gets room up to here).
+    end: Addr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,6 +150,7 @@ impl FuncTab {
         let mut tab = FuncTab {
             funcs: Vec::new(),
             by_name: HashMap::new(),
+            placed: None,
         };
         let bad = |line: usize, message: String| SymtabError::Table {
             variant,
@@ -198,6 +212,11 @@ impl FuncTab {
         let id = FuncId(self.funcs.len() as u32);
         self.by_name.insert(f.name.clone(), id);
         self.funcs.push(f);
+        if let Some(p) = &mut self.placed {
+            p.entries.push(p.end);
+            p.sorted.push((p.end, id));
+            p.end += FUNC_STRIDE;
+        }
         Ok(id)
     }
 
@@ -213,17 +232,57 @@ impl FuncTab {
         &mut self.funcs[id.0 as usize]
     }
 
-    /// The function's entry address. The twin lays functions out at fixed
-    /// strides from the start of text, so a pc names its function and its
-    /// offset exactly; absolute addresses differ from a real binary's.
+    /// The function's entry address: the real binary's once placed, else
+    /// a fixed stride from the start of text (a pc still names its
+    /// function and its offset exactly).
     pub fn entry(&self, id: FuncId) -> Addr {
-        TEXT_START + FUNC_STRIDE * u64::from(id.0)
+        match &self.placed {
+            Some(p) => p.entries[id.0 as usize],
+            None => TEXT_START + FUNC_STRIDE * u64::from(id.0),
+        }
     }
 
     /// findfunc: the function containing `pc`, if any.
     pub fn findfunc(&self, pc: Addr) -> Option<FuncId> {
-        let i = pc.checked_sub(TEXT_START)? / FUNC_STRIDE;
-        (i < self.funcs.len() as u64).then_some(FuncId(i as u32))
+        let Some(p) = &self.placed else {
+            let i = pc.checked_sub(TEXT_START)? / FUNC_STRIDE;
+            return (i < self.funcs.len() as u64).then_some(FuncId(i as u32));
+        };
+        if pc >= p.end {
+            return None;
+        }
+        let k = p.sorted.partition_point(|&(a, _)| a <= pc).checked_sub(1)?;
+        Some(p.sorted[k].1)
+    }
+
+    /// Lay the functions out as a real binary does: `text` is its symbol
+    /// table's functions and entries (`harness frames`). A function the
+    /// binary lacks (6l left it out) goes after the binary's text, a
+    /// stride each; no program of that binary calls it.
+    pub fn place(&mut self, text: &[(String, Addr)]) {
+        let mut entries = vec![0; self.funcs.len()];
+        let mut end = text.iter().map(|&(_, a)| a).max().unwrap_or(TEXT_START) + FUNC_STRIDE;
+        end -= end % FUNC_STRIDE;
+        let mut sorted = Vec::with_capacity(self.funcs.len());
+        for (name, addr) in text {
+            if let Some(id) = self.lookup(name) {
+                entries[id.0 as usize] = *addr;
+                sorted.push((*addr, id));
+            }
+        }
+        for (i, e) in entries.iter_mut().enumerate() {
+            if *e == 0 {
+                *e = end;
+                sorted.push((end, FuncId(i as u32)));
+                end += FUNC_STRIDE;
+            }
+        }
+        sorted.sort_unstable();
+        self.placed = Some(Placed {
+            entries,
+            sorted,
+            end,
+        });
     }
 }
 
@@ -248,6 +307,27 @@ mod tests {
         assert_eq!(newproc.check, Check::NoSplit);
         let oldstack = pre.get(pre.lookup("runtime.oldstack").unwrap());
         assert_eq!((oldstack.check, oldstack.frame), (Check::Large, 144));
+    }
+
+    #[test]
+    fn placed_text_follows_the_binary_and_puts_what_it_lacks_after_it() {
+        let mut t = FuncTab::runtime(Variant::Pre1547).unwrap();
+        let f = t.add(Func::splitting("main.f", 8, 8)).unwrap();
+        let lock = t.lookup("runtime.lock").unwrap();
+        t.place(&[
+            ("main.f".into(), 0x400c00),
+            ("runtime.lock".into(), 0x400c40),
+            ("not.declared".into(), 0x400c90),
+        ]);
+        assert_eq!((t.entry(f), t.entry(lock)), (0x400c00, 0x400c40));
+        assert_eq!(t.findfunc(0x400c3f), Some(f));
+        assert_eq!(t.findfunc(0x400c41), Some(lock));
+        // Functions the binary lacks lie past its text, a stride each.
+        let unlock = t.lookup("runtime.unlock").unwrap();
+        assert!(t.entry(unlock) >= 0x401000);
+        assert_eq!(t.findfunc(t.entry(unlock) + 5), Some(unlock));
+        let g = t.add(Func::splitting("main.g", 8, 8)).unwrap();
+        assert_eq!(t.findfunc(t.entry(g)), Some(g));
     }
 
     #[test]

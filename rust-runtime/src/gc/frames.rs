@@ -1,7 +1,8 @@
 //! What 6g and 6l made of a fixture's own functions, as measured from its
 //! real binary (scripts/measure-frames): each function's frame and
 //! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
-//! call site's return offset and printed lines (`<fixture>.calls.tsv`).
+//! call site's return offset and printed lines (`<fixture>.calls.tsv`),
+//! and where 6l put every function of the binary (`<fixture>.text.tsv`).
 //! The twin runs a fixture with these figures; gc::layout computes them
 //! from the source, and `harness diff` notes where the two differ.
 
@@ -33,6 +34,9 @@ pub struct Measured {
     pub frames: HashMap<String, FrameRow>,
     /// By caller, in code order; offset 0 rows carry the entry line.
     pub calls: HashMap<String, Vec<CallRow>>,
+    /// Every function of the binary and its entry address (empty when no
+    /// text table was read: the twin then lays text out itself).
+    pub text: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +48,26 @@ pub struct TableError {
 }
 
 impl Measured {
+    /// Add the text table's entries (`table` names it in errors).
+    pub fn with_text(mut self, table: &str, text: &str) -> Result<Measured, TableError> {
+        for (i, cols) in rows(text) {
+            let bad = |message: String| TableError {
+                table: format!("{table}.text.tsv"),
+                line: i,
+                message,
+            };
+            let [name, entry] = cols[..] else {
+                return Err(bad(format!("expected 2 columns, found {}", cols.len())));
+            };
+            let entry = entry
+                .strip_prefix("0x")
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .ok_or_else(|| bad(format!("'{entry}' is not an address")))?;
+            self.text.push((name.to_string(), entry));
+        }
+        Ok(self)
+    }
+
     /// Read the two tables' text (`table` names them in errors).
     pub fn parse(table: &str, frames: &str, calls: &str) -> Result<Measured, TableError> {
         let mut m = Measured::default();

@@ -244,6 +244,9 @@ impl Machine {
                 wrappers.insert(name.clone(), declare(rt, &measured, name, file)?);
             }
         }
+        if !measured.text.is_empty() {
+            rt.tab.place(&measured.text);
+        }
         let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let globals = (0..prog.nglobals)
             .map(|_| Rc::new(RefCell::new(Value::Nil)))
