@@ -96,9 +96,10 @@ fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepare
             path,
         })
     };
-    let text = table(".text.tsv")?;
+    let (text, data) = (table(".text.tsv")?, table(".data.tsv")?);
     let measured = Measured::parse(&fixture.name, &table(".tsv")?, &table(".calls.tsv")?)
         .and_then(|m| m.with_text(&fixture.name, &text))
+        .and_then(|m| m.with_data(&fixture.name, &data))
         .map_err(|e| TwinError::Table(e.to_string()))?;
     Ok(Prepared::Compiled(prog, measured))
 }

@@ -142,7 +142,12 @@ fn snapshots_with(known: &str) -> tempfile::TempDir {
     for tc in ["pre-1547", "post-1547"] {
         std::fs::create_dir_all(dir.path().join(tc)).unwrap();
         std::fs::create_dir_all(dir.path().join("frames").join(tc)).unwrap();
-        for f in ["sieve.tsv", "sieve.calls.tsv", "sieve.text.tsv"] {
+        for f in [
+            "sieve.tsv",
+            "sieve.calls.tsv",
+            "sieve.text.tsv",
+            "sieve.data.tsv",
+        ] {
             let from = real.join("frames").join(tc).join(f);
             std::fs::copy(from, dir.path().join("frames").join(tc).join(f)).unwrap();
         }

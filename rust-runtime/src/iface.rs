@@ -82,8 +82,12 @@ impl TypeAssertion {
 /// The state iface.c and error.go keep.
 #[derive(Debug, Default)]
 pub struct Ifaces {
-    /// Type strings, by descriptor.
+    /// Type strings, by descriptor (the twin's own, for types the binary's
+    /// table does not name).
     types: Vec<String>,
+    /// The binary's type descriptors by type string, and back.
+    placed: HashMap<String, Addr>,
+    placed_names: HashMap<Addr, String>,
     /// itab's hash table: (inter, type) to the Itab's address, or None
     /// for a cached negative answer (m->bad).
     itabs: HashMap<(Addr, Addr), Option<Addr>>,
@@ -94,12 +98,24 @@ pub struct Ifaces {
     assertions: HashMap<Addr, TypeAssertion>,
 }
 
-/// Where ifacelock lies, as tracebacks print it (the twin's address).
-pub(crate) const IFACELOCK_ADDR: Addr = 0x42_9d70;
+impl Ifaces {
+    /// Take the binary's type descriptors (`type.T` symbols).
+    pub(crate) fn place(&mut self, syms: &[(String, Addr)]) {
+        for (sym, addr) in syms {
+            if let Some(name) = sym.strip_prefix("type.") {
+                self.placed.insert(name.to_string(), *addr);
+                self.placed_names.insert(*addr, name.to_string());
+            }
+        }
+    }
+}
 
 impl Runtime {
     /// The Type* of the type named `name`.
     pub fn type_word(&mut self, name: &str) -> Addr {
+        if let Some(&a) = self.ifaces.placed.get(name) {
+            return a;
+        }
         let types = &mut self.ifaces.types;
         let i = match types.iter().position(|t| t == name) {
             Some(i) => i,
@@ -113,6 +129,9 @@ impl Runtime {
 
     /// The type string of the descriptor at `ty`.
     pub fn type_name(&self, ty: Addr) -> Option<&str> {
+        if let Some(name) = self.ifaces.placed_names.get(&ty) {
+            return Some(name);
+        }
         let i = ty.checked_sub(TYPES_BASE)? / TYPE_STRIDE;
         self.ifaces.types.get(i as usize).map(String::as_str)
     }

@@ -23,10 +23,24 @@ pub enum LockId {
     Iface,
 }
 
-/// Where the static locks lie, as tracebacks print them. The values are
-/// the twin's (the real ones depend on the binary's data layout).
-const SCHED_ADDR: Addr = 0x42_9d20;
-pub(crate) const STACKS_ADDR: Addr = 0x42_9cd0;
+/// Where the static locks lie, as tracebacks print them: the twin's own
+/// addresses until [`Runtime::place_data`] gives the binary's.
+#[derive(Debug, Clone, Copy)]
+pub struct Statics {
+    pub sched: Addr,
+    pub stacks: Addr,
+    pub ifacelock: Addr,
+}
+
+impl Default for Statics {
+    fn default() -> Self {
+        Statics {
+            sched: 0x42_9d20,
+            stacks: 0x42_9cd0,
+            ifacelock: 0x42_9d70,
+        }
+    }
+}
 
 /// A Lock's key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,10 +61,10 @@ impl Runtime {
     /// The address of a lock, as its callers pass it.
     pub(crate) fn lock_addr(&self, l: LockId) -> Addr {
         match l {
-            LockId::Sched => SCHED_ADDR,
-            LockId::Stacks => STACKS_ADDR,
+            LockId::Sched => self.statics.sched,
+            LockId::Stacks => self.statics.stacks,
             LockId::Chan(c) => self.chan_lock_addr(c),
-            LockId::Iface => crate::iface::IFACELOCK_ADDR,
+            LockId::Iface => self.statics.ifacelock,
         }
     }
 

@@ -707,7 +707,7 @@ impl Runtime {
         if self.m.mallocing || self.m.gcing || n == FIXED_STACK {
             self.lock(f, crate::lock::LockId::Stacks)?;
             let free = self.rf.fixalloc_free;
-            self.call(f, free, &[crate::lock::STACKS_ADDR + 8, v])?;
+            self.call(f, free, &[self.statics.stacks + 8, v])?;
             self.stacks.inuse -= u64::from(self.stacks.size);
             self.stacks.list.push(v);
             self.leave(free)?;
@@ -722,7 +722,7 @@ impl Runtime {
     /// current chunk, taking a new one from SysAlloc when it runs short.
     fn fixalloc_alloc(&mut self, caller: crate::symtab::FuncId) -> Result<Addr, crate::Stop> {
         let f = self.rf.fixalloc_alloc;
-        self.call(caller, f, &[crate::lock::STACKS_ADDR + 8])?;
+        self.call(caller, f, &[self.statics.stacks + 8])?;
         let size = self.stacks.size;
         let v = if let Some(v) = self.stacks.list.pop() {
             v

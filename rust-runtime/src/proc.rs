@@ -481,6 +481,8 @@ pub struct Runtime {
     /// The closures' trampolines, by address (runtime·closure's code).
     pub(crate) closures: std::collections::BTreeMap<Addr, crate::closure::Trampoline>,
     pub(crate) ifaces: crate::iface::Ifaces,
+    /// Where the runtime's static data lies.
+    pub(crate) statics: crate::lock::Statics,
     pub chans: crate::Arena<crate::chan::Hchan>,
     /// The SudoGs of every channel's wait queues.
     pub(crate) sudogs: crate::chan::SudoGs,
@@ -537,6 +539,7 @@ impl Runtime {
             stacks: FixAlloc::default(),
             closures: Default::default(),
             ifaces: Default::default(),
+            statics: Default::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -650,6 +653,23 @@ impl Runtime {
         self.leave(gu)?;
         self.leave(ge)?;
         self.leave(si)
+    }
+
+    /// Place the runtime's static data where the binary has it: the locks
+    /// on the modelled paths, g0, and the type descriptors (`syms` is the
+    /// binary's symbols and addresses). Before the run starts.
+    pub fn place_data(&mut self, syms: &[(String, Addr)]) {
+        for (sym, addr) in syms {
+            match sym.as_str() {
+                "runtime.sched" => self.statics.sched = *addr,
+                "stacks" => self.statics.stacks = *addr,
+                "ifacelock" => self.statics.ifacelock = *addr,
+                // g0 lies below every heap G, so the index's order holds.
+                "runtime.g0" => self.gs[GId::G0].addr = *addr,
+                _ => {}
+            }
+        }
+        self.ifaces.place(syms);
     }
 
     /// The part of scheduler() after its gosave, entered again by every

@@ -2,7 +2,8 @@
 //! real binary (scripts/measure-frames): each function's frame and
 //! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
 //! call site's return offset and printed lines (`<fixture>.calls.tsv`),
-//! and where 6l put every function of the binary (`<fixture>.text.tsv`).
+//! and where 6l put every function of the binary (`<fixture>.text.tsv`)
+//! and the data the twin names (`<fixture>.data.tsv`).
 //! The twin runs a fixture with these figures; gc::layout computes them
 //! from the source, and `harness diff` notes where the two differ.
 
@@ -37,6 +38,8 @@ pub struct Measured {
     /// Every function of the binary and its entry address (empty when no
     /// text table was read: the twin then lays text out itself).
     pub text: Vec<(String, u64)>,
+    /// The addresses of the data the twin names: locks, g0, types.
+    pub data: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,21 +53,13 @@ pub struct TableError {
 impl Measured {
     /// Add the text table's entries (`table` names it in errors).
     pub fn with_text(mut self, table: &str, text: &str) -> Result<Measured, TableError> {
-        for (i, cols) in rows(text) {
-            let bad = |message: String| TableError {
-                table: format!("{table}.text.tsv"),
-                line: i,
-                message,
-            };
-            let [name, entry] = cols[..] else {
-                return Err(bad(format!("expected 2 columns, found {}", cols.len())));
-            };
-            let entry = entry
-                .strip_prefix("0x")
-                .and_then(|h| u64::from_str_radix(h, 16).ok())
-                .ok_or_else(|| bad(format!("'{entry}' is not an address")))?;
-            self.text.push((name.to_string(), entry));
-        }
+        self.text = addresses(&format!("{table}.text.tsv"), text)?;
+        Ok(self)
+    }
+
+    /// Add the data table's addresses (`table` names it in errors).
+    pub fn with_data(mut self, table: &str, text: &str) -> Result<Measured, TableError> {
+        self.data = addresses(&format!("{table}.data.tsv"), text)?;
         Ok(self)
     }
 
@@ -151,6 +146,27 @@ impl Measured {
             all.next().is_none().then_some(only)
         })
     }
+}
+
+/// A table of names and hex addresses.
+fn addresses(table: &str, text: &str) -> Result<Vec<(String, u64)>, TableError> {
+    let mut out = Vec::new();
+    for (i, cols) in rows(text) {
+        let bad = |message: String| TableError {
+            table: table.to_string(),
+            line: i,
+            message,
+        };
+        let [name, addr] = cols[..] else {
+            return Err(bad(format!("expected 2 columns, found {}", cols.len())));
+        };
+        let addr = addr
+            .strip_prefix("0x")
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .ok_or_else(|| bad(format!("'{addr}' is not an address")))?;
+        out.push((name.to_string(), addr));
+    }
+    Ok(out)
 }
 
 /// Data rows (after comments and the header) with their 1-based line.

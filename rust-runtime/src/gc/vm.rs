@@ -247,6 +247,7 @@ impl Machine {
         if !measured.text.is_empty() {
             rt.tab.place(&measured.text);
         }
+        rt.place_data(&measured.data);
         let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let globals = (0..prog.nglobals)
             .map(|_| Rc::new(RefCell::new(Value::Nil)))
