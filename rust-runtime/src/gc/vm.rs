@@ -35,8 +35,9 @@ pub enum Value {
     Bytes(Vec<u8>),
     /// A fixed array of other integers, a word each.
     Ints(Vec<i64>),
-    /// A slice: its elements, shared by every copy.
-    Slice(Rc<RefCell<Vec<Value>>>),
+    /// A slice: its elements, shared by every copy, and where its array
+    /// is (0 where the twin does not know).
+    Slice(Rc<RefCell<Vec<Value>>>, Addr),
     /// A struct's fields.
     Struct(Vec<Value>),
     /// A non-nil pointer: what it points at, and where.
@@ -198,6 +199,8 @@ pub struct Machine {
     boxed: Vec<Value>,
     /// The handle of each string or slice boxed, by its address.
     handles: HashMap<usize, u64>,
+    /// Slices that crossed a word, by their array's address.
+    arrays: HashMap<Addr, Value>,
     /// Function values by the address of their code.
     closures: HashMap<Addr, Rc<Closure>>,
     /// The heap address runtime·new gave each moved variable's cell.
@@ -268,6 +271,7 @@ impl Machine {
             globals,
             boxed: Vec::new(),
             handles: HashMap::new(),
+            arrays: HashMap::new(),
             closures: HashMap::new(),
             heap_cells: HashMap::new(),
             pointees: HashMap::new(),
@@ -324,13 +328,18 @@ impl Machine {
             }
             Value::Func(c) => c.addr,
             Value::Ptr(_, a) => *a,
+            // A slice's array pointer; kept so that a channel gives it back.
+            Value::Slice(_, a) if *a != 0 => {
+                self.arrays.entry(*a).or_insert_with(|| v.clone());
+                *a
+            }
             Value::Iface(..) => unreachable!("interfaces are packed as two words"),
-            Value::Str(_) | Value::Struct(_) | Value::Slice(_) => {
+            Value::Str(_) | Value::Struct(_) | Value::Slice(..) => {
                 // A string or slice keeps its handle (its box holds it, so
                 // its address is not reused); a struct has no identity.
                 let id = match v {
                     Value::Str(s) => Some(s.as_ptr() as usize),
-                    Value::Slice(s) => Some(Rc::as_ptr(s) as usize),
+                    Value::Slice(s, _) => Some(Rc::as_ptr(s) as usize),
                     _ => None,
                 };
                 if let Some(&h) = id.and_then(|id| self.handles.get(&id)) {
@@ -384,7 +393,7 @@ impl Machine {
             }
             (Ty::Eface | Ty::Iface(_), _) => bytes.extend_from_slice(&[0; 16]),
             // Array pointer, then 32-bit len and cap.
-            (Ty::Slice(_), Value::Slice(s)) => {
+            (Ty::Slice(_), Value::Slice(s, _)) => {
                 let len = s.borrow().len() as u64;
                 let ptr = self.word(rt, v);
                 put(bytes, ptr, 8);
@@ -432,6 +441,7 @@ impl Machine {
                 .closures
                 .get(&w)
                 .map_or(Value::Nil, |c| Value::Func(c.clone())),
+            Ty::Slice(_) if self.arrays.contains_key(&w) => self.arrays[&w].clone(),
             Ty::Str | Ty::Struct(_) | Ty::Slice(_) => (w as usize)
                 .checked_sub(1)
                 .and_then(|i| self.boxed.get(i))
@@ -642,7 +652,7 @@ impl Machine {
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
                             Some(Value::Ints(w)) => w.len() as i64,
-                            Some(Value::Slice(s)) => s.borrow().len() as i64,
+                            Some(Value::Slice(s, _)) => s.borrow().len() as i64,
                             _ => 0,
                         };
                         stack.push(Value::Int(n));
@@ -672,7 +682,7 @@ impl Machine {
                                     _ => false,
                                 }
                             }
-                            Value::Slice(s) => store(&mut s.borrow_mut(), i, v),
+                            Value::Slice(s, _) => store(&mut s.borrow_mut(), i, v),
                             _ => unreachable!("typed"),
                         };
                         let stored = match slot {
@@ -736,7 +746,7 @@ impl Machine {
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
                             Some(Value::Ints(w)) => w.len() as i64,
-                            Some(Value::Slice(s)) => s.borrow().len() as i64,
+                            Some(Value::Slice(s, _)) => s.borrow().len() as i64,
                             _ => 0,
                         };
                         stack.push(Value::Int(n));
@@ -814,15 +824,15 @@ impl Machine {
                     ));
                 };
                 let ret = self.ret(rt, func, "runtime.makeslice", &site);
-                rt.makeslice(ret, elem.size(), n, elem.has_pointers())?;
-                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(elem); n as usize])));
+                let array = rt.makeslice(ret, elem.size(), n, elem.has_pointers())?;
+                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(elem); n as usize])), array);
                 self.push(g, v);
             }
             Ins::SliceLit { n, size, site } => {
                 let elems = stack.split_off(stack.len() - n as usize);
                 let ret = self.ret(rt, func, "runtime.new", &site);
-                rt.new_object(ret, size)?;
-                self.push(g, Value::Slice(Rc::new(RefCell::new(elems))));
+                let array = rt.new_object(ret, size)?;
+                self.push(g, Value::Slice(Rc::new(RefCell::new(elems)), array));
             }
             Ins::New { size, slot, site } => {
                 let Slot::Local(i) = slot else {
@@ -1060,10 +1070,10 @@ impl Machine {
                     .iter()
                     .map(|&b| Value::Int(i64::from(b)))
                     .collect();
-                self.push(g, Value::Slice(Rc::new(RefCell::new(part))));
+                self.push(g, Value::Slice(Rc::new(RefCell::new(part)), 0));
             }
             Ins::SliceToString { site } => {
-                let Some(Value::Slice(b)) = stack.pop() else {
+                let Some(Value::Slice(b, _)) = stack.pop() else {
                     unreachable!("typed")
                 };
                 let bytes: Vec<u8> = b
@@ -1676,7 +1686,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) if **elem == BYTE => Value::Bytes(vec![0; *n as usize]),
         Ty::Array(n, elem) if matches!(**elem, Ty::Int { .. }) => Value::Ints(vec![0; *n as usize]),
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
-        Ty::Slice(_) => Value::Slice(Rc::default()),
+        Ty::Slice(_) => Value::Slice(Rc::default(), 0),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
         Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
@@ -1697,7 +1707,7 @@ fn element(a: &Value, i: i64) -> Option<Value> {
         Value::Array(a) => a.get(i).cloned(),
         Value::Bytes(b) => b.get(i).map(|&b| Value::Int(i64::from(b))),
         Value::Ints(w) => w.get(i).map(|&w| Value::Int(w)),
-        Value::Slice(s) => s.borrow().get(i).cloned(),
+        Value::Slice(s, _) => s.borrow().get(i).cloned(),
         _ => unreachable!("typed"),
     }
 }
