@@ -199,8 +199,12 @@ pub struct Machine {
     boxed: Vec<Value>,
     /// The handle of each string or slice boxed, by its address.
     handles: HashMap<usize, u64>,
-    /// Slices that crossed a word, by their array's address.
-    arrays: HashMap<Addr, Value>,
+    /// Values whose word is an address (a slice's array, a string
+    /// constant's bytes), by that address, once they crossed a word.
+    by_addr: HashMap<Addr, Value>,
+    /// Where the binary has each string constant's bytes (`string."..."`),
+    /// by the constant's own data pointer in the code.
+    const_strs: HashMap<usize, Addr>,
     /// Function values by the address of their code.
     closures: HashMap<Addr, Rc<Closure>>,
     /// The heap address runtime·new gave each moved variable's cell.
@@ -251,6 +255,25 @@ impl Machine {
             rt.tab.place(&measured.text);
         }
         rt.place_data(&measured.data);
+        // String constants the binary names: `string."text"` (6l quotes as
+        // Go does; a constant needing escapes is left to a handle).
+        let placed: HashMap<&str, Addr> = measured
+            .data
+            .iter()
+            .filter_map(|(sym, a)| Some((sym.strip_prefix("string.")?, *a)))
+            .collect();
+        let mut const_strs = HashMap::new();
+        for ins in prog.funcs.iter().flat_map(|c| &c.ins) {
+            let Ins::Const(Const::Str(s)) = ins else {
+                continue;
+            };
+            let plain = s
+                .chars()
+                .all(|c| (' '..='~').contains(&c) && c != '"' && c != '\\');
+            if let Some(&a) = placed.get(format!("\"{s}\"").as_str()).filter(|_| plain) {
+                const_strs.insert(s.as_ptr() as usize, a);
+            }
+        }
         let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let globals = (0..prog.nglobals)
             .map(|_| Rc::new(RefCell::new(Value::Nil)))
@@ -271,7 +294,8 @@ impl Machine {
             globals,
             boxed: Vec::new(),
             handles: HashMap::new(),
-            arrays: HashMap::new(),
+            by_addr: HashMap::new(),
+            const_strs,
             closures: HashMap::new(),
             heap_cells: HashMap::new(),
             pointees: HashMap::new(),
@@ -328,10 +352,16 @@ impl Machine {
             }
             Value::Func(c) => c.addr,
             Value::Ptr(_, a) => *a,
-            // A slice's array pointer; kept so that a channel gives it back.
+            // A slice's array pointer, a string constant's bytes; kept so
+            // that a channel gives the value back.
             Value::Slice(_, a) if *a != 0 => {
-                self.arrays.entry(*a).or_insert_with(|| v.clone());
+                self.by_addr.entry(*a).or_insert_with(|| v.clone());
                 *a
+            }
+            Value::Str(s) if self.const_strs.contains_key(&(s.as_ptr() as usize)) => {
+                let a = self.const_strs[&(s.as_ptr() as usize)];
+                self.by_addr.entry(a).or_insert_with(|| v.clone());
+                a
             }
             Value::Iface(..) => unreachable!("interfaces are packed as two words"),
             Value::Str(_) | Value::Struct(_) | Value::Slice(..) => {
@@ -441,7 +471,7 @@ impl Machine {
                 .closures
                 .get(&w)
                 .map_or(Value::Nil, |c| Value::Func(c.clone())),
-            Ty::Slice(_) if self.arrays.contains_key(&w) => self.arrays[&w].clone(),
+            Ty::Slice(_) | Ty::Str if self.by_addr.contains_key(&w) => self.by_addr[&w].clone(),
             Ty::Str | Ty::Struct(_) | Ty::Slice(_) => (w as usize)
                 .checked_sub(1)
                 .and_then(|i| self.boxed.get(i))
