@@ -107,16 +107,16 @@ pub struct FuncId(pub u32);
 pub struct FuncTab {
     funcs: Vec<Func>,
     by_name: HashMap<String, FuncId>,
-    /// Where each function is in text, once [`FuncTab::place`] gave the
-    /// real binary's addresses: entries sorted by address, and each
-    /// function's. Until then the twin lays functions out at fixed strides.
+    /// Each function's entry: at fixed strides from the start of text,
+    /// until [`FuncTab::place`] gives the real binary's addresses.
+    entries: Vec<Addr>,
+    /// Once placed: the entries sorted by address, for findfunc.
     placed: Option<Placed>,
 }
 
 /// A text layout taken from a real binary.
 #[derive(Debug, Clone)]
 struct Placed {
-    entries: Vec<Addr>,
     sorted: Vec<(Addr, FuncId)>,
     /// Where the text ends (the last function gets room up to here).
     end: Addr,
@@ -150,6 +150,7 @@ impl FuncTab {
         let mut tab = FuncTab {
             funcs: Vec::new(),
             by_name: HashMap::new(),
+            entries: Vec::new(),
             placed: None,
         };
         let bad = |line: usize, message: String| SymtabError::Table {
@@ -212,10 +213,15 @@ impl FuncTab {
         let id = FuncId(self.funcs.len() as u32);
         self.by_name.insert(f.name.clone(), id);
         self.funcs.push(f);
-        if let Some(p) = &mut self.placed {
-            p.entries.push(p.end);
-            p.sorted.push((p.end, id));
-            p.end += FUNC_STRIDE;
+        match &mut self.placed {
+            Some(p) => {
+                self.entries.push(p.end);
+                p.sorted.push((p.end, id));
+                p.end += FUNC_STRIDE;
+            }
+            None => self
+                .entries
+                .push(TEXT_START + FUNC_STRIDE * u64::from(id.0)),
         }
         Ok(id)
     }
@@ -236,10 +242,7 @@ impl FuncTab {
     /// a fixed stride from the start of text (a pc still names its
     /// function and its offset exactly).
     pub fn entry(&self, id: FuncId) -> Addr {
-        match &self.placed {
-            Some(p) => p.entries[id.0 as usize],
-            None => TEXT_START + FUNC_STRIDE * u64::from(id.0),
-        }
+        self.entries[id.0 as usize]
     }
 
     /// findfunc: the function containing `pc`, if any.
@@ -278,11 +281,8 @@ impl FuncTab {
             }
         }
         sorted.sort_unstable();
-        self.placed = Some(Placed {
-            entries,
-            sorted,
-            end,
-        });
+        self.entries = entries;
+        self.placed = Some(Placed { sorted, end });
     }
 }
 
