@@ -287,11 +287,17 @@ impl Runtime {
     pub fn makechan(&mut self, ret: Addr, elemsize: u32, hint: u32) -> Result<ChanId, Stop> {
         let f = self.rf.makechan;
         self.call_at(ret, f, &[0, u64::from(hint)])?;
-        let addr = self.mal(f, SIZEOF_HCHAN)?;
+        let c = self
+            .tab
+            .lookup("runtime.makechan_c")
+            .expect("in every table");
+        self.call(f, c, &[0, u64::from(hint)])?;
+        let addr = self.mal(c, SIZEOF_HCHAN)?;
+        self.addfinalizer(c, addr)?;
         for _ in 0..hint {
             // A Link: its next pointer, then the element in place of
             // `byte elem[8]` (sizeof(*d) + elem->size - sizeof(d->elem)).
-            self.mal(f, 8 + elemsize)?;
+            self.mal(c, 8 + elemsize)?;
         }
         let id = ChanId(self.chans.len() as u32);
         self.chans.push(Hchan {
@@ -310,6 +316,7 @@ impl Runtime {
             sendq: WaitQ::default(),
             lock: Lock::default(),
         });
+        self.leave(c)?;
         self.leave(f)?;
         Ok(id)
     }

@@ -8,7 +8,7 @@
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
 //! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`](mod@print)
 //! (print.c), [`iface`] (iface.c), [`slice`](mod@slice) (slice.c), [`string`] (string.goc),
-//! [`closure`] (amd64/closure.c).
+//! [`closure`] (amd64/closure.c), [`mfinal`] (mfinal.c).
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
 //! runtime's entry points (calls and returns with their frame sizes, go
@@ -24,6 +24,7 @@ pub mod gc;
 pub mod iface;
 pub mod lock;
 pub mod malloc;
+pub mod mfinal;
 pub mod print;
 pub mod proc;
 pub mod script;

@@ -21,6 +21,8 @@ pub enum LockId {
     Chan(crate::chan::ChanId),
     /// iface.c's ifacelock, around itab's cache.
     Iface,
+    /// mfinal.c's finlock, around the finalizer table.
+    Fin,
 }
 
 /// Where the static locks lie, as tracebacks print them: the twin's own
@@ -30,6 +32,7 @@ pub struct Statics {
     pub sched: Addr,
     pub stacks: Addr,
     pub ifacelock: Addr,
+    pub finlock: Addr,
 }
 
 impl Default for Statics {
@@ -38,6 +41,7 @@ impl Default for Statics {
             sched: 0x42_9d20,
             stacks: 0x42_9cd0,
             ifacelock: 0x42_9d70,
+            finlock: 0x42_9d90,
         }
     }
 }
@@ -55,6 +59,7 @@ impl Runtime {
             LockId::Stacks => &mut self.stacks_lock,
             LockId::Chan(c) => self.chan_lock(c),
             LockId::Iface => &mut self.ifaces.ifacelock,
+            LockId::Fin => &mut self.finlock,
         }
     }
 
@@ -65,6 +70,7 @@ impl Runtime {
             LockId::Stacks => self.statics.stacks,
             LockId::Chan(c) => self.chan_lock_addr(c),
             LockId::Iface => self.statics.ifacelock,
+            LockId::Fin => self.statics.finlock,
         }
     }
 

@@ -762,7 +762,11 @@ impl Runtime {
         Ok(v)
     }
 
-    fn mallocgc(&mut self, caller: crate::symtab::FuncId, n: u32) -> Result<Addr, crate::Stop> {
+    pub(crate) fn mallocgc(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        n: u32,
+    ) -> Result<Addr, crate::Stop> {
         self.mallocgc_dogc(caller, n, false)
     }
 
@@ -788,7 +792,10 @@ impl Runtime {
     ) -> Result<(), crate::Stop> {
         let f = self.tab.lookup("runtime.free").expect("in every table");
         self.call(caller, f, &[p])?;
-        self.heap.free(p, n);
+        // free(nil) returns at once.
+        if p != 0 {
+            self.heap.free(p, n);
+        }
         self.leave(f)
     }
 

@@ -483,6 +483,9 @@ pub struct Runtime {
     pub(crate) ifaces: crate::iface::Ifaces,
     /// Where the runtime's static data lies.
     pub(crate) statics: crate::lock::Statics,
+    /// mfinal.c's finalizer table and its lock.
+    pub(crate) fintab: crate::mfinal::Fintab,
+    pub(crate) finlock: Lock,
     pub chans: crate::Arena<crate::chan::Hchan>,
     /// The SudoGs of every channel's wait queues.
     pub(crate) sudogs: crate::chan::SudoGs,
@@ -540,6 +543,8 @@ impl Runtime {
             closures: Default::default(),
             ifaces: Default::default(),
             statics: Default::default(),
+            fintab: Default::default(),
+            finlock: Lock::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -664,6 +669,7 @@ impl Runtime {
                 "runtime.sched" => self.statics.sched = *addr,
                 "stacks" => self.statics.stacks = *addr,
                 "ifacelock" => self.statics.ifacelock = *addr,
+                "finlock" => self.statics.finlock = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,
                 _ => {}

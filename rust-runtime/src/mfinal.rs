@@ -1,0 +1,83 @@
+//! mfinal.c: the finalizer table. makechan_c gives every channel the
+//! finalizer destroychan, so each channel also allocates a Finalizer and,
+//! as the table fills, new key and value arrays (27 entries, then three
+//! times as many): heap objects like any other, which move where later
+//! objects land. (The twin runs no collection that could call them.)
+
+use crate::lock::LockId;
+use crate::proc::Runtime;
+use crate::symtab::FuncId;
+use crate::{Addr, Stop};
+
+/// sizeof(Finalizer): next, fn, arg, nret (runtime.h).
+const SIZEOF_FINALIZER: u32 = 32;
+
+/// mfinal.c's Fintab, as far as its size goes: entries in use, dead
+/// ones, its size, and where its arrays are.
+#[derive(Debug, Default)]
+pub struct Fintab {
+    nkey: u32,
+    ndead: u32,
+    max: u32,
+    key: Addr,
+    val: Addr,
+}
+
+impl Runtime {
+    /// runtime·addfinalizer(p, f, 0) from `caller`, for the object at `p`:
+    /// mal a Finalizer, then under finlock look the object up, mark it
+    /// special, grow the table when it is 3/4 full (rehashing every key
+    /// into new arrays, freeing the old ones) and add the entry.
+    pub(crate) fn addfinalizer(&mut self, caller: FuncId, p: Addr) -> Result<(), Stop> {
+        let lookup = |rt: &Runtime, name: &str| rt.tab.lookup(name).expect("in every table");
+        let f = lookup(self, "runtime.addfinalizer");
+        let destroy = self
+            .tab
+            .lookup("destroychan")
+            .map_or(0, |d| self.tab.entry(d));
+        self.call(caller, f, &[p, destroy, 0])?;
+        self.mal(f, SIZEOF_FINALIZER)?;
+        self.lock(f, LockId::Fin)?;
+        for name in ["runtime.mlookup", "lookfintab", "runtime.setblockspecial"] {
+            let g = lookup(self, name);
+            self.call(f, g, &[p])?;
+            self.leave(g)?;
+        }
+        let Fintab {
+            nkey, ndead, max, ..
+        } = self.fintab;
+        if nkey >= max / 2 + max / 4 {
+            let memclr = self.rf.memclr;
+            self.call(f, memclr, &[0, 40])?;
+            self.leave(memclr)?;
+            let max = match max {
+                0 => 27,
+                m if ndead < nkey / 2 => m * 3,
+                m => m,
+            };
+            let key = self.mallocgc(f, max * 8)?;
+            let val = self.mallocgc(f, max * 8)?;
+            let add = lookup(self, "addfintab");
+            for _ in 0..nkey {
+                self.call(f, add, &[0, 0, 0])?;
+                self.leave(add)?;
+            }
+            let (old, oldmax) = ((self.fintab.key, self.fintab.val), self.fintab.max);
+            self.free(f, old.0, oldmax * 8)?;
+            self.free(f, old.1, oldmax * 8)?;
+            self.fintab = Fintab {
+                nkey,
+                ndead: 0,
+                max,
+                key,
+                val,
+            };
+        }
+        let add = lookup(self, "addfintab");
+        self.call(f, add, &[0, p, 0])?;
+        self.fintab.nkey += 1;
+        self.leave(add)?;
+        self.unlock(f, LockId::Fin)?;
+        self.leave(f)
+    }
+}
