@@ -605,25 +605,11 @@ impl Machine {
                         stack.push(Value::Array(elems));
                     }
                     Ins::MakeBytes(n) => {
-                        let elems = stack.split_off(stack.len() - n as usize);
-                        let b = elems
-                            .iter()
-                            .map(|v| match v {
-                                Value::Int(b) => *b as u8,
-                                _ => unreachable!("typed"),
-                            })
-                            .collect();
+                        let b = pop_ints(stack, n).into_iter().map(|b| b as u8).collect();
                         stack.push(Value::Bytes(b));
                     }
                     Ins::MakeInts(n) => {
-                        let elems = stack.split_off(stack.len() - n as usize);
-                        let w = elems
-                            .iter()
-                            .map(|v| match v {
-                                Value::Int(w) => *w,
-                                _ => unreachable!("typed"),
-                            })
-                            .collect();
+                        let w = pop_ints(stack, n);
                         stack.push(Value::Ints(w));
                     }
                     Ins::StoreField(slot, i) => {
@@ -1591,6 +1577,18 @@ fn local(ins: &Ins) -> bool {
             | Ins::JumpIfNot(_)
             | Ins::JumpTable(_)
     )
+}
+
+/// The `n` integers on top of the stack, popped, in order.
+fn pop_ints(stack: &mut Vec<Value>, n: u32) -> Vec<i64> {
+    stack
+        .split_off(stack.len() - n as usize)
+        .into_iter()
+        .map(|v| match v {
+            Value::Int(w) => w,
+            _ => unreachable!("typed"),
+        })
+        .collect()
 }
 
 /// The words of an interface value: its type or itab, its data.
