@@ -264,8 +264,10 @@ impl FuncTab {
     /// stride each; no program of that binary calls it.
     pub fn place(&mut self, text: &[(String, Addr)]) {
         let mut entries = vec![0; self.funcs.len()];
-        let mut end = text.iter().map(|&(_, a)| a).max().unwrap_or(TEXT_START) + FUNC_STRIDE;
-        end -= end % FUNC_STRIDE;
+        // A full stride past the last entry, rounded up: the binary's last
+        // function keeps its room.
+        let last = text.iter().map(|&(_, a)| a).max().unwrap_or(TEXT_START);
+        let mut end = (last + FUNC_STRIDE).next_multiple_of(FUNC_STRIDE);
         let mut sorted = Vec::with_capacity(self.funcs.len());
         for (name, addr) in text {
             if let Some(id) = self.lookup(name) {
