@@ -193,7 +193,24 @@ struct Scase {
 pub struct Select {
     scase: Vec<Scase>,
     order: Vec<usize>,
+    /// What newselect and the case calls took from mal (the Select, then
+    /// each Scase) and their sizes, which freesel gives back.
+    objects: Vec<(Addr, u32)>,
 }
+
+/// How the compiled code sets a select up before selectgo: the return
+/// addresses of its runtime·newselect call and of each case's
+/// selectsend/selectrecv/selectdefault call (source order, nil channels
+/// included), and each send's element size and copy.
+#[derive(Debug, Clone, Default)]
+pub struct SelectSetup {
+    pub newselect: Addr,
+    pub cases: Vec<(Addr, u32, bool)>,
+}
+
+/// sizeof(Select) and sizeof(Scase) (chan.c, amd64).
+const SIZEOF_SELECT: u32 = 32;
+const SIZEOF_SCASE: u32 = 32;
 
 /// chan.c's process-wide fastrand1 seed (a static, not per-M, at these
 /// commits).
@@ -643,7 +660,16 @@ impl Runtime {
     /// index of the case taken and, for a receive, the value; on
     /// `Err(Stop::Switch)` the G parked, and [`Runtime::take_selected`]
     /// has them when it runs again.
-    pub fn select(&mut self, ret: Addr, cases: &[Option<SelCase>]) -> Result<(usize, u64), Stop> {
+    pub fn select(
+        &mut self,
+        ret: Addr,
+        cases: &[Option<SelCase>],
+        setup: Option<&SelectSetup>,
+    ) -> Result<(usize, u64), Stop> {
+        let objects = match setup {
+            Some(setup) => self.select_setup(cases, setup)?,
+            None => Vec::new(),
+        };
         let mut scase = Vec::new();
         for (index, case) in cases.iter().enumerate() {
             let Some(case) = *case else { continue };
@@ -673,9 +699,93 @@ impl Runtime {
             }
             scase[j] = cas;
         }
-        let sel = Select { scase, order };
+        let sel = Select {
+            scase,
+            order,
+            objects,
+        };
         self.sellock(&sel, true)?;
         self.select_pass1(sel)
+    }
+
+    /// The calls before selectgo: runtime·newselect(size) mallocs the
+    /// Select (its case pointers and order array after it), then one call
+    /// a case: selectsend (a Scase holding the value), selectrecv or
+    /// selectdefault (a Scase), each skipping a nil channel.
+    fn select_setup(
+        &mut self,
+        cases: &[Option<SelCase>],
+        setup: &SelectSetup,
+    ) -> Result<Vec<(Addr, u32)>, Stop> {
+        let lookup = |rt: &Runtime, name: &str| rt.tab.lookup(name).expect("in every table");
+        let size = setup.cases.len() as u32;
+        let ns = lookup(self, "runtime.newselect");
+        self.call_at(setup.newselect, ns, &[u64::from(size)])?;
+        self.rnd(ns, 4, 8)?;
+        let inner = lookup(self, "newselect");
+        self.call(ns, inner, &[u64::from(size), 0])?;
+        let n = SIZEOF_SELECT + 8 * size.saturating_sub(1) + 2 * size;
+        let mut objects = vec![(self.mal(inner, n)?, n)];
+        self.leave(inner)?;
+        self.leave(ns)?;
+        let pc = lookup(self, "runtime.getcallerpc");
+        for (case, &(at, elemsize, memword)) in cases.iter().zip(&setup.cases) {
+            let (name, size) = match case {
+                Some(SelCase::Send(..)) => ("runtime.selectsend", SIZEOF_SCASE + elemsize - 8),
+                Some(SelCase::Recv(_)) => ("runtime.selectrecv", SIZEOF_SCASE),
+                Some(SelCase::Default) => ("runtime.selectdefault", SIZEOF_SCASE),
+                // A nil channel's call returns at once.
+                None => {
+                    let f = lookup(self, "runtime.selectrecv");
+                    self.call_at(at, f, &[0, 0])?;
+                    self.leave(f)?;
+                    continue;
+                }
+            };
+            let f = lookup(self, name);
+            self.call_at(at, f, &[0, 0])?;
+            if matches!(case, Some(SelCase::Default)) {
+                let sd = lookup(self, "selectdefault");
+                self.call(f, sd, &[0, 0])?;
+                objects.push((self.mal(sd, size)?, size));
+                self.call(sd, pc, &[])?;
+                self.leave(pc)?;
+                self.rnd(sd, 8, 8)?;
+                self.leave(sd)?;
+            } else {
+                objects.push((self.mal(f, size)?, size));
+                self.call(f, pc, &[])?;
+                self.leave(pc)?;
+                for _ in 0..3 {
+                    self.rnd(f, 8, 8)?;
+                }
+                if matches!(case, Some(SelCase::Send(..))) {
+                    let t = crate::iface::TypeRef {
+                        word: 0,
+                        size: elemsize,
+                        memword,
+                    };
+                    self.alg_copy(f, 0, t)?;
+                }
+            }
+            self.leave(f)?;
+        }
+        Ok(objects)
+    }
+
+    /// freesel, at the end of selectgo: runtime·free of each Scase, then
+    /// of the Select.
+    fn freesel(&mut self, sel: &Select) -> Result<(), Stop> {
+        let Some(&(p, n)) = sel.objects.first() else {
+            return Ok(());
+        };
+        let f = self.tab.lookup("freesel").expect("in every table");
+        self.call(self.rf.selectgo, f, &[0])?;
+        for &(c, m) in sel.objects.iter().skip(1) {
+            self.free(f, c, m)?;
+        }
+        self.free(f, p, n)?;
+        self.leave(f)
     }
 
     /// sellock/selunlock: each distinct channel once, in address order
@@ -776,6 +886,7 @@ impl Runtime {
     /// retc: unlock the channels, leave selectgo and its wrapper.
     fn select_ret(&mut self, sel: &Select, index: usize, v: u64) -> Result<(usize, u64), Stop> {
         self.sellock(sel, false)?;
+        self.freesel(sel)?;
         self.leave(self.rf.selectgo)?;
         self.leave(self.rf.selectgo_go)?;
         Ok((index, v))

@@ -187,7 +187,7 @@ impl Runtime {
 
     /// algarray[t->alg].copy(wid, dst, src), the `nth` indirect call of
     /// `caller`: memwordcopy for a word-sized scalar, memcopy otherwise.
-    fn alg_copy(&mut self, caller: FuncId, nth: usize, t: TypeRef) -> Result<(), Stop> {
+    pub(crate) fn alg_copy(&mut self, caller: FuncId, nth: usize, t: TypeRef) -> Result<(), Stop> {
         let name = if t.memword { "memwordcopy" } else { "memcopy" };
         let f = self.tab.lookup(name).expect("in every table");
         let ret = self.site_indirect(caller, nth);

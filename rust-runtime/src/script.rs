@@ -429,7 +429,8 @@ impl Program for Script {
                             })
                         })
                         .collect();
-                    rt.select(at(*site), &cases).map(|(_, v)| st.last = v)
+                    // A script has no compiled setup code: selectgo only.
+                    rt.select(at(*site), &cases, None).map(|(_, v)| st.last = v)
                 }
                 Op::Defer { site, f, args } => {
                     let fn_ = rt.tab.entry(*f);

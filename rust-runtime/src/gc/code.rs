@@ -289,6 +289,9 @@ pub enum Ins {
     /// received value (or nil) and the taken case's index.
     Select {
         cases: Vec<SelKind>,
+        /// The runtime·newselect call's site, then each case's
+        /// selectsend/selectrecv/selectdefault call's.
+        setup: Vec<Site>,
         site: Site,
     },
     /// One case and a default: like Select, index 0 for the case, 1 for
@@ -307,6 +310,18 @@ pub enum SelKind {
     Send(Ty),
     Recv(Ty),
     Default,
+}
+
+impl SelKind {
+    /// The runtime function the compiled code calls to set the case up
+    /// before selectgo.
+    pub fn setup_call(&self) -> &'static str {
+        match self {
+            SelKind::Send(_) => "runtime.selectsend",
+            SelKind::Recv(_) => "runtime.selectrecv",
+            SelKind::Default => "runtime.selectdefault",
+        }
+    }
 }
 
 /// A compiled function.

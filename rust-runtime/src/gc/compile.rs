@@ -1030,8 +1030,16 @@ impl Compiler {
                 });
             }
             self.calls(argwid(false, 0, &[PTR], &[]));
+            let mut setup = vec![self.site("runtime.newselect")];
+            for k in &kinds {
+                setup.push(self.site(k.setup_call()));
+            }
             let site = self.site("runtime.selectgo");
-            self.emit(Ins::Select { cases: kinds, site });
+            self.emit(Ins::Select {
+                cases: kinds,
+                setup,
+                site,
+            });
             (0..clauses.len()).collect()
         };
         let table = self.emit(Ins::JumpTable(Vec::new()));

@@ -13,7 +13,7 @@ use super::compile::{
     BinOp, Code, Const, Ins, PrintKind, Program as Compiled, SelKind, Site, Slot, Ty,
 };
 use super::frames::Measured;
-use crate::chan::{ChanId, SelCase};
+use crate::chan::{ChanId, SelCase, SelectSetup};
 use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
@@ -1325,7 +1325,11 @@ impl Machine {
                 self.push(g, v);
                 self.push(g, Value::Int(i64::from(!fired)));
             }
-            Ins::Select { ref cases, site } => {
+            Ins::Select {
+                ref cases,
+                ref setup,
+                site,
+            } => {
                 let mut operands = Vec::new();
                 for k in cases.iter().rev() {
                     operands.push(match k {
@@ -1351,9 +1355,25 @@ impl Machine {
                         _ => None,
                     });
                 }
+                let newselect = self.ret(rt, func, "runtime.newselect", &setup[0]);
+                let calls = cases
+                    .iter()
+                    .zip(&setup[1..])
+                    .map(|(k, s)| {
+                        let (size, memword) = match k {
+                            SelKind::Send(elem) => (elem.size(), elem.memword()),
+                            _ => (0, false),
+                        };
+                        (self.ret(rt, func, k.setup_call(), s), size, memword)
+                    })
+                    .collect();
+                let setup = SelectSetup {
+                    newselect,
+                    cases: calls,
+                };
                 let ret = self.ret(rt, func, "runtime.selectgo", &site);
                 self.state(g).awaiting = Some(Await::Select(cases.clone()));
-                let (i, w) = rt.select(ret, &sel)?;
+                let (i, w) = rt.select(ret, &sel, Some(&setup))?;
                 self.state(g).awaiting = None;
                 self.selected(rt, g, cases, i, w);
             }
