@@ -717,35 +717,33 @@ impl Runtime {
         cases: &[Option<SelCase>],
         setup: &SelectSetup,
     ) -> Result<Vec<(Addr, u32)>, Stop> {
-        let lookup = |rt: &Runtime, name: &str| rt.tab.lookup(name).expect("in every table");
         let size = setup.cases.len() as u32;
-        let ns = lookup(self, "runtime.newselect");
+        let ns = self.rf.newselect_go;
         self.call_at(setup.newselect, ns, &[u64::from(size)])?;
         self.rnd(ns, 4, 8)?;
-        let inner = lookup(self, "newselect");
+        let inner = self.rf.newselect;
         self.call(ns, inner, &[u64::from(size), 0])?;
         let n = SIZEOF_SELECT + 8 * size.saturating_sub(1) + 2 * size;
         let mut objects = vec![(self.mal(inner, n)?, n)];
         self.leave(inner)?;
         self.leave(ns)?;
-        let pc = lookup(self, "runtime.getcallerpc");
+        let pc = self.rf.getcallerpc;
         for (case, &(at, elemsize, memword)) in cases.iter().zip(&setup.cases) {
-            let (name, size) = match case {
-                Some(SelCase::Send(..)) => ("runtime.selectsend", SIZEOF_SCASE + elemsize - 8),
-                Some(SelCase::Recv(_)) => ("runtime.selectrecv", SIZEOF_SCASE),
-                Some(SelCase::Default) => ("runtime.selectdefault", SIZEOF_SCASE),
+            let (f, size) = match case {
+                Some(SelCase::Send(..)) => (self.rf.selectsend, SIZEOF_SCASE + elemsize - 8),
+                Some(SelCase::Recv(_)) => (self.rf.selectrecv, SIZEOF_SCASE),
+                Some(SelCase::Default) => (self.rf.selectdefault_go, SIZEOF_SCASE),
                 // A nil channel's call returns at once.
                 None => {
-                    let f = lookup(self, "runtime.selectrecv");
+                    let f = self.rf.selectrecv;
                     self.call_at(at, f, &[0, 0])?;
                     self.leave(f)?;
                     continue;
                 }
             };
-            let f = lookup(self, name);
             self.call_at(at, f, &[0, 0])?;
             if matches!(case, Some(SelCase::Default)) {
-                let sd = lookup(self, "selectdefault");
+                let sd = self.rf.selectdefault;
                 self.call(f, sd, &[0, 0])?;
                 objects.push((self.mal(sd, size)?, size));
                 self.call(sd, pc, &[])?;
@@ -779,7 +777,7 @@ impl Runtime {
         let Some(&(p, n)) = sel.objects.first() else {
             return Ok(());
         };
-        let f = self.tab.lookup("freesel").expect("in every table");
+        let f = self.rf.freesel;
         self.call(self.rf.selectgo, f, &[0])?;
         for &(c, m) in sel.objects.iter().skip(1) {
             self.free(f, c, m)?;

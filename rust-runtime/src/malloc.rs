@@ -790,7 +790,7 @@ impl Runtime {
         p: Addr,
         n: u32,
     ) -> Result<(), crate::Stop> {
-        let f = self.tab.lookup("runtime.free").expect("in every table");
+        let f = self.rf.free;
         self.call(caller, f, &[p])?;
         // free(nil) returns at once.
         if p != 0 {

@@ -317,6 +317,17 @@ pub(crate) struct RuntimeFuncs {
     pub selectgo: FuncId,
     pub fastrandn: FuncId,
     pub rnd: FuncId,
+    /// A select's setup (runtime·newselect and newselect, the case calls,
+    /// freesel) and runtime·free.
+    pub newselect_go: FuncId,
+    pub newselect: FuncId,
+    pub selectsend: FuncId,
+    pub selectrecv: FuncId,
+    pub selectdefault_go: FuncId,
+    pub selectdefault: FuncId,
+    pub getcallerpc: FuncId,
+    pub freesel: FuncId,
+    pub free: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -399,6 +410,15 @@ impl RuntimeFuncs {
             selectgo: f("selectgo")?,
             fastrandn: f("fastrandn")?,
             rnd: f("runtime.rnd")?,
+            newselect_go: f("runtime.newselect")?,
+            newselect: f("newselect")?,
+            selectsend: f("runtime.selectsend")?,
+            selectrecv: f("runtime.selectrecv")?,
+            selectdefault_go: f("runtime.selectdefault")?,
+            selectdefault: f("selectdefault")?,
+            getcallerpc: f("runtime.getcallerpc")?,
+            freesel: f("freesel")?,
+            free: f("runtime.free")?,
         })
     }
 }

@@ -199,6 +199,8 @@ pub struct Machine {
     boxed: Vec<Value>,
     /// The handle of each string or slice boxed, by its address.
     handles: HashMap<usize, u64>,
+    /// Return offsets found, by (caller, line, nth, callee's hash).
+    ret_offs: RefCell<HashMap<(usize, u32, u16, u64), u32>>,
     /// Values whose word is an address (a slice's array, a string
     /// constant's bytes), by that address, once they crossed a word.
     by_addr: HashMap<Addr, Value>,
@@ -295,6 +297,7 @@ impl Machine {
             boxed: Vec::new(),
             handles: HashMap::new(),
             by_addr: HashMap::new(),
+            ret_offs: RefCell::default(),
             const_strs,
             closures: HashMap::new(),
             heap_cells: HashMap::new(),
@@ -324,11 +327,18 @@ impl Machine {
 
     /// The return address of a call at `site` in `caller` to `callee`.
     fn ret(&self, rt: &Runtime, caller: usize, callee: &str, site: &Site) -> Addr {
-        let name = &self.code(caller).name;
-        let off = self
-            .measured
-            .call(name, callee, site.line, usize::from(site.nth))
-            .map_or(1, |c| c.ret_off);
+        // The tables are searched by name once a site; then remembered.
+        let key = (caller, site.line, site.nth, fnv(callee));
+        let cached = self.ret_offs.borrow().get(&key).copied();
+        let off = cached.unwrap_or_else(|| {
+            let name = &self.code(caller).name;
+            let off = self
+                .measured
+                .call(name, callee, site.line, usize::from(site.nth))
+                .map_or(1, |c| c.ret_off);
+            self.ret_offs.borrow_mut().insert(key, off);
+            off
+        });
         rt.tab.entry(self.ids[caller]) + u64::from(off)
     }
 
@@ -1597,6 +1607,14 @@ fn local(ins: &Ins) -> bool {
             | Ins::JumpIfNot(_)
             | Ins::JumpTable(_)
     )
+}
+
+/// FNV-1a of a callee's name, for the call-site cache's key (the names
+/// are a fixture's few hundred, far from colliding).
+fn fnv(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The `n` integers on top of the stack, popped, in order.
