@@ -13,10 +13,6 @@ use crate::stack::{must_split, Gobuf, STACK_SMALL};
 use crate::symtab::{Check, FuncId};
 use crate::{Addr, Stop};
 
-/// Words [`Runtime::call_at`] writes at once: the return address and up
-/// to seven argument words (the runtime's calls pass fewer).
-const CALL_WORDS: usize = 8;
-
 impl Runtime {
     /// Push a word (a return address, or newproc's hidden words).
     pub(crate) fn push(&mut self, v: u64) {
@@ -38,21 +34,8 @@ impl Runtime {
 
     /// CALL with an explicit return address.
     pub(crate) fn call_at(&mut self, ret: Addr, callee: FuncId, args: &[u64]) -> Result<(), Stop> {
-        // The return address and the arguments above it, in one write
-        // (one lookup of their segment) when they fit the buffer.
-        let mut words = [0; CALL_WORDS];
-        match words.get_mut(1..=args.len()) {
-            Some(above) => {
-                above.copy_from_slice(args);
-                words[0] = ret;
-                self.sp -= 8;
-                self.mem.write_words(self.sp, &words[..=args.len()]);
-            }
-            None => {
-                self.mem.write_words(self.sp, args);
-                self.push(ret);
-            }
-        }
+        self.sp -= 8;
+        self.mem.write_call(self.sp, ret, args);
         self.prologue(callee)
     }
 

@@ -304,10 +304,7 @@ impl Runtime {
     pub fn makechan(&mut self, ret: Addr, elemsize: u32, hint: u32) -> Result<ChanId, Stop> {
         let f = self.rf.makechan;
         self.call_at(ret, f, &[0, u64::from(hint)])?;
-        let c = self
-            .tab
-            .lookup("runtime.makechan_c")
-            .expect("in every table");
+        let c = self.rf.makechan_c;
         self.call(f, c, &[0, u64::from(hint)])?;
         let addr = self.mal(c, SIZEOF_HCHAN)?;
         self.addfinalizer(c, addr)?;

@@ -198,6 +198,26 @@ impl Mem {
         self.write_words_slow(a, vals);
     }
 
+    /// A CALL's words: `ret` at `a`, the arguments above it. One lookup
+    /// when they are already stored in one region, as [`Mem::write_words`]
+    /// (which would need them copied into one slice first).
+    #[inline]
+    pub fn write_call(&mut self, a: Addr, ret: u64, args: &[u64]) {
+        if let Some((r, end)) = self.locate(a) {
+            let top = word_index(end, a);
+            let words = self.words_mut(r);
+            if top < words.len() && args.len() <= top {
+                words[top] = ret;
+                for (j, &v) in args.iter().enumerate() {
+                    words[top - 1 - j] = v;
+                }
+                return;
+            }
+        }
+        self.write_words_slow(a + 8, args);
+        self.write_words_slow(a, &[ret]);
+    }
+
     fn write_words_slow(&mut self, a: Addr, vals: &[u64]) {
         let mut k = 0;
         while k < vals.len() {

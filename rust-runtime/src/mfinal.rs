@@ -29,17 +29,12 @@ impl Runtime {
     /// special, grow the table when it is 3/4 full (rehashing every key
     /// into new arrays, freeing the old ones) and add the entry.
     pub(crate) fn addfinalizer(&mut self, caller: FuncId, p: Addr) -> Result<(), Stop> {
-        let lookup = |rt: &Runtime, name: &str| rt.tab.lookup(name).expect("in every table");
-        let f = lookup(self, "runtime.addfinalizer");
-        let destroy = self
-            .tab
-            .lookup("destroychan")
-            .map_or(0, |d| self.tab.entry(d));
+        let f = self.rf.addfinalizer;
+        let destroy = self.rf.destroychan.map_or(0, |d| self.tab.entry(d));
         self.call(caller, f, &[p, destroy, 0])?;
         self.mal(f, SIZEOF_FINALIZER)?;
         self.lock(f, LockId::Fin)?;
-        for name in ["runtime.mlookup", "lookfintab", "runtime.setblockspecial"] {
-            let g = lookup(self, name);
+        for g in [self.rf.mlookup, self.rf.lookfintab, self.rf.setblockspecial] {
             self.call(f, g, &[p])?;
             self.leave(g)?;
         }
@@ -57,7 +52,7 @@ impl Runtime {
             };
             let key = self.mallocgc(f, max * 8)?;
             let val = self.mallocgc(f, max * 8)?;
-            let add = lookup(self, "addfintab");
+            let add = self.rf.addfintab;
             for _ in 0..nkey {
                 self.call(f, add, &[0, 0, 0])?;
                 self.leave(add)?;
@@ -73,7 +68,7 @@ impl Runtime {
                 val,
             };
         }
-        let add = lookup(self, "addfintab");
+        let add = self.rf.addfintab;
         self.call(f, add, &[0, p, 0])?;
         self.fintab.nkey += 1;
         self.leave(add)?;

@@ -328,6 +328,15 @@ pub(crate) struct RuntimeFuncs {
     pub getcallerpc: FuncId,
     pub freesel: FuncId,
     pub free: FuncId,
+    /// makechan_c and what its addfinalizer calls; destroychan, the
+    /// finalizer, when the binary has it.
+    pub makechan_c: FuncId,
+    pub addfinalizer: FuncId,
+    pub mlookup: FuncId,
+    pub lookfintab: FuncId,
+    pub setblockspecial: FuncId,
+    pub addfintab: FuncId,
+    pub destroychan: Option<FuncId>,
 }
 
 impl RuntimeFuncs {
@@ -419,6 +428,13 @@ impl RuntimeFuncs {
             getcallerpc: f("runtime.getcallerpc")?,
             freesel: f("freesel")?,
             free: f("runtime.free")?,
+            makechan_c: f("runtime.makechan_c")?,
+            addfinalizer: f("runtime.addfinalizer")?,
+            mlookup: f("runtime.mlookup")?,
+            lookfintab: f("lookfintab")?,
+            setblockspecial: f("runtime.setblockspecial")?,
+            addfintab: f("addfintab")?,
+            destroychan: tab.lookup("destroychan"),
         })
     }
 }

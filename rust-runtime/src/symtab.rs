@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::{Addr, Variant};
 
 /// The split check 6l put in a function's prologue (src/cmd/6l/pass.c,
@@ -106,7 +108,9 @@ pub struct FuncId(pub u32);
 #[derive(Debug, Clone)]
 pub struct FuncTab {
     funcs: Vec<Func>,
-    by_name: HashMap<String, FuncId>,
+    /// Fx-hashed: names are looked up on every runtime call that is not
+    /// in [`crate::proc::RuntimeFuncs`], and SipHash showed in profiles.
+    by_name: FxHashMap<String, FuncId>,
     /// Each function's entry: at fixed strides from the start of text,
     /// until [`FuncTab::place`] gives the real binary's addresses.
     entries: Vec<Addr>,
@@ -149,7 +153,7 @@ impl FuncTab {
     pub fn runtime(variant: Variant) -> Result<FuncTab, SymtabError> {
         let mut tab = FuncTab {
             funcs: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: FxHashMap::default(),
             entries: Vec::new(),
             placed: None,
         };
