@@ -1170,16 +1170,17 @@ impl Runtime {
             self.gs[g].status = Status::Moribund;
             return self.gosched(goexit);
         }
-        if self.tab.findfunc(ret) == Some(self.rf.panic) {
+        let into = self.tab.findfunc(ret);
+        if into == Some(self.rf.panic) {
             return self.panic_after_call();
         }
         let mainstart = self.rf.mainstart;
-        if self.tab.findfunc(ret) == Some(mainstart) && Some(f) != self.main_main {
+        if into == Some(mainstart) && Some(f) != self.main_main {
             let gp = self.g;
             self.mainstart_main(gp)?;
             return Err(Stop::Switch);
         }
-        if self.tab.findfunc(ret) == Some(mainstart) {
+        if into == Some(mainstart) {
             return Err(self.exit(mainstart, 0));
         }
         Ok(())

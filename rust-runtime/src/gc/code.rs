@@ -69,6 +69,47 @@ pub enum PrintKind {
     Nl,
 }
 
+/// `Load`/`Const` a, `Load`/`Const` b, `Bin(op, ty)`, then maybe a
+/// `Store` to a local or a `JumpIfNot`: the machine puts one in place of
+/// the first of these instructions, leaving the others where they are (a
+/// jump may land on them), and runs the sequence at once when both
+/// operands are integers, without the operand stack; otherwise it runs
+/// the first instruction as it was. It counts as one instruction against
+/// the step budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fused {
+    pub a: Operand,
+    pub b: Operand,
+    pub op: BinOp,
+    pub ty: Ty,
+    pub then: Then,
+}
+
+/// An operand of a [`Fused`] operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Operand {
+    Local(u16),
+    Int(i64),
+}
+
+/// What a [`Fused`] operation does with its result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Then {
+    Push,
+    Store(u16),
+    JumpIfNot(usize),
+}
+
+impl Fused {
+    /// How many instructions it stands for.
+    pub fn spans(&self) -> usize {
+        match self.then {
+            Then::Push => 3,
+            Then::Store(_) | Then::JumpIfNot(_) => 4,
+        }
+    }
+}
+
 /// An instruction of the stack machine.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ins {
@@ -163,6 +204,9 @@ pub enum Ins {
     },
     /// Arithmetic and comparison; the result wraps to `ty`'s width.
     Bin(BinOp, Ty),
+    /// Made by the machine from the instructions it stands in front of
+    /// (never by the compiler): see [`Fused`].
+    Fused(Box<Fused>),
     Neg(Ty),
     Not,
     Complement(Ty),

@@ -6,11 +6,15 @@
 //! goroutine switch, at any runtime call, only changes which one steps.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
+// Fx-hashed: the maps are looked up on calls and channel words, and
+// SipHash showed in profiles.
+use rustc_hash::FxHashMap as HashMap;
+
 use super::compile::{
-    BinOp, Code, Const, Ins, PrintKind, Program as Compiled, SelKind, Site, Slot, Ty,
+    BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
+    Then, Ty,
 };
 use super::frames::Measured;
 use crate::chan::{ChanId, SelCase, SelectSetup};
@@ -186,6 +190,10 @@ pub struct Machine {
     prog: Compiled,
     /// Each function's instructions, shared with the step running them.
     ins: Vec<Rc<[Ins]>>,
+    /// Each function's parameter types, shared with the call packing them.
+    params: Vec<Rc<[Ty]>>,
+    /// Room for [`Machine::pack`]'s bytes, kept from call to call.
+    pack_buf: Vec<u8>,
     ids: Vec<FuncId>,
     /// The method wrappers in the binary, by name.
     wrappers: HashMap<String, FuncId>,
@@ -244,7 +252,7 @@ impl Machine {
         }
         // The wrappers 6g makes for calls through an interface: T·M·i
         // for a word-sized receiver, *T·M otherwise.
-        let mut wrappers = HashMap::new();
+        let mut wrappers = HashMap::default();
         let compiled: std::collections::HashSet<&str> =
             prog.funcs.iter().map(|c| c.name.as_str()).collect();
         for name in measured.frames.keys() {
@@ -264,7 +272,7 @@ impl Machine {
             .iter()
             .filter_map(|(sym, a)| Some((sym.strip_prefix("string.")?, *a)))
             .collect();
-        let mut const_strs = HashMap::new();
+        let mut const_strs = HashMap::default();
         for ins in prog.funcs.iter().flat_map(|c| &c.ins) {
             let Ins::Const(Const::Str(s)) = ins else {
                 continue;
@@ -281,29 +289,31 @@ impl Machine {
             .map(|_| Rc::new(RefCell::new(Value::Nil)))
             .collect();
         Ok(Machine {
-            ins: prog
+            ins: prog.funcs.iter().map(|c| Rc::from(fuse(&c.ins))).collect(),
+            params: prog
                 .funcs
                 .iter()
-                .map(|c| Rc::from(c.ins.as_slice()))
+                .map(|c| Rc::from(c.sig.params.as_slice()))
                 .collect(),
+            pack_buf: Vec::new(),
             prog,
             ids,
             wrappers,
             by_id,
             measured,
             gs: Vec::new(),
-            spawned: HashMap::new(),
+            spawned: HashMap::default(),
             globals,
             boxed: Vec::new(),
-            handles: HashMap::new(),
-            by_addr: HashMap::new(),
+            handles: HashMap::default(),
+            by_addr: HashMap::default(),
             ret_offs: RefCell::default(),
             const_strs,
-            closures: HashMap::new(),
-            heap_cells: HashMap::new(),
-            pointees: HashMap::new(),
-            efaces: HashMap::new(),
-            deferred: HashMap::new(),
+            closures: HashMap::default(),
+            heap_cells: HashMap::default(),
+            pointees: HashMap::default(),
+            efaces: HashMap::default(),
+            deferred: HashMap::default(),
             halt: None,
             budget: u64::MAX,
             memory_budget: u64::MAX,
@@ -401,15 +411,18 @@ impl Machine {
     /// offset aligned to its size (at most 8), packed into words, so that
     /// two ints share one and tracebacks print what the real ones do.
     fn pack(&mut self, rt: &Runtime, types: &[Ty], args: &[Value]) -> Vec<u64> {
-        let mut bytes: Vec<u8> = Vec::new();
+        let mut bytes = std::mem::take(&mut self.pack_buf);
+        bytes.clear();
         for (ty, v) in types.iter().zip(args) {
             self.put_value(rt, ty, v, &mut bytes);
         }
         bytes.resize(bytes.len().div_ceil(8) * 8, 0);
-        bytes
+        let words = bytes
             .chunks(8)
             .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect()
+            .collect();
+        self.pack_buf = bytes;
+        words
     }
 
     /// Append `v` laid out as 6g lays out a `ty`, at its alignment.
@@ -558,7 +571,11 @@ impl Machine {
                     }
                     Ins::Load(slot) => {
                         let v = match slot {
-                            Slot::Local(i) => fr.locals[usize::from(i)].get(),
+                            Slot::Local(i) => match &fr.locals[usize::from(i)] {
+                                // Most loads: no clone's call for a plain integer.
+                                Local::Val(Value::Int(n)) => Value::Int(*n),
+                                l => l.get(),
+                            },
                             Slot::Global(i) => self.globals[usize::from(i)].borrow().clone(),
                             Slot::Captured(_) => {
                                 unreachable!("finished code has no captured slots")
@@ -722,10 +739,60 @@ impl Machine {
                             return Err(self.panicindex(rt, g));
                         }
                     }
+                    Ins::Fused(ref f) => {
+                        let at = fr.pc - 1;
+                        let int = |o: Operand| match o {
+                            Operand::Int(k) => Some(k),
+                            Operand::Local(l) => match &fr.locals[usize::from(l)] {
+                                Local::Val(Value::Int(n)) => Some(*n),
+                                Local::Cell(c) => match *c.borrow() {
+                                    Value::Int(n) => Some(n),
+                                    _ => None,
+                                },
+                                Local::Val(_) => None,
+                            },
+                        };
+                        if let (Some(x), Some(y)) = (int(f.a), int(f.b)) {
+                            let r = match int_binop(f.op, &f.ty, x, y) {
+                                Ok(r) => r,
+                                Err(msg) => return Err(self.fail(msg.into())),
+                            };
+                            fr.pc = at + f.spans();
+                            match f.then {
+                                Then::Push => stack.push(r.into()),
+                                Then::Store(l) => match &mut fr.locals[usize::from(l)] {
+                                    Local::Val(x) => *x = r.into(),
+                                    Local::Cell(c) => *c.borrow_mut() = r.into(),
+                                },
+                                Then::JumpIfNot(to) => {
+                                    if r == IntOut::Bool(false) {
+                                        fr.pc = to;
+                                    }
+                                }
+                            }
+                        } else {
+                            // A float, say: the first instruction as it was.
+                            stack.push(match f.a {
+                                Operand::Int(k) => Value::Int(k),
+                                Operand::Local(l) => fr.locals[usize::from(l)].get(),
+                            });
+                        }
+                    }
                     Ins::Bin(op, ref ty) => {
-                        let b = stack.pop().expect("rhs");
-                        let a = stack.pop().expect("lhs");
-                        let v = match binop(op, ty, a, b) {
+                        let v = match stack[..] {
+                            [.., Value::Int(x), Value::Int(y)] => {
+                                stack.truncate(stack.len() - 2);
+                                int_binop(op, ty, x, y)
+                                    .map(Value::from)
+                                    .map_err(String::from)
+                            }
+                            _ => {
+                                let b = stack.pop().expect("rhs");
+                                let a = stack.pop().expect("lhs");
+                                binop(op, ty, a, b)
+                            }
+                        };
+                        let v = match v {
                             Ok(v) => v,
                             Err(msg) => return Err(self.fail(msg)),
                         };
@@ -1248,7 +1315,7 @@ impl Machine {
                         rt.call_go(ret, w, &[d.data])?;
                         let mut margs = vec![d.val.clone()];
                         margs.extend(args);
-                        let params = self.prog.funcs[m].sig.params.clone();
+                        let params = self.params[m].clone();
                         let words = self.pack(rt, &params, &margs);
                         let at = rt.site(w, self.ids[m]);
                         rt.call_go(at, self.ids[m], &words)?;
@@ -1498,7 +1565,7 @@ impl Machine {
         closure: Option<&Closure>,
         args: &[Value],
     ) -> (Vec<u64>, Addr) {
-        let params = self.prog.funcs[callee].sig.params.clone();
+        let params = self.params[callee].clone();
         let words = self.pack(rt, &params, args);
         (words, self.code_addr(rt, callee, closure))
     }
@@ -1525,15 +1592,14 @@ impl Machine {
         args: Vec<Value>,
         site: &Site,
     ) -> Result<(), Stop> {
-        let params = self.code(callee).sig.params.clone();
-        let words = self.pack(rt, &params, &args);
         let name = if closure.is_some() {
             "*"
         } else {
             self.code(callee).name.as_str()
         };
-        let name = name.to_string();
-        let ret = self.ret(rt, caller, &name, site);
+        let ret = self.ret(rt, caller, name, site);
+        let params = self.params[callee].clone();
+        let words = self.pack(rt, &params, &args);
         match &closure {
             Some(c) => rt.call_value(ret, c.addr, &words).map(drop)?,
             None => rt.call_go(ret, self.ids[callee], &words)?,
@@ -1598,6 +1664,7 @@ fn local(ins: &Ins) -> bool {
             | Ins::StorePtrField(_)
             | Ins::Pop
             | Ins::Bin(..)
+            | Ins::Fused(_)
             | Ins::Neg(_)
             | Ins::Not
             | Ins::Complement(_)
@@ -1607,6 +1674,41 @@ fn local(ins: &Ins) -> bool {
             | Ins::JumpIfNot(_)
             | Ins::JumpTable(_)
     )
+}
+
+/// A function's code with [`Fused`] operations in front of the sequences
+/// they stand for: the same length, every other instruction in place.
+fn fuse(code: &[Ins]) -> Vec<Ins> {
+    let operand = |ins: &Ins| match *ins {
+        Ins::Load(Slot::Local(l)) => Some(Operand::Local(l)),
+        Ins::Const(Const::Int(k)) => Some(Operand::Int(k)),
+        _ => None,
+    };
+    let mut out = code.to_vec();
+    for (i, w) in code.windows(3).enumerate() {
+        let (Some(a), Some(b), Ins::Bin(op, ty @ Ty::Int { .. })) =
+            (operand(&w[0]), operand(&w[1]), &w[2])
+        else {
+            continue;
+        };
+        let compares = matches!(
+            op,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        );
+        let then = match code.get(i + 3) {
+            Some(Ins::Store(Slot::Local(l))) => Then::Store(*l),
+            Some(Ins::JumpIfNot(to)) if compares => Then::JumpIfNot(*to),
+            _ => Then::Push,
+        };
+        out[i] = Ins::Fused(Box::new(Fused {
+            a,
+            b,
+            op: *op,
+            ty: ty.clone(),
+            then,
+        }));
+    }
+    out
 }
 
 /// FNV-1a of a callee's name, for the call-site cache's key (the names
@@ -1819,6 +1921,54 @@ fn wrap(ty: &Ty, n: i64) -> i64 {
     }
 }
 
+/// What [`int_binop`] gives: a plain pair, so that the step loop writes
+/// the value straight where it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum IntOut {
+    Int(i64),
+    Bool(bool),
+}
+
+impl From<IntOut> for Value {
+    #[inline]
+    fn from(r: IntOut) -> Value {
+        match r {
+            IntOut::Int(n) => Value::Int(n),
+            IntOut::Bool(b) => Value::Bool(b),
+        }
+    }
+}
+
+/// [`binop`] of two integers: most of what the fixtures compute, so the
+/// step loop calls it directly when both operands are integers.
+#[inline]
+fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Result<IntOut, &'static str> {
+    use BinOp::*;
+    Ok(IntOut::Int(match op {
+        Eq | Ne | Lt | Le | Gt | Ge => {
+            return Ok(IntOut::Bool(compare(op, x, y).expect("a comparison")))
+        }
+        Add => wrap(ty, x.wrapping_add(y)),
+        Sub => wrap(ty, x.wrapping_sub(y)),
+        Mul => wrap(ty, x.wrapping_mul(y)),
+        Div | Rem if y == 0 => return Err("integer divide by zero (a signal panic, not modelled)"),
+        Div => wrap(ty, x.wrapping_div(y)),
+        Rem => wrap(ty, x.wrapping_rem(y)),
+        And => x & y,
+        Or => x | y,
+        Xor => wrap(ty, x ^ y),
+        AndNot => x & !y,
+        Shl => wrap(ty, if y >= 64 { 0 } else { x << y }),
+        Shr => {
+            if y >= 64 {
+                0
+            } else {
+                x >> y
+            }
+        }
+    }))
+}
+
 fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
     use BinOp::*;
     Ok(match (a, b) {
@@ -1837,26 +1987,11 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
             (None, Div) => Value::Float(x / y),
             _ => return Err(format!("operator {op:?} on floats")),
         },
-        (Value::Int(x), Value::Int(y)) if compare(op, x, y).is_some() => {
-            Value::Bool(compare(op, x, y).expect("a comparison"))
+        (Value::Int(x), Value::Int(y)) => {
+            return int_binop(op, ty, x, y)
+                .map(Value::from)
+                .map_err(String::from)
         }
-        (Value::Int(x), Value::Int(y)) => match op {
-            Add => Value::Int(wrap(ty, x.wrapping_add(y))),
-            Sub => Value::Int(wrap(ty, x.wrapping_sub(y))),
-            Mul => Value::Int(wrap(ty, x.wrapping_mul(y))),
-            Div | Rem if y == 0 => {
-                return Err("integer divide by zero (a signal panic, not modelled)".into())
-            }
-            Div => Value::Int(wrap(ty, x.wrapping_div(y))),
-            Rem => Value::Int(wrap(ty, x.wrapping_rem(y))),
-            And => Value::Int(x & y),
-            Or => Value::Int(x | y),
-            Xor => Value::Int(wrap(ty, x ^ y)),
-            AndNot => Value::Int(x & !y),
-            Shl => Value::Int(wrap(ty, if y >= 64 { 0 } else { x << y })),
-            Shr => Value::Int(if y >= 64 { 0 } else { x >> y }),
-            Eq | Ne | Lt | Le | Gt | Ge => unreachable!("compared above"),
-        },
         (a, b) => match op {
             Eq => Value::Bool(a == b),
             Ne => Value::Bool(a != b),
