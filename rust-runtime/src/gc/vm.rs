@@ -1999,3 +1999,89 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INT: Ty = Ty::Int {
+        bits: 32,
+        signed: true,
+    };
+
+    #[test]
+    fn fuse_stands_in_front_and_leaves_the_rest() {
+        let code = vec![
+            Ins::Load(Slot::Local(0)),
+            Ins::Const(Const::Int(10)),
+            Ins::Bin(BinOp::Lt, INT),
+            Ins::JumpIfNot(9),
+            Ins::Load(Slot::Local(0)),
+            Ins::Const(Const::Int(1)),
+            Ins::Bin(BinOp::Add, INT),
+            Ins::Store(Slot::Local(0)),
+            Ins::Jump(0),
+            Ins::Ret,
+        ];
+        let fused = fuse(&code);
+        assert_eq!(fused.len(), code.len());
+        let Ins::Fused(f) = &fused[0] else {
+            panic!("{:?}", fused[0])
+        };
+        assert_eq!(
+            (f.a, f.b, f.op, f.then, f.spans()),
+            (
+                Operand::Local(0),
+                Operand::Int(10),
+                BinOp::Lt,
+                Then::JumpIfNot(9),
+                4
+            )
+        );
+        let Ins::Fused(g) = &fused[4] else {
+            panic!("{:?}", fused[4])
+        };
+        assert_eq!(g.then, Then::Store(0));
+        // Every instruction a jump may land on is still there.
+        for i in [1, 2, 3, 5, 6, 7, 8, 9] {
+            assert_eq!(fused[i], code[i], "instruction {i}");
+        }
+    }
+
+    #[test]
+    fn fuse_needs_integer_operands_and_a_comparison_to_branch() {
+        let code = vec![
+            Ins::Load(Slot::Local(0)),
+            Ins::Load(Slot::Local(1)),
+            Ins::Bin(BinOp::Add, INT),
+            Ins::JumpIfNot(0),
+            Ins::Load(Slot::Global(0)),
+            Ins::Const(Const::Int(1)),
+            Ins::Bin(BinOp::Add, INT),
+            Ins::Load(Slot::Local(0)),
+            Ins::Const(Const::Int(1)),
+            Ins::Bin(BinOp::Add, Ty::Float64),
+        ];
+        let fused = fuse(&code);
+        let Ins::Fused(f) = &fused[0] else {
+            panic!("{:?}", fused[0])
+        };
+        assert_eq!(f.then, Then::Push);
+        assert_eq!(fused[4..], code[4..]);
+    }
+
+    #[test]
+    fn int_binop_wraps_and_refuses_division_by_zero() {
+        let byte = Ty::Int {
+            bits: 8,
+            signed: false,
+        };
+        assert_eq!(int_binop(BinOp::Add, &byte, 250, 10), Ok(IntOut::Int(4)));
+        assert_eq!(
+            int_binop(BinOp::Sub, &INT, i64::from(i32::MIN), 1),
+            Ok(IntOut::Int(i64::from(i32::MAX)))
+        );
+        assert_eq!(int_binop(BinOp::Ge, &INT, 3, 3), Ok(IntOut::Bool(true)));
+        assert!(int_binop(BinOp::Rem, &INT, 3, 0).is_err());
+    }
+}
