@@ -225,14 +225,23 @@ impl Mem {
             let mut n = 0;
             if let Some((r, end)) = self.locate(a) {
                 let top = word_index(end, a);
+                let size = match r {
+                    Region::Fixed(_) => FIXED_STACK,
+                    Region::Other(i) => self.other[i].1.size,
+                };
                 let words = self.words_mut(r);
                 if top >= words.len() {
                     let want = if words.capacity() == 0 {
                         FIRST_WORDS.max(top + 1)
                     } else {
-                        // Grow 16 words at a time: little slack, few
-                        // reallocations.
-                        (top + 16) & !15
+                        // By half again, in 16-word steps: a deep recursion
+                        // fills its segments without a reallocation every
+                        // few frames, and a parked goroutine's words are
+                        // trimmed anyway.
+                        (top + 1)
+                            .max(words.len() + words.len() / 2)
+                            .next_multiple_of(16)
+                            .min(size as usize / 8)
                     };
                     words.reserve_exact(want - words.len());
                     words.resize(top + 1, 0);

@@ -1170,17 +1170,16 @@ impl Runtime {
             self.gs[g].status = Status::Moribund;
             return self.gosched(goexit);
         }
-        let into = self.tab.findfunc(ret);
-        if into == Some(self.rf.panic) {
+        if self.tab.holds(self.rf.panic, ret) {
             return self.panic_after_call();
         }
         let mainstart = self.rf.mainstart;
-        if into == Some(mainstart) && Some(f) != self.main_main {
-            let gp = self.g;
-            self.mainstart_main(gp)?;
-            return Err(Stop::Switch);
-        }
-        if into == Some(mainstart) {
+        if self.tab.holds(mainstart, ret) {
+            if Some(f) != self.main_main {
+                let gp = self.g;
+                self.mainstart_main(gp)?;
+                return Err(Stop::Switch);
+            }
             return Err(self.exit(mainstart, 0));
         }
         Ok(())

@@ -262,6 +262,12 @@ impl FuncTab {
         Some(p.sorted[k].1)
     }
 
+    /// Whether `pc` is in function `f`: [`FuncTab::findfunc`], skipped for
+    /// a pc below `f`'s entry (most, for the runtime's functions).
+    pub fn holds(&self, f: FuncId, pc: Addr) -> bool {
+        self.entry(f) <= pc && self.findfunc(pc) == Some(f)
+    }
+
     /// Lay the functions out as a real binary does: `text` is its symbol
     /// table's functions and entries (`harness frames`). A function the
     /// binary lacks (6l left it out) goes after the binary's text, a
