@@ -1034,10 +1034,12 @@ impl Machine {
                 let nres = code.sig.results.len();
                 let st = self.gs[usize::from(g)].as_mut().expect("started");
                 let fr = st.frames.pop().expect("a frame");
-                let results = st.stack.split_off(st.stack.len() - nres);
-                st.stack.truncate(fr.base);
+                // The results move down to where the frame's operands began.
+                let top = st.stack.len() - nres;
                 if !fr.deferred && !st.frames.is_empty() {
-                    st.stack.extend(results);
+                    st.stack.drain(fr.base..top);
+                } else {
+                    st.stack.truncate(fr.base);
                 }
                 rt.ret_go(self.ids[func])?;
                 if let Some(w) = fr.wrapper {
