@@ -52,6 +52,10 @@ pub struct Mem {
 /// before it first stops (and its words are trimmed).
 const FIRST_WORDS: usize = 48;
 
+/// Up to this many words a region grows by 16 words at a time, beyond it
+/// by half again.
+const GROW_WORDS: usize = 128;
+
 /// Which region holds an address: a FixedStack segment by its page in
 /// [`Mem::fixed`], or another by its index in [`Mem::other`].
 #[derive(Debug, Clone, Copy)]
@@ -233,11 +237,13 @@ impl Mem {
                 if top >= words.len() {
                     let want = if words.capacity() == 0 {
                         FIRST_WORDS.max(top + 1)
+                    } else if words.len() < GROW_WORDS {
+                        // 16 words at a time while small: little slack in
+                        // the many goroutines that stay shallow.
+                        (top + 16) & !15
                     } else {
-                        // By half again, in 16-word steps: a deep recursion
-                        // fills its segments without a reallocation every
-                        // few frames, and a parked goroutine's words are
-                        // trimmed anyway.
+                        // Then by half again: a deep recursion fills its
+                        // segments without a reallocation every few frames.
                         (top + 1)
                             .max(words.len() + words.len() / 2)
                             .next_multiple_of(16)
