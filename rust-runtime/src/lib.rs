@@ -33,6 +33,7 @@ pub mod stack;
 pub mod string;
 pub mod symtab;
 pub mod traceback;
+pub mod tsv;
 
 pub use proc::{GId, Program, Runtime};
 

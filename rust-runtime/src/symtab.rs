@@ -162,32 +162,20 @@ impl FuncTab {
             line,
             message,
         };
-        let mut header_seen = false;
-        for (i, line) in table_text(variant).lines().enumerate() {
-            if line.starts_with('#') {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [name, check, _morestack, args, frame, _fixtures, argwords] = cols[..] else {
-                return Err(bad(
-                    i + 1,
-                    format!("expected 7 columns, found {}", cols.len()),
-                ));
-            };
+        for (i, row) in crate::tsv::rows(table_text(variant)) {
+            let [name, check, _morestack, args, frame, _fixtures, argwords] =
+                crate::tsv::columns(row)
+                    .map_err(|n| bad(i, format!("expected 7 columns, found {n}")))?;
             let num = |s: &str| {
                 s.parse::<u32>()
-                    .map_err(|_| bad(i + 1, format!("'{s}' is not a number")))
+                    .map_err(|_| bad(i, format!("'{s}' is not a number")))
             };
             let check = match check {
                 "nosplit" => Check::NoSplit,
                 "small" => Check::Small,
                 "large" => Check::Large,
                 "huge" => Check::Huge,
-                other => return Err(bad(i + 1, format!("unknown check '{other}'"))),
+                other => return Err(bad(i, format!("unknown check '{other}'"))),
             };
             let args = if args == "-" { 0 } else { num(args)? };
             let argwords = if argwords == "-" {
@@ -394,24 +382,14 @@ impl Sites {
                 .collect(),
             ..Sites::default()
         };
-        let mut header_seen = false;
-        for (i, line) in sites_text(variant).lines().enumerate() {
-            if line.starts_with('#') {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                continue;
-            }
+        for (i, row) in crate::tsv::rows(sites_text(variant)) {
             let bad = |message: String| SymtabError::Table {
                 variant,
-                line: i + 1,
+                line: i,
                 message,
             };
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [caller, off, callee, file, lineno, top] = cols[..] else {
-                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
-            };
+            let [caller, off, callee, file, lineno, top] = crate::tsv::columns(row)
+                .map_err(|n| bad(format!("expected 6 columns, found {n}")))?;
             let num = |s: &str| {
                 s.parse::<u32>()
                     .map_err(|_| bad(format!("'{s}' is not a number")))
@@ -421,7 +399,9 @@ impl Sites {
                 continue;
             };
             let f = tab.get_mut(id);
-            f.file = file.to_string();
+            if f.file != file {
+                f.file = file.to_string();
+            }
             if off == 0 {
                 f.line = lineno;
                 continue;

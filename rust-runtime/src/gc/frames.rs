@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use crate::tsv::{columns, rows};
+
 /// A function's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameRow {
@@ -66,15 +68,14 @@ impl Measured {
     /// Read the two tables' text (`table` names them in errors).
     pub fn parse(table: &str, frames: &str, calls: &str) -> Result<Measured, TableError> {
         let mut m = Measured::default();
-        for (i, cols) in rows(frames) {
+        for (i, row) in rows(frames) {
             let bad = |message: String| TableError {
                 table: format!("{table}.tsv"),
                 line: i,
                 message,
             };
-            let [name, _check, _morestack, args, frame, argwords] = cols[..] else {
-                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
-            };
+            let [name, _check, _morestack, args, frame, argwords] =
+                columns(row).map_err(|n| bad(format!("expected 6 columns, found {n}")))?;
             let num = |s: &str| {
                 s.parse::<u32>()
                     .map_err(|_| bad(format!("'{s}' is not a number")))
@@ -92,15 +93,14 @@ impl Measured {
                 },
             );
         }
-        for (i, cols) in rows(calls) {
+        for (i, row) in rows(calls) {
             let bad = |message: String| TableError {
                 table: format!("{table}.calls.tsv"),
                 line: i,
                 message,
             };
-            let [caller, off, callee, file, line, top] = cols[..] else {
-                return Err(bad(format!("expected 6 columns, found {}", cols.len())));
-            };
+            let [caller, off, callee, file, line, top] =
+                columns(row).map_err(|n| bad(format!("expected 6 columns, found {n}")))?;
             let num = |s: &str| {
                 s.parse::<u32>()
                     .map_err(|_| bad(format!("'{s}' is not a number")))
@@ -151,15 +151,14 @@ impl Measured {
 /// A table of names and hex addresses.
 fn addresses(table: &str, text: &str) -> Result<Vec<(String, u64)>, TableError> {
     let mut out = Vec::new();
-    for (i, cols) in rows(text) {
+    for (i, row) in rows(text) {
         let bad = |message: String| TableError {
             table: table.to_string(),
             line: i,
             message,
         };
-        let [name, addr] = cols[..] else {
-            return Err(bad(format!("expected 2 columns, found {}", cols.len())));
-        };
+        let [name, addr] =
+            columns(row).map_err(|n| bad(format!("expected 2 columns, found {n}")))?;
         let addr = addr
             .strip_prefix("0x")
             .and_then(|h| u64::from_str_radix(h, 16).ok())
@@ -167,13 +166,4 @@ fn addresses(table: &str, text: &str) -> Result<Vec<(String, u64)>, TableError> 
         out.push((name.to_string(), addr));
     }
     Ok(out)
-}
-
-/// Data rows (after comments and the header) with their 1-based line.
-fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with('#'))
-        .skip(1)
-        .map(|(i, l)| (i + 1, l.split('\t').collect()))
 }
