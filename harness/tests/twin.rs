@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 25] = [
+const RUNS: [&str; 27] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -30,10 +30,12 @@ const RUNS: [&str; 25] = [
     "hang1547g",
     "named",
     "okrecv",
+    "panicnest",
     "pingpong",
     "recover",
     "recoverg",
     "select",
+    "selectdead",
     "sieve",
     "strcat",
     "switch",

@@ -77,6 +77,15 @@ impl Runtime {
         Ok(ret)
     }
 
+    /// Where the current function `f`'s arguments are: C's `&arg0`, which
+    /// the runtime's variadic functions offset to reach the rest (chan.c's
+    /// `ae = (byte*)&c + o`). Above the return address, past `f`'s frame;
+    /// valid in `f`'s body, whether or not it split (newstack copies the
+    /// arguments to just above the new segment's return address).
+    pub(crate) fn argp(&self, f: FuncId) -> Addr {
+        self.sp + u64::from(self.tab.get(f).frame) + 8
+    }
+
     /// The return address of `caller`'s call to `callee`.
     pub(crate) fn site(&self, caller: FuncId, callee: FuncId) -> Addr {
         self.tab.entry(caller) + u64::from(self.sites.ret_off(&self.tab, caller, callee))

@@ -345,9 +345,10 @@ impl Runtime {
         let Some(c) = c else {
             return self.panicstring(f1, "send to nil channel");
         };
-        // o = rnd(sizeof(c), c->elemalign)
+        // o = rnd(sizeof(c), c->elemalign); ae = (byte*)&c + o
         self.rnd(f1, 8, 8)?;
-        self.call(f1, f, &[addr, 0, 0])?;
+        let ae = self.argp(f1) + 8;
+        self.call(f1, f, &[addr, ae, 0])?;
         self.lock(f, LockId::Chan(c))?;
         self.send_locked(c, v)
     }
@@ -402,7 +403,7 @@ impl Runtime {
         self.call_at(ret, f1, &[addr])?;
         // o = rnd(sizeof(c), Structrnd)
         self.rnd(f1, 8, 8)?;
-        self.chanrecv_from(f1, c)
+        self.chanrecv_from(f1, c, 0)
     }
 
     /// `for v := range c`'s receive from Go code: chanrecv3 -> chanrecv
@@ -420,7 +421,9 @@ impl Runtime {
         }
         self.rnd(f3, 8, 8)?;
         self.rnd(f3, 8 + u64::from(elemsize), 1)?;
-        self.chanrecv_from(f3, c)
+        // ac = (byte*)&c + o, the closed flag after the element.
+        let ac = self.argp(f3) + 8 + u64::from(elemsize);
+        self.chanrecv_from(f3, c, ac)
     }
 
     /// runtime·rnd(n, m) called from `caller`.
@@ -430,16 +433,20 @@ impl Runtime {
         self.leave(rnd)
     }
 
-    /// chanrecv(c, ep, pres, closed) called by `outer`.
+    /// chanrecv(c, ae, nil, closed) called by `outer`, whose own
+    /// argument `c` the element's room `ae` follows; `closed` is the
+    /// closed flag's address, or 0.
     fn chanrecv_from(
         &mut self,
         outer: crate::symtab::FuncId,
         c: Option<ChanId>,
+        closed: Addr,
     ) -> Result<u64, Stop> {
         self.ops.recvs += 1;
         let f = self.rf.chanrecv;
         let addr = c.map_or(0, |c| self.chans[c].addr);
-        self.call(outer, f, &[addr, 0, 0, 0])?;
+        let ae = self.argp(outer) + 8;
+        self.call(outer, f, &[addr, ae, 0, closed])?;
         let Some(c) = c else {
             return self.panicstring(f, "receive from nil channel");
         };
@@ -676,9 +683,12 @@ impl Runtime {
             };
             scase.push(Scase { case, index, addr });
         }
+        // runtime·selectgo(sel) calls selectgo(&sel).
         let (wrapper, f) = (self.rf.selectgo_go, self.rf.selectgo);
-        self.call_at(ret, wrapper, &[])?;
-        self.call(wrapper, f, &[0])?;
+        let sel = objects.first().map_or(0, |&(p, _)| p);
+        self.call_at(ret, wrapper, &[sel])?;
+        let selp = self.argp(wrapper);
+        self.call(wrapper, f, &[selp])?;
         let n = scase.len();
         let mut order: Vec<usize> = (0..n).collect();
         for i in 1..n {
@@ -718,10 +728,13 @@ impl Runtime {
         let ns = self.rf.newselect_go;
         self.call_at(setup.newselect, ns, &[u64::from(size)])?;
         self.rnd(ns, 4, 8)?;
+        // newselect(size, selp), selp = (Select**)((byte*)&size + o).
         let inner = self.rf.newselect;
-        self.call(ns, inner, &[u64::from(size), 0])?;
+        let selp = self.argp(ns) + 8;
+        self.call(ns, inner, &[u64::from(size), selp])?;
         let n = SIZEOF_SELECT + 8 * size.saturating_sub(1) + 2 * size;
-        let mut objects = vec![(self.mal(inner, n)?, n)];
+        let sel = self.mal(inner, n)?;
+        let mut objects = vec![(sel, n)];
         self.leave(inner)?;
         self.leave(ns)?;
         let pc = self.rf.getcallerpc;
@@ -733,23 +746,36 @@ impl Runtime {
                 // A nil channel's call returns at once.
                 None => {
                     let f = self.rf.selectrecv;
-                    self.call_at(at, f, &[0, 0])?;
+                    self.call_at(at, f, &[sel, 0])?;
                     self.leave(f)?;
                     continue;
                 }
             };
-            self.call_at(at, f, &[0, 0])?;
+            // (sel, c, then the value sent or where a receive goes: a word
+            // of the Go frame the twin does not place, 0.)
+            let c = match case {
+                Some(SelCase::Send(c, _) | SelCase::Recv(c)) => self.chans[*c].addr,
+                _ => 0,
+            };
+            match case {
+                Some(SelCase::Send(_, v)) => self.call_at(at, f, &[sel, c, *v])?,
+                Some(SelCase::Recv(_)) => self.call_at(at, f, &[sel, c, 0])?,
+                _ => self.call_at(at, f, &[sel])?,
+            }
             if matches!(case, Some(SelCase::Default)) {
-                let sd = self.rf.selectdefault;
-                self.call(f, sd, &[0, 0])?;
-                objects.push((self.mal(sd, size)?, size));
-                self.call(sd, pc, &[])?;
+                // selectdefault(sel, runtime·getcallerpc(&sel))
+                let argp = self.argp(f);
+                self.call(f, pc, &[argp])?;
                 self.leave(pc)?;
+                let sd = self.rf.selectdefault;
+                self.call(f, sd, &[sel, at])?;
+                objects.push((self.mal(sd, size)?, size));
                 self.rnd(sd, 8, 8)?;
                 self.leave(sd)?;
             } else {
                 objects.push((self.mal(f, size)?, size));
-                self.call(f, pc, &[])?;
+                let argp = self.argp(f);
+                self.call(f, pc, &[argp])?;
                 self.leave(pc)?;
                 for _ in 0..3 {
                     self.rnd(f, 8, 8)?;
@@ -939,12 +965,23 @@ impl Runtime {
     /// selectnbrecv, which try the operation without blocking (and draw no
     /// random number). Returns whether the case fired and, for a receive,
     /// the value.
-    pub fn select_nb(&mut self, ret: Addr, case: SelCase) -> Result<(bool, u64), Stop> {
+    /// `elemsize` is the channel's element size (a send's `ap` follows
+    /// the element).
+    pub fn select_nb(
+        &mut self,
+        ret: Addr,
+        case: SelCase,
+        elemsize: u32,
+    ) -> Result<(bool, u64), Stop> {
         match case {
             SelCase::Send(c, v) => {
+                // selectnbsend(c, elem): chansend(c, ae, ap), the element
+                // and the result following c.
                 let (nb, f) = (self.rf.selectnbsend, self.rf.chansend);
-                self.call_at(ret, nb, &[v, self.chans[c].addr])?;
-                self.call(nb, f, &[self.chans[c].addr, 0, 1])?;
+                self.call_at(ret, nb, &[self.chans[c].addr, v])?;
+                let argp = self.argp(nb);
+                let ap = argp + (8 + u64::from(elemsize)).next_multiple_of(8);
+                self.call(nb, f, &[self.chans[c].addr, argp + 8, ap])?;
                 self.lock(f, LockId::Chan(c))?;
                 let fired = if self.chans[c].wclosed {
                     self.unlock(f, LockId::Chan(c))?;
@@ -980,9 +1017,12 @@ impl Runtime {
                 Ok((fired, 0))
             }
             SelCase::Recv(c) => {
+                // selectnbrecv(v, c, ok): chanrecv(c, v, &ok, nil); v is a
+                // place in the Go frame the twin does not place, 0.
                 let (nb, f) = (self.rf.selectnbrecv, self.rf.chanrecv);
                 self.call_at(ret, nb, &[0, self.chans[c].addr])?;
-                self.call(nb, f, &[self.chans[c].addr, 0, 1, 0])?;
+                let okp = self.argp(nb) + 16;
+                self.call(nb, f, &[self.chans[c].addr, 0, okp, 0])?;
                 self.lock(f, LockId::Chan(c))?;
                 // The value, and the sender to ready after unlocking.
                 let (got, wake) = if self.chans[c].dataqsiz == 0 {

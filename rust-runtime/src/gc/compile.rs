@@ -783,7 +783,10 @@ impl Compiler {
                         if names.len() == 1 && matches!(v.kind, ExprKind::Composite { .. }) {
                             self.f().lit_target = Some(None);
                         }
-                        tys.push(self.expr(v)?);
+                        let temp = self.parallel_temp(rhs.len(), v);
+                        let ty = self.expr(v)?;
+                        self.fill_temp(temp, &ty);
+                        tys.push(ty);
                     }
                 }
                 let lit = self.f().lit_target.take().flatten();
@@ -809,20 +812,19 @@ impl Compiler {
                     return unsupported(s.pos, "multiple-value assignment");
                 }
                 if *op == "=" {
+                    // walk: safeexpr of every left side first (OAS, OAS2).
+                    for l in lhs {
+                        self.safeexpr(l);
+                    }
                     let mut places = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
                         let (place, ty) = self.place(l)?;
-                        // walk's safeexpr: an index that is not a name or
-                        // a literal is computed into a temporary first.
-                        if let ExprKind::Index { index, .. } = &l.kind {
-                            if !matches!(index.kind, ExprKind::Ident(_) | ExprKind::Int(_)) {
-                                self.f().walk_temps.push(Ty::INT);
-                            }
-                        }
                         if lhs.len() == 1 && matches!(r.kind, ExprKind::Composite { .. }) {
                             self.f().lit_target = Some(None);
                         }
+                        let temp = self.parallel_temp(rhs.len(), r);
                         self.expr_as(r, &ty)?;
+                        self.fill_temp(temp, &ty);
                         if let (Some(at), Place::Var(slot)) =
                             (self.f().lit_target.take().flatten(), &place)
                         {
@@ -1883,6 +1885,58 @@ impl Compiler {
             }
             ExprKind::Binary { op: "+", lhs, .. } => self.static_ty(lhs),
             _ => None,
+        }
+    }
+
+    /// walk's safeexpr: whether `e` stays as it is (a name, a constant, or
+    /// a field, index or dereference of such), pushing the temporaries
+    /// cheapexpr makes for the parts that do not.
+    fn safeexpr(&mut self, e: &Expr) -> bool {
+        if self.const_value(e).is_some() {
+            return true;
+        }
+        match &e.kind {
+            ExprKind::Ident(_) => true,
+            ExprKind::Paren(x) => self.safeexpr(x),
+            ExprKind::Selector { expr, .. } | ExprKind::Unary { op: "*", expr } => {
+                self.safe_part(expr);
+                true
+            }
+            ExprKind::Index { expr, index } => {
+                self.safe_part(expr);
+                self.safe_part(index);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A part of a safe expression: computed into a temporary unless it
+    /// is safe itself.
+    fn safe_part(&mut self, e: &Expr) {
+        if !self.safeexpr(e) {
+            let ty = self.static_ty(e).unwrap_or(Ty::INT);
+            self.f().walk_temps.push(ty);
+        }
+    }
+
+    /// walk's OAS2 (`a, b = x, y` with as many values as names):
+    /// walkexprlistsafe gives each value that is not safe a temporary,
+    /// allocated before the value's own. Returns its place in the
+    /// temporaries, for [`Compiler::fill_temp`] to give it its type once
+    /// the value is compiled.
+    fn parallel_temp(&mut self, values: usize, v: &Expr) -> Option<usize> {
+        if values < 2 || self.safeexpr(v) {
+            return None;
+        }
+        let f = self.f();
+        f.walk_temps.push(Ty::INT);
+        Some(f.walk_temps.len() - 1)
+    }
+
+    fn fill_temp(&mut self, temp: Option<usize>, ty: &Ty) {
+        if let Some(at) = temp {
+            self.f().walk_temps[at] = ty.clone();
         }
     }
 

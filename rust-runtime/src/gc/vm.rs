@@ -1396,7 +1396,11 @@ impl Machine {
                     SelKind::Default => unreachable!("the case is not the default"),
                 };
                 let ret = self.ret(rt, func, callee, &site);
-                let (fired, w) = rt.select_nb(ret, sel)?;
+                let elemsize = match case {
+                    SelKind::Send(ty) | SelKind::Recv(ty) => ty.size(),
+                    SelKind::Default => 0,
+                };
+                let (fired, w) = rt.select_nb(ret, sel, elemsize)?;
                 let v = match &case {
                     SelKind::Recv(ty) if fired => self.unword(rt, ty, w),
                     _ => Value::Nil,
