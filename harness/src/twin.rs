@@ -137,11 +137,34 @@ pub fn run_on_twin(
     fixture: &Fixture,
     frames: &Path,
 ) -> Result<RunRecord, TwinError> {
+    run(variant, fixture, frames, false).map(|(record, _)| record)
+}
+
+/// Run `fixture` on the twin of `variant` as [`run_on_twin`] does, and
+/// give back its heap allocations in order: each mallocgc's size and
+/// caller (what scripts/measure-heap reads off the real binary with gdb).
+pub fn heap_trace(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
+    run(variant, fixture, frames, true)
+}
+
+fn run(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+    log_allocations: bool,
+) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
     let (prog, measured) = match prepare(variant, fixture, frames)? {
         Prepared::Compiled(prog, measured) => (prog, measured),
-        Prepared::Rejected(record) => return Ok(record),
+        Prepared::Rejected(record) => return Ok((record, Vec::new())),
     };
     let mut rt = Runtime::new(variant).map_err(|e| TwinError::Table(e.to_string()))?;
+    if log_allocations {
+        rt.alloc_log = Some(Vec::new());
+    }
     let mut machine = Machine::new(
         &mut rt,
         prog,
@@ -174,10 +197,18 @@ pub fn run_on_twin(
         rust_runtime::Ending::Hung(AfterQuit::Exit(c)) => Ending::Hung(Some(Status::Exit(c))),
         rust_runtime::Ending::Hung(AfterQuit::Signal(n)) => Ending::Hung(Some(Status::Signal(n))),
     };
-    Ok(RunRecord {
+    let allocations = rt
+        .alloc_log
+        .take()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(size, caller)| (size, rt.tab.get(caller).name.clone()))
+        .collect();
+    let record = RunRecord {
         stdout: Vec::new(),
         stderr: rt.stderr,
         ending,
         work_dir: Default::default(),
-    })
+    };
+    Ok((record, allocations))
 }

@@ -8,11 +8,20 @@
 
 use crate::lock::{Lock, LockId};
 use crate::proc::{GId, Resume, Runtime, Status};
+use crate::symtab::FuncId;
 use crate::{Addr, Stop};
 
-/// sizeof(Hchan) on amd64; where its Lock sits.
+/// sizeof(Hchan) on amd64; where its wait queues and its Lock sit.
 const SIZEOF_HCHAN: u32 = 88;
+const HCHAN_RECVQ_OFFSET: u64 = 40;
+const HCHAN_SENDQ_OFFSET: u64 = 56;
 const HCHAN_LOCK_OFFSET: u64 = 80;
+
+/// sizeof(SudoG) on amd64, of which `elem` takes the last 8 bytes.
+const SIZEOF_SUDOG: u32 = 32;
+
+/// Where G's selgen sits (runtime.h), which dequeue's cas claims.
+const G_SELGEN_OFFSET: u64 = 96;
 
 /// A channel, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,45 +44,22 @@ struct SudoG {
     selgen: u32,
     /// The select case (index in the address-sorted cases) it stands for.
     offset: u32,
-    /// The next SudoG in its wait queue, or on the free list.
+    /// The next SudoG in its wait queue, or on its channel's free list.
     link: u32,
+    /// Where allocsg's mal put it.
+    addr: Addr,
 }
 
 /// No SudoG: the end of a wait queue or of the free list.
 const NIL: u32 = u32::MAX;
 
-/// Every SudoG, by index, with a free list (allocsg and freesg; the twin
-/// does not model their memory, only their order in the queues).
-#[derive(Debug)]
+/// Every SudoG, by index. A SudoG is never given back to the heap: freesg
+/// puts it on its channel's free list, for that channel's next allocsg
+/// (the collector, which the twin does not run, would free it with the
+/// channel).
+#[derive(Debug, Default)]
 pub struct SudoGs {
     all: crate::Arena<SudoG>,
-    free: u32,
-}
-
-impl Default for SudoGs {
-    fn default() -> Self {
-        SudoGs {
-            all: crate::Arena::default(),
-            free: NIL,
-        }
-    }
-}
-
-impl SudoGs {
-    fn alloc(&mut self, sg: SudoG) -> u32 {
-        if self.free == NIL {
-            return self.all.push(sg) as u32;
-        }
-        let i = self.free;
-        self.free = self.all[i as usize].link;
-        self.all[i as usize] = sg;
-        i
-    }
-
-    fn free(&mut self, i: u32) {
-        self.all[i as usize].link = self.free;
-        self.free = i;
-    }
 }
 
 /// chan.c's WaitQ: a FIFO of SudoGs linked through their `link`.
@@ -123,6 +109,10 @@ pub struct Hchan {
     pub rclosed: bool,
     recvq: WaitQ,
     sendq: WaitQ,
+    /// The free list of SudoGs (allocsg, freesg).
+    free: u32,
+    /// The element's size (allocsg sizes a SudoG by it).
+    elemsize: u16,
     pub(crate) lock: Lock,
 }
 
@@ -228,17 +218,71 @@ impl Runtime {
         }
     }
 
-    /// enqueue(allocsg(c)): queue the current G, remembering its selgen.
-    fn enqueue(&mut self, c: ChanId, q: Queue, elem: u64, offset: u32) {
+    /// The address of a wait queue (an argument of the queue functions).
+    fn queue_addr(&self, c: ChanId, q: Queue) -> Addr {
+        self.chans[c].addr
+            + match q {
+                Queue::Recv => HCHAN_RECVQ_OFFSET,
+                Queue::Send => HCHAN_SENDQ_OFFSET,
+            }
+    }
+
+    /// allocsg(c), called from `f`: a SudoG for the current G, from the
+    /// channel's free list, else mal'd with room for the element
+    /// (sizeof(SudoG) + elemsize - sizeof(sg->elem)). It holds `elem`, a
+    /// sender's value. Returns its index.
+    fn allocsg(&mut self, f: FuncId, c: ChanId, elem: u64) -> Result<u32, Stop> {
+        let a = self.rf.allocsg;
+        self.call(f, a, &[self.chans[c].addr])?;
         let g = self.g;
         let selgen = self.gs[g].selgen;
-        let sg = self.sudogs.alloc(SudoG {
-            g,
-            elem,
-            selgen,
-            offset,
-            link: NIL,
-        });
+        let i = match self.chans[c].free {
+            NIL => {
+                let size = SIZEOF_SUDOG + u32::from(self.chans[c].elemsize) - 8;
+                let addr = self.mal(a, size)?;
+                self.sudogs.all.push(SudoG {
+                    g,
+                    elem,
+                    selgen,
+                    offset: 0,
+                    link: NIL,
+                    addr,
+                }) as u32
+            }
+            i => {
+                let sg = &mut self.sudogs.all[i as usize];
+                self.chans[c].free = sg.link;
+                *sg = SudoG {
+                    g,
+                    elem,
+                    selgen,
+                    offset: 0,
+                    link: NIL,
+                    addr: sg.addr,
+                };
+                i
+            }
+        };
+        self.leave(a)?;
+        Ok(i)
+    }
+
+    /// freesg(c, sg), called from `f`: the SudoG goes on the channel's
+    /// free list.
+    fn freesg(&mut self, f: FuncId, c: ChanId, sg: u32) -> Result<(), Stop> {
+        let fs = self.rf.freesg;
+        let addr = self.sudogs.all[sg as usize].addr;
+        self.call(f, fs, &[self.chans[c].addr, addr])?;
+        self.sudogs.all[sg as usize].link = self.chans[c].free;
+        self.chans[c].free = sg;
+        self.leave(fs)
+    }
+
+    /// enqueue(q, sg), called from `f`: at the queue's tail.
+    fn enqueue(&mut self, f: FuncId, c: ChanId, q: Queue, sg: u32) -> Result<(), Stop> {
+        let e = self.rf.enqueue;
+        let addr = self.sudogs.all[sg as usize].addr;
+        self.call(f, e, &[self.queue_addr(c, q), addr])?;
         let mut wq = *self.queue(c, q);
         match wq.last {
             NIL => wq.first = sg,
@@ -246,39 +290,51 @@ impl Runtime {
         }
         wq.last = sg;
         *self.queue(c, q) = wq;
+        self.leave(e)
     }
 
-    /// Take the first SudoG off a queue (and free it).
-    fn pop(&mut self, c: ChanId, q: Queue) -> Option<SudoG> {
-        let i = self.queue(c, q).first;
-        if i == NIL {
-            return None;
-        }
-        let sg = self.sudogs.all[i as usize];
-        let wq = self.queue(c, q);
-        wq.first = sg.link;
-        if wq.first == NIL {
-            wq.last = NIL;
-        }
-        self.sudogs.free(i);
-        Some(sg)
-    }
-
-    /// dequeue: the first waiter still valid, claiming it by bumping its
-    /// G's selgen; stale SudoGs (their select already woken) are dropped.
-    fn dequeue(&mut self, c: ChanId, q: Queue) -> Option<SudoG> {
-        while let Some(sg) = self.pop(c, q) {
+    /// dequeue(q, c), called from `f`: the first waiter still valid,
+    /// claimed by runtime·cas on its G's selgen; a stale one (its select
+    /// was woken through another channel) is freed. Returns its index.
+    fn dequeue(&mut self, f: FuncId, c: ChanId, q: Queue) -> Result<Option<u32>, Stop> {
+        let d = self.rf.dequeue;
+        self.call(f, d, &[self.queue_addr(c, q), self.chans[c].addr])?;
+        let got = loop {
+            let i = self.queue(c, q).first;
+            if i == NIL {
+                break None;
+            }
+            let sg = self.sudogs.all[i as usize];
+            let wq = self.queue(c, q);
+            wq.first = sg.link;
+            if wq.first == NIL {
+                wq.last = NIL;
+            }
+            let cas = self.rf.cas;
+            let selgen = self.gs[sg.g].addr + G_SELGEN_OFFSET;
+            let old = u64::from(sg.selgen);
+            self.call(d, cas, &[selgen, old | (old + 1) << 32])?;
+            self.leave(cas)?;
             let g = &mut self.gs[sg.g];
             if g.selgen == sg.selgen {
                 g.selgen = g.selgen.wrapping_add(1);
-                return Some(sg);
+                break Some(i);
             }
-        }
-        None
+            self.freesg(d, c, i)?;
+        };
+        self.leave(d)?;
+        Ok(got)
     }
 
-    /// dequeueg: take the current G's first SudoG off a queue.
-    fn dequeueg(&mut self, c: ChanId, q: Queue) {
+    /// dequeueg(q, c), called from selectgo: take the current G's first
+    /// SudoG off a queue and free it.
+    fn dequeueg(&mut self, c: ChanId, q: Queue) -> Result<(), Stop> {
+        let d = self.rf.dequeueg;
+        self.call(
+            self.rf.selectgo,
+            d,
+            &[self.queue_addr(c, q), self.chans[c].addr],
+        )?;
         let g = self.g;
         let mut wq = *self.queue(c, q);
         let (mut prev, mut i) = (NIL, wq.first);
@@ -292,12 +348,13 @@ impl Runtime {
                 if wq.last == i {
                     wq.last = prev;
                 }
-                self.sudogs.free(i);
                 *self.queue(c, q) = wq;
-                return;
+                self.freesg(d, c, i)?;
+                break;
             }
             (prev, i) = (i, sg.link);
         }
+        self.leave(d)
     }
 
     /// makechan(elemsize, hint) from Go code.
@@ -328,6 +385,8 @@ impl Runtime {
             rclosed: false,
             recvq: WaitQ::default(),
             sendq: WaitQ::default(),
+            free: NIL,
+            elemsize: u16::try_from(elemsize).unwrap_or(u16::MAX),
             lock: Lock::default(),
         });
         self.leave(c)?;
@@ -360,31 +419,38 @@ impl Runtime {
             self.unlock(f, LockId::Chan(c))?;
             return self.panicstring(f, "send on closed channel");
         }
-        let ch = &mut self.chans[c];
-        if ch.dataqsiz == 0 {
-            if let Some(sg) = self.dequeue(c, Queue::Recv) {
-                let gp = sg.g;
-                self.gs[gp].param = u64::from(sg.offset) + 1;
+        if self.chans[c].dataqsiz == 0 {
+            if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+                // gp->param = sg: the receiver frees it when it runs.
+                let gp = self.sudogs.all[i as usize].g;
+                self.gs[gp].param = u64::from(i) + 1;
                 self.gs[gp].set_result(v);
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, gp)?;
                 return self.finish_send();
             }
-            self.enqueue(c, Queue::Send, v, 0);
+            let sg = self.allocsg(f, c, v)?;
             self.gs[self.g].param = 0;
+            self.enqueue(f, c, Queue::Send, sg)?;
             return self.block(f, c, ChanOp::Send(c), 220);
         }
-        if ch.full() {
-            self.enqueue(c, Queue::Send, v, 0);
+        if self.chans[c].full() {
+            let sg = self.allocsg(f, c, v)?;
+            self.enqueue(f, c, Queue::Send, sg)?;
             self.rare(self.g).pending = Some(v);
             return self.block(f, c, ChanOp::Send(c), 244);
         }
-        ch.push(v);
-        // A woken receiver is handed nothing: it re-checks the buffer.
-        let waiter = self.dequeue(c, Queue::Recv);
-        self.unlock(f, LockId::Chan(c))?;
-        if let Some(sg) = waiter {
-            self.ready(f, sg.g)?;
+        self.chans[c].push(v);
+        // A woken receiver is handed nothing (its SudoG is freed here):
+        // it re-checks the buffer.
+        match self.dequeue(f, c, Queue::Recv)? {
+            Some(i) => {
+                let gp = self.sudogs.all[i as usize].g;
+                self.freesg(f, c, i)?;
+                self.unlock(f, LockId::Chan(c))?;
+                self.ready(f, gp)?;
+            }
+            None => self.unlock(f, LockId::Chan(c))?,
         }
         self.finish_send()
     }
@@ -457,34 +523,42 @@ impl Runtime {
 
     fn recv_locked(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         let f = self.rf.chanrecv;
-        let ch = &mut self.chans[c];
-        if ch.dataqsiz == 0 {
-            if ch.wclosed {
+        if self.chans[c].dataqsiz == 0 {
+            if self.chans[c].wclosed {
                 return self.recv_closed(c, outer);
             }
-            if let Some(sg) = self.dequeue(c, Queue::Send) {
-                self.gs[sg.g].param = u64::from(sg.offset) + 1;
+            if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+                // gp->param = sg: the sender frees it when it runs.
+                let sg = self.sudogs.all[i as usize];
+                self.gs[sg.g].param = u64::from(i) + 1;
                 self.unlock(f, LockId::Chan(c))?;
                 self.ready(f, sg.g)?;
                 return self.finish_recv(sg.elem, outer);
             }
-            self.enqueue(c, Queue::Recv, 0, 0);
+            let sg = self.allocsg(f, c, 0)?;
             self.gs[self.g].param = 0;
+            self.enqueue(f, c, Queue::Recv, sg)?;
             return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
         }
-        if ch.is_empty() {
-            if ch.wclosed {
+        if self.chans[c].is_empty() {
+            if self.chans[c].wclosed {
                 return self.recv_closed(c, outer);
             }
-            self.enqueue(c, Queue::Recv, 0, 0);
+            let sg = self.allocsg(f, c, 0)?;
+            self.enqueue(f, c, Queue::Recv, sg)?;
             return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
         }
-        let v = ch.pop().expect("not empty");
-        // A woken sender re-checks and stores its value itself.
-        let waiter = self.dequeue(c, Queue::Send);
-        self.unlock(f, LockId::Chan(c))?;
-        if let Some(sg) = waiter {
-            self.ready(f, sg.g)?;
+        let v = self.chans[c].pop().expect("not empty");
+        // A woken sender re-checks and stores its value itself; its SudoG
+        // is freed here.
+        match self.dequeue(f, c, Queue::Send)? {
+            Some(i) => {
+                let gp = self.sudogs.all[i as usize].g;
+                self.freesg(f, c, i)?;
+                self.unlock(f, LockId::Chan(c))?;
+                self.ready(f, gp)?;
+            }
+            None => self.unlock(f, LockId::Chan(c))?,
         }
         self.finish_recv(v, outer)
     }
@@ -535,10 +609,11 @@ impl Runtime {
                 let f = self.rf.chansend;
                 self.lock(f, LockId::Chan(c))?;
                 if self.chans[c].dataqsiz == 0 {
-                    if self.gs[g].param == 0 {
+                    let Some(sg) = self.gs[g].param.checked_sub(1) else {
                         // Woken by close: the loop finds Wclosed.
                         return self.send_locked(c, 0);
-                    }
+                    };
+                    self.freesg(f, c, sg as u32)?;
                     self.unlock(f, LockId::Chan(c))?;
                     return self.finish_send();
                 }
@@ -552,8 +627,13 @@ impl Runtime {
             ChanOp::Recv(c, outer) => {
                 let f = self.rf.chanrecv;
                 self.lock(f, LockId::Chan(c))?;
-                if self.chans[c].dataqsiz == 0 && self.gs[g].param != 0 {
+                if let Some(sg) = self.gs[g]
+                    .param
+                    .checked_sub(1)
+                    .filter(|_| self.chans[c].dataqsiz == 0)
+                {
                     let v = self.gs[g].take_result().unwrap_or(0);
+                    self.freesg(f, c, sg as u32)?;
                     self.unlock(f, LockId::Chan(c))?;
                     let v = self.finish_recv(v, outer)?;
                     self.gs[g].set_result(v);
@@ -583,9 +663,11 @@ impl Runtime {
         }
         self.chans[c].wclosed = true;
         for q in [Queue::Recv, Queue::Send] {
-            while let Some(sg) = self.dequeue(c, q) {
-                self.gs[sg.g].param = 0;
-                self.ready(f, sg.g)?;
+            while let Some(i) = self.dequeue(f, c, q)? {
+                let gp = self.sudogs.all[i as usize].g;
+                self.gs[gp].param = 0;
+                self.freesg(f, c, i)?;
+                self.ready(f, gp)?;
             }
         }
         self.unlock(f, LockId::Chan(c))?;
@@ -843,14 +925,18 @@ impl Runtime {
                 SelCase::Recv(c) => {
                     if self.chans[c].dataqsiz > 0 {
                         if let Some(v) = self.chans[c].pop() {
-                            let sender = self.dequeue(c, Queue::Send);
-                            if let Some(sg) = sender {
-                                self.ready(f, sg.g)?;
+                            // asyncrecv
+                            if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+                                let gp = self.sudogs.all[i as usize].g;
+                                self.freesg(f, c, i)?;
+                                self.ready(f, gp)?;
                             }
                             return self.select_ret(&sel, cas.index, v);
                         }
-                    } else if let Some(sg) = self.dequeue(c, Queue::Send) {
-                        self.gs[sg.g].param = u64::from(sg.offset) + 1;
+                    } else if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+                        // syncrecv
+                        let sg = self.sudogs.all[i as usize];
+                        self.gs[sg.g].param = u64::from(i) + 1;
                         self.ready(f, sg.g)?;
                         return self.select_ret(&sel, cas.index, sg.elem);
                     }
@@ -864,19 +950,23 @@ impl Runtime {
                         self.sellock(&sel, false)?;
                         return self.panicstring(f, "send on closed channel");
                     }
-                    let ch = &mut self.chans[c];
-                    if ch.dataqsiz > 0 {
-                        if !ch.full() {
-                            ch.push(v);
-                            if let Some(sg) = self.dequeue(c, Queue::Recv) {
-                                self.ready(f, sg.g)?;
+                    if self.chans[c].dataqsiz > 0 {
+                        if !self.chans[c].full() {
+                            // asyncsend
+                            self.chans[c].push(v);
+                            if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+                                let gp = self.sudogs.all[i as usize].g;
+                                self.freesg(f, c, i)?;
+                                self.ready(f, gp)?;
                             }
                             return self.select_ret(&sel, cas.index, 0);
                         }
-                    } else if let Some(sg) = self.dequeue(c, Queue::Recv) {
-                        self.gs[sg.g].param = u64::from(sg.offset) + 1;
-                        self.gs[sg.g].set_result(v);
-                        self.ready(f, sg.g)?;
+                    } else if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+                        // syncsend
+                        let gp = self.sudogs.all[i as usize].g;
+                        self.gs[gp].param = u64::from(i) + 1;
+                        self.gs[gp].set_result(v);
+                        self.ready(f, gp)?;
                         return self.select_ret(&sel, cas.index, 0);
                     }
                 }
@@ -888,11 +978,14 @@ impl Runtime {
         }
         // Pass 2: wait on every channel, then sleep.
         for &o in &sel.order {
-            match sel.scase[o].case {
-                SelCase::Recv(c) => self.enqueue(c, Queue::Recv, 0, o as u32),
-                SelCase::Send(c, v) => self.enqueue(c, Queue::Send, v, o as u32),
-                SelCase::Default => {}
-            }
+            let (c, q, v) = match sel.scase[o].case {
+                SelCase::Recv(c) => (c, Queue::Recv, 0),
+                SelCase::Send(c, v) => (c, Queue::Send, v),
+                SelCase::Default => continue,
+            };
+            let sg = self.allocsg(f, c, v)?;
+            self.sudogs.all[sg as usize].offset = o as u32;
+            self.enqueue(f, c, q, sg)?;
         }
         let g = self.g;
         self.gs[g].param = 0;
@@ -924,23 +1017,32 @@ impl Runtime {
             .take()
             .expect("a parked select keeps its cases");
         self.sellock(&sel, true)?;
-        let won = self.gs[g].param.checked_sub(1).map(|o| o as usize);
+        // g->param: the SudoG of the case that fired, if one did.
+        let won = self.gs[g].param.checked_sub(1).map(|i| i as u32);
+        let offset = won.map(|i| self.sudogs.all[i as usize].offset as usize);
+        // Pass 3: off the other channels' queues.
         for (i, cas) in sel.scase.iter().enumerate() {
-            if won != Some(i) {
+            if offset != Some(i) {
                 match cas.case {
-                    SelCase::Recv(c) => self.dequeueg(c, Queue::Recv),
-                    SelCase::Send(c, _) => self.dequeueg(c, Queue::Send),
+                    SelCase::Recv(c) => self.dequeueg(c, Queue::Recv)?,
+                    SelCase::Send(c, _) => self.dequeueg(c, Queue::Send)?,
                     SelCase::Default => {}
                 }
             }
         }
-        let picked = match won {
-            Some(o) if matches!(sel.scase[o].case, SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c].dataqsiz == 0) =>
-            {
+        let fired = won.zip(offset).and_then(|(sg, o)| match sel.scase[o].case {
+            SelCase::Send(c, _) | SelCase::Recv(c) if self.chans[c].dataqsiz == 0 => {
+                Some((sg, o, c))
+            }
+            _ => None,
+        });
+        let picked = match fired {
+            Some((sg, o, c)) => {
                 let v = self.gs[g].take_result().unwrap_or(0);
+                self.freesg(self.rf.selectgo, c, sg)?;
                 self.select_ret(&sel, sel.scase[o].index, v)?
             }
-            _ => self.select_pass1(sel)?,
+            None => self.select_pass1(sel)?,
         };
         self.rare(g).selected = Some(picked);
         Ok(())
@@ -987,12 +1089,13 @@ impl Runtime {
                     self.unlock(f, LockId::Chan(c))?;
                     return self.panicstring(f, "send on closed channel");
                 } else if self.chans[c].dataqsiz == 0 {
-                    match self.dequeue(c, Queue::Recv) {
-                        Some(sg) => {
-                            self.gs[sg.g].param = u64::from(sg.offset) + 1;
-                            self.gs[sg.g].set_result(v);
+                    match self.dequeue(f, c, Queue::Recv)? {
+                        Some(i) => {
+                            let gp = self.sudogs.all[i as usize].g;
+                            self.gs[gp].param = u64::from(i) + 1;
+                            self.gs[gp].set_result(v);
                             self.unlock(f, LockId::Chan(c))?;
-                            self.ready(f, sg.g)?;
+                            self.ready(f, gp)?;
                             true
                         }
                         None => {
@@ -1002,10 +1105,14 @@ impl Runtime {
                     }
                 } else if !self.chans[c].full() {
                     self.chans[c].push(v);
-                    let waiter = self.dequeue(c, Queue::Recv);
-                    self.unlock(f, LockId::Chan(c))?;
-                    if let Some(sg) = waiter {
-                        self.ready(f, sg.g)?;
+                    match self.dequeue(f, c, Queue::Recv)? {
+                        Some(i) => {
+                            let gp = self.sudogs.all[i as usize].g;
+                            self.freesg(f, c, i)?;
+                            self.unlock(f, LockId::Chan(c))?;
+                            self.ready(f, gp)?;
+                        }
+                        None => self.unlock(f, LockId::Chan(c))?,
                     }
                     true
                 } else {
@@ -1030,16 +1137,25 @@ impl Runtime {
                         self.chans[c].rclosed = true;
                         (Some(0), None)
                     } else {
-                        match self.dequeue(c, Queue::Send) {
-                            Some(sg) => {
-                                self.gs[sg.g].param = u64::from(sg.offset) + 1;
+                        match self.dequeue(f, c, Queue::Send)? {
+                            Some(i) => {
+                                let sg = self.sudogs.all[i as usize];
+                                self.gs[sg.g].param = u64::from(i) + 1;
                                 (Some(sg.elem), Some(sg.g))
                             }
                             None => (None, None),
                         }
                     }
                 } else if let Some(v) = self.chans[c].pop() {
-                    (Some(v), self.dequeue(c, Queue::Send).map(|sg| sg.g))
+                    let wake = match self.dequeue(f, c, Queue::Send)? {
+                        Some(i) => {
+                            let gp = self.sudogs.all[i as usize].g;
+                            self.freesg(f, c, i)?;
+                            Some(gp)
+                        }
+                        None => None,
+                    };
+                    (Some(v), wake)
                 } else if self.chans[c].wclosed {
                     self.chans[c].rclosed = true;
                     (Some(0), None)

@@ -856,6 +856,9 @@ impl Runtime {
         n: u32,
         dogc: bool,
     ) -> Result<Addr, crate::Stop> {
+        if let Some(log) = &mut self.alloc_log {
+            log.push((n, caller));
+        }
         let f = self.rf.mallocgc;
         self.call(caller, f, &[u64::from(n), 6, u64::from(dogc)])?;
         self.m.mallocing = true;

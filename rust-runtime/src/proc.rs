@@ -97,7 +97,11 @@ pub struct Defer {
 }
 
 /// sizeof(Defer) less its 8-byte args placeholder: siz, argp, pc, fn, link.
+/// deferproc mallocs sizeof(*d) + siz - sizeof(d->args), this plus siz.
 const DEFER_HEADER: u32 = 40;
+
+/// sizeof(Panic): arg (an Eface), stackbase, link, recovered, padded.
+const SIZEOF_PANIC: u32 = 40;
 
 /// proc.c's Panic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,6 +341,13 @@ pub(crate) struct RuntimeFuncs {
     pub setblockspecial: FuncId,
     pub addfintab: FuncId,
     pub destroychan: Option<FuncId>,
+    /// chan.c's wait queue and SudoG functions, and the cas dequeue calls.
+    pub allocsg: FuncId,
+    pub freesg: FuncId,
+    pub enqueue: FuncId,
+    pub dequeue: FuncId,
+    pub dequeueg: FuncId,
+    pub cas: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -435,6 +446,12 @@ impl RuntimeFuncs {
             setblockspecial: f("runtime.setblockspecial")?,
             addfintab: f("addfintab")?,
             destroychan: tab.lookup("destroychan"),
+            allocsg: f("allocsg")?,
+            freesg: f("freesg")?,
+            enqueue: f("enqueue")?,
+            dequeue: f("dequeue")?,
+            dequeueg: f("dequeueg")?,
+            cas: f("runtime.cas")?,
         })
     }
 }
@@ -527,6 +544,9 @@ pub struct Runtime {
     pub(crate) sudogs: crate::chan::SudoGs,
     pub mem: Mem,
     pub heap: Heap,
+    /// When set, every mallocgc's size and caller, in order (to compare
+    /// with a real binary's allocations, as gdb lists them).
+    pub alloc_log: Option<Vec<(u32, FuncId)>>,
     /// The current g (TLS g) and SP.
     pub g: GId,
     pub sp: Addr,
@@ -586,6 +606,7 @@ impl Runtime {
             sudogs: crate::chan::SudoGs::default(),
             mem,
             heap: Heap::default(),
+            alloc_log: None,
             g: GId::G0,
             sp: G0_STACKBASE,
             stderr: Vec::new(),
@@ -1307,7 +1328,7 @@ impl Runtime {
         let dp = self.rf.deferproc;
         self.call_at(ret, dp, &[])?;
         let argp = self.sp + u64::from(self.tab.get(dp).frame) + 24;
-        let addr = self.malloc(dp, DEFER_HEADER + siz.max(8))?;
+        let addr = self.malloc(dp, DEFER_HEADER + siz)?;
         let g = self.g;
         self.deferred(g).defers.push(Defer {
             siz,
@@ -1344,7 +1365,7 @@ impl Runtime {
             return Ok(None);
         }
         let d = self.deferred(g).defers.pop().expect("checked");
-        self.free(dr, d.addr, DEFER_HEADER + d.siz.max(8))?;
+        self.free(dr, d.addr, DEFER_HEADER + d.siz)?;
         self.mem.write_words(argp, &d.args);
         // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
         // return address) goes back 5 bytes, onto the CALL.
@@ -1368,7 +1389,7 @@ impl Runtime {
     ) -> Result<(), Stop> {
         let p = self.rf.panic;
         self.call_at(ret, p, &[value.ty, value.data])?;
-        self.mal(p, 48)?;
+        self.mal(p, SIZEOF_PANIC)?;
         let g = self.g;
         self.deferred(g).panics.push(Panic {
             value,

@@ -496,24 +496,43 @@ impl Compiler {
     }
 
     fn declare_local(&mut self, name: String, ty: Ty) -> Slot {
+        let at = self.reserve_decl();
+        self.declare_local_at(name, ty, at)
+    }
+
+    /// The place of a declaration's runtime·new, should a closure capture
+    /// the variable: 6g allocates a captured variable's heap cell where it
+    /// is declared, before its initial value is computed (the ODCL comes
+    /// before the assignment), so a declaration with a value reserves it
+    /// first and [`Compiler::declare_local_at`] fills it in.
+    fn reserve_decl(&mut self) -> usize {
         let f = self.f();
-        let local = f.code.nlocals;
-        let slot = Slot::Local(local);
-        f.code.nlocals += 1;
-        f.local_tys.push(Some(ty.clone()));
-        let at = f.code.ins.len();
-        f.decls.push((at, local));
         let site = Site {
             line: f.line,
             nth: 0,
         };
         f.code.lines.push(f.line);
         f.code.ins.push(Ins::New {
-            size: ty.size(),
-            slot,
+            size: 0,
+            slot: Slot::Local(u16::MAX),
             site,
         });
+        f.code.ins.len() - 1
+    }
+
+    /// Declare local `name`, its runtime·new at `at` (from
+    /// [`Compiler::reserve_decl`]).
+    fn declare_local_at(&mut self, name: String, ty: Ty, at: usize) -> Slot {
         let f = self.f();
+        let local = f.code.nlocals;
+        let slot = Slot::Local(local);
+        f.code.nlocals += 1;
+        f.local_tys.push(Some(ty.clone()));
+        f.decls.push((at, local));
+        let Ins::New { size, slot: s, .. } = &mut f.code.ins[at] else {
+            unreachable!("a reserved declaration")
+        };
+        (*size, *s) = (ty.size(), slot);
         if name != "_" {
             f.scopes
                 .last_mut()
@@ -650,6 +669,12 @@ impl Compiler {
         if !s.values.is_empty() && s.values.len() != s.names.len() {
             return err(s.pos, "assignment count mismatch");
         }
+        // Every name's declaration first, then the values (locals only).
+        let reserved: Vec<Option<usize>> = s
+            .names
+            .iter()
+            .map(|_| (!global).then(|| self.reserve_decl()))
+            .collect();
         for (i, name) in s.names.iter().enumerate() {
             let ty = match (&declared, s.values.get(i)) {
                 (Some(t), Some(v)) => {
@@ -663,7 +688,10 @@ impl Compiler {
                 (None, Some(v)) => self.expr(v)?,
                 (None, None) => return err(s.pos, "missing type or value"),
             };
-            let slot = self.declare(name.clone(), ty, global);
+            let slot = match reserved[i] {
+                Some(at) => self.declare_local_at(name.clone(), ty, at),
+                None => self.declare(name.clone(), ty, global),
+            };
             self.emit(Ins::Store(slot));
         }
         Ok(())
@@ -757,6 +785,15 @@ impl Compiler {
                 }
             }
             StmtKind::Define { names, rhs } => {
+                // The new names' declarations come before the values.
+                let reserved: Vec<Option<usize>> = names
+                    .iter()
+                    .map(|name| {
+                        let scope = self.f().scopes.last().expect("scope");
+                        let existing = matches!(scope.get(name), Some(Binding::Var(..)));
+                        (!existing).then(|| self.reserve_decl())
+                    })
+                    .collect();
                 let mut tys = Vec::new();
                 if let (
                     [_, _],
@@ -792,12 +829,12 @@ impl Compiler {
                 let lit = self.f().lit_target.take().flatten();
                 // Stores pop in reverse; new names shadow only afterwards.
                 let mut slots = Vec::new();
-                for (name, ty) in names.iter().zip(tys) {
+                for ((name, ty), at) in names.iter().zip(tys).zip(reserved) {
                     let existing = self.f().scopes.last().expect("scope").get(name).cloned();
-                    slots.push(match existing {
-                        Some(Binding::Var(slot, _)) => slot,
-                        _ => self
-                            .declare_local(name.clone(), if ty == Ty::Nil { Ty::Nil } else { ty }),
+                    slots.push(match (existing, at) {
+                        (Some(Binding::Var(slot, _)), None) => slot,
+                        (_, Some(at)) => self.declare_local_at(name.clone(), ty, at),
+                        (_, None) => unreachable!("a name not declared is reserved"),
                     });
                 }
                 if let (Some(at), [slot]) = (lit, slots.as_slice()) {
