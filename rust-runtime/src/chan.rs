@@ -310,11 +310,14 @@ impl Runtime {
             if wq.first == NIL {
                 wq.last = NIL;
             }
-            let cas = self.rf.cas;
             let selgen = self.gs[sg.g].addr + G_SELGEN_OFFSET;
-            let old = u64::from(sg.selgen);
-            self.call(d, cas, &[selgen, old | (old + 1) << 32])?;
-            self.leave(cas)?;
+            self.cas(
+                d,
+                (1021, 1021),
+                selgen,
+                sg.selgen,
+                sg.selgen.wrapping_add(1),
+            )?;
             let g = &mut self.gs[sg.g];
             if g.selgen == sg.selgen {
                 g.selgen = g.selgen.wrapping_add(1);

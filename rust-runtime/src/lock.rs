@@ -105,9 +105,13 @@ impl Runtime {
         self.call(self.rf.lock, f, &[addr])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
+            // runtime·cas(&l->key, v, v|1) (thread.c line 99).
+            self.cas(f, (99, 99), addr, key, key | 1)?;
             self.lock_of(l).key = key | 1;
             return self.leave(f);
         }
+        // Held: count ourselves a waiter, cas(&l->key, v, v+2) (line 107).
+        self.cas(f, (107, 107), addr, key, key + 2)?;
         self.lock_of(l).key = key + 2;
         let sleep = self.rf.futexsleep;
         self.call(f, sleep, &[addr, u64::from(key + 2)])?;
@@ -132,8 +136,27 @@ impl Runtime {
         if key & 1 == 0 {
             return self.throw(fu, "unlock of unlocked lock");
         }
+        // runtime·cas(&l->key, v, v&~1) (line 144).
+        self.cas(fu, (144, 144), addr, key, key & !1)?;
         self.lock_of(l).key = key & !1;
         self.leave(fu)?;
         self.leave(f)
+    }
+
+    /// runtime·cas(val, old, new) (amd64/asm.s, no split check, no frame)
+    /// called from `caller` at its call on `line`: only its CALL's words
+    /// are left on the stack. The caller sets the value itself.
+    pub(crate) fn cas(
+        &mut self,
+        caller: FuncId,
+        line: (u32, u32),
+        val: Addr,
+        old: u32,
+        new: u32,
+    ) -> Result<(), Stop> {
+        let cas = self.rf.cas;
+        let ret = self.site_line(caller, cas, line);
+        self.call_at(ret, cas, &[val, u64::from(old) | u64::from(new) << 32])?;
+        self.leave(cas)
     }
 }
