@@ -282,6 +282,11 @@ impl Mem {
     }
 }
 
+/// mallocgc's flags (malloc.h).
+pub(crate) const FLAG_NO_POINTERS: u32 = 1 << 0;
+pub(crate) const FLAG_NO_PROFILING: u32 = 1 << 1;
+pub(crate) const FLAG_NO_GC: u32 = 1 << 2;
+
 /// mfixalloc.c's FixAlloc, for the one size it serves here: stack segments.
 #[derive(Debug, Default)]
 pub struct FixAlloc {
@@ -488,6 +493,17 @@ impl Heap {
             .iter()
             .position(|&(size, _)| size >= n.max(1))
             .expect("n <= MaxSmallSize")
+    }
+
+    /// class_to_size: the size of class `k`'s objects.
+    pub fn class_size(&self, k: usize) -> u32 {
+        self.sizes[k].0
+    }
+
+    /// Whether the M's cache list of class `k` is empty, so that the next
+    /// allocation of the class refills it from the central list.
+    pub fn needs_refill(&self, k: usize) -> bool {
+        self.cache[k].is_empty()
     }
 
     /// The size the allocator really gives `n` bytes.
@@ -714,7 +730,8 @@ impl Runtime {
             self.unlock(f, crate::lock::LockId::Stacks)?;
             v
         } else {
-            let v = self.mallocgc(f, n)?;
+            // mallocgc(n, FlagNoProfiling|FlagNoGC, 0, 0)
+            let v = self.mallocgc_dogc(f, n, FLAG_NO_PROFILING | FLAG_NO_GC, false, false)?;
             self.mem.map(v, n);
             v
         };
@@ -792,17 +809,20 @@ impl Runtime {
     ) -> Result<Addr, crate::Stop> {
         let f = self.rf.malloc;
         self.call(caller, f, &[u64::from(n)])?;
-        let v = self.mallocgc(f, n)?;
+        let v = self.mallocgc(f, n, 0)?;
         self.leave(f)?;
         Ok(v)
     }
 
+    /// mallocgc(n, flag, 0, 1) from `caller` (runtime·malloc's, mfinal's
+    /// tables).
     pub(crate) fn mallocgc(
         &mut self,
         caller: crate::symtab::FuncId,
         n: u32,
+        flag: u32,
     ) -> Result<Addr, crate::Stop> {
-        self.mallocgc_dogc(caller, n, false)
+        self.mallocgc_dogc(caller, n, flag, false, true)
     }
 
     /// runtime·new (malloc.goc's `func new`), called by Go code for a
@@ -842,7 +862,7 @@ impl Runtime {
     ) -> Result<Addr, crate::Stop> {
         let f = self.rf.mal;
         self.call(caller, f, &[u64::from(n)])?;
-        let v = self.mallocgc_dogc(f, n, true)?;
+        let v = self.mallocgc_dogc(f, n, 0, true, true)?;
         self.leave(f)?;
         Ok(v)
     }
@@ -854,15 +874,51 @@ impl Runtime {
         &mut self,
         caller: crate::symtab::FuncId,
         n: u32,
+        flag: u32,
         dogc: bool,
+        zeroed: bool,
     ) -> Result<Addr, crate::Stop> {
         if let Some(log) = &mut self.alloc_log {
             log.push((n, caller));
         }
         let f = self.rf.mallocgc;
-        self.call(caller, f, &[u64::from(n), 6, u64::from(dogc)])?;
+        let args = [
+            u64::from(n),
+            u64::from(flag) | u64::from(dogc) << 32,
+            u64::from(zeroed),
+        ];
+        self.call(caller, f, &args)?;
         self.m.mallocing = true;
-        let v = self.heap.alloc(n);
+        let v = if n <= MAX_SMALL_SIZE {
+            // SizeToClass, then MCache_Alloc (the M's cache's address is
+            // not modelled: 0), which refills its list from the central
+            // one when it is empty (MCentral_AllocList's frame; the locks
+            // and span work under it are not modelled).
+            let class = self.heap.class_of(n);
+            let size = self.heap.class_size(class);
+            let sc = self.rf.size_to_class;
+            self.call(f, sc, &[u64::from(n)])?;
+            self.leave(sc)?;
+            let ca = self.rf.mcache_alloc;
+            let words = [0, class as u64, u64::from(size), u64::from(zeroed)];
+            self.call(f, ca, &words)?;
+            if self.heap.needs_refill(class) {
+                let al = self.rf.mcentral_alloclist;
+                self.call(ca, al, &[0, 0, 0])?;
+                self.leave(al)?;
+            }
+            let v = self.heap.alloc(n);
+            self.leave(ca)?;
+            v
+        } else {
+            self.heap.alloc(n)
+        };
+        if flag & FLAG_NO_GC == 0 {
+            let ma = self.rf.markallocated;
+            let noptr = u64::from(flag & FLAG_NO_POINTERS != 0);
+            self.call(f, ma, &[v, u64::from(n), noptr])?;
+            self.leave(ma)?;
+        }
         self.m.mallocing = false;
         if dogc && self.heap.heap_alloc >= self.heap.next_gc {
             self.gc(f)?;

@@ -50,8 +50,8 @@ impl Runtime {
                 m if ndead < nkey / 2 => m * 3,
                 m => m,
             };
-            let key = self.mallocgc(f, max * 8)?;
-            let val = self.mallocgc(f, max * 8)?;
+            let key = self.mallocgc(f, max * 8, crate::malloc::FLAG_NO_POINTERS)?;
+            let val = self.mallocgc(f, max * 8, 0)?;
             let add = self.rf.addfintab;
             for _ in 0..nkey {
                 self.call(f, add, &[0, 0, 0])?;

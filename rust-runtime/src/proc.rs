@@ -348,6 +348,11 @@ pub(crate) struct RuntimeFuncs {
     pub dequeue: FuncId,
     pub dequeueg: FuncId,
     pub cas: FuncId,
+    /// What mallocgc calls for a small object.
+    pub size_to_class: FuncId,
+    pub mcache_alloc: FuncId,
+    pub mcentral_alloclist: FuncId,
+    pub markallocated: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -452,6 +457,10 @@ impl RuntimeFuncs {
             dequeue: f("dequeue")?,
             dequeueg: f("dequeueg")?,
             cas: f("runtime.cas")?,
+            size_to_class: f("runtime.SizeToClass")?,
+            mcache_alloc: f("runtime.MCache_Alloc")?,
+            mcentral_alloclist: f("runtime.MCentral_AllocList")?,
+            markallocated: f("runtime.markallocated")?,
         })
     }
 }

@@ -27,7 +27,7 @@ impl Runtime {
         let array = if pointers {
             self.mal(m1, size)?
         } else {
-            self.mallocgc_dogc(m1, size, true)?
+            self.mallocgc_dogc(m1, size, crate::malloc::FLAG_NO_POINTERS, true, true)?
         };
         self.leave(m1)?;
         self.leave(f)?;
