@@ -102,11 +102,13 @@ pub struct Hchan {
     pub dataqsiz: u32,
     /// The buffer of a buffered channel.
     buf: Option<Box<Ring>>,
-    /// Wclosed: close has run.
-    pub wclosed: bool,
-    /// Rclosed: a receive has returned a zero value because of the close
-    /// (what the `closed(c)` builtin reports).
-    pub rclosed: bool,
+    /// chan.c's `closed` bits: Wclosed (close has run) and Rclosed (a
+    /// receive has returned a zero value because of the close, what the
+    /// `closed(c)` builtin reports).
+    closed: u8,
+    /// Whether the element's alg is AMEMWORD (its copies go through
+    /// memwordcopy; otherwise memcopy).
+    memword: bool,
     recvq: WaitQ,
     sendq: WaitQ,
     /// The free list of SudoGs (allocsg, freesg).
@@ -116,7 +118,21 @@ pub struct Hchan {
     pub(crate) lock: Lock,
 }
 
+/// chan.c's closed bits.
+const WCLOSED: u8 = 1;
+const RCLOSED: u8 = 2;
+
 impl Hchan {
+    /// Wclosed: close has run.
+    pub fn wclosed(&self) -> bool {
+        self.closed & WCLOSED != 0
+    }
+
+    /// Rclosed: a receive has returned a zero value because of the close.
+    pub fn rclosed(&self) -> bool {
+        self.closed & RCLOSED != 0
+    }
+
     /// len(c): values in the buffer.
     pub fn len(&self) -> usize {
         self.buf.as_ref().map_or(0, |b| b.qcount)
@@ -175,6 +191,8 @@ struct Scase {
     index: usize,
     /// The Hchan address it sorts by (0 for default).
     addr: Addr,
+    /// A receive's `u.elemp` is not nil: the case stores the value.
+    target: bool,
 }
 
 /// A select parked in selectgo: its cases sorted by channel address and
@@ -191,11 +209,12 @@ pub struct Select {
 /// How the compiled code sets a select up before selectgo: the return
 /// addresses of its runtime·newselect call and of each case's
 /// selectsend/selectrecv/selectdefault call (source order, nil channels
-/// included), and each send's element size and copy.
+/// included), each send's element size and copy (memword), and whether a
+/// receive stores its value.
 #[derive(Debug, Clone, Default)]
 pub struct SelectSetup {
     pub newselect: Addr,
-    pub cases: Vec<(Addr, u32, bool)>,
+    pub cases: Vec<(Addr, u32, bool, bool)>,
 }
 
 /// sizeof(Select) and sizeof(Scase) (chan.c, amd64).
@@ -225,6 +244,18 @@ impl Runtime {
                 Queue::Recv => HCHAN_RECVQ_OFFSET,
                 Queue::Send => HCHAN_SENDQ_OFFSET,
             }
+    }
+
+    /// `c->elemalg->copy(c->elemsize, dst, src)` in `f`, its `nth`
+    /// indirect call: memwordcopy or memcopy by the element's alg. (The
+    /// pointers it gets are not modelled: 0.)
+    fn elem_copy(&mut self, f: FuncId, nth: usize, c: ChanId) -> Result<(), Stop> {
+        let t = crate::iface::TypeRef {
+            word: 0,
+            size: u32::from(self.chans[c].elemsize),
+            memword: self.chans[c].memword,
+        };
+        self.alg_copy(f, nth, t)
     }
 
     /// allocsg(c), called from `f`: a SudoG for the current G, from the
@@ -360,8 +391,16 @@ impl Runtime {
         self.leave(d)
     }
 
-    /// makechan(elemsize, hint) from Go code.
-    pub fn makechan(&mut self, ret: Addr, elemsize: u32, hint: u32) -> Result<ChanId, Stop> {
+    /// makechan(elemsize, hint) from Go code, for elements of `elemsize`
+    /// bytes whose alg is AMEMWORD when `memword` (gc's algtype: a
+    /// word-sized scalar, pointer, chan, func or map).
+    pub fn makechan(
+        &mut self,
+        ret: Addr,
+        elemsize: u32,
+        memword: bool,
+        hint: u32,
+    ) -> Result<ChanId, Stop> {
         let f = self.rf.makechan;
         self.call_at(ret, f, &[0, u64::from(hint)])?;
         let c = self.rf.makechan_c;
@@ -384,8 +423,8 @@ impl Runtime {
                     qcount: 0,
                 })
             }),
-            wclosed: false,
-            rclosed: false,
+            closed: 0,
+            memword,
             recvq: WaitQ::default(),
             sendq: WaitQ::default(),
             free: NIL,
@@ -418,13 +457,15 @@ impl Runtime {
     /// chansend from its `loop:` label, the channel locked.
     fn send_locked(&mut self, c: ChanId, v: u64) -> Result<(), Stop> {
         let f = self.rf.chansend;
-        if self.chans[c].wclosed {
+        if self.chans[c].wclosed() {
             self.unlock(f, LockId::Chan(c))?;
             return self.panicstring(f, "send on closed channel");
         }
         if self.chans[c].dataqsiz == 0 {
             if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
-                // gp->param = sg: the receiver frees it when it runs.
+                // copy(sg->elem, ep); gp->param = sg: the receiver frees
+                // the SudoG when it runs.
+                self.elem_copy(f, 2, c)?;
                 let gp = self.sudogs.all[i as usize].g;
                 self.gs[gp].param = u64::from(i) + 1;
                 self.gs[gp].set_result(v);
@@ -433,6 +474,7 @@ impl Runtime {
                 return self.finish_send();
             }
             let sg = self.allocsg(f, c, v)?;
+            self.elem_copy(f, 3, c)?;
             self.gs[self.g].param = 0;
             self.enqueue(f, c, Queue::Send, sg)?;
             return self.block(f, c, ChanOp::Send(c), 220);
@@ -443,6 +485,7 @@ impl Runtime {
             self.rare(self.g).pending = Some(v);
             return self.block(f, c, ChanOp::Send(c), 244);
         }
+        self.elem_copy(f, 1, c)?;
         self.chans[c].push(v);
         // A woken receiver is handed nothing (its SudoG is freed here):
         // it re-checks the buffer.
@@ -527,11 +570,14 @@ impl Runtime {
     fn recv_locked(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
         let f = self.rf.chanrecv;
         if self.chans[c].dataqsiz == 0 {
-            if self.chans[c].wclosed {
+            if self.chans[c].wclosed() {
                 return self.recv_closed(c, outer);
             }
             if let Some(i) = self.dequeue(f, c, Queue::Send)? {
-                // gp->param = sg: the sender frees it when it runs.
+                // copy(ep, sg->elem), copy(sg->elem, nil); gp->param = sg:
+                // the sender frees the SudoG when it runs.
+                self.elem_copy(f, 3, c)?;
+                self.elem_copy(f, 4, c)?;
                 let sg = self.sudogs.all[i as usize];
                 self.gs[sg.g].param = u64::from(i) + 1;
                 self.unlock(f, LockId::Chan(c))?;
@@ -544,13 +590,15 @@ impl Runtime {
             return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
         }
         if self.chans[c].is_empty() {
-            if self.chans[c].wclosed {
+            if self.chans[c].wclosed() {
                 return self.recv_closed(c, outer);
             }
             let sg = self.allocsg(f, c, 0)?;
             self.enqueue(f, c, Queue::Recv, sg)?;
             return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
         }
+        self.elem_copy(f, 1, c)?;
+        self.elem_copy(f, 2, c)?;
         let v = self.chans[c].pop().expect("not empty");
         // A woken sender re-checks and stores its value itself; its SudoG
         // is freed here.
@@ -568,7 +616,9 @@ impl Runtime {
 
     /// chanrecv's `closed:` label: the zero value, *closed = true.
     fn recv_closed(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
-        self.chans[c].rclosed = true;
+        // copy(ep, nil)
+        self.elem_copy(self.rf.chanrecv, 0, c)?;
+        self.chans[c].closed |= RCLOSED;
         self.gs[self.g].recv_closed = true;
         self.unlock(self.rf.chanrecv, LockId::Chan(c))?;
         self.finish_recv(0, outer)
@@ -636,6 +686,8 @@ impl Runtime {
                     .filter(|_| self.chans[c].dataqsiz == 0)
                 {
                     let v = self.gs[g].take_result().unwrap_or(0);
+                    self.elem_copy(f, 5, c)?;
+                    self.elem_copy(f, 6, c)?;
                     self.freesg(f, c, sg as u32)?;
                     self.unlock(f, LockId::Chan(c))?;
                     let v = self.finish_recv(v, outer)?;
@@ -660,11 +712,11 @@ impl Runtime {
         let f = self.rf.closechan;
         self.call_at(ret, f, &[self.chans[c].addr])?;
         self.lock(f, LockId::Chan(c))?;
-        if self.chans[c].wclosed {
+        if self.chans[c].wclosed() {
             self.unlock(f, LockId::Chan(c))?;
             return self.panicstring(f, "close of closed channel");
         }
-        self.chans[c].wclosed = true;
+        self.chans[c].closed |= WCLOSED;
         for q in [Queue::Recv, Queue::Send] {
             while let Some(i) = self.dequeue(f, c, q)? {
                 let gp = self.sudogs.all[i as usize].g;
@@ -701,7 +753,7 @@ impl Runtime {
         let addr = self.chans[c].addr;
         self.call_at(ret, f, &[addr])?;
         self.call(f, inner, &[addr])?;
-        let closed = self.chans[c].rclosed;
+        let closed = self.chans[c].rclosed();
         self.leave(inner)?;
         self.leave(f)?;
         Ok(closed)
@@ -766,7 +818,15 @@ impl Runtime {
                 SelCase::Send(c, _) | SelCase::Recv(c) => self.chans[c].addr,
                 SelCase::Default => 0,
             };
-            scase.push(Scase { case, index, addr });
+            // Without the compiled code's setup (a script), every receive
+            // stores its value.
+            let target = setup.is_none_or(|s| s.cases[index].3);
+            scase.push(Scase {
+                case,
+                index,
+                addr,
+                target,
+            });
         }
         // runtime·selectgo(sel) calls selectgo(&sel).
         let (wrapper, f) = (self.rf.selectgo_go, self.rf.selectgo);
@@ -823,7 +883,7 @@ impl Runtime {
         self.leave(inner)?;
         self.leave(ns)?;
         let pc = self.rf.getcallerpc;
-        for (case, &(at, elemsize, memword)) in cases.iter().zip(&setup.cases) {
+        for (case, &(at, elemsize, memword, _)) in cases.iter().zip(&setup.cases) {
             let (f, size) = match case {
                 Some(SelCase::Send(..)) => (self.rf.selectsend, SIZEOF_SCASE + elemsize - 8),
                 Some(SelCase::Recv(_)) => (self.rf.selectrecv, SIZEOF_SCASE),
@@ -927,8 +987,13 @@ impl Runtime {
             match cas.case {
                 SelCase::Recv(c) => {
                     if self.chans[c].dataqsiz > 0 {
-                        if let Some(v) = self.chans[c].pop() {
+                        if !self.chans[c].is_empty() {
                             // asyncrecv
+                            if cas.target {
+                                self.elem_copy(f, 5, c)?;
+                            }
+                            self.elem_copy(f, 6, c)?;
+                            let v = self.chans[c].pop().expect("not empty");
                             if let Some(i) = self.dequeue(f, c, Queue::Send)? {
                                 let gp = self.sudogs.all[i as usize].g;
                                 self.freesg(f, c, i)?;
@@ -938,24 +1003,33 @@ impl Runtime {
                         }
                     } else if let Some(i) = self.dequeue(f, c, Queue::Send)? {
                         // syncrecv
+                        if cas.target {
+                            self.elem_copy(f, 8, c)?;
+                        }
+                        self.elem_copy(f, 9, c)?;
                         let sg = self.sudogs.all[i as usize];
                         self.gs[sg.g].param = u64::from(i) + 1;
                         self.ready(f, sg.g)?;
                         return self.select_ret(&sel, cas.index, sg.elem);
                     }
-                    if self.chans[c].wclosed {
-                        self.chans[c].rclosed = true;
+                    if self.chans[c].wclosed() {
+                        // rclose
+                        if cas.target {
+                            self.elem_copy(f, 7, c)?;
+                        }
+                        self.chans[c].closed |= RCLOSED;
                         return self.select_ret(&sel, cas.index, 0);
                     }
                 }
                 SelCase::Send(c, v) => {
-                    if self.chans[c].wclosed {
+                    if self.chans[c].wclosed() {
                         self.sellock(&sel, false)?;
                         return self.panicstring(f, "send on closed channel");
                     }
                     if self.chans[c].dataqsiz > 0 {
                         if !self.chans[c].full() {
                             // asyncsend
+                            self.elem_copy(f, 3, c)?;
                             self.chans[c].push(v);
                             if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
                                 let gp = self.sudogs.all[i as usize].g;
@@ -966,6 +1040,7 @@ impl Runtime {
                         }
                     } else if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
                         // syncsend
+                        self.elem_copy(f, 4, c)?;
                         let gp = self.sudogs.all[i as usize].g;
                         self.gs[gp].param = u64::from(i) + 1;
                         self.gs[gp].set_result(v);
@@ -988,6 +1063,9 @@ impl Runtime {
             };
             let sg = self.allocsg(f, c, v)?;
             self.sudogs.all[sg as usize].offset = o as u32;
+            if q == Queue::Send && self.chans[c].dataqsiz == 0 {
+                self.elem_copy(f, 2, c)?;
+            }
             self.enqueue(f, c, q, sg)?;
         }
         let g = self.g;
@@ -1042,7 +1120,15 @@ impl Runtime {
         let picked = match fired {
             Some((sg, o, c)) => {
                 let v = self.gs[g].take_result().unwrap_or(0);
-                self.freesg(self.rf.selectgo, c, sg)?;
+                let f = self.rf.selectgo;
+                let cas = sel.scase[o];
+                if matches!(cas.case, SelCase::Recv(_)) {
+                    if cas.target {
+                        self.elem_copy(f, 0, c)?;
+                    }
+                    self.elem_copy(f, 1, c)?;
+                }
+                self.freesg(f, c, sg)?;
                 self.select_ret(&sel, sel.scase[o].index, v)?
             }
             None => self.select_pass1(sel)?,
@@ -1072,11 +1158,15 @@ impl Runtime {
     /// the value.
     /// `elemsize` is the channel's element size (a send's `ap` follows
     /// the element).
+    /// A receive's `target` says whether the case stores the value (6g
+    /// passes selectnbrecv a nil element pointer when it does not, and
+    /// chanrecv then copies nothing out).
     pub fn select_nb(
         &mut self,
         ret: Addr,
         case: SelCase,
         elemsize: u32,
+        target: bool,
     ) -> Result<(bool, u64), Stop> {
         match case {
             SelCase::Send(c, v) => {
@@ -1088,12 +1178,13 @@ impl Runtime {
                 let ap = argp + (8 + u64::from(elemsize)).next_multiple_of(8);
                 self.call(nb, f, &[self.chans[c].addr, argp + 8, ap])?;
                 self.lock(f, LockId::Chan(c))?;
-                let fired = if self.chans[c].wclosed {
+                let fired = if self.chans[c].wclosed() {
                     self.unlock(f, LockId::Chan(c))?;
                     return self.panicstring(f, "send on closed channel");
                 } else if self.chans[c].dataqsiz == 0 {
                     match self.dequeue(f, c, Queue::Recv)? {
                         Some(i) => {
+                            self.elem_copy(f, 2, c)?;
                             let gp = self.sudogs.all[i as usize].g;
                             self.gs[gp].param = u64::from(i) + 1;
                             self.gs[gp].set_result(v);
@@ -1107,6 +1198,7 @@ impl Runtime {
                         }
                     }
                 } else if !self.chans[c].full() {
+                    self.elem_copy(f, 1, c)?;
                     self.chans[c].push(v);
                     match self.dequeue(f, c, Queue::Recv)? {
                         Some(i) => {
@@ -1136,12 +1228,19 @@ impl Runtime {
                 self.lock(f, LockId::Chan(c))?;
                 // The value, and the sender to ready after unlocking.
                 let (got, wake) = if self.chans[c].dataqsiz == 0 {
-                    if self.chans[c].wclosed {
-                        self.chans[c].rclosed = true;
+                    if self.chans[c].wclosed() {
+                        if target {
+                            self.elem_copy(f, 0, c)?;
+                        }
+                        self.chans[c].closed |= RCLOSED;
                         (Some(0), None)
                     } else {
                         match self.dequeue(f, c, Queue::Send)? {
                             Some(i) => {
+                                if target {
+                                    self.elem_copy(f, 3, c)?;
+                                }
+                                self.elem_copy(f, 4, c)?;
                                 let sg = self.sudogs.all[i as usize];
                                 self.gs[sg.g].param = u64::from(i) + 1;
                                 (Some(sg.elem), Some(sg.g))
@@ -1149,7 +1248,12 @@ impl Runtime {
                             None => (None, None),
                         }
                     }
-                } else if let Some(v) = self.chans[c].pop() {
+                } else if !self.chans[c].is_empty() {
+                    if target {
+                        self.elem_copy(f, 1, c)?;
+                    }
+                    self.elem_copy(f, 2, c)?;
+                    let v = self.chans[c].pop().expect("not empty");
                     let wake = match self.dequeue(f, c, Queue::Send)? {
                         Some(i) => {
                             let gp = self.sudogs.all[i as usize].g;
@@ -1159,8 +1263,11 @@ impl Runtime {
                         None => None,
                     };
                     (Some(v), wake)
-                } else if self.chans[c].wclosed {
-                    self.chans[c].rclosed = true;
+                } else if self.chans[c].wclosed() {
+                    if target {
+                        self.elem_copy(f, 0, c)?;
+                    }
+                    self.chans[c].closed |= RCLOSED;
                     (Some(0), None)
                 } else {
                     (None, None)

@@ -188,8 +188,11 @@ impl Runtime {
     /// algarray[t->alg].copy(wid, dst, src), the `nth` indirect call of
     /// `caller`: memwordcopy for a word-sized scalar, memcopy otherwise.
     pub(crate) fn alg_copy(&mut self, caller: FuncId, nth: usize, t: TypeRef) -> Result<(), Stop> {
-        let name = if t.memword { "memwordcopy" } else { "memcopy" };
-        let f = self.tab.lookup(name).expect("in every table");
+        let f = if t.memword {
+            self.rf.memwordcopy
+        } else {
+            self.rf.memcopy
+        };
         let ret = self.site_indirect(caller, nth);
         self.call_at(ret, f, &[u64::from(t.size), 0, 0])?;
         self.leave(f)

@@ -353,6 +353,9 @@ pub(crate) struct RuntimeFuncs {
     pub mcache_alloc: FuncId,
     pub mcentral_alloclist: FuncId,
     pub markallocated: FuncId,
+    /// algarray's copy functions (AMEM and AMEMWORD).
+    pub memcopy: FuncId,
+    pub memwordcopy: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -461,6 +464,8 @@ impl RuntimeFuncs {
             mcache_alloc: f("runtime.MCache_Alloc")?,
             mcentral_alloclist: f("runtime.MCentral_AllocList")?,
             markallocated: f("runtime.markallocated")?,
+            memcopy: f("memcopy")?,
+            memwordcopy: f("memwordcopy")?,
         })
     }
 }

@@ -394,12 +394,14 @@ impl Program for Script {
                 Op::Gosched { site } => rt.gosched_go(at(*site)),
                 Op::Print { site, text } => rt.printstring(at(*site), text),
                 Op::PrintLast { site } => rt.printstring(at(*site), &format!("{}\n", st.last)),
-                Op::MakeChan { site, hint, global } => rt.makechan(at(*site), 8, *hint).map(|c| {
-                    if self.globals.len() <= *global {
-                        self.globals.resize(*global + 1, None);
-                    }
-                    self.globals[*global] = Some(c);
-                }),
+                Op::MakeChan { site, hint, global } => {
+                    rt.makechan(at(*site), 8, true, *hint).map(|c| {
+                        if self.globals.len() <= *global {
+                            self.globals.resize(*global + 1, None);
+                        }
+                        self.globals[*global] = Some(c);
+                    })
+                }
                 Op::Send { site, chan, val: v } => {
                     let (c, v) = (
                         chan_of(&self.globals, st, *chan),

@@ -333,6 +333,9 @@ pub enum Ins {
     /// received value (or nil) and the taken case's index.
     Select {
         cases: Vec<SelKind>,
+        /// Which receive cases store the value (selectrecv gets its
+        /// address, not nil), in source order.
+        targets: Vec<bool>,
         /// The runtime·newselect call's site, then each case's
         /// selectsend/selectrecv/selectdefault call's.
         setup: Vec<Site>,
@@ -342,6 +345,9 @@ pub enum Ins {
     /// the default.
     SelectNb {
         case: SelKind,
+        /// A receive's case stores the value (selectnbrecv gets its
+        /// address, not nil).
+        target: bool,
         site: Site,
     },
     /// Pop an index and jump to its target.

@@ -1051,8 +1051,16 @@ impl Compiler {
                 _ => argwid(false, 0, &[PTR, PTR], &[Ty::Bool]),
             });
             let site = self.site(callee);
+            let target = matches!(
+                &clauses[case].comm,
+                Comm::Recv {
+                    target: Some(_),
+                    ..
+                }
+            );
             self.emit(Ins::SelectNb {
                 case: kinds[case].clone(),
+                target,
                 site,
             });
             vec![case, 1 - case]
@@ -1074,8 +1082,21 @@ impl Compiler {
                 setup.push(self.site(k.setup_call()));
             }
             let site = self.site("runtime.selectgo");
+            let targets = clauses
+                .iter()
+                .map(|c| {
+                    matches!(
+                        &c.comm,
+                        Comm::Recv {
+                            target: Some(_),
+                            ..
+                        }
+                    )
+                })
+                .collect();
             self.emit(Ins::Select {
                 cases: kinds,
+                targets,
                 setup,
                 site,
             });

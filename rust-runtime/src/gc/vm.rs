@@ -1200,7 +1200,7 @@ impl Machine {
                     0
                 };
                 let ret = self.ret(rt, func, "runtime.makechan", &site);
-                let c = rt.makechan(ret, elem.size(), n)?;
+                let c = rt.makechan(ret, elem.size(), elem.memword(), n)?;
                 self.push(g, Value::Chan(Some(c)));
             }
             Ins::Send { site } => {
@@ -1372,7 +1372,11 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.block", &site);
                 rt.block_forever(ret)?;
             }
-            Ins::SelectNb { ref case, site } => {
+            Ins::SelectNb {
+                ref case,
+                target,
+                site,
+            } => {
                 let (sel, callee) = match &case {
                     SelKind::Send(_) => {
                         let v = stack.pop().expect("a value");
@@ -1400,7 +1404,7 @@ impl Machine {
                     SelKind::Send(ty) | SelKind::Recv(ty) => ty.size(),
                     SelKind::Default => 0,
                 };
-                let (fired, w) = rt.select_nb(ret, sel, elemsize)?;
+                let (fired, w) = rt.select_nb(ret, sel, elemsize, target)?;
                 let v = match &case {
                     SelKind::Recv(ty) if fired => self.unword(rt, ty, w),
                     _ => Value::Nil,
@@ -1410,6 +1414,7 @@ impl Machine {
             }
             Ins::Select {
                 ref cases,
+                ref targets,
                 ref setup,
                 site,
             } => {
@@ -1442,12 +1447,13 @@ impl Machine {
                 let calls = cases
                     .iter()
                     .zip(&setup[1..])
-                    .map(|(k, s)| {
+                    .zip(targets)
+                    .map(|((k, s), &target)| {
                         let (size, memword) = match k {
                             SelKind::Send(elem) => (elem.size(), elem.memword()),
                             _ => (0, false),
                         };
-                        (self.ret(rt, func, k.setup_call(), s), size, memword)
+                        (self.ret(rt, func, k.setup_call(), s), size, memword, target)
                     })
                     .collect();
                 let setup = SelectSetup {
