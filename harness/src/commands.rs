@@ -290,6 +290,24 @@ pub fn run_model(
     print_run(&record, &fixture, want_shape, log)
 }
 
+/// `harness calls`: the twin's modelled runtime calls of one run, a line
+/// each (callee, SP at entry, `g0` on the scheduler's stack), on stdout.
+pub fn calls(variant: Variant, paths: &Paths, file: &Path, log: &Log) -> Result<i32, Error> {
+    let fixture = Fixture::load(file)?;
+    log.say(format_args!(
+        "{}'s runtime calls on the {variant} twin",
+        fixture.file_name()
+    ));
+    let (_, calls) = crate::twin::call_trace(variant, &fixture, &paths.snapshots.join("frames"))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for c in calls {
+        let g0 = if c.on_g0 { "\tg0" } else { "" };
+        writeln!(out, "{}\t{:#x}{g0}", c.callee, c.sp)?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
 /// How `harness diff` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

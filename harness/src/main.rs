@@ -58,6 +58,16 @@ enum Command {
         #[arg(long)]
         shape: bool,
     },
+    /// Run one Go file on the twin and list the runtime calls it modelled,
+    /// in order: callee, SP at its entry, and g0 when on the scheduler's
+    /// stack (scripts/compare-calls sets them against a real binary's)
+    Calls {
+        /// The Go source file
+        file: PathBuf,
+        /// Which pinned toolchain's twin
+        #[arg(long, value_name = "pre-1547|post-1547")]
+        toolchain: Variant,
+    },
     /// Compile and link one Go file with a real toolchain (6g, then 6l -d)
     Build {
         /// The Go source file
@@ -165,6 +175,7 @@ fn main() -> ExitCode {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found)),
         Command::Frames { binary, only } => commands::frames(&binary, &only),
         Command::Lines { binary, args } => commands::lines(&binary, args),
+        Command::Calls { file, toolchain } => commands::calls(toolchain, &paths, &file, &log),
         Command::Run {
             file,
             engine: Engine::Model,

@@ -137,7 +137,7 @@ pub fn run_on_twin(
     fixture: &Fixture,
     frames: &Path,
 ) -> Result<RunRecord, TwinError> {
-    run(variant, fixture, frames, false).map(|(record, _)| record)
+    run(variant, fixture, frames, Log::Nothing).map(|(record, _)| record)
 }
 
 /// Run `fixture` on the twin of `variant` as [`run_on_twin`] does, and
@@ -148,22 +148,61 @@ pub fn heap_trace(
     fixture: &Fixture,
     frames: &Path,
 ) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
-    run(variant, fixture, frames, true)
+    let (record, traces) = run(variant, fixture, frames, Log::Allocations)?;
+    Ok((record, traces.allocations))
+}
+
+/// Run `fixture` on the twin of `variant` as [`run_on_twin`] does, and
+/// give back the runtime calls it modelled, in order (what
+/// scripts/compare-calls sets against gdb's list of the real ones).
+pub fn call_trace(
+    variant: Variant,
+    fixture: &Fixture,
+    frames: &Path,
+) -> Result<(RunRecord, Vec<TracedCall>), TwinError> {
+    let (record, traces) = run(variant, fixture, frames, Log::Calls)?;
+    Ok((record, traces.calls))
+}
+
+/// A modelled CALL: the callee's name, SP at its entry, and whether it
+/// ran on the scheduler's stack (g0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracedCall {
+    pub callee: String,
+    pub sp: u64,
+    pub on_g0: bool,
+}
+
+/// What a run logs besides its output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Log {
+    Nothing,
+    Allocations,
+    Calls,
+}
+
+/// What a traced run logged.
+#[derive(Default)]
+struct Traces {
+    allocations: Vec<(u32, String)>,
+    calls: Vec<TracedCall>,
 }
 
 fn run(
     variant: Variant,
     fixture: &Fixture,
     frames: &Path,
-    log_allocations: bool,
-) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
+    log: Log,
+) -> Result<(RunRecord, Traces), TwinError> {
     let (prog, measured) = match prepare(variant, fixture, frames)? {
         Prepared::Compiled(prog, measured) => (prog, measured),
-        Prepared::Rejected(record) => return Ok((record, Vec::new())),
+        Prepared::Rejected(record) => return Ok((record, Traces::default())),
     };
     let mut rt = Runtime::new(variant).map_err(|e| TwinError::Table(e.to_string()))?;
-    if log_allocations {
-        rt.alloc_log = Some(Vec::new());
+    match log {
+        Log::Nothing => {}
+        Log::Allocations => rt.alloc_log = Some(Vec::new()),
+        Log::Calls => rt.call_log = Some(Vec::new()),
     }
     let mut machine = Machine::new(
         &mut rt,
@@ -197,18 +236,32 @@ fn run(
         rust_runtime::Ending::Hung(AfterQuit::Exit(c)) => Ending::Hung(Some(Status::Exit(c))),
         rust_runtime::Ending::Hung(AfterQuit::Signal(n)) => Ending::Hung(Some(Status::Signal(n))),
     };
-    let allocations = rt
-        .alloc_log
-        .take()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(size, caller)| (size, rt.tab.get(caller).name.clone()))
-        .collect();
+    let name = |f| rt.tab.get(f).name.clone();
+    let traces = Traces {
+        allocations: rt
+            .alloc_log
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(size, caller)| (size, name(caller)))
+            .collect(),
+        calls: rt
+            .call_log
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(callee, sp, on_g0)| TracedCall {
+                callee: name(callee),
+                sp,
+                on_g0,
+            })
+            .collect(),
+    };
     let record = RunRecord {
         stdout: Vec::new(),
         stderr: rt.stderr,
         ending,
         work_dir: Default::default(),
     };
-    Ok((record, allocations))
+    Ok((record, traces))
 }

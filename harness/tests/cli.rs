@@ -240,3 +240,40 @@ fn diff_notes_frames_the_model_computes_differently() {
     );
     assert!(!out.contains("sieve on post-1547: main.main"), "{out}");
 }
+
+#[test]
+fn calls_lists_the_twins_runtime_calls_in_order() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args([
+            "calls",
+            "go-fixtures/pingpong.go",
+            "--toolchain",
+            "pre-1547",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let calls: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    // The process starts on g0 in schedinit; goroutines send and receive.
+    assert_eq!(calls[0][0], "runtime.schedinit");
+    assert_eq!(calls[0].get(2), Some(&"g0"));
+    for c in &calls {
+        assert!(c[1].starts_with("0x"), "{c:?}");
+    }
+    for name in [
+        "runtime.chansend1",
+        "allocsg",
+        "enqueue",
+        "dequeue",
+        "runtime.gosched",
+    ] {
+        assert!(
+            calls.iter().any(|c| c[0] == name && c.len() == 2),
+            "no {name} on a goroutine's stack"
+        );
+    }
+    assert_eq!(calls.last().map(|c| c[0]), Some("runtime.exit"));
+}

@@ -35,6 +35,9 @@ impl Runtime {
     /// CALL with an explicit return address.
     pub(crate) fn call_at(&mut self, ret: Addr, callee: FuncId, args: &[u64]) -> Result<(), Stop> {
         self.sp -= 8;
+        if let Some(log) = &mut self.call_log {
+            log.push((callee, self.sp, self.g == self.m.g0));
+        }
         self.mem.write_call(self.sp, ret, args);
         self.prologue(callee)
     }

@@ -561,6 +561,10 @@ pub struct Runtime {
     /// When set, every mallocgc's size and caller, in order (to compare
     /// with a real binary's allocations, as gdb lists them).
     pub alloc_log: Option<Vec<(u32, FuncId)>>,
+    /// When set, every modelled CALL: the callee, SP at its entry (the
+    /// return address just pushed) and whether it ran on g0 (to compare
+    /// with a real binary's calls, as gdb lists them).
+    pub call_log: Option<Vec<(FuncId, Addr, bool)>>,
     /// The current g (TLS g) and SP.
     pub g: GId,
     pub sp: Addr,
@@ -621,6 +625,7 @@ impl Runtime {
             mem,
             heap: Heap::default(),
             alloc_log: None,
+            call_log: None,
             g: GId::G0,
             sp: G0_STACKBASE,
             stderr: Vec::new(),
@@ -843,6 +848,13 @@ impl Runtime {
         self.call(mainstart, initdone, &[])?;
         self.sched.predawn = false;
         self.heap.enablegc = true;
+        // schedlock(); matchmg(); schedunlock(): with one M running, matchmg
+        // finds nothing to start.
+        self.lock(initdone, LockId::Sched)?;
+        let matchmg = self.rf.matchmg;
+        self.call(initdone, matchmg, &[])?;
+        self.leave(matchmg)?;
+        self.unlock(initdone, LockId::Sched)?;
         self.leave(initdone)?;
         let main = self.main_main.expect("run sets main.main");
         self.start_go(gp, mainstart, 1, main)
@@ -1215,6 +1227,9 @@ impl Runtime {
                 self.mainstart_main(gp)?;
                 return Err(Stop::Switch);
             }
+            // PUSHQ $0; CALL runtime·exit: mainstart has no frame to hold
+            // the argument.
+            self.push(0);
             return Err(self.exit(mainstart, 0));
         }
         Ok(())
