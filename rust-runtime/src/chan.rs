@@ -856,7 +856,7 @@ impl Runtime {
             order,
             objects,
         };
-        self.sellock(&sel, true)?;
+        self.sellock(&sel, true, 740)?;
         self.select_pass1(sel)
     }
 
@@ -956,8 +956,14 @@ impl Runtime {
 
     /// sellock/selunlock: each distinct channel once, in address order
     /// (unlocking in reverse).
-    fn sellock(&mut self, sel: &Select, lock: bool) -> Result<(), Stop> {
-        let f = self.rf.selectgo;
+    fn sellock(&mut self, sel: &Select, lock: bool, line: u32) -> Result<(), Stop> {
+        let f = if lock {
+            self.rf.sellock
+        } else {
+            self.rf.selunlock
+        };
+        let at = self.site_line(self.rf.selectgo, f, (line, line));
+        self.call_at(at, f, &[0])?;
         let mut chans: Vec<ChanId> = Vec::new();
         for cas in &sel.scase {
             if let SelCase::Send(c, _) | SelCase::Recv(c) = cas.case {
@@ -975,7 +981,7 @@ impl Runtime {
                 self.unlock(f, LockId::Chan(c))?;
             }
         }
-        Ok(())
+        self.leave(f)
     }
 
     /// selectgo from `loop:`, the channels locked.
@@ -1023,7 +1029,7 @@ impl Runtime {
                 }
                 SelCase::Send(c, v) => {
                     if self.chans[c].wclosed() {
-                        self.sellock(&sel, false)?;
+                        self.sellock(&sel, false, 928)?;
                         return self.panicstring(f, "send on closed channel");
                     }
                     if self.chans[c].dataqsiz > 0 {
@@ -1071,7 +1077,7 @@ impl Runtime {
         let g = self.g;
         self.gs[g].param = 0;
         self.gs[g].status = Status::Waiting;
-        self.sellock(&sel, false)?;
+        self.sellock(&sel, false, 812)?;
         self.rare(g).sel = Some(sel);
         self.gs[g].resume = Resume::Chan(ChanOp::Select);
         self.gosched_at(self.site_line(f, self.rf.gosched, (813, 813)))?;
@@ -1080,7 +1086,7 @@ impl Runtime {
 
     /// retc: unlock the channels, leave selectgo and its wrapper.
     fn select_ret(&mut self, sel: &Select, index: usize, v: u64) -> Result<(usize, u64), Stop> {
-        self.sellock(sel, false)?;
+        self.sellock(sel, false, 916)?;
         self.freesel(sel)?;
         self.leave(self.rf.selectgo)?;
         self.leave(self.rf.selectgo_go)?;
@@ -1097,7 +1103,7 @@ impl Runtime {
             .sel
             .take()
             .expect("a parked select keeps its cases");
-        self.sellock(&sel, true)?;
+        self.sellock(&sel, true, 815)?;
         // g->param: the SudoG of the case that fired, if one did.
         let won = self.gs[g].param.checked_sub(1).map(|i| i as u32);
         let offset = won.map(|i| self.sudogs.all[i as usize].offset as usize);

@@ -37,20 +37,30 @@ impl Runtime {
             PrintArg::Sp | PrintArg::Nl => vec![],
         };
         self.call_at(ret, f, &args)?;
+        // Each writes through runtime·write (print.c; the lines are its
+        // calls').
         match arg {
-            PrintArg::Str(s) => self.print(s),
+            PrintArg::Str(s) if !s.is_empty() => self.write(f, (335, 335), s)?,
+            PrintArg::Str(_) => {}
             PrintArg::Int(v) => {
-                // printint prints the sign, then printuint the digits.
+                // printint writes the sign, then printuint the digits.
                 if *v < 0 {
-                    self.print("-");
+                    self.write(f, (296, 296), "-")?;
                 }
                 self.printuint_from(f, v.unsigned_abs())?;
             }
-            PrintArg::Uint(v) => self.print(&v.to_string()),
-            PrintArg::Bool(b) => self.print(if *b { "true" } else { "false" }),
-            PrintArg::Pointer(v) => self.print(&format!("{v:#x}")),
-            PrintArg::Sp => self.print(" "),
-            PrintArg::Nl => self.print("\n"),
+            PrintArg::Uint(v) => self.write(f, (289, 289), &v.to_string())?,
+            PrintArg::Bool(true) => self.write(f, (184, 184), "true")?,
+            PrintArg::Bool(false) => self.write(f, (187, 187), "false")?,
+            PrintArg::Pointer(v) => {
+                // printpointer -> printhex
+                let h = self.rf.printhex;
+                self.call(f, h, &[*v])?;
+                self.write(h, (316, 316), &format!("{v:#x}"))?;
+                self.leave(h)?;
+            }
+            PrintArg::Sp => self.write(f, (341, 341), " ")?,
+            PrintArg::Nl => self.write(f, (347, 347), "\n")?,
         }
         self.leave(f)
     }
@@ -77,7 +87,7 @@ impl Runtime {
             .lookup("runtime.printuint")
             .expect("in every table");
         self.call(caller, f, &[v])?;
-        self.print(&v.to_string());
+        self.write(f, (289, 289), &v.to_string())?;
         self.leave(f)
     }
 }
@@ -158,7 +168,7 @@ impl Runtime {
 
     /// runtime·write(2, text) from `caller` at its call on `line`.
     fn write(&mut self, caller: FuncId, line: (u32, u32), text: &str) -> Result<(), Stop> {
-        let w = self.tab.lookup("runtime.write").expect("in every table");
+        let w = self.rf.write;
         let ret = self.site_line(caller, w, line);
         self.call_at(ret, w, &[2, 0, text.len() as u64])?;
         self.print(text);

@@ -112,6 +112,8 @@ pub struct Panic {
     /// twin cannot run inside the runtime (a program type's String).
     pub text: Option<String>,
     pub recovered: bool,
+    /// Its heap address (runtime·panic's mal; freed on recovery).
+    pub addr: Addr,
 }
 
 /// A G's deferred calls and panics, innermost last.
@@ -356,6 +358,12 @@ pub(crate) struct RuntimeFuncs {
     /// algarray's copy functions (AMEM and AMEMWORD).
     pub memcopy: FuncId,
     pub memwordcopy: FuncId,
+    /// print.c's output: runtime·write, and printpointer's printhex.
+    pub write: FuncId,
+    pub printhex: FuncId,
+    /// selectgo's locking of every channel, in its own frames.
+    pub sellock: FuncId,
+    pub selunlock: FuncId,
 }
 
 impl RuntimeFuncs {
@@ -466,6 +474,10 @@ impl RuntimeFuncs {
             markallocated: f("runtime.markallocated")?,
             memcopy: f("memcopy")?,
             memwordcopy: f("memwordcopy")?,
+            write: f("runtime.write")?,
+            printhex: f("runtime.printhex")?,
+            sellock: f("sellock")?,
+            selunlock: f("selunlock")?,
         })
     }
 }
@@ -1418,12 +1430,13 @@ impl Runtime {
     ) -> Result<(), Stop> {
         let p = self.rf.panic;
         self.call_at(ret, p, &[value.ty, value.data])?;
-        self.mal(p, SIZEOF_PANIC)?;
+        let addr = self.mal(p, SIZEOF_PANIC)?;
         let g = self.g;
         self.deferred(g).panics.push(Panic {
             value,
             text: text.map(str::to_string),
             recovered: false,
+            addr,
         });
         self.panic_loop()
     }
@@ -1525,16 +1538,21 @@ impl Runtime {
             .running
             .take()
             .expect("a deferred call ran");
+        let p = self.rf.panic;
         if !recovered {
+            // runtime·free(d), then the next deferred call.
+            self.free(p, d.addr, DEFER_HEADER + d.siz)?;
             return self.panic_loop();
         }
         // (runtime·panic also clears g->sig when no panic is left; the
-        // twin has no signal panics.)
+        // twin has no signal panics.) runtime·free(p); the recovering
+        // defer goes back on the list for the scheduler.
         let deferred = self.deferred(g);
-        deferred.panics.pop();
+        let panic = deferred.panics.pop().expect("a panic recovered");
         deferred.defers.push(d);
+        self.free(p, panic.addr, SIZEOF_PANIC)?;
         self.gs[g].status = Status::Recovery;
-        self.gosched(self.rf.panic)
+        self.gosched(p)
     }
 
     /// The scheduler's Grecovery case: unwind to the recovering defer's

@@ -110,6 +110,19 @@ impl Fused {
     }
 }
 
+/// How walk lowers a string comparison (walk.c's OCMPSTR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrCmp {
+    /// `<`, `<=`, `>`, `>=`: cmpstring(a, b) op 0.
+    Order,
+    /// `==`, `!=`: the lengths first (`len(a) == len(b) && cmpstring(a,
+    /// b) == 0`), cmpstring only when they are equal.
+    LenFirst,
+    /// Against a constant "": the lengths alone (`len(a) op len(b)`), no
+    /// call.
+    LenOnly,
+}
+
 /// An instruction of the stack machine.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ins {
@@ -138,8 +151,10 @@ pub enum Ins {
     },
     /// `cap` of a channel or slice.
     Cap,
-    /// Pop two strings; push runtime·cmpstring's -1, 0 or 1.
+    /// Pop two strings; push what `op 0` then decides: runtime·cmpstring's
+    /// -1, 0 or 1, or what walk's quick checks leave (see [`StrCmp`]).
     CmpString {
+        how: StrCmp,
         site: Site,
     },
     /// recover(): push the panic's value handle, or nil.

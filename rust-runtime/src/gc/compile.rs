@@ -741,6 +741,12 @@ impl Compiler {
                 _ => None,
             },
             ExprKind::Binary { op, lhs, rhs } => {
+                // const.c folds `"a" + "b"` too: no concatstring.
+                if let ((Const::Str(a), t), (Const::Str(b), _), "+") =
+                    (self.const_value(lhs)?, self.const_value(rhs)?, *op)
+                {
+                    return Some((Const::Str(Rc::from(format!("{a}{b}").as_str())), t));
+                }
                 let (Const::Int(a), t) = self.const_value(lhs)? else {
                     return None;
                 };
@@ -1408,7 +1414,10 @@ impl Compiler {
                 let bop = bin_op(op)
                     .ok_or(())
                     .or_else(|()| unsupported(e.pos, &format!("operator {op}")))?;
-                self.compare(bop, &ty);
+                let empty = [lhs, rhs].iter().any(
+                    |x| matches!(self.const_value(x), Some((Const::Str(s), _)) if s.is_empty()),
+                );
+                self.compare(bop, &ty, empty);
                 Ok(match bop {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         Ty::Bool
@@ -2045,16 +2054,24 @@ impl Compiler {
     }
 
     /// The binary operation `op` on two values of `ty` on the stack; on
-    /// strings a comparison is walk's cmpstring(a, b) op 0.
-    fn compare(&mut self, op: BinOp, ty: &Ty) {
+    /// strings a comparison is walk's cmpstring(a, b) op 0, with its quick
+    /// checks (`empty`: an operand is the constant "").
+    fn compare(&mut self, op: BinOp, ty: &Ty, empty: bool) {
         let is_cmp = matches!(
             op,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
         );
         if *ty == Ty::Str && is_cmp {
-            self.calls(argwid(false, 0, &[Ty::Str, Ty::Str], &[Ty::INT]));
+            let how = match op {
+                _ if empty => StrCmp::LenOnly,
+                BinOp::Eq | BinOp::Ne => StrCmp::LenFirst,
+                _ => StrCmp::Order,
+            };
+            if how != StrCmp::LenOnly {
+                self.calls(argwid(false, 0, &[Ty::Str, Ty::Str], &[Ty::INT]));
+            }
             let site = self.site("runtime.cmpstring");
-            self.emit(Ins::CmpString { site });
+            self.emit(Ins::CmpString { how, site });
             self.emit(Ins::Const(Const::Int(0)));
             self.emit(Ins::Bin(op, Ty::INT));
         } else {
@@ -2080,24 +2097,47 @@ impl Compiler {
             }
             None => None,
         };
-        // The tests, in order: each true one jumps to its body.
+        // The tests: each true one jumps to its body. With a tag, swt.c's
+        // exprswitch takes the values in source order, but each run of
+        // constants sorted by value and searched by exprbsw.
         let mut to_body = vec![Vec::new(); cases.len()];
-        for (i, c) in cases.iter().enumerate() {
-            for e in &c.exprs {
-                self.f().line = e.pos.line;
-                match &tag {
-                    // The tag from its temporary, then `== e`.
-                    Some((slot, ty)) => {
-                        self.emit(Ins::Load(*slot));
-                        self.expr_as(e, ty)?;
-                        self.compare(BinOp::Eq, ty);
+        let vals: Vec<(usize, &Expr)> = cases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.exprs.iter().map(move |e| (i, e)))
+            .collect();
+        match &tag {
+            Some(tag) => {
+                let line = self.f().line;
+                let mut k = 0;
+                while k < vals.len() {
+                    let mut run = Vec::new();
+                    while let Some((c, v)) = vals
+                        .get(k)
+                        .and_then(|&(i, e)| self.const_value(e).map(|(c, _)| (c, (i, e))))
+                    {
+                        run.push((c, v));
+                        k += 1;
                     }
-                    None => self.expr_as(e, &Ty::Bool)?,
+                    if run.is_empty() {
+                        self.case_test(tag, vals[k], &mut to_body)?;
+                        k += 1;
+                        continue;
+                    }
+                    run.sort_by(|a, b| const_order(&a.0, &b.0));
+                    let run: Vec<(usize, &Expr)> = run.into_iter().map(|(_, v)| v).collect();
+                    self.exprbsw(tag, &run, line, &mut to_body)?;
                 }
-                let skip = self.emit(Ins::JumpIfNot(0));
-                to_body[i].push(self.emit(Ins::Jump(0)));
-                let next = self.here();
-                self.patch(skip, next);
+            }
+            None => {
+                for &(i, e) in &vals {
+                    self.f().line = e.pos.line;
+                    self.expr_as(e, &Ty::Bool)?;
+                    let skip = self.emit(Ins::JumpIfNot(0));
+                    to_body[i].push(self.emit(Ins::Jump(0)));
+                    let next = self.here();
+                    self.patch(skip, next);
+                }
             }
         }
         let no_match = self.emit(Ins::Jump(0));
@@ -2122,6 +2162,60 @@ impl Compiler {
             self.patch(j, end);
         }
         self.f().scopes.pop();
+        Ok(())
+    }
+
+    /// One case value's test: the tag from its temporary `== e`, true
+    /// jumping to the case's body.
+    fn case_test(
+        &mut self,
+        (slot, ty): &(Slot, Ty),
+        (i, e): (usize, &Expr),
+        to_body: &mut [Vec<usize>],
+    ) -> R<()> {
+        self.f().line = e.pos.line;
+        self.emit(Ins::Load(*slot));
+        self.expr_as(e, ty)?;
+        let empty = matches!(self.const_value(e), Some((Const::Str(s), _)) if s.is_empty());
+        self.compare(BinOp::Eq, ty, empty);
+        let skip = self.emit(Ins::JumpIfNot(0));
+        to_body[i].push(self.emit(Ins::Jump(0)));
+        let next = self.here();
+        self.patch(skip, next);
+        Ok(())
+    }
+
+    /// swt.c's exprbsw over a run of constant values sorted by value: under
+    /// four, each tested in turn; else `tag <= ` the middle one decides
+    /// which half to search (that compare is on the switch's `line`).
+    fn exprbsw(
+        &mut self,
+        tag: &(Slot, Ty),
+        run: &[(usize, &Expr)],
+        line: u32,
+        to_body: &mut [Vec<usize>],
+    ) -> R<()> {
+        if run.len() < 4 {
+            for &v in run {
+                self.case_test(tag, v, to_body)?;
+            }
+            return Ok(());
+        }
+        let half = run.len() / 2;
+        self.f().line = line;
+        self.emit(Ins::Load(tag.0));
+        let pivot = run[half - 1].1;
+        self.expr_as(pivot, &tag.1)?;
+        let empty = matches!(self.const_value(pivot), Some((Const::Str(s), _)) if s.is_empty());
+        self.compare(BinOp::Le, &tag.1, empty);
+        let to_else = self.emit(Ins::JumpIfNot(0));
+        self.exprbsw(tag, &run[..half], line, to_body)?;
+        let past = self.emit(Ins::Jump(0));
+        let here = self.here();
+        self.patch(to_else, here);
+        self.exprbsw(tag, &run[half..], line, to_body)?;
+        let here = self.here();
+        self.patch(past, here);
         Ok(())
     }
 
@@ -2874,6 +2968,17 @@ fn bin_op(op: &str) -> Option<BinOp> {
         ">=" => BinOp::Ge,
         _ => return None,
     })
+}
+
+/// swt.c's exprcmp for two constants of one switch: by value (strings by
+/// bytes, as cmpslit compares them).
+fn const_order(a: &Const, b: &Const) -> std::cmp::Ordering {
+    match (a, b) {
+        (Const::Int(x), Const::Int(y)) => x.cmp(y),
+        (Const::Float(x), Const::Float(y)) => x.total_cmp(y),
+        (Const::Str(x), Const::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
+        _ => std::cmp::Ordering::Equal,
+    }
 }
 
 #[cfg(test)]

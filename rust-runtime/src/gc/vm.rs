@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
     BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
-    Then, Ty,
+    StrCmp, Then, Ty,
 };
 use super::frames::Measured;
 use crate::chan::{ChanId, SelCase, SelectSetup};
@@ -877,12 +877,20 @@ impl Machine {
                 let v = v.map_or(Value::Nil, |e| self.eface_value(rt, e));
                 self.push(g, v);
             }
-            Ins::CmpString { site } => {
+            Ins::CmpString { how, site } => {
                 let (Some(Value::Str(b)), Some(Value::Str(a))) = (stack.pop(), stack.pop()) else {
                     unreachable!("typed")
                 };
-                let ret = self.ret(rt, func, "runtime.cmpstring", &site);
-                let v = rt.cmpstring(ret, &a, &b)?;
+                let (la, lb) = (a.len() as i64, b.len() as i64);
+                let v = match how {
+                    StrCmp::LenOnly => la - lb,
+                    // Lengths that differ settle == and != without a call.
+                    StrCmp::LenFirst if la != lb => 1,
+                    StrCmp::LenFirst | StrCmp::Order => {
+                        let ret = self.ret(rt, func, "runtime.cmpstring", &site);
+                        rt.cmpstring(ret, &a, &b)?
+                    }
+                };
                 self.push(g, Value::Int(v));
             }
             Ins::Concat { n, site } => {
