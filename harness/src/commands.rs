@@ -101,8 +101,13 @@ pub fn frames(binary: &Path, only: &[String]) -> Result<i32, Error> {
 
 /// `harness lines BINARY`: call sites and lines as TSV (`--args`: each
 /// function's argument words instead).
-pub fn lines(binary: &Path, args: bool) -> Result<i32, Error> {
-    if args {
+pub fn lines(binary: &Path, args: bool, cstrings: bool) -> Result<i32, Error> {
+    if cstrings {
+        print!(
+            "{}",
+            crate::pcln::render_cstrings(&crate::pcln::cstrings(binary)?)
+        );
+    } else if args {
         let table = crate::pcln::read_table(binary)?;
         let mut out = String::from("function	argwords\n");
         for f in table.funcs() {

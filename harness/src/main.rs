@@ -97,8 +97,11 @@ enum Command {
         /// The linked binary
         binary: PathBuf,
         /// Instead: each function's argument words, as the runtime's symtab counts them
-        #[arg(long)]
+        #[arg(long, conflicts_with = "cstrings")]
         args: bool,
+        /// Instead: the string literals the runtime passes to runtime.throw and runtime.panicstring, with their addresses
+        #[arg(long)]
+        cstrings: bool,
     },
     /// Print each function's frame and argument sizes, read off a binary 6l linked
     Frames {
@@ -174,7 +177,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found)),
         Command::Frames { binary, only } => commands::frames(&binary, &only),
-        Command::Lines { binary, args } => commands::lines(&binary, args),
+        Command::Lines {
+            binary,
+            args,
+            cstrings,
+        } => commands::lines(&binary, args, cstrings),
         Command::Calls { file, toolchain } => commands::calls(toolchain, &paths, &file, &log),
         Command::Run {
             file,

@@ -119,6 +119,10 @@ pub struct CallSite {
     /// is the next function's entry, and the runtime prints that function
     /// (with no offset) instead of the caller: its name, else None.
     pub printed_as: Option<String>,
+    /// The constant the two instructions before the CALL store at 0(SP),
+    /// when they are 6c's `MOVL $c, AX; MOVQ AX, 0(SP)` (how it passes a
+    /// string literal's address, as in `runtime·throw("...")`).
+    pub arg0: Option<u64>,
 }
 
 /// A function with the lines of its call sites.
@@ -141,6 +145,84 @@ pub fn read(path: &Path) -> Result<Vec<FuncLines>, PclnError> {
     })?;
     let (table, text_base, text) = from_elf(&data).map_err(|e| e.at(path))?;
     call_lines(&table, text_base, text).map_err(|e| e.at(path))
+}
+
+/// A C string literal the runtime passes to a function that prints it or
+/// panics with it: the twin writes its address where the real code does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CStringArg {
+    pub caller: String,
+    /// The call's return address minus the caller's entry.
+    pub ret_off: u64,
+    pub callee: String,
+    pub address: u64,
+    pub text: String,
+}
+
+/// The runtime functions whose first argument is a message (a C string):
+/// the ones the twin calls with one.
+const MESSAGE_TAKERS: [&str; 2] = ["runtime.throw", "runtime.panicstring"];
+
+/// Every call of the binary at `path` that passes a string literal to
+/// runtime·throw or runtime·panicstring, by caller's address then offset.
+pub fn cstrings(path: &Path) -> Result<Vec<CStringArg>, PclnError> {
+    let data = std::fs::read(path).map_err(|source| PclnError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let (table, text_base, text) = from_elf(&data).map_err(|e| e.at(path))?;
+    let funcs = call_lines(&table, text_base, text).map_err(|e| e.at(path))?;
+    let file = object::File::parse(&*data).map_err(|e| Problem::Format(e.to_string()).at(path))?;
+    let mut out = Vec::new();
+    for f in &funcs {
+        for c in &f.calls {
+            let (Some(callee), Some(address)) = (&c.callee, c.arg0) else {
+                continue;
+            };
+            if !MESSAGE_TAKERS.contains(&callee.as_str()) {
+                continue;
+            }
+            let text = c_string_at(&file, address).ok_or_else(|| {
+                Problem::Format(format!(
+                    "{}+{:#x} passes {address:#x} to {callee}, not a C string in the binary",
+                    f.name, c.ret_off
+                ))
+                .at(path)
+            })?;
+            out.push(CStringArg {
+                caller: f.name.clone(),
+                ret_off: c.ret_off,
+                callee: callee.clone(),
+                address,
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The NUL-terminated UTF-8 string at `address` in one of `file`'s segments.
+fn c_string_at(file: &object::File, address: u64) -> Option<String> {
+    let seg = file
+        .segments()
+        .find(|s| s.address() <= address && address < s.address() + s.size())?;
+    let bytes = seg.data().ok()?.get((address - seg.address()) as usize..)?;
+    let len = bytes.iter().position(|&b| b == 0)?;
+    String::from_utf8(bytes[..len].to_vec()).ok()
+}
+
+/// The C string arguments as TSV, `caller ret_off callee address text`
+/// with a header; ret_off in hex as a traceback prints it.
+pub fn render_cstrings(args: &[CStringArg]) -> String {
+    let mut out = String::from("caller\tret_off\tcallee\taddress\ttext\n");
+    for a in args {
+        let _ = writeln!(
+            out,
+            "{}\t{:#x}\t{}\t{:#x}\t{}",
+            a.caller, a.ret_off, a.callee, a.address, a.text
+        );
+    }
+    out
 }
 
 /// The runtime's function table of the binary at `path`, for frames that
@@ -227,6 +309,8 @@ fn call_lines(table: &Table, base: u64, text: &[u8]) -> Result<Vec<FuncLines>, P
             .unwrap_or(&[]);
         let mut calls = Vec::new();
         let mut at = 0;
+        // Where the two instructions before this one start.
+        let (mut before1, mut before2) = (None, None);
         while at < code.len() {
             let len = insn_len(&code[at..]).ok_or_else(|| Problem::Decode {
                 name: f.name.clone(),
@@ -259,8 +343,12 @@ fn call_lines(table: &Table, base: u64, text: &[u8]) -> Result<Vec<FuncLines>, P
                     line: back.map_or(0, |b| b.line),
                     top_line: top.map_or(0, |b| b.line),
                     printed_as,
+                    arg0: before2
+                        .zip(before1)
+                        .and_then(|(b2, b1)| stored_arg0(&code[b2..b1], &code[b1..at])),
                 });
             }
+            (before2, before1) = (before1, Some(at));
             at += len;
         }
         out.push(FuncLines {
@@ -272,6 +360,17 @@ fn call_lines(table: &Table, base: u64, text: &[u8]) -> Result<Vec<FuncLines>, P
         });
     }
     Ok(out)
+}
+
+/// `c` when `load` is `MOVL $c, AX` (b8 imm32, zero-extended) and `store`
+/// is `MOVQ AX, 0(SP)` (48 89 04 24).
+fn stored_arg0(load: &[u8], store: &[u8]) -> Option<u64> {
+    match (load, store) {
+        ([0xb8, c @ ..], [0x48, 0x89, 0x04, 0x24]) if c.len() == 4 => {
+            Some(u64::from(u32::from_le_bytes(c.try_into().ok()?)))
+        }
+        _ => None,
+    }
 }
 
 /// Some(target) for `CALL rel32` (Some(None) for an indirect CALL through
@@ -1081,6 +1180,19 @@ mod tests {
             etext: entry + 0x1000,
             pcln,
         }
+    }
+
+    #[test]
+    fn a_string_literal_stored_before_a_call_is_its_first_argument() {
+        // runtime.lock in hang1547's pre-1547 binary (objdump):
+        // mov $0x42866c,%eax; mov %rax,(%rsp); call runtime.throw.
+        let load = hex(&["b86c864200"]);
+        let store = hex(&["48890424"]);
+        assert_eq!(stored_arg0(&load, &store), Some(0x42_866c));
+        // mov 0x18(%rsp),%rax loads a variable: no constant.
+        assert_eq!(stored_arg0(&hex(&["488b442418"]), &store), None);
+        // The constant stored elsewhere than 0(SP) is another argument.
+        assert_eq!(stored_arg0(&load, &hex(&["4889442408"])), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use harness::twin::{run_on_twin, TwinError};
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 27] = [
+const RUNS: [&str; 28] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -36,6 +36,7 @@ const RUNS: [&str; 27] = [
     "recoverg",
     "select",
     "selectdead",
+    "sendclosed",
     "sieve",
     "strcat",
     "switch",
@@ -63,10 +64,23 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
                         .join(format!("{}.raw", f.name));
                     let raw = std::fs::read_to_string(raw).unwrap();
                     let (_, real) = raw.split_once("--- stderr\n").unwrap();
+                    let twin = String::from_utf8_lossy(&rec.stderr);
                     assert_eq!(
-                        arg_counts(&String::from_utf8_lossy(&rec.stderr)),
+                        arg_counts(&twin),
                         arg_counts(real),
                         "{} on {v}: argument words printed per frame",
+                        f.name
+                    );
+                    assert_eq!(
+                        messages(&twin),
+                        messages(real),
+                        "{} on {v}: the messages' addresses passed to throw and panicstring",
+                        f.name
+                    );
+                    assert_eq!(
+                        frame_lines(&twin),
+                        frame_lines(real),
+                        "{} on {v}: traceback frames (pc offsets, files, lines)",
                         f.name
                     );
                 }
@@ -80,6 +94,36 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
             }
         }
     }
+}
+
+/// The first argument word of each runtime.throw and runtime.panicstring
+/// frame: the message's address, where 6l put the C string literal.
+fn messages(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("\truntime.throw(")
+                .or_else(|| l.strip_prefix("\truntime.panicstring("))
+        })
+        .map(|args| args.split([',', ')']).next().unwrap_or(""))
+        .collect()
+}
+
+/// Each traceback frame's first line as printed, `name+0xOFF file:line`:
+/// the shape keeps only a runtime frame's name, the raw output the pc
+/// offset and line that say which call it was stopped in.
+fn frame_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.split_once(' ').is_some_and(|(_, at)| {
+                (at.starts_with("$GOROOT/") || at.starts_with("$WORK/"))
+                    && at
+                        .rsplit_once(':')
+                        .is_some_and(|(_, n)| n.parse::<u32>().is_ok())
+            })
+        })
+        .collect()
 }
 
 /// Each traceback frame's function and how many argument words it

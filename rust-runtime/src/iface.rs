@@ -328,13 +328,18 @@ impl Runtime {
     }
 
     /// error.go's newErrorString(s, &ret) from `caller` (panicstring):
-    /// convT2E of errorString(s). Returns the value.
-    pub(crate) fn new_error_string(&mut self, caller: FuncId, msg: &str) -> Result<Eface, Stop> {
+    /// convT2E of errorString(s), whose bytes are at `s`. Returns the value.
+    pub(crate) fn new_error_string(
+        &mut self,
+        caller: FuncId,
+        s: Addr,
+        msg: &str,
+    ) -> Result<Eface, Stop> {
         let nes = self
             .tab
             .lookup("runtime.newErrorString")
             .expect("in the table");
-        self.call(caller, nes, &[0, msg.len() as u64, 0])?;
+        self.call(caller, nes, &[s, msg.len() as u64, 0])?;
         let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
         let t = TypeRef {
             word: self.type_word(ERROR_STRING),

@@ -562,6 +562,10 @@ pub struct Runtime {
     pub(crate) ifaces: crate::iface::Ifaces,
     /// Where the runtime's static data lies.
     pub(crate) statics: crate::lock::Statics,
+    /// The address of the string literal each call of throw or panicstring
+    /// passes, by the call's return address (as 6l placed them; none
+    /// without a fixture's measured data).
+    pub(crate) messages: rustc_hash::FxHashMap<Addr, Addr>,
     /// mfinal.c's finalizer table and its lock.
     pub(crate) fintab: crate::mfinal::Fintab,
     pub(crate) finlock: Lock,
@@ -629,6 +633,7 @@ impl Runtime {
             closures: Default::default(),
             ifaces: Default::default(),
             statics: Default::default(),
+            messages: Default::default(),
             fintab: Default::default(),
             finlock: Lock::default(),
             unmodelled: None,
@@ -760,7 +765,18 @@ impl Runtime {
                 "finlock" => self.statics.finlock = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,
-                _ => {}
+                _ => {
+                    // cstring.<caller>+0x<return offset>: the message the
+                    // call passes (a caller the twin lacks is skipped).
+                    let site = sym.strip_prefix("cstring.").and_then(|s| {
+                        let (caller, off) = s.rsplit_once("+0x")?;
+                        let off = u64::from_str_radix(off, 16).ok()?;
+                        Some(self.tab.entry(self.tab.lookup(caller)?) + off)
+                    });
+                    if let Some(ret) = site {
+                        self.messages.insert(ret, *addr);
+                    }
+                }
             }
         }
         self.ifaces.place(syms);

@@ -128,8 +128,10 @@ struct Placed {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SymtabError {
-    #[error("frames-{variant}.tsv:{line}: {message}")]
+    #[error("{table}-{variant}.tsv:{line}: {message}")]
     Table {
+        /// Which of the runtime's tables: frames, calls or messages.
+        table: &'static str,
         variant: Variant,
         line: usize,
         message: String,
@@ -158,6 +160,7 @@ impl FuncTab {
             placed: None,
         };
         let bad = |line: usize, message: String| SymtabError::Table {
+            table: "frames",
             variant,
             line,
             message,
@@ -360,10 +363,22 @@ pub struct Sites {
     /// A direct-mapped cache of first-call offsets: (key + 1, offset),
     /// key = caller << 32 | callee (0 marks an empty slot).
     cache: Vec<std::cell::Cell<(u64, u32)>>,
+    /// The calls of throw and panicstring with the message each passes:
+    /// (caller, callee, return offset, text), from
+    /// `data/messages-<variant>.tsv`. A caller that throws twice is told
+    /// apart by its message.
+    messages: Vec<(FuncId, FuncId, u32, Box<str>)>,
 }
 
 /// Slots in [`Sites`]' cache.
 const SITE_CACHE: usize = 4096;
+
+fn messages_text(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Pre1547 => include_str!("../data/messages-pre-1547.tsv"),
+        Variant::Post1547 => include_str!("../data/messages-post-1547.tsv"),
+    }
+}
 
 fn sites_text(variant: Variant) -> &'static str {
     match variant {
@@ -384,6 +399,7 @@ impl Sites {
         };
         for (i, row) in crate::tsv::rows(sites_text(variant)) {
             let bad = |message: String| SymtabError::Table {
+                table: "calls",
                 variant,
                 line: i,
                 message,
@@ -427,7 +443,33 @@ impl Sites {
                     .push((callee.to_string(), off)),
             }
         }
+        for (i, row) in crate::tsv::rows(messages_text(variant)) {
+            let bad = |message: String| SymtabError::Table {
+                table: "messages",
+                variant,
+                line: i,
+                message,
+            };
+            let [caller, off, callee, text] = crate::tsv::columns(row)
+                .map_err(|n| bad(format!("expected 4 columns, found {n}")))?;
+            let off = off
+                .strip_prefix("0x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .ok_or_else(|| bad(format!("'{off}' is not a hex offset")))?;
+            if let (Some(caller), Some(callee)) = (tab.lookup(caller), tab.lookup(callee)) {
+                sites.messages.push((caller, callee, off, text.into()));
+            }
+        }
         Ok(sites)
+    }
+
+    /// The return offset of the call from `caller` to `callee` (throw or
+    /// panicstring) that passes the message `text`, if the table has it.
+    pub fn message_ret_off(&self, caller: FuncId, callee: FuncId, text: &str) -> Option<u32> {
+        self.messages
+            .iter()
+            .find(|(c, f, _, t)| (*c, *f) == (caller, callee) && &**t == text)
+            .map(|&(_, _, off, _)| off)
     }
 
     /// The return offset of the call from `caller` to `callee` on source

@@ -219,13 +219,24 @@ impl Runtime {
     /// current stack from throw's frame, the other goroutines; then
     /// dopanic's INT3 reaches the signal handler, which exits 2.
     pub(crate) fn throw<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
-        self.throw_at(self.site(caller, self.rf.throw), msg)
+        self.throw_at(self.message_site(caller, self.rf.throw, msg), msg)
+    }
+
+    /// The return address of `caller`'s call of `callee` (throw or
+    /// panicstring) that passes `msg`: a C function that throws in two
+    /// places is told apart by the message (else its first call).
+    fn message_site(&self, caller: FuncId, callee: FuncId, msg: &str) -> Addr {
+        match self.sites.message_ret_off(caller, callee, msg) {
+            Some(off) => self.tab.entry(caller) + u64::from(off),
+            None => self.site(caller, callee),
+        }
     }
 
     /// runtime·throw called from the call site returning to `ret`.
     pub(crate) fn throw_at<T>(&mut self, ret: Addr, msg: &str) -> Result<T, Stop> {
         let throw = self.rf.throw;
-        self.call_at(ret, throw, &[0])?;
+        let s = self.messages.get(&ret).copied().unwrap_or(0);
+        self.call_at(ret, throw, &[s])?;
         self.panicking = true;
         self.print(&format!("throw: {msg}\n\n"));
         // dopanic starts the traceback at its caller: throw, at its call.
@@ -255,17 +266,20 @@ impl Runtime {
     /// runtime error: " and the message.
     pub(crate) fn panicstring<T>(&mut self, caller: FuncId, msg: &str) -> Result<T, Stop> {
         let ps = self.rf.panicstring;
-        self.call(caller, ps, &[0])?;
+        let ret = self.message_site(caller, ps, msg);
+        // The literal's bytes are the string's: gostringnocopy does not copy.
+        let s = self.messages.get(&ret).copied().unwrap_or(0);
+        self.call_at(ret, ps, &[s])?;
         let nocopy = self
             .tab
             .lookup("runtime.gostringnocopy")
             .expect("in the table");
-        self.call(ps, nocopy, &[0])?;
+        self.call(ps, nocopy, &[s])?;
         let findnull = self.tab.lookup("runtime.findnull").expect("in the table");
-        self.call(nocopy, findnull, &[0])?;
+        self.call(nocopy, findnull, &[s])?;
         self.leave(findnull)?;
         self.leave(nocopy)?;
-        let e = self.new_error_string(ps, msg)?;
+        let e = self.new_error_string(ps, s, msg)?;
         let ret = self.site(ps, self.rf.panic);
         match self.panic(ret, e, Some(&format!("runtime error: {msg}"))) {
             Err(stop) => Err(stop),

@@ -1785,7 +1785,14 @@ impl Program for Machine {
             .get_mut(usize::from(g))
             .and_then(|s| s.as_mut())
             .and_then(|s| s.awaiting.take());
-        match awaiting {
+        // A goroutine that runs a deferred call for a panic, or resumes in
+        // the deferring function after a recovery, was not woken by the
+        // operation it was in: that operation panicked (a select's send
+        // on a closed channel) and never completes.
+        let recovered = rt.take_recovery(g);
+        let interrupted =
+            recovered.is_some() || matches!(rt.gs[g].start, Some((_, Start::Deferred)));
+        match awaiting.filter(|_| !interrupted) {
             Some(Await::Recv(ty, closed)) => {
                 let w = rt.take_result(g).unwrap_or(0);
                 let v = self.unword(rt, &ty, w);
@@ -1800,7 +1807,7 @@ impl Program for Machine {
             }
             None => {}
         }
-        if let Some(argp) = rt.take_recovery(g) {
+        if let Some(argp) = recovered {
             self.unwind_to(g, argp);
         }
         loop {
