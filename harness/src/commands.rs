@@ -296,7 +296,8 @@ pub fn run_model(
 }
 
 /// `harness calls`: the twin's modelled runtime calls of one run, a line
-/// each (callee, SP at entry, `g0` on the scheduler's stack), on stdout.
+/// each (callee, SP at entry, the return address, `g0` on the scheduler's
+/// stack), on stdout.
 pub fn calls(variant: Variant, paths: &Paths, file: &Path, log: &Log) -> Result<i32, Error> {
     let fixture = Fixture::load(file)?;
     log.say(format_args!(
@@ -307,7 +308,7 @@ pub fn calls(variant: Variant, paths: &Paths, file: &Path, log: &Log) -> Result<
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for c in calls {
         let g0 = if c.on_g0 { "\tg0" } else { "" };
-        writeln!(out, "{}\t{:#x}{g0}", c.callee, c.sp)?;
+        writeln!(out, "{}\t{:#x}\t{:#x}{g0}", c.callee, c.sp, c.ret)?;
     }
     out.flush()?;
     Ok(0)

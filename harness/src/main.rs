@@ -59,7 +59,7 @@ enum Command {
         shape: bool,
     },
     /// Run one Go file on the twin and list the runtime calls it modelled,
-    /// in order: callee, SP at its entry, and g0 when on the scheduler's
+    /// in order: callee, SP at its entry, the return address, and g0 when on the scheduler's
     /// stack (scripts/compare-calls sets them against a real binary's)
     Calls {
         /// The Go source file

@@ -170,6 +170,8 @@ pub fn call_trace(
 pub struct TracedCall {
     pub callee: String,
     pub sp: u64,
+    /// The return address the CALL pushed (the caller's call site).
+    pub ret: u64,
     pub on_g0: bool,
 }
 
@@ -250,9 +252,10 @@ fn run(
             .take()
             .unwrap_or_default()
             .into_iter()
-            .map(|(callee, sp, on_g0)| TracedCall {
+            .map(|(callee, sp, ret, on_g0)| TracedCall {
                 callee: name(callee),
                 sp,
+                ret,
                 on_g0,
             })
             .collect(),

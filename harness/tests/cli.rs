@@ -259,9 +259,9 @@ fn calls_lists_the_twins_runtime_calls_in_order() {
     let calls: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
     // The process starts on g0 in schedinit; goroutines send and receive.
     assert_eq!(calls[0][0], "runtime.schedinit");
-    assert_eq!(calls[0].get(2), Some(&"g0"));
+    assert_eq!(calls[0].get(3), Some(&"g0"));
     for c in &calls {
-        assert!(c[1].starts_with("0x"), "{c:?}");
+        assert!(c[1].starts_with("0x") && c[2].starts_with("0x"), "{c:?}");
     }
     for name in [
         "runtime.chansend1",
@@ -271,7 +271,7 @@ fn calls_lists_the_twins_runtime_calls_in_order() {
         "runtime.gosched",
     ] {
         assert!(
-            calls.iter().any(|c| c[0] == name && c.len() == 2),
+            calls.iter().any(|c| c[0] == name && c.len() == 3),
             "no {name} on a goroutine's stack"
         );
     }

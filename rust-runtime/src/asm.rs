@@ -13,6 +13,39 @@ use crate::stack::{must_split, Gobuf, STACK_SMALL};
 use crate::symtab::{Check, FuncId};
 use crate::{Addr, Stop};
 
+/// A caller at one of its call sites. A C function that calls the same
+/// function from several places is told apart by the source line of the
+/// CALL (pre-1547's and post-1547's numbering: proc.c's differ), as the
+/// calls table has it; a bare `FuncId` is its first call in code order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Caller {
+    pub f: FuncId,
+    pub line: Option<(u32, u32)>,
+}
+
+impl From<FuncId> for Caller {
+    fn from(f: FuncId) -> Caller {
+        Caller { f, line: None }
+    }
+}
+
+/// `f`'s call on `line` of a source file the two variants share (chan.c,
+/// mfinal.c, ...).
+pub(crate) fn at(f: FuncId, line: u32) -> Caller {
+    Caller {
+        f,
+        line: Some((line, line)),
+    }
+}
+
+/// `f`'s call on line `pre` of pre-1547's source, `post` of post-1547's.
+pub(crate) fn at2(f: FuncId, pre: u32, post: u32) -> Caller {
+    Caller {
+        f,
+        line: Some((pre, post)),
+    }
+}
+
 impl Runtime {
     /// Push a word (a return address, or newproc's hidden words).
     pub(crate) fn push(&mut self, v: u64) {
@@ -25,18 +58,23 @@ impl Runtime {
     /// below them, then the callee's prologue runs.
     pub(crate) fn call(
         &mut self,
-        caller: FuncId,
+        caller: impl Into<Caller>,
         callee: FuncId,
         args: &[u64],
     ) -> Result<(), Stop> {
-        self.call_at(self.site(caller, callee), callee, args)
+        let c = caller.into();
+        let ret = match c.line {
+            None => self.site(c.f, callee),
+            Some(line) => self.site_line(c.f, callee, line),
+        };
+        self.call_at(ret, callee, args)
     }
 
     /// CALL with an explicit return address.
     pub(crate) fn call_at(&mut self, ret: Addr, callee: FuncId, args: &[u64]) -> Result<(), Stop> {
         self.sp -= 8;
         if let Some(log) = &mut self.call_log {
-            log.push((callee, self.sp, self.g == self.m.g0));
+            log.push((callee, self.sp, ret, self.g == self.m.g0));
         }
         self.mem.write_call(self.sp, ret, args);
         self.prologue(callee)

@@ -6,6 +6,7 @@
 //! not handed anything and re-checks the buffer when it runs. Receives
 //! see a close only once the buffer is drained.
 
+use crate::asm::{at, Caller};
 use crate::lock::{Lock, LockId};
 use crate::proc::{GId, Resume, Runtime, Status};
 use crate::symtab::FuncId;
@@ -262,7 +263,7 @@ impl Runtime {
     /// channel's free list, else mal'd with room for the element
     /// (sizeof(SudoG) + elemsize - sizeof(sg->elem)). It holds `elem`, a
     /// sender's value. Returns its index.
-    fn allocsg(&mut self, f: FuncId, c: ChanId, elem: u64) -> Result<u32, Stop> {
+    fn allocsg(&mut self, f: impl Into<Caller>, c: ChanId, elem: u64) -> Result<u32, Stop> {
         let a = self.rf.allocsg;
         self.call(f, a, &[self.chans[c].addr])?;
         let g = self.g;
@@ -300,7 +301,7 @@ impl Runtime {
 
     /// freesg(c, sg), called from `f`: the SudoG goes on the channel's
     /// free list.
-    fn freesg(&mut self, f: FuncId, c: ChanId, sg: u32) -> Result<(), Stop> {
+    fn freesg(&mut self, f: impl Into<Caller>, c: ChanId, sg: u32) -> Result<(), Stop> {
         let fs = self.rf.freesg;
         let addr = self.sudogs.all[sg as usize].addr;
         self.call(f, fs, &[self.chans[c].addr, addr])?;
@@ -310,7 +311,7 @@ impl Runtime {
     }
 
     /// enqueue(q, sg), called from `f`: at the queue's tail.
-    fn enqueue(&mut self, f: FuncId, c: ChanId, q: Queue, sg: u32) -> Result<(), Stop> {
+    fn enqueue(&mut self, f: impl Into<Caller>, c: ChanId, q: Queue, sg: u32) -> Result<(), Stop> {
         let e = self.rf.enqueue;
         let addr = self.sudogs.all[sg as usize].addr;
         self.call(f, e, &[self.queue_addr(c, q), addr])?;
@@ -327,7 +328,7 @@ impl Runtime {
     /// dequeue(q, c), called from `f`: the first waiter still valid,
     /// claimed by runtime·cas on its G's selgen; a stale one (its select
     /// was woken through another channel) is freed. Returns its index.
-    fn dequeue(&mut self, f: FuncId, c: ChanId, q: Queue) -> Result<Option<u32>, Stop> {
+    fn dequeue(&mut self, f: impl Into<Caller>, c: ChanId, q: Queue) -> Result<Option<u32>, Stop> {
         let d = self.rf.dequeue;
         self.call(f, d, &[self.queue_addr(c, q), self.chans[c].addr])?;
         let got = loop {
@@ -410,7 +411,7 @@ impl Runtime {
         for _ in 0..hint {
             // A Link: its next pointer, then the element in place of
             // `byte elem[8]` (sizeof(*d) + elem->size - sizeof(d->elem)).
-            self.mal(c, 8 + elemsize)?;
+            self.mal(at(c, 117), 8 + elemsize)?;
         }
         let id = ChanId(self.chans.len() as u32);
         self.chans.push(Hchan {
@@ -450,7 +451,7 @@ impl Runtime {
         self.rnd(f1, 8, 8)?;
         let ae = self.argp(f1) + 8;
         self.call(f1, f, &[addr, ae, 0])?;
-        self.lock(f, LockId::Chan(c))?;
+        self.lock(at(f, 184), LockId::Chan(c))?;
         self.send_locked(c, v)
     }
 
@@ -458,30 +459,30 @@ impl Runtime {
     fn send_locked(&mut self, c: ChanId, v: u64) -> Result<(), Stop> {
         let f = self.rf.chansend;
         if self.chans[c].wclosed() {
-            self.unlock(f, LockId::Chan(c))?;
+            self.unlock(at(f, 267), LockId::Chan(c))?;
             return self.panicstring(f, "send on closed channel");
         }
         if self.chans[c].dataqsiz == 0 {
-            if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+            if let Some(i) = self.dequeue(at(f, 192), c, Queue::Recv)? {
                 // copy(sg->elem, ep); gp->param = sg: the receiver frees
                 // the SudoG when it runs.
                 self.elem_copy(f, 2, c)?;
                 let gp = self.sudogs.all[i as usize].g;
                 self.gs[gp].param = u64::from(i) + 1;
                 self.gs[gp].set_result(v);
-                self.unlock(f, LockId::Chan(c))?;
-                self.ready(f, gp)?;
+                self.unlock(at(f, 199), LockId::Chan(c))?;
+                self.ready(at(f, 200), gp)?;
                 return self.finish_send();
             }
-            let sg = self.allocsg(f, c, v)?;
+            let sg = self.allocsg(at(f, 213), c, v)?;
             self.elem_copy(f, 3, c)?;
             self.gs[self.g].param = 0;
-            self.enqueue(f, c, Queue::Send, sg)?;
+            self.enqueue(at(f, 218), c, Queue::Send, sg)?;
             return self.block(f, c, ChanOp::Send(c), 220);
         }
         if self.chans[c].full() {
-            let sg = self.allocsg(f, c, v)?;
-            self.enqueue(f, c, Queue::Send, sg)?;
+            let sg = self.allocsg(at(f, 240), c, v)?;
+            self.enqueue(at(f, 242), c, Queue::Send, sg)?;
             self.rare(self.g).pending = Some(v);
             return self.block(f, c, ChanOp::Send(c), 244);
         }
@@ -489,14 +490,14 @@ impl Runtime {
         self.chans[c].push(v);
         // A woken receiver is handed nothing (its SudoG is freed here):
         // it re-checks the buffer.
-        match self.dequeue(f, c, Queue::Recv)? {
+        match self.dequeue(at(f, 254), c, Queue::Recv)? {
             Some(i) => {
                 let gp = self.sudogs.all[i as usize].g;
-                self.freesg(f, c, i)?;
-                self.unlock(f, LockId::Chan(c))?;
-                self.ready(f, gp)?;
+                self.freesg(at(f, 257), c, i)?;
+                self.unlock(at(f, 258), LockId::Chan(c))?;
+                self.ready(at(f, 259), gp)?;
             }
-            None => self.unlock(f, LockId::Chan(c))?,
+            None => self.unlock(at(f, 261), LockId::Chan(c))?,
         }
         self.finish_send()
     }
@@ -532,14 +533,14 @@ impl Runtime {
             return self.panicstring(f3, "range over nil channel");
         }
         self.rnd(f3, 8, 8)?;
-        self.rnd(f3, 8 + u64::from(elemsize), 1)?;
+        self.rnd(at(f3, 432), 8 + u64::from(elemsize), 1)?;
         // ac = (byte*)&c + o, the closed flag after the element.
         let ac = self.argp(f3) + 8 + u64::from(elemsize);
         self.chanrecv_from(f3, c, ac)
     }
 
     /// runtime·rnd(n, m) called from `caller`.
-    fn rnd(&mut self, caller: crate::symtab::FuncId, n: u64, m: u64) -> Result<(), Stop> {
+    fn rnd(&mut self, caller: impl Into<Caller>, n: u64, m: u64) -> Result<(), Stop> {
         let rnd = self.rf.rnd;
         self.call(caller, rnd, &[n, m])?;
         self.leave(rnd)
@@ -563,7 +564,7 @@ impl Runtime {
             return self.panicstring(f, "receive from nil channel");
         };
         self.gs[self.g].recv_closed = false;
-        self.lock(f, LockId::Chan(c))?;
+        self.lock(at(f, 286), LockId::Chan(c))?;
         self.recv_locked(c, outer)
     }
 
@@ -573,28 +574,28 @@ impl Runtime {
             if self.chans[c].wclosed() {
                 return self.recv_closed(c, outer);
             }
-            if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+            if let Some(i) = self.dequeue(at(f, 297), c, Queue::Send)? {
                 // copy(ep, sg->elem), copy(sg->elem, nil); gp->param = sg:
                 // the sender frees the SudoG when it runs.
                 self.elem_copy(f, 3, c)?;
                 self.elem_copy(f, 4, c)?;
                 let sg = self.sudogs.all[i as usize];
                 self.gs[sg.g].param = u64::from(i) + 1;
-                self.unlock(f, LockId::Chan(c))?;
-                self.ready(f, sg.g)?;
+                self.unlock(at(f, 305), LockId::Chan(c))?;
+                self.ready(at(f, 306), sg.g)?;
                 return self.finish_recv(sg.elem, outer);
             }
-            let sg = self.allocsg(f, c, 0)?;
+            let sg = self.allocsg(at(f, 319), c, 0)?;
             self.gs[self.g].param = 0;
-            self.enqueue(f, c, Queue::Recv, sg)?;
+            self.enqueue(at(f, 322), c, Queue::Recv, sg)?;
             return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
         }
         if self.chans[c].is_empty() {
             if self.chans[c].wclosed() {
                 return self.recv_closed(c, outer);
             }
-            let sg = self.allocsg(f, c, 0)?;
-            self.enqueue(f, c, Queue::Recv, sg)?;
+            let sg = self.allocsg(at(f, 348), c, 0)?;
+            self.enqueue(at(f, 350), c, Queue::Recv, sg)?;
             return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
         }
         self.elem_copy(f, 1, c)?;
@@ -602,14 +603,14 @@ impl Runtime {
         let v = self.chans[c].pop().expect("not empty");
         // A woken sender re-checks and stores its value itself; its SudoG
         // is freed here.
-        match self.dequeue(f, c, Queue::Send)? {
+        match self.dequeue(at(f, 362), c, Queue::Send)? {
             Some(i) => {
                 let gp = self.sudogs.all[i as usize].g;
-                self.freesg(f, c, i)?;
-                self.unlock(f, LockId::Chan(c))?;
-                self.ready(f, gp)?;
+                self.freesg(at(f, 365), c, i)?;
+                self.unlock(at(f, 366), LockId::Chan(c))?;
+                self.ready(at(f, 367), gp)?;
             }
-            None => self.unlock(f, LockId::Chan(c))?,
+            None => self.unlock(at(f, 373), LockId::Chan(c))?,
         }
         self.finish_recv(v, outer)
     }
@@ -620,7 +621,7 @@ impl Runtime {
         self.elem_copy(self.rf.chanrecv, 0, c)?;
         self.chans[c].closed |= RCLOSED;
         self.gs[self.g].recv_closed = true;
-        self.unlock(self.rf.chanrecv, LockId::Chan(c))?;
+        self.unlock(at(self.rf.chanrecv, 386), LockId::Chan(c))?;
         self.finish_recv(0, outer)
     }
 
@@ -637,7 +638,9 @@ impl Runtime {
     }
 
     /// Park the current G on a channel: Gwaiting, unlock, gosched (the call
-    /// on chan.c line `line`; chan.c is the same in both variants).
+    /// on chan.c line `line`, the unlock on the line before it, in each of
+    /// chansend's and chanrecv's four blocking paths; chan.c is the same in
+    /// both variants).
     fn block(
         &mut self,
         f: crate::symtab::FuncId,
@@ -647,7 +650,7 @@ impl Runtime {
     ) -> Result<(), Stop> {
         let g = self.g;
         self.gs[g].status = Status::Waiting;
-        self.unlock(f, LockId::Chan(c))?;
+        self.unlock(at(f, line - 1), LockId::Chan(c))?;
         self.gs[g].resume = Resume::Chan(op);
         self.gosched_at(self.site_line(f, self.rf.gosched, (line, line)))
     }
@@ -660,16 +663,17 @@ impl Runtime {
             ChanOp::Select => self.resume_select(),
             ChanOp::Send(c) => {
                 let f = self.rf.chansend;
-                self.lock(f, LockId::Chan(c))?;
                 if self.chans[c].dataqsiz == 0 {
+                    self.lock(at(f, 222), LockId::Chan(c))?;
                     let Some(sg) = self.gs[g].param.checked_sub(1) else {
                         // Woken by close: the loop finds Wclosed.
                         return self.send_locked(c, 0);
                     };
-                    self.freesg(f, c, sg as u32)?;
-                    self.unlock(f, LockId::Chan(c))?;
+                    self.freesg(at(f, 226), c, sg as u32)?;
+                    self.unlock(at(f, 227), LockId::Chan(c))?;
                     return self.finish_send();
                 }
+                self.lock(at(f, 246), LockId::Chan(c))?;
                 let v = self
                     .rare(g)
                     .pending
@@ -679,17 +683,14 @@ impl Runtime {
             }
             ChanOp::Recv(c, outer) => {
                 let f = self.rf.chanrecv;
-                self.lock(f, LockId::Chan(c))?;
-                if let Some(sg) = self.gs[g]
-                    .param
-                    .checked_sub(1)
-                    .filter(|_| self.chans[c].dataqsiz == 0)
-                {
+                let sync = self.chans[c].dataqsiz == 0;
+                self.lock(at(f, if sync { 326 } else { 354 }), LockId::Chan(c))?;
+                if let Some(sg) = self.gs[g].param.checked_sub(1).filter(|_| sync) {
                     let v = self.gs[g].take_result().unwrap_or(0);
                     self.elem_copy(f, 5, c)?;
                     self.elem_copy(f, 6, c)?;
-                    self.freesg(f, c, sg as u32)?;
-                    self.unlock(f, LockId::Chan(c))?;
+                    self.freesg(at(f, 334), c, sg as u32)?;
+                    self.unlock(at(f, 335), LockId::Chan(c))?;
                     let v = self.finish_recv(v, outer)?;
                     self.gs[g].set_result(v);
                     return Ok(());
@@ -717,20 +718,21 @@ impl Runtime {
             return self.panicstring(f, "close of closed channel");
         }
         self.chans[c].closed |= WCLOSED;
-        for q in [Queue::Recv, Queue::Send] {
-            while let Some(i) = self.dequeue(f, c, q)? {
+        // Each queue's loop: dequeue, freesg and ready on its lines.
+        for (q, line) in [(Queue::Recv, 953), (Queue::Send, 964)] {
+            while let Some(i) = self.dequeue(at(f, line), c, q)? {
                 let gp = self.sudogs.all[i as usize].g;
                 self.gs[gp].param = 0;
-                self.freesg(f, c, i)?;
-                self.ready(f, gp)?;
+                self.freesg(at(f, line + 5), c, i)?;
+                self.ready(at(f, line + 6), gp)?;
             }
         }
-        self.unlock(f, LockId::Chan(c))?;
+        self.unlock(at(f, 973), LockId::Chan(c))?;
         self.leave(f)
     }
 
     /// runtime·ready: readylocked under the sched lock.
-    fn ready(&mut self, caller: crate::symtab::FuncId, gp: GId) -> Result<(), Stop> {
+    fn ready(&mut self, caller: impl Into<Caller>, gp: GId) -> Result<(), Stop> {
         let f = self.rf.ready;
         self.call(caller, f, &[self.gs[gp].addr])?;
         self.lock(f, LockId::Sched)?;

@@ -6,6 +6,7 @@
 //! of GOMAXPROCS=1 nothing can ever wake it, which the twin knows at once;
 //! it then ends the run the way the real hang ends, with SIGQUIT.
 
+use crate::asm::Caller;
 use crate::proc::Runtime;
 use crate::symtab::FuncId;
 use crate::{Addr, Stop};
@@ -84,7 +85,7 @@ impl Runtime {
     }
 
     /// runtime·lock: m->locks++, then futexlock.
-    pub(crate) fn lock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
+    pub(crate) fn lock(&mut self, caller: impl Into<Caller>, l: LockId) -> Result<(), Stop> {
         let f = self.rf.lock;
         let addr = self.lock_addr(l);
         self.call(caller, f, &[addr])?;
@@ -122,7 +123,7 @@ impl Runtime {
 
     /// runtime·unlock: m->locks--, then futexunlock, which clears the bit
     /// (and would wake a waiter; with one M there never is one to wake).
-    pub(crate) fn unlock(&mut self, caller: FuncId, l: LockId) -> Result<(), Stop> {
+    pub(crate) fn unlock(&mut self, caller: impl Into<Caller>, l: LockId) -> Result<(), Stop> {
         let f = self.rf.unlock;
         let addr = self.lock_addr(l);
         self.call(caller, f, &[addr])?;

@@ -780,8 +780,11 @@ impl Runtime {
             v
         } else {
             if self.stacks.nchunk < size {
+                // f->alloc(FixAllocChunk): the stacks' FixAlloc allocates
+                // with SysAlloc, called through the pointer.
                 let sysalloc = self.rf.sysalloc;
-                self.call(f, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
+                let ret = self.site_indirect(f, 0);
+                self.call_at(ret, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
                 self.heap.mmap_top -= u64::from(FIX_ALLOC_CHUNK);
                 self.stacks.chunk = self.heap.mmap_top;
                 self.stacks.nchunk = FIX_ALLOC_CHUNK;
@@ -818,7 +821,7 @@ impl Runtime {
     /// tables).
     pub(crate) fn mallocgc(
         &mut self,
-        caller: crate::symtab::FuncId,
+        caller: impl Into<crate::asm::Caller>,
         n: u32,
         flag: u32,
     ) -> Result<Addr, crate::Stop> {
@@ -841,7 +844,7 @@ impl Runtime {
     /// back on the M's cache list (a big one's pages back to the heap).
     pub(crate) fn free(
         &mut self,
-        caller: crate::symtab::FuncId,
+        caller: impl Into<crate::asm::Caller>,
         p: Addr,
         n: u32,
     ) -> Result<(), crate::Stop> {
@@ -857,7 +860,7 @@ impl Runtime {
     /// runtime·mal: mallocgc with dogc set, which may run a collection.
     pub(crate) fn mal(
         &mut self,
-        caller: crate::symtab::FuncId,
+        caller: impl Into<crate::asm::Caller>,
         n: u32,
     ) -> Result<Addr, crate::Stop> {
         let f = self.rf.mal;
@@ -872,14 +875,15 @@ impl Runtime {
     /// initdone, while a lock is held, or while panicking).
     pub(crate) fn mallocgc_dogc(
         &mut self,
-        caller: crate::symtab::FuncId,
+        caller: impl Into<crate::asm::Caller>,
         n: u32,
         flag: u32,
         dogc: bool,
         zeroed: bool,
     ) -> Result<Addr, crate::Stop> {
+        let caller = caller.into();
         if let Some(log) = &mut self.alloc_log {
-            log.push((n, caller));
+            log.push((n, caller.f));
         }
         let f = self.rf.mallocgc;
         let args = [

@@ -4,6 +4,7 @@
 //! times as many): heap objects like any other, which move where later
 //! objects land. (The twin runs no collection that could call them.)
 
+use crate::asm::at;
 use crate::lock::LockId;
 use crate::proc::Runtime;
 use crate::symtab::FuncId;
@@ -34,8 +35,13 @@ impl Runtime {
         self.call(caller, f, &[p, destroy, 0])?;
         self.mal(f, SIZEOF_FINALIZER)?;
         self.lock(f, LockId::Fin)?;
-        for g in [self.rf.mlookup, self.rf.lookfintab, self.rf.setblockspecial] {
-            self.call(f, g, &[p])?;
+        // mlookup, lookfintab(&fintab, p, 0) (f is not nil), setblockspecial.
+        for (g, line) in [
+            (self.rf.mlookup, 107),
+            (self.rf.lookfintab, 117),
+            (self.rf.setblockspecial, 121),
+        ] {
+            self.call(at(f, line), g, &[p])?;
             self.leave(g)?;
         }
         let Fintab {
@@ -50,16 +56,16 @@ impl Runtime {
                 m if ndead < nkey / 2 => m * 3,
                 m => m,
             };
-            let key = self.mallocgc(f, max * 8, crate::malloc::FLAG_NO_POINTERS)?;
-            let val = self.mallocgc(f, max * 8, 0)?;
+            let key = self.mallocgc(at(f, 137), max * 8, crate::malloc::FLAG_NO_POINTERS)?;
+            let val = self.mallocgc(at(f, 138), max * 8, 0)?;
             let add = self.rf.addfintab;
             for _ in 0..nkey {
-                self.call(f, add, &[0, 0, 0])?;
+                self.call(at(f, 145), add, &[0, 0, 0])?;
                 self.leave(add)?;
             }
             let (old, oldmax) = ((self.fintab.key, self.fintab.val), self.fintab.max);
-            self.free(f, old.0, oldmax * 8)?;
-            self.free(f, old.1, oldmax * 8)?;
+            self.free(at(f, 147), old.0, oldmax * 8)?;
+            self.free(at(f, 148), old.1, oldmax * 8)?;
             self.fintab = Fintab {
                 nkey,
                 ndead: 0,
@@ -69,10 +75,10 @@ impl Runtime {
             };
         }
         let add = self.rf.addfintab;
-        self.call(f, add, &[0, p, 0])?;
+        self.call(at(f, 152), add, &[0, p, 0])?;
         self.fintab.nkey += 1;
         self.leave(add)?;
-        self.unlock(f, LockId::Fin)?;
+        self.unlock(at(f, 153), LockId::Fin)?;
         self.leave(f)
     }
 }

@@ -2,6 +2,7 @@
 //! malg), stack growth (newstack, oldstack), and rt0/mstart, for the one
 //! M that runs Go code under GOMAXPROCS=1.
 
+use crate::asm::{at2, Caller};
 use crate::lock::{Lock, LockId};
 use crate::malloc::{FixAlloc, Heap, Mem};
 use crate::stack::{Gobuf, Stktop, STACK_EXTRA, STACK_GUARD, STACK_MIN, STACK_SYSTEM, STKTOP_SIZE};
@@ -578,9 +579,9 @@ pub struct Runtime {
     /// with a real binary's allocations, as gdb lists them).
     pub alloc_log: Option<Vec<(u32, FuncId)>>,
     /// When set, every modelled CALL: the callee, SP at its entry (the
-    /// return address just pushed) and whether it ran on g0 (to compare
-    /// with a real binary's calls, as gdb lists them).
-    pub call_log: Option<Vec<(FuncId, Addr, bool)>>,
+    /// return address just pushed), that return address and whether it
+    /// ran on g0 (to compare with a real binary's calls, as gdb lists them).
+    pub call_log: Option<Vec<(FuncId, Addr, Addr, bool)>>,
     /// The current g (TLS g) and SP.
     pub g: GId,
     pub sp: Addr,
@@ -802,7 +803,8 @@ impl Runtime {
             self.sp = self.gs[gp].sched.sp;
             return Ok(());
         }
-        self.lock(scheduler, LockId::Sched)?;
+        // "Jumped here via runtime·gosave/gogo": the second lock.
+        self.lock(at2(scheduler, 498, 507), LockId::Sched)?;
         if self.sched.predawn {
             return self.throw(scheduler, "init sleeping");
         }
@@ -823,7 +825,7 @@ impl Runtime {
             }
             Status::Moribund => {
                 self.gs[gp].status = Status::Dead;
-                self.unwindstack(gp)?;
+                self.unwindstack(at2(scheduler, 524, 535), gp)?;
                 self.gfput(gp)?;
                 self.sched.gcount -= 1;
                 if self.sched.gcount == 0 {
@@ -940,7 +942,7 @@ impl Runtime {
         if self.sched.mcpu < self.sched.mcpumax {
             if let Some(gp) = self.gget(f)? {
                 self.sched.mcpu += 1;
-                self.unlock(f, LockId::Sched)?;
+                self.unlock(at2(f, 327, 329), LockId::Sched)?;
                 self.leave(f)?;
                 return Ok(gp);
             }
@@ -984,7 +986,7 @@ impl Runtime {
 
     /// readylocked: mark runnable and queue it; matchmg has nothing to do
     /// with one M (it is called for its frame).
-    pub(crate) fn readylocked(&mut self, caller: FuncId, gp: GId) -> Result<(), Stop> {
+    pub(crate) fn readylocked(&mut self, caller: impl Into<Caller>, gp: GId) -> Result<(), Stop> {
         let f = self.rf.readylocked;
         self.call(caller, f, &[self.gs[gp].addr])?;
         let status = self.gs[gp].status;
@@ -1034,10 +1036,11 @@ impl Runtime {
         Ok(gp)
     }
 
-    /// unwindstack(gp, nil): free every segment above a dead G's first.
-    fn unwindstack(&mut self, gp: GId) -> Result<(), Stop> {
+    /// unwindstack(gp, nil) from `caller`: free every segment above a
+    /// dead G's first.
+    fn unwindstack(&mut self, caller: Caller, gp: GId) -> Result<(), Stop> {
         let f = self.rf.unwindstack;
-        self.call(self.rf.scheduler, f, &[self.gs[gp].addr, 0])?;
+        self.call(caller, f, &[self.gs[gp].addr, 0])?;
         loop {
             let top = self.read_stktop(self.gs[gp].stackbase);
             if top.stackbase == 0 {
