@@ -117,8 +117,18 @@ pub enum StmtKind {
     Var(Vec<ValueSpec>),
     Const(Vec<ValueSpec>),
     Type(Vec<TypeSpec>),
-    Go(Expr),
-    Defer(Expr),
+    /// `go f(...)`; `line` is the line of the call's closing parenthesis,
+    /// which 6g gives the statement's calls (closure, newproc): the line
+    /// the parser reduced the statement on.
+    Go {
+        call: Expr,
+        line: u32,
+    },
+    /// `defer f(...)`, `line` as for `Go` (closure, deferproc).
+    Defer {
+        call: Expr,
+        line: u32,
+    },
     Return(Vec<Expr>),
     Break,
     Continue,
@@ -154,7 +164,12 @@ pub enum StmtKind {
         expr: Expr,
         cases: Vec<TypeClause>,
     },
-    Select(Vec<CommClause>),
+    /// `select { ... }`; `line` is the line of the closing brace, which 6g
+    /// gives the calls that set the select up and run it.
+    Select {
+        clauses: Vec<CommClause>,
+        line: u32,
+    },
     Empty,
 }
 

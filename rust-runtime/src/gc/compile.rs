@@ -902,7 +902,10 @@ impl Compiler {
                 }
             }
             StmtKind::Const(specs) => self.const_specs(specs, false)?,
-            StmtKind::Go(call) => self.go(call)?,
+            StmtKind::Go { call, line } => {
+                self.f().line = *line;
+                self.go(call)?
+            }
             StmtKind::Return(values) if values.is_empty() && !self.f().named_results.is_empty() => {
                 self.return_values();
             }
@@ -1003,8 +1006,14 @@ impl Compiler {
             StmtKind::TypeSwitch { bind, expr, cases } => {
                 self.type_switch(bind.as_ref(), expr, cases)?
             }
-            StmtKind::Select(clauses) => self.select(clauses)?,
-            StmtKind::Defer(call) => self.defer(call)?,
+            StmtKind::Select { clauses, line } => {
+                self.f().line = *line;
+                self.select(clauses)?
+            }
+            StmtKind::Defer { call, line } => {
+                self.f().line = *line;
+                self.defer(call)?
+            }
             StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
             StmtKind::Empty => {}
         }
@@ -2083,6 +2092,7 @@ impl Compiler {
     /// temporary, each case's values compared in order, the first that
     /// holds runs its body; else default. `break` leaves the switch.
     fn switch(&mut self, init: Option<&Stmt>, tag: Option<&Expr>, cases: &[CaseClause]) -> R<()> {
+        let line = casebody_line(self.f().line, cases.iter().map(|c| c.pos.line));
         self.f().scopes.push(HashMap::new());
         if let Some(i) = init {
             self.stmt(i)?;
@@ -2108,7 +2118,6 @@ impl Compiler {
             .collect();
         match &tag {
             Some(tag) => {
-                let line = self.f().line;
                 let mut k = 0;
                 while k < vals.len() {
                     let mut run = Vec::new();
@@ -2186,8 +2195,9 @@ impl Compiler {
     }
 
     /// swt.c's exprbsw over a run of constant values sorted by value: under
-    /// four, each tested in turn; else `tag <= ` the middle one decides
-    /// which half to search (that compare is on the switch's `line`).
+    /// four, each tested in turn (on its case's line); else `tag <= ` the
+    /// middle one decides which half to search (that compare is on `line`,
+    /// casebody's).
     fn exprbsw(
         &mut self,
         tag: &(Slot, Ty),
@@ -2539,6 +2549,9 @@ impl Compiler {
         self.emit(Ins::Store(face));
         self.emit(Ins::Load(face));
         self.calls(argwid(false, 0, &[Ty::Eface], &[Ty::INT]));
+        // typeswitch builds the hash call and every case's test after
+        // casebody: all on its line.
+        self.f().line = casebody_line(self.f().line, cases.iter().map(|c| c.pos.line));
         let site = self.site("runtime.efacethash");
         self.emit(Ins::EfaceHash { site });
         let mut to_body = vec![Vec::new(); cases.len()];
@@ -2548,7 +2561,6 @@ impl Compiler {
                 default = Some(i);
                 continue;
             }
-            self.f().line = c.pos.line;
             for t in &c.types {
                 let Some(t) = t else {
                     // case nil: facename == nil, inline.
@@ -2981,6 +2993,15 @@ fn const_order(a: &Const, b: &Const) -> std::cmp::Ordering {
     }
 }
 
+/// The line swt.c's casebody leaves set for what a switch builds after it
+/// (typeswitch's hash call and case tests, exprbsw's `<=` compares):
+/// setlineno returns the line it replaces, so the loop's last `lno =
+/// setlineno(n)` keeps the second-to-last clause's line, which casebody
+/// restores; with one clause or none, the switch's own `line`.
+fn casebody_line(line: u32, clauses: impl DoubleEndedIterator<Item = u32>) -> u32 {
+    clauses.rev().nth(1).unwrap_or(line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2992,6 +3013,15 @@ mod tests {
 
     fn func<'a>(p: &'a Program, name: &str) -> &'a Code {
         p.funcs.iter().find(|f| f.name == name).expect("compiled")
+    }
+
+    #[test]
+    fn casebody_leaves_the_second_to_last_clauses_line() {
+        // recover.go's describe: switch on 27, cases on 28, 30, 32, 34;
+        // 6g puts efacethash and every assertE2T2 on line 32.
+        assert_eq!(casebody_line(27, [28, 30, 32, 34].into_iter()), 32);
+        assert_eq!(casebody_line(27, [28].into_iter()), 27);
+        assert_eq!(casebody_line(27, [].into_iter()), 27);
     }
 
     #[test]

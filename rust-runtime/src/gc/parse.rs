@@ -48,6 +48,11 @@ impl Parser {
         &self.toks[self.i].0
     }
 
+    /// The line of the last token taken.
+    fn last_line(&self) -> u32 {
+        self.toks[self.i.saturating_sub(1)].1.line
+    }
+
     fn pos(&self) -> Pos {
         self.toks[self.i].1
     }
@@ -474,11 +479,19 @@ impl Parser {
             Tok::Keyword("type") => StmtKind::Type(self.type_specs()?),
             Tok::Keyword("go") => {
                 self.next();
-                StmtKind::Go(self.expr()?)
+                let call = self.expr()?;
+                StmtKind::Go {
+                    call,
+                    line: self.last_line(),
+                }
             }
             Tok::Keyword("defer") => {
                 self.next();
-                StmtKind::Defer(self.expr()?)
+                let call = self.expr()?;
+                StmtKind::Defer {
+                    call,
+                    line: self.last_line(),
+                }
             }
             Tok::Keyword("return") => {
                 self.next();
@@ -883,7 +896,10 @@ impl Parser {
             let body = self.clause_body()?;
             clauses.push(CommClause { pos, comm, body });
         }
-        Ok(StmtKind::Select(clauses))
+        Ok(StmtKind::Select {
+            clauses,
+            line: self.last_line(),
+        })
     }
 
     fn comm(&mut self) -> R<Comm> {
@@ -1293,10 +1309,32 @@ mod tests {
         };
         assert!(matches!(main.body[0].kind, StmtKind::For { .. }));
         assert!(matches!(main.body[1].kind, StmtKind::If { .. }));
-        let StmtKind::Select(cl) = &main.body[2].kind else {
+        let StmtKind::Select { clauses: cl, .. } = &main.body[2].kind else {
             panic!()
         };
         assert!(matches!(cl[0].comm, Comm::Recv { define: true, .. }));
         assert!(matches!(cl[1].comm, Comm::Default));
+    }
+
+    #[test]
+    fn go_defer_and_select_keep_the_line_6g_reduces_them_on() {
+        let f = parse(
+            "package main\nfunc main() {\n\tgo func() {\n\t\tprintln(1)\n\t}()\n\tdefer f(1,\n\t\t2)\n\tselect {\n\tdefault:\n\t}\n}\n",
+        )
+        .unwrap();
+        let Decl::Func(main) = &f.decls[0] else {
+            panic!()
+        };
+        let lines: Vec<(u32, u32)> = main
+            .body
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Go { line, .. }
+                | StmtKind::Defer { line, .. }
+                | StmtKind::Select { line, .. } => (s.pos.line, *line),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(lines, [(3, 5), (6, 7), (8, 10)]);
     }
 }
