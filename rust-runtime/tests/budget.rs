@@ -9,7 +9,8 @@ use rust_runtime::gc::vm::{Halt, Machine};
 use rust_runtime::{Runtime, Variant};
 
 /// Frame tables for the test's functions (figures of the size 6g gives
-/// such small functions; no call sites, so returns land at entry + 1).
+/// such small functions; no call sites: a run that ends on its own then
+/// ends unmodelled, one stopped by a budget reports the budget).
 const FRAMES: &str = "function\tcheck\tmorestack\targs\tframe\targwords
 main.main\tsmall\tmorestack00\t0\t40\t0
 main.init\tsmall\tmorestack00\t0\t0\t0
@@ -59,5 +60,19 @@ fn ctrl_c_stops_a_run() {
     assert_eq!(
         run_with(src, 100_000, u64::MAX, Some(|| false)),
         Some(Halt::Steps)
+    );
+}
+
+#[test]
+fn a_call_the_measured_table_lacks_ends_the_run_unmodelled() {
+    // Its return address would be a guess: the run says so rather than
+    // print a traceback with a made-up pc.
+    let src = "package main\nfunc main() {\n\tc := make(chan int, 1)\n\tc <- 1\n}\n";
+    assert_eq!(
+        run(src, u64::MAX, u64::MAX),
+        Some(Halt::Unmodelled(
+            "main.main's call of runtime.makechan on line 3 (#1) is not in the measured call table"
+                .into()
+        ))
     );
 }

@@ -10,15 +10,18 @@ use rust_runtime::gc::parse::parse;
 use rust_runtime::gc::vm::{Halt, Machine};
 use rust_runtime::{Ending, Runtime, Variant};
 
-/// Frame tables for the test's functions (sizes of the kind 6g gives
-/// them; no call sites, so returns land at entry + 1).
+/// Frame tables for the test's functions and main's call sites (sizes
+/// and offsets of the kind 6g gives them: main's body is on line 9).
 const FRAMES: &str = "function\tcheck\tmorestack\targs\tframe\targwords
 main.main\tsmall\tmorestack00\t0\t56\t0
 main.init\tsmall\tmorestack00\t0\t0\t0
 main.e·String\tsmall\tmorestack24\t24\t8\t4
 main.e·String·i\tsmall\tmorestack24\t24\t24\t4
 ";
-const CALLS: &str = "caller\tret_off\tcallee\tfile\tline\ttop_line\n";
+const CALLS: &str = "caller\tret_off\tcallee\tfile\tline\ttop_line
+main.main\t59\truntime.convT2E\t$WORK/test.go\t9\t9
+main.main\t83\truntime.panic\t$WORK/test.go\t9\t9
+";
 
 fn run(body: &str) -> (Ending, String, Option<Halt>) {
     let src = format!(

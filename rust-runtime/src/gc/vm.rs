@@ -209,6 +209,9 @@ pub struct Machine {
     handles: HashMap<usize, u64>,
     /// Return offsets found, by (caller, line, nth, callee's hash).
     ret_offs: RefCell<HashMap<(usize, u32, u16, u64), u32>>,
+    /// The first call the measured call table lacks (its return address
+    /// would be a guess): the run ends unmodelled.
+    unsited: RefCell<Option<String>>,
     /// Values whose word is an address (a slice's array, a string
     /// constant's bytes), by that address, once they crossed a word.
     by_addr: HashMap<Addr, Value>,
@@ -308,6 +311,7 @@ impl Machine {
             handles: HashMap::default(),
             by_addr: HashMap::default(),
             ret_offs: RefCell::default(),
+            unsited: RefCell::default(),
             const_strs,
             closures: HashMap::default(),
             heap_cells: HashMap::default(),
@@ -328,6 +332,9 @@ impl Machine {
         if let Some(what) = rt.unmodelled.take() {
             self.halt.get_or_insert(Halt::Unmodelled(what));
         }
+        if let Some(what) = self.unsited.take() {
+            self.halt.get_or_insert(Halt::Unmodelled(what));
+        }
         ending
     }
 
@@ -345,7 +352,19 @@ impl Machine {
             let off = self
                 .measured
                 .call(name, callee, site.line, usize::from(site.nth))
-                .map_or(1, |c| c.ret_off);
+                .map_or_else(
+                    || {
+                        self.unsited.borrow_mut().get_or_insert_with(|| {
+                            format!(
+                                "{name}'s call of {callee} on line {} (#{}) is not in the measured call table",
+                                site.line,
+                                site.nth + 1
+                            )
+                        });
+                        1
+                    },
+                    |c| c.ret_off,
+                );
             self.ret_offs.borrow_mut().insert(key, off);
             off
         });
