@@ -924,8 +924,15 @@ impl Runtime {
                 let argp = self.argp(f);
                 self.call(f, pc, &[argp])?;
                 self.leave(pc)?;
-                for _ in 0..3 {
-                    self.rnd(f, 8, 8)?;
+                // eo, eo again, so: three rnds on consecutive lines (556
+                // in selectsend, 590 in selectrecv).
+                let first = if matches!(case, Some(SelCase::Send(..))) {
+                    556
+                } else {
+                    590
+                };
+                for line in first..first + 3 {
+                    self.rnd(crate::asm::at(f, line), 8, 8)?;
                 }
                 if matches!(case, Some(SelCase::Send(..))) {
                     let t = crate::iface::TypeRef {
@@ -1002,14 +1009,14 @@ impl Runtime {
                             }
                             self.elem_copy(f, 6, c)?;
                             let v = self.chans[c].pop().expect("not empty");
-                            if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+                            if let Some(i) = self.dequeue(at(f, 863), c, Queue::Send)? {
                                 let gp = self.sudogs.all[i as usize].g;
-                                self.freesg(f, c, i)?;
-                                self.ready(f, gp)?;
+                                self.freesg(at(f, 866), c, i)?;
+                                self.ready(at(f, 867), gp)?;
                             }
                             return self.select_ret(&sel, cas.index, v);
                         }
-                    } else if let Some(i) = self.dequeue(f, c, Queue::Send)? {
+                    } else if let Some(i) = self.dequeue(at(f, 756), c, Queue::Send)? {
                         // syncrecv
                         if cas.target {
                             self.elem_copy(f, 8, c)?;
@@ -1017,7 +1024,7 @@ impl Runtime {
                         self.elem_copy(f, 9, c)?;
                         let sg = self.sudogs.all[i as usize];
                         self.gs[sg.g].param = u64::from(i) + 1;
-                        self.ready(f, sg.g)?;
+                        self.ready(at(f, 894), sg.g)?;
                         return self.select_ret(&sel, cas.index, sg.elem);
                     }
                     if self.chans[c].wclosed() {
@@ -1039,20 +1046,20 @@ impl Runtime {
                             // asyncsend
                             self.elem_copy(f, 3, c)?;
                             self.chans[c].push(v);
-                            if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+                            if let Some(i) = self.dequeue(at(f, 877), c, Queue::Recv)? {
                                 let gp = self.sudogs.all[i as usize].g;
-                                self.freesg(f, c, i)?;
-                                self.ready(f, gp)?;
+                                self.freesg(at(f, 880), c, i)?;
+                                self.ready(at(f, 881), gp)?;
                             }
                             return self.select_ret(&sel, cas.index, 0);
                         }
-                    } else if let Some(i) = self.dequeue(f, c, Queue::Recv)? {
+                    } else if let Some(i) = self.dequeue(at(f, 771), c, Queue::Recv)? {
                         // syncsend
                         self.elem_copy(f, 4, c)?;
                         let gp = self.sudogs.all[i as usize].g;
                         self.gs[gp].param = u64::from(i) + 1;
                         self.gs[gp].set_result(v);
-                        self.ready(f, gp)?;
+                        self.ready(at(f, 913), gp)?;
                         return self.select_ret(&sel, cas.index, 0);
                     }
                 }
@@ -1064,9 +1071,9 @@ impl Runtime {
         }
         // Pass 2: wait on every channel, then sleep.
         for &o in &sel.order {
-            let (c, q, v) = match sel.scase[o].case {
-                SelCase::Recv(c) => (c, Queue::Recv, 0),
-                SelCase::Send(c, v) => (c, Queue::Send, v),
+            let (c, q, v, line) = match sel.scase[o].case {
+                SelCase::Recv(c) => (c, Queue::Recv, 0, 799),
+                SelCase::Send(c, v) => (c, Queue::Send, v, 805),
                 SelCase::Default => continue,
             };
             let sg = self.allocsg(f, c, v)?;
@@ -1074,7 +1081,7 @@ impl Runtime {
             if q == Queue::Send && self.chans[c].dataqsiz == 0 {
                 self.elem_copy(f, 2, c)?;
             }
-            self.enqueue(f, c, q, sg)?;
+            self.enqueue(at(f, line), c, q, sg)?;
         }
         let g = self.g;
         self.gs[g].param = 0;
@@ -1185,41 +1192,42 @@ impl Runtime {
                 let argp = self.argp(nb);
                 let ap = argp + (8 + u64::from(elemsize)).next_multiple_of(8);
                 self.call(nb, f, &[self.chans[c].addr, argp + 8, ap])?;
-                self.lock(f, LockId::Chan(c))?;
+                // chansend with pres: its lines as chan.c has them.
+                self.lock(at(f, 184), LockId::Chan(c))?;
                 let fired = if self.chans[c].wclosed() {
-                    self.unlock(f, LockId::Chan(c))?;
+                    self.unlock(at(f, 267), LockId::Chan(c))?;
                     return self.panicstring(f, "send on closed channel");
                 } else if self.chans[c].dataqsiz == 0 {
-                    match self.dequeue(f, c, Queue::Recv)? {
+                    match self.dequeue(at(f, 192), c, Queue::Recv)? {
                         Some(i) => {
                             self.elem_copy(f, 2, c)?;
                             let gp = self.sudogs.all[i as usize].g;
                             self.gs[gp].param = u64::from(i) + 1;
                             self.gs[gp].set_result(v);
-                            self.unlock(f, LockId::Chan(c))?;
-                            self.ready(f, gp)?;
+                            self.unlock(at(f, 199), LockId::Chan(c))?;
+                            self.ready(at(f, 200), gp)?;
                             true
                         }
                         None => {
-                            self.unlock(f, LockId::Chan(c))?;
+                            self.unlock(at(f, 208), LockId::Chan(c))?;
                             false
                         }
                     }
                 } else if !self.chans[c].full() {
                     self.elem_copy(f, 1, c)?;
                     self.chans[c].push(v);
-                    match self.dequeue(f, c, Queue::Recv)? {
+                    match self.dequeue(at(f, 254), c, Queue::Recv)? {
                         Some(i) => {
                             let gp = self.sudogs.all[i as usize].g;
-                            self.freesg(f, c, i)?;
-                            self.unlock(f, LockId::Chan(c))?;
-                            self.ready(f, gp)?;
+                            self.freesg(at(f, 257), c, i)?;
+                            self.unlock(at(f, 258), LockId::Chan(c))?;
+                            self.ready(at(f, 259), gp)?;
                         }
-                        None => self.unlock(f, LockId::Chan(c))?,
+                        None => self.unlock(at(f, 261), LockId::Chan(c))?,
                     }
                     true
                 } else {
-                    self.unlock(f, LockId::Chan(c))?;
+                    self.unlock(at(f, 236), LockId::Chan(c))?;
                     false
                 };
                 self.leave(f)?;
@@ -1233,17 +1241,19 @@ impl Runtime {
                 self.call_at(ret, nb, &[0, self.chans[c].addr])?;
                 let okp = self.argp(nb) + 16;
                 self.call(nb, f, &[self.chans[c].addr, 0, okp, 0])?;
-                self.lock(f, LockId::Chan(c))?;
-                // The value, and the sender to ready after unlocking.
-                let (got, wake) = if self.chans[c].dataqsiz == 0 {
+                // chanrecv with pres: its lines as chan.c has them.
+                self.lock(at(f, 286), LockId::Chan(c))?;
+                // The value, the sender to ready after unlocking, and the
+                // line of the path's unlock (its ready on the next line).
+                let (got, wake, unlock) = if self.chans[c].dataqsiz == 0 {
                     if self.chans[c].wclosed() {
                         if target {
                             self.elem_copy(f, 0, c)?;
                         }
                         self.chans[c].closed |= RCLOSED;
-                        (Some(0), None)
+                        (Some(0), None, 386)
                     } else {
-                        match self.dequeue(f, c, Queue::Send)? {
+                        match self.dequeue(at(f, 297), c, Queue::Send)? {
                             Some(i) => {
                                 if target {
                                     self.elem_copy(f, 3, c)?;
@@ -1251,9 +1261,9 @@ impl Runtime {
                                 self.elem_copy(f, 4, c)?;
                                 let sg = self.sudogs.all[i as usize];
                                 self.gs[sg.g].param = u64::from(i) + 1;
-                                (Some(sg.elem), Some(sg.g))
+                                (Some(sg.elem), Some(sg.g), 305)
                             }
-                            None => (None, None),
+                            None => (None, None, 314),
                         }
                     }
                 } else if !self.chans[c].is_empty() {
@@ -1262,27 +1272,26 @@ impl Runtime {
                     }
                     self.elem_copy(f, 2, c)?;
                     let v = self.chans[c].pop().expect("not empty");
-                    let wake = match self.dequeue(f, c, Queue::Send)? {
+                    match self.dequeue(at(f, 362), c, Queue::Send)? {
                         Some(i) => {
                             let gp = self.sudogs.all[i as usize].g;
-                            self.freesg(f, c, i)?;
-                            Some(gp)
+                            self.freesg(at(f, 365), c, i)?;
+                            (Some(v), Some(gp), 366)
                         }
-                        None => None,
-                    };
-                    (Some(v), wake)
+                        None => (Some(v), None, 373),
+                    }
                 } else if self.chans[c].wclosed() {
                     if target {
                         self.elem_copy(f, 0, c)?;
                     }
                     self.chans[c].closed |= RCLOSED;
-                    (Some(0), None)
+                    (Some(0), None, 386)
                 } else {
-                    (None, None)
+                    (None, None, 344)
                 };
-                self.unlock(f, LockId::Chan(c))?;
+                self.unlock(at(f, unlock), LockId::Chan(c))?;
                 if let Some(gp) = wake {
-                    self.ready(f, gp)?;
+                    self.ready(at(f, unlock + 1), gp)?;
                 }
                 self.leave(f)?;
                 self.leave(nb)?;

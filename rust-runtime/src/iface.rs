@@ -317,8 +317,9 @@ impl Runtime {
             .tab
             .lookup("runtime.concatstring")
             .expect("in every table");
-        // error.go line 37: a nil concrete type; 40: the types differ.
-        let line = if err.concrete.is_none() { 37 } else { 40 };
+        // error.go line 37: a nil concrete type; 41 (where the
+        // concatenation that starts on 40 ends): the types differ.
+        let line = if err.concrete.is_none() { 37 } else { 41 };
         let at = self.site_line(f, concat, (line, line));
         let parts = err.parts();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();

@@ -1559,8 +1559,9 @@ impl Runtime {
             .expect("a deferred call ran");
         let p = self.rf.panic;
         if !recovered {
-            // runtime·free(d), then the next deferred call.
-            self.free(p, d.addr, DEFER_HEADER + d.siz)?;
+            // runtime·free(d) (its second free), then the next deferred
+            // call.
+            self.free(at2(p, 1020, 1048), d.addr, DEFER_HEADER + d.siz)?;
             return self.panic_loop();
         }
         // (runtime·panic also clears g->sig when no panic is left; the
