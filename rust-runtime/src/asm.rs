@@ -47,6 +47,18 @@ pub(crate) fn at2(f: FuncId, pre: u32, post: u32) -> Caller {
 }
 
 impl Runtime {
+    /// CALL a leaf whose work the twin does not model, and its RET: its
+    /// frame still takes stack (it may split).
+    pub(crate) fn call_leaf(
+        &mut self,
+        caller: impl Into<Caller>,
+        callee: FuncId,
+        args: &[u64],
+    ) -> Result<(), Stop> {
+        self.call(caller, callee, args)?;
+        self.leave(callee)
+    }
+
     /// Push a word (a return address, or newproc's hidden words).
     pub(crate) fn push(&mut self, v: u64) {
         self.sp -= 8;

@@ -24,6 +24,10 @@ pub enum LockId {
     Iface,
     /// mfinal.c's finlock, around the finalizer table.
     Fin,
+    /// runtime·mheap's lock.
+    Heap,
+    /// The MCentral of a size class (runtime·mheap.central[k]).
+    Central(u8),
 }
 
 /// Where the static locks lie, as tracebacks print them: the twin's own
@@ -34,7 +38,17 @@ pub struct Statics {
     pub stacks: Addr,
     pub ifacelock: Addr,
     pub finlock: Addr,
+    /// runtime·mheap (its Lock is its first word).
+    pub mheap: Addr,
 }
+
+/// Where runtime·mheap.central[0] lies from runtime·mheap, and the stride
+/// of the array (sizeof the union of MCentral and its 64-byte pad):
+/// measured from MCache_Alloc in the fixtures' binaries, `LEAQ
+/// central(k*0xa8)` against nm's runtime·mheap (malloc.h is the same in
+/// both variants).
+const MHEAP_CENTRAL: u64 = 0x200_4880;
+const MCENTRAL_STRIDE: u64 = 0xa8;
 
 impl Default for Statics {
     fn default() -> Self {
@@ -43,6 +57,7 @@ impl Default for Statics {
             stacks: 0x42_9cd0,
             ifacelock: 0x42_9d70,
             finlock: 0x42_9d90,
+            mheap: 0x43_6ce0,
         }
     }
 }
@@ -61,6 +76,8 @@ impl Runtime {
             LockId::Chan(c) => self.chan_lock(c),
             LockId::Iface => &mut self.ifaces.ifacelock,
             LockId::Fin => &mut self.finlock,
+            LockId::Heap => &mut self.heap.lock,
+            LockId::Central(k) => &mut self.heap.central_locks[usize::from(k)],
         }
     }
 
@@ -72,6 +89,10 @@ impl Runtime {
             LockId::Chan(c) => self.chan_lock_addr(c),
             LockId::Iface => self.statics.ifacelock,
             LockId::Fin => self.statics.finlock,
+            LockId::Heap => self.statics.mheap,
+            LockId::Central(k) => {
+                self.statics.mheap + MHEAP_CENTRAL + u64::from(k) * MCENTRAL_STRIDE
+            }
         }
     }
 
@@ -81,6 +102,8 @@ impl Runtime {
         self.m.locks != 0
             || self.sched.lock.key != 0
             || self.stacks_lock.key != 0
+            || self.heap.lock.key != 0
+            || self.heap.central_locks.iter().any(|l| l.key != 0)
             || self.chans.iter().any(|c| c.lock.key != 0)
     }
 

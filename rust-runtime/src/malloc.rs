@@ -11,6 +11,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use crate::lock::Lock;
 use crate::proc::Runtime;
 use crate::stack::FIXED_STACK;
 use crate::Addr;
@@ -449,6 +450,21 @@ pub struct Heap {
     pub numgc: u32,
     /// Where the next mmap goes (it grows down).
     mmap_top: Addr,
+    /// runtime·mheap's Lock, and each class's MCentral's.
+    pub(crate) lock: Lock,
+    pub(crate) central_locks: Vec<Lock>,
+}
+
+/// What one MCentral_AllocList did, which decides the calls its code
+/// makes: whether it grew a span first, how many objects it took, after
+/// which of them (by index) a span ran out (MCentral_Alloc moves it to the
+/// empty list), and whether it stopped early because no span had any left.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Refill {
+    pub grew: bool,
+    pub taken: u32,
+    pub filled: Vec<u32>,
+    pub ran_out: bool,
 }
 
 impl Default for Heap {
@@ -476,6 +492,8 @@ impl Default for Heap {
             enablegc: false,
             numgc: 0,
             mmap_top: MMAP_TOP,
+            lock: Lock::default(),
+            central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
         }
     }
 }
@@ -541,8 +559,7 @@ impl Heap {
         }
         let k = self.class_of(n);
         if self.cache[k].is_empty() {
-            let batch = self.central_alloc_list(k, self.transfer[k]);
-            self.cache[k] = batch.into_iter().rev().collect();
+            self.refill(k);
         }
         self.local_alloc += i64::from(self.sizes[k].0);
         self.cache[k].pop().expect("a refilled list")
@@ -586,24 +603,47 @@ impl Heap {
         }
     }
 
+    /// MCache_Refill: the class's cache list from MCentral_AllocList.
+    pub(crate) fn refill(&mut self, k: usize) -> Refill {
+        let (batch, refill) = self.central_alloc_list(k, self.transfer[k]);
+        self.cache[k] = batch.into_iter().rev().collect();
+        refill
+    }
+
+    /// A class's object size and span pages (MGetSizeClassInfo).
+    pub(crate) fn class_pages(&self, k: usize) -> (u32, u32) {
+        self.sizes[k]
+    }
+
+    /// The number of objects MCache_Alloc asks the class's MCentral for
+    /// (class_to_transfercount).
+    pub(crate) fn transfer_count(&self, k: usize) -> u32 {
+        self.transfer[k]
+    }
+
     /// MCentral_AllocList: up to `n` objects, growing once if no span has any.
-    fn central_alloc_list(&mut self, k: usize, n: u32) -> Vec<Addr> {
+    fn central_alloc_list(&mut self, k: usize, n: u32) -> (Vec<Addr>, Refill) {
+        let mut refill = Refill::default();
         if self.nonempty[k].is_empty() {
             self.central_grow(k);
+            refill.grew = true;
         }
         let mut out = Vec::with_capacity(n as usize);
         while out.len() < n as usize {
             let Some(&start) = self.nonempty[k].front() else {
+                refill.ran_out = true;
                 break;
             };
             let s = self.spans.get_mut(&start).expect("listed span");
             s.refs += 1;
             out.push(s.pop(self.sizes[k].0).expect("a nonempty span"));
             if s.is_empty() {
+                refill.filled.push(out.len() as u32 - 1);
                 self.nonempty[k].pop_front();
             }
         }
-        out
+        refill.taken = out.len() as u32;
+        (out, refill)
     }
 
     /// MCentral_Grow: a new span of the class's pages, carved in address
@@ -896,8 +936,7 @@ impl Runtime {
         let v = if n <= MAX_SMALL_SIZE {
             // SizeToClass, then MCache_Alloc (the M's cache's address is
             // not modelled: 0), which refills its list from the central
-            // one when it is empty (MCentral_AllocList's frame; the locks
-            // and span work under it are not modelled).
+            // one when it is empty.
             let class = self.heap.class_of(n);
             let size = self.heap.class_size(class);
             let sc = self.rf.size_to_class;
@@ -907,15 +946,19 @@ impl Runtime {
             let words = [0, class as u64, u64::from(size), u64::from(zeroed)];
             self.call(f, ca, &words)?;
             if self.heap.needs_refill(class) {
-                let al = self.rf.mcentral_alloclist;
-                self.call(ca, al, &[0, 0, 0])?;
-                self.leave(al)?;
+                self.mcentral_alloc_list(ca, class)?;
             }
             let v = self.heap.alloc(n);
             self.leave(ca)?;
             v
         } else {
-            self.heap.alloc(n)
+            // MHeap_Alloc(&mheap, npages, 0, 1), then markspan(v, 0, 0, 1).
+            let npages = u64::from(n).div_ceil(PAGE_SIZE);
+            self.mheap_alloc_calls(crate::asm::at(f, 58), npages, 0, 1)?;
+            let v = self.heap.alloc(n);
+            let ms = self.rf.markspan;
+            self.call_leaf(crate::asm::at(f, 66), ms, &[v, 0, 0, 1])?;
+            v
         };
         if flag & FLAG_NO_GC == 0 {
             let ma = self.rf.markallocated;
@@ -929,6 +972,93 @@ impl Runtime {
         }
         self.leave(f)?;
         Ok(v)
+    }
+
+    /// MCache_Alloc's refill of class `k`: MCentral_AllocList(c,
+    /// transfercount, &first) as mcentral.c runs it: lock(c), the nonempty
+    /// list's check, MCentral_Grow when it is empty, MCentral_Alloc for
+    /// each object (one more that finds none when the spans run out; a
+    /// span that runs out moves to the empty list), unlock(c). (List
+    /// pointers are not modelled: 0.)
+    fn mcentral_alloc_list(
+        &mut self,
+        ca: crate::symtab::FuncId,
+        k: usize,
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let al = self.rf.mcentral_alloclist;
+        let lock = crate::lock::LockId::Central(k as u8);
+        let c = self.lock_addr(lock);
+        let n = self.heap.transfer_count(k);
+        self.call(ca, al, &[c, u64::from(n), 0])?;
+        self.lock(at(al, 43), lock)?;
+        let (empty, remove, insert) = (
+            self.rf.mspanlist_isempty,
+            self.rf.mspanlist_remove,
+            self.rf.mspanlist_insert,
+        );
+        self.call_leaf(at(al, 45), empty, &[0])?;
+        let r = self.heap.refill(k);
+        if r.grew {
+            self.mcentral_grow(al, k)?;
+        }
+        let ma = self.rf.mcentral_alloc;
+        for i in 0..r.taken + u32::from(r.ran_out) {
+            self.call(at(al, if i == 0 { 55 } else { 57 }), ma, &[c])?;
+            self.call_leaf(at(ma, 76), empty, &[0])?;
+            if r.filled.contains(&i) {
+                self.call_leaf(at(ma, 83), remove, &[0])?;
+                self.call_leaf(at(ma, 84), insert, &[0, 0])?;
+            }
+            self.leave(ma)?;
+        }
+        self.unlock(at(al, 64), lock)?;
+        self.leave(al)
+    }
+
+    /// MCentral_Grow(c) from MCentral_AllocList: unlock(c), the class's
+    /// sizes, a span from MHeap_Alloc, markspan, lock(c) again, the span
+    /// onto the nonempty list.
+    fn mcentral_grow(&mut self, al: crate::symtab::FuncId, k: usize) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let g = self.rf.mcentral_grow;
+        let lock = crate::lock::LockId::Central(k as u8);
+        let c = self.lock_addr(lock);
+        self.call(at(al, 46), g, &[c])?;
+        self.unlock(at(g, 174), lock)?;
+        let info = self.rf.mgetsizeclassinfo;
+        self.call_leaf(at(g, 175), info, &[k as u64, 0, 0, 0])?;
+        let (size, npages) = self.heap.class_pages(k);
+        self.mheap_alloc_calls(at(g, 176), u64::from(npages), k as u64, 0)?;
+        let count = u64::from(npages) * PAGE_SIZE / u64::from(size);
+        let leftover = u64::from(count * u64::from(size) < u64::from(npages) * PAGE_SIZE);
+        let ms = self.rf.markspan;
+        self.call_leaf(at(g, 194), ms, &[0, u64::from(size), count, leftover])?;
+        self.lock(at(g, 196), lock)?;
+        let insert = self.rf.mspanlist_insert;
+        self.call_leaf(at(g, 198), insert, &[0, 0])?;
+        self.leave(g)
+    }
+
+    /// runtime·MHeap_Alloc(&mheap, npages, sizeclass, acct) from `caller`:
+    /// under mheap's lock, MHeap_AllocLocked (whose search of the free
+    /// lists, span splitting and growth are not modelled: its frame only).
+    fn mheap_alloc_calls(
+        &mut self,
+        caller: crate::asm::Caller,
+        npages: u64,
+        sizeclass: u64,
+        acct: u64,
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let h = self.rf.mheap_alloc;
+        let mheap = self.statics.mheap;
+        self.call(caller, h, &[mheap, npages, sizeclass, acct])?;
+        self.lock(at(h, 59), crate::lock::LockId::Heap)?;
+        let l = self.rf.mheap_alloclocked;
+        self.call_leaf(at(h, 64), l, &[mheap, npages, sizeclass])?;
+        self.unlock(at(h, 72), crate::lock::LockId::Heap)?;
+        self.leave(h)
     }
 
     /// runtime·gc(0): mark and sweep (not modelled: the twin frees nothing

@@ -356,6 +356,17 @@ pub(crate) struct RuntimeFuncs {
     pub mcache_alloc: FuncId,
     pub mcentral_alloclist: FuncId,
     pub markallocated: FuncId,
+    /// mcentral.c's and mheap.c's, under MCentral_AllocList and for a large
+    /// object.
+    pub mcentral_alloc: FuncId,
+    pub mcentral_grow: FuncId,
+    pub mspanlist_isempty: FuncId,
+    pub mspanlist_remove: FuncId,
+    pub mspanlist_insert: FuncId,
+    pub mgetsizeclassinfo: FuncId,
+    pub markspan: FuncId,
+    pub mheap_alloc: FuncId,
+    pub mheap_alloclocked: FuncId,
     /// algarray's copy functions (AMEM and AMEMWORD).
     pub memcopy: FuncId,
     pub memwordcopy: FuncId,
@@ -473,6 +484,15 @@ impl RuntimeFuncs {
             mcache_alloc: f("runtime.MCache_Alloc")?,
             mcentral_alloclist: f("runtime.MCentral_AllocList")?,
             markallocated: f("runtime.markallocated")?,
+            mcentral_alloc: f("MCentral_Alloc")?,
+            mcentral_grow: f("MCentral_Grow")?,
+            mspanlist_isempty: f("runtime.MSpanList_IsEmpty")?,
+            mspanlist_remove: f("runtime.MSpanList_Remove")?,
+            mspanlist_insert: f("runtime.MSpanList_Insert")?,
+            mgetsizeclassinfo: f("runtime.MGetSizeClassInfo")?,
+            markspan: f("runtime.markspan")?,
+            mheap_alloc: f("runtime.MHeap_Alloc")?,
+            mheap_alloclocked: f("MHeap_AllocLocked")?,
             memcopy: f("memcopy")?,
             memwordcopy: f("memwordcopy")?,
             write: f("runtime.write")?,
@@ -764,6 +784,7 @@ impl Runtime {
                 "stacks" => self.statics.stacks = *addr,
                 "ifacelock" => self.statics.ifacelock = *addr,
                 "finlock" => self.statics.finlock = *addr,
+                "runtime.mheap" => self.statics.mheap = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,
                 _ => {
