@@ -1346,7 +1346,16 @@ impl Machine {
                         margs.extend(args);
                         let params = self.params[m].clone();
                         let words = self.pack(rt, &params, &margs);
-                        let at = rt.site(w, self.ids[m]);
+                        // The wrapper's one call, in the fixture's table
+                        // (6l files generated wrappers under line 1).
+                        let mname = &self.prog.funcs[m].name;
+                        let Some(off) = self.measured.call(&wname, mname, 1, 0).map(|c| c.ret_off)
+                        else {
+                            return Err(self.fail(format!(
+                                "{wname}'s call of {mname} is not in the measured call table"
+                            )));
+                        };
+                        let at = rt.tab.entry(w) + u64::from(off);
                         rt.call_go(at, self.ids[m], &words)?;
                         let mut frame = self.frame(m, None, margs, rt.sp);
                         frame.wrapper = Some(w);
