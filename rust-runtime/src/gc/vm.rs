@@ -332,7 +332,7 @@ impl Machine {
         if let Some(what) = rt.unmodelled.take() {
             self.halt.get_or_insert(Halt::Unmodelled(what));
         }
-        if let Some(what) = self.unsited.take() {
+        if let Some(what) = self.unsited.take().or_else(|| rt.sites.take_unsited()) {
             self.halt.get_or_insert(Halt::Unmodelled(what));
         }
         ending
