@@ -137,12 +137,17 @@ pub struct FuncLines {
     pub calls: Vec<CallSite>,
 }
 
-/// Every function of the binary at `path` with its call sites, by address.
-pub fn read(path: &Path) -> Result<Vec<FuncLines>, PclnError> {
-    let data = std::fs::read(path).map_err(|source| PclnError::Io {
+/// The bytes of the binary at `path`.
+fn read_binary(path: &Path) -> Result<Vec<u8>, PclnError> {
+    std::fs::read(path).map_err(|source| PclnError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    })
+}
+
+/// Every function of the binary at `path` with its call sites, by address.
+pub fn read(path: &Path) -> Result<Vec<FuncLines>, PclnError> {
+    let data = read_binary(path)?;
     let (table, text_base, text) = from_elf(&data).map_err(|e| e.at(path))?;
     call_lines(&table, text_base, text).map_err(|e| e.at(path))
 }
@@ -166,10 +171,7 @@ const MESSAGE_TAKERS: [&str; 2] = ["runtime.throw", "runtime.panicstring"];
 /// Every call of the binary at `path` that passes a string literal to
 /// runtime·throw or runtime·panicstring, by caller's address then offset.
 pub fn cstrings(path: &Path) -> Result<Vec<CStringArg>, PclnError> {
-    let data = std::fs::read(path).map_err(|source| PclnError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let data = read_binary(path)?;
     let (table, text_base, text) = from_elf(&data).map_err(|e| e.at(path))?;
     let funcs = call_lines(&table, text_base, text).map_err(|e| e.at(path))?;
     let file = object::File::parse(&*data).map_err(|e| Problem::Format(e.to_string()).at(path))?;
@@ -228,10 +230,7 @@ pub fn render_cstrings(args: &[CStringArg]) -> String {
 /// The runtime's function table of the binary at `path`, for frames that
 /// are not call sites (the first frame's pc, a faulting pc).
 pub fn read_table(path: &Path) -> Result<Table, PclnError> {
-    let data = std::fs::read(path).map_err(|source| PclnError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let data = read_binary(path)?;
     from_elf(&data).map(|(t, _, _)| t).map_err(|e| e.at(path))
 }
 
