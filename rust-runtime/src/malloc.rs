@@ -455,6 +455,16 @@ pub struct Heap {
     pub(crate) central_locks: Vec<Lock>,
 }
 
+/// What MCentral_Free did with one object, which decides its calls:
+/// whether its span had been full (it moves to the nonempty list) and
+/// whether the object was the span's last one out (the span goes back to
+/// the heap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CentralFree {
+    pub was_full: bool,
+    pub span_freed: bool,
+}
+
 /// What one MCentral_AllocList did, which decides the calls its code
 /// makes: whether it grew a span first, how many objects it took, after
 /// which of them (by index) a span ran out (MCentral_Alloc moves it to the
@@ -566,7 +576,9 @@ impl Heap {
     }
 
     /// runtime·free of an `n`-byte object at `a`.
-    pub fn free(&mut self, a: Addr, n: u32) {
+    /// When MCache_Free's list reached MaxMCacheListLen, the class and
+    /// what ReleaseN gave back to the central list, object by object.
+    pub fn free(&mut self, a: Addr, n: u32) -> Option<(usize, Vec<CentralFree>)> {
         if n > MAX_SMALL_SIZE {
             if let Some(s) = self.spans.remove(&a) {
                 self.heap_alloc = self
@@ -574,33 +586,39 @@ impl Heap {
                     .saturating_sub(u64::from(s.npages) * PAGE_SIZE);
                 self.mheap_free(s.start, s.npages);
             }
-            return;
+            return None;
         }
         let k = self.class_of(n);
         self.cache[k].push(a);
         self.local_alloc -= i64::from(self.sizes[k].0);
-        if self.cache[k].len() >= MAX_MCACHE_LIST_LEN {
-            // ReleaseN: the first transfercount objects from the head.
-            let cut = self.cache[k].len() - self.transfer[k] as usize;
-            let released: Vec<Addr> = self.cache[k].drain(cut..).rev().collect();
-            for v in released {
-                self.central_free(k, v);
-            }
+        if self.cache[k].len() < MAX_MCACHE_LIST_LEN {
+            return None;
         }
+        // ReleaseN: the first transfercount objects from the head.
+        let cut = self.cache[k].len() - self.transfer[k] as usize;
+        let released: Vec<Addr> = self.cache[k].drain(cut..).rev().collect();
+        Some((
+            k,
+            released
+                .into_iter()
+                .map(|v| self.central_free(k, v))
+                .collect(),
+        ))
     }
 
     /// The collector's stealcache: every cached object back to its span,
-    /// from the head of each list.
-    pub fn stealcache(&mut self) {
-        for k in 1..self.cache.len() {
-            let list: Vec<Addr> = std::mem::take(&mut self.cache[k])
-                .into_iter()
-                .rev()
-                .collect();
-            for v in list {
-                self.central_free(k, v);
-            }
-        }
+    /// from the head of each list; what MCentral_Free did with each, by
+    /// class (every class, as MCache_ReleaseAll goes through them all).
+    pub fn stealcache(&mut self) -> Vec<Vec<CentralFree>> {
+        (0..self.cache.len())
+            .map(|k| {
+                let list: Vec<Addr> = std::mem::take(&mut self.cache[k])
+                    .into_iter()
+                    .rev()
+                    .collect();
+                list.into_iter().map(|v| self.central_free(k, v)).collect()
+            })
+            .collect()
     }
 
     /// MCache_Refill: the class's cache list from MCentral_AllocList.
@@ -668,18 +686,24 @@ impl Heap {
 
     /// MCentral_Free: back on its span's list (the span to the head of the
     /// nonempty list if it was full); a span wholly free goes to the heap.
-    fn central_free(&mut self, k: usize, v: Addr) {
+    fn central_free(&mut self, k: usize, v: Addr) -> CentralFree {
         let (&start, _) = self.spans.range(..=v).next_back().expect("v is in a span");
         let s = self.spans.get_mut(&start).expect("found");
-        if s.is_empty() {
+        let was_full = s.is_empty();
+        if was_full {
             self.nonempty[k].push_front(start);
         }
         s.free.push(v);
         s.refs -= 1;
-        if s.refs == 0 {
+        let span_freed = s.refs == 0;
+        if span_freed {
             let s = self.spans.remove(&start).expect("found");
             self.nonempty[k].retain(|&a| a != start);
             self.mheap_free(s.start, s.npages);
+        }
+        CentralFree {
+            was_full,
+            span_freed,
         }
     }
 
@@ -888,13 +912,121 @@ impl Runtime {
         p: Addr,
         n: u32,
     ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
         let f = self.rf.free;
         self.call(caller, f, &[p])?;
         // free(nil) returns at once.
         if p != 0 {
-            self.heap.free(p, n);
+            self.mlookup(f, p)?;
+            let bs = self.rf.blockspecial;
+            self.call_leaf(f, bs, &[p])?;
+            let (mf, um) = (self.rf.markfreed, self.rf.unmarkspan);
+            let size = u64::from(self.heap.rounded(n));
+            if n > MAX_SMALL_SIZE {
+                // markfreed, unmarkspan, MHeap_Free(&mheap, s, 1).
+                self.call_leaf(at(f, 128), mf, &[p, size])?;
+                self.call_leaf(at(f, 129), um, &[p, PAGE_SIZE])?;
+                self.heap.free(p, n);
+                self.mheap_free_calls(at(f, 130))?;
+            } else {
+                // markfreed, then MCache_Free(c, v, sizeclass, size), whose
+                // list may reach MaxMCacheListLen: ReleaseN.
+                self.call_leaf(at(f, 138), mf, &[p, size])?;
+                let mc = self.rf.mcache_free;
+                let k = self.heap.class_of(n);
+                self.call(at(f, 140), mc, &[0, p, k as u64, size])?;
+                if let Some((k, frees)) = self.heap.free(p, n) {
+                    self.release_n(at(mc, 96), k, &frees)?;
+                }
+                self.leave(mc)?;
+            }
         }
         self.leave(f)
+    }
+
+    /// runtime·mlookup(v, ...) from `caller`: MHeap_LookupMaybe finds the
+    /// span.
+    pub(crate) fn mlookup(
+        &mut self,
+        caller: impl Into<crate::asm::Caller>,
+        v: Addr,
+    ) -> Result<(), crate::Stop> {
+        let (ml, lm) = (self.rf.mlookup, self.rf.mheap_lookupmaybe);
+        self.call(caller, ml, &[v, 0, 0, 0])?;
+        let mheap = self.statics.mheap;
+        self.call_leaf(ml, lm, &[mheap, v])?;
+        self.leave(ml)
+    }
+
+    /// ReleaseN(c, l, n, k) from `caller`: the objects back to the class's
+    /// central list through MCentral_FreeList (`frees`: what MCentral_Free
+    /// did with each).
+    fn release_n(
+        &mut self,
+        caller: crate::asm::Caller,
+        k: usize,
+        frees: &[CentralFree],
+    ) -> Result<(), crate::Stop> {
+        let rn = self.rf.release_n;
+        self.call(caller, rn, &[0, 0, frees.len() as u64, k as u64])?;
+        let fl = self.rf.mcentral_freelist;
+        let lock = crate::lock::LockId::Central(k as u8);
+        let c = self.lock_addr(lock);
+        self.call(rn, fl, &[c, frees.len() as u64, 0])?;
+        self.mcentral_freelist(fl, lock, frees)?;
+        self.leave(fl)?;
+        self.leave(rn)
+    }
+
+    /// MCentral_FreeList's body (mcentral.c): lock(c), MCentral_Free of
+    /// each object (MHeap_Lookup; a span that was full moves to the
+    /// nonempty list; a span wholly free leaves it for MHeap_Free, with
+    /// the central lock dropped around the call), unlock(c).
+    fn mcentral_freelist(
+        &mut self,
+        fl: crate::symtab::FuncId,
+        lock: crate::lock::LockId,
+        frees: &[CentralFree],
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let c = self.lock_addr(lock);
+        self.lock(at(fl, 103), lock)?;
+        let (cf, lookup) = (self.rf.mcentral_free, self.rf.mheap_lookup);
+        let (remove, insert) = (self.rf.mspanlist_remove, self.rf.mspanlist_insert);
+        let mheap = self.statics.mheap;
+        for free in frees {
+            self.call(at(fl, 106), cf, &[c, 0])?;
+            self.call_leaf(at(cf, 120), lookup, &[mheap, 0])?;
+            if free.was_full {
+                self.call_leaf(at(cf, 126), remove, &[0])?;
+                self.call_leaf(at(cf, 127), insert, &[0, 0])?;
+            }
+            if free.span_freed {
+                self.call_leaf(at(cf, 139), remove, &[0])?;
+                let um = self.rf.unmarkspan;
+                self.call_leaf(at(cf, 140), um, &[0, 0])?;
+                self.unlock(at(cf, 144), lock)?;
+                self.mheap_free_calls(at(cf, 145))?;
+                self.lock(at(cf, 146), lock)?;
+            }
+            self.leave(cf)?;
+        }
+        self.unlock(at(fl, 108), lock)
+    }
+
+    /// runtime·MHeap_Free(&mheap, s, acct) from `caller`: under mheap's
+    /// lock, MHeap_FreeLocked (its coalescing is not modelled: its frame
+    /// only).
+    fn mheap_free_calls(&mut self, caller: crate::asm::Caller) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let h = self.rf.mheap_free;
+        let mheap = self.statics.mheap;
+        self.call(caller, h, &[mheap, 0, 0])?;
+        self.lock(at(h, 260), crate::lock::LockId::Heap)?;
+        let fl = self.rf.mheap_freelocked;
+        self.call_leaf(at(h, 270), fl, &[mheap, 0])?;
+        self.unlock(at(h, 271), crate::lock::LockId::Heap)?;
+        self.leave(h)
     }
 
     /// runtime·mal: mallocgc with dogc set, which may run a collection.
@@ -1071,7 +1203,17 @@ impl Runtime {
         self.call(caller, f, &[0])?;
         self.m.gcing = true;
         self.heap.fold();
-        self.heap.stealcache();
+        // stealcache -> MCache_ReleaseAll(m->mcache) -> ReleaseN of every
+        // class's list (the mark and sweep before it are not modelled).
+        let frees = self.heap.stealcache();
+        let (sc, ra) = (self.rf.stealcache, self.rf.mcache_releaseall);
+        self.call(f, sc, &[])?;
+        self.call(sc, ra, &[0])?;
+        for (k, frees) in frees.iter().enumerate() {
+            self.release_n(ra.into(), k, frees)?;
+        }
+        self.leave(ra)?;
+        self.leave(sc)?;
         self.heap.next_gc = self.heap.heap_alloc * 2;
         self.heap.numgc += 1;
         self.m.gcing = false;

@@ -36,11 +36,8 @@ impl Runtime {
         self.mal(f, SIZEOF_FINALIZER)?;
         self.lock(f, LockId::Fin)?;
         // mlookup, lookfintab(&fintab, p, 0) (f is not nil), setblockspecial.
-        for (g, line) in [
-            (self.rf.mlookup, 107),
-            (self.rf.lookfintab, 117),
-            (self.rf.setblockspecial, 121),
-        ] {
+        self.mlookup(at(f, 107), p)?;
+        for (g, line) in [(self.rf.lookfintab, 117), (self.rf.setblockspecial, 121)] {
             self.call(at(f, line), g, &[p])?;
             self.leave(g)?;
         }

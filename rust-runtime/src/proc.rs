@@ -367,6 +367,20 @@ pub(crate) struct RuntimeFuncs {
     pub markspan: FuncId,
     pub mheap_alloc: FuncId,
     pub mheap_alloclocked: FuncId,
+    /// What runtime·free and the collector's stealcache call.
+    pub mheap_lookupmaybe: FuncId,
+    pub mheap_lookup: FuncId,
+    pub blockspecial: FuncId,
+    pub markfreed: FuncId,
+    pub unmarkspan: FuncId,
+    pub mcache_free: FuncId,
+    pub release_n: FuncId,
+    pub mcentral_freelist: FuncId,
+    pub mcentral_free: FuncId,
+    pub mheap_free: FuncId,
+    pub mheap_freelocked: FuncId,
+    pub stealcache: FuncId,
+    pub mcache_releaseall: FuncId,
     /// algarray's copy functions (AMEM and AMEMWORD).
     pub memcopy: FuncId,
     pub memwordcopy: FuncId,
@@ -493,6 +507,19 @@ impl RuntimeFuncs {
             markspan: f("runtime.markspan")?,
             mheap_alloc: f("runtime.MHeap_Alloc")?,
             mheap_alloclocked: f("MHeap_AllocLocked")?,
+            mheap_lookupmaybe: f("runtime.MHeap_LookupMaybe")?,
+            mheap_lookup: f("runtime.MHeap_Lookup")?,
+            blockspecial: f("runtime.blockspecial")?,
+            markfreed: f("runtime.markfreed")?,
+            unmarkspan: f("runtime.unmarkspan")?,
+            mcache_free: f("runtime.MCache_Free")?,
+            release_n: f("ReleaseN")?,
+            mcentral_freelist: f("runtime.MCentral_FreeList")?,
+            mcentral_free: f("MCentral_Free")?,
+            mheap_free: f("runtime.MHeap_Free")?,
+            mheap_freelocked: f("MHeap_FreeLocked")?,
+            stealcache: f("stealcache")?,
+            mcache_releaseall: f("runtime.MCache_ReleaseAll")?,
             memcopy: f("memcopy")?,
             memwordcopy: f("memwordcopy")?,
             write: f("runtime.write")?,
@@ -1623,6 +1650,8 @@ impl Runtime {
             }
         }
         self.leave(f)?;
+        // runtime·free(d), then gogo to the deferring frame.
+        self.free(self.rf.scheduler, d.addr, DEFER_HEADER + d.siz)?;
         self.gs[gp].status = Status::Running;
         self.gs[gp].resume = Resume::None;
         self.g = gp;
