@@ -333,6 +333,7 @@ pub(crate) struct RuntimeFuncs {
     pub selectdefault_go: FuncId,
     pub selectdefault: FuncId,
     pub getcallerpc: FuncId,
+    pub jmpdefer: FuncId,
     pub freesel: FuncId,
     pub free: FuncId,
     /// makechan_c and what its addfinalizer calls; destroychan, the
@@ -479,6 +480,7 @@ impl RuntimeFuncs {
             selectdefault_go: f("runtime.selectdefault")?,
             selectdefault: f("selectdefault")?,
             getcallerpc: f("runtime.getcallerpc")?,
+            jmpdefer: f("runtime.jmpdefer")?,
             freesel: f("freesel")?,
             free: f("runtime.free")?,
             makechan_c: f("runtime.makechan_c")?,
@@ -1437,6 +1439,16 @@ impl Runtime {
         self.call_at(ret, dp, &[])?;
         let argp = self.sp + u64::from(self.tab.get(dp).frame) + 24;
         let addr = self.malloc(dp, DEFER_HEADER + siz)?;
+        // d->pc = getcallerpc(&siz); mcpy(d->args, d->argp, siz): the
+        // arguments go to the heap, where the twin keeps them as values.
+        let pc = self.rf.getcallerpc;
+        self.call_leaf(dp, pc, &[self.argp(dp)])?;
+        let m = self.rf.mcpy;
+        self.call_leaf(
+            dp,
+            m,
+            &[addr + u64::from(DEFER_HEADER), argp, u64::from(siz)],
+        )?;
         let g = self.g;
         self.deferred(g).defers.push(Defer {
             siz,
@@ -1473,10 +1485,21 @@ impl Runtime {
             return Ok(None);
         }
         let d = self.deferred(g).defers.pop().expect("checked");
-        self.free(dr, d.addr, DEFER_HEADER + d.siz)?;
+        // mcpy(argp, d->args, d->siz), from the heap the twin keeps as
+        // values: the words written here.
+        let m = self.rf.mcpy;
+        self.call_leaf(
+            dr,
+            m,
+            &[argp, d.addr + u64::from(DEFER_HEADER), u64::from(d.siz)],
+        )?;
         self.mem.write_words(argp, &d.args);
-        // jmpdefer(fn, argp): SP = argp-8, whose word (deferreturn's
-        // return address) goes back 5 bytes, onto the CALL.
+        self.free(dr, d.addr, DEFER_HEADER + d.siz)?;
+        // CALL jmpdefer(fn, argp), which does not return: SP = argp-8,
+        // whose word (deferreturn's return address) goes back 5 bytes,
+        // onto the CALL, and it jumps to fn.
+        let jd = self.rf.jmpdefer;
+        self.call(dr, jd, &[d.fn_, argp])?;
         self.sp = argp - 8;
         self.mem.write(self.sp, ret - 5);
         let f = self.enter(d.fn_)?;
@@ -1522,10 +1545,13 @@ impl Runtime {
         };
         self.gs[g].ispanic = true;
         let (fn_, args) = (d.fn_, d.args.clone());
+        let dargs = d.addr + u64::from(DEFER_HEADER);
         self.deferred(g).running = Some(d);
-        // reflect·call(fn, args, siz): newstack with the reflectcall hint.
+        // reflect·call(fn, d->args, siz): newstack with the reflectcall
+        // hint, the arguments at m->moreargp.
         let rc = self.rf.reflectcall;
-        self.call(p, rc, &[fn_, 0, 8 * args.len() as u64])?;
+        self.call(p, rc, &[fn_, dargs, 8 * args.len() as u64])?;
+        self.m.moreargp = dargs;
         self.m.morebuf = crate::stack::Gobuf {
             pc: self.mem.read(self.sp).unwrap_or(0),
             sp: self.sp + 8,
@@ -1583,6 +1609,12 @@ impl Runtime {
         g.stackbase = top;
         g.stackguard = stk + u64::from(STACK_GUARD + STACK_SYSTEM);
         let sp = top - u64::from(argsize);
+        if argsize > 0 {
+            // mcpy(sp, m->moreargp, argsize) from the Defer, which the twin
+            // keeps as values: the words written here.
+            let m = self.rf.mcpy;
+            self.call_leaf(f, m, &[sp, self.m.moreargp, u64::from(argsize)])?;
+        }
         self.mem.write_words(sp, args);
         self.g = g1;
         self.sp = sp;
