@@ -78,6 +78,13 @@ impl Runtime {
             return self.throw(f, "closure too big");
         }
         let p = self.mal(f, t.size())?;
+        // mcpy(q, &arg0, siz): the captured words to the code's tail.
+        let siz = t.siz();
+        if siz > 0 {
+            let m = self.rf.mcpy;
+            let q = p + u64::from(t.size()) - siz;
+            self.call_leaf(f, m, &[q, self.argp(f) + 16, siz])?;
+        }
         self.closures.insert(p, t);
         self.leave(f)?;
         Ok(p)
