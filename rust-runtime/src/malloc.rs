@@ -450,6 +450,9 @@ pub struct Heap {
     pub numgc: u32,
     /// Where the next mmap goes (it grows down).
     mmap_top: Addr,
+    /// Small objects runtime·free marked "needs to be zeroed" (their second
+    /// word set to 1) that no allocation has taken since.
+    dirty: std::collections::BTreeSet<Addr>,
     /// runtime·mheap's Lock, and each class's MCentral's.
     pub(crate) lock: Lock,
     pub(crate) central_locks: Vec<Lock>,
@@ -502,6 +505,7 @@ impl Default for Heap {
             enablegc: false,
             numgc: 0,
             mmap_top: MMAP_TOP,
+            dirty: Default::default(),
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
         }
@@ -589,6 +593,9 @@ impl Heap {
             return None;
         }
         let k = self.class_of(n);
+        if self.sizes[k].0 > 8 {
+            self.dirty.insert(a);
+        }
         self.cache[k].push(a);
         self.local_alloc -= i64::from(self.sizes[k].0);
         if self.cache[k].len() < MAX_MCACHE_LIST_LEN {
@@ -626,6 +633,12 @@ impl Heap {
         let (batch, refill) = self.central_alloc_list(k, self.transfer[k]);
         self.cache[k] = batch.into_iter().rev().collect();
         refill
+    }
+
+    /// Whether the object just allocated at `v` carried runtime·free's
+    /// "needs to be zeroed" mark (the allocation takes it off).
+    pub(crate) fn take_dirty(&mut self, v: Addr) -> bool {
+        self.dirty.remove(&v)
     }
 
     /// A class's object size and span pages (MGetSizeClassInfo).
@@ -698,6 +711,13 @@ impl Heap {
         let span_freed = s.refs == 0;
         if span_freed {
             let s = self.spans.remove(&start).expect("found");
+            // The span goes back marked as a whole (MHeap_AllocLocked
+            // clears it when it is taken again): its objects' marks go.
+            let end = s.start + u64::from(s.npages) * PAGE_SIZE;
+            let marked: Vec<Addr> = self.dirty.range(s.start..end).copied().collect();
+            for a in marked {
+                self.dirty.remove(&a);
+            }
             self.nonempty[k].retain(|&a| a != start);
             self.mheap_free(s.start, s.npages);
         }
@@ -1081,6 +1101,12 @@ impl Runtime {
                 self.mcentral_alloc_list(ca, class)?;
             }
             let v = self.heap.alloc(n);
+            // "block is zeroed iff second word is zero": runtime·free
+            // marked it, so it is cleared (a zeroed=0 caller overwrites it).
+            if self.heap.take_dirty(v) && zeroed && size > 8 {
+                let mc = self.rf.memclr;
+                self.call_leaf(ca, mc, &[v, u64::from(size)])?;
+            }
             self.leave(ca)?;
             v
         } else {
