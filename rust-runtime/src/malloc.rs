@@ -453,9 +453,47 @@ pub struct Heap {
     /// Small objects runtime·free marked "needs to be zeroed" (their second
     /// word set to 1) that no allocation has taken since.
     dirty: std::collections::BTreeSet<Addr>,
+    /// The last MHeap_AllocLocked's search.
+    last_pick: Option<HeapPick>,
     /// runtime·mheap's Lock, and each class's MCentral's.
     pub(crate) lock: Lock,
     pub(crate) central_locks: Vec<Lock>,
+}
+
+/// What MHeap_AllocLocked did for one allocation, which decides the calls
+/// of its search: how many exact-size free lists it looked at (an
+/// MSpanList_IsEmpty each, from the allocation's size up), whether it went
+/// on to the large list (MHeap_AllocLarge, BestFit), and whether it had to
+/// grow the heap first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeapPick {
+    pub lists: u32,
+    pub large: bool,
+    pub grew: bool,
+    /// The span was longer: the rest went back through MHeap_FreeLocked.
+    pub trimmed: Option<FreeMerge>,
+}
+
+/// What MHeap_FreeLocked did with a run: whether it merged with the free
+/// run below it and the one above it (an MSpanList_Remove and a
+/// FixAlloc_Free of that span each), and whether the result is large (it
+/// goes on the large list).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FreeMerge {
+    pub lower: bool,
+    pub upper: bool,
+    pub large: bool,
+}
+
+/// What runtime·free did on the heap's side: an object onto the M's
+/// cache list, which when full gave a batch back to the class's central
+/// list (what MCentral_Free did with each), or a large object's pages
+/// back to the page heap.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Freed {
+    Cached,
+    Released(usize, Vec<CentralFree>),
+    Large(FreeMerge),
 }
 
 /// What MCentral_Free did with one object, which decides its calls:
@@ -465,7 +503,8 @@ pub struct Heap {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CentralFree {
     pub was_full: bool,
-    pub span_freed: bool,
+    /// The span went back to the page heap: how it merged there.
+    pub span_freed: Option<FreeMerge>,
 }
 
 /// What one MCentral_AllocList did, which decides the calls its code
@@ -506,6 +545,7 @@ impl Default for Heap {
             numgc: 0,
             mmap_top: MMAP_TOP,
             dirty: Default::default(),
+            last_pick: None,
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
         }
@@ -582,15 +622,15 @@ impl Heap {
     /// runtime·free of an `n`-byte object at `a`.
     /// When MCache_Free's list reached MaxMCacheListLen, the class and
     /// what ReleaseN gave back to the central list, object by object.
-    pub fn free(&mut self, a: Addr, n: u32) -> Option<(usize, Vec<CentralFree>)> {
+    pub fn free(&mut self, a: Addr, n: u32) -> Freed {
         if n > MAX_SMALL_SIZE {
-            if let Some(s) = self.spans.remove(&a) {
-                self.heap_alloc = self
-                    .heap_alloc
-                    .saturating_sub(u64::from(s.npages) * PAGE_SIZE);
-                self.mheap_free(s.start, s.npages);
-            }
-            return None;
+            let Some(s) = self.spans.remove(&a) else {
+                return Freed::Large(FreeMerge::default());
+            };
+            self.heap_alloc = self
+                .heap_alloc
+                .saturating_sub(u64::from(s.npages) * PAGE_SIZE);
+            return Freed::Large(self.mheap_free(s.start, s.npages));
         }
         let k = self.class_of(n);
         if self.sizes[k].0 > 8 {
@@ -599,18 +639,18 @@ impl Heap {
         self.cache[k].push(a);
         self.local_alloc -= i64::from(self.sizes[k].0);
         if self.cache[k].len() < MAX_MCACHE_LIST_LEN {
-            return None;
+            return Freed::Cached;
         }
         // ReleaseN: the first transfercount objects from the head.
         let cut = self.cache[k].len() - self.transfer[k] as usize;
         let released: Vec<Addr> = self.cache[k].drain(cut..).rev().collect();
-        Some((
+        Freed::Released(
             k,
             released
                 .into_iter()
                 .map(|v| self.central_free(k, v))
                 .collect(),
-        ))
+        )
     }
 
     /// The collector's stealcache: every cached object back to its span,
@@ -633,6 +673,11 @@ impl Heap {
         let (batch, refill) = self.central_alloc_list(k, self.transfer[k]);
         self.cache[k] = batch.into_iter().rev().collect();
         refill
+    }
+
+    /// The search the last MHeap_AllocLocked made, once.
+    pub(crate) fn take_pick(&mut self) -> Option<HeapPick> {
+        self.last_pick.take()
     }
 
     /// Whether the object just allocated at `v` carried runtime·free's
@@ -708,8 +753,8 @@ impl Heap {
         }
         s.free.push(v);
         s.refs -= 1;
-        let span_freed = s.refs == 0;
-        if span_freed {
+        let mut span_freed = None;
+        if s.refs == 0 {
             let s = self.spans.remove(&start).expect("found");
             // The span goes back marked as a whole (MHeap_AllocLocked
             // clears it when it is taken again): its objects' marks go.
@@ -719,7 +764,7 @@ impl Heap {
                 self.dirty.remove(&a);
             }
             self.nonempty[k].retain(|&a| a != start);
-            self.mheap_free(s.start, s.npages);
+            span_freed = Some(self.mheap_free(s.start, s.npages));
         }
         CentralFree {
             was_full,
@@ -747,24 +792,47 @@ impl Heap {
                     .map(|(i, _)| i)
             })
         };
-        let i = match pick(&self.free_runs) {
-            Some(i) => i,
+        // The exact-size lists run up to MaxMHeapList (256) pages.
+        let lists = |first_fit: Option<u32>| {
+            first_fit.map_or(HEAP_ALLOC_CHUNK_PAGES.saturating_sub(npages), |n| {
+                n - npages + 1
+            })
+        };
+        let (i, search) = match pick(&self.free_runs) {
+            Some(i) => {
+                let n = self.free_runs[i].1;
+                let small = n < HEAP_ALLOC_CHUNK_PAGES;
+                let search = HeapPick {
+                    lists: lists(small.then_some(n)),
+                    large: !small,
+                    grew: false,
+                    trimmed: None,
+                };
+                (i, search)
+            }
             None => {
                 let grow = npages.max(HEAP_ALLOC_CHUNK_PAGES);
                 self.free_runs.push((self.arena_used, grow));
                 self.arena_used += u64::from(grow) * PAGE_SIZE;
-                self.free_runs.len() - 1
+                let search = HeapPick {
+                    lists: lists(None),
+                    large: true,
+                    grew: true,
+                    trimmed: None,
+                };
+                (self.free_runs.len() - 1, search)
             }
         };
         let (start, have) = self.free_runs.remove(i);
-        if have > npages {
-            self.mheap_free(start + u64::from(npages) * PAGE_SIZE, have - npages);
-        }
+        let trimmed = (have > npages)
+            .then(|| self.mheap_free(start + u64::from(npages) * PAGE_SIZE, have - npages));
+        self.last_pick = Some(HeapPick { trimmed, ..search });
         start
     }
 
     /// MHeap_FreeLocked: coalesce with free neighbours, then list the run.
-    fn mheap_free(&mut self, mut start: Addr, mut npages: u32) {
+    fn mheap_free(&mut self, mut start: Addr, mut npages: u32) -> FreeMerge {
+        let mut merge = FreeMerge::default();
         if let Some(i) = self
             .free_runs
             .iter()
@@ -773,13 +841,17 @@ impl Heap {
             let (a, n) = self.free_runs.remove(i);
             start = a;
             npages += n;
+            merge.lower = true;
         }
         let end = start + u64::from(npages) * PAGE_SIZE;
         if let Some(i) = self.free_runs.iter().position(|&(a, _)| a == end) {
             let (_, n) = self.free_runs.remove(i);
             npages += n;
+            merge.upper = true;
         }
         self.free_runs.push((start, npages));
+        merge.large = npages >= HEAP_ALLOC_CHUNK_PAGES;
+        merge
     }
 }
 
@@ -946,8 +1018,11 @@ impl Runtime {
                 // markfreed, unmarkspan, MHeap_Free(&mheap, s, 1).
                 self.call_leaf(at(f, 128), mf, &[p, size])?;
                 self.call_leaf(at(f, 129), um, &[p, PAGE_SIZE])?;
-                self.heap.free(p, n);
-                self.mheap_free_calls(at(f, 130))?;
+                let merge = match self.heap.free(p, n) {
+                    Freed::Large(m) => m,
+                    _ => unreachable!("a large object"),
+                };
+                self.mheap_free_calls(at(f, 130), merge)?;
             } else {
                 // markfreed, then MCache_Free(c, v, sizeclass, size), whose
                 // list may reach MaxMCacheListLen: ReleaseN.
@@ -955,7 +1030,7 @@ impl Runtime {
                 let mc = self.rf.mcache_free;
                 let k = self.heap.class_of(n);
                 self.call(at(f, 140), mc, &[0, p, k as u64, size])?;
-                if let Some((k, frees)) = self.heap.free(p, n) {
+                if let Freed::Released(k, frees) = self.heap.free(p, n) {
                     self.release_n(at(mc, 96), k, &frees)?;
                 }
                 self.leave(mc)?;
@@ -1021,12 +1096,12 @@ impl Runtime {
                 self.call_leaf(at(cf, 126), remove, &[0])?;
                 self.call_leaf(at(cf, 127), insert, &[0, 0])?;
             }
-            if free.span_freed {
+            if let Some(merge) = free.span_freed {
                 self.call_leaf(at(cf, 139), remove, &[0])?;
                 let um = self.rf.unmarkspan;
                 self.call_leaf(at(cf, 140), um, &[0, 0])?;
                 self.unlock(at(cf, 144), lock)?;
-                self.mheap_free_calls(at(cf, 145))?;
+                self.mheap_free_calls(at(cf, 145), merge)?;
                 self.lock(at(cf, 146), lock)?;
             }
             self.leave(cf)?;
@@ -1035,18 +1110,51 @@ impl Runtime {
     }
 
     /// runtime·MHeap_Free(&mheap, s, acct) from `caller`: under mheap's
-    /// lock, MHeap_FreeLocked (its coalescing is not modelled: its frame
-    /// only).
-    fn mheap_free_calls(&mut self, caller: crate::asm::Caller) -> Result<(), crate::Stop> {
+    /// lock, MHeap_FreeLocked.
+    fn mheap_free_calls(
+        &mut self,
+        caller: crate::asm::Caller,
+        merge: FreeMerge,
+    ) -> Result<(), crate::Stop> {
         use crate::asm::at;
         let h = self.rf.mheap_free;
         let mheap = self.statics.mheap;
         self.call(caller, h, &[mheap, 0, 0])?;
         self.lock(at(h, 260), crate::lock::LockId::Heap)?;
-        let fl = self.rf.mheap_freelocked;
-        self.call_leaf(at(h, 270), fl, &[mheap, 0])?;
+        self.mheap_freelocked_calls(at(h, 270), merge)?;
         self.unlock(at(h, 271), crate::lock::LockId::Heap)?;
         self.leave(h)
+    }
+
+    /// MHeap_FreeLocked(h, s) from `caller`: the span off whatever list it
+    /// was on, each free neighbour it merges with off its list and its
+    /// MSpan back to spanalloc (FixAlloc_Free), the result onto the
+    /// exact-size list or the large one.
+    fn mheap_freelocked_calls(
+        &mut self,
+        caller: crate::asm::Caller,
+        merge: FreeMerge,
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let fl = self.rf.mheap_freelocked;
+        let mheap = self.statics.mheap;
+        self.call(caller, fl, &[mheap, 0])?;
+        let (remove, insert, ff) = (
+            self.rf.mspanlist_remove,
+            self.rf.mspanlist_insert,
+            self.rf.fixalloc_free,
+        );
+        self.call_leaf(at(fl, 286), remove, &[0])?;
+        if merge.lower {
+            self.call_leaf(at(fl, 300), remove, &[0])?;
+            self.call_leaf(at(fl, 302), ff, &[0, 0])?;
+        }
+        if merge.upper {
+            self.call_leaf(at(fl, 311), remove, &[0])?;
+            self.call_leaf(at(fl, 313), ff, &[0, 0])?;
+        }
+        self.call_leaf(at(fl, if merge.large { 322 } else { 320 }), insert, &[0, 0])?;
+        self.leave(fl)
     }
 
     /// runtime·mal: mallocgc with dogc set, which may run a collection.
@@ -1112,8 +1220,8 @@ impl Runtime {
         } else {
             // MHeap_Alloc(&mheap, npages, 0, 1), then markspan(v, 0, 0, 1).
             let npages = u64::from(n).div_ceil(PAGE_SIZE);
-            self.mheap_alloc_calls(crate::asm::at(f, 58), npages, 0, 1)?;
             let v = self.heap.alloc(n);
+            self.mheap_alloc_calls(crate::asm::at(f, 58), npages, 0, 1)?;
             let ms = self.rf.markspan;
             self.call_leaf(crate::asm::at(f, 66), ms, &[v, 0, 0, 1])?;
             v
@@ -1214,9 +1322,61 @@ impl Runtime {
         self.call(caller, h, &[mheap, npages, sizeclass, acct])?;
         self.lock(at(h, 59), crate::lock::LockId::Heap)?;
         let l = self.rf.mheap_alloclocked;
-        self.call_leaf(at(h, 64), l, &[mheap, npages, sizeclass])?;
+        self.call(at(h, 64), l, &[mheap, npages, sizeclass])?;
+        self.mheap_search_calls(l, npages)?;
+        self.leave(l)?;
         self.unlock(at(h, 72), crate::lock::LockId::Heap)?;
         self.leave(h)
+    }
+
+    /// MHeap_AllocLocked's search for a span of `npages`, as its calls
+    /// show it: an MSpanList_IsEmpty for each exact-size list from npages
+    /// up until one has a span; else MHeap_AllocLarge's BestFit on the
+    /// large list (after MHeap_Grow when nothing fits); then the span off
+    /// its list; a longer span trimmed, the rest freed. (The clearing of a
+    /// span marked "needs zeroing" is not modelled.)
+    fn mheap_search_calls(
+        &mut self,
+        l: crate::symtab::FuncId,
+        npages: u64,
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let search = self.heap.take_pick().unwrap_or_default();
+        let empty = self.rf.mspanlist_isempty;
+        for _ in 0..search.lists {
+            self.call_leaf(at(l, 85), empty, &[0])?;
+        }
+        if search.large {
+            let (al, bf) = (self.rf.mheap_alloclarge, self.rf.bestfit);
+            let mheap = self.statics.mheap;
+            let large = |rt: &mut Runtime, line: u32| -> Result<(), crate::Stop> {
+                rt.call(at(l, line), al, &[mheap, npages])?;
+                rt.call_leaf(al, bf, &[0, npages, 0])?;
+                rt.leave(al)
+            };
+            if search.grew {
+                // MHeap_AllocLarge finds nothing, MHeap_Grow (its insides
+                // not modelled), then MHeap_AllocLarge again.
+                large(self, 92)?;
+                let gr = self.rf.mheap_grow;
+                self.call_leaf(at(l, 93), gr, &[mheap, npages])?;
+                large(self, 95)?;
+            } else {
+                large(self, 92)?;
+            }
+        }
+        let remove = self.rf.mspanlist_remove;
+        self.call_leaf(at(l, 105), remove, &[0])?;
+        if let Some(merge) = search.trimmed {
+            // The rest: an MSpan from spanalloc (FixAlloc_Alloc's carving
+            // of a new one, which calls RecordSpan through f->first, is
+            // not modelled), MSpan_Init, MHeap_FreeLocked.
+            let (fa, init) = (self.rf.fixalloc_alloc, self.rf.mspan_init);
+            self.call_leaf(at(l, 110), fa, &[0])?;
+            self.call_leaf(at(l, 113), init, &[0, 0, 0])?;
+            self.mheap_freelocked_calls(at(l, 124), merge)?;
+        }
+        Ok(())
     }
 
     /// runtime·gc(0): mark and sweep (not modelled: the twin frees nothing
