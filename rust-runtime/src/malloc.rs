@@ -455,6 +455,8 @@ pub struct Heap {
     dirty: std::collections::BTreeSet<Addr>,
     /// The last MHeap_AllocLocked's search.
     last_pick: Option<HeapPick>,
+    /// Bytes of the heap bitmap mapped (mheap.bitmap_mapped).
+    bitmap_mapped: u64,
     /// runtime·mheap's Lock, and each class's MCentral's.
     pub(crate) lock: Lock,
     pub(crate) central_locks: Vec<Lock>,
@@ -469,7 +471,9 @@ pub struct Heap {
 pub struct HeapPick {
     pub lists: u32,
     pub large: bool,
-    pub grew: bool,
+    /// MHeap_Grow ran: whether MHeap_MapBits had to map more of the
+    /// bitmap, and how MHeap_FreeLocked merged the new chunk.
+    pub grew: Option<(bool, FreeMerge)>,
     /// The span was longer: the rest went back through MHeap_FreeLocked.
     pub trimmed: Option<FreeMerge>,
 }
@@ -546,6 +550,7 @@ impl Default for Heap {
             mmap_top: MMAP_TOP,
             dirty: Default::default(),
             last_pick: None,
+            bitmap_mapped: 0,
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
         }
@@ -805,22 +810,31 @@ impl Heap {
                 let search = HeapPick {
                     lists: lists(small.then_some(n)),
                     large: !small,
-                    grew: false,
+                    grew: None,
                     trimmed: None,
                 };
                 (i, search)
             }
             None => {
-                let grow = npages.max(HEAP_ALLOC_CHUNK_PAGES);
-                self.free_runs.push((self.arena_used, grow));
+                // MHeap_Grow: a multiple of 16 pages, at least
+                // HeapAllocChunk, mapped with its share of the bitmap
+                // (MHeap_MapBits maps it in 8 KB chunks), then freed into
+                // the heap as a span, merging with a free run below it.
+                let grow = npages.next_multiple_of(16).max(HEAP_ALLOC_CHUNK_PAGES);
+                let start = self.arena_used;
                 self.arena_used += u64::from(grow) * PAGE_SIZE;
+                let bitmap = ((self.arena_used - ARENA_START) / 16).next_multiple_of(8192);
+                let mapbits = bitmap > self.bitmap_mapped;
+                self.bitmap_mapped = self.bitmap_mapped.max(bitmap);
+                let merge = self.mheap_free(start, grow);
                 let search = HeapPick {
                     lists: lists(None),
                     large: true,
-                    grew: true,
+                    grew: Some((mapbits, merge)),
                     trimmed: None,
                 };
-                (self.free_runs.len() - 1, search)
+                let i = pick(&self.free_runs).expect("the grown run fits");
+                (i, search)
             }
         };
         let (start, have) = self.free_runs.remove(i);
@@ -1126,6 +1140,41 @@ impl Runtime {
         self.leave(h)
     }
 
+    /// MHeap_Grow(h, npage) from `caller`: MHeap_SysAlloc (SysMap of the
+    /// chunk, MHeap_MapBits, which maps more bitmap with SysMap when the
+    /// arena outgrew it), an MSpan from spanalloc, MSpan_Init, and the
+    /// chunk freed into the heap through MHeap_FreeLocked.
+    fn mheap_grow_calls(
+        &mut self,
+        caller: crate::asm::Caller,
+        npages: u64,
+        mapbits: bool,
+        merge: FreeMerge,
+    ) -> Result<(), crate::Stop> {
+        use crate::asm::at;
+        let mheap = self.statics.mheap;
+        let (gr, sa, mb, sm) = (
+            self.rf.mheap_grow,
+            self.rf.mheap_sysalloc,
+            self.rf.mheap_mapbits,
+            self.rf.sysmap,
+        );
+        self.call(caller, gr, &[mheap, npages])?;
+        self.call(at(gr, 188), sa, &[mheap, 0])?;
+        self.call_leaf(at(sa, 257), sm, &[0, 0])?;
+        self.call(at(sa, 259), mb, &[mheap])?;
+        if mapbits {
+            self.call_leaf(at(mb, 851), sm, &[0, 0])?;
+        }
+        self.leave(mb)?;
+        self.leave(sa)?;
+        let (fa, init) = (self.rf.fixalloc_alloc, self.rf.mspan_init);
+        self.call_leaf(at(gr, 201), fa, &[0])?;
+        self.call_leaf(at(gr, 204), init, &[0, 0, 0])?;
+        self.mheap_freelocked_calls(at(gr, 211), merge)?;
+        self.leave(gr)
+    }
+
     /// MHeap_FreeLocked(h, s) from `caller`: the span off whatever list it
     /// was on, each free neighbour it merges with off its list and its
     /// MSpan back to spanalloc (FixAlloc_Free), the result onto the
@@ -1354,12 +1403,11 @@ impl Runtime {
                 rt.call_leaf(al, bf, &[0, npages, 0])?;
                 rt.leave(al)
             };
-            if search.grew {
-                // MHeap_AllocLarge finds nothing, MHeap_Grow (its insides
-                // not modelled), then MHeap_AllocLarge again.
+            if let Some((mapbits, merge)) = search.grew {
+                // MHeap_AllocLarge finds nothing, MHeap_Grow, then
+                // MHeap_AllocLarge again.
                 large(self, 92)?;
-                let gr = self.rf.mheap_grow;
-                self.call_leaf(at(l, 93), gr, &[mheap, npages])?;
+                self.mheap_grow_calls(at(l, 93), npages, mapbits, merge)?;
                 large(self, 95)?;
             } else {
                 large(self, 92)?;
