@@ -452,11 +452,13 @@ impl Runtime {
         let ae = self.argp(f1) + 8;
         self.call(f1, f, &[addr, ae, 0])?;
         self.lock(at(f, 184), LockId::Chan(c))?;
-        self.send_locked(c, v)
+        self.send_locked(c, v, f1, false).map(|_| ())
     }
 
-    /// chansend from its `loop:` label, the channel locked.
-    fn send_locked(&mut self, c: ChanId, v: u64) -> Result<(), Stop> {
+    /// chansend from its `loop:` label, the channel locked, called by
+    /// `outer` (chansend1, or selectnbsend with `pres`: then it returns at
+    /// once when the send cannot go now, with false). True when sent.
+    fn send_locked(&mut self, c: ChanId, v: u64, outer: FuncId, pres: bool) -> Result<bool, Stop> {
         let f = self.rf.chansend;
         if self.chans[c].wclosed() {
             self.unlock(at(f, 267), LockId::Chan(c))?;
@@ -472,19 +474,27 @@ impl Runtime {
                 self.gs[gp].set_result(v);
                 self.unlock(at(f, 199), LockId::Chan(c))?;
                 self.ready(at(f, 200), gp)?;
-                return self.finish_send();
+                return self.finish_send(outer, true);
+            }
+            if pres {
+                self.unlock(at(f, 208), LockId::Chan(c))?;
+                return self.finish_send(outer, false);
             }
             let sg = self.allocsg(at(f, 213), c, v)?;
             self.elem_copy(f, 3, c)?;
             self.gs[self.g].param = 0;
             self.enqueue(at(f, 218), c, Queue::Send, sg)?;
-            return self.block(f, c, ChanOp::Send(c), 220);
+            return self.block(f, c, ChanOp::Send(c), 220).map(|()| true);
         }
         if self.chans[c].full() {
+            if pres {
+                self.unlock(at(f, 236), LockId::Chan(c))?;
+                return self.finish_send(outer, false);
+            }
             let sg = self.allocsg(at(f, 240), c, v)?;
             self.enqueue(at(f, 242), c, Queue::Send, sg)?;
             self.rare(self.g).pending = Some(v);
-            return self.block(f, c, ChanOp::Send(c), 244);
+            return self.block(f, c, ChanOp::Send(c), 244).map(|()| true);
         }
         self.elem_copy(f, 1, c)?;
         self.chans[c].push(v);
@@ -499,12 +509,14 @@ impl Runtime {
             }
             None => self.unlock(at(f, 261), LockId::Chan(c))?,
         }
-        self.finish_send()
+        self.finish_send(outer, true)
     }
 
-    fn finish_send(&mut self) -> Result<(), Stop> {
+    /// chansend's return, and `outer`'s.
+    fn finish_send(&mut self, outer: FuncId, sent: bool) -> Result<bool, Stop> {
         self.leave(self.rf.chansend)?;
-        self.leave(self.rf.chansend1)
+        self.leave(outer)?;
+        Ok(sent)
     }
 
     /// `<-c` from Go code: chanrecv1 -> chanrecv. On `Err(Stop::Switch)`
@@ -565,40 +577,68 @@ impl Runtime {
         };
         self.gs[self.g].recv_closed = false;
         self.lock(at(f, 286), LockId::Chan(c))?;
-        self.recv_locked(c, outer)
+        self.recv_locked(c, outer, true, false)
+            .map(|v| v.unwrap_or(0))
     }
 
-    fn recv_locked(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
+    /// chanrecv from its `loop:` label, the channel locked, called by
+    /// `outer` (chanrecv1 or chanrecv3; or selectnbrecv with `pres`: then
+    /// it returns at once, with None, when nothing can be received now).
+    /// `ep`: whether chanrecv has a place to copy the element to (nil when
+    /// a select's case does not assign it). The value received.
+    fn recv_locked(
+        &mut self,
+        c: ChanId,
+        outer: FuncId,
+        ep: bool,
+        pres: bool,
+    ) -> Result<Option<u64>, Stop> {
         let f = self.rf.chanrecv;
         if self.chans[c].dataqsiz == 0 {
             if self.chans[c].wclosed() {
-                return self.recv_closed(c, outer);
+                return self.recv_closed(c, outer, ep);
             }
             if let Some(i) = self.dequeue(at(f, 297), c, Queue::Send)? {
                 // copy(ep, sg->elem), copy(sg->elem, nil); gp->param = sg:
                 // the sender frees the SudoG when it runs.
-                self.elem_copy(f, 3, c)?;
+                if ep {
+                    self.elem_copy(f, 3, c)?;
+                }
                 self.elem_copy(f, 4, c)?;
                 let sg = self.sudogs.all[i as usize];
                 self.gs[sg.g].param = u64::from(i) + 1;
                 self.unlock(at(f, 305), LockId::Chan(c))?;
                 self.ready(at(f, 306), sg.g)?;
-                return self.finish_recv(sg.elem, outer);
+                return self.finish_recv(Some(sg.elem), outer);
+            }
+            if pres {
+                self.unlock(at(f, 314), LockId::Chan(c))?;
+                return self.finish_recv(None, outer);
             }
             let sg = self.allocsg(at(f, 319), c, 0)?;
             self.gs[self.g].param = 0;
             self.enqueue(at(f, 322), c, Queue::Recv, sg)?;
-            return self.block(f, c, ChanOp::Recv(c, outer), 324).map(|()| 0);
+            return self
+                .block(f, c, ChanOp::Recv(c, outer), 324)
+                .map(|()| Some(0));
         }
         if self.chans[c].is_empty() {
             if self.chans[c].wclosed() {
-                return self.recv_closed(c, outer);
+                return self.recv_closed(c, outer, ep);
+            }
+            if pres {
+                self.unlock(at(f, 344), LockId::Chan(c))?;
+                return self.finish_recv(None, outer);
             }
             let sg = self.allocsg(at(f, 348), c, 0)?;
             self.enqueue(at(f, 350), c, Queue::Recv, sg)?;
-            return self.block(f, c, ChanOp::Recv(c, outer), 352).map(|()| 0);
+            return self
+                .block(f, c, ChanOp::Recv(c, outer), 352)
+                .map(|()| Some(0));
         }
-        self.elem_copy(f, 1, c)?;
+        if ep {
+            self.elem_copy(f, 1, c)?;
+        }
         self.elem_copy(f, 2, c)?;
         let v = self.chans[c].pop().expect("not empty");
         // A woken sender re-checks and stores its value itself; its SudoG
@@ -612,20 +652,23 @@ impl Runtime {
             }
             None => self.unlock(at(f, 373), LockId::Chan(c))?,
         }
-        self.finish_recv(v, outer)
+        self.finish_recv(Some(v), outer)
     }
 
     /// chanrecv's `closed:` label: the zero value, *closed = true.
-    fn recv_closed(&mut self, c: ChanId, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
+    fn recv_closed(&mut self, c: ChanId, outer: FuncId, ep: bool) -> Result<Option<u64>, Stop> {
         // copy(ep, nil)
-        self.elem_copy(self.rf.chanrecv, 0, c)?;
+        if ep {
+            self.elem_copy(self.rf.chanrecv, 0, c)?;
+        }
         self.chans[c].closed |= RCLOSED;
         self.gs[self.g].recv_closed = true;
         self.unlock(at(self.rf.chanrecv, 386), LockId::Chan(c))?;
-        self.finish_recv(0, outer)
+        self.finish_recv(Some(0), outer)
     }
 
-    fn finish_recv(&mut self, v: u64, outer: crate::symtab::FuncId) -> Result<u64, Stop> {
+    /// chanrecv's return, and `outer`'s.
+    fn finish_recv(&mut self, v: Option<u64>, outer: FuncId) -> Result<Option<u64>, Stop> {
         self.leave(self.rf.chanrecv)?;
         self.leave(outer)?;
         Ok(v)
@@ -665,13 +708,14 @@ impl Runtime {
                 let f = self.rf.chansend;
                 if self.chans[c].dataqsiz == 0 {
                     self.lock(at(f, 222), LockId::Chan(c))?;
+                    let f1 = self.rf.chansend1;
                     let Some(sg) = self.gs[g].param.checked_sub(1) else {
                         // Woken by close: the loop finds Wclosed.
-                        return self.send_locked(c, 0);
+                        return self.send_locked(c, 0, f1, false).map(|_| ());
                     };
                     self.freesg(at(f, 226), c, sg as u32)?;
                     self.unlock(at(f, 227), LockId::Chan(c))?;
-                    return self.finish_send();
+                    return self.finish_send(f1, true).map(|_| ());
                 }
                 self.lock(at(f, 246), LockId::Chan(c))?;
                 let v = self
@@ -679,7 +723,8 @@ impl Runtime {
                     .pending
                     .take()
                     .expect("a blocked buffered send keeps its value");
-                self.send_locked(c, v)
+                let f1 = self.rf.chansend1;
+                self.send_locked(c, v, f1, false).map(|_| ())
             }
             ChanOp::Recv(c, outer) => {
                 let f = self.rf.chanrecv;
@@ -691,11 +736,11 @@ impl Runtime {
                     self.elem_copy(f, 6, c)?;
                     self.freesg(at(f, 334), c, sg as u32)?;
                     self.unlock(at(f, 335), LockId::Chan(c))?;
-                    let v = self.finish_recv(v, outer)?;
+                    self.finish_recv(None, outer)?;
                     self.gs[g].set_result(v);
                     return Ok(());
                 }
-                let v = self.recv_locked(c, outer)?;
+                let v = self.recv_locked(c, outer, true, false)?.unwrap_or(0);
                 self.gs[g].set_result(v);
                 Ok(())
             }
@@ -1192,46 +1237,8 @@ impl Runtime {
                 let argp = self.argp(nb);
                 let ap = argp + (8 + u64::from(elemsize)).next_multiple_of(8);
                 self.call(nb, f, &[self.chans[c].addr, argp + 8, ap])?;
-                // chansend with pres: its lines as chan.c has them.
                 self.lock(at(f, 184), LockId::Chan(c))?;
-                let fired = if self.chans[c].wclosed() {
-                    self.unlock(at(f, 267), LockId::Chan(c))?;
-                    return self.panicstring(f, "send on closed channel");
-                } else if self.chans[c].dataqsiz == 0 {
-                    match self.dequeue(at(f, 192), c, Queue::Recv)? {
-                        Some(i) => {
-                            self.elem_copy(f, 2, c)?;
-                            let gp = self.sudogs.all[i as usize].g;
-                            self.gs[gp].param = u64::from(i) + 1;
-                            self.gs[gp].set_result(v);
-                            self.unlock(at(f, 199), LockId::Chan(c))?;
-                            self.ready(at(f, 200), gp)?;
-                            true
-                        }
-                        None => {
-                            self.unlock(at(f, 208), LockId::Chan(c))?;
-                            false
-                        }
-                    }
-                } else if !self.chans[c].full() {
-                    self.elem_copy(f, 1, c)?;
-                    self.chans[c].push(v);
-                    match self.dequeue(at(f, 254), c, Queue::Recv)? {
-                        Some(i) => {
-                            let gp = self.sudogs.all[i as usize].g;
-                            self.freesg(at(f, 257), c, i)?;
-                            self.unlock(at(f, 258), LockId::Chan(c))?;
-                            self.ready(at(f, 259), gp)?;
-                        }
-                        None => self.unlock(at(f, 261), LockId::Chan(c))?,
-                    }
-                    true
-                } else {
-                    self.unlock(at(f, 236), LockId::Chan(c))?;
-                    false
-                };
-                self.leave(f)?;
-                self.leave(nb)?;
+                let fired = self.send_locked(c, v, nb, true)?;
                 Ok((fired, 0))
             }
             SelCase::Recv(c) => {
@@ -1241,60 +1248,8 @@ impl Runtime {
                 self.call_at(ret, nb, &[0, self.chans[c].addr])?;
                 let okp = self.argp(nb) + 16;
                 self.call(nb, f, &[self.chans[c].addr, 0, okp, 0])?;
-                // chanrecv with pres: its lines as chan.c has them.
                 self.lock(at(f, 286), LockId::Chan(c))?;
-                // The value, the sender to ready after unlocking, and the
-                // line of the path's unlock (its ready on the next line).
-                let (got, wake, unlock) = if self.chans[c].dataqsiz == 0 {
-                    if self.chans[c].wclosed() {
-                        if target {
-                            self.elem_copy(f, 0, c)?;
-                        }
-                        self.chans[c].closed |= RCLOSED;
-                        (Some(0), None, 386)
-                    } else {
-                        match self.dequeue(at(f, 297), c, Queue::Send)? {
-                            Some(i) => {
-                                if target {
-                                    self.elem_copy(f, 3, c)?;
-                                }
-                                self.elem_copy(f, 4, c)?;
-                                let sg = self.sudogs.all[i as usize];
-                                self.gs[sg.g].param = u64::from(i) + 1;
-                                (Some(sg.elem), Some(sg.g), 305)
-                            }
-                            None => (None, None, 314),
-                        }
-                    }
-                } else if !self.chans[c].is_empty() {
-                    if target {
-                        self.elem_copy(f, 1, c)?;
-                    }
-                    self.elem_copy(f, 2, c)?;
-                    let v = self.chans[c].pop().expect("not empty");
-                    match self.dequeue(at(f, 362), c, Queue::Send)? {
-                        Some(i) => {
-                            let gp = self.sudogs.all[i as usize].g;
-                            self.freesg(at(f, 365), c, i)?;
-                            (Some(v), Some(gp), 366)
-                        }
-                        None => (Some(v), None, 373),
-                    }
-                } else if self.chans[c].wclosed() {
-                    if target {
-                        self.elem_copy(f, 0, c)?;
-                    }
-                    self.chans[c].closed |= RCLOSED;
-                    (Some(0), None, 386)
-                } else {
-                    (None, None, 344)
-                };
-                self.unlock(at(f, unlock), LockId::Chan(c))?;
-                if let Some(gp) = wake {
-                    self.ready(at(f, unlock + 1), gp)?;
-                }
-                self.leave(f)?;
-                self.leave(nb)?;
+                let got = self.recv_locked(c, nb, target, true)?;
                 Ok((got.is_some(), got.unwrap_or(0)))
             }
             SelCase::Default => Ok((true, 0)),
