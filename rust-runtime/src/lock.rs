@@ -24,6 +24,8 @@ pub enum LockId {
     Iface,
     /// mfinal.c's finlock, around the finalizer table.
     Fin,
+    /// sema.c's semlock, around the semaphore wait list.
+    Sem,
     /// runtime·mheap's lock.
     Heap,
     /// The MCentral of a size class (runtime·mheap.central[k]).
@@ -38,6 +40,7 @@ pub struct Statics {
     pub stacks: Addr,
     pub ifacelock: Addr,
     pub finlock: Addr,
+    pub semlock: Addr,
     /// runtime·mheap (its Lock is its first word).
     pub mheap: Addr,
 }
@@ -57,6 +60,7 @@ impl Default for Statics {
             stacks: 0x42_9cd0,
             ifacelock: 0x42_9d70,
             finlock: 0x42_9d90,
+            semlock: 0x42_9bd8,
             mheap: 0x43_6ce0,
         }
     }
@@ -76,6 +80,7 @@ impl Runtime {
             LockId::Chan(c) => self.chan_lock(c),
             LockId::Iface => &mut self.ifaces.ifacelock,
             LockId::Fin => &mut self.finlock,
+            LockId::Sem => &mut self.semlock,
             LockId::Heap => &mut self.heap.lock,
             LockId::Central(k) => &mut self.heap.central_locks[usize::from(k)],
         }
@@ -89,6 +94,7 @@ impl Runtime {
             LockId::Chan(c) => self.chan_lock_addr(c),
             LockId::Iface => self.statics.ifacelock,
             LockId::Fin => self.statics.finlock,
+            LockId::Sem => self.statics.semlock,
             LockId::Heap => self.statics.mheap,
             LockId::Central(k) => {
                 self.statics.mheap + MHEAP_CENTRAL + u64::from(k) * MCENTRAL_STRIDE

@@ -594,7 +594,7 @@ impl Heap {
 
     /// Fold the cache's count into heap_alloc, as MHeap_Alloc and the
     /// collector's cachestats do.
-    fn fold(&mut self) {
+    pub(crate) fn fold(&mut self) {
         self.heap_alloc = (self.heap_alloc as i64 + self.local_alloc) as u64;
         self.local_alloc = 0;
     }
@@ -1070,7 +1070,7 @@ impl Runtime {
     /// ReleaseN(c, l, n, k) from `caller`: the objects back to the class's
     /// central list through MCentral_FreeList (`frees`: what MCentral_Free
     /// did with each).
-    fn release_n(
+    pub(crate) fn release_n(
         &mut self,
         caller: crate::asm::Caller,
         k: usize,
@@ -1425,33 +1425,6 @@ impl Runtime {
             self.mheap_freelocked_calls(at(l, 124), merge)?;
         }
         Ok(())
-    }
-
-    /// runtime·gc(0): mark and sweep (not modelled: the twin frees nothing
-    /// itself), stealcache, next_gc = twice the heap in use.
-    fn gc(&mut self, caller: crate::symtab::FuncId) -> Result<(), crate::Stop> {
-        if !self.heap.enablegc || self.m.locks > 0 || self.panicking {
-            return Ok(());
-        }
-        let f = self.rf.gc;
-        self.call(caller, f, &[0])?;
-        self.m.gcing = true;
-        self.heap.fold();
-        // stealcache -> MCache_ReleaseAll(m->mcache) -> ReleaseN of every
-        // class's list (the mark and sweep before it are not modelled).
-        let frees = self.heap.stealcache();
-        let (sc, ra) = (self.rf.stealcache, self.rf.mcache_releaseall);
-        self.call(f, sc, &[])?;
-        self.call(sc, ra, &[0])?;
-        for (k, frees) in frees.iter().enumerate() {
-            self.release_n(ra.into(), k, frees)?;
-        }
-        self.leave(ra)?;
-        self.leave(sc)?;
-        self.heap.next_gc = self.heap.heap_alloc * 2;
-        self.heap.numgc += 1;
-        self.m.gcing = false;
-        self.leave(f)
     }
 
     /// The invariants of the stack machinery, checked between goroutine

@@ -2,9 +2,10 @@
 //! finalizer destroychan, so each channel also allocates a Finalizer and,
 //! as the table fills, new key and value arrays (27 entries, then three
 //! times as many): heap objects like any other, which move where later
-//! objects land. (The twin runs no collection that could call them.)
+//! objects land. (The twin sweeps nothing, so no finalizer ever runs;
+//! a collection's mark walks the table.)
 
-use crate::asm::at;
+use crate::asm::{at, Caller};
 use crate::lock::LockId;
 use crate::proc::Runtime;
 use crate::symtab::FuncId;
@@ -77,5 +78,22 @@ impl Runtime {
         self.leave(add)?;
         self.unlock(at(f, 153), LockId::Fin)?;
         self.leave(f)
+    }
+
+    /// runtime·walkfintab(markfin), from mark: under finlock, markfin for
+    /// each key in use (not nil, not a deleted entry's -1), called through
+    /// the function pointer.
+    pub(crate) fn walkfintab(&mut self, caller: Caller) -> Result<(), Stop> {
+        let (wf, mf) = (self.rf.walkfintab, self.rf.markfin);
+        self.call(caller, wf, &[0])?;
+        self.lock(wf, LockId::Fin)?;
+        let ret = self.site_indirect(wf, 0);
+        for _ in 0..self.fintab.nkey {
+            self.call_at(ret, mf, &[0])?;
+            self.markfin()?;
+            self.leave(mf)?;
+        }
+        self.unlock(wf, LockId::Fin)?;
+        self.leave(wf)
     }
 }

@@ -388,6 +388,24 @@ pub(crate) struct RuntimeFuncs {
     pub mheap_free: FuncId,
     pub mheap_freelocked: FuncId,
     pub stealcache: FuncId,
+    /// The collector's own calls (mgc0.c, sema.c, proc.c, runtime.c).
+    pub mark: FuncId,
+    pub scanblock: FuncId,
+    pub scanstack: FuncId,
+    pub markfin: FuncId,
+    pub walkfintab: FuncId,
+    pub sweep: FuncId,
+    pub cachestats: FuncId,
+    pub semacquire: FuncId,
+    pub cansemacquire: FuncId,
+    pub semrelease: FuncId,
+    pub semwakeup: FuncId,
+    pub stoptheworld: FuncId,
+    pub starttheworld: FuncId,
+    pub nanotime: FuncId,
+    pub gettime: FuncId,
+    pub getenv: FuncId,
+    pub findnull: FuncId,
     pub mcache_releaseall: FuncId,
     /// algarray's copy functions (AMEM and AMEMWORD).
     pub memcopy: FuncId,
@@ -535,6 +553,23 @@ impl RuntimeFuncs {
             mheap_free: f("runtime.MHeap_Free")?,
             mheap_freelocked: f("MHeap_FreeLocked")?,
             stealcache: f("stealcache")?,
+            mark: f("mark")?,
+            scanblock: f("scanblock")?,
+            scanstack: f("scanstack")?,
+            markfin: f("markfin")?,
+            walkfintab: f("runtime.walkfintab")?,
+            sweep: f("sweep")?,
+            cachestats: f("cachestats")?,
+            semacquire: f("runtime.semacquire")?,
+            cansemacquire: f("cansemacquire")?,
+            semrelease: f("runtime.semrelease")?,
+            semwakeup: f("semwakeup")?,
+            stoptheworld: f("runtime.stoptheworld")?,
+            starttheworld: f("runtime.starttheworld")?,
+            nanotime: f("runtime.nanotime")?,
+            gettime: f("runtime.gettime")?,
+            getenv: f("runtime.getenv")?,
+            findnull: f("runtime.findnull")?,
             mcache_releaseall: f("runtime.MCache_ReleaseAll")?,
             memcopy: f("memcopy")?,
             memwordcopy: f("memwordcopy")?,
@@ -633,6 +668,7 @@ pub struct Runtime {
     /// mfinal.c's finalizer table and its lock.
     pub(crate) fintab: crate::mfinal::Fintab,
     pub(crate) finlock: Lock,
+    pub(crate) semlock: Lock,
     pub chans: crate::Arena<crate::chan::Hchan>,
     /// The SudoGs of every channel's wait queues.
     pub(crate) sudogs: crate::chan::SudoGs,
@@ -700,6 +736,7 @@ impl Runtime {
             messages: Default::default(),
             fintab: Default::default(),
             finlock: Lock::default(),
+            semlock: Lock::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -793,6 +830,9 @@ impl Runtime {
     /// free(malloc(1)), goargs mallocs os.Args and goenvs the environment,
     /// a string each: one argument and one variable (PATH), as the harness
     /// runs every program. These first objects set where later ones land.
+    /// Then getenv("GOMAXPROCS"), not set. (mallocinit's allocmcache, whose
+    /// FixAlloc maps the first chunk that MMAP_TOP already counts, and the
+    /// gostringnocopy of each string are not modelled.)
     fn schedinit(&mut self) -> Result<(), Stop> {
         let f = |name: &str| self.tab.lookup(name).expect("in every table");
         let (si, mi, ga) = (
@@ -814,7 +854,32 @@ impl Runtime {
         self.malloc(gu, 16)?;
         self.leave(gu)?;
         self.leave(ge)?;
+        self.getenv(si.into())?;
         self.leave(si)
+    }
+
+    /// runtime·stoptheworld, from the collector: under the sched lock,
+    /// gcwaiting = 1 and mcpumax = 1; with one M there is no other to
+    /// wait for (mcpu is 1), so no notesleep. (gcwaiting's effect on
+    /// other Ms is not modelled: there are none.)
+    pub(crate) fn stoptheworld(&mut self, caller: Caller) -> Result<(), Stop> {
+        let f = self.rf.stoptheworld;
+        self.call(caller, f, &[])?;
+        self.lock(at2(f, 356, 358), LockId::Sched)?;
+        self.unlock(at2(f, 370, 372), LockId::Sched)?;
+        self.leave(f)
+    }
+
+    /// runtime·starttheworld: under the sched lock, gcwaiting = 0,
+    /// mcpumax = gomaxprocs and matchmg, which starts no M (mcpu is not
+    /// below mcpumax).
+    pub(crate) fn starttheworld(&mut self, caller: Caller) -> Result<(), Stop> {
+        let (f, mm) = (self.rf.starttheworld, self.rf.matchmg);
+        self.call(caller, f, &[])?;
+        self.lock(f, LockId::Sched)?;
+        self.call_leaf(f, mm, &[])?;
+        self.unlock(f, LockId::Sched)?;
+        self.leave(f)
     }
 
     /// Place the runtime's static data where the binary has it: the locks
@@ -827,6 +892,7 @@ impl Runtime {
                 "stacks" => self.statics.stacks = *addr,
                 "ifacelock" => self.statics.ifacelock = *addr,
                 "finlock" => self.statics.finlock = *addr,
+                "semlock" => self.statics.semlock = *addr,
                 "runtime.mheap" => self.statics.mheap = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,

@@ -275,7 +275,7 @@ impl Runtime {
             .lookup("runtime.gostringnocopy")
             .expect("in the table");
         self.call(ps, nocopy, &[s])?;
-        let findnull = self.tab.lookup("runtime.findnull").expect("in the table");
+        let findnull = self.rf.findnull;
         self.call(nocopy, findnull, &[s])?;
         self.leave(findnull)?;
         self.leave(nocopy)?;
