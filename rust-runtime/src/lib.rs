@@ -26,6 +26,7 @@ pub mod lock;
 pub mod malloc;
 pub mod mfinal;
 pub mod mgc0;
+pub mod mprof;
 pub mod print;
 pub mod proc;
 pub mod runtime;

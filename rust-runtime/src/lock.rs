@@ -26,6 +26,8 @@ pub enum LockId {
     Fin,
     /// sema.c's semlock, around the semaphore wait list.
     Sem,
+    /// mprof.goc's proflock, around the profile's buckets.
+    Prof,
     /// runtime·mheap's lock.
     Heap,
     /// The MCentral of a size class (runtime·mheap.central[k]).
@@ -41,6 +43,7 @@ pub struct Statics {
     pub ifacelock: Addr,
     pub finlock: Addr,
     pub semlock: Addr,
+    pub proflock: Addr,
     /// runtime·mheap (its Lock is its first word).
     pub mheap: Addr,
 }
@@ -61,6 +64,7 @@ impl Default for Statics {
             ifacelock: 0x42_9d70,
             finlock: 0x42_9d90,
             semlock: 0x42_9bd8,
+            proflock: 0x42_9bb0,
             mheap: 0x43_6ce0,
         }
     }
@@ -81,6 +85,7 @@ impl Runtime {
             LockId::Iface => &mut self.ifaces.ifacelock,
             LockId::Fin => &mut self.finlock,
             LockId::Sem => &mut self.semlock,
+            LockId::Prof => &mut self.proflock,
             LockId::Heap => &mut self.heap.lock,
             LockId::Central(k) => &mut self.heap.central_locks[usize::from(k)],
         }
@@ -95,6 +100,7 @@ impl Runtime {
             LockId::Iface => self.statics.ifacelock,
             LockId::Fin => self.statics.finlock,
             LockId::Sem => self.statics.semlock,
+            LockId::Prof => self.statics.proflock,
             LockId::Heap => self.statics.mheap,
             LockId::Central(k) => {
                 self.statics.mheap + MHEAP_CENTRAL + u64::from(k) * MCENTRAL_STRIDE

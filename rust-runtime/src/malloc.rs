@@ -455,6 +455,16 @@ pub struct Heap {
     dirty: std::collections::BTreeSet<Addr>,
     /// The last MHeap_AllocLocked's search.
     last_pick: Option<HeapPick>,
+    /// Blocks a memory-profile sample marked special (setblockspecial)
+    /// that runtime·free has not taken back: freeing one calls
+    /// MProf_Free. (The other special blocks, channels with their
+    /// finalizer, are never given to runtime·free.)
+    profiled: std::collections::BTreeSet<Addr>,
+    /// The M's cache's next_sample: profiled bytes to allocate before the
+    /// next sample (0 in a new MCache, so the first allocation is one).
+    next_sample: u64,
+    /// malloc.goc's fastrand1's static x (chan.c has its own).
+    fastrand1: u32,
     /// Bytes of the heap bitmap mapped (mheap.bitmap_mapped).
     bitmap_mapped: u64,
     /// runtime·mheap's Lock, and each class's MCentral's.
@@ -550,6 +560,9 @@ impl Default for Heap {
             mmap_top: MMAP_TOP,
             dirty: Default::default(),
             last_pick: None,
+            profiled: Default::default(),
+            next_sample: 0,
+            fastrand1: 0x49f6_428a,
             bitmap_mapped: 0,
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
@@ -557,7 +570,44 @@ impl Default for Heap {
     }
 }
 
+/// runtime·MemProfileRate (debug.go): one profiled allocation per this
+/// many bytes on average.
+const MEM_PROFILE_RATE: u64 = 512 * 1024;
+
+/// What mallocgc's profiling test decided for one allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sample {
+    /// Not profiled: next_sample counted down.
+    No,
+    /// Profiled, as big as the rate or more (no new next_sample).
+    Large,
+    /// Profiled, with a new next_sample from fastrand1.
+    Drawn,
+}
+
 impl Heap {
+    /// mallocgc's test after an allocation of `size` bytes (rounded up to
+    /// its class or to pages): at least MemProfileRate bytes is always
+    /// profiled; else next_sample counts down, and when it would reach 0
+    /// the block is profiled and the next is drawn, fastrand1() % (2 *
+    /// rate).
+    fn sample(&mut self, size: u64) -> Sample {
+        if size >= MEM_PROFILE_RATE {
+            return Sample::Large;
+        }
+        if self.next_sample > size {
+            self.next_sample -= size;
+            return Sample::No;
+        }
+        let mut x = self.fastrand1.wrapping_add(self.fastrand1);
+        if x & 0x8000_0000 != 0 {
+            x ^= 0x8888_8eef;
+        }
+        self.fastrand1 = x;
+        self.next_sample = u64::from(x) % (2 * MEM_PROFILE_RATE);
+        Sample::Drawn
+    }
+
     /// Bytes the process has taken for its heap and stack segments: the
     /// arena's used part and the FixAlloc chunks mmapped below the top.
     pub fn sys_bytes(&self) -> u64 {
@@ -1026,6 +1076,7 @@ impl Runtime {
             self.mlookup(f, p)?;
             let bs = self.rf.blockspecial;
             self.call_leaf(f, bs, &[p])?;
+            let prof = self.heap.profiled.remove(&p);
             let (mf, um) = (self.rf.markfreed, self.rf.unmarkspan);
             let size = u64::from(self.heap.rounded(n));
             if n > MAX_SMALL_SIZE {
@@ -1048,6 +1099,10 @@ impl Runtime {
                     self.release_n(at(mc, 96), k, &frees)?;
                 }
                 self.leave(mc)?;
+            }
+            if prof {
+                let size = u64::from(self.heap.rounded(n));
+                self.mprof_free(at(f, 144), p, size)?;
             }
         }
         self.leave(f)
@@ -1282,6 +1337,20 @@ impl Runtime {
             self.leave(ma)?;
         }
         self.m.mallocing = false;
+        if flag & FLAG_NO_PROFILING == 0 {
+            let size = u64::from(self.heap.rounded(n));
+            let sample = self.heap.sample(size);
+            if sample == Sample::Drawn {
+                let fr = self.tab.lookup("fastrand1").expect("in every table");
+                self.call_leaf(crate::asm::at(f, 82), fr, &[])?;
+            }
+            if sample != Sample::No {
+                let sb = self.rf.setblockspecial;
+                self.call_leaf(crate::asm::at(f, 84), sb, &[v])?;
+                self.heap.profiled.insert(v);
+                self.mprof_malloc(crate::asm::at(f, 85), v, size)?;
+            }
+        }
         if dogc && self.heap.heap_alloc >= self.heap.next_gc {
             self.gc(f)?;
         }
@@ -1534,6 +1603,23 @@ mod tests {
         assert_eq!(h.alloc(168), stack + (32 << 10));
         h.free(gs[3], 168);
         assert_eq!(h.alloc(168), gs[3]);
+    }
+
+    /// A new cache's next_sample is 0, so the first allocation is sampled
+    /// and draws the next: fastrand1 from 0x49f6428a doubles to
+    /// 0x93ec8514, past bit 31, so xors 0x88888eef in: 0x1b640bfb, and
+    /// 0x1b640bfb % (2 * 512K) = 265,211 bytes to go.
+    #[test]
+    fn samples_come_from_malloc_goc_s_fastrand1() {
+        let mut h = Heap::default();
+        assert_eq!(h.sample(16), Sample::Drawn);
+        assert_eq!(h.next_sample, 265_211);
+        assert_eq!(h.sample(211), Sample::No);
+        assert_eq!(h.sample(MEM_PROFILE_RATE), Sample::Large);
+        assert_eq!(h.next_sample, 265_000);
+        // Reaching next_sample exactly samples (mallocgc tests `>`).
+        assert_eq!(h.sample(265_000), Sample::Drawn);
+        assert_eq!(h.fastrand1, 0x36c8_17f6);
     }
 }
 

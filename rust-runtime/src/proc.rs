@@ -232,6 +232,9 @@ pub struct M {
     pub mallocing: bool,
     pub gcing: bool,
     pub locks: i32,
+    /// m->nomemprof: above 0 (in schedinit, and inside the profiler
+    /// itself) MProf_Malloc and MProf_Free return at once.
+    pub nomemprof: i32,
 }
 
 /// proc.c's Sched.
@@ -406,6 +409,13 @@ pub(crate) struct RuntimeFuncs {
     pub gettime: FuncId,
     pub getenv: FuncId,
     pub findnull: FuncId,
+    /// mprof.goc.
+    pub mprof_malloc: FuncId,
+    pub mprof_free: FuncId,
+    pub callers: FuncId,
+    pub stkbucket: FuncId,
+    pub setaddrbucket: FuncId,
+    pub getaddrbucket: FuncId,
     pub mcache_releaseall: FuncId,
     /// algarray's copy functions (AMEM and AMEMWORD).
     pub memcopy: FuncId,
@@ -570,6 +580,12 @@ impl RuntimeFuncs {
             gettime: f("runtime.gettime")?,
             getenv: f("runtime.getenv")?,
             findnull: f("runtime.findnull")?,
+            mprof_malloc: f("runtime.MProf_Malloc")?,
+            mprof_free: f("runtime.MProf_Free")?,
+            callers: f("runtime.callers")?,
+            stkbucket: f("stkbucket")?,
+            setaddrbucket: f("setaddrbucket")?,
+            getaddrbucket: f("getaddrbucket")?,
             mcache_releaseall: f("runtime.MCache_ReleaseAll")?,
             memcopy: f("memcopy")?,
             memwordcopy: f("memwordcopy")?,
@@ -669,6 +685,7 @@ pub struct Runtime {
     pub(crate) fintab: crate::mfinal::Fintab,
     pub(crate) finlock: Lock,
     pub(crate) semlock: Lock,
+    pub(crate) proflock: Lock,
     pub chans: crate::Arena<crate::chan::Hchan>,
     /// The SudoGs of every channel's wait queues.
     pub(crate) sudogs: crate::chan::SudoGs,
@@ -737,6 +754,7 @@ impl Runtime {
             fintab: Default::default(),
             finlock: Lock::default(),
             semlock: Lock::default(),
+            proflock: Lock::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -830,7 +848,8 @@ impl Runtime {
     /// free(malloc(1)), goargs mallocs os.Args and goenvs the environment,
     /// a string each: one argument and one variable (PATH), as the harness
     /// runs every program. These first objects set where later ones land.
-    /// Then getenv("GOMAXPROCS"), not set. (mallocinit's allocmcache, whose
+    /// Then getenv("GOMAXPROCS"), not set. All of it under m->nomemprof,
+    /// so the first allocation's memory-profile sample records nothing. (mallocinit's allocmcache, whose
     /// FixAlloc maps the first chunk that MMAP_TOP already counts, and the
     /// gostringnocopy of each string are not modelled.)
     fn schedinit(&mut self) -> Result<(), Stop> {
@@ -842,6 +861,7 @@ impl Runtime {
         );
         let (ge, gu) = (f("runtime.goenvs"), f("runtime.goenvs_unix"));
         self.call(self.rf.rt0, si, &[])?;
+        self.m.nomemprof += 1;
         self.call(si, mi, &[])?;
         let p = self.malloc(mi, 1)?;
         self.free(mi, p, 1)?;
@@ -855,6 +875,7 @@ impl Runtime {
         self.leave(gu)?;
         self.leave(ge)?;
         self.getenv(si.into())?;
+        self.m.nomemprof -= 1;
         self.leave(si)
     }
 
@@ -893,6 +914,7 @@ impl Runtime {
                 "ifacelock" => self.statics.ifacelock = *addr,
                 "finlock" => self.statics.finlock = *addr,
                 "semlock" => self.statics.semlock = *addr,
+                "proflock" => self.statics.proflock = *addr,
                 "runtime.mheap" => self.statics.mheap = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,
