@@ -825,13 +825,17 @@ impl Runtime {
     fn fastrandn(&mut self, caller: crate::symtab::FuncId, n: u32) -> Result<u32, Stop> {
         let f = self.rf.fastrandn;
         self.call(caller, f, &[u64::from(n)])?;
+        // chan.c's fastrand1 is a call (its own static, not malloc.goc's).
+        let fr = self.rf.fastrand1;
         let r = if n <= 1 {
             0
         } else {
+            self.call_leaf(at(f, 1106), fr, &[])?;
             let mut r = self.fastrand1();
             if u64::from(r) >= (1u64 << 31) - u64::from(n) {
                 let max = ((1u64 << 31) / u64::from(n) * u64::from(n)) as u32;
                 while r >= max {
+                    self.call_leaf(at(f, 1112), fr, &[])?;
                     r = self.fastrand1();
                 }
             }
@@ -1002,9 +1006,9 @@ impl Runtime {
         let f = self.rf.freesel;
         self.call(self.rf.selectgo, f, &[0])?;
         for &(c, m) in sel.objects.iter().skip(1) {
-            self.free(f, c, m)?;
+            self.free(at(f, 642), c, m)?;
         }
-        self.free(f, p, n)?;
+        self.free(at(f, 643), p, n)?;
         self.leave(f)
     }
 

@@ -1341,7 +1341,7 @@ impl Runtime {
             let size = u64::from(self.heap.rounded(n));
             let sample = self.heap.sample(size);
             if sample == Sample::Drawn {
-                let fr = self.tab.lookup("fastrand1").expect("in every table");
+                let fr = self.rf.fastrand1;
                 self.call_leaf(crate::asm::at(f, 82), fr, &[])?;
             }
             if sample != Sample::No {

@@ -326,6 +326,8 @@ pub(crate) struct RuntimeFuncs {
     pub selectgo_go: FuncId,
     pub selectgo: FuncId,
     pub fastrandn: FuncId,
+    /// chan.c's and malloc.goc's statics of one name (and one frame).
+    pub fastrand1: FuncId,
     pub rnd: FuncId,
     /// A select's setup (runtime·newselect and newselect, the case calls,
     /// freesel) and runtime·free.
@@ -507,6 +509,7 @@ impl RuntimeFuncs {
             selectgo_go: f("runtime.selectgo")?,
             selectgo: f("selectgo")?,
             fastrandn: f("fastrandn")?,
+            fastrand1: f("fastrand1")?,
             rnd: f("runtime.rnd")?,
             newselect_go: f("runtime.newselect")?,
             newselect: f("newselect")?,
