@@ -411,6 +411,7 @@ pub(crate) struct RuntimeFuncs {
     pub gettime: FuncId,
     pub getenv: FuncId,
     pub findnull: FuncId,
+    pub gostringnocopy: FuncId,
     /// mprof.goc.
     pub mprof_malloc: FuncId,
     pub mprof_free: FuncId,
@@ -583,6 +584,7 @@ impl RuntimeFuncs {
             gettime: f("runtime.gettime")?,
             getenv: f("runtime.getenv")?,
             findnull: f("runtime.findnull")?,
+            gostringnocopy: f("runtime.gostringnocopy")?,
             mprof_malloc: f("runtime.MProf_Malloc")?,
             mprof_free: f("runtime.MProf_Free")?,
             callers: f("runtime.callers")?,
@@ -849,12 +851,13 @@ impl Runtime {
 
     /// schedinit, as far as the heap goes: mallocinit ends with
     /// free(malloc(1)), goargs mallocs os.Args and goenvs the environment,
-    /// a string each: one argument and one variable (PATH), as the harness
-    /// runs every program. These first objects set where later ones land.
-    /// Then getenv("GOMAXPROCS"), not set. All of it under m->nomemprof,
-    /// so the first allocation's memory-profile sample records nothing. (mallocinit's allocmcache, whose
-    /// FixAlloc maps the first chunk that MMAP_TOP already counts, and the
-    /// gostringnocopy of each string are not modelled.)
+    /// with a gostringnocopy for each string: one argument and one
+    /// variable (PATH), as the harness runs every program. These first
+    /// objects set where later ones land. Then getenv("GOMAXPROCS"), not
+    /// set. All of it under m->nomemprof, so the first allocation's
+    /// memory-profile sample records nothing. (mallocinit's allocmcache,
+    /// whose FixAlloc maps the first chunk that MMAP_TOP already counts,
+    /// is not modelled.)
     fn schedinit(&mut self) -> Result<(), Stop> {
         let f = |name: &str| self.tab.lookup(name).expect("in every table");
         let (si, mi, ga) = (
@@ -869,12 +872,16 @@ impl Runtime {
         let p = self.malloc(mi, 1)?;
         self.free(mi, p, 1)?;
         self.leave(mi)?;
+        // Each string is gostringnocopy of the C string (where the
+        // process's argv and envp lie is not modelled: 0).
         self.call(si, ga, &[])?;
         self.malloc(ga, 16)?;
+        self.gostringnocopy(ga.into(), 0)?;
         self.leave(ga)?;
         self.call(si, ge, &[])?;
         self.call(ge, gu, &[])?;
         self.malloc(gu, 16)?;
+        self.gostringnocopy(gu.into(), 0)?;
         self.leave(gu)?;
         self.leave(ge)?;
         self.getenv(si.into())?;

@@ -2,10 +2,20 @@
 //! compile to (a switch on a string too), concatenating them, and making
 //! one of a byte slice.
 
+use crate::asm::Caller;
 use crate::proc::Runtime;
 use crate::{Addr, Stop};
 
 impl Runtime {
+    /// runtime·gostringnocopy(s): a Go string over the C string at `s`,
+    /// its length from findnull (the bytes are not copied).
+    pub(crate) fn gostringnocopy(&mut self, caller: Caller, s: Addr) -> Result<(), Stop> {
+        let (nocopy, findnull) = (self.rf.gostringnocopy, self.rf.findnull);
+        self.call(caller, nocopy, &[s])?;
+        self.call_leaf(nocopy, findnull, &[s])?;
+        self.leave(nocopy)
+    }
+
     /// runtime·cmpstring(s1, s2) from Go code, returning to `ret`: the
     /// static cmpstring compares byte by byte, then by length; -1, 0, 1.
     pub fn cmpstring(&mut self, ret: Addr, s1: &str, s2: &str) -> Result<i64, Stop> {

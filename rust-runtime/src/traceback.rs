@@ -270,15 +270,7 @@ impl Runtime {
         // The literal's bytes are the string's: gostringnocopy does not copy.
         let s = self.messages.get(&ret).copied().unwrap_or(0);
         self.call_at(ret, ps, &[s])?;
-        let nocopy = self
-            .tab
-            .lookup("runtime.gostringnocopy")
-            .expect("in the table");
-        self.call(ps, nocopy, &[s])?;
-        let findnull = self.rf.findnull;
-        self.call(nocopy, findnull, &[s])?;
-        self.leave(findnull)?;
-        self.leave(nocopy)?;
+        self.gostringnocopy(ps.into(), s)?;
         let e = self.new_error_string(ps, s, msg)?;
         let ret = self.site(ps, self.rf.panic);
         match self.panic(ret, e, Some(&format!("runtime error: {msg}"))) {
