@@ -1101,7 +1101,6 @@ impl Runtime {
                 self.leave(mc)?;
             }
             if prof {
-                let size = u64::from(self.heap.rounded(n));
                 self.mprof_free(at(f, 144), p, size)?;
             }
         }
