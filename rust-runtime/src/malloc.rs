@@ -1519,7 +1519,11 @@ impl Runtime {
             let mut base = g.stackbase;
             loop {
                 let top = self.read_stktop(base);
-                let stk = guard - u64::from(STACK_GUARD);
+                // A report, not a panic: the checker also runs on states
+                // it must reject, such as a G a signal frame zeroed.
+                let Some(stk) = guard.checked_sub(u64::from(STACK_GUARD)) else {
+                    return Err(format!("G{i}: stackguard {guard:#x} is below StackGuard"));
+                };
                 if top.stackbase == 0 {
                     if stk != g.stack0 || base != g.stack0 + u64::from(FIXED_STACK) - STKTOP_SIZE {
                         return Err(format!(
@@ -1619,6 +1623,33 @@ mod tests {
         // Reaching next_sample exactly samples (mallocgc tests `>`).
         assert_eq!(h.sample(265_000), Sample::Drawn);
         assert_eq!(h.fastrand1, 0x36c8_17f6);
+    }
+
+    /// A G whose words a signal frame zeroed (deliver_signal does this to
+    /// the G past gsignal's stack) is reported, not a panic: its
+    /// stackguard is below StackGuard.
+    #[test]
+    fn the_checker_reports_a_zeroed_g() {
+        use crate::script::{Op, Script};
+        use crate::symtab::Func;
+        use crate::{Ending, GId, Variant};
+        let mut rt = Runtime::new(Variant::Post1547).unwrap();
+        let main = rt.declare(Func::splitting("main.main", 64, 0)).unwrap();
+        let f = rt.declare(Func::splitting("main.f", 64, 0)).unwrap();
+        let go = Op::Go {
+            f,
+            site: 0x10,
+            args: vec![],
+        };
+        let traces = [(main, vec![go, Op::Ret]), (f, vec![Op::Ret])];
+        let mut script = Script::new(traces.into_iter().collect());
+        assert_eq!(rt.run(&mut script, None, main), Ending::Exit(0));
+        rt.check_invariants().unwrap();
+        let g = GId::new(rt.gs.len() - 1);
+        assert_ne!(rt.gs[g].stack0, 0);
+        rt.gs[g].stackguard = 0;
+        let err = rt.check_invariants().unwrap_err();
+        assert!(err.contains("is below StackGuard"), "{err}");
     }
 }
 
