@@ -8,7 +8,10 @@
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
 //! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`](mod@print)
 //! (print.c), [`iface`] (iface.c), [`slice`](mod@slice) (slice.c), [`string`] (string.goc),
-//! [`closure`] (amd64/closure.c), [`mfinal`] (mfinal.c).
+//! [`closure`] (amd64/closure.c), [`mfinal`] (mfinal.c), [`mgc0`] (mgc0.c),
+//! [`mprof`] (mprof.goc), [`sema`] (sema.goc), [`runtime`](mod@runtime)
+//! (runtime.c), [`signal`] (linux/amd64/signal.c), [`sigqueue`]
+//! (sigqueue.goc).
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
 //! runtime's entry points (calls and returns with their frame sizes, go
@@ -32,6 +35,8 @@ pub mod proc;
 pub mod runtime;
 pub mod script;
 pub mod sema;
+pub mod signal;
+pub mod sigqueue;
 pub mod slice;
 pub mod stack;
 pub mod string;

@@ -44,6 +44,8 @@ pub struct Statics {
     pub finlock: Addr,
     pub semlock: Addr,
     pub proflock: Addr,
+    /// sigqueue.goc's `sig`, whose first word is its Note's Lock.
+    pub sig: Addr,
     /// runtime·mheap (its Lock is its first word).
     pub mheap: Addr,
 }
@@ -65,6 +67,7 @@ impl Default for Statics {
             finlock: 0x42_9d90,
             semlock: 0x42_9bd8,
             proflock: 0x42_9bb0,
+            sig: 0x42_9c50,
             mheap: 0x43_6ce0,
         }
     }
@@ -141,8 +144,7 @@ impl Runtime {
         self.call(self.rf.lock, f, &[addr])?;
         let key = self.lock_of(l).key;
         if key & 1 == 0 {
-            // runtime·cas(&l->key, v, v|1) (thread.c line 99).
-            self.cas(f, (99, 99), addr, key, key | 1)?;
+            self.futexlock_free(addr, key)?;
             self.lock_of(l).key = key | 1;
             return self.leave(f);
         }
@@ -154,6 +156,26 @@ impl Runtime {
         let futex = self.rf.futex;
         self.call(sleep, futex, &[])?;
         Err(self.hang())
+    }
+
+    /// futexlock's way with a lock whose bit is clear: it takes it with
+    /// runtime·cas(&l->key, v, v|1) (thread.c line 99).
+    fn futexlock_free(&mut self, addr: Addr, key: u32) -> Result<(), Stop> {
+        self.cas(self.rf.futexlock, (99, 99), addr, key, key | 1)
+    }
+
+    /// runtime·noteclear(n) from `caller`: n->lock.key = 0, then
+    /// futexlock(&n->lock), which takes the cleared lock at once. A Note
+    /// stays locked until notewakeup; the one the twin clears, `sig`'s,
+    /// is never woken (no program asks for signals), so its key is not
+    /// kept.
+    pub(crate) fn noteclear(&mut self, caller: impl Into<Caller>, n: Addr) -> Result<(), Stop> {
+        let (nc, fl) = (self.rf.noteclear, self.rf.futexlock);
+        self.call(caller, nc, &[n])?;
+        self.call(nc, fl, &[n])?;
+        self.futexlock_free(n, 0)?;
+        self.leave(fl)?;
+        self.leave(nc)
     }
 
     /// runtime·unlock: m->locks--, then futexunlock, which clears the bit

@@ -18,9 +18,18 @@ use crate::Addr;
 
 /// Bytes SysAlloc takes from the OS at a time for FixAlloc (malloc.h).
 pub const FIX_ALLOC_CHUNK: u32 = 128 << 10;
-/// Where mmap hands out the first chunk; later ones lie below it. The
-/// value is what gdb showed for the first stack chunk on this host.
+/// Where mmap hands out the stacks' first chunk; later ones lie below it.
+/// The value is what gdb showed for that chunk on this host. cachealloc's
+/// and spanalloc's first chunks, mapped before it, lie right above it
+/// (0x7ffff7fd7000 and 0x7ffff7fb7000); the twin keeps no words there.
 pub const MMAP_TOP: Addr = 0x7fff_f7f9_7000 + FIX_ALLOC_CHUNK as Addr;
+/// sizeof(MSpan), spanalloc's block: six words, three uint32 and limit
+/// (malloc.h; MHeap_Init's FixAlloc_Init passes $0x48).
+const MSPAN_SIZE: u32 = 72;
+/// Where runtime·mheap's spanalloc and cachealloc lie from runtime·mheap
+/// (MHeap_Init's FixAlloc_Init calls).
+const MHEAP_SPANALLOC: u64 = 0x200_7088;
+const MHEAP_CACHEALLOC: u64 = 0x200_70d0;
 /// The start of the heap arena on amd64 (malloc.goc's mallocinit).
 pub const ARENA_START: Addr = 0xf8_4000_0000;
 
@@ -470,6 +479,16 @@ pub struct Heap {
     /// runtime·mheap's Lock, and each class's MCentral's.
     pub(crate) lock: Lock,
     pub(crate) central_locks: Vec<Lock>,
+    /// runtime·mheap.spanalloc, as far as its calls go: how many freed
+    /// MSpans its list holds and the bytes left in its chunk.
+    spanalloc: SpanAlloc,
+}
+
+/// spanalloc's counts, enough to tell when FixAlloc_Alloc needs a chunk.
+#[derive(Debug, Clone, Copy, Default)]
+struct SpanAlloc {
+    list: u64,
+    nchunk: u32,
 }
 
 /// What MHeap_AllocLocked did for one allocation, which decides the calls
@@ -566,6 +585,7 @@ impl Default for Heap {
             bitmap_mapped: 0,
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
+            spanalloc: SpanAlloc::default(),
         }
     }
 }
@@ -1000,16 +1020,11 @@ impl Runtime {
             v
         } else {
             if self.stacks.nchunk < size {
-                // f->alloc(FixAllocChunk): the stacks' FixAlloc allocates
-                // with SysAlloc, called through the pointer.
-                let sysalloc = self.rf.sysalloc;
-                let ret = self.site_indirect(f, 0);
-                self.call_at(ret, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
+                self.fixalloc_chunk()?;
                 self.heap.mmap_top -= u64::from(FIX_ALLOC_CHUNK);
                 self.stacks.chunk = self.heap.mmap_top;
                 self.stacks.nchunk = FIX_ALLOC_CHUNK;
                 self.stacks.sys += u64::from(FIX_ALLOC_CHUNK);
-                self.leave(sysalloc)?;
             }
             let v = self.stacks.chunk;
             self.stacks.chunk += u64::from(size);
@@ -1020,6 +1035,61 @@ impl Runtime {
         self.stacks.inuse += u64::from(size);
         self.leave(f)?;
         Ok(v)
+    }
+
+    /// FixAlloc_Alloc's f->alloc(FixAllocChunk), in FixAlloc_Alloc: every
+    /// FixAlloc of the runtime allocates its chunks with SysAlloc, called
+    /// through the pointer.
+    fn fixalloc_chunk(&mut self) -> Result<(), crate::Stop> {
+        let sysalloc = self.rf.sysalloc;
+        let ret = self.site_indirect(self.rf.fixalloc_alloc, 0);
+        self.call_at(ret, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
+        self.leave(sysalloc)
+    }
+
+    /// runtime·allocmcache (malloc.goc) from `caller`, mallocinit: under
+    /// the heap lock, m's MCache from cachealloc. With one M it is
+    /// cachealloc's first block, so FixAlloc_Alloc maps its first chunk.
+    pub(crate) fn allocmcache(&mut self, caller: crate::symtab::FuncId) -> Result<(), crate::Stop> {
+        use crate::lock::LockId;
+        let (am, fa) = (self.rf.allocmcache, self.rf.fixalloc_alloc);
+        self.call(caller, am, &[])?;
+        self.lock(am, LockId::Heap)?;
+        self.call(am, fa, &[self.statics.mheap + MHEAP_CACHEALLOC])?;
+        self.fixalloc_chunk()?;
+        self.leave(fa)?;
+        self.unlock(am, LockId::Heap)?;
+        self.leave(am)
+    }
+
+    /// FixAlloc_Alloc(&runtime·mheap.spanalloc) from `caller`: a freed
+    /// MSpan if its list has one, else one carved from the chunk, a new
+    /// chunk first when less than an MSpan is left. (The RecordSpan that
+    /// f->first calls for a carved one is not modelled; nor is where a
+    /// chunk after the first lies: it shifts the stacks' later chunks.)
+    fn spanalloc_alloc(&mut self, caller: crate::asm::Caller) -> Result<(), crate::Stop> {
+        let fa = self.rf.fixalloc_alloc;
+        self.call(caller, fa, &[self.statics.mheap + MHEAP_SPANALLOC])?;
+        let s = self.heap.spanalloc;
+        if s.list > 0 {
+            self.heap.spanalloc.list -= 1;
+        } else {
+            if s.nchunk < MSPAN_SIZE {
+                self.fixalloc_chunk()?;
+                self.heap.spanalloc.nchunk = FIX_ALLOC_CHUNK;
+            }
+            self.heap.spanalloc.nchunk -= MSPAN_SIZE;
+        }
+        self.leave(fa)
+    }
+
+    /// FixAlloc_Free(&runtime·mheap.spanalloc, s) from `caller`: onto the
+    /// list.
+    fn spanalloc_free(&mut self, caller: crate::asm::Caller) -> Result<(), crate::Stop> {
+        let ff = self.rf.fixalloc_free;
+        self.call_leaf(caller, ff, &[self.statics.mheap + MHEAP_SPANALLOC, 0])?;
+        self.heap.spanalloc.list += 1;
+        Ok(())
     }
 
     /// runtime·malloc -> mallocgc, for an object of `n` bytes. The frames
@@ -1222,8 +1292,8 @@ impl Runtime {
         }
         self.leave(mb)?;
         self.leave(sa)?;
-        let (fa, init) = (self.rf.fixalloc_alloc, self.rf.mspan_init);
-        self.call_leaf(at(gr, 201), fa, &[0])?;
+        self.spanalloc_alloc(at(gr, 201))?;
+        let init = self.rf.mspan_init;
         self.call_leaf(at(gr, 204), init, &[0, 0, 0])?;
         self.mheap_freelocked_calls(at(gr, 211), merge)?;
         self.leave(gr)
@@ -1242,19 +1312,15 @@ impl Runtime {
         let fl = self.rf.mheap_freelocked;
         let mheap = self.statics.mheap;
         self.call(caller, fl, &[mheap, 0])?;
-        let (remove, insert, ff) = (
-            self.rf.mspanlist_remove,
-            self.rf.mspanlist_insert,
-            self.rf.fixalloc_free,
-        );
+        let (remove, insert) = (self.rf.mspanlist_remove, self.rf.mspanlist_insert);
         self.call_leaf(at(fl, 286), remove, &[0])?;
         if merge.lower {
             self.call_leaf(at(fl, 300), remove, &[0])?;
-            self.call_leaf(at(fl, 302), ff, &[0, 0])?;
+            self.spanalloc_free(at(fl, 302))?;
         }
         if merge.upper {
             self.call_leaf(at(fl, 311), remove, &[0])?;
-            self.call_leaf(at(fl, 313), ff, &[0, 0])?;
+            self.spanalloc_free(at(fl, 313))?;
         }
         self.call_leaf(at(fl, if merge.large { 322 } else { 320 }), insert, &[0, 0])?;
         self.leave(fl)
@@ -1484,11 +1550,10 @@ impl Runtime {
         let remove = self.rf.mspanlist_remove;
         self.call_leaf(at(l, 105), remove, &[0])?;
         if let Some(merge) = search.trimmed {
-            // The rest: an MSpan from spanalloc (FixAlloc_Alloc's carving
-            // of a new one, which calls RecordSpan through f->first, is
-            // not modelled), MSpan_Init, MHeap_FreeLocked.
-            let (fa, init) = (self.rf.fixalloc_alloc, self.rf.mspan_init);
-            self.call_leaf(at(l, 110), fa, &[0])?;
+            // The rest: an MSpan from spanalloc, MSpan_Init,
+            // MHeap_FreeLocked.
+            self.spanalloc_alloc(at(l, 110))?;
+            let init = self.rf.mspan_init;
             self.call_leaf(at(l, 113), init, &[0, 0, 0])?;
             self.mheap_freelocked_calls(at(l, 124), merge)?;
         }

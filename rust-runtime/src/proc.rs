@@ -411,6 +411,12 @@ pub(crate) struct RuntimeFuncs {
     pub gettime: FuncId,
     pub getenv: FuncId,
     pub findnull: FuncId,
+    /// runtime·check and what it calls: initsig, siginit, noteclear.
+    pub check: FuncId,
+    pub initsig: FuncId,
+    pub siginit: FuncId,
+    pub noteclear: FuncId,
+    pub allocmcache: FuncId,
     pub gostringnocopy: FuncId,
     /// mprof.goc.
     pub mprof_malloc: FuncId,
@@ -584,6 +590,11 @@ impl RuntimeFuncs {
             gettime: f("runtime.gettime")?,
             getenv: f("runtime.getenv")?,
             findnull: f("runtime.findnull")?,
+            check: f("runtime.check")?,
+            initsig: f("runtime.initsig")?,
+            siginit: f("runtime.siginit")?,
+            noteclear: f("runtime.noteclear")?,
+            allocmcache: f("runtime.allocmcache")?,
             gostringnocopy: f("runtime.gostringnocopy")?,
             mprof_malloc: f("runtime.MProf_Malloc")?,
             mprof_free: f("runtime.MProf_Free")?,
@@ -817,8 +828,9 @@ impl Runtime {
         }
     }
 
-    /// _rt0_amd64 (asm.s): schedinit, newproc(0, mainstart) on g0, then
-    /// mstart -> scheduler, which switches to goroutine 1.
+    /// _rt0_amd64 (asm.s): check, schedinit, newproc(0, mainstart) on g0,
+    /// then mstart -> scheduler, which switches to goroutine 1. (args and
+    /// osinit, between check and schedinit, call nothing the twin models.)
     fn rt0(&mut self) -> Result<(), Stop> {
         self.sched.mcpumax = 1;
         self.sched.predawn = true;
@@ -826,6 +838,7 @@ impl Runtime {
         self.g = GId::G0;
         self.sp = G0_STACKBASE;
         let (rt0, mainstart) = (self.rf.rt0, self.rf.mainstart);
+        self.check(rt0)?;
         self.schedinit()?;
         let fn_ = self.tab.entry(mainstart);
         self.go_stmt(self.site(rt0, self.rf.newproc), fn_, &[])?;
@@ -849,15 +862,13 @@ impl Runtime {
         self.schedule_next()
     }
 
-    /// schedinit, as far as the heap goes: mallocinit ends with
+    /// schedinit, as far as the heap goes: mallocinit's allocmcache, then
     /// free(malloc(1)), goargs mallocs os.Args and goenvs the environment,
     /// with a gostringnocopy for each string: one argument and one
     /// variable (PATH), as the harness runs every program. These first
     /// objects set where later ones land. Then getenv("GOMAXPROCS"), not
     /// set. All of it under m->nomemprof, so the first allocation's
-    /// memory-profile sample records nothing. (mallocinit's allocmcache,
-    /// whose FixAlloc maps the first chunk that MMAP_TOP already counts,
-    /// is not modelled.)
+    /// memory-profile sample records nothing.
     fn schedinit(&mut self) -> Result<(), Stop> {
         let f = |name: &str| self.tab.lookup(name).expect("in every table");
         let (si, mi, ga) = (
@@ -869,6 +880,7 @@ impl Runtime {
         self.call(self.rf.rt0, si, &[])?;
         self.m.nomemprof += 1;
         self.call(si, mi, &[])?;
+        self.allocmcache(mi)?;
         let p = self.malloc(mi, 1)?;
         self.free(mi, p, 1)?;
         self.leave(mi)?;
@@ -925,6 +937,7 @@ impl Runtime {
                 "finlock" => self.statics.finlock = *addr,
                 "semlock" => self.statics.semlock = *addr,
                 "proflock" => self.statics.proflock = *addr,
+                "sig" => self.statics.sig = *addr,
                 "runtime.mheap" => self.statics.mheap = *addr,
                 // g0 lies below every heap G, so the index's order holds.
                 "runtime.g0" => self.gs[GId::G0].addr = *addr,
