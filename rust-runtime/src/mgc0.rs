@@ -24,13 +24,14 @@ impl Runtime {
     /// with nanotime around the phases. No finalizer is ever queued (the
     /// twin sweeps nothing), so runfinq's goroutine is never started.
     /// Both variants alike (mgc0.c's lines from mark's Gstackalloc case
-    /// on are one further in post-1547).
+    /// on are one further in post-1547). Before initdone, while a lock is
+    /// held or while panicking it returns at once, called all the same.
     pub(crate) fn gc(&mut self, caller: FuncId) -> Result<(), Stop> {
-        if !self.heap.enablegc || self.m.locks > 0 || self.panicking {
-            return Ok(());
-        }
         let f = self.rf.gc;
         self.call(caller, f, &[0])?;
+        if !self.heap.enablegc || self.m.locks > 0 || self.panicking {
+            return self.leave(f);
+        }
         if self.heap.numgc == 0 {
             // gcpercent == -2: the first time through.
             self.getenv(at2(f, 538, 539))?;
