@@ -18,11 +18,14 @@ use crate::Addr;
 
 /// Bytes SysAlloc takes from the OS at a time for FixAlloc (malloc.h).
 pub const FIX_ALLOC_CHUNK: u32 = 128 << 10;
-/// Where mmap hands out the stacks' first chunk; later ones lie below it.
-/// The value is what gdb showed for that chunk on this host. cachealloc's
-/// and spanalloc's first chunks, mapped before it, lie right above it
-/// (0x7ffff7fd7000 and 0x7ffff7fb7000); the twin keeps no words there.
-pub const MMAP_TOP: Addr = 0x7fff_f7f9_7000 + FIX_ALLOC_CHUNK as Addr;
+/// Where the process's first mmap ends: each SysAlloc's region lies right
+/// below the last one's. gdb on this host showed cachealloc's chunk at
+/// 0x7ffff7fd7000, then spanalloc's at 0x7ffff7fb7000, the stacks' at
+/// 0x7ffff7f97000, the collector's work buffers (1 MB) at 0x7ffff7e97000
+/// and the next chunk at 0x7ffff7e77000.
+pub const MMAP_TOP: Addr = 0x7fff_f7fd_7000 + FIX_ALLOC_CHUNK as Addr;
+/// What the collector's getempty maps for its work buffers (mgc0.c).
+pub const WORK_CHUNK: u64 = 1 << 20;
 /// sizeof(MSpan), spanalloc's block: six words, three uint32 and limit
 /// (malloc.h; MHeap_Init's FixAlloc_Init passes $0x48).
 const MSPAN_SIZE: u32 = 72;
@@ -49,7 +52,8 @@ pub struct Mem {
     /// FixedStack segments, which FixAlloc carves from chunks mmapped
     /// downwards from MMAP_TOP: by page counted down from MMAP_TOP, found
     /// by arithmetic. A segment's words are stored as [`Seg::words`] are;
-    /// `None` where no segment has been carved.
+    /// `None` where no segment has been carved (other mappings lie between
+    /// the chunks).
     fixed: Vec<Option<Vec<u64>>>,
     /// Every other region, sorted by base address.
     other: Vec<(Addr, Seg)>,
@@ -86,19 +90,15 @@ fn word_index(end: Addr, a: Addr) -> usize {
 }
 
 impl Mem {
-    /// Map `[base, base+size)` as zeroed stack memory.
-    pub fn map(&mut self, base: Addr, size: u32) {
-        // FixAlloc carves chunk after chunk, so a new segment's page is at
-        // most one chunk past the table.
-        let room = self.fixed.len() + (FIX_ALLOC_CHUNK / FIXED_STACK) as usize;
-        match fixed_page(base).filter(|&page| {
-            size == FIXED_STACK && base % u64::from(FIXED_STACK) == 0 && page < room
-        }) {
+    /// Map `[base, base+size)` as zeroed stack memory: a block FixAlloc
+    /// carved from a chunk below MMAP_TOP (`carved`), or another region.
+    pub fn map(&mut self, base: Addr, size: u32, carved: bool) {
+        match fixed_page(base).filter(|_| carved && size == FIXED_STACK) {
             Some(page) => {
                 if page >= self.fixed.capacity() {
                     // Grow by a quarter: little room unused, little copying.
                     self.fixed
-                        .reserve_exact(room + self.fixed.len() / 4 - self.fixed.len());
+                        .reserve_exact(page + 1 + self.fixed.len() / 4 - self.fixed.len());
                 }
                 if page >= self.fixed.len() {
                     self.fixed.resize(page + 1, None);
@@ -308,16 +308,18 @@ pub struct FixAlloc {
     pub nchunk: u32,
     pub inuse: u64,
     pub sys: u64,
+    /// Where each chunk starts, in the order SysAlloc mapped them (each
+    /// lower than the last).
+    pub chunks: Vec<Addr>,
 }
 
 impl FixAlloc {
-    /// Where the blocks carved from the `k`th chunk (counted down from
-    /// MMAP_TOP) lie: the chunks are mmapped downwards, one after another,
-    /// each carved from its start until too little is left, the last one
-    /// up to `chunk`.
-    fn carved_in(&self, k: u64) -> std::ops::Range<Addr> {
-        let start = MMAP_TOP - (k + 1) * u64::from(FIX_ALLOC_CHUNK);
-        let end = if (k + 1) * u64::from(FIX_ALLOC_CHUNK) == self.sys {
+    /// Where the blocks carved from the `k`th chunk lie: each chunk is
+    /// carved from its start until too little is left, the last one up to
+    /// `chunk`.
+    fn carved_in(&self, k: usize) -> std::ops::Range<Addr> {
+        let start = self.chunks[k];
+        let end = if k + 1 == self.chunks.len() {
             self.chunk
         } else {
             start + u64::from(FIX_ALLOC_CHUNK / self.size * self.size)
@@ -328,20 +330,22 @@ impl FixAlloc {
     /// Every block ever carved from a chunk, in address order (for the
     /// invariant checks).
     pub fn carved(&self) -> impl Iterator<Item = Addr> + '_ {
-        (0..self.sys / u64::from(FIX_ALLOC_CHUNK))
+        (0..self.chunks.len())
             .rev()
             .flat_map(|k| self.carved_in(k).step_by(self.size as usize))
     }
 
     /// Whether `a` is a block carved from a chunk.
     pub fn is_carved(&self, a: Addr) -> bool {
-        let Some(k) = MMAP_TOP
-            .checked_sub(a + 1)
-            .map(|below| below / u64::from(FIX_ALLOC_CHUNK))
-            .filter(|k| (k + 1) * u64::from(FIX_ALLOC_CHUNK) <= self.sys)
-        else {
+        // The first chunk not above `a`, if `a` is inside it.
+        let k = self.chunks.partition_point(|&c| c > a);
+        if self
+            .chunks
+            .get(k)
+            .is_none_or(|&c| a >= c + u64::from(FIX_ALLOC_CHUNK))
+        {
             return false;
-        };
+        }
         let blocks = self.carved_in(k);
         blocks.contains(&a) && (a - blocks.start) % u64::from(self.size) == 0
     }
@@ -628,8 +632,15 @@ impl Heap {
         Sample::Drawn
     }
 
+    /// getempty's SysAlloc of the collector's work buffers: mmap puts them
+    /// right below the last mapping.
+    pub(crate) fn map_work_chunk(&mut self) {
+        self.mmap_top -= WORK_CHUNK;
+    }
+
     /// Bytes the process has taken for its heap and stack segments: the
-    /// arena's used part and the FixAlloc chunks mmapped below the top.
+    /// arena's used part and what it mmapped below the top (the FixAlloc
+    /// chunks and the collector's work buffers).
     pub fn sys_bytes(&self) -> u64 {
         (self.arena_used - ARENA_START) + (MMAP_TOP - self.mmap_top)
     }
@@ -972,7 +983,7 @@ impl Runtime {
         } else {
             // mallocgc(n, FlagNoProfiling|FlagNoGC, 0, 0)
             let v = self.mallocgc_dogc(f, n, FLAG_NO_PROFILING | FLAG_NO_GC, false, false)?;
-            self.mem.map(v, n);
+            self.mem.map(v, n, false);
             v
         };
         self.leave(f)?;
@@ -1020,16 +1031,15 @@ impl Runtime {
             v
         } else {
             if self.stacks.nchunk < size {
-                self.fixalloc_chunk()?;
-                self.heap.mmap_top -= u64::from(FIX_ALLOC_CHUNK);
-                self.stacks.chunk = self.heap.mmap_top;
+                self.stacks.chunk = self.fixalloc_chunk()?;
+                self.stacks.chunks.push(self.stacks.chunk);
                 self.stacks.nchunk = FIX_ALLOC_CHUNK;
                 self.stacks.sys += u64::from(FIX_ALLOC_CHUNK);
             }
             let v = self.stacks.chunk;
             self.stacks.chunk += u64::from(size);
             self.stacks.nchunk -= size;
-            self.mem.map(v, size);
+            self.mem.map(v, size, true);
             v
         };
         self.stacks.inuse += u64::from(size);
@@ -1039,12 +1049,15 @@ impl Runtime {
 
     /// FixAlloc_Alloc's f->alloc(FixAllocChunk), in FixAlloc_Alloc: every
     /// FixAlloc of the runtime allocates its chunks with SysAlloc, called
-    /// through the pointer.
-    fn fixalloc_chunk(&mut self) -> Result<(), crate::Stop> {
+    /// through the pointer. Returns where the chunk starts: mmap puts it
+    /// right below the last mapping.
+    fn fixalloc_chunk(&mut self) -> Result<Addr, crate::Stop> {
         let sysalloc = self.rf.sysalloc;
         let ret = self.site_indirect(self.rf.fixalloc_alloc, 0);
         self.call_at(ret, sysalloc, &[u64::from(FIX_ALLOC_CHUNK)])?;
-        self.leave(sysalloc)
+        self.heap.mmap_top -= u64::from(FIX_ALLOC_CHUNK);
+        self.leave(sysalloc)?;
+        Ok(self.heap.mmap_top)
     }
 
     /// runtime·allocmcache (malloc.goc) from `caller`, mallocinit: under
@@ -1065,8 +1078,7 @@ impl Runtime {
     /// FixAlloc_Alloc(&runtime·mheap.spanalloc) from `caller`: a freed
     /// MSpan if its list has one, else one carved from the chunk, a new
     /// chunk first when less than an MSpan is left. (The RecordSpan that
-    /// f->first calls for a carved one is not modelled; nor is where a
-    /// chunk after the first lies: it shifts the stacks' later chunks.)
+    /// f->first calls for a carved one is not modelled.)
     fn spanalloc_alloc(&mut self, caller: crate::asm::Caller) -> Result<(), crate::Stop> {
         let fa = self.rf.fixalloc_alloc;
         self.call(caller, fa, &[self.statics.mheap + MHEAP_SPANALLOC])?;

@@ -7,7 +7,8 @@
 //! collection runs on the goroutine that allocated, so its frames can
 //! split that goroutine's stack). Not modelled: what scanblock calls
 //! (getempty, getfull, and getempty's SysAlloc of the first work buffers:
-//! how many follows from what the heap points at) and sweep's frees.
+//! how many follows from what the heap points at) and sweep's frees. The
+//! work buffers' mapping itself is: see [`Runtime::mark`].
 
 use crate::asm::{at, at2, Caller};
 use crate::proc::{Runtime, Status};
@@ -70,6 +71,14 @@ impl Runtime {
     fn mark(&mut self, caller: Caller) -> Result<(), Stop> {
         let (mk, sb) = (self.rf.mark, self.rf.scanblock);
         self.call(caller, mk, &[])?;
+        if self.heap.numgc == 0 {
+            // The first collection's scanblock of data queues the first
+            // object it finds (gdb on pingpong: getempty's first call is
+            // from there): getempty maps the work buffers' chunk (SysAlloc
+            // of 1 MB; the call is not modelled), which later collections
+            // reuse. Later FixAlloc chunks lie below it.
+            self.heap.map_work_chunk();
+        }
         self.call_leaf(at(mk, 370), sb, &[0, 0])?;
         self.call_leaf(at(mk, 371), sb, &[0, 0])?;
         let mut gp = self.allg;

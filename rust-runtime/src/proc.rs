@@ -745,7 +745,7 @@ impl Runtime {
         };
         let mut mem = Mem::default();
         // The OS stack g0 runs on, with room above the base for rt0's caller.
-        mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800);
+        mem.map(G0_STACKBASE - 0x10000, 0x10000 + 0x800, false);
         let g_by_addr = vec![GId::G0];
         Ok(Runtime {
             variant,
