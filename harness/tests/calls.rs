@@ -1,13 +1,13 @@
 //! The twin's runtime calls against the real ones (no toolchain needed):
 //! for each fixture with a recorded call table (snapshots/calls, read by
 //! gdb through `scripts/compare-calls --record`), every call the twin
-//! models, as (callee, return address, SP's offset in its page on a
-//! goroutine's stack), must be among the real calls, in the same order.
-//! The real binary makes more (what the twin does not model: the
-//! collector, MHeap's insides, the symbol table a dying runtime builds),
-//! but each call the twin makes is one the real binary makes, from the
-//! same call site, at the same depth in its segment: which is what decides
-//! where a stack splits and what a traceback prints.
+//! models, as (callee, return address, SP on a goroutine's stack), must be
+//! among the real calls, in the same order. The real binary makes more
+//! (what the twin does not model: the collector's insides, the symbol
+//! table a dying runtime builds), but each call the twin makes is one the
+//! real binary makes, from the same call site, at the same depth in a
+//! segment that lies where the real one lies: which is what decides where
+//! a stack splits and what a traceback prints.
 //!
 //! A table lists only the functions the twin called when it was recorded:
 //! after the twin models a new callee, re-record it.
@@ -20,9 +20,8 @@ use harness::twin::call_trace;
 use rust_runtime::tsv::{columns, rows};
 use rust_runtime::Variant;
 
-/// A call as both sides can name it: callee, return address, and SP's
-/// offset in its page (None on g0, whose stack is the OS thread's on the
-/// real side).
+/// A call as both sides can name it: callee, return address, and SP (None
+/// on g0, whose stack is the OS thread's on the real side).
 type Key = (String, u64, Option<u64>);
 
 fn hex(s: &str) -> Option<u64> {
@@ -35,14 +34,14 @@ fn read_table(path: &Path) -> Vec<(usize, Key)> {
     rows(&text)
         .map(|(line, row)| {
             let bad = |what: String| -> ! { panic!("{}:{line}: {what}", path.display()) };
-            let [callee, ret, _site, sp_off] =
+            let [callee, ret, _site, sp] =
                 columns(row).unwrap_or_else(|n| bad(format!("{n} columns")));
             let ret = hex(ret).unwrap_or_else(|| bad(format!("{ret} is not an address")));
-            let sp_off = match sp_off {
+            let sp = match sp {
                 "-" => None,
-                s => Some(hex(s).unwrap_or_else(|| bad(format!("{s} is not hex")))),
+                s => Some(hex(s).unwrap_or_else(|| bad(format!("{s} is not an address")))),
             };
-            (line, (callee.to_string(), ret, sp_off))
+            (line, (callee.to_string(), ret, sp))
         })
         .collect()
 }
@@ -69,7 +68,7 @@ fn every_twin_call_is_a_real_call_from_the_same_site_in_order() {
             // subsequence of another.
             let mut at = 0;
             for (i, t) in twin.iter().enumerate() {
-                let key: Key = (t.callee.clone(), t.ret, (!t.on_g0).then_some(t.sp & 0xfff));
+                let key: Key = (t.callee.clone(), t.ret, (!t.on_g0).then_some(t.sp));
                 match real[at..].iter().position(|(_, k)| *k == key) {
                     Some(k) => at += k + 1,
                     None => panic!(
