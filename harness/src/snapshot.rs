@@ -189,7 +189,7 @@ fn unquote(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// Read a reference written by [`write`]. The header is ours, so it is read
+/// Read a reference written by [`write()`]. The header is ours, so it is read
 /// strictly: anything unexpected is reported with its line.
 pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
     let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {

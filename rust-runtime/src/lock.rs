@@ -30,7 +30,7 @@ pub enum LockId {
     Prof,
     /// runtime·mheap's lock.
     Heap,
-    /// The MCentral of a size class (runtime·mheap.central[k]).
+    /// The MCentral of a size class (runtime·mheap.central\[k\]).
     Central(u8),
 }
 

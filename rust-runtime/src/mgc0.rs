@@ -8,7 +8,7 @@
 //! split that goroutine's stack). Not modelled: what scanblock calls
 //! (getempty, getfull, and getempty's SysAlloc of the first work buffers:
 //! how many follows from what the heap points at) and sweep's frees. The
-//! work buffers' mapping itself is: see [`Runtime::mark`].
+//! work buffers' mapping itself is (in mark).
 
 use crate::asm::{at, at2, Caller};
 use crate::proc::{Runtime, Status};
