@@ -406,6 +406,10 @@ struct Span {
     fresh: std::ops::Range<Addr>,
     /// Objects handed out (to the M's cache or the program).
     refs: u32,
+    /// Whether the span's first object, when last given back, was linked
+    /// to another (its first word, MLink's next, not nil): a span wholly
+    /// freed goes to the heap with that word as its "needs zeroing" mark.
+    first_linked: bool,
 }
 
 impl Span {
@@ -445,6 +449,10 @@ pub struct Heap {
     arena_used: Addr,
     /// Free page runs (start, pages), most recently freed last.
     free_runs: Vec<(Addr, u32)>,
+    /// The free runs whose first word is not 0, which MHeap_AllocLocked
+    /// clears before it hands the span out (mheap.c's "needs zeroing"
+    /// mark, which MHeap_FreeLocked propagates when runs merge).
+    needs_zeroing: std::collections::BTreeSet<Addr>,
     spans: BTreeMap<Addr, Span>,
     /// Per class: spans with free objects, the list head first.
     nonempty: Vec<std::collections::VecDeque<Addr>>,
@@ -509,6 +517,8 @@ pub struct HeapPick {
     pub grew: Option<(bool, FreeMerge)>,
     /// The span was longer: the rest went back through MHeap_FreeLocked.
     pub trimmed: Option<FreeMerge>,
+    /// The span's first word was not 0: memclr of the span.
+    pub zeroed: bool,
 }
 
 /// What MHeap_FreeLocked did with a run: whether it merged with the free
@@ -570,6 +580,7 @@ impl Default for Heap {
         Heap {
             arena_used: ARENA_START,
             free_runs: Vec::new(),
+            needs_zeroing: Default::default(),
             spans: BTreeMap::new(),
             nonempty: vec![Default::default(); sizes.len()],
             cache: vec![Vec::new(); sizes.len()],
@@ -693,6 +704,7 @@ impl Heap {
                 free: Vec::new(),
                 fresh: a..a,
                 refs: 1,
+                first_linked: false,
             };
             self.spans.insert(a, span);
             return a;
@@ -716,7 +728,10 @@ impl Heap {
             self.heap_alloc = self
                 .heap_alloc
                 .saturating_sub(u64::from(s.npages) * PAGE_SIZE);
-            return Freed::Large(self.mheap_free(s.start, s.npages));
+            // The object's first word is the program's, which the twin
+            // does not keep: taken as 0 (a twin memclr the real runtime
+            // does not make would show in compare-calls).
+            return Freed::Large(self.mheap_free(s.start, s.npages, false));
         }
         let k = self.class_of(n);
         if self.sizes[k].0 > 8 {
@@ -823,6 +838,7 @@ impl Heap {
                 free: Vec::new(),
                 fresh: start..start + count * u64::from(size),
                 refs: 0,
+                first_linked: false,
             },
         );
         self.nonempty[k].push_front(start);
@@ -837,6 +853,10 @@ impl Heap {
         if was_full {
             self.nonempty[k].push_front(start);
         }
+        if v == start {
+            // v->next = s->freelist: the head, if the list had one.
+            s.first_linked = !was_full;
+        }
         s.free.push(v);
         s.refs -= 1;
         let mut span_freed = None;
@@ -850,7 +870,7 @@ impl Heap {
                 self.dirty.remove(&a);
             }
             self.nonempty[k].retain(|&a| a != start);
-            span_freed = Some(self.mheap_free(s.start, s.npages));
+            span_freed = Some(self.mheap_free(s.start, s.npages, s.first_linked));
         }
         CentralFree {
             was_full,
@@ -893,6 +913,7 @@ impl Heap {
                     large: !small,
                     grew: None,
                     trimmed: None,
+                    zeroed: false,
                 };
                 (i, search)
             }
@@ -907,26 +928,36 @@ impl Heap {
                 let bitmap = ((self.arena_used - ARENA_START) / 16).next_multiple_of(8192);
                 let mapbits = bitmap > self.bitmap_mapped;
                 self.bitmap_mapped = self.bitmap_mapped.max(bitmap);
-                let merge = self.mheap_free(start, grow);
+                // New memory from the OS is zero.
+                let merge = self.mheap_free(start, grow, false);
                 let search = HeapPick {
                     lists: lists(None),
                     large: true,
                     grew: Some((mapbits, merge)),
                     trimmed: None,
+                    zeroed: false,
                 };
                 let i = pick(&self.free_runs).expect("the grown run fits");
                 (i, search)
             }
         };
         let (start, have) = self.free_runs.remove(i);
+        let zeroed = self.needs_zeroing.remove(&start);
+        // The rest gets a copy of the mark.
         let trimmed = (have > npages)
-            .then(|| self.mheap_free(start + u64::from(npages) * PAGE_SIZE, have - npages));
-        self.last_pick = Some(HeapPick { trimmed, ..search });
+            .then(|| self.mheap_free(start + u64::from(npages) * PAGE_SIZE, have - npages, zeroed));
+        self.last_pick = Some(HeapPick {
+            trimmed,
+            zeroed,
+            ..search
+        });
         start
     }
 
     /// MHeap_FreeLocked: coalesce with free neighbours, then list the run.
-    fn mheap_free(&mut self, mut start: Addr, mut npages: u32) -> FreeMerge {
+    /// `dirty` is the freed span's "needs zeroing" mark (its first word
+    /// not 0); a merged run's is the union of its parts'.
+    fn mheap_free(&mut self, mut start: Addr, mut npages: u32, mut dirty: bool) -> FreeMerge {
         let mut merge = FreeMerge::default();
         if let Some(i) = self
             .free_runs
@@ -937,12 +968,17 @@ impl Heap {
             start = a;
             npages += n;
             merge.lower = true;
+            dirty |= self.needs_zeroing.contains(&a);
         }
         let end = start + u64::from(npages) * PAGE_SIZE;
         if let Some(i) = self.free_runs.iter().position(|&(a, _)| a == end) {
             let (_, n) = self.free_runs.remove(i);
             npages += n;
             merge.upper = true;
+            dirty |= self.needs_zeroing.remove(&end);
+        }
+        if dirty {
+            self.needs_zeroing.insert(start);
         }
         self.free_runs.push((start, npages));
         merge.large = npages >= HEAP_ALLOC_CHUNK_PAGES;
@@ -1528,8 +1564,8 @@ impl Runtime {
     /// show it: an MSpanList_IsEmpty for each exact-size list from npages
     /// up until one has a span; else MHeap_AllocLarge's BestFit on the
     /// large list (after MHeap_Grow when nothing fits); then the span off
-    /// its list; a longer span trimmed, the rest freed. (The clearing of a
-    /// span marked "needs zeroing" is not modelled.)
+    /// its list; a longer span trimmed, the rest freed; memclr of a span
+    /// marked "needs zeroing".
     fn mheap_search_calls(
         &mut self,
         l: crate::symtab::FuncId,
@@ -1568,6 +1604,10 @@ impl Runtime {
             let init = self.rf.mspan_init;
             self.call_leaf(at(l, 113), init, &[0, 0, 0])?;
             self.mheap_freelocked_calls(at(l, 124), merge)?;
+        }
+        if search.zeroed {
+            let memclr = self.rf.memclr;
+            self.call_leaf(at(l, 128), memclr, &[0, npages * PAGE_SIZE])?;
         }
         Ok(())
     }
@@ -1747,6 +1787,24 @@ mod heap_order {
         let mut want: Vec<u64> = (1..=31).rev().collect();
         want.extend([32, 33]);
         assert_eq!(next, want);
+    }
+
+    /// mallocinit's free(malloc(1)), then the first collection's
+    /// stealcache: the 8-byte class's span goes back to the heap wholly
+    /// free, its first object linked to the next (its first word not 0),
+    /// so the next span taken from there is cleared, as gdb showed in
+    /// pingpong (memclr(0xf840000000, 0x1000) from MHeap_AllocLocked).
+    /// Memory fresh from the OS is not.
+    #[test]
+    fn a_span_freed_with_its_first_word_set_is_cleared_when_taken_again() {
+        let mut h = Heap::default();
+        let p = h.alloc(1);
+        assert_eq!(p, ARENA_START);
+        assert!(!h.take_pick().expect("a span was taken").zeroed);
+        h.free(p, 1);
+        h.stealcache();
+        assert_eq!(h.alloc(24), ARENA_START);
+        assert!(h.take_pick().expect("a span was taken").zeroed);
     }
 
     #[test]
