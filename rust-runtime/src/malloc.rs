@@ -307,7 +307,6 @@ pub struct FixAlloc {
     pub chunk: Addr,
     pub nchunk: u32,
     pub inuse: u64,
-    pub sys: u64,
     /// Where each chunk starts, in the order SysAlloc mapped them (each
     /// lower than the last).
     pub chunks: Vec<Addr>,
@@ -1070,7 +1069,6 @@ impl Runtime {
                 self.stacks.chunk = self.fixalloc_chunk()?;
                 self.stacks.chunks.push(self.stacks.chunk);
                 self.stacks.nchunk = FIX_ALLOC_CHUNK;
-                self.stacks.sys += u64::from(FIX_ALLOC_CHUNK);
             }
             let v = self.stacks.chunk;
             self.stacks.chunk += u64::from(size);
