@@ -21,6 +21,20 @@ use crate::{diff, shape, Error};
 pub struct Paths {
     pub fixtures: PathBuf,
     pub snapshots: PathBuf,
+    /// Run the twin on measured tables where they exist for a source
+    /// (false: on predicted figures only).
+    pub measured: bool,
+}
+
+impl Paths {
+    /// Where the twin takes programs' figures from.
+    pub fn tables(&self) -> crate::twin::Tables {
+        if self.measured {
+            crate::twin::Tables::measured_in(&self.snapshots.join("frames"))
+        } else {
+            crate::twin::Tables::predicted()
+        }
+    }
 }
 
 impl Default for Paths {
@@ -31,6 +45,7 @@ impl Default for Paths {
         Paths {
             fixtures: root.join("go-fixtures"),
             snapshots: root.join("snapshots"),
+            measured: true,
         }
     }
 }
@@ -287,11 +302,18 @@ pub fn run_model(
     log: &Log,
 ) -> Result<i32, Error> {
     let fixture = Fixture::load(file)?;
-    log.say(format_args!(
-        "{} on the {variant} twin",
-        fixture.file_name()
-    ));
-    let record = crate::twin::run_on_twin(variant, &fixture, &paths.snapshots.join("frames"))?;
+    if let Some(origin) = log
+        .verbose
+        .then(|| crate::twin::origin(variant, &fixture, &paths.tables()))
+        .transpose()?
+        .flatten()
+    {
+        log.say(format_args!(
+            "{} on the {variant} twin, with {origin} figures",
+            fixture.file_name()
+        ));
+    }
+    let record = crate::twin::run_on_twin(variant, &fixture, &paths.tables())?;
     print_run(&record, &fixture, want_shape, log)
 }
 
@@ -304,7 +326,7 @@ pub fn calls(variant: Variant, paths: &Paths, file: &Path, log: &Log) -> Result<
         "{}'s runtime calls on the {variant} twin",
         fixture.file_name()
     ));
-    let (_, calls) = crate::twin::call_trace(variant, &fixture, &paths.snapshots.join("frames"))?;
+    let (_, calls) = crate::twin::call_trace(variant, &fixture, &paths.tables())?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for c in calls {
         let g0 = if c.on_g0 { "\tg0" } else { "" };
@@ -333,7 +355,7 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     let work = tasks(&fixtures, sel);
     let bar = progress(work.len() as u64);
     let color = color(format);
-    let frames = paths.snapshots.join("frames");
+    let frames = paths.tables();
     let results: Vec<_> = work
         .par_iter()
         .map(|(f, v)| {
@@ -487,4 +509,52 @@ fn compare_one(
         Err(Ok(problem)) => Ok((Verdict::Error(problem), None)),
         Err(Err(e)) => Err(e),
     }
+}
+
+/// `harness predict`: for each fixture whose source has measured tables,
+/// the figures predicted from its source set against the measured ones,
+/// column by column (gc::predict against scripts/measure-frames), then
+/// the totals. Exits 1 unless every column agrees everywhere.
+pub fn predict(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> {
+    use crate::agreement::{compare, Agreement, COLUMNS};
+    let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
+    let tables = crate::twin::Tables::measured_in(&paths.snapshots.join("frames"));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let short = ["frame", "args", "argw", "entry", "sites", "order", "top", "ret", "addr"];
+    write!(out, "{:<14}{:<11}", "fixture", "toolchain")?;
+    for s in short {
+        write!(out, "{s:>8}")?;
+    }
+    writeln!(out)?;
+    let mut total = Agreement::default();
+    for f in &fixtures {
+        for &v in &sel.variants {
+            let Some((measured, predicted)) =
+                crate::twin::measured_and_predicted(v, f, &tables)?
+            else {
+                log.say(format_args!("{} on {v}: no measured tables", f.name));
+                continue;
+            };
+            let a = compare(&measured, &predicted);
+            for m in &a.misses {
+                log.say(format_args!("{} on {v}: {m}", f.name));
+            }
+            write!(out, "{:<14}{:<11}", f.name, v.name())?;
+            for t in &a.columns {
+                write!(out, "{:>8}", format!("{}/{}", t.agree, t.total))?;
+            }
+            writeln!(out)?;
+            total.add(&a);
+        }
+    }
+    writeln!(out)?;
+    for (name, t) in COLUMNS.iter().zip(&total.columns) {
+        writeln!(out, "{name:<20} {t}")?;
+    }
+    out.flush()?;
+    Ok(if total.columns.iter().all(|t| t.agree == t.total) {
+        0
+    } else {
+        1
+    })
 }

@@ -7,6 +7,7 @@
 //! [`shape`] -> [`snapshot`] / [`diff`] -> [`report`]. [`commands`] strings
 //! the steps together for each subcommand.
 
+pub mod agreement;
 pub mod commands;
 pub mod diff;
 pub mod fixture;

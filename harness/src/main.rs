@@ -40,6 +40,10 @@ struct Global {
     /// Say what the harness is doing, on stderr, after "harness: "
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Run the twin on figures predicted from each program's source, even
+    /// where tables were measured from its binary
+    #[arg(long, global = true)]
+    predicted: bool,
 }
 
 #[derive(Subcommand)]
@@ -111,6 +115,13 @@ enum Command {
         #[arg(long, value_name = "PREFIX")]
         only: Vec<String>,
     },
+    /// Set the figures the twin predicts from each fixture's source against those measured
+    /// from its real binary, column by column (frames, argument words, lines, return
+    /// offsets, entry addresses); exits 1 unless all agree
+    Predict {
+        #[command(flatten)]
+        which: Which,
+    },
     /// Compare the twin's runs (or, with --live, the real toolchains') with the recorded references
     Diff {
         #[command(flatten)]
@@ -147,7 +158,8 @@ impl Which {
 enum Engine {
     /// The real pinned toolchain
     Go,
-    /// The twin (rust-runtime), with the frames measured from the real binary
+    /// The twin (rust-runtime): figures measured from the program's real
+    /// binary if its exact source was measured, else predicted from it
     Model,
 }
 
@@ -165,6 +177,7 @@ fn main() -> ExitCode {
     let paths = Paths {
         fixtures: g.fixture_dir.unwrap_or(defaults.fixtures),
         snapshots: g.snapshot_dir.unwrap_or(defaults.snapshots),
+        measured: !g.predicted,
     };
     let request = Request {
         goroot_pre: g.goroot_pre,
@@ -231,6 +244,7 @@ fn main() -> ExitCode {
             live: false,
             format,
         } => commands::diff_twin(&paths, &which.selection(1), format, &log),
+        Command::Predict { which } => commands::predict(&paths, &which.selection(1), &log),
         Command::Build {
             file,
             toolchain,

@@ -1,13 +1,16 @@
-//! Running a fixture on the twin (rust-runtime): parse and compile it,
-//! load the frame and call-site tables measured from its real binary,
-//! run it on the variant's runtime, and give back what it printed and how
-//! it ended, like a real run.
+//! Running a program on the twin (rust-runtime): parse and compile it,
+//! take its figures (frames, call sites, text and data) measured from
+//! its real binary when tables were measured for exactly this source,
+//! else predicted from the source (gc::predict), run it on the variant's
+//! runtime, and give back what it printed and how it ended, like a real
+//! run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_runtime::gc::compile::{compile, Program};
-use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::frames::{Figures, Origin};
 use rust_runtime::gc::parse::{parse, ParseError};
+use rust_runtime::gc::predict::predict;
 use rust_runtime::gc::vm::{Halt, Machine};
 use rust_runtime::{AfterQuit, Runtime, Variant};
 
@@ -33,11 +36,11 @@ pub enum TwinError {
         at: String,
         message: String,
     },
-    #[error("{fixture}: no measured frames for {variant} ({path}): run scripts/measure-frames", path = path.display())]
+    #[error("{fixture}: its source is listed in {index} but a table is missing ({path}): run scripts/measure-frames", index = index.display(), path = path.display())]
     NoTables {
         fixture: String,
-        variant: Variant,
-        path: std::path::PathBuf,
+        index: PathBuf,
+        path: PathBuf,
     },
     #[error("{0}")]
     Table(String),
@@ -51,15 +54,92 @@ pub enum TwinError {
     Budget { fixture: String, message: String },
 }
 
-/// A fixture compiled for the twin, with its measured tables; or what 6g
-/// says when it rejects the fixture.
+/// Where the twin takes a program's figures from: the tables measured
+/// from real binaries (snapshots/frames), used only for a source whose
+/// sha256 their index lists, or the source alone.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// The measured tables' directory; None: predict every program.
+    dir: Option<PathBuf>,
+}
+
+/// The measured tables' index: each measured source's name and sha256.
+pub const INDEX: &str = "sources.tsv";
+
+impl Tables {
+    /// Measured tables from `dir` where they exist for the source,
+    /// predicted figures elsewhere.
+    pub fn measured_in(dir: &Path) -> Tables {
+        Tables {
+            dir: Some(dir.to_path_buf()),
+        }
+    }
+
+    /// Predicted figures for every program, whatever was measured.
+    pub fn predicted() -> Tables {
+        Tables { dir: None }
+    }
+
+    /// The name the tables of `fixture`'s exact source are kept under.
+    fn measured_name(&self, fixture: &Fixture) -> Result<Option<(PathBuf, String)>, TwinError> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        let index = dir.join(INDEX);
+        let Ok(text) = std::fs::read_to_string(&index) else {
+            return Ok(None);
+        };
+        let sha = crate::snapshot::sha256(fixture.source.as_bytes());
+        for (i, row) in rust_runtime::tsv::rows(&text) {
+            let [name, sum] = rust_runtime::tsv::columns(row).map_err(|n| {
+                TwinError::Table(format!(
+                    "{}:{i}: expected 2 columns, found {n}",
+                    index.display()
+                ))
+            })?;
+            if sum == sha {
+                return Ok(Some((dir.clone(), name.to_string())));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `fixture`'s figures for `variant`, and the program compiled.
+    fn figures(
+        &self,
+        variant: Variant,
+        fixture: &Fixture,
+        prog: &Program,
+    ) -> Result<Figures, TwinError> {
+        let Some((dir, name)) = self.measured_name(fixture)? else {
+            return Ok(predict(prog, &format!("$WORK/{}", fixture.file_name())));
+        };
+        let dir = dir.join(variant.name());
+        let table = |ext: &str| {
+            let path = dir.join(format!("{name}{ext}"));
+            std::fs::read_to_string(&path).map_err(|_| TwinError::NoTables {
+                fixture: fixture.name.clone(),
+                index: dir.join("..").join(INDEX),
+                path,
+            })
+        };
+        let (text, data) = (table(".text.tsv")?, table(".data.tsv")?);
+        Figures::parse(&name, &table(".tsv")?, &table(".calls.tsv")?)
+            .and_then(|m| m.with_text(&name, &text))
+            .and_then(|m| m.with_data(&name, &data))
+            .map_err(|e| TwinError::Table(e.to_string()))
+    }
+}
+
+/// A fixture compiled for the twin, with its figures; or what 6g says
+/// when it rejects the fixture.
 enum Prepared {
-    Compiled(Program, Measured),
+    Compiled(Program, Figures),
     Rejected(RunRecord),
 }
 
-/// Parse and compile `fixture` and load its measured tables for `variant`.
-fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepared, TwinError> {
+/// Parse and compile `fixture` and take its figures for `variant`.
+fn prepare(variant: Variant, fixture: &Fixture, tables: &Tables) -> Result<Prepared, TwinError> {
     let file = match parse(&fixture.source) {
         Ok(file) => file,
         // What 6g rejects is a build failure, with 6g's message.
@@ -87,21 +167,36 @@ fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepare
         at: e.pos.to_string(),
         message: e.message,
     })?;
-    let dir = frames.join(variant.name());
-    let table = |ext: &str| {
-        let path = dir.join(format!("{}{ext}", fixture.name));
-        std::fs::read_to_string(&path).map_err(|_| TwinError::NoTables {
-            fixture: fixture.name.clone(),
-            variant,
-            path,
-        })
+    let figures = tables.figures(variant, fixture, &prog)?;
+    Ok(Prepared::Compiled(prog, figures))
+}
+
+/// Whether `fixture` runs on measured or predicted figures (None: 6g
+/// rejects it, nothing runs).
+pub fn origin(
+    variant: Variant,
+    fixture: &Fixture,
+    tables: &Tables,
+) -> Result<Option<Origin>, TwinError> {
+    Ok(match prepare(variant, fixture, tables)? {
+        Prepared::Compiled(_, f) => Some(f.origin),
+        Prepared::Rejected(_) => None,
+    })
+}
+
+/// `fixture`'s measured figures for `variant` and those predicted from
+/// its source; None when no table was measured for this source (or 6g
+/// rejects it).
+pub fn measured_and_predicted(
+    variant: Variant,
+    fixture: &Fixture,
+    tables: &Tables,
+) -> Result<Option<(Figures, Figures)>, TwinError> {
+    let Prepared::Compiled(prog, measured) = prepare(variant, fixture, tables)? else {
+        return Ok(None);
     };
-    let (text, data) = (table(".text.tsv")?, table(".data.tsv")?);
-    let measured = Measured::parse(&fixture.name, &table(".tsv")?, &table(".calls.tsv")?)
-        .and_then(|m| m.with_text(&fixture.name, &text))
-        .and_then(|m| m.with_data(&fixture.name, &data))
-        .map_err(|e| TwinError::Table(e.to_string()))?;
-    Ok(Prepared::Compiled(prog, measured))
+    Ok((measured.origin == Origin::Measured)
+        .then(|| (measured, predict(&prog, &format!("$WORK/{}", fixture.file_name())))))
 }
 
 /// The functions of `fixture` whose frame or argument size, as gc::layout
@@ -110,11 +205,14 @@ fn prepare(variant: Variant, fixture: &Fixture, frames: &Path) -> Result<Prepare
 pub fn layout_differences(
     variant: Variant,
     fixture: &Fixture,
-    frames: &Path,
+    tables: &Tables,
 ) -> Result<Vec<String>, TwinError> {
-    let Prepared::Compiled(prog, measured) = prepare(variant, fixture, frames)? else {
+    let Prepared::Compiled(prog, measured) = prepare(variant, fixture, tables)? else {
         return Ok(Vec::new());
     };
+    if measured.origin != Origin::Measured {
+        return Ok(Vec::new());
+    }
     Ok(prog
         .funcs
         .iter()
@@ -130,14 +228,14 @@ pub fn layout_differences(
         .collect())
 }
 
-/// Run `fixture` on the twin of `variant`; `frames` is the directory of
-/// measured tables (snapshots/frames).
+/// Run `fixture` on the twin of `variant`, with its figures from
+/// `tables`.
 pub fn run_on_twin(
     variant: Variant,
     fixture: &Fixture,
-    frames: &Path,
+    tables: &Tables,
 ) -> Result<RunRecord, TwinError> {
-    run(variant, fixture, frames, Log::Nothing).map(|(record, _)| record)
+    run(variant, fixture, tables, Log::Nothing).map(|(record, _)| record)
 }
 
 /// Run `fixture` on the twin of `variant` as [`run_on_twin`] does, and
@@ -146,9 +244,9 @@ pub fn run_on_twin(
 pub fn heap_trace(
     variant: Variant,
     fixture: &Fixture,
-    frames: &Path,
+    tables: &Tables,
 ) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
-    let (record, traces) = run(variant, fixture, frames, Log::Allocations)?;
+    let (record, traces) = run(variant, fixture, tables, Log::Allocations)?;
     Ok((record, traces.allocations))
 }
 
@@ -158,9 +256,9 @@ pub fn heap_trace(
 pub fn call_trace(
     variant: Variant,
     fixture: &Fixture,
-    frames: &Path,
+    tables: &Tables,
 ) -> Result<(RunRecord, Vec<TracedCall>), TwinError> {
-    let (record, traces) = run(variant, fixture, frames, Log::Calls)?;
+    let (record, traces) = run(variant, fixture, tables, Log::Calls)?;
     Ok((record, traces.calls))
 }
 
@@ -193,10 +291,10 @@ struct Traces {
 fn run(
     variant: Variant,
     fixture: &Fixture,
-    frames: &Path,
+    tables: &Tables,
     log: Log,
 ) -> Result<(RunRecord, Traces), TwinError> {
-    let (prog, measured) = match prepare(variant, fixture, frames)? {
+    let (prog, measured) = match prepare(variant, fixture, tables)? {
         Prepared::Compiled(prog, measured) => (prog, measured),
         Prepared::Rejected(record) => return Ok((record, Traces::default())),
     };

@@ -49,7 +49,7 @@ fn read_table(path: &Path) -> Vec<(usize, Key)> {
 #[test]
 fn every_twin_call_is_a_real_call_from_the_same_site_in_order() {
     let paths = Paths::default();
-    let frames = paths.snapshots.join("frames");
+    let frames = paths.tables();
     let mut compared = 0;
     for v in Variant::ALL {
         let dir = paths.snapshots.join("calls").join(v.name());

@@ -157,6 +157,11 @@ fn snapshots_with(known: &str) -> tempfile::TempDir {
         }
         std::fs::write(dir.path().join(tc).join("sieve.snap"), snap).unwrap();
     }
+    std::fs::copy(
+        real.join("frames/sources.tsv"),
+        dir.path().join("frames/sources.tsv"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("known-divergences.toml"), known).unwrap();
     dir
 }

@@ -55,7 +55,7 @@ fn read_table(path: &Path) -> (Vec<(u32, String)>, String) {
 #[test]
 fn the_twin_allocates_what_the_real_binary_allocates_in_the_same_order() {
     let paths = Paths::default();
-    let frames = paths.snapshots.join("frames");
+    let frames = paths.tables();
     let mut compared = 0;
     for f in fixture::load_all(&paths.fixtures).unwrap() {
         for v in Variant::ALL {

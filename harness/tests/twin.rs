@@ -7,7 +7,8 @@ use harness::commands::Paths;
 use harness::fixture;
 use harness::shape::shape;
 use harness::snapshot;
-use harness::twin::{run_on_twin, TwinError};
+use harness::twin::{origin, run_on_twin, Tables, TwinError};
+use rust_runtime::gc::frames::Origin;
 use rust_runtime::Variant;
 
 /// The fixtures the twin runs, shape for shape.
@@ -45,7 +46,7 @@ const RUNS: [&str; 28] = [
 #[test]
 fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
     let paths = Paths::default();
-    let frames = paths.snapshots.join("frames");
+    let frames = paths.tables();
     for f in fixture::load_all(&paths.fixtures).unwrap() {
         for v in Variant::ALL {
             let reference =
@@ -94,6 +95,96 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
             }
         }
     }
+}
+
+#[test]
+fn predicted_figures_alone_reproduce_every_reference() {
+    // The measured tables hidden: frames, argument words, call sites and
+    // lines all come from each fixture's source (gc::predict).
+    let paths = Paths::default();
+    let tables = Tables::predicted();
+    let mut cells = 0;
+    let mut wrong = Vec::new();
+    for f in fixture::load_all(&paths.fixtures).unwrap() {
+        for v in Variant::ALL {
+            let reference =
+                snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).unwrap();
+            let rec =
+                run_on_twin(v, &f, &tables).unwrap_or_else(|e| panic!("{} on {v}: {e}", f.name));
+            let got = shape(&rec, &f.file_name());
+            if let Some(d) =
+                harness::diff::unified(&reference.shape, &got, ("reference", "twin"), false)
+            {
+                wrong.push(format!("{} on {v}, shape:\n{d}", f.name));
+            }
+            let raw = paths
+                .snapshots
+                .join(v.name())
+                .join(format!("{}.raw", f.name));
+            let raw = std::fs::read_to_string(raw).unwrap();
+            let (_, real) = raw.split_once("--- stderr\n").unwrap();
+            let twin = String::from_utf8_lossy(&rec.stderr);
+            let (lines, real_lines) = (
+                without_offsets(frame_lines(&twin)),
+                without_offsets(frame_lines(real)),
+            );
+            if lines != real_lines {
+                wrong.push(format!(
+                    "{} on {v}, frame lines: twin {lines:?}, real {real_lines:?}",
+                    f.name
+                ));
+            }
+            if arg_counts(&twin) != arg_counts(real) {
+                wrong.push(format!(
+                    "{} on {v}, argument words: twin {:?}, real {:?}",
+                    f.name,
+                    arg_counts(&twin),
+                    arg_counts(real)
+                ));
+            }
+            cells += 1;
+        }
+    }
+    assert_eq!(cells, 56);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn measured_tables_serve_only_the_source_they_were_measured_from() {
+    let paths = Paths::default();
+    let tables = paths.tables();
+    let dir = tempfile::tempdir().unwrap();
+    let pingpong = std::fs::read_to_string(paths.fixtures.join("pingpong.go")).unwrap();
+    // The same source under another name: its tables, found by sha256.
+    let same = dir.path().join("rally.go");
+    std::fs::write(&same, &pingpong).unwrap();
+    let same = fixture::Fixture::load(&same).unwrap();
+    assert_eq!(
+        origin(Variant::Pre1547, &same, &tables).unwrap(),
+        Some(Origin::Measured)
+    );
+    // The fixture's name on another source: never its tables.
+    let other = dir.path().join("pingpong.go");
+    std::fs::write(&other, format!("{pingpong}\n// changed\n")).unwrap();
+    let other = fixture::Fixture::load(&other).unwrap();
+    assert_eq!(
+        origin(Variant::Pre1547, &other, &tables).unwrap(),
+        Some(Origin::Predicted)
+    );
+    let rec = run_on_twin(Variant::Pre1547, &other, &tables).unwrap();
+    assert!(String::from_utf8_lossy(&rec.stderr).ends_with("main done\n"));
+}
+
+/// Frame lines without their pc offsets: `name file:line`.
+fn without_offsets(lines: Vec<&str>) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            let (name, at) = l.split_once(' ').unwrap_or((l, ""));
+            let name = name.split_once("+0x").map_or(name, |(n, _)| n);
+            format!("{name} {at}")
+        })
+        .collect()
 }
 
 /// The first argument word of each runtime.throw and runtime.panicstring

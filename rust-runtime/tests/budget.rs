@@ -3,7 +3,7 @@
 //! up forever.
 
 use rust_runtime::gc::compile::compile;
-use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::frames::Figures;
 use rust_runtime::gc::parse::parse;
 use rust_runtime::gc::vm::{Halt, Machine};
 use rust_runtime::{Runtime, Variant};
@@ -24,7 +24,7 @@ fn run(src: &str, steps: u64, memory: u64) -> Option<Halt> {
 
 fn run_with(src: &str, steps: u64, memory: u64, interrupt: Option<fn() -> bool>) -> Option<Halt> {
     let prog = compile(&parse(src).unwrap()).unwrap();
-    let measured = Measured::parse("test", FRAMES, CALLS).unwrap();
+    let measured = Figures::parse("test", FRAMES, CALLS).unwrap();
     let mut rt = Runtime::new(Variant::Post1547).unwrap();
     let mut m = Machine::new(&mut rt, prog, measured, "$WORK/test.go").unwrap();
     m.budget = steps;
@@ -71,7 +71,7 @@ fn a_call_the_measured_table_lacks_ends_the_run_unmodelled() {
     assert_eq!(
         run(src, u64::MAX, u64::MAX),
         Some(Halt::Unmodelled(
-            "main.main's call of runtime.makechan on line 3 (#1) is not in the measured call table"
+            "main.main's call of runtime.makechan on line 3 (#1) is not in the call table"
                 .into()
         ))
     );

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use rust_runtime::gc::compile::compile;
-use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::frames::Figures;
 use rust_runtime::gc::parse::parse;
 
 /// Frames the model does not get right yet, each with its cause (none
@@ -34,7 +34,7 @@ fn computed_sizes_equal_the_measured_ones() {
             let dir = root.join("snapshots/frames").join(tc);
             let read =
                 |ext: &str| std::fs::read_to_string(dir.join(format!("{name}{ext}"))).unwrap();
-            let m = Measured::parse(&name, &read(".tsv"), &read(".calls.tsv")).unwrap();
+            let m = Figures::parse(&name, &read(".tsv"), &read(".calls.tsv")).unwrap();
             for code in &prog.funcs {
                 let row = &m.frames[&code.name];
                 let (args, frame) = code.computed;

@@ -5,7 +5,7 @@
 //! not do, so that run ends as unmodelled instead of printing a guess.
 
 use rust_runtime::gc::compile::compile;
-use rust_runtime::gc::frames::Measured;
+use rust_runtime::gc::frames::Figures;
 use rust_runtime::gc::parse::parse;
 use rust_runtime::gc::vm::{Halt, Machine};
 use rust_runtime::{Ending, Runtime, Variant};
@@ -28,7 +28,7 @@ fn run(body: &str) -> (Ending, String, Option<Halt>) {
         "package main\ntype e struct {{\n\tc int\n}}\nfunc (x e) String() string {{\n\treturn \"e\"\n}}\nfunc main() {{\n\t{body}\n}}\n"
     );
     let prog = compile(&parse(&src).unwrap()).unwrap();
-    let measured = Measured::parse("test", FRAMES, CALLS).unwrap();
+    let measured = Figures::parse("test", FRAMES, CALLS).unwrap();
     let mut rt = Runtime::new(Variant::Post1547).unwrap();
     let mut m = Machine::new(&mut rt, prog, measured, "$WORK/test.go").unwrap();
     let ending = m.run(&mut rt);

@@ -25,6 +25,8 @@ pub struct FuncDecl {
     pub recv: Option<Param>,
     pub sig: FuncType,
     pub body: Block,
+    /// The line of the body's closing brace.
+    pub end_line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -395,6 +395,18 @@ pub struct Code {
     /// The symbol 6g gives it: `main.f`, `main._func_001`.
     pub name: String,
     pub sig: Rc<Sig>,
+    /// The line it is declared on (a literal's `func`); 0 for main.init.
+    pub line: u32,
+    /// Its results are named (6g clears them at entry).
+    pub named_results: bool,
+    /// The line 6g is on after the body (the throwreturn and deferreturn
+    /// calls and the RET): a declared function's closing brace (its
+    /// endlineno); for a literal, the line its enclosing function was
+    /// compiling when it met it (walkclosure's ODCLFUNC).
+    pub end_line: u32,
+    /// Control can reach the end of the body (its last statement is not
+    /// a return): 6g's throwreturn call there is kept.
+    pub falls_off: bool,
     /// Locals, parameters first (after a closure's captured cells).
     pub nlocals: u16,
     /// How many of the first locals are captured cells.
@@ -424,6 +436,8 @@ pub struct Program {
     /// main.init: the globals' initial values.
     pub init: usize,
     pub nglobals: u16,
+    /// It imports package runtime: main.init calls runtime.Init·.
+    pub imports_runtime: bool,
     /// Methods: (`T` or `*T`, method name) to function.
     pub methods: HashMap<(String, String), usize>,
 }

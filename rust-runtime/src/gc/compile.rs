@@ -257,6 +257,9 @@ pub fn compile(file: &File) -> R<Program> {
     for (id, f, ft, sig, name) in bodies {
         c.begin(name, sig.clone());
         c.f().line = f.pos.line;
+        c.f().code.line = f.pos.line;
+        c.f().code.end_line = f.end_line;
+        c.f().code.falls_off = falls_off(&f.body);
         c.declare_params(&ft, &sig);
         c.block(&f.body)?;
         c.epilogue();
@@ -281,6 +284,7 @@ pub fn compile(file: &File) -> R<Program> {
         main,
         init,
         nglobals: c.nglobals,
+        imports_runtime: file.imports.iter().any(|(p, _)| p == "runtime"),
         methods: c.methods,
     })
 }
@@ -291,6 +295,10 @@ impl Compiler {
             code: Code {
                 name,
                 sig,
+                line: 0,
+                named_results: false,
+                end_line: 0,
+                falls_off: true,
                 nlocals: 0,
                 ncaptured: 0,
                 literal: false,
@@ -460,6 +468,7 @@ impl Compiler {
             self.zero(ty);
             self.emit(Ins::Store(slot));
             self.f().named_results.push(slot);
+            self.f().code.named_results = true;
         }
     }
 
@@ -1619,6 +1628,7 @@ impl Compiler {
     /// source order, as 6g does), made into a closure over its captures.
     fn func_lit(&mut self, pos: Pos, ft: &FuncType, body: &Block) -> R<Ty> {
         let sig = Rc::new(self.sig(ft, pos)?);
+        let walking = self.f().line;
         self.closures += 1;
         let name = format!("main._func_{:03}", self.closures);
         let id = self.funcs.len();
@@ -1627,6 +1637,9 @@ impl Compiler {
         self.names.push(name.clone());
         self.begin(name, sig.clone());
         self.f().line = pos.line;
+        self.f().code.line = pos.line;
+        self.f().code.end_line = walking;
+        self.f().code.falls_off = falls_off(body);
         self.f().code.literal = true;
         self.declare_params(ft, &sig);
         // Compile the body with params first; captured cells are found as
@@ -3214,4 +3227,10 @@ mod tests {
             "3:12: unsupported construct 'channel of arrays'"
         );
     }
+}
+
+/// Whether control can reach the end of `body`: its last statement is
+/// not a return (walk.c's isterminating reached no further in 2011).
+fn falls_off(body: &Block) -> bool {
+    !matches!(body.last().map(|s| &s.kind), Some(StmtKind::Return(_)))
 }

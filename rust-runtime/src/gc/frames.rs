@@ -1,5 +1,7 @@
-//! What 6g and 6l made of a fixture's own functions, as measured from its
-//! real binary (scripts/measure-frames): each function's frame and
+//! What 6g and 6l made of a program's own functions: the figures the twin
+//! runs it with. Either measured from its real binary
+//! (scripts/measure-frames) or predicted from its source (gc::predict),
+//! in the same form. Measured, they are: each function's frame and
 //! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
 //! call site's return offset and printed lines (`<fixture>.calls.tsv`),
 //! and where 6l put every function of the binary (`<fixture>.text.tsv`)
@@ -31,9 +33,29 @@ pub struct CallRow {
     pub top_line: u32,
 }
 
-/// A fixture's measured tables.
+/// Where a program's figures come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Read off the program's own binary, built by the real toolchain.
+    #[default]
+    Measured,
+    /// Derived from its source by gc::predict.
+    Predicted,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Origin::Measured => "measured",
+            Origin::Predicted => "predicted",
+        })
+    }
+}
+
+/// A program's figures: its functions' frames, call sites, text and data.
 #[derive(Debug, Clone, Default)]
-pub struct Measured {
+pub struct Figures {
+    pub origin: Origin,
     pub frames: HashMap<String, FrameRow>,
     /// By caller, in code order; offset 0 rows carry the entry line.
     pub calls: HashMap<String, Vec<CallRow>>,
@@ -52,22 +74,22 @@ pub struct TableError {
     pub message: String,
 }
 
-impl Measured {
+impl Figures {
     /// Add the text table's entries (`table` names it in errors).
-    pub fn with_text(mut self, table: &str, text: &str) -> Result<Measured, TableError> {
+    pub fn with_text(mut self, table: &str, text: &str) -> Result<Figures, TableError> {
         self.text = addresses(&format!("{table}.text.tsv"), text)?;
         Ok(self)
     }
 
     /// Add the data table's addresses (`table` names it in errors).
-    pub fn with_data(mut self, table: &str, text: &str) -> Result<Measured, TableError> {
+    pub fn with_data(mut self, table: &str, text: &str) -> Result<Figures, TableError> {
         self.data = addresses(&format!("{table}.data.tsv"), text)?;
         Ok(self)
     }
 
     /// Read the two tables' text (`table` names them in errors).
-    pub fn parse(table: &str, frames: &str, calls: &str) -> Result<Measured, TableError> {
-        let mut m = Measured::default();
+    pub fn parse(table: &str, frames: &str, calls: &str) -> Result<Figures, TableError> {
+        let mut m = Figures::default();
         for (i, row) in rows(frames) {
             let bad = |message: String| TableError {
                 table: format!("{table}.tsv"),

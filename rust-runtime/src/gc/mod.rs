@@ -14,5 +14,6 @@ pub mod frames;
 pub mod layout;
 pub mod lex;
 pub mod parse;
+pub mod predict;
 pub mod types;
 pub mod vm;

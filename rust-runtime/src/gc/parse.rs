@@ -211,6 +211,8 @@ impl Parser {
             recv,
             sig,
             body,
+            // The closing brace just read: 6g's endlineno.
+            end_line: self.toks[self.i - 1].1.line,
         })
     }
 

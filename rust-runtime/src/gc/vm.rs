@@ -16,7 +16,7 @@ use super::compile::{
     BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
     StrCmp, Then, Ty,
 };
-use super::frames::Measured;
+use super::frames::Figures;
 use crate::chan::{ChanId, SelCase, SelectSetup};
 use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
@@ -181,7 +181,7 @@ impl GState {
 pub enum VmError {
     #[error(transparent)]
     Symtab(#[from] SymtabError),
-    #[error("{0} has no measured frame (run scripts/measure-frames)")]
+    #[error("{0} has no frame in the figures")]
     NoFrame(String),
 }
 
@@ -198,7 +198,7 @@ pub struct Machine {
     /// The method wrappers in the binary, by name.
     wrappers: HashMap<String, FuncId>,
     by_id: HashMap<FuncId, usize>,
-    measured: Measured,
+    figures: Figures,
     gs: Vec<Option<GState>>,
     /// A new goroutine's closure (if any) and arguments, by G.
     spawned: HashMap<GId, Spawned>,
@@ -209,7 +209,7 @@ pub struct Machine {
     handles: HashMap<usize, u64>,
     /// Return offsets found, by (caller, line, nth, callee's hash).
     ret_offs: RefCell<HashMap<(usize, u32, u16, u64), u32>>,
-    /// The first call the measured call table lacks (its return address
+    /// The first call the call table lacks (its return address
     /// would be a guess): the run ends unmodelled.
     unsited: RefCell<Option<String>>,
     /// Values whose word is an address (a slice's array, a string
@@ -242,35 +242,35 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// Declare the compiled functions in `rt` with their measured figures.
+    /// Declare the compiled functions in `rt` with their figures (measured or predicted).
     pub fn new(
         rt: &mut Runtime,
         prog: Compiled,
-        measured: Measured,
+        figures: Figures,
         file: &str,
     ) -> Result<Machine, VmError> {
         let mut ids = Vec::new();
         for code in &prog.funcs {
-            ids.push(declare(rt, &measured, &code.name, file)?);
+            ids.push(declare(rt, &figures, &code.name, file)?);
         }
         // The wrappers 6g makes for calls through an interface: T·M·i
         // for a word-sized receiver, *T·M otherwise.
         let mut wrappers = HashMap::default();
         let compiled: std::collections::HashSet<&str> =
             prog.funcs.iter().map(|c| c.name.as_str()).collect();
-        for name in measured.frames.keys() {
+        for name in figures.frames.keys() {
             let wrapper = name.ends_with("·i") || name.starts_with("main.*");
             if wrapper && !compiled.contains(name.as_str()) {
-                wrappers.insert(name.clone(), declare(rt, &measured, name, file)?);
+                wrappers.insert(name.clone(), declare(rt, &figures, name, file)?);
             }
         }
-        if !measured.text.is_empty() {
-            rt.tab.place(&measured.text);
+        if !figures.text.is_empty() {
+            rt.tab.place(&figures.text);
         }
-        rt.place_data(&measured.data);
+        rt.place_data(&figures.data);
         // String constants the binary names: `string."text"` (6l quotes as
         // Go does; a constant needing escapes is left to a handle).
-        let placed: HashMap<&str, Addr> = measured
+        let placed: HashMap<&str, Addr> = figures
             .data
             .iter()
             .filter_map(|(sym, a)| Some((sym.strip_prefix("string.")?, *a)))
@@ -303,7 +303,7 @@ impl Machine {
             ids,
             wrappers,
             by_id,
-            measured,
+            figures,
             gs: Vec::new(),
             spawned: HashMap::default(),
             globals,
@@ -350,13 +350,13 @@ impl Machine {
         let off = cached.unwrap_or_else(|| {
             let name = &self.code(caller).name;
             let off = self
-                .measured
+                .figures
                 .call(name, callee, site.line, usize::from(site.nth))
                 .map_or_else(
                     || {
                         self.unsited.borrow_mut().get_or_insert_with(|| {
                             format!(
-                                "{name}'s call of {callee} on line {} (#{}) is not in the measured call table",
+                                "{name}'s call of {callee} on line {} (#{}) is not in the call table",
                                 site.line,
                                 site.nth + 1
                             )
@@ -1044,7 +1044,7 @@ impl Machine {
                 fr.pc -= 1;
                 let name = self.prog.funcs[func].name.clone();
                 let off = self
-                    .measured
+                    .figures
                     .last_call(&name, "runtime.deferreturn")
                     .map_or(1, |c| c.ret_off);
                 let ret = rt.tab.entry(self.ids[func]) + u64::from(off);
@@ -1339,7 +1339,7 @@ impl Machine {
                             format!("main.*{}·{name}", st.name)
                         };
                         let Some(&w) = self.wrappers.get(&wname) else {
-                            return Err(self.fail(format!("{wname} has no measured frame")));
+                            return Err(self.fail(format!("{wname} has no frame in the figures")));
                         };
                         rt.call_go(ret, w, &[d.data])?;
                         let mut margs = vec![d.val.clone()];
@@ -1349,10 +1349,10 @@ impl Machine {
                         // The wrapper's one call, in the fixture's table
                         // (6l files generated wrappers under line 1).
                         let mname = &self.prog.funcs[m].name;
-                        let Some(off) = self.measured.call(&wname, mname, 1, 0).map(|c| c.ret_off)
+                        let Some(off) = self.figures.call(&wname, mname, 1, 0).map(|c| c.ret_off)
                         else {
                             return Err(self.fail(format!(
-                                "{wname}'s call of {mname} is not in the measured call table"
+                                "{wname}'s call of {mname} is not in the call table"
                             )));
                         };
                         let at = rt.tab.entry(w) + u64::from(off);
@@ -1528,7 +1528,7 @@ impl Machine {
         let code = &self.prog.funcs[fr.func];
         let line = code.lines[fr.pc - 1];
         let off = self
-            .measured
+            .figures
             .call(&code.name, "runtime.panicindex", line, 0)
             .map_or(1, |c| c.ret_off);
         let ret = rt.tab.entry(self.ids[fr.func]) + u64::from(off);
@@ -1661,20 +1661,20 @@ impl Machine {
     }
 }
 
-/// Declare function `name` in `rt` with its measured frame, argument
+/// Declare function `name` in `rt` with its frame, argument
 /// size, lines and call sites.
 fn declare(
     rt: &mut Runtime,
-    measured: &Measured,
+    figures: &Figures,
     name: &str,
     file: &str,
 ) -> Result<FuncId, VmError> {
-    let Some(row) = measured.frames.get(name) else {
+    let Some(row) = figures.frames.get(name) else {
         return Err(VmError::NoFrame(name.to_string()));
     };
     let mut f = Func::go(name, file, 0, row.frame, row.args);
     f.argwords = row.argwords;
-    if let Some(calls) = measured.calls.get(name) {
+    if let Some(calls) = figures.calls.get(name) {
         for c in calls {
             if c.ret_off == 0 {
                 f.line = c.line;
