@@ -78,7 +78,8 @@ pub fn compare(measured: &Figures, predicted: &Figures) -> Agreement {
         let m = &measured.frames[name];
         let p = predicted.frames.get(name);
         if p != Some(m) {
-            a.misses.push(format!("{name}: measured {m:?}, predicted {p:?}"));
+            a.misses
+                .push(format!("{name}: measured {m:?}, predicted {p:?}"));
         }
         a.columns[0].count(p.is_some_and(|p| p.frame == m.frame));
         a.columns[1].count(p.is_some_and(|p| p.args == m.args));
@@ -201,7 +202,12 @@ mod tests {
         let mut m = Figures::default();
         m.calls.insert(
             "main.f".into(),
-            vec![row(0, "-", 3), row(19, "a", 4), row(30, "b", 5), row(40, "a", 6)],
+            vec![
+                row(0, "-", 3),
+                row(19, "a", 4),
+                row(30, "b", 5),
+                row(40, "a", 6),
+            ],
         );
         let mut p = m.clone();
         p.calls.insert(

@@ -520,7 +520,9 @@ pub fn predict(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> 
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
     let tables = crate::twin::Tables::measured_in(&paths.snapshots.join("frames"));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let short = ["frame", "args", "argw", "entry", "sites", "order", "top", "ret", "addr"];
+    let short = [
+        "frame", "args", "argw", "entry", "sites", "order", "top", "ret", "addr",
+    ];
     write!(out, "{:<14}{:<11}", "fixture", "toolchain")?;
     for s in short {
         write!(out, "{s:>8}")?;
@@ -529,8 +531,7 @@ pub fn predict(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> 
     let mut total = Agreement::default();
     for f in &fixtures {
         for &v in &sel.variants {
-            let Some((measured, predicted)) =
-                crate::twin::measured_and_predicted(v, f, &tables)?
+            let Some((measured, predicted)) = crate::twin::measured_and_predicted(v, f, &tables)?
             else {
                 log.say(format_args!("{} on {v}: no measured tables", f.name));
                 continue;

@@ -195,8 +195,12 @@ pub fn measured_and_predicted(
     let Prepared::Compiled(prog, measured) = prepare(variant, fixture, tables)? else {
         return Ok(None);
     };
-    Ok((measured.origin == Origin::Measured)
-        .then(|| (measured, predict(&prog, &format!("$WORK/{}", fixture.file_name())))))
+    Ok((measured.origin == Origin::Measured).then(|| {
+        (
+            measured,
+            predict(&prog, &format!("$WORK/{}", fixture.file_name())),
+        )
+    }))
 }
 
 /// The functions of `fixture` whose frame or argument size, as gc::layout

@@ -71,8 +71,7 @@ fn a_call_the_measured_table_lacks_ends_the_run_unmodelled() {
     assert_eq!(
         run(src, u64::MAX, u64::MAX),
         Some(Halt::Unmodelled(
-            "main.main's call of runtime.makechan on line 3 (#1) is not in the call table"
-                .into()
+            "main.main's call of runtime.makechan on line 3 (#1) is not in the call table".into()
         ))
     );
 }

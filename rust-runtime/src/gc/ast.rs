@@ -8,6 +8,9 @@ pub struct File {
     pub package: String,
     pub imports: Vec<(String, Pos)>,
     pub decls: Vec<Decl>,
+    /// The line of its last token: where 6g's parser leaves off, and so
+    /// the line fninit files main.init under.
+    pub last_line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -401,8 +401,8 @@ pub struct Code {
     pub named_results: bool,
     /// The line 6g is on after the body (the throwreturn and deferreturn
     /// calls and the RET): a declared function's closing brace (its
-    /// endlineno); for a literal, the line its enclosing function was
-    /// compiling when it met it (walkclosure's ODCLFUNC).
+    /// endlineno); for a literal, its own line (walkclosure's ODCLFUNC
+    /// has no endlineno, so compile stays on the line it began on).
     pub end_line: u32,
     /// Control can reach the end of the body (its last statement is not
     /// a return): 6g's throwreturn call there is kept.
@@ -438,6 +438,9 @@ pub struct Program {
     pub nglobals: u16,
     /// It imports package runtime: main.init calls runtime.Init·.
     pub imports_runtime: bool,
+    /// The line of the source's last token (main.init's, see
+    /// ast::File::last_line).
+    pub last_line: u32,
     /// Methods: (`T` or `*T`, method name) to function.
     pub methods: HashMap<(String, String), usize>,
 }

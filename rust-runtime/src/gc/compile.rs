@@ -285,6 +285,7 @@ pub fn compile(file: &File) -> R<Program> {
         init,
         nglobals: c.nglobals,
         imports_runtime: file.imports.iter().any(|(p, _)| p == "runtime"),
+        last_line: file.last_line,
         methods: c.methods,
     })
 }
@@ -1628,7 +1629,6 @@ impl Compiler {
     /// source order, as 6g does), made into a closure over its captures.
     fn func_lit(&mut self, pos: Pos, ft: &FuncType, body: &Block) -> R<Ty> {
         let sig = Rc::new(self.sig(ft, pos)?);
-        let walking = self.f().line;
         self.closures += 1;
         let name = format!("main._func_{:03}", self.closures);
         let id = self.funcs.len();
@@ -1638,7 +1638,9 @@ impl Compiler {
         self.begin(name, sig.clone());
         self.f().line = pos.line;
         self.f().code.line = pos.line;
-        self.f().code.end_line = walking;
+        // walkclosure's ODCLFUNC has no endlineno: 6g ends the literal
+        // on its own line.
+        self.f().code.end_line = pos.line;
         self.f().code.falls_off = falls_off(body);
         self.f().code.literal = true;
         self.declare_params(ft, &sig);
@@ -3006,6 +3008,12 @@ fn const_order(a: &Const, b: &Const) -> std::cmp::Ordering {
     }
 }
 
+/// Whether control can reach the end of `body`: its last statement is
+/// not a return (walk.c's isterminating reached no further in 2011).
+fn falls_off(body: &Block) -> bool {
+    !matches!(body.last().map(|s| &s.kind), Some(StmtKind::Return(_)))
+}
+
 /// The line swt.c's casebody leaves set for what a switch builds after it
 /// (typeswitch's hash call and case tests, exprbsw's `<=` compares):
 /// setlineno returns the line it replaces, so the loop's last `lno =
@@ -3227,10 +3235,4 @@ mod tests {
             "3:12: unsupported construct 'channel of arrays'"
         );
     }
-}
-
-/// Whether control can reach the end of `body`: its last statement is
-/// not a return (walk.c's isterminating reached no further in 2011).
-fn falls_off(body: &Block) -> bool {
-    !matches!(body.last().map(|s| &s.kind), Some(StmtKind::Return(_)))
 }

@@ -14,6 +14,7 @@ pub mod frames;
 pub mod layout;
 pub mod lex;
 pub mod parse;
+pub mod pcln;
 pub mod predict;
 pub mod types;
 pub mod vm;

@@ -174,6 +174,7 @@ impl Parser {
             package,
             imports,
             decls,
+            last_line: self.last_line(),
         })
     }
 

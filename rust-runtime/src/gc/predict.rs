@@ -31,6 +31,7 @@ use std::collections::{HashMap, HashSet};
 use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot};
 use super::frames::{CallRow, Figures, FrameRow, Origin};
 use super::layout::{argwid, rnd};
+use super::pcln;
 use super::types::{Ty, PTR};
 use crate::asm::{morestack_frame, prologue_len};
 use crate::stack::{STACK_BIG, STACK_SMALL};
@@ -39,10 +40,6 @@ use crate::symtab::{Check, TEXT_START};
 /// The figures 6g and 6l would give `prog`, whose source file the binary
 /// names `file` (`$WORK/x.go`).
 pub fn predict(prog: &Program, file: &str) -> Figures {
-    let mut fig = Figures {
-        origin: Origin::Predicted,
-        ..Figures::default()
-    };
     let mut order: Vec<usize> = (0..prog.funcs.len())
         .filter(|&i| !prog.funcs[i].literal)
         .collect();
@@ -51,106 +48,325 @@ pub fn predict(prog: &Program, file: &str) -> Figures {
     order.retain(|&i| i != prog.init);
     order.push(prog.init);
     order.extend((0..prog.funcs.len()).filter(|&i| prog.funcs[i].literal));
+    let mut laid: Vec<Laid> = order.iter().map(|&i| lay_func(prog, i, file)).collect();
+    laid.extend(
+        wrappers(prog)
+            .into_iter()
+            .map(|w| lay_wrapper(prog, w, file)),
+    );
+    let mut entries = Vec::with_capacity(laid.len() + 1);
     let mut at = TEXT_START;
-    for &i in &order {
-        let code = &prog.funcs[i];
-        let (args, frame) = code.computed;
-        let entry_line = if i == prog.init {
-            init_line(prog)
-        } else {
-            code.line
-        };
-        let mut calls = vec![CallRow {
-            ret_off: 0,
-            callee: "-".into(),
-            file: file.into(),
-            line: entry_line,
-            top_line: entry_line,
-        }];
-        let mut off = prologue(&mut calls, file, entry_line, frame, args);
-        if i == prog.init {
-            off += init_calls(prog, file, entry_line, off, &mut calls);
-        }
-        off += body(prog, code, file, off, &mut calls);
-        fig.frames.insert(
-            code.name.clone(),
-            FrameRow {
-                frame,
-                args,
-                argwords: Some(argwords(prog, code)),
-            },
-        );
-        fig.calls.insert(code.name.clone(), calls);
-        fig.text.push((code.name.clone(), at));
-        at += u64::from(off);
+    for l in &laid {
+        entries.push(at);
+        at += u64::from(l.len);
     }
-    for w in wrappers(prog) {
-        let mut calls = vec![CallRow {
-            ret_off: 0,
-            callee: "-".into(),
-            file: file.into(),
-            line: 1,
-            top_line: 1,
-        }];
-        let mut off = prologue(&mut calls, file, 1, w.frame, w.args);
-        // Copy the receiver and arguments down, call, copy the results up.
-        off += 8 * (w.args / 8) + 5;
-        calls.push(CallRow {
-            ret_off: off,
-            callee: prog.funcs[w.method].name.clone(),
-            file: file.into(),
-            line: 1,
-            top_line: 1,
-        });
-        off += 8 * (w.args / 8) + 8;
-        fig.frames.insert(
-            w.name.clone(),
-            FrameRow {
-                frame: w.frame,
-                args: w.args,
-                argwords: Some(w.argwords),
-            },
-        );
-        fig.calls.insert(w.name.clone(), calls);
-        fig.text.push((w.name, at));
-        at += u64::from(off);
+    // The runtime's first function follows the program's text: a
+    // program function handed no update of its own takes its line.
+    entries.push(at);
+    let lines = laid
+        .iter()
+        .zip(&entries)
+        .flat_map(|(l, &entry)| {
+            l.lines
+                .iter()
+                .map(move |&(off, line)| (entry + u64::from(off), line))
+        })
+        .chain([(at, runtime_first_line(prog))]);
+    let updates = pcln::asmlc(lines);
+    let pieces = pcln::splitpcln(&entries, &updates);
+    let mut fig = Figures {
+        origin: Origin::Predicted,
+        ..Figures::default()
+    };
+    for ((mut l, entry), piece) in laid.into_iter().zip(entries).zip(pieces) {
+        let line = |pc: u64| pcln::funcline(piece, &updates, pc);
+        for c in &mut l.calls {
+            let ret = entry + u64::from(c.ret_off);
+            // A caller's frame prints its CALL's line (the return address
+            // backed up into it), the first frame the line at its pc.
+            c.line = line(if c.ret_off == 0 { ret } else { ret - 1 });
+            c.top_line = line(ret);
+        }
+        fig.frames.insert(l.name.clone(), l.frame);
+        fig.calls.insert(l.name.clone(), l.calls);
+        fig.text.push((l.name, entry));
     }
     fig
 }
 
-/// The line main.init is filed under. fninit runs after the declared
-/// functions are compiled, at whatever line the compiler was left on;
-/// the twin takes the last function's declaration line (see the README's
-/// agreement table for how often that is 6g's).
-fn init_line(prog: &Program) -> u32 {
-    prog.funcs
-        .iter()
-        .filter(|c| !c.literal && c.line != 0)
-        .map(|c| c.line)
-        .max()
-        .unwrap_or(1)
+/// The line of the runtime's first function in the text after the
+/// program's, as 6l's table has it: runtime·init·1 (extern.go) when the
+/// program imports runtime, else *TypeAssertionError·RuntimeError
+/// (error.go). Read off the pinned toolchains' binaries with `6l -O`,
+/// the same on both.
+fn runtime_first_line(prog: &Program) -> u32 {
+    if prog.imports_runtime {
+        82
+    } else {
+        188
+    }
+}
+
+/// A function as 6l lays it down: each instruction's offset and line in
+/// its order, and its call rows (their lines filled in from the pc/line
+/// table once every function is laid).
+struct Laid {
+    name: String,
+    frame: FrameRow,
+    lines: Vec<(u32, u32)>,
+    calls: Vec<CallRow>,
+    len: u32,
+}
+
+impl Laid {
+    fn new(name: &str, frame: FrameRow, file: &str) -> Laid {
+        Laid {
+            name: name.to_string(),
+            frame,
+            lines: Vec::new(),
+            calls: vec![CallRow {
+                ret_off: 0,
+                callee: "-".into(),
+                file: file.into(),
+                line: 0,
+                top_line: 0,
+            }],
+            len: 0,
+        }
+    }
+
+    /// `bytes` of instructions on `line`.
+    fn ins(&mut self, line: u32, bytes: u32) {
+        if bytes > 0 {
+            self.lines.push((self.len, line));
+            self.len += bytes;
+        }
+    }
+
+    /// A CALL of `callee` on `line`.
+    fn call(&mut self, line: u32, callee: &str) {
+        self.lines.push((self.len, line));
+        self.len += 5;
+        let file = self.calls[0].file.clone();
+        self.calls.push(CallRow {
+            ret_off: self.len,
+            callee: callee.to_string(),
+            file,
+            line: 0,
+            top_line: 0,
+        });
+    }
+
+    /// The prologue dostkoff puts on the entry's line: the stack check,
+    /// its CALL of the morestack variant (moreconst1 the frame it
+    /// passes, moreconst2 the argument size), then the SUBQ of the frame
+    /// (4 bytes with an 8-bit immediate, else 7).
+    fn prologue(&mut self, line: u32, frame: u32, args: u32) {
+        let c1 = morestack_frame(frame, args);
+        let variant = match (c1, args) {
+            (0, 0) => "00".to_string(),
+            (0, a) if a <= 48 && a % 8 == 0 => a.to_string(),
+            (_, 0) => "10".to_string(),
+            (0, _) => "01".to_string(),
+            _ => "11".to_string(),
+        };
+        self.ins(line, prologue_len(check_of(frame), frame, args) - 5);
+        self.call(line, &format!("runtime.morestack{variant}"));
+        self.ins(
+            line,
+            match frame {
+                0 => 0,
+                1..=127 => 4,
+                _ => 7,
+            },
+        );
+    }
+}
+
+/// Lay out function `i` of `prog`: the prologue, main.init's gate, the
+/// body in xfol's order, each instruction at its line.
+fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
+    let code = &prog.funcs[i];
+    let (args, frame) = code.computed;
+    let row = FrameRow {
+        frame,
+        args,
+        argwords: Some(argwords(code)),
+    };
+    let mut l = Laid::new(&code.name, row, file);
+    // fninit files main.init, gate and all, under the line the parser
+    // ended on; its variables' initializations keep their own lines.
+    let init = i == prog.init;
+    let (entry_line, end_line) = if init {
+        (prog.last_line, prog.last_line)
+    } else {
+        (code.line, code.end_line)
+    };
+    l.prologue(entry_line, frame, args);
+    if init {
+        init_calls(prog, entry_line, &mut l);
+    }
+    let end = epilogue_at(code);
+    let line_of = |k: usize| if k == end { end_line } else { code.lines[k] };
+    for placed in xfol(code, end) {
+        match placed {
+            Placed::Jmp(k) => l.ins(line_of(k), 5),
+            Placed::Ins(k) if k == end => {
+                // After the body, on its end line: throwreturn where a
+                // function with results can fall off its end, then
+                // deferreturn, which the returns jump to; the RET.
+                if !code.sig.results.is_empty() && code.falls_off {
+                    l.call(end_line, "runtime.throwreturn");
+                }
+                if code.has_defer {
+                    l.call(end_line, "runtime.deferreturn");
+                }
+                l.ins(end_line, 5);
+            }
+            Placed::Ins(k) => {
+                let ins = &code.ins[k];
+                let line = code.lines[k];
+                let before = cost(ins);
+                let calls = callees(prog, ins);
+                for (callee, site) in &calls {
+                    l.ins(line, before);
+                    l.call(site.line, callee);
+                }
+                if calls.is_empty() {
+                    l.ins(line, before);
+                }
+                if bounds_checked(code, k) {
+                    l.ins(line, 7);
+                    l.call(line, "runtime.panicindex");
+                }
+            }
+        }
+    }
+    l
+}
+
+/// The index of the return a function's body falls into at its end (the
+/// one before a recovery's path, which 6l never lays: it is reached
+/// only by deferproc "returning" 1).
+fn epilogue_at(code: &Code) -> usize {
+    code.recover_at.unwrap_or(code.ins.len()) - 1
+}
+
+/// What xfol lays down: an instruction, or a JMP to one already laid
+/// (on that one's line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placed {
+    Ins(usize),
+    Jmp(usize),
+}
+
+/// Where control goes after an instruction, as xfol sees it.
+enum Flow<'a> {
+    Next,
+    End,
+    Jmp(usize),
+    /// A conditional branch: fall through, or go to the target.
+    Cond(usize),
+    /// A select's dispatch: 6g tests each case in turn.
+    Table(&'a [usize]),
+}
+
+fn flow(code: &Code, end: usize, k: usize) -> Flow<'_> {
+    match &code.ins[k] {
+        Ins::Jump(t) => Flow::Jmp(*t),
+        Ins::JumpIfNot(t) => Flow::Cond(*t),
+        Ins::JumpTable(ts) => Flow::Table(ts),
+        // With a defer a return jumps to the epilogue's deferreturn.
+        Ins::Ret if k != end && code.has_defer => Flow::Jmp(end),
+        Ins::Ret => Flow::End,
+        _ => Flow::Next,
+    }
+}
+
+/// 6l/pass.c's xfol over a function's instructions (`end` the return
+/// its body falls into): follows each unconditional jump to its target, lays a
+/// conditional branch's fall-through first and its target after it
+/// (inverting the branch when the fall-through is laid already), and
+/// ends a path at a return or at a jump to laid code. So the target of
+/// the first branch whose fall-through leaves by a jump (an else, the
+/// rest of a loop after an `if ... { break }`) lies past the function's
+/// last return. (xfol's copies of up to four instructions in place of
+/// such a jump are left out: they change no line a frame prints.)
+fn xfol(code: &Code, end: usize) -> Vec<Placed> {
+    let mut marked = vec![false; code.ins.len()];
+    let mut out = Vec::new();
+    follow(code, end, 0, &mut marked, &mut out);
+    out
+}
+
+/// brchain: where a chain of jumps starting at `k` ends.
+fn brchain(code: &Code, end: usize, mut k: usize) -> usize {
+    for _ in 0..20 {
+        match (k < code.ins.len()).then(|| flow(code, end, k)) {
+            Some(Flow::Jmp(t)) => k = t,
+            _ => break,
+        }
+    }
+    k
+}
+
+fn follow(code: &Code, end: usize, mut p: usize, marked: &mut [bool], out: &mut Vec<Placed>) {
+    let n = code.ins.len();
+    loop {
+        while p < n && !marked[p] {
+            let Flow::Jmp(t) = flow(code, end, p) else {
+                break;
+            };
+            marked[p] = true;
+            p = t;
+        }
+        if p >= n {
+            return;
+        }
+        if marked[p] {
+            out.push(Placed::Jmp(p));
+            return;
+        }
+        marked[p] = true;
+        out.push(Placed::Ins(p));
+        match flow(code, end, p) {
+            Flow::End | Flow::Jmp(_) => return,
+            Flow::Next => p += 1,
+            Flow::Cond(t) => {
+                let (mut link, mut target) = (brchain(code, end, p + 1), brchain(code, end, t));
+                if link < n && marked[link] {
+                    std::mem::swap(&mut link, &mut target);
+                }
+                follow(code, end, link, marked, out);
+                if target >= n || marked[target] {
+                    return;
+                }
+                p = target;
+            }
+            Flow::Table(ts) => {
+                let Some((&last, rest)) = ts.split_last() else {
+                    return;
+                };
+                for &t in rest {
+                    follow(code, end, brchain(code, end, t), marked, out);
+                }
+                p = brchain(code, end, last);
+            }
+        }
+    }
 }
 
 /// fninit's calls before main.init's statements (gc/init.c): the
 /// initialization gate's runtime·throwinit, then each imported package's
-/// Init·. Gives their bytes.
-fn init_calls(prog: &Program, file: &str, line: u32, start: u32, calls: &mut Vec<CallRow>) -> u32 {
-    let mut off = start + 22;
-    let mut push = |off: u32, callee: &str| {
-        calls.push(CallRow {
-            ret_off: off,
-            callee: callee.into(),
-            file: file.into(),
-            line,
-            top_line: line,
-        })
-    };
-    push(off, "runtime.throwinit");
+/// Init·.
+fn init_calls(prog: &Program, line: u32, l: &mut Laid) {
+    l.ins(line, 17);
+    l.call(line, "runtime.throwinit");
     if prog.imports_runtime {
-        off += 13;
-        push(off, "runtime.Init·");
+        l.ins(line, 8);
+        l.call(line, "runtime.Init·");
     }
-    off + 7 - start
+    l.ins(line, 7);
 }
 
 /// The check 6l gives a function of frame `frame` (dostkoff).
@@ -164,81 +380,20 @@ fn check_of(frame: u32) -> Check {
     }
 }
 
-/// The prologue's rows: its CALL of the morestack variant dostkoff picks
-/// (moreconst1 the frame it passes, moreconst2 the argument size), on
-/// the entry's line. Gives the offset past the prologue and its SUBQ.
-fn prologue(calls: &mut Vec<CallRow>, file: &str, line: u32, frame: u32, args: u32) -> u32 {
-    let check = check_of(frame);
-    let c1 = morestack_frame(frame, args);
-    let variant = match (c1, args) {
-        (0, 0) => "00".to_string(),
-        (0, a) if a <= 48 && a % 8 == 0 => a.to_string(),
-        (_, 0) => "10".to_string(),
-        (0, _) => "01".to_string(),
-        _ => "11".to_string(),
+/// Lay out a method wrapper: genwrapper files it under line 1; it
+/// copies the receiver and arguments down, calls, copies results up.
+fn lay_wrapper(prog: &Program, w: Wrapper, file: &str) -> Laid {
+    let row = FrameRow {
+        frame: w.frame,
+        args: w.args,
+        argwords: Some(w.argwords),
     };
-    let off = prologue_len(check, frame, args);
-    calls.push(CallRow {
-        ret_off: off,
-        callee: format!("runtime.morestack{variant}"),
-        file: file.into(),
-        line,
-        top_line: line,
-    });
-    // SUBQ $frame, SP: 4 bytes with an 8-bit immediate, else 7.
-    off + match frame {
-        0 => 0,
-        1..=127 => 4,
-        _ => 7,
-    }
-}
-
-/// The body's call rows from offset `start`; gives the body's length.
-fn body(prog: &Program, code: &Code, file: &str, start: u32, calls: &mut Vec<CallRow>) -> u32 {
-    let mut off = start;
-    let mut push = |off: &mut u32, callee: &str, line: u32, bytes: u32| {
-        *off += bytes;
-        calls.push(CallRow {
-            ret_off: *off,
-            callee: callee.to_string(),
-            file: file.into(),
-            line,
-            top_line: line,
-        });
-    };
-    for (i, ins) in code.ins.iter().enumerate() {
-        let line = code.lines[i];
-        let before = cost(ins);
-        for (callee, site) in callees(prog, ins) {
-            push(&mut off, &callee, site.line, before + 5);
-        }
-        if bounds_checked(prog, code, i) {
-            push(&mut off, "runtime.panicindex", line, 12);
-        }
-        if callees(prog, ins).is_empty() {
-            off += before;
-        }
-    }
-    // After the body, on its end line: throwreturn where a function
-    // with results can fall off its end (6l drops it where it cannot be
-    // reached), then deferreturn, which the returns jump to.
-    if !code.sig.results.is_empty() && code.falls_off {
-        push(&mut off, "runtime.throwreturn", code.end_line, 0);
-    }
-    if code.has_defer {
-        push(&mut off, "runtime.deferreturn", code.end_line, 5);
-    }
-    // The RET and its frame's ADDQ.
-    off += 5;
-    // The line at each return address is the next call's, or the
-    // function's last line after the last.
-    for k in 1..calls.len() {
-        let next = calls.get(k + 1).map_or(calls[k].line, |c| c.line);
-        if calls[k].ret_off != 0 && !calls[k].callee.starts_with("runtime.morestack") {
-            calls[k].top_line = next;
-        }
-    }
-    off - start
+    let mut l = Laid::new(&w.name, row, file);
+    l.prologue(1, w.frame, w.args);
+    l.ins(1, 8 * (w.args / 8));
+    l.call(1, &prog.funcs[w.method].name);
+    l.ins(1, 8 * (w.args / 8) + 8);
+    l
 }
 
 /// Bytes 6g emits for `ins` besides its CALLs: a rough figure per kind
@@ -254,7 +409,9 @@ fn cost(ins: &Ins) -> u32 {
             PrintKind::Sp | PrintKind::Nl => 0,
             _ => 16,
         },
-        Ins::Dup | Ins::Pop | Ins::Ret => 0,
+        // A return's ADDQ of the frame and RET.
+        Ins::Ret => 5,
+        Ins::Dup | Ins::Pop => 0,
         _ => 12,
     }
 }
@@ -262,7 +419,7 @@ fn cost(ins: &Ins) -> u32 {
 /// Whether instruction `i` of `code` indexes with a bounds check that
 /// calls runtime·panicindex (cgen's agen of OINDEX when the index is not
 /// a constant inside an array's bound).
-fn bounds_checked(_prog: &Program, code: &Code, i: usize) -> bool {
+fn bounds_checked(code: &Code, i: usize) -> bool {
     let indexes = matches!(
         code.ins[i],
         Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_)
@@ -338,7 +495,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
 
 /// The symtab's argument words of `code` (dofunc's `offset/4 + 2` for
 /// the highest 'p' symbol, 0 with none).
-fn argwords(prog: &Program, code: &Code) -> u32 {
+fn argwords(code: &Code) -> u32 {
     let sig = &code.sig;
     let ncapt = u32::from(code.ncaptured);
     let head = if code.literal { 8 * ncapt + 8 } else { 0 };
@@ -380,7 +537,6 @@ fn argwords(prog: &Program, code: &Code) -> u32 {
     if code.ins.iter().any(|i| matches!(i, Ins::Recover { .. })) {
         refer(head);
     }
-    let _ = prog;
     highest.map_or(0, |h| h / 4 + 2)
 }
 

@@ -1663,12 +1663,7 @@ impl Machine {
 
 /// Declare function `name` in `rt` with its frame, argument
 /// size, lines and call sites.
-fn declare(
-    rt: &mut Runtime,
-    figures: &Figures,
-    name: &str,
-    file: &str,
-) -> Result<FuncId, VmError> {
+fn declare(rt: &mut Runtime, figures: &Figures, name: &str, file: &str) -> Result<FuncId, VmError> {
     let Some(row) = figures.frames.get(name) else {
         return Err(VmError::NoFrame(name.to_string()));
     };
