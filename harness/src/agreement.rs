@@ -194,6 +194,7 @@ mod tests {
             file: "$WORK/x.go".into(),
             line,
             top_line: line,
+            site_line: line,
         }
     }
 

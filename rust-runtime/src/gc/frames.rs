@@ -31,6 +31,11 @@ pub struct CallRow {
     pub file: String,
     pub line: u32,
     pub top_line: u32,
+    /// The line 6g gave the CALL, by which the twin's code names the
+    /// site. Measured rows know only the printed line and take it; the
+    /// two differ where symtab.c hands a function another's lines
+    /// (gc::pcln).
+    pub site_line: u32,
 }
 
 /// Where a program's figures come from.
@@ -136,6 +141,7 @@ impl Figures {
                     file: file.to_string(),
                     line: num(line)?,
                     top_line: num(top)?,
+                    site_line: num(line)?,
                 });
         }
         Ok(m)
@@ -152,9 +158,10 @@ impl Figures {
 
     /// The call from `caller` to `callee` on source line `line`: the
     /// `nth` such call (a line may hold several, e.g. println's pieces).
-    /// 6g sometimes files a function literal's whole code under another
-    /// line (closuretrace.go's `_func_001`); then the caller's only call
-    /// to `callee`, if it has just one, is the one.
+    /// A measured row has only the line the runtime prints, which for a
+    /// function symtab.c hands another's lines is not the source's
+    /// (closuretrace.go's `_func_001`); then the caller's only call to
+    /// `callee`, if it has just one, is the one.
     pub fn call(&self, caller: &str, callee: &str, line: u32, nth: usize) -> Option<&CallRow> {
         let calls = self.calls.get(caller)?;
         let to = || {
@@ -162,7 +169,7 @@ impl Figures {
                 .iter()
                 .filter(|c| c.ret_off != 0 && c.callee == callee)
         };
-        to().filter(|c| c.line == line).nth(nth).or_else(|| {
+        to().filter(|c| c.site_line == line).nth(nth).or_else(|| {
             let mut all = to();
             let only = all.next()?;
             all.next().is_none().then_some(only)

@@ -130,6 +130,7 @@ impl Laid {
                 file: file.into(),
                 line: 0,
                 top_line: 0,
+                site_line: 0,
             }],
             len: 0,
         }
@@ -154,6 +155,7 @@ impl Laid {
             file,
             line: 0,
             top_line: 0,
+            site_line: line,
         });
     }
 
@@ -223,21 +225,40 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                 }
                 l.ins(end_line, 5);
             }
-            Placed::Ins(k) => {
+            // A copy's calls return into the copy, but the twin runs
+            // the original: only the original's sites get rows.
+            Placed::Ins(k) | Placed::Copy(k) => {
+                let copy = matches!(placed, Placed::Copy(_));
+                let call = |l: &mut Laid, line: u32, callee: &str| {
+                    if copy {
+                        l.ins(line, 5);
+                    } else {
+                        l.call(line, callee);
+                    }
+                };
                 let ins = &code.ins[k];
                 let line = code.lines[k];
+                // cgen's bounds check comes before the access: CMP, a
+                // branch over the CALL of panicindex.
+                if bounds_checked(code, k) {
+                    l.ins(line, 7);
+                    call(&mut l, line, "runtime.panicindex");
+                }
                 let before = cost(ins);
                 let calls = callees(prog, ins);
                 for (callee, site) in &calls {
                     l.ins(line, before);
-                    l.call(site.line, callee);
+                    call(&mut l, site.line, callee);
+                    // ginscall's POPQs of a go or defer's size and
+                    // function, and deferproc's TESTL and JNE.
+                    match ins {
+                        Ins::Go { .. } => l.ins(site.line, 2),
+                        Ins::Defer { .. } | Ins::DeferPrint { .. } => l.ins(site.line, 10),
+                        _ => {}
+                    }
                 }
                 if calls.is_empty() {
                     l.ins(line, before);
-                }
-                if bounds_checked(code, k) {
-                    l.ins(line, 7);
-                    l.call(line, "runtime.panicindex");
                 }
             }
         }
@@ -252,11 +273,12 @@ fn epilogue_at(code: &Code) -> usize {
     code.recover_at.unwrap_or(code.ins.len()) - 1
 }
 
-/// What xfol lays down: an instruction, or a JMP to one already laid
-/// (on that one's line).
+/// What xfol lays down: an instruction, a copy of one laid already, or a
+/// JMP to one laid already (on that one's line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Placed {
     Ins(usize),
+    Copy(usize),
     Jmp(usize),
 }
 
@@ -283,76 +305,145 @@ fn flow(code: &Code, end: usize, k: usize) -> Flow<'_> {
     }
 }
 
-/// 6l/pass.c's xfol over a function's instructions (`end` the return
-/// its body falls into): follows each unconditional jump to its target, lays a
-/// conditional branch's fall-through first and its target after it
-/// (inverting the branch when the fall-through is laid already), and
-/// ends a path at a return or at a jump to laid code. So the target of
-/// the first branch whose fall-through leaves by a jump (an else, the
-/// rest of a loop after an `if ... { break }`) lies past the function's
-/// last return. (xfol's copies of up to four instructions in place of
-/// such a jump are left out: they change no line a frame prints.)
+/// 6l/pass.c's xfol over a function's instructions (`end` the return its
+/// body falls into). It follows each unconditional jump to its target,
+/// lays a conditional branch's fall-through first and its target after
+/// it (inverting the branch when the fall-through is laid already), and
+/// ends a path at a return or at laid code. There it copies up to four
+/// instructions instead of jumping when they reach a conditional branch
+/// whose target is not laid yet, inverts the copy and goes on at that
+/// target: so a loop's exit follows the first path that jumps back to
+/// its test. What is left, such as an else or the rest of a loop after
+/// an `if ... { break }`, lies past the function's last return.
 fn xfol(code: &Code, end: usize) -> Vec<Placed> {
-    let mut marked = vec![false; code.ins.len()];
-    let mut out = Vec::new();
-    follow(code, end, 0, &mut marked, &mut out);
-    out
+    let n = code.ins.len();
+    let mut x = Xfol {
+        code,
+        end,
+        marked: vec![false; n],
+        taken: vec![None; n],
+        at: vec![0; n],
+        out: Vec::new(),
+    };
+    x.follow(0);
+    x.out
 }
 
-/// brchain: where a chain of jumps starting at `k` ends.
-fn brchain(code: &Code, end: usize, mut k: usize) -> usize {
-    for _ in 0..20 {
-        match (k < code.ins.len()).then(|| flow(code, end, k)) {
-            Some(Flow::Jmp(t)) => k = t,
-            _ => break,
+struct Xfol<'a> {
+    code: &'a Code,
+    end: usize,
+    marked: Vec<bool>,
+    /// A laid conditional branch's target (pcond), after any inversion.
+    taken: Vec<Option<usize>>,
+    /// Where each laid instruction is in `out`.
+    at: Vec<usize>,
+    out: Vec<Placed>,
+}
+
+impl Xfol<'_> {
+    /// brchain: where a chain of jumps starting at `k` ends.
+    fn brchain(&self, mut k: usize) -> usize {
+        for _ in 0..20 {
+            match (k < self.code.ins.len()).then(|| flow(self.code, self.end, k)) {
+                Some(Flow::Jmp(t)) => k = t,
+                _ => break,
+            }
+        }
+        k
+    }
+
+    fn laid(&self, k: usize) -> bool {
+        k >= self.code.ins.len() || self.marked[k]
+    }
+
+    fn follow(&mut self, mut p: usize) {
+        let n = self.code.ins.len();
+        loop {
+            while p < n && !self.marked[p] {
+                let Flow::Jmp(t) = flow(self.code, self.end, p) else {
+                    break;
+                };
+                self.marked[p] = true;
+                p = t;
+            }
+            if p >= n {
+                return;
+            }
+            if self.marked[p] {
+                self.copy_or_jump(p);
+                return;
+            }
+            self.marked[p] = true;
+            self.at[p] = self.out.len();
+            self.out.push(Placed::Ins(p));
+            match flow(self.code, self.end, p) {
+                Flow::End | Flow::Jmp(_) => return,
+                Flow::Next => p += 1,
+                Flow::Cond(t) => {
+                    let (mut link, mut target) = (self.brchain(p + 1), self.brchain(t));
+                    if link < n && self.marked[link] {
+                        std::mem::swap(&mut link, &mut target);
+                    }
+                    self.taken[p] = Some(target);
+                    self.follow(link);
+                    if self.laid(target) {
+                        return;
+                    }
+                    p = target;
+                }
+                Flow::Table(ts) => {
+                    let Some((&last, rest)) = ts.split_last() else {
+                        return;
+                    };
+                    for &t in rest {
+                        let t = self.brchain(t);
+                        self.follow(t);
+                    }
+                    p = self.brchain(last);
+                }
+            }
         }
     }
-    k
+
+    /// Control reaches `p`, laid already: copy what follows it in the
+    /// layout up to a conditional branch whose target is not laid (four
+    /// machine instructions at most, a call not stopping it; a jump or a
+    /// return does), then go on at that target; else a JMP to `p`.
+    fn copy_or_jump(&mut self, p: usize) {
+        let mut budget = 4;
+        let mut copy = Vec::new();
+        let mut target = None;
+        for item in &self.out[self.at[p]..] {
+            let Placed::Ins(k) = *item else { break };
+            if !matches!(flow(self.code, self.end, k), Flow::Next | Flow::Cond(_)) {
+                break;
+            }
+            copy.push(k);
+            if let Some(t) = self.taken[k].filter(|&t| !self.laid(t)) {
+                target = Some(t);
+                break;
+            }
+            budget -= machine_ins(&self.code.ins[k]);
+            if budget <= 0 {
+                break;
+            }
+        }
+        match target {
+            Some(t) => {
+                self.out.extend(copy.into_iter().map(Placed::Copy));
+                self.follow(t);
+            }
+            None => self.out.push(Placed::Jmp(p)),
+        }
+    }
 }
 
-fn follow(code: &Code, end: usize, mut p: usize, marked: &mut [bool], out: &mut Vec<Placed>) {
-    let n = code.ins.len();
-    loop {
-        while p < n && !marked[p] {
-            let Flow::Jmp(t) = flow(code, end, p) else {
-                break;
-            };
-            marked[p] = true;
-            p = t;
-        }
-        if p >= n {
-            return;
-        }
-        if marked[p] {
-            out.push(Placed::Jmp(p));
-            return;
-        }
-        marked[p] = true;
-        out.push(Placed::Ins(p));
-        match flow(code, end, p) {
-            Flow::End | Flow::Jmp(_) => return,
-            Flow::Next => p += 1,
-            Flow::Cond(t) => {
-                let (mut link, mut target) = (brchain(code, end, p + 1), brchain(code, end, t));
-                if link < n && marked[link] {
-                    std::mem::swap(&mut link, &mut target);
-                }
-                follow(code, end, link, marked, out);
-                if target >= n || marked[target] {
-                    return;
-                }
-                p = target;
-            }
-            Flow::Table(ts) => {
-                let Some((&last, rest)) = ts.split_last() else {
-                    return;
-                };
-                for &t in rest {
-                    follow(code, end, brchain(code, end, t), marked, out);
-                }
-                p = brchain(code, end, last);
-            }
-        }
+/// About how many machine instructions 6g makes of `ins` where xfol
+/// counts them: a constant or a local is an operand of the next one.
+fn machine_ins(ins: &Ins) -> i32 {
+    match ins {
+        Ins::Const(_) | Ins::Load(_) | Ins::Dup | Ins::Pop => 0,
+        _ => 1,
     }
 }
 
@@ -659,4 +750,57 @@ fn last_offset(params: &[Ty], results: &[Ty]) -> u32 {
         o += t.size();
     }
     last
+}
+
+// Each expectation below is what `harness lines` read off the program's
+// binary built by the pinned pre-1547 toolchain.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gc::{compile::compile, parse::parse};
+
+    fn figures(src: &str) -> Figures {
+        predict(&compile(&parse(src).unwrap()).unwrap(), "$WORK/x.go")
+    }
+
+    /// The lines of `f`'s calls of `callee`, in code order.
+    fn lines(fig: &Figures, f: &str, callee: &str) -> Vec<u32> {
+        fig.calls[f]
+            .iter()
+            .filter(|c| c.callee == callee)
+            .map(|c| c.line)
+            .collect()
+    }
+
+    #[test]
+    fn an_else_is_laid_past_the_rest_of_the_function() {
+        let fig = figures(
+            "package main\nfunc f(x int) {\n\tif x > 0 {\n\t\tprintln(1)\n\t} else {\n\t\tprintln(2)\n\t}\n\tprintln(3)\n}\nfunc main() { f(1) }\n",
+        );
+        assert_eq!(lines(&fig, "main.f", "runtime.printint"), [4, 8, 6]);
+    }
+
+    #[test]
+    fn a_loop_exit_follows_the_first_jump_back_to_its_test() {
+        // The body's if-else: its then path jumps back to the loop's
+        // test, which xfol copies, going on at the loop's exit; the else
+        // comes last.
+        let fig = figures(
+            "package main\nfunc f(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tif i > 1 {\n\t\t\tprintln(1)\n\t\t} else {\n\t\t\tprintln(2)\n\t\t}\n\t}\n\tprintln(3)\n}\nfunc main() { f(1) }\n",
+        );
+        assert_eq!(lines(&fig, "main.f", "runtime.printint"), [5, 10, 7]);
+    }
+
+    #[test]
+    fn a_function_with_no_line_of_its_own_prints_the_next_ones() {
+        // main ends on the last line, main.init sits there too and writes
+        // no update: the one-line literal after it is handed the next
+        // literal's first line (closuretrace.go's _func_001).
+        let fig = figures(
+            "package main\nfunc main() {\n\tf := func() { println(1) }\n\tg := func() {\n\t\tprintln(2)\n\t\tf()\n\t}\n\tg()\n}\n",
+        );
+        assert_eq!(lines(&fig, "main._func_001", "runtime.printint"), [4]);
+        assert_eq!(lines(&fig, "main._func_002", "runtime.printint"), [5]);
+        assert_eq!(fig.calls["main._func_002"][0].line, 5);
+    }
 }
