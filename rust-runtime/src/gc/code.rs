@@ -57,6 +57,14 @@ pub enum BinOp {
     Ge,
 }
 
+impl BinOp {
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=`: a bool made from a comparison.
+    pub fn is_comparison(self) -> bool {
+        use BinOp::*;
+        matches!(self, Eq | Ne | Lt | Le | Gt | Ge)
+    }
+}
+
 /// Which print function an argument goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrintKind {

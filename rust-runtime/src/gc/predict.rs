@@ -213,6 +213,7 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
     for placed in xfol(code, end) {
         match placed {
             Placed::Jmp(k) => l.ins(line_of(k), 5),
+            Placed::True(k) => l.ins(code.lines[k], 9),
             Placed::Ins(k) if k == end => {
                 // After the body, on its end line: throwreturn where a
                 // function with results can fall off its end, then
@@ -280,6 +281,8 @@ enum Placed {
     Ins(usize),
     Copy(usize),
     Jmp(usize),
+    /// The true case of the comparison at this instruction, made a value.
+    True(usize),
 }
 
 /// Where control goes after an instruction, as xfol sees it.
@@ -291,6 +294,9 @@ enum Flow<'a> {
     Cond(usize),
     /// A select's dispatch: 6g tests each case in turn.
     Table(&'a [usize]),
+    /// A comparison made a value: cgen branches to a block that stores
+    /// true and jumps back, falling through to store false.
+    Bool,
 }
 
 fn flow(code: &Code, end: usize, k: usize) -> Flow<'_> {
@@ -301,8 +307,16 @@ fn flow(code: &Code, end: usize, k: usize) -> Flow<'_> {
         // With a defer a return jumps to the epilogue's deferreturn.
         Ins::Ret if k != end && code.has_defer => Flow::Jmp(end),
         Ins::Ret => Flow::End,
+        Ins::Bin(op, _) if op.is_comparison() && !tested(code, k) => Flow::Bool,
+        Ins::Not if !tested(code, k) => Flow::Bool,
         _ => Flow::Next,
     }
+}
+
+/// Whether a branch tests the value instruction `k` makes (bgen then
+/// branches on the comparison itself).
+fn tested(code: &Code, k: usize) -> bool {
+    matches!(code.ins.get(k + 1), Some(Ins::JumpIfNot(_)))
 }
 
 /// 6l/pass.c's xfol over a function's instructions (`end` the return its
@@ -322,7 +336,7 @@ fn xfol(code: &Code, end: usize) -> Vec<Placed> {
         end,
         marked: vec![false; n],
         taken: vec![None; n],
-        at: vec![0; n],
+        at: vec![None; n],
         out: Vec::new(),
     };
     x.follow(0);
@@ -335,8 +349,9 @@ struct Xfol<'a> {
     marked: Vec<bool>,
     /// A laid conditional branch's target (pcond), after any inversion.
     taken: Vec<Option<usize>>,
-    /// Where each laid instruction is in `out`.
-    at: Vec<usize>,
+    /// Where each laid instruction is in `out` (a jump followed is
+    /// marked but not laid).
+    at: Vec<Option<usize>>,
     out: Vec<Placed>,
 }
 
@@ -359,22 +374,26 @@ impl Xfol<'_> {
     fn follow(&mut self, mut p: usize) {
         let n = self.code.ins.len();
         loop {
-            while p < n && !self.marked[p] {
-                let Flow::Jmp(t) = flow(self.code, self.end, p) else {
-                    break;
-                };
-                self.marked[p] = true;
-                p = t;
-            }
             if p >= n {
                 return;
+            }
+            // A jump, laid or not, goes on at its target.
+            if let Flow::Jmp(t) = flow(self.code, self.end, p) {
+                self.marked[p] = true;
+                p = t;
+                if p >= n {
+                    return;
+                }
+                if !self.marked[p] {
+                    continue;
+                }
             }
             if self.marked[p] {
                 self.copy_or_jump(p);
                 return;
             }
             self.marked[p] = true;
-            self.at[p] = self.out.len();
+            self.at[p] = Some(self.out.len());
             self.out.push(Placed::Ins(p));
             match flow(self.code, self.end, p) {
                 Flow::End | Flow::Jmp(_) => return,
@@ -401,6 +420,12 @@ impl Xfol<'_> {
                     }
                     p = self.brchain(last);
                 }
+                Flow::Bool => {
+                    self.follow(p + 1);
+                    self.out.push(Placed::True(p));
+                    self.copy_or_jump(p + 1);
+                    return;
+                }
             }
         }
     }
@@ -413,7 +438,8 @@ impl Xfol<'_> {
         let mut budget = 4;
         let mut copy = Vec::new();
         let mut target = None;
-        for item in &self.out[self.at[p]..] {
+        let from = self.at[p].unwrap_or(self.out.len());
+        for item in &self.out[from..] {
             let Placed::Ins(k) = *item else { break };
             if !matches!(flow(self.code, self.end, k), Flow::Next | Flow::Cond(_)) {
                 break;
