@@ -7,7 +7,8 @@ use std::fmt;
 
 use rust_runtime::gc::frames::{CallRow, Figures};
 
-/// One column's tally: how many measured figures the prediction equals.
+/// One column's tally: how many measured figures the prediction equals
+/// (for call sites, of the measured and the predicted ones together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub agree: usize,
@@ -116,6 +117,17 @@ pub fn compare(measured: &Figures, predicted: &Figures) -> Agreement {
                 a.misses.push(format!(
                     "{name}: no predicted call of {} on line {} (+{})",
                     m.callee, m.line, m.ret_off
+                ));
+            }
+        }
+        // And what the prediction has that the binary lacks.
+        let mut extra: Vec<(&(&str, u32), &usize)> = left.iter().filter(|(_, &n)| n > 0).collect();
+        extra.sort();
+        for ((callee, line), &n) in extra {
+            for _ in 0..n {
+                a.columns[4].count(false);
+                a.misses.push(format!(
+                    "{name}: predicted call of {callee} on line {line} that the binary lacks"
                 ));
             }
         }

@@ -428,6 +428,9 @@ pub struct Code {
     pub ins: Vec<Ins>,
     /// Each instruction's source line (where a runtime error is raised).
     pub lines: Vec<u32>,
+    /// The element instructions 6g bounds-checks (a CALL of
+    /// runtime·panicindex), in order.
+    pub checked: Vec<usize>,
     /// The argument and frame sizes 6g gives it, as gc::layout computes
     /// them from the source.
     pub computed: (u32, u32),

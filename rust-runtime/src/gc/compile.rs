@@ -87,6 +87,9 @@ struct FuncState {
     /// Calls per (callee, line), for their `nth`.
     sites: HashMap<(String, u32), u16>,
     line: u32,
+    /// For each index whose element instruction is still to come, whether
+    /// 6g checks it against the bound (innermost last).
+    checks: Vec<bool>,
     /// Each local's declaration: where its runtime·new goes should a
     /// closure capture it (the instruction's index and the local).
     decls: Vec<(usize, u16)>,
@@ -305,6 +308,7 @@ impl Compiler {
                 literal: false,
                 has_defer: false,
                 lines: Vec::new(),
+                checked: Vec::new(),
                 computed: (0, 0),
                 recover_at: None,
                 ins: Vec::new(),
@@ -313,6 +317,7 @@ impl Compiler {
             captured: Vec::new(),
             loops: Vec::new(),
             sites: HashMap::new(),
+            checks: Vec::new(),
             line: 0,
             decls: Vec::new(),
             escaped: HashSet::new(),
@@ -427,6 +432,7 @@ impl Compiler {
             .map(|(_, l)| l)
             .collect();
         code.recover_at = code.recover_at.map(|at| map[at]);
+        code.checked = code.checked.iter().map(|&at| map[at]).collect();
         code
     }
 
@@ -479,9 +485,24 @@ impl Compiler {
 
     fn emit(&mut self, ins: Ins) -> usize {
         let f = self.f();
+        // An element instruction takes its index's check; one without
+        // (a range's own element, an `x[i] op= v`'s store) has none.
+        if matches!(ins, Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_))
+            && f.checks.pop() == Some(true)
+        {
+            f.code.checked.push(f.code.ins.len());
+        }
         f.code.lines.push(f.line);
         f.code.ins.push(ins);
         f.code.ins.len() - 1
+    }
+
+    /// Take back the code from `at` on (compiled only for its type).
+    fn truncate(&mut self, at: usize) {
+        let code = &mut self.f().code;
+        code.ins.truncate(at);
+        code.lines.truncate(at);
+        code.checked.retain(|&k| k < at);
     }
 
     fn here(&mut self) -> usize {
@@ -1270,6 +1291,9 @@ impl Compiler {
     /// An index into an array or slice: a constant one into an array is
     /// checked here, as 6g does; any other is checked when it runs.
     fn index(&mut self, index: &Expr, of: &Ty) -> R<()> {
+        // cgen's agen of OINDEX checks every index but a constant one of
+        // a fixed array, which typecheck has checked.
+        let mut checked = true;
         if let (Some((Const::Int(i), _)), Ty::Array(len, _)) = (self.const_value(index), of) {
             let len = *len;
             if i < 0 || i >= i64::from(len) {
@@ -1278,8 +1302,11 @@ impl Compiler {
                     format!("invalid array index {i} (out of bounds for {len}-element array)"),
                 );
             }
+            checked = false;
         }
-        self.expr_as(index, &Ty::INT)
+        self.expr_as(index, &Ty::INT)?;
+        self.f().checks.push(checked);
+        Ok(())
     }
 
     /// An expression statement: calls and receives; the type it leaves on
@@ -1799,8 +1826,7 @@ impl Compiler {
         let n = self.hidden();
         let hidden = match (&ty, value, &x.kind) {
             (Ty::Array(len, _), None, ExprKind::Ident(_)) => {
-                self.f().code.ins.truncate(at);
-                self.f().code.lines.truncate(at);
+                self.truncate(at);
                 self.emit(Ins::Const(Const::Int(i64::from(*len))));
                 None
             }
@@ -2784,8 +2810,7 @@ impl Compiler {
                     // An array's length is a constant, as in 6g; a plain
                     // variable need not even be loaded.
                     Ty::Array(n, _) if matches!(args[0].kind, ExprKind::Ident(_)) => {
-                        self.f().code.ins.truncate(at);
-                        self.f().code.lines.truncate(at);
+                        self.truncate(at);
                         self.emit(Ins::Const(Const::Int(i64::from(n))));
                     }
                     Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) => {
@@ -2943,8 +2968,7 @@ fn kinds_elem(comm: &Comm, c: &mut Compiler) -> R<Option<Ty>> {
     };
     let at = c.here();
     let ty = c.expr(chan)?;
-    c.f().code.ins.truncate(at);
-    c.f().code.lines.truncate(at);
+    c.truncate(at);
     Ok(match ty {
         Ty::Chan(elem) => Some(*elem),
         _ => None,

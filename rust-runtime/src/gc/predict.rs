@@ -241,7 +241,7 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                 let line = code.lines[k];
                 // cgen's bounds check comes before the access: CMP, a
                 // branch over the CALL of panicindex.
-                if bounds_checked(code, k) {
+                if code.checked.binary_search(&k).is_ok() {
                     l.ins(line, 7);
                     call(&mut l, line, "runtime.panicindex");
                 }
@@ -531,17 +531,6 @@ fn cost(ins: &Ins) -> u32 {
         Ins::Dup | Ins::Pop => 0,
         _ => 12,
     }
-}
-
-/// Whether instruction `i` of `code` indexes with a bounds check that
-/// calls runtime·panicindex (cgen's agen of OINDEX when the index is not
-/// a constant inside an array's bound).
-fn bounds_checked(code: &Code, i: usize) -> bool {
-    let indexes = matches!(
-        code.ins[i],
-        Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_)
-    );
-    indexes && !(i > 0 && matches!(code.ins[i - 1], Ins::Const(_)))
 }
 
 /// The runtime and Go functions `ins` calls, each with its site, in the
