@@ -11,17 +11,34 @@ use harness::twin::{origin, run_on_twin, Tables, TwinError};
 use rust_runtime::gc::frames::Origin;
 use rust_runtime::Variant;
 
+/// Fixtures written and recorded after the twin predicted, whose binaries
+/// were never measured: the ordinary run predicts their figures.
+const NEVER_MEASURED: [&str; 9] = [
+    "chanofchan",
+    "deep150",
+    "fanin",
+    "lastclosure",
+    "pool",
+    "relay",
+    "repanic",
+    "ring",
+    "spawnif",
+];
+
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 28] = [
+const RUNS: [&str; 37] = [
     "badindex",
     "buffered",
     "chain100k",
+    "chanofchan",
     "closeclosed",
     "closed",
     "closuretrace",
     "deadlock",
+    "deep150",
     "deeprec",
     "deferfn",
+    "fanin",
     "fanout",
     "goargs",
     "gopanic",
@@ -29,16 +46,22 @@ const RUNS: [&str; 28] = [
     "hang1547",
     "hang1547c",
     "hang1547g",
+    "lastclosure",
     "named",
     "okrecv",
     "panicnest",
     "pingpong",
+    "pool",
     "recover",
     "recoverg",
+    "relay",
+    "repanic",
+    "ring",
     "select",
     "selectdead",
     "sendclosed",
     "sieve",
+    "spawnif",
     "strcat",
     "switch",
 ];
@@ -72,18 +95,30 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
                         "{} on {v}: argument words printed per frame",
                         f.name
                     );
-                    assert_eq!(
-                        messages(&twin),
-                        messages(real),
-                        "{} on {v}: the messages' addresses passed to throw and panicstring",
-                        f.name
-                    );
-                    assert_eq!(
-                        frame_lines(&twin),
-                        frame_lines(real),
-                        "{} on {v}: traceback frames (pc offsets, files, lines)",
-                        f.name
-                    );
+                    // Predicted figures lay text and data out by estimate:
+                    // pc offsets and the messages' addresses are exact
+                    // only with measured ones.
+                    if origin(v, &f, &frames).unwrap() == Some(Origin::Measured) {
+                        assert_eq!(
+                            messages(&twin),
+                            messages(real),
+                            "{} on {v}: the messages' addresses passed to throw and panicstring",
+                            f.name
+                        );
+                        assert_eq!(
+                            frame_lines(&twin),
+                            frame_lines(real),
+                            "{} on {v}: traceback frames (pc offsets, files, lines)",
+                            f.name
+                        );
+                    } else {
+                        assert_eq!(
+                            without_offsets(frame_lines(&twin)),
+                            without_offsets(frame_lines(real)),
+                            "{} on {v}: traceback frames (files, lines)",
+                            f.name
+                        );
+                    }
                 }
                 (true, Err(e)) => panic!("{} on {v}: {e}", f.name),
                 (false, Err(TwinError::Unsupported { .. } | TwinError::Runtime { .. })) => {}
@@ -145,7 +180,7 @@ fn predicted_figures_alone_reproduce_every_reference() {
             cells += 1;
         }
     }
-    assert_eq!(cells, 56);
+    assert_eq!(cells, 2 * RUNS.len());
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
@@ -234,4 +269,20 @@ fn arg_counts(stderr: &str) -> Vec<(String, usize)> {
             (name.to_string(), n)
         })
         .collect()
+}
+
+#[test]
+fn fixtures_never_measured_run_on_predicted_figures() {
+    let paths = Paths::default();
+    let tables = paths.tables();
+    for name in NEVER_MEASURED {
+        let f = fixture::Fixture::load(&paths.fixtures.join(format!("{name}.go"))).unwrap();
+        for v in Variant::ALL {
+            assert_eq!(
+                origin(v, &f, &tables).unwrap(),
+                Some(Origin::Predicted),
+                "{name} on {v}"
+            );
+        }
+    }
 }
