@@ -26,6 +26,7 @@ const NO_TABLE: &[(&str, Variant, &str)] = &[
     ("hang1547", Variant::Pre1547, "it hangs"),
     ("hang1547c", Variant::Pre1547, "it hangs"),
     ("hang1547g", Variant::Pre1547, "it hangs"),
+    ("segspawn", Variant::Pre1547, "it hangs"),
 ];
 
 /// A recorded trace: the allocations and how it ended.

@@ -13,26 +13,32 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 9] = [
+const NEVER_MEASURED: [&str; 14] = [
     "chanofchan",
+    "closorder",
     "deep150",
     "fanin",
+    "golit",
     "lastclosure",
+    "multiline",
     "pool",
     "relay",
     "repanic",
     "ring",
+    "segspawn",
     "spawnif",
+    "typeswitch",
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 37] = [
+const RUNS: [&str; 42] = [
     "badindex",
     "buffered",
     "chain100k",
     "chanofchan",
     "closeclosed",
     "closed",
+    "closorder",
     "closuretrace",
     "deadlock",
     "deep150",
@@ -41,12 +47,14 @@ const RUNS: [&str; 37] = [
     "fanin",
     "fanout",
     "goargs",
+    "golit",
     "gopanic",
     "gosched",
     "hang1547",
     "hang1547c",
     "hang1547g",
     "lastclosure",
+    "multiline",
     "named",
     "okrecv",
     "panicnest",
@@ -57,6 +65,7 @@ const RUNS: [&str; 37] = [
     "relay",
     "repanic",
     "ring",
+    "segspawn",
     "select",
     "selectdead",
     "sendclosed",
@@ -64,6 +73,7 @@ const RUNS: [&str; 37] = [
     "spawnif",
     "strcat",
     "switch",
+    "typeswitch",
 ];
 
 #[test]

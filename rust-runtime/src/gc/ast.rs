@@ -95,6 +95,11 @@ pub type Block = Vec<Stmt>;
 pub struct Stmt {
     pub pos: Pos,
     pub kind: StmtKind,
+    /// The line 6g files it under: for a simple statement or a return,
+    /// its last token's (yacc makes the node once it has read them all,
+    /// so a call spread over lines is on its closing parenthesis's); for
+    /// any other, its first.
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

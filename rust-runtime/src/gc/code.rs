@@ -150,13 +150,16 @@ pub enum Ins {
         elem: Ty,
         site: Site,
     },
-    /// `[]T{...}`: runtime·new of the backing array, filled with the `n`
-    /// values on the stack.
+    /// `[]T{...}`: runtime·new of the backing array, pushed as a slice of
+    /// no element yet, room for `n` (sinit.c's slicelit allocates the
+    /// array before it evaluates the values).
     SliceLit {
         n: u32,
         size: u32,
         site: Site,
     },
+    /// Pop a value; append it to the slice literal on top.
+    SliceElem,
     /// `cap` of a channel or slice.
     Cap,
     /// Pop two strings; push what `op 0` then decides: runtime·cmpstring's

@@ -133,6 +133,9 @@ struct Compiler {
     /// Enclosing functions of the one being compiled, innermost last.
     stack: Vec<FuncState>,
     closures: u32,
+    /// Each function literal and the function it is written in, by id, in
+    /// source order.
+    literals: Vec<(usize, usize)>,
     /// Methods: (type name, method name) to the function.
     methods: HashMap<(String, String), usize>,
 }
@@ -148,6 +151,7 @@ pub fn compile(file: &File) -> R<Program> {
         types: HashMap::new(),
         stack: Vec::new(),
         closures: 0,
+        literals: Vec::new(),
         methods: HashMap::new(),
     };
     for (path, pos) in &file.imports {
@@ -278,12 +282,14 @@ pub fn compile(file: &File) -> R<Program> {
             )
         }
     };
+    let mut funcs: Vec<Code> = c
+        .funcs
+        .into_iter()
+        .map(|f| f.expect("every function compiled"))
+        .collect();
+    number_literals(&mut funcs, &c.literals, init);
     Ok(Program {
-        funcs: c
-            .funcs
-            .into_iter()
-            .map(|f| f.expect("every function compiled"))
-            .collect(),
+        funcs,
         main,
         init,
         nglobals: c.nglobals,
@@ -813,7 +819,7 @@ impl Compiler {
     }
 
     fn stmt(&mut self, s: &Stmt) -> R<()> {
-        self.f().line = s.pos.line;
+        self.f().line = s.line;
         match &s.kind {
             StmtKind::Expr(e) => {
                 let ty = self.expr_stmt(e)?;
@@ -1334,9 +1340,16 @@ impl Compiler {
             && !(matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
             && got != Ty::Nil
         {
+            if matches!(want, Ty::Iface(_)) && !matches!(got, Ty::Iface(_) | Ty::Eface) {
+                return unsupported(e.pos, "conversion to a named interface");
+            }
             return err(
                 e.pos,
-                format!("cannot use value of type {got:?} as {want:?}"),
+                format!(
+                    "cannot use value of type {} as type {}",
+                    got.name(),
+                    want.name()
+                ),
             );
         }
         Ok(())
@@ -1652,13 +1665,17 @@ impl Compiler {
         }
     }
 
-    /// A function literal: compiled as `main._func_NNN` (numbered in
-    /// source order, as 6g does), made into a closure over its captures.
+    /// A function literal: compiled as `main._func_NNN` (numbered here in
+    /// source order, renumbered as 6g numbers them by [`number_literals`]),
+    /// made into a closure over its captures.
     fn func_lit(&mut self, pos: Pos, ft: &FuncType, body: &Block) -> R<Ty> {
         let sig = Rc::new(self.sig(ft, pos)?);
         self.closures += 1;
         let name = format!("main._func_{:03}", self.closures);
         let id = self.funcs.len();
+        let parent = self.f().code.name.clone();
+        let parent = self.names.iter().position(|n| *n == parent).expect("named");
+        self.literals.push((id, parent));
         self.funcs.push(None);
         self.sigs.push(sig.clone());
         self.names.push(name.clone());
@@ -2334,7 +2351,7 @@ impl Compiler {
     }
 
     /// `[]T{v...}`: runtime·new of the backing array (at least a byte,
-    /// as for a [0]T), filled with the values.
+    /// as for a [0]T), then the values, each stored as it is made.
     fn slice_lit(&mut self, elem: &Ty, vals: &[Expr]) -> R<()> {
         // slicelit's temporaries: the slice (unless built in place), then
         // the new array's pointer.
@@ -2348,9 +2365,6 @@ impl Compiler {
         } else {
             self.f().walk_temps.push(Ty::Slice(Box::new(elem.clone())));
         }
-        for v in vals {
-            self.expr_as(v, elem)?;
-        }
         let n = vals.len() as u32;
         self.f().walk_temps.push(PTR);
         self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
@@ -2360,6 +2374,10 @@ impl Compiler {
             size: (n * elem.size()).max(1),
             site,
         });
+        for v in vals {
+            self.expr_as(v, elem)?;
+            self.emit(Ins::SliceElem);
+        }
         Ok(())
     }
 
@@ -3029,6 +3047,35 @@ fn const_order(a: &Const, b: &Const) -> std::cmp::Ordering {
         (Const::Float(x), Const::Float(y)) => x.total_cmp(y),
         (Const::Str(x), Const::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
         _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// 6g's numbers of the function literals (closure.c's walkclosure counts
+/// them as it walks): the declared functions are compiled first, each
+/// numbering the literals written directly in it, then main.init, then
+/// the literals in the order of their numbers, each numbering its own. So
+/// every literal of one nesting depth comes before any of the next.
+fn number_literals(funcs: &mut [Code], literals: &[(usize, usize)], init: usize) {
+    let lit: HashSet<usize> = literals.iter().map(|&(id, _)| id).collect();
+    let mut order: Vec<usize> = Vec::new();
+    let mut outer: Vec<usize> = literals
+        .iter()
+        .filter(|&&(_, p)| !lit.contains(&p))
+        .map(|&(id, p)| (p == init, id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    while !outer.is_empty() {
+        order.extend(&outer);
+        outer = outer
+            .iter()
+            .flat_map(|&p| literals.iter().filter(move |&&(_, q)| q == p))
+            .map(|&(id, _)| id)
+            .collect();
+    }
+    for (k, id) in order.into_iter().enumerate() {
+        funcs[id].name = format!("main._func_{:03}", k + 1);
     }
 }
 

@@ -533,7 +533,11 @@ impl Parser {
             }
             _ => return self.simple_stmt(),
         };
-        Ok(Stmt { pos, kind })
+        let line = match kind {
+            StmtKind::Return(_) => self.last_line(),
+            _ => pos.line,
+        };
+        Ok(Stmt { pos, kind, line })
     }
 
     /// Expression, send, inc/dec, assignment or definition.
@@ -588,7 +592,11 @@ impl Parser {
             }
             _ => StmtKind::Expr(single(lhs)),
         };
-        Ok(Stmt { pos, kind })
+        Ok(Stmt {
+            pos,
+            kind,
+            line: self.last_line(),
+        })
     }
 
     /// 6g at these commits rejects `v, ok := <-c` and `v, ok = <-c`.
@@ -636,11 +644,13 @@ impl Parser {
                 Some(Box::new(Stmt {
                     pos,
                     kind: self.if_stmt()?,
+                    line: pos.line,
                 }))
             } else {
                 Some(Box::new(Stmt {
                     pos,
                     kind: StmtKind::Block(self.block()?),
+                    line: pos.line,
                 }))
             }
         } else {

@@ -47,7 +47,11 @@ pub fn predict(prog: &Program, file: &str) -> Figures {
     // once they are compiled; the literals after it, as compiled.
     order.retain(|&i| i != prog.init);
     order.push(prog.init);
-    order.extend((0..prog.funcs.len()).filter(|&i| prog.funcs[i].literal));
+    let mut literals: Vec<usize> = (0..prog.funcs.len())
+        .filter(|&i| prog.funcs[i].literal)
+        .collect();
+    literals.sort_by(|&a, &b| prog.funcs[a].name.cmp(&prog.funcs[b].name));
+    order.extend(literals);
     let mut laid: Vec<Laid> = order.iter().map(|&i| lay_func(prog, i, file)).collect();
     laid.extend(
         wrappers(prog)
@@ -518,7 +522,7 @@ fn lay_wrapper(prog: &Program, w: Wrapper, file: &str) -> Laid {
 fn cost(ins: &Ins) -> u32 {
     match ins {
         Ins::Const(_) | Ins::Zero(_) => 5,
-        Ins::Load(_) | Ins::Store(_) => 4,
+        Ins::Load(_) | Ins::Store(_) | Ins::SliceElem => 4,
         Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_) => 10,
         Ins::Bin(..) | Ins::Fused(_) => 3,
         Ins::Jump(_) | Ins::JumpIfNot(_) => 5,

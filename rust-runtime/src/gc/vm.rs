@@ -708,6 +708,13 @@ impl Machine {
                         let v = stack.last().expect("a value").clone();
                         stack.push(v);
                     }
+                    Ins::SliceElem => {
+                        let v = stack.pop().expect("a value");
+                        let Some(Value::Slice(elems, _)) = stack.last() else {
+                            unreachable!("a slice literal under its values")
+                        };
+                        elems.borrow_mut().push(v);
+                    }
                     Ins::Cap => {
                         let n = match stack.pop() {
                             Some(Value::Chan(Some(c))) => i64::from(rt.chans[c].dataqsiz),
@@ -949,9 +956,9 @@ impl Machine {
                 self.push(g, v);
             }
             Ins::SliceLit { n, size, site } => {
-                let elems = stack.split_off(stack.len() - n as usize);
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let array = rt.new_object(ret, size)?;
+                let elems = Vec::with_capacity(n as usize);
                 self.push(g, Value::Slice(Rc::new(RefCell::new(elems)), array));
             }
             Ins::New { size, slot, site } => {
@@ -1695,6 +1702,7 @@ fn local(ins: &Ins) -> bool {
             | Ins::LoadElem(_)
             | Ins::StoreIndex(_)
             | Ins::Dup
+            | Ins::SliceElem
             | Ins::Cap
             | Ins::Len
             | Ins::MakeStruct(_)
