@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use rust_runtime::gc::frames::{CallRow, Figures};
+use rust_runtime::gc::frames::{CallRow, Figures, FrameRow};
 
 /// One column's tally: how many measured figures the prediction equals
 /// (for call sites, of the measured and the predicted ones together).
@@ -68,6 +68,19 @@ impl Agreement {
     }
 }
 
+/// A function's figures as a miss prints them.
+fn frame_text(row: Option<&FrameRow>) -> String {
+    match row {
+        None => "no function".to_string(),
+        Some(r) => format!(
+            "frame {}, args {}, argument words {}",
+            r.frame,
+            r.args,
+            r.argwords.map_or("none".to_string(), |w| w.to_string())
+        ),
+    }
+}
+
 /// Set `predicted` against `measured` for the program's own functions
 /// (`main.*`: the runtime's figures are the toolchain's, not predicted).
 pub fn compare(measured: &Figures, predicted: &Figures) -> Agreement {
@@ -79,8 +92,11 @@ pub fn compare(measured: &Figures, predicted: &Figures) -> Agreement {
         let m = &measured.frames[name];
         let p = predicted.frames.get(name);
         if p != Some(m) {
-            a.misses
-                .push(format!("{name}: measured {m:?}, predicted {p:?}"));
+            a.misses.push(format!(
+                "{name}: measured {}, predicted {}",
+                frame_text(Some(m)),
+                frame_text(p)
+            ));
         }
         a.columns[0].count(p.is_some_and(|p| p.frame == m.frame));
         a.columns[1].count(p.is_some_and(|p| p.args == m.args));
@@ -93,10 +109,11 @@ pub fn compare(measured: &Figures, predicted: &Figures) -> Agreement {
         let entry = |calls: &[CallRow]| calls.iter().find(|c| c.ret_off == 0).map(|c| c.line);
         a.columns[3].count(entry(mc).is_some() && entry(mc) == entry(pc));
         if entry(mc) != entry(pc) {
+            let text = |l: Option<u32>| l.map_or("none".to_string(), |l| format!("line {l}"));
             a.misses.push(format!(
-                "{name}: entry line measured {:?}, predicted {:?}",
-                entry(mc),
-                entry(pc)
+                "{name}: entry measured on {}, predicted on {}",
+                text(entry(mc)),
+                text(entry(pc))
             ));
         }
         let (mc, pc): (Vec<&CallRow>, Vec<&CallRow>) = (
