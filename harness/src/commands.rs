@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use rust_runtime::host::Host;
 use rust_runtime::Variant;
 
 use crate::fixture::{self, Fixture};
@@ -81,6 +82,7 @@ pub fn toolchains(found: &Found) -> i32 {
             }
         }
     }
+    println!("{}", crate::host::describe());
     if all_ok {
         0
     } else {
@@ -238,6 +240,21 @@ fn tasks<'a>(fixtures: &'a [Fixture], sel: &Selection) -> Vec<(&'a Fixture, Vari
         .collect()
 }
 
+/// Why a fresh recording must not replace the reference in place: the
+/// old one was recorded on a host whose signal frame writes other bytes,
+/// and one of the two runs hung (so the frame was written). Other hosts'
+/// references are facts of those hosts.
+fn other_hosts_hang(paths: &Paths, f: &Fixture, v: Variant, new: &Provenance) -> Option<String> {
+    let old = snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).ok()?;
+    let (was, is) = (old.provenance.host(), new.host());
+    let hung = |ended: &str| ended.starts_with("hung");
+    (was.spill() != is.spill() && (hung(&old.provenance.ended) || hung(&new.ended))).then(|| {
+        format!(
+            "its reference was recorded on another host ({was}), whose signal frame writes other bytes than this one's ({is}): not overwritten"
+        )
+    })
+}
+
 /// `harness record`: run every selected fixture on the real toolchains and
 /// write the references. A fixture whose runs disagree is not written.
 pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> {
@@ -265,6 +282,11 @@ pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Resul
         match result {
             Ok(o) => {
                 let prov = Provenance::recorded(f, v, o.record.ending.to_string(), sel.runs);
+                if let Some(other) = other_hosts_hang(paths, f, v, &prov) {
+                    failed += 1;
+                    eprintln!("harness: {} on {v}: {other}", f.name);
+                    continue;
+                }
                 let path = snapshot::write(
                     &paths.snapshots,
                     &prov,
@@ -299,6 +321,7 @@ pub fn run_model(
     paths: &Paths,
     file: &Path,
     want_shape: bool,
+    host: Host,
     log: &Log,
 ) -> Result<i32, Error> {
     let fixture = Fixture::load(file)?;
@@ -309,11 +332,11 @@ pub fn run_model(
         .flatten()
     {
         log.say(format_args!(
-            "{} on the {variant} twin, with {origin} figures",
+            "{} on the {variant} twin, with {origin} figures, on a host with {host}",
             fixture.file_name()
         ));
     }
-    let record = crate::twin::run_on_twin(variant, &fixture, &paths.tables())?;
+    let record = crate::twin::run_on_twin(variant, &fixture, &paths.tables(), host)?;
     print_run(&record, &fixture, want_shape, log)
 }
 
@@ -364,33 +387,36 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
                 .and_then(|r| snapshot::check_provenance(&r, f, *v).map(|()| r))
             {
                 Err(e) => (Verdict::Error(e.to_string()), None),
-                Ok(reference) => match crate::twin::run_on_twin(*v, f, &frames) {
-                    Ok(rec) => {
-                        let got = shape::shape(&rec, &f.file_name());
-                        let d = diff::unified(&reference.shape, &got, ("reference", "twin"), color);
-                        match (d, known.reason(&f.name, *v)) {
-                            (None, None) => (Verdict::Same, None),
-                            (None, Some(_)) => (
-                                Verdict::Error(format!(
+                Ok(reference) => {
+                    match crate::twin::run_on_twin(*v, f, &frames, reference.provenance.host()) {
+                        Ok(rec) => {
+                            let got = shape::shape(&rec, &f.file_name());
+                            let d =
+                                diff::unified(&reference.shape, &got, ("reference", "twin"), color);
+                            match (d, known.reason(&f.name, *v)) {
+                                (None, None) => (Verdict::Same, None),
+                                (None, Some(_)) => (
+                                    Verdict::Error(format!(
                                     "matches its reference but is listed in {}: remove the entry",
                                     crate::known::FILE_NAME
                                 )),
-                                None,
-                            ),
-                            (Some(d), None) => (Verdict::Differs, Some(d)),
-                            (Some(d), Some(why)) => (Verdict::Known(why.to_string()), Some(d)),
+                                    None,
+                                ),
+                                (Some(d), None) => (Verdict::Differs, Some(d)),
+                                (Some(d), Some(why)) => (Verdict::Known(why.to_string()), Some(d)),
+                            }
                         }
+                        Err(
+                            e @ (crate::twin::TwinError::Unsupported { .. }
+                            | crate::twin::TwinError::Runtime { .. }),
+                        ) => (Verdict::Unsupported(e.to_string()), None),
+                        // Stop the whole command (exit 130), reporting nothing.
+                        Err(crate::twin::TwinError::Interrupted) => {
+                            (Verdict::Error("interrupted".into()), None)
+                        }
+                        Err(e) => (Verdict::Error(e.to_string()), None),
                     }
-                    Err(
-                        e @ (crate::twin::TwinError::Unsupported { .. }
-                        | crate::twin::TwinError::Runtime { .. }),
-                    ) => (Verdict::Unsupported(e.to_string()), None),
-                    // Stop the whole command (exit 130), reporting nothing.
-                    Err(crate::twin::TwinError::Interrupted) => {
-                        (Verdict::Error("interrupted".into()), None)
-                    }
-                    Err(e) => (Verdict::Error(e.to_string()), None),
-                },
+                }
             };
             bar.inc(1);
             (f, *v, verdict)

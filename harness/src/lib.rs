@@ -12,6 +12,7 @@ pub mod commands;
 pub mod diff;
 pub mod fixture;
 pub mod frames;
+pub mod host;
 pub mod known;
 pub mod pcln;
 pub mod process;
@@ -44,6 +45,9 @@ pub enum Error {
     Known(#[from] known::KnownError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// Options that do not go together.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl From<toolchain::ToolchainError> for Error {

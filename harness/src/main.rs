@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use harness::commands::{self, Log, Paths, Selection};
 use harness::toolchain::{Found, Request};
+use rust_runtime::host::Host;
 use rust_runtime::Variant;
 
 /// Differential testing of the February-2011 Go runtime: runs Go fixtures on
@@ -61,6 +62,12 @@ enum Command {
         /// Print the run's shape on stdout instead of its output
         #[arg(long)]
         shape: bool,
+        /// The machine the twin models (its signal frame decides how a
+        /// hang's dump ends): 'this', or its XSAVE image's size in bytes
+        /// (832 AVX, 2688 AVX-512, 2696 with PKU) [default: the
+        /// references' host, 2688]; only with --engine model
+        #[arg(long, value_parser = harness::host::parse)]
+        host: Option<Host>,
     },
     /// Run one Go file on the twin and list the runtime calls it modelled,
     /// in order: callee, SP at its entry, the return address, and g0 when on the scheduler's
@@ -201,12 +208,28 @@ fn main() -> ExitCode {
             engine: Engine::Model,
             toolchain,
             shape,
-        } => commands::run_model(toolchain, &paths, &file, shape, &log),
+            host,
+        } => commands::run_model(
+            toolchain,
+            &paths,
+            &file,
+            shape,
+            host.unwrap_or(Host::RECORDING),
+            &log,
+        ),
+        Command::Run {
+            engine: Engine::Go,
+            host: Some(_),
+            ..
+        } => Err(harness::Error::Usage(
+            "--host chooses the machine the twin models: it needs --engine model".into(),
+        )),
         Command::Run {
             file,
             engine: Engine::Go,
             toolchain,
             shape,
+            host: None,
         } => discover().and_then(|found| {
             let tc = found
                 .get(toolchain)

@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use rust_runtime::host::Host;
 use rust_runtime::Variant;
 use sha2::{Digest, Sha256};
 
@@ -50,9 +51,19 @@ pub struct Provenance {
     /// How many runs gave this same shape.
     pub runs: u32,
     pub harness_version: String,
+    /// The recording machine's XSAVE size (rust_runtime::host). Absent in
+    /// references recorded before hosts were stamped: those come from
+    /// [`Host::RECORDING`].
+    pub host_xsave_size: Option<u32>,
 }
 
 impl Provenance {
+    /// The host the reference was recorded on.
+    pub fn host(&self) -> Host {
+        self.host_xsave_size
+            .map_or(Host::RECORDING, |xsave_size| Host { xsave_size })
+    }
+
     /// The provenance of a fresh recording of `fixture` on `variant`.
     pub fn recorded(fixture: &Fixture, variant: Variant, ended: String, runs: u32) -> Provenance {
         Provenance {
@@ -65,11 +76,12 @@ impl Provenance {
             ended,
             runs,
             harness_version: env!("CARGO_PKG_VERSION").to_string(),
+            host_xsave_size: crate::host::this().map(|h| h.xsave_size),
         }
     }
 
-    fn fields(&self) -> [(&'static str, String); 9] {
-        [
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
             ("recorded_by", self.recorded_by.clone()),
             ("fixture", self.fixture.clone()),
             ("fixture_sha256", self.fixture_sha256.clone()),
@@ -79,7 +91,11 @@ impl Provenance {
             ("ended", self.ended.clone()),
             ("runs", self.runs.to_string()),
             ("harness_version", self.harness_version.clone()),
-        ]
+        ];
+        if let Some(n) = self.host_xsave_size {
+            fields.push(("host_xsave_size", n.to_string()));
+        }
+        fields
     }
 }
 
@@ -252,6 +268,15 @@ pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
                 problem: "runs is not a number".to_string(),
             })?,
         harness_version: take("harness_version")?,
+        host_xsave_size: info
+            .remove("host_xsave_size")
+            .map(|n| {
+                n.parse().map_err(|_| SnapshotError::Provenance {
+                    path: path.to_path_buf(),
+                    problem: "host_xsave_size is not a number".to_string(),
+                })
+            })
+            .transpose()?,
     };
     Ok(Reference {
         path: path.to_path_buf(),

@@ -12,6 +12,7 @@ use rust_runtime::gc::frames::{Figures, Origin};
 use rust_runtime::gc::parse::{parse, ParseError};
 use rust_runtime::gc::predict::predict;
 use rust_runtime::gc::vm::{Halt, Machine};
+use rust_runtime::host::Host;
 use rust_runtime::{AfterQuit, Runtime, Variant};
 
 use crate::fixture::Fixture;
@@ -233,13 +234,15 @@ pub fn layout_differences(
 }
 
 /// Run `fixture` on the twin of `variant`, with its figures from
-/// `tables`.
+/// `tables`, on `host` (whose signal frame decides how a hang's dump
+/// ends).
 pub fn run_on_twin(
     variant: Variant,
     fixture: &Fixture,
     tables: &Tables,
+    host: Host,
 ) -> Result<RunRecord, TwinError> {
-    run(variant, fixture, tables, Log::Nothing).map(|(record, _)| record)
+    run(variant, fixture, tables, host, Log::Nothing).map(|(record, _)| record)
 }
 
 /// Run `fixture` on the twin of `variant` as [`run_on_twin`] does, and
@@ -250,7 +253,7 @@ pub fn heap_trace(
     fixture: &Fixture,
     tables: &Tables,
 ) -> Result<(RunRecord, Vec<(u32, String)>), TwinError> {
-    let (record, traces) = run(variant, fixture, tables, Log::Allocations)?;
+    let (record, traces) = run(variant, fixture, tables, Host::RECORDING, Log::Allocations)?;
     Ok((record, traces.allocations))
 }
 
@@ -262,7 +265,7 @@ pub fn call_trace(
     fixture: &Fixture,
     tables: &Tables,
 ) -> Result<(RunRecord, Vec<TracedCall>), TwinError> {
-    let (record, traces) = run(variant, fixture, tables, Log::Calls)?;
+    let (record, traces) = run(variant, fixture, tables, Host::RECORDING, Log::Calls)?;
     Ok((record, traces.calls))
 }
 
@@ -296,6 +299,7 @@ fn run(
     variant: Variant,
     fixture: &Fixture,
     tables: &Tables,
+    host: Host,
     log: Log,
 ) -> Result<(RunRecord, Traces), TwinError> {
     let (prog, measured) = match prepare(variant, fixture, tables)? {
@@ -303,6 +307,7 @@ fn run(
         Prepared::Rejected(record) => return Ok((record, Traces::default())),
     };
     let mut rt = Runtime::new(variant).map_err(|e| TwinError::Table(e.to_string()))?;
+    rt.host = host;
     match log {
         Log::Nothing => {}
         Log::Allocations => rt.alloc_log = Some(Vec::new()),

@@ -9,6 +9,7 @@ use harness::shape::shape;
 use harness::snapshot;
 use harness::twin::{origin, run_on_twin, Tables, TwinError};
 use rust_runtime::gc::frames::Origin;
+use rust_runtime::host::Host;
 use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
@@ -84,7 +85,10 @@ fn the_twin_reproduces_the_references_of_the_fixtures_it_runs() {
         for v in Variant::ALL {
             let reference =
                 snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).unwrap();
-            match (RUNS.contains(&f.name.as_str()), run_on_twin(v, &f, &frames)) {
+            match (
+                RUNS.contains(&f.name.as_str()),
+                run_on_twin(v, &f, &frames, reference.provenance.host()),
+            ) {
                 (true, Ok(rec)) => {
                     let got = shape(&rec, &f.file_name());
                     if let Some(d) =
@@ -154,8 +158,8 @@ fn predicted_figures_alone_reproduce_every_reference() {
         for v in Variant::ALL {
             let reference =
                 snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).unwrap();
-            let rec =
-                run_on_twin(v, &f, &tables).unwrap_or_else(|e| panic!("{} on {v}: {e}", f.name));
+            let rec = run_on_twin(v, &f, &tables, reference.provenance.host())
+                .unwrap_or_else(|e| panic!("{} on {v}: {e}", f.name));
             let got = shape(&rec, &f.file_name());
             if let Some(d) =
                 harness::diff::unified(&reference.shape, &got, ("reference", "twin"), false)
@@ -216,7 +220,7 @@ fn measured_tables_serve_only_the_source_they_were_measured_from() {
         origin(Variant::Pre1547, &other, &tables).unwrap(),
         Some(Origin::Predicted)
     );
-    let rec = run_on_twin(Variant::Pre1547, &other, &tables).unwrap();
+    let rec = run_on_twin(Variant::Pre1547, &other, &tables, Host::RECORDING).unwrap();
     assert!(String::from_utf8_lossy(&rec.stderr).ends_with("main done\n"));
 }
 

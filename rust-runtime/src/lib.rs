@@ -11,7 +11,8 @@
 //! [`closure`] (amd64/closure.c), [`mfinal`] (mfinal.c), [`mgc0`] (mgc0.c),
 //! [`mprof`] (mprof.goc), [`sema`] (sema.goc), [`runtime`](mod@runtime)
 //! (runtime.c), [`signal`] (linux/amd64/signal.c), [`sigqueue`]
-//! (sigqueue.goc).
+//! (sigqueue.goc). [`host`] is the machine under them: the kernel's
+//! signal frame, which writes past the gsignal stack.
 //!
 //! Go code runs on the twin through a [`proc::Program`], which calls the
 //! runtime's entry points (calls and returns with their frame sizes, go
@@ -24,6 +25,7 @@ pub mod asm;
 pub mod chan;
 pub mod closure;
 pub mod gc;
+pub mod host;
 pub mod iface;
 pub mod lock;
 pub mod malloc;

@@ -3,6 +3,7 @@
 //! M that runs Go code under GOMAXPROCS=1.
 
 use crate::asm::{at2, Caller};
+use crate::host::Host;
 use crate::lock::{Lock, LockId};
 use crate::malloc::{FixAlloc, Heap, Mem};
 use crate::stack::{Gobuf, Stktop, STACK_EXTRA, STACK_GUARD, STACK_MIN, STACK_SYSTEM, STKTOP_SIZE};
@@ -621,29 +622,6 @@ pub trait Program {
     /// Run `rt.curg()` until the runtime switches away or the run ends.
     fn run(&mut self, rt: &mut Runtime) -> Stop;
 }
-
-/// What the host machine does that the 2011 runtime's output depends on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Host {
-    /// How far past the end of the gsignal stack's heap block the kernel's
-    /// signal frame reaches (zeroing it, then a 4-byte FP_XSTATE_MAGIC2).
-    /// minit registers the alternate stack from stack0+StackGuard with the
-    /// block's full 32K, so its top lies 256 bytes beyond the block; how
-    /// much of that the frame's XSAVE area covers depends on the CPU and
-    /// kernel. `None`: the frame stays inside the block.
-    pub signal_spill: Option<u32>,
-}
-
-impl Host {
-    /// The machine the references were recorded on (AVX-512, Linux 6.18):
-    /// 0xc0 bytes, as gdb showed at the handler's entry.
-    pub const RECORDING: Host = Host {
-        signal_spill: Some(0xc0),
-    };
-}
-
-/// FP_XSTATE_MAGIC2, which the kernel writes after the XSAVE area.
-const FP_XSTATE_MAGIC2: u64 = 0x4650_5845;
 
 /// Offsets and widths of the G fields the twin keeps (runtime.h, amd64).
 const G_FIELDS: [(u64, u64); 12] = [
@@ -1908,37 +1886,55 @@ impl Runtime {
     /// top of the alternate stack, and on this host part of it lands past
     /// the gsignal stack's block, on whatever Gs the heap put there.
     pub(crate) fn deliver_signal(&mut self) {
-        let (Some(spill), Some(gsignal)) = (self.host.signal_spill, self.m.gsignal) else {
+        let Some(gsignal) = self.m.gsignal else {
             return;
         };
+        let host = self.host;
         let end = self.gs[gsignal].stack0 + (32 << 10);
-        let zeroed = end..end + u64::from(spill);
-        let magic = end + u64::from(spill)..end + u64::from(spill) + 4;
-        let near = self.g_slot(end.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(magic.end);
+        let top = end + host.reach();
+        let near = self.g_slot(end.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(top);
         let victims: Vec<(Addr, GId)> = self.g_by_addr[near]
             .iter()
             .map(|&g| (self.gs[g].addr, g))
-            .filter(|&(a, g)| g != GId::G0 && a + u64::from(SIZEOF_G) > end)
+            .filter(|&(a, g)| g != GId::G0 && a + u64::from(SIZEOF_G) > end && a < top)
             .collect();
         for (a, g) in victims {
             for (off, width) in G_FIELDS {
-                let field = a + off..a + off + width;
-                let overlaps =
-                    |r: &std::ops::Range<Addr>| field.start < r.end && r.start < field.end;
-                let value = if overlaps(&magic) {
-                    FP_XSTATE_MAGIC2
-                } else if overlaps(&zeroed) {
-                    0
-                } else {
-                    continue;
-                };
-                self.set_g_field(g, off, value);
+                let old = self.g_field(g, off);
+                let new = host.overwrite(end, a + off, width, old);
+                if new != old {
+                    self.set_g_field(g, off, new);
+                }
             }
         }
     }
 
-    /// Overwrite the G field at `off` as memory would.
+    /// The G field at `off` as memory holds it (what set_g_field writes).
+    fn g_field(&self, g: GId, off: u64) -> u64 {
+        let gr = &self.gs[g];
+        let link = |l: Option<GId>| l.map_or(0, |l| self.gs[l].addr);
+        match off {
+            0 => gr.stackguard,
+            8 => gr.stackbase,
+            16 => 0,
+            32 => gr.sched.sp,
+            40 => gr.sched.pc,
+            48 => gr.sched.g,
+            56 => gr.stack0,
+            64 => gr.entry,
+            72 => link(gr.alllink),
+            88 => gr.status as u64,
+            92 => gr.goid as u32 as u64,
+            104 => link(gr.schedlink),
+            _ => unreachable!("G_FIELDS lists the offsets handled here"),
+        }
+    }
+
+    /// Overwrite the G field at `off` as memory would. A link or status
+    /// the twin cannot hold (neither nil nor a G, no status of runtime.h)
+    /// ends the run as unmodelled rather than guessing.
     fn set_g_field(&mut self, g: GId, off: u64, v: u64) {
+        let garbage = |what: &str| Some(format!("a signal frame writing {what} {v:#x} into a G"));
         let gr = &mut self.gs[g];
         match off {
             0 => gr.stackguard = v,
@@ -1950,10 +1946,12 @@ impl Runtime {
             48 => gr.sched.g = v,
             56 => gr.stack0 = v,
             64 => gr.entry = v,
+            72 | 104 if v != 0 => self.unmodelled = garbage("the link"),
             72 => gr.alllink = None,
-            88 => gr.status = Status::Idle,
-            92 => gr.goid = v as i32,
             104 => gr.schedlink = None,
+            88 if v == 0 => gr.status = Status::Idle,
+            88 => self.unmodelled = garbage("the status"),
+            92 => gr.goid = v as i32,
             _ => unreachable!("G_FIELDS lists the offsets handled here"),
         }
     }

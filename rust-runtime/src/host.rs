@@ -1,0 +1,145 @@
+//! The host: what the machine under the 2011 runtime does that its output
+//! depends on. Not a 2011 source file: this is the Linux kernel's x86-64
+//! signal delivery (arch/x86/kernel/signal.c's get_sigframe and
+//! fpu/signal.c's copy_fpstate_to_sigframe), which writes into memory the
+//! runtime owns.
+//!
+//! Invariants:
+//! - minit (linux/thread.c) takes the gsignal stack from
+//!   `malg(32*1024)`, a 32K heap block at stack0, and registers it with
+//!   `signalstack(stackguard, 32*1024)`: the alternate stack's top T lies
+//!   StackGuard (256) bytes past the block's end. The block is page
+//!   aligned, so T is 64-byte aligned.
+//! - On entering the alternate stack the kernel puts the XSAVE image at
+//!   `round_down(T - (S + 4), 64)`, S being the image's size in XSAVE's
+//!   standard format (the user features the kernel enabled), then
+//!   FP_XSTATE_MAGIC2 (4 bytes) right after it; nothing above that is
+//!   written. The rest of the frame (ucontext, siginfo) lies below, inside
+//!   the block.
+//! - The 2011 runtime uses no AVX or AVX-512 register, so the components
+//!   that reach past the block are in their initial state: zeros, but for
+//!   PKRU (offset 2688), whose Linux default is 0x55555554.
+//!
+//! So S alone decides which bytes past the block change and to what.
+
+use std::fmt;
+
+use crate::Addr;
+
+/// FP_XSTATE_MAGIC2, which the kernel writes after the XSAVE image.
+pub const FP_XSTATE_MAGIC2: u32 = 0x4650_5845;
+
+/// Where PKRU sits in XSAVE's standard format, and Linux's initial value
+/// of it (arch/x86/mm/pkeys.c's init_pkru_value: access disabled for
+/// every key but 0).
+const PKRU_OFFSET: u32 = 2688;
+const INIT_PKRU: u32 = 0x5555_5554;
+
+/// How far past the gsignal block the alternate stack's top lies
+/// (StackGuard, stack.h).
+pub const PAST_BLOCK: u64 = 256;
+
+/// The machine a 2011 binary runs on, as far as its output depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Host {
+    /// The XSAVE image's size in standard format (CPUID leaf 0xD's layout
+    /// of the enabled user features): 832 with AVX, 2688 with AVX-512,
+    /// 2696 with AVX-512 and PKU.
+    pub xsave_size: u32,
+}
+
+impl Host {
+    /// The machine the oldest references were recorded on (AVX-512, Linux
+    /// 6.18): gdb at sigtramp showed 0xc0 zero bytes past the gsignal
+    /// block, then FP_XSTATE_MAGIC2, which an image of 2688 bytes gives.
+    /// References recorded before hosts were stamped are from it.
+    pub const RECORDING: Host = Host { xsave_size: 2688 };
+
+    /// The bytes past the gsignal block's end that the signal frame
+    /// writes: `(offset from the block's end, byte)`, in order.
+    pub fn spill(self) -> Vec<(u64, u8)> {
+        let s = u64::from(self.xsave_size);
+        let image = (s + 4).div_ceil(64) * 64;
+        // The image's offset at the block's end (T - PAST_BLOCK).
+        let first = image - PAST_BLOCK;
+        (first..s + 4)
+            .map(|o| {
+                let byte = if o >= s {
+                    FP_XSTATE_MAGIC2.to_le_bytes()[(o - s) as usize]
+                } else if (u64::from(PKRU_OFFSET)..u64::from(PKRU_OFFSET) + 4).contains(&o) {
+                    INIT_PKRU.to_le_bytes()[(o - u64::from(PKRU_OFFSET)) as usize]
+                } else {
+                    0
+                };
+                (o - first, byte)
+            })
+            .collect()
+    }
+
+    /// `value` (the `width` bytes at `addr`, little-endian) as it reads
+    /// after the frame, with the gsignal block ending at `end`.
+    pub fn overwrite(self, end: Addr, addr: Addr, width: u64, value: u64) -> u64 {
+        let mut bytes = value.to_le_bytes();
+        for (off, b) in self.spill() {
+            let at = end + off;
+            if (addr..addr + width).contains(&at) {
+                bytes[(at - addr) as usize] = b;
+            }
+        }
+        u64::from_le_bytes(bytes)
+    }
+
+    /// How many bytes past the block the frame reaches.
+    pub fn reach(self) -> u64 {
+        self.spill().last().map_or(0, |&(o, _)| o + 1)
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "xsave {}", self.xsave_size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_avx_image_zeroes_0xc0_bytes_then_writes_the_magic() {
+        // As gdb showed on an AVX2 machine (S = 832) at sigtramp: 0xc0 zero
+        // bytes past the block, 0x46505845 at +0xc0, then what was there.
+        for s in [832, 2688] {
+            let spill = Host { xsave_size: s }.spill();
+            assert_eq!(spill.len(), 0xc4, "{s}");
+            assert!(spill[..0xc0].iter().all(|&(_, b)| b == 0));
+            let magic: Vec<u8> = spill[0xc0..].iter().map(|&(_, b)| b).collect();
+            assert_eq!(magic, FP_XSTATE_MAGIC2.to_le_bytes());
+        }
+    }
+
+    #[test]
+    fn with_pku_the_pkru_word_precedes_the_magic() {
+        let h = Host { xsave_size: 2696 };
+        assert_eq!(h.reach(), 0xcc);
+        assert_eq!(
+            h.overwrite(0x1000, 0x1000 + 0xc0, 4, 0xffff_ffff),
+            0x5555_5554
+        );
+        assert_eq!(h.overwrite(0x1000, 0x1000 + 0xc8, 4, 0), 0x4650_5845);
+        // A word straddling the frame's top keeps its upper bytes.
+        assert_eq!(
+            h.overwrite(0x1000, 0x1000 + 0xc8, 8, u64::MAX),
+            0xffff_ffff_4650_5845
+        );
+    }
+
+    #[test]
+    fn the_image_always_ends_below_the_stack_top() {
+        for s in (576..12000).step_by(8) {
+            let h = Host { xsave_size: s };
+            assert!(h.reach() <= PAST_BLOCK, "{s}");
+            assert!(h.reach() >= PAST_BLOCK - 64, "{s}");
+        }
+    }
+}
