@@ -53,7 +53,7 @@ pub fn parse(arg: &str) -> Result<Host, String> {
     match arg.parse::<u32>() {
         Ok(n) if n >= 576 => Ok(Host { xsave_size: n }),
         _ => Err(format!(
-            "'{arg}' is not a host: give 'this' or an XSAVE size in bytes (at least 576: 832 AVX, 2688 AVX-512, 2696 AVX-512 with PKU)"
+            "'{arg}' is not a host: give 'this' or an XSAVE size in bytes (at least 576: 832 AVX, 2688 AVX-512, 2696 AVX-512 with PKU; 2432 and 2440 on AMD)"
         )),
     }
 }

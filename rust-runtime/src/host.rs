@@ -17,8 +17,13 @@
 //!   written. The rest of the frame (ucontext, siginfo) lies below, inside
 //!   the block.
 //! - The 2011 runtime uses no AVX or AVX-512 register, so the components
-//!   that reach past the block are in their initial state: zeros, but for
-//!   PKRU (offset 2688), whose Linux default is 0x55555554.
+//!   that reach past the block are in their initial state, and XSAVE
+//!   (unlike XSAVEOPT) writes them all the same: zeros, but for PKRU,
+//!   whose Linux default is 0x55555554. PKRU, 8 bytes, is the last
+//!   component where it is enabled (offset 2688 on Intel, 2432 on AMD,
+//!   which has no MPX area), so an image of 64n + 8 bytes ends with it.
+//!   Hosts with AMX (tile state after PKRU, and a gap before it) are
+//!   outside this model.
 //!
 //! So S alone decides which bytes past the block change and to what.
 
@@ -29,11 +34,10 @@ use crate::Addr;
 /// FP_XSTATE_MAGIC2, which the kernel writes after the XSAVE image.
 pub const FP_XSTATE_MAGIC2: u32 = 0x4650_5845;
 
-/// Where PKRU sits in XSAVE's standard format, and Linux's initial value
-/// of it (arch/x86/mm/pkeys.c's init_pkru_value: access disabled for
-/// every key but 0).
-const PKRU_OFFSET: u32 = 2688;
+/// Linux's initial PKRU (arch/x86/mm/pkeys.c's init_pkru_value: access
+/// disabled for every key but 0), and the size of XSAVE's PKRU component.
 const INIT_PKRU: u32 = 0x5555_5554;
+const PKRU_SIZE: u64 = 8;
 
 /// How far past the gsignal block the alternate stack's top lies
 /// (StackGuard, stack.h).
@@ -43,8 +47,8 @@ pub const PAST_BLOCK: u64 = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Host {
     /// The XSAVE image's size in standard format (CPUID leaf 0xD's layout
-    /// of the enabled user features): 832 with AVX, 2688 with AVX-512,
-    /// 2696 with AVX-512 and PKU.
+    /// of the enabled user features): 832 with AVX, 2688 with AVX-512
+    /// (2432 on AMD), 2696 with AVX-512 and PKU (2440 on AMD).
     pub xsave_size: u32,
 }
 
@@ -62,12 +66,13 @@ impl Host {
         let image = (s + 4).div_ceil(64) * 64;
         // The image's offset at the block's end (T - PAST_BLOCK).
         let first = image - PAST_BLOCK;
+        let pkru = (s % 64 == PKRU_SIZE).then(|| s - PKRU_SIZE);
         (first..s + 4)
             .map(|o| {
                 let byte = if o >= s {
                     FP_XSTATE_MAGIC2.to_le_bytes()[(o - s) as usize]
-                } else if (u64::from(PKRU_OFFSET)..u64::from(PKRU_OFFSET) + 4).contains(&o) {
-                    INIT_PKRU.to_le_bytes()[(o - u64::from(PKRU_OFFSET)) as usize]
+                } else if let Some(p) = pkru.filter(|&p| (p..p + 4).contains(&o)) {
+                    INIT_PKRU.to_le_bytes()[(o - p) as usize]
                 } else {
                     0
                 };
@@ -132,6 +137,16 @@ mod tests {
             h.overwrite(0x1000, 0x1000 + 0xc8, 8, u64::MAX),
             0xffff_ffff_4650_5845
         );
+    }
+
+    #[test]
+    fn pkru_ends_the_image_on_either_layout() {
+        // Intel puts PKRU at 2688, AMD (no MPX area) at 2432: both 8 bytes
+        // before the magic, at +0xc0 past the block.
+        for s in [2696, 2440] {
+            let h = Host { xsave_size: s };
+            assert_eq!(h.overwrite(0x1000, 0x10c0, 8, u64::MAX), 0x5555_5554, "{s}");
+        }
     }
 
     #[test]
