@@ -14,6 +14,7 @@ pub enum PrintArg<'a> {
     Int(i64),
     Uint(u64),
     Bool(bool),
+    Float(f64),
     /// Channels, pointers, funcs: printed in hex.
     Pointer(u64),
     Sp,
@@ -34,6 +35,7 @@ impl Runtime {
             PrintArg::Int(v) => vec![*v as u64],
             PrintArg::Uint(v) | PrintArg::Pointer(v) => vec![*v],
             PrintArg::Bool(b) => vec![u64::from(*b)],
+            PrintArg::Float(v) => vec![v.to_bits()],
             PrintArg::Sp | PrintArg::Nl => vec![],
         };
         self.call_at(ret, f, &args)?;
@@ -52,6 +54,7 @@ impl Runtime {
             PrintArg::Uint(v) => self.write(f, (289, 289), &v.to_string())?,
             PrintArg::Bool(true) => self.write(f, (184, 184), "true")?,
             PrintArg::Bool(false) => self.write(f, (187, 187), "false")?,
+            PrintArg::Float(v) => self.printfloat(f, *v)?,
             PrintArg::Pointer(v) => {
                 // printpointer -> printhex
                 let h = self.rf.printhex;
@@ -72,6 +75,7 @@ impl Runtime {
             PrintArg::Int(_) => "runtime.printint",
             PrintArg::Uint(_) => "runtime.printuint",
             PrintArg::Bool(_) => "runtime.printbool",
+            PrintArg::Float(_) => "runtime.printfloat",
             PrintArg::Pointer(_) => "runtime.printpointer",
             PrintArg::Sp => "runtime.printsp",
             PrintArg::Nl => "runtime.printnl",
@@ -79,6 +83,69 @@ impl Runtime {
         self.tab
             .lookup(name)
             .expect("the print functions are in every table")
+    }
+
+    /// The body of runtime·printfloat(v) (print.c), entered as `f`: NaN
+    /// and the infinities through float.c's isNaN and isInf (each reading
+    /// the bits through float64tobits), else `+d.dddddde+ddd` in one write.
+    fn printfloat(&mut self, f: FuncId, v: f64) -> Result<(), Stop> {
+        let bits = v.to_bits();
+        let exp_ones = (bits >> 52) as u32 & 0x7ff == 0x7ff;
+        let isnan = self.tab.lookup("runtime.isNaN").expect("in every table");
+        self.call_c(f, isnan, (197, 197), &[bits])?;
+        self.float64tobits(isnan, (87, 88), bits)?;
+        if exp_ones {
+            self.isinf(isnan, (88, 88), bits, 0)?;
+        }
+        self.leave(isnan)?;
+        if v.is_nan() {
+            return self.write(f, (198, 199), "NaN");
+        }
+        self.isinf(f, (201, 201), bits, 1)?;
+        if v == f64::INFINITY {
+            return self.write(f, (202, 203), "+Inf");
+        }
+        self.isinf(f, (205, 205), bits, -1)?;
+        if v == f64::NEG_INFINITY {
+            return self.write(f, (206, 207), "-Inf");
+        }
+        self.write(f, (265, 265), &format_float(v))
+    }
+
+    /// runtime·isInf(bits, sign) called from `caller` at `line`.
+    fn isinf(
+        &mut self,
+        caller: FuncId,
+        line: (u32, u32),
+        bits: u64,
+        sign: i32,
+    ) -> Result<(), Stop> {
+        let isinf = self.tab.lookup("runtime.isInf").expect("in every table");
+        self.call_c(caller, isinf, line, &[bits, sign as u32 as u64])?;
+        self.float64tobits(isinf, (68, 68), bits)?;
+        self.leave(isinf)
+    }
+
+    /// runtime·float64tobits(f) called from `caller` at `line`.
+    fn float64tobits(&mut self, caller: FuncId, line: (u32, u32), bits: u64) -> Result<(), Stop> {
+        let tobits = self
+            .tab
+            .lookup("runtime.float64tobits")
+            .expect("in every table");
+        self.call_c(caller, tobits, line, &[bits])?;
+        self.leave(tobits)
+    }
+
+    /// A call from C code in `caller` at its call on `line`.
+    fn call_c(
+        &mut self,
+        caller: FuncId,
+        callee: FuncId,
+        line: (u32, u32),
+        args: &[u64],
+    ) -> Result<(), Stop> {
+        let ret = self.site_line(caller, callee, line);
+        self.call_at(ret, callee, args)
     }
 
     fn printuint_from(&mut self, caller: FuncId, v: u64) -> Result<(), Stop> {
@@ -173,5 +240,72 @@ impl Runtime {
         self.call_at(ret, w, &[2, 0, text.len() as u64])?;
         self.print(text);
         self.leave(w)
+    }
+}
+
+/// What runtime·printfloat writes for a finite `v`: seven digits
+/// `+d.dddddde+ddd`, computed as print.c computes them, in float64 (so
+/// with its rounding, not Rust's).
+pub fn format_float(mut v: f64) -> String {
+    const N: usize = 7;
+    let mut e: i32 = 0;
+    let mut neg = false;
+    if v != 0.0 {
+        if v < 0.0 {
+            v = -v;
+            neg = true;
+        }
+        while v >= 10.0 {
+            e += 1;
+            v /= 10.0;
+        }
+        while v < 1.0 {
+            e -= 1;
+            v *= 10.0;
+        }
+        let mut h = 5.0;
+        for _ in 0..N {
+            h /= 10.0;
+        }
+        v += h;
+        if v >= 10.0 {
+            e += 1;
+            v /= 10.0;
+        }
+    }
+    let mut buf = [0u8; N + 7];
+    buf[0] = if neg { b'-' } else { b'+' };
+    for i in 0..N {
+        // `s = v`: float64 to int32, toward zero.
+        let s = v as i32;
+        buf[i + 2] = (s as u8).wrapping_add(b'0');
+        v -= f64::from(s);
+        v *= 10.0;
+    }
+    buf[1] = buf[2];
+    buf[2] = b'.';
+    buf[N + 2] = b'e';
+    buf[N + 3] = b'+';
+    if e < 0 {
+        e = -e;
+        buf[N + 3] = b'-';
+    }
+    buf[N + 4] = (e / 100) as u8 + b'0';
+    buf[N + 5] = ((e / 10) % 10) as u8 + b'0';
+    buf[N + 6] = (e % 10) as u8 + b'0';
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_float;
+
+    #[test]
+    fn floats_print_as_print_c_prints_them() {
+        assert_eq!(format_float(2.5), "+2.500000e+000");
+        assert_eq!(format_float(0.0), "+0.000000e+000");
+        assert_eq!(format_float(-1.0 / 3.0), "-3.333333e-001");
+        assert_eq!(format_float(1e100), "+1.000000e+100");
+        assert_eq!(format_float(9.9999999), "+1.000000e+001");
     }
 }

@@ -57,7 +57,42 @@ pub enum BinOp {
     Ge,
 }
 
+/// Each operator with its Go spelling: one table read both ways.
+const BIN_OPS: [(BinOp, &str); 17] = [
+    (BinOp::Add, "+"),
+    (BinOp::Sub, "-"),
+    (BinOp::Mul, "*"),
+    (BinOp::Div, "/"),
+    (BinOp::Rem, "%"),
+    (BinOp::And, "&"),
+    (BinOp::Or, "|"),
+    (BinOp::Xor, "^"),
+    (BinOp::AndNot, "&^"),
+    (BinOp::Shl, "<<"),
+    (BinOp::Shr, ">>"),
+    (BinOp::Eq, "=="),
+    (BinOp::Ne, "!="),
+    (BinOp::Lt, "<"),
+    (BinOp::Le, "<="),
+    (BinOp::Gt, ">"),
+    (BinOp::Ge, ">="),
+];
+
 impl BinOp {
+    /// The operator spelled `op` in Go source, if it is a binary one.
+    pub fn from_symbol(op: &str) -> Option<BinOp> {
+        BIN_OPS.iter().find(|(_, s)| *s == op).map(|(b, _)| *b)
+    }
+
+    /// How Go source spells the operator (for error messages).
+    pub fn symbol(self) -> &'static str {
+        BIN_OPS
+            .iter()
+            .find(|(b, _)| *b == self)
+            .map(|(_, s)| *s)
+            .unwrap_or("?")
+    }
+
     /// `==`, `!=`, `<`, `<=`, `>`, `>=`: a bool made from a comparison.
     pub fn is_comparison(self) -> bool {
         use BinOp::*;
@@ -71,10 +106,27 @@ pub enum PrintKind {
     Int,
     Uint,
     Bool,
+    Float,
     Str,
     Pointer,
     Sp,
     Nl,
+}
+
+impl PrintKind {
+    /// The print.c function 6g calls for it.
+    pub fn callee(self) -> &'static str {
+        match self {
+            PrintKind::Int => "runtime.printint",
+            PrintKind::Uint => "runtime.printuint",
+            PrintKind::Bool => "runtime.printbool",
+            PrintKind::Float => "runtime.printfloat",
+            PrintKind::Str => "runtime.printstring",
+            PrintKind::Pointer => "runtime.printpointer",
+            PrintKind::Sp => "runtime.printsp",
+            PrintKind::Nl => "runtime.printnl",
+        }
+    }
 }
 
 /// `Load`/`Const` a, `Load`/`Const` b, `Bin(op, ty)`, then maybe a

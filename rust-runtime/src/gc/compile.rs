@@ -775,6 +775,7 @@ impl Compiler {
             ExprKind::Paren(x) => self.const_value(x),
             ExprKind::Unary { op: "-", expr } => match self.const_value(expr)? {
                 (Const::Int(v), t) => Some((Const::Int(-v), t)),
+                (Const::Float(v), t) => Some((Const::Float(-v), t)),
                 _ => None,
             },
             ExprKind::Binary { op, lhs, rhs } => {
@@ -784,10 +785,29 @@ impl Compiler {
                 {
                     return Some((Const::Str(Rc::from(format!("{a}{b}").as_str())), t));
                 }
-                let (Const::Int(a), t) = self.const_value(lhs)? else {
-                    return None;
+                let (a, t) = self.const_value(lhs)?;
+                let (b, u) = self.const_value(rhs)?;
+                let float = |c: &Const| match *c {
+                    Const::Int(n) => Some(n as f64),
+                    Const::Float(f) => Some(f),
+                    _ => None,
                 };
-                let (Const::Int(b), _) = self.const_value(rhs)? else {
+                if matches!(a, Const::Float(_)) || matches!(b, Const::Float(_)) {
+                    // An untyped float constant: 6g folds it in its
+                    // multiprecision floats, the twin in float64 (the
+                    // same result for short literals, not in general).
+                    let (x, y) = (float(&a)?, float(&b)?);
+                    let v = match *op {
+                        "+" => x + y,
+                        "-" => x - y,
+                        "*" => x * y,
+                        "/" if y != 0.0 => x / y,
+                        _ => return None,
+                    };
+                    let t = if t == Ty::Float64 { t } else { u };
+                    return Some((Const::Float(v), t));
+                }
+                let (Const::Int(a), Const::Int(b)) = (a, b) else {
                     return None;
                 };
                 let v = match *op {
@@ -887,10 +907,33 @@ impl Compiler {
                     self.emit(Ins::Store(slot));
                 }
             }
-            StmtKind::Assign { lhs, op, rhs } => {
-                if lhs.len() != rhs.len() {
+            StmtKind::Assign { lhs, op, rhs } if lhs.len() != rhs.len() => {
+                // `a, b = f()` (OAS2FUNC): the call leaves its results,
+                // stored last to first.
+                let results = match rhs.as_slice() {
+                    [call] if *op == "=" => self.call_results(call),
+                    _ => None,
+                };
+                let Some(results) = results.filter(|r| r.len() == lhs.len()) else {
                     return unsupported(s.pos, "multiple-value assignment");
+                };
+                let mut places = Vec::new();
+                for (l, r) in lhs.iter().zip(&results) {
+                    let (place, ty) = self.place(l)?;
+                    if !matches!(place, Place::Blank | Place::Var(_) | Place::Field(..)) {
+                        return unsupported(l.pos, "multiple-value assignment to this place");
+                    }
+                    if !matches!(place, Place::Blank) && !assignable(r, &ty) {
+                        return err(l.pos, cannot_use(r, &ty));
+                    }
+                    places.push(place);
                 }
+                self.call(&rhs[0])?;
+                for place in places.into_iter().rev() {
+                    self.emit(place.store());
+                }
+            }
+            StmtKind::Assign { lhs, op, rhs } => {
                 if *op == "=" {
                     // walk: safeexpr of every left side first (OAS, OAS2).
                     for l in lhs {
@@ -903,7 +946,13 @@ impl Compiler {
                             self.f().lit_target = Some(None);
                         }
                         let temp = self.parallel_temp(rhs.len(), r);
-                        self.expr_as(r, &ty)?;
+                        let ty = if matches!(place, Place::Blank) {
+                            // `_ = x` takes any value.
+                            self.expr(r)?
+                        } else {
+                            self.expr_as(r, &ty)?;
+                            ty
+                        };
                         self.fill_temp(temp, &ty);
                         if let (Some(at), Place::Var(slot)) =
                             (self.f().lit_target.take().flatten(), &place)
@@ -915,8 +964,25 @@ impl Compiler {
                     for place in places.into_iter().rev() {
                         self.emit(place.store());
                     }
+                } else if *op == "+=" && self.static_ty(&lhs[0]) == Some(Ty::Str) {
+                    // walk rewrites `s += t` on strings into `s = s + t`.
+                    let sum = Expr {
+                        pos: lhs[0].pos,
+                        kind: ExprKind::Binary {
+                            op: "+",
+                            lhs: Box::new(lhs[0].clone()),
+                            rhs: Box::new(rhs[0].clone()),
+                        },
+                    };
+                    let kind = StmtKind::Assign {
+                        lhs: lhs.clone(),
+                        op: "=",
+                        rhs: vec![sum],
+                    };
+                    self.stmt(&Stmt { kind, ..s.clone() })?;
                 } else {
-                    let bop = bin_op(&op[..op.len() - 1]).expect("an assignment operator");
+                    let bop =
+                        BinOp::from_symbol(&op[..op.len() - 1]).expect("an assignment operator");
                     self.update(&lhs[0], s.pos, bop, Some(&rhs[0]))?;
                 }
             }
@@ -1328,6 +1394,13 @@ impl Compiler {
     /// Compile `e` converting an untyped constant to `want`, and a
     /// concrete value to interface{} (runtime·convT2E).
     fn expr_as(&mut self, e: &Expr, want: &Ty) -> R<()> {
+        if *want == Ty::Float64 {
+            // An untyped integer constant becomes a float64 constant.
+            if let Some((Const::Int(n), Ty::Int { .. })) = self.const_value(e) {
+                self.emit(Ins::Const(Const::Float(n as f64)));
+                return Ok(());
+            }
+        }
         let got = self.expr(e)?;
         if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
             if matches!(got, Ty::Iface(_)) {
@@ -1336,21 +1409,11 @@ impl Compiler {
             self.conv_t2e(&got);
             return Ok(());
         }
-        if got != *want
-            && !(matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
-            && got != Ty::Nil
-        {
+        if !assignable(&got, want) {
             if matches!(want, Ty::Iface(_)) && !matches!(got, Ty::Iface(_) | Ty::Eface) {
                 return unsupported(e.pos, "conversion to a named interface");
             }
-            return err(
-                e.pos,
-                format!(
-                    "cannot use value of type {} as type {}",
-                    got.name(),
-                    want.name()
-                ),
-            );
+            return err(e.pos, cannot_use(&got, want));
         }
         Ok(())
     }
@@ -1470,7 +1533,7 @@ impl Compiler {
                     self.f().codegen_temps.push(lt.clone());
                 }
                 let ty = if matches!(lt, Ty::Nil) { rt } else { lt };
-                let bop = bin_op(op)
+                let bop = BinOp::from_symbol(op)
                     .ok_or(())
                     .or_else(|()| unsupported(e.pos, &format!("operator {op}")))?;
                 let empty = [lhs, rhs].iter().any(
@@ -2733,6 +2796,7 @@ impl Compiler {
                         Ty::Int { signed: true, .. } => (PrintKind::Int, "runtime.printint"),
                         Ty::Int { signed: false, .. } => (PrintKind::Uint, "runtime.printuint"),
                         Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
+                        Ty::Float64 => (PrintKind::Float, "runtime.printfloat"),
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),
                         Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
@@ -2742,9 +2806,8 @@ impl Compiler {
                         | Ty::Eface
                         | Ty::Iface(_)
                         | Ty::ErrorString
-                        | Ty::TypeAssertionError
-                        | Ty::Float64 => {
-                            return unsupported(a.pos, "print of a slice, interface or float")
+                        | Ty::TypeAssertionError => {
+                            return unsupported(a.pos, "print of a slice or interface")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                     };
@@ -2909,7 +2972,22 @@ impl Compiler {
                 self.emit(Ins::SliceToString { site });
                 Ok(Some(Ty::Str))
             }
-            "int" | "int64" | "byte" | "uint8" | "int32" => {
+            "float64" if self.lookup(name).is_none() => {
+                if args.len() != 1 {
+                    return unsupported(pos, &format!("conversion to {name} of this value"));
+                }
+                match self.expr(&args[0])? {
+                    Ty::Float64 => {}
+                    // CVTSQ2SD: the integer's value, rounded to nearest.
+                    Ty::Int { .. } => {
+                        self.emit(Ins::Const(Const::Float(0.0)));
+                        self.emit(Ins::Bin(BinOp::Add, Ty::Float64));
+                    }
+                    _ => return unsupported(pos, &format!("conversion to {name} of this value")),
+                }
+                Ok(Some(Ty::Float64))
+            }
+            _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
                 if args.len() != 1 {
                     return unsupported(pos, &format!("conversion to {name} of this value"));
@@ -2980,6 +3058,20 @@ impl Compiler {
 
 /// The element type a receive clause yields (compiled again for its type
 /// only: the operands are already on the stack).
+/// Whether a value of type `got` may be stored where `want` is (the
+/// twin does not track untyped constants, so any integer goes to any
+/// integer type).
+fn assignable(got: &Ty, want: &Ty) -> bool {
+    got == want
+        || (matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
+        || *got == Ty::Nil
+}
+
+/// typecheck.c's message for a value of the wrong type.
+fn cannot_use(got: &Ty, want: &Ty) -> String {
+    format!("cannot use value of type {got} as type {want}")
+}
+
 fn kinds_elem(comm: &Comm, c: &mut Compiler) -> R<Option<Ty>> {
     let Comm::Recv { chan, .. } = comm else {
         return Ok(None);
@@ -3014,29 +3106,6 @@ fn shift_locals(code: &mut Code, n: u16) {
             _ => {}
         }
     }
-}
-
-fn bin_op(op: &str) -> Option<BinOp> {
-    Some(match op {
-        "+" => BinOp::Add,
-        "-" => BinOp::Sub,
-        "*" => BinOp::Mul,
-        "/" => BinOp::Div,
-        "%" => BinOp::Rem,
-        "&" => BinOp::And,
-        "|" => BinOp::Or,
-        "^" => BinOp::Xor,
-        "&^" => BinOp::AndNot,
-        "<<" => BinOp::Shl,
-        ">>" => BinOp::Shr,
-        "==" => BinOp::Eq,
-        "!=" => BinOp::Ne,
-        "<" => BinOp::Lt,
-        "<=" => BinOp::Le,
-        ">" => BinOp::Gt,
-        ">=" => BinOp::Ge,
-        _ => return None,
-    })
 }
 
 /// swt.c's exprcmp for two constants of one switch: by value (strings by

@@ -571,18 +571,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::RangeRecv { site, .. } => one("runtime.chanrecv3", site),
         Ins::Close { site } => one("runtime.closechan", site),
         Ins::Closed { site } => one("runtime.closedchan", site),
-        Ins::Print { kind, site } => one(
-            match kind {
-                PrintKind::Int => "runtime.printint",
-                PrintKind::Uint => "runtime.printuint",
-                PrintKind::Bool => "runtime.printbool",
-                PrintKind::Str => "runtime.printstring",
-                PrintKind::Pointer => "runtime.printpointer",
-                PrintKind::Sp => "runtime.printsp",
-                PrintKind::Nl => "runtime.printnl",
-            },
-            site,
-        ),
+        Ins::Print { kind, site } => one(kind.callee(), site),
         Ins::Gosched { site } => one("runtime.Gosched", site),
         Ins::Block { site } => one("runtime.block", site),
         Ins::SelectNb { case, site, .. } => match case {

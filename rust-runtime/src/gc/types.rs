@@ -175,6 +175,49 @@ impl Ty {
     }
 }
 
+/// The type as the Go source spells it, as 6g's messages print it
+/// (`*box`, `Counter`, `func(int) string`): for errors, never the
+/// runtime's type string.
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ty::Chan(e) => write!(f, "chan {e}"),
+            Ty::Func(sig) => write!(f, "func{sig}"),
+            Ty::Array(n, e) => write!(f, "[{n}]{e}"),
+            Ty::Slice(e) => write!(f, "[]{e}"),
+            Ty::Struct(st) => f.write_str(&st.name),
+            Ty::Eface => f.write_str("interface {}"),
+            Ty::Iface(it) => f.write_str(&it.name),
+            Ty::Ptr(e) => write!(f, "*{e}"),
+            Ty::ErrorString => f.write_str("runtime.errorString"),
+            Ty::TypeAssertionError => f.write_str("*runtime.TypeAssertionError"),
+            t => f.write_str(&t.name()),
+        }
+    }
+}
+
+impl std::fmt::Display for Sig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |tys: &[Ty]| tys.iter().map(Ty::to_string).collect::<Vec<_>>().join(", ");
+        let mut params = list(&self.params);
+        if let (true, Some(Ty::Slice(last))) = (self.variadic, self.params.last()) {
+            let n = self.params.len() - 1;
+            params = list(&self.params[..n]);
+            params = if n == 0 {
+                format!("...{last}")
+            } else {
+                format!("{params}, ...{last}")
+            };
+        }
+        write!(f, "({params})")?;
+        match self.results.as_slice() {
+            [] => Ok(()),
+            [one] => write!(f, " {one}"),
+            many => write!(f, " ({})", list(many)),
+        }
+    }
+}
+
 /// A named interface type: its methods, sorted by name as the runtime
 /// keeps them.
 #[derive(Debug, PartialEq, Eq)]

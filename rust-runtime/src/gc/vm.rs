@@ -830,12 +830,11 @@ impl Machine {
                         };
                         stack.push(Value::Int(wrap(ty, f as i64)));
                     }
-                    Ins::Neg(ref ty) => {
-                        let Value::Int(n) = stack.pop().expect("a value") else {
-                            unreachable!("typed")
-                        };
-                        stack.push(Value::Int(wrap(ty, n.wrapping_neg())));
-                    }
+                    Ins::Neg(ref ty) => match stack.pop().expect("a value") {
+                        Value::Int(n) => stack.push(Value::Int(wrap(ty, n.wrapping_neg()))),
+                        Value::Float(f) => stack.push(Value::Float(-f)),
+                        _ => unreachable!("typed"),
+                    },
                     Ins::Complement(ref ty) => {
                         let Value::Int(n) = stack.pop().expect("a value") else {
                             unreachable!("typed")
@@ -1381,21 +1380,14 @@ impl Machine {
                     PrintKind::Sp | PrintKind::Nl => Value::Nil,
                     _ => stack.pop().expect("a value"),
                 };
-                let callee = match kind {
-                    PrintKind::Int => "runtime.printint",
-                    PrintKind::Uint => "runtime.printuint",
-                    PrintKind::Bool => "runtime.printbool",
-                    PrintKind::Str => "runtime.printstring",
-                    PrintKind::Pointer => "runtime.printpointer",
-                    PrintKind::Sp => "runtime.printsp",
-                    PrintKind::Nl => "runtime.printnl",
-                };
+                let callee = kind.callee();
                 let ret = self.ret(rt, func, callee, &site);
                 let word = self.word(rt, &v);
                 let arg = match (&kind, &v) {
                     (PrintKind::Int, Value::Int(n)) => PrintArg::Int(*n),
                     (PrintKind::Uint, Value::Int(n)) => PrintArg::Uint(*n as u64),
                     (PrintKind::Bool, Value::Bool(b)) => PrintArg::Bool(*b),
+                    (PrintKind::Float, Value::Float(f)) => PrintArg::Float(*f),
                     (PrintKind::Str, Value::Str(s)) => {
                         let s = s.clone();
                         return rt.print_arg(ret, &PrintArg::Str(&s));
@@ -2043,7 +2035,7 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
             (None, Sub) => Value::Float(x - y),
             (None, Mul) => Value::Float(x * y),
             (None, Div) => Value::Float(x / y),
-            _ => return Err(format!("operator {op:?} on floats")),
+            _ => return Err(format!("operator {} on float64", op.symbol())),
         },
         (Value::Int(x), Value::Int(y)) => {
             return int_binop(op, ty, x, y)
@@ -2053,7 +2045,12 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
         (a, b) => match op {
             Eq => Value::Bool(a == b),
             Ne => Value::Bool(a != b),
-            _ => return Err(format!("operator {op:?} on {a:?} and {b:?}")),
+            _ => {
+                return Err(format!(
+                    "operator {} not defined on these values",
+                    op.symbol()
+                ))
+            }
         },
     })
 }
