@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 14] = [
+const NEVER_MEASURED: [&str; 15] = [
     "chanofchan",
     "closorder",
     "deep150",
@@ -22,6 +22,7 @@ const NEVER_MEASURED: [&str; 14] = [
     "golit",
     "lastclosure",
     "multiline",
+    "numbers",
     "pool",
     "relay",
     "repanic",
@@ -32,7 +33,7 @@ const NEVER_MEASURED: [&str; 14] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 42] = [
+const RUNS: [&str; 43] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -57,6 +58,7 @@ const RUNS: [&str; 42] = [
     "lastclosure",
     "multiline",
     "named",
+    "numbers",
     "okrecv",
     "panicnest",
     "pingpong",

@@ -2992,6 +2992,11 @@ impl Compiler {
                 if args.len() != 1 {
                     return unsupported(pos, &format!("conversion to {name} of this value"));
                 }
+                if let Some((Const::Int(v), _)) = self.const_value(&args[0]) {
+                    if !to.holds(v) {
+                        return err(pos, format!("constant {v} overflows {to}"));
+                    }
+                }
                 match self.expr(&args[0])? {
                     Ty::Int { .. } => {}
                     // CVTTSD2SQ: toward zero, then to the width.
