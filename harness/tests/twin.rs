@@ -14,12 +14,13 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 15] = [
+const NEVER_MEASURED: [&str; 16] = [
     "chanofchan",
     "closorder",
     "deep150",
     "fanin",
     "golit",
+    "labels",
     "lastclosure",
     "multiline",
     "numbers",
@@ -33,7 +34,7 @@ const NEVER_MEASURED: [&str; 15] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 43] = [
+const RUNS: [&str; 44] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -55,6 +56,7 @@ const RUNS: [&str; 43] = [
     "hang1547",
     "hang1547c",
     "hang1547g",
+    "labels",
     "lastclosure",
     "multiline",
     "named",

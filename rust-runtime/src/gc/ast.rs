@@ -140,8 +140,19 @@ pub enum StmtKind {
         line: u32,
     },
     Return(Vec<Expr>),
-    Break,
-    Continue,
+    /// `break` or `break L`.
+    Break(Option<String>),
+    /// `continue` or `continue L`.
+    Continue(Option<String>),
+    /// `goto L`.
+    Goto(String),
+    /// `fallthrough`, the last statement of a switch case.
+    Fallthrough,
+    /// `L: stmt`.
+    Labeled {
+        label: String,
+        stmt: Box<Stmt>,
+    },
     Block(Block),
     If {
         init: Option<Box<Stmt>>,

@@ -76,14 +76,30 @@ enum Binding {
     Func(usize),
 }
 
+/// A statement `break` can leave: a loop (which `continue` also targets),
+/// a switch or a select, with its label if it has one.
+struct Breakable {
+    label: Option<String>,
+    is_loop: bool,
+    breaks: Vec<usize>,
+    continues: Vec<usize>,
+}
+
 struct FuncState {
     code: Code,
     scopes: Vec<HashMap<String, Binding>>,
     /// Names captured from enclosing functions -> their cell index here.
     captured: Vec<(String, Ty)>,
-    /// Per enclosing loop or select: whether `continue` belongs to it (a
-    /// loop), and the break jumps to patch.
-    loops: Vec<(bool, Vec<usize>)>,
+    /// The statements `break` can leave, innermost last.
+    loops: Vec<Breakable>,
+    /// The label of the statement being compiled, for the loop, switch
+    /// or select it names.
+    label: Option<String>,
+    /// Each label's instruction, and the gotos to patch to them.
+    labels: HashMap<String, usize>,
+    gotos: Vec<(String, usize)>,
+    /// The first label defined twice.
+    redefined: Option<String>,
     /// Calls per (callee, line), for their `nth`.
     sites: HashMap<(String, u32), u16>,
     line: u32,
@@ -267,9 +283,12 @@ pub fn compile(file: &File) -> R<Program> {
         c.f().code.line = f.pos.line;
         c.f().code.end_line = f.end_line;
         c.f().code.falls_off = falls_off(&f.body);
+        if !sig.results.is_empty() && walkret(&f.body) {
+            return err(f.pos, "function ends without a return statement");
+        }
         c.declare_params(&ft, &sig);
         c.block(&f.body)?;
-        c.epilogue();
+        c.epilogue(f.pos)?;
         let code = c.end();
         c.funcs[id] = Some(code);
     }
@@ -322,6 +341,10 @@ impl Compiler {
             scopes: vec![HashMap::new()],
             captured: Vec::new(),
             loops: Vec::new(),
+            label: None,
+            labels: HashMap::new(),
+            gotos: Vec::new(),
+            redefined: None,
             sites: HashMap::new(),
             checks: Vec::new(),
             line: 0,
@@ -444,13 +467,26 @@ impl Compiler {
 
     /// The end of a function's code: the return its last statement falls
     /// into, and with a defer the path a recovery takes.
-    fn epilogue(&mut self) {
+    /// The function's end; `pos` is where it starts, the line gen.c's
+    /// checklabels reports its label errors on.
+    fn epilogue(&mut self, pos: Pos) -> R<()> {
+        if let Some(label) = self.f().redefined.take() {
+            return err(pos, format!("label {label} redefined"));
+        }
+        // checklabels: each goto to its label's instruction.
+        for (label, at) in std::mem::take(&mut self.f().gotos) {
+            match self.f().labels.get(&label) {
+                Some(&to) => self.patch(at, to),
+                None => return err(pos, format!("label {label} not defined")),
+            }
+        }
         self.emit(Ins::Ret);
         if self.f().code.has_defer {
             let at = self.here();
             self.f().code.recover_at = Some(at);
             self.return_values();
         }
+        Ok(())
     }
 
     /// `return` without values: the named results (or, on a recovery's
@@ -829,7 +865,7 @@ impl Compiler {
         self.emit(Ins::Zero(t.clone()));
     }
 
-    fn block(&mut self, b: &Block) -> R<()> {
+    fn block(&mut self, b: &[Stmt]) -> R<()> {
         self.f().scopes.push(HashMap::new());
         for s in b {
             self.stmt(s)?;
@@ -1022,19 +1058,45 @@ impl Compiler {
                 }
                 self.emit(Ins::Ret);
             }
-            StmtKind::Break => {
-                let Some(depth) = self.f().loops.len().checked_sub(1) else {
+            StmtKind::Break(label) => {
+                let Some(depth) = self.breakable(label.as_deref(), false, s.pos)? else {
                     return err(s.pos, "break is not in a loop");
                 };
                 let at = self.emit(Ins::Jump(0));
-                self.f().loops[depth].1.push(at);
+                self.f().loops[depth].breaks.push(at);
             }
-            StmtKind::Continue => {
-                if !self.f().loops.iter().any(|l| l.0) {
+            StmtKind::Continue(label) => {
+                let Some(depth) = self.breakable(label.as_deref(), true, s.pos)? else {
                     return err(s.pos, "continue is not in a loop");
-                }
+                };
                 // Patched to the loop's post statement when the loop ends.
-                self.emit(Ins::Jump(usize::MAX));
+                let at = self.emit(Ins::Jump(0));
+                self.f().loops[depth].continues.push(at);
+            }
+            StmtKind::Goto(label) => {
+                let at = self.emit(Ins::Jump(0));
+                self.f().gotos.push((label.clone(), at));
+            }
+            StmtKind::Fallthrough => {
+                return err(s.pos, "fallthrough statement out of place");
+            }
+            StmtKind::Labeled { label, stmt } => {
+                let at = self.here();
+                if self.f().labels.insert(label.clone(), at).is_some() {
+                    self.f().redefined.get_or_insert(label.clone());
+                }
+                let names = matches!(
+                    stmt.kind,
+                    StmtKind::For { .. }
+                        | StmtKind::Range { .. }
+                        | StmtKind::Switch { .. }
+                        | StmtKind::TypeSwitch { .. }
+                        | StmtKind::Select { .. }
+                );
+                if names {
+                    self.f().label = Some(label.clone());
+                }
+                self.stmt(stmt)?;
             }
             StmtKind::Block(b) => self.block(b)?,
             StmtKind::If {
@@ -1085,15 +1147,14 @@ impl Compiler {
                     None => None,
                 };
                 // `continue` goes to the post statement, patched below.
-                self.f().loops.push((true, Vec::new()));
-                let body_start = self.here();
+                self.push_breakable(true, Vec::new());
                 self.block(body)?;
                 let post_at = self.here();
                 if let Some(p) = post {
                     self.stmt(p)?;
                 }
                 self.emit(Ins::Jump(top));
-                self.end_loop(jf, body_start, post_at);
+                self.end_loop(jf, post_at);
                 self.f().scopes.pop();
             }
             StmtKind::Range {
@@ -1221,7 +1282,7 @@ impl Compiler {
             (0..clauses.len()).collect()
         };
         let table = self.emit(Ins::JumpTable(Vec::new()));
-        self.f().loops.push((false, Vec::new()));
+        self.push_breakable(false, Vec::new());
         let mut targets = vec![0; clauses.len()];
         let mut ends = Vec::new();
         for (i, c) in clauses.iter().enumerate() {
@@ -1265,7 +1326,7 @@ impl Compiler {
         for j in ends {
             self.patch(j, end);
         }
-        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        let breaks = self.f().loops.pop().expect("pushed").breaks;
         for b in breaks {
             self.patch(b, end);
         }
@@ -1749,12 +1810,15 @@ impl Compiler {
         // on its own line.
         self.f().code.end_line = pos.line;
         self.f().code.falls_off = falls_off(body);
+        if !sig.results.is_empty() && walkret(body) {
+            return err(pos, "function ends without a return statement");
+        }
         self.f().code.literal = true;
         self.declare_params(ft, &sig);
         // Compile the body with params first; captured cells are found as
         // the body refers to them, then put in front.
         self.block(body)?;
-        self.epilogue();
+        self.epilogue(pos)?;
         let captured = self.f().captured.clone();
         let mut code = self.end();
         let n = captured.len() as u16;
@@ -1956,8 +2020,7 @@ impl Compiler {
             self.emit(Ins::LoadElem(hidden));
             self.emit(Ins::Store(slot));
         }
-        self.f().loops.push((true, Vec::new()));
-        let body_start = self.here();
+        self.push_breakable(true, Vec::new());
         self.block(body)?;
         let post_at = self.here();
         self.emit(Ins::Load(i));
@@ -1965,14 +2028,11 @@ impl Compiler {
         self.emit(Ins::Bin(BinOp::Add, Ty::INT));
         self.emit(Ins::Store(i));
         self.emit(Ins::Jump(top));
-        self.end_loop(Some(jf), body_start, post_at);
+        self.end_loop(Some(jf), post_at);
         self.f().scopes.pop();
         Ok(())
     }
 
-    /// Close the innermost loop, just emitted: its breaks and its exit
-    /// test `jf` go past it, the continues in its body (`body_start` to
-    /// `post_at`) to its post statement.
     /// The rest of `for v := range c` (c on the stack), as range.c
     /// lowers it: c in a temporary; each pass `hv1, hb = chanrecv3(c)`,
     /// leaving when hb (closed), then `v = hv1` and the body.
@@ -2005,30 +2065,64 @@ impl Compiler {
         // Closed: drop the zero value and leave, as a break does.
         self.emit(Ins::Pop);
         let leave = self.emit(Ins::Jump(0));
-        self.f().loops.push((true, vec![leave]));
+        self.push_breakable(true, vec![leave]);
         let at = self.here();
         self.patch(open, at);
         match place {
             Some(slot) => self.emit(Ins::Store(slot)),
             None => self.emit(Ins::Pop),
         };
-        let body_start = self.here();
         self.block(body)?;
         let post_at = self.here();
         self.emit(Ins::Jump(top));
-        self.end_loop(None, body_start, post_at);
+        self.end_loop(None, post_at);
         Ok(())
     }
 
-    fn end_loop(&mut self, jf: Option<usize>, body_start: usize, post_at: usize) {
+    /// Close the innermost loop, just emitted: its breaks and its exit
+    /// test `jf` go past it, its continues to its post statement at
+    /// `post_at`.
+    fn end_loop(&mut self, jf: Option<usize>, post_at: usize) {
         let end = self.here();
-        let (_, breaks) = self.f().loops.pop().expect("pushed");
-        for b in breaks.into_iter().chain(jf) {
+        let done = self.f().loops.pop().expect("pushed");
+        for b in done.breaks.into_iter().chain(jf) {
             self.patch(b, end);
         }
-        for at in body_start..post_at {
-            if self.f().code.ins[at] == Ins::Jump(usize::MAX) {
-                self.f().code.ins[at] = Ins::Jump(post_at);
+        for c in done.continues {
+            self.patch(c, post_at);
+        }
+    }
+
+    /// Open a statement `break` leaves, named by the label just read.
+    fn push_breakable(&mut self, is_loop: bool, breaks: Vec<usize>) {
+        let label = self.f().label.take();
+        self.f().loops.push(Breakable {
+            label,
+            is_loop,
+            breaks,
+            continues: Vec::new(),
+        });
+    }
+
+    /// The statement a `break` (or, with `continue`, a loop) leaves: the
+    /// innermost, or the one `label` names (gen.c's OBREAK and OCONTINUE,
+    /// with their errors).
+    fn breakable(&mut self, label: Option<&str>, continues: bool, pos: Pos) -> R<Option<usize>> {
+        let loops = &self.f().loops;
+        let Some(label) = label else {
+            return Ok(loops.iter().rposition(|l| l.is_loop || !continues));
+        };
+        match loops
+            .iter()
+            .rposition(|l| l.label.as_deref() == Some(label))
+        {
+            Some(at) if loops[at].is_loop || !continues => Ok(Some(at)),
+            _ => {
+                let what = if continues { "continue" } else { "break" };
+                match self.f().labels.contains_key(label) {
+                    true => err(pos, format!("invalid {what} label {label}")),
+                    false => err(pos, format!("{what} label not defined: {label}")),
+                }
             }
         }
     }
@@ -2271,7 +2365,7 @@ impl Compiler {
             }
         }
         let no_match = self.emit(Ins::Jump(0));
-        self.f().loops.push((false, Vec::new()));
+        self.push_breakable(false, Vec::new());
         let mut ends = Vec::new();
         let mut default = None;
         for (i, c) in cases.iter().enumerate() {
@@ -2282,12 +2376,20 @@ impl Compiler {
             if c.default {
                 default = Some(at);
             }
-            self.block(&c.body)?;
-            ends.push(self.emit(Ins::Jump(0)));
+            // swt.c's casebody: a body ends in a break unless its last
+            // statement is a fallthrough into the next (or, from the last
+            // case, into the final break).
+            match c.body.split_last() {
+                Some((last, body)) if last.kind == StmtKind::Fallthrough => self.block(body)?,
+                _ => {
+                    self.block(&c.body)?;
+                    ends.push(self.emit(Ins::Jump(0)));
+                }
+            }
         }
         let end = self.here();
         self.patch(no_match, default.unwrap_or(end));
-        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        let breaks = self.f().loops.pop().expect("pushed").breaks;
         for j in ends.into_iter().chain(breaks) {
             self.patch(j, end);
         }
@@ -2717,7 +2819,7 @@ impl Compiler {
             }
         }
         let to_default = self.emit(Ins::Jump(0));
-        self.f().loops.push((false, Vec::new()));
+        self.push_breakable(false, Vec::new());
         let mut ends = Vec::new();
         for (i, c) in cases.iter().enumerate() {
             let start = self.here();
@@ -2760,6 +2862,9 @@ impl Compiler {
                     }
                 }
             }
+            if let Some(last) = c.body.last().filter(|l| l.kind == StmtKind::Fallthrough) {
+                return err(last.pos, "cannot fallthrough in type switch");
+            }
             self.block(&c.body)?;
             self.f().scopes.pop();
             ends.push(self.emit(Ins::Jump(0)));
@@ -2771,7 +2876,7 @@ impl Compiler {
         for j in ends {
             self.patch(j, end);
         }
-        let (_, breaks) = self.f().loops.pop().expect("pushed");
+        let breaks = self.f().loops.pop().expect("pushed").breaks;
         for b in breaks {
             self.patch(b, end);
         }
@@ -3153,10 +3258,36 @@ fn number_literals(funcs: &mut [Code], literals: &[(usize, usize)], init: usize)
     }
 }
 
-/// Whether control can reach the end of `body`: its last statement is
-/// not a return (walk.c's isterminating reached no further in 2011).
+/// The last statement of `body`, looking into blocks and labeled
+/// statements as walk.c's walkret does (go.y makes `L: s` a block).
+fn last_stmt(body: &[Stmt]) -> Option<&StmtKind> {
+    match &body.last()?.kind {
+        StmtKind::Block(b) => last_stmt(b),
+        StmtKind::Labeled { stmt, .. } => last_stmt(std::slice::from_ref(stmt)),
+        k => Some(k),
+    }
+}
+
+/// Whether 6l keeps the code after `body` reachable: its last statement
+/// is not a return or a goto, jumps 6l's xfol lays nothing after.
 fn falls_off(body: &Block) -> bool {
-    !matches!(body.last().map(|s| &s.kind), Some(StmtKind::Return(_)))
+    !matches!(
+        last_stmt(body),
+        Some(StmtKind::Return(_) | StmtKind::Goto(_))
+    )
+}
+
+/// walk.c's walkret: whether a function with results can end without a
+/// return, its last statement neither a return, a goto nor a panic.
+fn walkret(body: &[Stmt]) -> bool {
+    match last_stmt(body) {
+        Some(StmtKind::Return(_) | StmtKind::Goto(_)) => false,
+        Some(StmtKind::Expr(Expr {
+            kind: ExprKind::Call { func, .. },
+            ..
+        })) => !matches!(&func.kind, ExprKind::Ident(n) if n == "panic"),
+        _ => true,
+    }
 }
 
 /// The line swt.c's casebody leaves set for what a switch builds after it
@@ -3285,7 +3416,7 @@ mod tests {
     #[test]
     fn structs_lay_out_as_6g_aligns_them_and_literals_fill_their_fields() {
         let p = compiled(
-            "package main\ntype r struct {\n\tid int\n\tsum int64\n}\nfunc main() {\n\tc := make(chan r, 1)\n\tc <- r{sum: 5}\n\tprintln((<-c).sum, byte(300))\n}\n",
+            "package main\ntype r struct {\n\tid int\n\tsum int64\n}\nfunc main() {\n\tc := make(chan r, 1)\n\tc <- r{sum: 5}\n\tprintln((<-c).sum, byte(255))\n}\n",
         )
         .unwrap();
         let m = func(&p, "main.main");
@@ -3333,6 +3464,40 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "6:8: unknown r field 'x' in struct literal");
+        let e = compiled("package main\nfunc main() {\n\tprintln(byte(300))\n}\n").unwrap_err();
+        assert_eq!(e.to_string(), "3:14: constant 300 overflows uint8");
+    }
+
+    #[test]
+    fn labels_gotos_and_fallthrough_get_gens_errors() {
+        let body = |b: &str| compiled(&format!("package main\nfunc main() {{\n{b}\n}}\n"));
+        let e = |b: &str| body(b).unwrap_err().to_string();
+        assert_eq!(e("\tgoto x"), "2:1: label x not defined");
+        assert_eq!(
+            e("x:\n\tfor {\n\t}\nx:\n\tfor {\n\t}"),
+            "2:1: label x redefined"
+        );
+        assert_eq!(
+            e("\tfor {\n\t\tbreak y\n\t}"),
+            "4:3: break label not defined: y"
+        );
+        assert_eq!(
+            e("y:\n\tswitch {\n\tdefault:\n\t\tfor {\n\t\t\tcontinue y\n\t\t}\n\t}"),
+            "7:4: invalid continue label y"
+        );
+        assert_eq!(
+            e("\tfallthrough"),
+            "3:2: fallthrough statement out of place"
+        );
+        assert_eq!(e("\tvar x interface{}\n\tswitch x.(type) {\n\tcase int:\n\t\tfallthrough\n\tdefault:\n\t}"), "6:3: cannot fallthrough in type switch");
+        // What labelled jumps do at run time, the labels fixture checks.
+        let e =
+            compiled("package main\nfunc f() int {\n\tprintln()\n}\nfunc main() {}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "2:1: function ends without a return statement"
+        );
+        compiled("package main\nfunc f() int {\nL:\n\tgoto L\n}\nfunc g() int {\n\tpanic(1)\n}\nfunc main() {}\n").unwrap();
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! cmd/gc/go.y: the parser, for the forms the fixtures use. Anything else
-//! the grammar knows (maps, goto, labels, fallthrough, ...) is refused
+//! the grammar knows (maps, ...) is refused
 //! with its position and name, and the non-blocking receive the Feb-2011
 //! compiler rejects gets 6g's own message.
 
@@ -506,20 +506,20 @@ impl Parser {
             }
             Tok::Keyword("break") => {
                 self.next();
-                if matches!(self.tok(), Tok::Ident(_)) {
-                    return self.unsupported("labeled break");
-                }
-                StmtKind::Break
+                StmtKind::Break(self.label_ref()?)
             }
             Tok::Keyword("continue") => {
                 self.next();
-                if matches!(self.tok(), Tok::Ident(_)) {
-                    return self.unsupported("labeled continue");
-                }
-                StmtKind::Continue
+                StmtKind::Continue(self.label_ref()?)
             }
-            Tok::Keyword("goto") => return self.unsupported("goto"),
-            Tok::Keyword("fallthrough") => return self.unsupported("fallthrough"),
+            Tok::Keyword("goto") => {
+                self.next();
+                StmtKind::Goto(self.ident()?)
+            }
+            Tok::Keyword("fallthrough") => {
+                self.next();
+                StmtKind::Fallthrough
+            }
             Tok::Op("{") => StmtKind::Block(self.block()?),
             Tok::Keyword("if") => self.if_stmt()?,
             Tok::Keyword("for") => self.for_stmt()?,
@@ -529,7 +529,22 @@ impl Parser {
                 if matches!(self.peek(1), Tok::Op(":"))
                     && !matches!(self.peek(2), Tok::Op("=")) =>
             {
-                return self.unsupported("label");
+                let label = self.ident()?;
+                self.next();
+                // go.y's labeled statement: a label may stand before `}`.
+                let stmt = if matches!(self.tok(), Tok::Semi | Tok::Op("}")) {
+                    Stmt {
+                        pos: self.pos(),
+                        kind: StmtKind::Empty,
+                        line: self.pos().line,
+                    }
+                } else {
+                    self.stmt()?
+                };
+                StmtKind::Labeled {
+                    label,
+                    stmt: Box::new(stmt),
+                }
             }
             _ => return self.simple_stmt(),
         };
@@ -538,6 +553,14 @@ impl Parser {
             _ => pos.line,
         };
         Ok(Stmt { pos, kind, line })
+    }
+
+    /// The label after `break` or `continue`, if one stands there.
+    fn label_ref(&mut self) -> R<Option<String>> {
+        match self.tok() {
+            Tok::Ident(_) => self.ident().map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// Expression, send, inc/dec, assignment or definition.
@@ -1301,8 +1324,6 @@ mod tests {
     fn constructs_outside_the_dialect_are_refused_with_their_position() {
         let err = parse("package main\nvar m map[string]int\n").unwrap_err();
         assert_eq!(err.to_string(), "2:7: unsupported construct 'map'");
-        let err = parse("package main\nfunc f() {\n\tgoto x\n}\n").unwrap_err();
-        assert_eq!(err.to_string(), "3:2: unsupported construct 'goto'");
         let err = parse("package main\nfunc f() {\n\tx := (1\n}\n").unwrap_err();
         assert_eq!(
             err.to_string(),

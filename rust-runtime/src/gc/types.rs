@@ -57,13 +57,22 @@ impl Ty {
     /// (const.c's overflow check: 6g refuses `int8(300)`).
     pub fn holds(&self, v: i64) -> bool {
         match *self {
-            Ty::Int { bits: 64, signed: true } => true,
-            Ty::Int { bits: 64, signed: false } => v >= 0,
+            Ty::Int {
+                bits: 64,
+                signed: true,
+            } => true,
+            Ty::Int {
+                bits: 64,
+                signed: false,
+            } => v >= 0,
             Ty::Int { bits, signed: true } => {
                 let half = 1i64 << (bits - 1);
                 (-half..half).contains(&v)
             }
-            Ty::Int { bits, signed: false } => (0..1i64 << bits).contains(&v),
+            Ty::Int {
+                bits,
+                signed: false,
+            } => (0..1i64 << bits).contains(&v),
             _ => false,
         }
     }
