@@ -585,3 +585,48 @@ pub fn predict(paths: &Paths, sel: &Selection, log: &Log) -> Result<i32, Error> 
         1
     })
 }
+
+/// `harness gotests`: the tree's run tests on `tc` and on the twin of
+/// `variant`; every outcome but `same` listed, then the counts.
+pub fn gotests(
+    tc: &Toolchain,
+    variant: Variant,
+    filters: &[String],
+    log: &Log,
+) -> Result<i32, Error> {
+    let mut tests = crate::gosuite::run_tests(&tc.goroot)?;
+    let test_dir = tc.goroot.join("test");
+    let name = |p: &Path| p.strip_prefix(&test_dir).unwrap_or(p).display().to_string();
+    tests.retain(|p| filters.is_empty() || filters.iter().any(|f| name(p).contains(f.as_str())));
+    log.say(format!(
+        "{} run tests under {}",
+        tests.len(),
+        test_dir.display()
+    ));
+    let bar = progress(tests.len() as u64);
+    let outcomes: Vec<_> = tests
+        .into_par_iter()
+        .map(|p| {
+            let o = crate::gosuite::check(tc, variant, &p);
+            bar.inc(1);
+            (p, o)
+        })
+        .collect();
+    bar.finish_and_clear();
+    if crate::process::interrupted() {
+        return Err(crate::twin::TwinError::Interrupted.into());
+    }
+    for (p, o) in &outcomes {
+        let name = name(p);
+        match o {
+            crate::gosuite::Outcome::Same => {}
+            crate::gosuite::Outcome::Differs(d) => println!("{name}: differs\n{d}"),
+            o => println!("{name}: {o}"),
+        }
+    }
+    println!("{}", crate::gosuite::summary(&outcomes));
+    let differs = outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, crate::gosuite::Outcome::Differs(_)));
+    Ok(if differs { 1 } else { 0 })
+}

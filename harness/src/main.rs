@@ -129,6 +129,16 @@ enum Command {
         #[command(flatten)]
         which: Which,
     },
+    /// Run the pinned tree's own test/ programs that import nothing on the
+    /// real toolchain and on the twin (predicted figures), and count how many
+    /// the twin runs to the same shape; exits 1 if any runs to another
+    Gotests {
+        /// Which pinned toolchain's tree and twin
+        #[arg(long, value_name = "pre-1547|post-1547", default_value = "pre-1547")]
+        toolchain: Variant,
+        /// Only tests whose file names contain one of these
+        filters: Vec<String>,
+    },
     /// Compare the twin's runs (or, with --live, the real toolchains') with the recorded references
     Diff {
         #[command(flatten)]
@@ -267,6 +277,12 @@ fn main() -> ExitCode {
             live: false,
             format,
         } => commands::diff_twin(&paths, &which.selection(1), format, &log),
+        Command::Gotests { toolchain, filters } => discover().and_then(|found| {
+            let tc = found
+                .get(toolchain)
+                .map_err(|e| harness::Error::from(e.clone()))?;
+            commands::gotests(tc, toolchain, &filters, &log)
+        }),
         Command::Predict { which } => commands::predict(&paths, &which.selection(1), &log),
         Command::Build {
             file,

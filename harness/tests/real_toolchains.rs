@@ -140,3 +140,30 @@ fn ctrl_c_kills_the_run_and_removes_its_dir() {
         }
     }
 }
+
+/// `harness gotests`: the pinned tree's import-free run tests, on the real
+/// toolchain and the twin. Where the twin runs one, its shape is the real
+/// run's (exit 1 otherwise); the counts are printed.
+#[test]
+fn the_twin_runs_gos_own_tests_as_the_real_toolchain_does() {
+    let Some(_) = toolchains("the_twin_runs_gos_own_tests_as_the_real_toolchain_does") else {
+        return;
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .arg("gotests")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let summary = out
+        .lines()
+        .rev()
+        .find(|l| l.contains(" tests: "))
+        .unwrap_or("");
+    let _ = writeln!(std::io::stderr(), "gotests: {summary}");
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(summary.starts_with("155 tests: "), "{out}");
+}
