@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 16] = [
+const NEVER_MEASURED: [&str; 17] = [
     "chanofchan",
     "closorder",
     "deep150",
@@ -23,6 +23,7 @@ const NEVER_MEASURED: [&str; 16] = [
     "labels",
     "lastclosure",
     "multiline",
+    "namedtypes",
     "numbers",
     "pool",
     "relay",
@@ -34,7 +35,7 @@ const NEVER_MEASURED: [&str; 16] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 44] = [
+const RUNS: [&str; 45] = [
     "badindex",
     "buffered",
     "chain100k",
@@ -60,6 +61,7 @@ const RUNS: [&str; 44] = [
     "lastclosure",
     "multiline",
     "named",
+    "namedtypes",
     "numbers",
     "okrecv",
     "panicnest",

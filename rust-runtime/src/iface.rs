@@ -157,6 +157,33 @@ impl Runtime {
         Ok(data)
     }
 
+    /// runtime·convT2I(t, inter, elem) (textflag 7) from Go code,
+    /// returning to `ret`, for a type that has the `nmethods` methods of
+    /// `inter` (the compiler checked): Iface{itab(inter, t, 0), data}, the
+    /// data word as copyin leaves it. Returns the itab and the data word's
+    /// allocation, if any.
+    pub fn convt2i(
+        &mut self,
+        ret: Addr,
+        t: TypeRef,
+        inter: Addr,
+        nmethods: u32,
+    ) -> Result<(Addr, Option<Addr>), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.convT2I")
+            .expect("checked by the caller");
+        self.call_at(ret, f, &[t.word, inter])?;
+        // ret = elem + rnd(wid, Structrnd)
+        let rnd = self.rf.rnd;
+        self.call(f, rnd, &[u64::from(t.size), 8])?;
+        self.leave(rnd)?;
+        let tab = self.itab(f, inter, nmethods, t.word, false, true)?;
+        let data = self.copyin(f, t)?;
+        self.leave(f)?;
+        Ok((tab.expect("the type implements the interface"), data))
+    }
+
     /// copyin(t, src, dst): a value of up to a word is copied into the
     /// data word, a bigger one into memory from mal; either way by the
     /// type's algarray copy, an indirect call.
@@ -375,26 +402,28 @@ impl Runtime {
         let tab = if e.ty == 0 {
             None
         } else {
-            self.itab(f, inter, nmethods, e.ty, implements)?
+            self.itab(f, inter, nmethods, e.ty, true, implements)?
         };
         self.leave(f)?;
         Ok(tab)
     }
 
-    /// itab(inter, type, canfail=1): the cached answer if the hash has
-    /// one (looked up once without the lock, once with it), else a new
-    /// Itab from malloc, filled by the method search, and cached even when
-    /// the type lacks a method.
+    /// itab(inter, type, canfail): the cached answer if the hash has one
+    /// (looked up once without the lock, once with it), else a new Itab
+    /// from malloc, filled by the method search, and cached even when the
+    /// type lacks a method (canfail: assertE2I2; convT2I's types have
+    /// every method, the compiler checked).
     fn itab(
         &mut self,
         caller: FuncId,
         inter: Addr,
         nmethods: u32,
         ty: Addr,
+        canfail: bool,
         implements: bool,
     ) -> Result<Option<Addr>, Stop> {
         let f = self.tab.lookup("itab").expect("in every table");
-        self.call(caller, f, &[inter, ty, 1])?;
+        self.call(caller, f, &[inter, ty, u64::from(canfail)])?;
         if let Some(&m) = self.ifaces.itabs.get(&(inter, ty)) {
             self.leave(f)?;
             return Ok(m);

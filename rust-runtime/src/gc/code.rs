@@ -340,6 +340,13 @@ pub enum Ins {
         ty: Ty,
         site: Site,
     },
+    /// Pop a value of type `ty`, which has `iface`'s methods; push it as
+    /// that interface (runtime·convT2I: the itab, then the data word).
+    ConvT2I {
+        ty: Ty,
+        iface: Rc<IfaceTy>,
+        site: Site,
+    },
     /// A type switch's runtime·efacethash of the interface{} popped.
     EfaceHash {
         site: Site,
@@ -515,18 +522,10 @@ impl Program {
     /// The methods of a value of type `ty`, sorted: a struct's declared
     /// ones, the runtime's own types', an interface's.
     pub fn method_set(&self, ty: &Ty) -> Vec<String> {
-        let mut ms: Vec<String> = match method_key(ty) {
-            // A pointer's set holds the value methods too.
-            Some(key) => self
-                .methods
-                .keys()
-                .filter(|(t, _)| *t == key || format!("*{t}") == key)
-                .map(|(_, m)| m.clone())
-                .collect(),
+        match method_key(ty) {
+            Some(_) => declared_methods(&self.methods, ty),
             _ => ty.methods().into_iter().map(str::to_string).collect(),
-        };
-        ms.sort();
-        ms
+        }
     }
 
     /// The function of method `name` of a struct or pointer type.
@@ -537,15 +536,30 @@ impl Program {
     }
 }
 
-/// How methods of `ty` are keyed: `T` for a struct, `*T` for a pointer to
-/// one.
-fn method_key(ty: &Ty) -> Option<String> {
+/// The methods declared for a value of type `ty`, sorted; a pointer's set
+/// holds the value methods too.
+pub(crate) fn declared_methods(methods: &HashMap<(String, String), usize>, ty: &Ty) -> Vec<String> {
+    let Some(key) = method_key(ty) else {
+        return Vec::new();
+    };
+    let mut ms: Vec<String> = methods
+        .keys()
+        .filter(|(t, _)| *t == key || format!("*{t}") == key)
+        .map(|(_, m)| m.clone())
+        .collect();
+    ms.sort();
+    ms
+}
+
+/// How methods of `ty` are keyed: `T` for a named struct or other named
+/// type, `*T` for a pointer to one.
+pub(crate) fn method_key(ty: &Ty) -> Option<String> {
     match ty {
         Ty::Struct(st) => Some(st.name.clone()),
-        Ty::Ptr(t) => match &**t {
-            Ty::Struct(st) => Some(format!("*{}", st.name)),
-            _ => None,
-        },
+        Ty::Named(n) => Some(n.name.clone()),
+        Ty::Ptr(t) => method_key(t)
+            .filter(|k| !k.starts_with('*'))
+            .map(|k| format!("*{k}")),
         _ => None,
     }
 }

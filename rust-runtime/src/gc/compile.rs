@@ -202,7 +202,23 @@ pub fn compile(file: &File) -> R<Program> {
                             methods,
                         }))
                     }
-                    _ => return unsupported(t.pos, "named non-struct type"),
+                    other => match c.ty(other, t.pos)? {
+                        // `type T2 T1`: T1's fields or methods, T2's name.
+                        Ty::Struct(st) => Ty::Struct(Rc::new(StructTy {
+                            name: t.name.clone(),
+                            fields: st.fields.clone(),
+                        })),
+                        Ty::Iface(it) => Ty::Iface(Rc::new(IfaceTy {
+                            name: t.name.clone(),
+                            methods: it.methods.clone(),
+                        })),
+                        // Every interface{} is the same to the runtime.
+                        Ty::Eface => Ty::Eface,
+                        under => Ty::Named(Rc::new(NamedTy {
+                            name: t.name.clone(),
+                            under: under.under().clone(),
+                        })),
+                    },
                 };
                 c.types.insert(t.name.clone(), ty);
             }
@@ -224,8 +240,8 @@ pub fn compile(file: &File) -> R<Program> {
                         },
                         _ => return unsupported(f.pos, "method of this receiver"),
                     };
-                    if !matches!(c.types.get(t), Some(Ty::Struct(_))) {
-                        return unsupported(f.pos, "method of a non-struct type");
+                    if !matches!(c.types.get(t), Some(Ty::Struct(_) | Ty::Named(_))) {
+                        return unsupported(f.pos, "method of this receiver");
                     }
                     ft.params.insert(0, recv.clone());
                     Some(format!("{star}{t}"))
@@ -758,7 +774,7 @@ impl Compiler {
                     self.zero(t);
                     t.clone()
                 }
-                (None, Some(v)) => self.expr(v)?,
+                (None, Some(v)) => self.expr_typed(v)?,
                 (None, None) => return err(s.pos, "missing type or value"),
             };
             let slot = match reserved[i] {
@@ -920,7 +936,7 @@ impl Compiler {
                             self.f().lit_target = Some(None);
                         }
                         let temp = self.parallel_temp(rhs.len(), v);
-                        let ty = self.expr(v)?;
+                        let ty = self.expr_typed(v)?;
                         self.fill_temp(temp, &ty);
                         tys.push(ty);
                     }
@@ -1455,14 +1471,14 @@ impl Compiler {
     /// Compile `e` converting an untyped constant to `want`, and a
     /// concrete value to interface{} (runtime·convT2E).
     fn expr_as(&mut self, e: &Expr, want: &Ty) -> R<()> {
-        if *want == Ty::Float64 {
+        if *want.under() == Ty::Float64 {
             // An untyped integer constant becomes a float64 constant.
             if let Some((Const::Int(n), Ty::Int { .. })) = self.const_value(e) {
                 self.emit(Ins::Const(Const::Float(n as f64)));
                 return Ok(());
             }
         }
-        let got = self.expr(e)?;
+        let got = self.expr_typed(e)?;
         if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
             if matches!(got, Ty::Iface(_)) {
                 return unsupported(e.pos, "conversion of an interface to interface{}");
@@ -1470,16 +1486,24 @@ impl Compiler {
             self.conv_t2e(&got);
             return Ok(());
         }
+        if let (Ty::Iface(it), false) = (want, matches!(got, Ty::Iface(_) | Ty::Eface | Ty::Nil)) {
+            return self.conv_t2i(e.pos, &got, it);
+        }
         if !assignable(&got, want) {
-            if matches!(want, Ty::Iface(_)) && !matches!(got, Ty::Iface(_) | Ty::Eface) {
-                return unsupported(e.pos, "conversion to a named interface");
-            }
             return err(e.pos, cannot_use(&got, want));
         }
         Ok(())
     }
 
+    /// Compile `e`; its type as the code that uses it sees it: a named
+    /// type's underlying one (what a value is made of decides the code).
     fn expr(&mut self, e: &Expr) -> R<Ty> {
+        self.expr_typed(e).map(|t| t.under().clone())
+    }
+
+    /// Compile `e`; its static type, named types kept (what assignment,
+    /// methods and interfaces see).
+    fn expr_typed(&mut self, e: &Expr) -> R<Ty> {
         if let Some((c, ty)) = self.const_value(e) {
             self.emit(Ins::Const(c));
             return Ok(ty);
@@ -1561,7 +1585,9 @@ impl Compiler {
                 }
                 Ok(Ty::Bool)
             }
-            ExprKind::Binary { op: "+", lhs, .. } if self.static_ty(lhs) == Some(Ty::Str) => {
+            ExprKind::Binary { op: "+", lhs, .. }
+                if self.static_ty(lhs).is_some_and(|t| *t.under() == Ty::Str) =>
+            {
                 // walk's addstr: a chain a + b + c is one concatstring.
                 let mut parts = vec![];
                 let mut at = e;
@@ -1586,21 +1612,30 @@ impl Compiler {
                 Ok(Ty::Str)
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let lt = self.expr(lhs)?;
-                let rt = self.expr(rhs)?;
+                let lt = self.expr_typed(lhs)?;
+                let rt = self.expr_typed(rhs)?;
                 // cgen: with a call on both sides, the left operand waits
                 // in a temporary while the right one is computed.
                 if self.has_call(lhs) && self.has_call(rhs) {
                     self.f().codegen_temps.push(lt.clone());
                 }
-                let ty = if matches!(lt, Ty::Nil) { rt } else { lt };
+                let iface = |t: &Ty| matches!(t.under(), Ty::Eface | Ty::Iface(_));
+                if iface(&lt) && iface(&rt) {
+                    // runtime·efaceeq/ifaceeq and the type's alg: not modelled.
+                    return unsupported(e.pos, "comparison of two interfaces");
+                }
+                // An operand of a named type names the result's type.
+                let ty = match (&lt, &rt) {
+                    (Ty::Nil, _) | (_, Ty::Named(_)) => rt,
+                    _ => lt,
+                };
                 let bop = BinOp::from_symbol(op)
                     .ok_or(())
                     .or_else(|()| unsupported(e.pos, &format!("operator {op}")))?;
                 let empty = [lhs, rhs].iter().any(
                     |x| matches!(self.const_value(x), Some((Const::Str(s), _)) if s.is_empty()),
                 );
-                self.compare(bop, &ty, empty);
+                self.compare(bop, &ty.under().clone(), empty);
                 Ok(match bop {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         Ty::Bool
@@ -1892,13 +1927,8 @@ impl Compiler {
         let ExprKind::Selector { expr: x, name } = &func.kind else {
             return Ok(None);
         };
-        let key = match self.static_ty(x) {
-            Some(Ty::Struct(st)) => st.name.clone(),
-            Some(Ty::Ptr(t)) => match *t {
-                Ty::Struct(st) => format!("*{}", st.name),
-                _ => return Ok(None),
-            },
-            _ => return Ok(None),
+        let Some(key) = self.static_ty(x).as_ref().and_then(method_key) else {
+            return Ok(None);
         };
         let Some(&m) = self.methods.get(&(key.clone(), name.clone())) else {
             if self
@@ -2268,7 +2298,11 @@ impl Compiler {
                 !inline || args.iter().any(|a| self.has_call(a))
             }
             // a + b on strings is a concatstring call.
-            ExprKind::Binary { op: "+", lhs, .. } if self.static_ty(lhs) == Some(Ty::Str) => true,
+            ExprKind::Binary { op: "+", lhs, .. }
+                if self.static_ty(lhs).is_some_and(|t| *t.under() == Ty::Str) =>
+            {
+                true
+            }
             ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => self.has_call(expr),
             ExprKind::Binary { lhs, rhs, .. } => self.has_call(lhs) || self.has_call(rhs),
             ExprKind::Index { expr, index } => self.has_call(expr) || self.has_call(index),
@@ -2597,6 +2631,7 @@ impl Compiler {
                 | Ty::TypeAssertionError
                 | Ty::Float64 => return unsupported(a.pos, "print of a slice, interface or float"),
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
+                Ty::Named(_) => unreachable!("expr gives the underlying type"),
             };
             format.push('%');
             format.push(verb);
@@ -2750,6 +2785,35 @@ impl Compiler {
         });
     }
 
+    /// The value of type `ty` on the stack as interface `it`: typecheck.c
+    /// checks the method set (implements), then runtime·convT2I.
+    fn conv_t2i(&mut self, pos: Pos, ty: &Ty, it: &Rc<IfaceTy>) -> R<()> {
+        let has = declared_methods(&self.methods, ty);
+        if let Some((m, _)) = it.methods.iter().find(|(m, _)| !has.contains(m)) {
+            return err(
+                pos,
+                format!(
+                    "{}: {ty} does not implement {} (missing {m} method)",
+                    cannot_use(ty, &Ty::Iface(it.clone())),
+                    it.name
+                ),
+            );
+        }
+        self.calls(argwid(
+            false,
+            0,
+            &[PTR, PTR, ty.clone()],
+            &[Ty::Iface(it.clone())],
+        ));
+        let site = self.site("runtime.convT2I");
+        self.emit(Ins::ConvT2I {
+            ty: ty.clone(),
+            iface: it.clone(),
+            site,
+        });
+        Ok(())
+    }
+
     /// A type switch, as swt.c's typeswitch lowers it: the operand in a
     /// temporary, efacethash of it, then each case in source order: `nil`
     /// inline, a concrete type by its hash (inline) and assertE2T2, an
@@ -2884,6 +2948,37 @@ impl Compiler {
         Ok(())
     }
 
+    /// A conversion `T(x)`: between integer widths (x + 0 wrapped to the
+    /// new one), integer and float64 (CVTSQ2SD, or CVTTSD2SQ toward zero),
+    /// or to a type of the same underlying type (no code).
+    fn convert(&mut self, pos: Pos, to: &Ty, args: &[Expr]) -> R<Option<Ty>> {
+        let [arg] = args else {
+            return unsupported(pos, &format!("conversion to {to} of this value"));
+        };
+        if let (Some((Const::Int(v), _)), Ty::Int { .. }) = (self.const_value(arg), to.under()) {
+            if !to.holds(v) {
+                return err(pos, format!("constant {v} overflows {to}"));
+            }
+        }
+        let from = self.expr(arg)?;
+        match (&from, to.under()) {
+            (Ty::Int { .. }, Ty::Int { .. }) => {
+                self.emit(Ins::Const(Const::Int(0)));
+                self.emit(Ins::Bin(BinOp::Add, to.under().clone()));
+            }
+            (Ty::Int { .. }, Ty::Float64) => {
+                self.emit(Ins::Const(Const::Float(0.0)));
+                self.emit(Ins::Bin(BinOp::Add, Ty::Float64));
+            }
+            (Ty::Float64, Ty::Int { .. }) => {
+                self.emit(Ins::FloatToInt(to.under().clone()));
+            }
+            (a, b) if a == b => {}
+            _ => return unsupported(pos, &format!("conversion to {to} of this value")),
+        }
+        Ok(Some(to.clone()))
+    }
+
     fn builtin(&mut self, pos: Pos, name: &str, args: &[Expr]) -> R<Option<Ty>> {
         match name {
             "println" | "print" => {
@@ -2915,6 +3010,7 @@ impl Compiler {
                             return unsupported(a.pos, "print of a slice or interface")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
+                        Ty::Named(_) => unreachable!("expr gives the underlying type"),
                     };
                     self.calls(match kind {
                         PrintKind::Str => 16,
@@ -3016,6 +3112,12 @@ impl Compiler {
                 self.emit(Ins::Cap);
                 Ok(Some(Ty::INT))
             }
+            "string"
+                if self.lookup("string").is_none()
+                    && matches!(args, [a] if self.static_ty(a).is_some_and(|t| *t.under() == Ty::Str)) =>
+            {
+                self.convert(pos, &Ty::Str, args)
+            }
             "string" if self.lookup("string").is_none() => {
                 // string(a[lo:hi]) of a byte array: slicearray, then
                 // slicebytetostring; the sliced array moves to the heap.
@@ -3077,44 +3179,14 @@ impl Compiler {
                 self.emit(Ins::SliceToString { site });
                 Ok(Some(Ty::Str))
             }
-            "float64" if self.lookup(name).is_none() => {
-                if args.len() != 1 {
-                    return unsupported(pos, &format!("conversion to {name} of this value"));
-                }
-                match self.expr(&args[0])? {
-                    Ty::Float64 => {}
-                    // CVTSQ2SD: the integer's value, rounded to nearest.
-                    Ty::Int { .. } => {
-                        self.emit(Ins::Const(Const::Float(0.0)));
-                        self.emit(Ins::Bin(BinOp::Add, Ty::Float64));
-                    }
-                    _ => return unsupported(pos, &format!("conversion to {name} of this value")),
-                }
-                Ok(Some(Ty::Float64))
-            }
+            "float64" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float64, args),
             _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
-                if args.len() != 1 {
-                    return unsupported(pos, &format!("conversion to {name} of this value"));
-                }
-                if let Some((Const::Int(v), _)) = self.const_value(&args[0]) {
-                    if !to.holds(v) {
-                        return err(pos, format!("constant {v} overflows {to}"));
-                    }
-                }
-                match self.expr(&args[0])? {
-                    Ty::Int { .. } => {}
-                    // CVTTSD2SQ: toward zero, then to the width.
-                    Ty::Float64 => {
-                        self.emit(Ins::FloatToInt(to.clone()));
-                        return Ok(Some(to));
-                    }
-                    _ => return unsupported(pos, &format!("conversion to {name} of this value")),
-                }
-                // x + 0, wrapped to the new width.
-                self.emit(Ins::Const(Const::Int(0)));
-                self.emit(Ins::Bin(BinOp::Add, to.clone()));
-                Ok(Some(to))
+                self.convert(pos, &to, args)
+            }
+            _ if self.types.contains_key(name) && self.lookup(name).is_none() => {
+                let to = self.types[name].clone();
+                self.convert(pos, &to, args)
             }
             "panic" => {
                 if args.len() != 1 {
@@ -3172,9 +3244,11 @@ impl Compiler {
 /// twin does not track untyped constants, so any integer goes to any
 /// integer type).
 fn assignable(got: &Ty, want: &Ty) -> bool {
+    let unnamed = |t: &Ty| !matches!(t, Ty::Named(_));
     got == want
-        || (matches!(got, Ty::Int { .. }) && matches!(want, Ty::Int { .. }))
+        || (matches!(got.under(), Ty::Int { .. }) && matches!(want.under(), Ty::Int { .. }))
         || *got == Ty::Nil
+        || ((unnamed(got) || unnamed(want)) && got.under() == want.under())
 }
 
 /// typecheck.c's message for a value of the wrong type.
@@ -3453,11 +3527,21 @@ mod tests {
             .iter()
             .any(|i| matches!(i, Ins::NewPtr { size: 4, .. })));
         assert!(m.ins.contains(&Ins::StorePtrField(0)));
-        let e =
-            compiled("package main\ntype r int\nfunc (x r) f() {}\nfunc main() {}\n").unwrap_err();
+        // A named int: its own type (main.r in an interface), an int's
+        // layout, a method set of its own.
+        let p = compiled("package main\ntype r int\nfunc (x r) f() {}\ntype F interface {\n\tf()\n}\nfunc main() {\n\tvar i F = r(3)\n\ti.f()\n}\n").unwrap();
+        let f = func(&p, "main.r·f");
+        assert_eq!(f.sig.params[0].size(), 4);
+        assert_eq!(f.sig.params[0].name(), "main.r");
+        assert_eq!(p.method_set(&f.sig.params[0]), ["f"]);
+        assert!(func(&p, "main.main")
+            .ins
+            .iter()
+            .any(|i| matches!(i, Ins::ConvT2I { ty, .. } if ty.name() == "main.r")));
+        let e = compiled("package main\ntype r int\ntype F interface {\n\tf()\n}\nfunc main() {\n\tvar i F = r(3)\n\t_ = i\n}\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "2:6: unsupported construct 'named non-struct type'"
+            "7:13: cannot use value of type r as type F: r does not implement F (missing f method)"
         );
         let e = compiled(
             "package main\ntype r struct {\n\tid int\n}\nfunc main() {\n\t_ = r{x: 1}\n}\n",

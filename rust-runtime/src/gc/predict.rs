@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot};
+use super::code::{method_key, Code, Ins, PrintKind, Program, SelKind, Site, Slot};
 use super::frames::{CallRow, Figures, FrameRow, Origin};
 use super::layout::{argwid, rnd};
 use super::pcln;
@@ -560,6 +560,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::Defer { site, .. } | Ins::DeferPrint { site, .. } => one("runtime.deferproc", site),
         Ins::Panic { site } => one("runtime.panic", site),
         Ins::ConvT2E { site, .. } => one("runtime.convT2E", site),
+        Ins::ConvT2I { site, .. } => one("runtime.convT2I", site),
         Ins::EfaceHash { site } => one("runtime.efacethash", site),
         Ins::AssertE2T2 { site, .. } => one("runtime.assertE2T2", site),
         Ins::AssertE2T { site, .. } => one("runtime.assertE2T", site),
@@ -698,14 +699,17 @@ fn wrappers(prog: &Program) -> Vec<Wrapper> {
         .collect();
     for code in &prog.funcs {
         for ins in &code.ins {
-            let Ins::ConvT2E { ty, .. } = ins else {
+            let (Ins::ConvT2E { ty, .. } | Ins::ConvT2I { ty, .. }) = ins else {
                 continue;
             };
-            let Ty::Struct(st) = ty else { continue };
+            let (Ty::Struct(_) | Ty::Named(_)) = ty else {
+                continue;
+            };
+            let tname = method_key(ty).expect("a named type");
             let mut methods: Vec<(&String, usize)> = prog
                 .methods
                 .iter()
-                .filter(|((t, _), _)| *t == st.name)
+                .filter(|((t, _), _)| *t == tname)
                 .map(|((_, m), &f)| (m, f))
                 .collect();
             methods.sort();
@@ -714,7 +718,7 @@ fn wrappers(prog: &Program) -> Vec<Wrapper> {
                 let name = if ty.size() <= 8 {
                     format!("{}·i", method.name)
                 } else {
-                    format!("main.*{}·{m}", st.name)
+                    format!("main.*{tname}·{m}")
                 };
                 if by_name.contains_key(name.as_str()) || !seen.insert(name.clone()) {
                     continue;

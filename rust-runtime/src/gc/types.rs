@@ -30,6 +30,9 @@ pub enum Ty {
     Slice(Box<Ty>),
     /// A named struct type.
     Struct(Rc<StructTy>),
+    /// Any other named type (`type T int`, `type S []int`): a type of its
+    /// own, with its own methods, laid out as its underlying type.
+    Named(Rc<NamedTy>),
     /// `interface{}`.
     Eface,
     /// A named interface with methods.
@@ -56,7 +59,7 @@ impl Ty {
     /// Whether an integer constant has a value of this integer type
     /// (const.c's overflow check: 6g refuses `int8(300)`).
     pub fn holds(&self, v: i64) -> bool {
-        match *self {
+        match *self.under() {
             Ty::Int {
                 bits: 64,
                 signed: true,
@@ -77,9 +80,18 @@ impl Ty {
         }
     }
 
+    /// The underlying type: a named type's, else the type itself.
+    pub fn under(&self) -> &Ty {
+        match self {
+            Ty::Named(n) => &n.under,
+            t => t,
+        }
+    }
+
     /// Bytes the value takes in an argument frame.
     pub fn size(&self) -> u32 {
         match self {
+            Ty::Named(n) => n.under.size(),
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
             Ty::Str => 16,
@@ -109,6 +121,7 @@ impl Ty {
     /// The alignment 6g gives a value of the type.
     pub fn align(&self) -> u32 {
         match self {
+            Ty::Named(n) => n.under.align(),
             Ty::Array(_, e) => e.align(),
             Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
             Ty::Str | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 8,
@@ -118,7 +131,7 @@ impl Ty {
 
     /// The element type of an array or slice.
     pub(crate) fn elem(&self) -> Option<&Ty> {
-        match self {
+        match self.under() {
             Ty::Array(_, e) | Ty::Slice(e) => Some(e),
             _ => None,
         }
@@ -128,7 +141,7 @@ impl Ty {
     /// scalar, pointer, channel or function.
     pub fn memword(&self) -> bool {
         matches!(
-            self,
+            self.under(),
             Ty::Int { .. }
                 | Ty::Bool
                 | Ty::Float64
@@ -142,6 +155,7 @@ impl Ty {
     /// Whether a value holds pointers (what makeslice asks the type).
     pub fn has_pointers(&self) -> bool {
         match self {
+            Ty::Named(n) => n.under.has_pointers(),
             Ty::Int { .. } | Ty::Bool | Ty::Float64 => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
@@ -173,6 +187,7 @@ impl Ty {
             Ty::Array(n, e) => format!("[{n}]{}", e.name()),
             Ty::Slice(e) => format!("[]{}", e.name()),
             Ty::Struct(st) => format!("main.{}", st.name),
+            Ty::Named(n) => format!("main.{}", n.name),
             Ty::Eface => "interface { }".into(),
             Ty::Iface(it) => format!("main.{}", it.name),
             Ty::Ptr(e) => format!("*{}", e.name()),
@@ -210,6 +225,7 @@ impl std::fmt::Display for Ty {
             Ty::Array(n, e) => write!(f, "[{n}]{e}"),
             Ty::Slice(e) => write!(f, "[]{e}"),
             Ty::Struct(st) => f.write_str(&st.name),
+            Ty::Named(n) => f.write_str(&n.name),
             Ty::Eface => f.write_str("interface {}"),
             Ty::Iface(it) => f.write_str(&it.name),
             Ty::Ptr(e) => write!(f, "*{e}"),
@@ -271,6 +287,13 @@ pub(crate) const INTS: [(&str, u8, bool); 11] = [
 pub struct StructTy {
     pub name: String,
     pub fields: Vec<(String, Ty)>,
+}
+
+/// A named type other than a struct or an interface.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NamedTy {
+    pub name: String,
+    pub under: Ty,
 }
 
 /// A function's parameter and result types.

@@ -13,8 +13,8 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
-    BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
-    StrCmp, Then, Ty,
+    method_key, BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind,
+    Site, Slot, StrCmp, Then, Ty,
 };
 use super::frames::Figures;
 use crate::chan::{ChanId, SelCase, SelectSetup};
@@ -451,7 +451,7 @@ impl Machine {
         let put = |bytes: &mut Vec<u8>, w: u64, n: usize| {
             bytes.extend_from_slice(&w.to_le_bytes()[..n]);
         };
-        match (ty, v) {
+        match (ty.under(), v) {
             (Ty::Str, Value::Str(s)) => {
                 let len = s.len() as u64;
                 let ptr = self.word(rt, v);
@@ -499,7 +499,7 @@ impl Machine {
 
     /// A channel's element back from its word.
     fn unword(&self, rt: &Runtime, ty: &Ty, w: u64) -> Value {
-        match ty {
+        match ty.under() {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Float64 => Value::Float(f64::from_bits(w)),
             Ty::Bool => Value::Bool(w != 0),
@@ -527,6 +527,7 @@ impl Machine {
             Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
                 unreachable!("the compiler keeps arrays and interfaces out of channels")
             }
+            Ty::Named(_) => unreachable!("an underlying type is not named"),
         }
     }
 
@@ -1154,6 +1155,34 @@ impl Machine {
                 self.efaces.insert(e, d.clone());
                 self.push(g, Value::Iface(d, t.word));
             }
+            Ins::ConvT2I {
+                ref ty,
+                ref iface,
+                site,
+            } => {
+                let v = stack.pop().expect("a value");
+                let t = self.type_ref(rt, ty);
+                let it = Ty::Iface(iface.clone());
+                let inter = rt.type_word(&it.name());
+                if rt.tab.lookup("runtime.convT2I").is_none() {
+                    return Err(
+                        self.fail("runtime.convT2I has no frame in the measured tables".into())
+                    );
+                }
+                let ret = self.ret(rt, func, "runtime.convT2I", &site);
+                let nmethods = iface.methods.len() as u32;
+                let (tab, data) = rt.convt2i(ret, t, inter, nmethods)?;
+                let data = match data {
+                    Some(p) => p,
+                    None => self.pack(rt, std::slice::from_ref(ty), std::slice::from_ref(&v))[0],
+                };
+                let d = Rc::new(Dyn {
+                    ty: ty.clone(),
+                    val: v,
+                    data,
+                });
+                self.push(g, Value::Iface(d, tab));
+            }
             Ins::EfaceHash { site } => {
                 let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.efacethash", &site);
@@ -1334,7 +1363,9 @@ impl Machine {
                         let s = rt.type_assertion_string(ret, d.data)?;
                         self.push(g, Value::Str(Rc::from(s)));
                     }
-                    (Ty::Struct(st), _, _) if self.prog.method(&d.ty, name).is_some() => {
+                    (Ty::Struct(_) | Ty::Named(_), _, _)
+                        if self.prog.method(&d.ty, name).is_some() =>
+                    {
                         let m = self.prog.method(&d.ty, name).expect("checked");
                         // The itab holds the wrapper, which copies the
                         // receiver out of the data word (or from where it
@@ -1342,7 +1373,7 @@ impl Machine {
                         let wname = if d.ty.size() <= 8 {
                             format!("{}·i", self.prog.funcs[m].name)
                         } else {
-                            format!("main.*{}·{name}", st.name)
+                            format!("main.*{}·{name}", method_key(&d.ty).expect("named"))
                         };
                         let Some(&w) = self.wrappers.get(&wname) else {
                             return Err(self.fail(format!("{wname} has no frame in the figures")));
@@ -1894,7 +1925,7 @@ const U64: Ty = Ty::Int {
 };
 
 fn zero(ty: &Ty) -> Value {
-    match ty {
+    match ty.under() {
         Ty::Int { .. } => Value::Int(0),
         Ty::Float64 => Value::Float(0.0),
         Ty::Bool => Value::Bool(false),
@@ -1908,6 +1939,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
         Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
+        Ty::Named(_) => unreachable!("an underlying type is not named"),
     }
 }
 
