@@ -1142,16 +1142,12 @@ impl Machine {
                 let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
                 let ret = self.ret(rt, func, "runtime.convT2E", &site);
-                let data = match rt.convt2e(ret, t)? {
-                    Some(p) => p,
-                    None => self.pack(rt, std::slice::from_ref(ty), std::slice::from_ref(&v))[0],
+                let copied = rt.convt2e(ret, t)?;
+                let d = self.boxed_dyn(rt, ty, v, copied);
+                let e = Eface {
+                    ty: t.word,
+                    data: d.data,
                 };
-                let d = Rc::new(Dyn {
-                    ty: ty.clone(),
-                    val: v,
-                    data,
-                });
-                let e = Eface { ty: t.word, data };
                 self.efaces.insert(e, d.clone());
                 self.push(g, Value::Iface(d, t.word));
             }
@@ -1171,16 +1167,8 @@ impl Machine {
                 }
                 let ret = self.ret(rt, func, "runtime.convT2I", &site);
                 let nmethods = iface.methods.len() as u32;
-                let (tab, data) = rt.convt2i(ret, t, inter, nmethods)?;
-                let data = match data {
-                    Some(p) => p,
-                    None => self.pack(rt, std::slice::from_ref(ty), std::slice::from_ref(&v))[0],
-                };
-                let d = Rc::new(Dyn {
-                    ty: ty.clone(),
-                    val: v,
-                    data,
-                });
+                let (tab, copied) = rt.convt2i(ret, t, inter, nmethods)?;
+                let d = self.boxed_dyn(rt, ty, v, copied);
                 self.push(g, Value::Iface(d, tab));
             }
             Ins::EfaceHash { site } => {
@@ -1603,6 +1591,20 @@ impl Machine {
     }
 
     /// What the runtime needs of a type: its descriptor, size and copy.
+    /// An interface value's dynamic part: `v` of type `ty`, its data word
+    /// where copyin put it (`copied`: memory from mal) or the value itself.
+    fn boxed_dyn(&mut self, rt: &Runtime, ty: &Ty, v: Value, copied: Option<Addr>) -> Rc<Dyn> {
+        let data = match copied {
+            Some(p) => p,
+            None => self.pack(rt, std::slice::from_ref(ty), std::slice::from_ref(&v))[0],
+        };
+        Rc::new(Dyn {
+            ty: ty.clone(),
+            val: v,
+            data,
+        })
+    }
+
     fn type_ref(&self, rt: &mut Runtime, ty: &Ty) -> TypeRef {
         TypeRef {
             word: rt.type_word(&ty.name()),
