@@ -175,54 +175,39 @@ pub fn compile(file: &File) -> R<Program> {
             return unsupported(*pos, &format!("import \"{path}\""));
         }
     }
-    // Types first, then functions, so that uses may precede declarations.
-    for d in &file.decls {
-        if let Decl::Type(ts) = d {
-            for t in ts {
-                let ty = match &t.ty {
-                    Type::Struct(fields) => {
-                        let mut fs = Vec::new();
-                        for f in fields {
-                            let ty = c.ty(&f.ty, t.pos)?;
-                            fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
-                        }
-                        Ty::Struct(Rc::new(StructTy {
-                            name: t.name.clone(),
-                            fields: fs,
-                        }))
-                    }
-                    Type::Interface(ms) if !ms.is_empty() => {
-                        let mut methods = Vec::new();
-                        for (name, ft) in ms {
-                            methods.push((name.clone(), Rc::new(c.sig(ft, t.pos)?)));
-                        }
-                        methods.sort_by(|a, b| a.0.cmp(&b.0));
-                        Ty::Iface(Rc::new(IfaceTy {
-                            name: t.name.clone(),
-                            methods,
-                        }))
-                    }
-                    other => match c.ty(other, t.pos)? {
-                        // `type T2 T1`: T1's fields or methods, T2's name.
-                        Ty::Struct(st) => Ty::Struct(Rc::new(StructTy {
-                            name: t.name.clone(),
-                            fields: st.fields.clone(),
-                        })),
-                        Ty::Iface(it) => Ty::Iface(Rc::new(IfaceTy {
-                            name: t.name.clone(),
-                            methods: it.methods.clone(),
-                        })),
-                        // Every interface{} is the same to the runtime.
-                        Ty::Eface => Ty::Eface,
-                        under => Ty::Named(Rc::new(NamedTy {
-                            name: t.name.clone(),
-                            under: under.under().clone(),
-                        })),
-                    },
-                };
-                c.types.insert(t.name.clone(), ty);
+    // Types first, then functions, so that uses may precede declarations;
+    // a type that names one declared after it waits for it (as typecheck's
+    // resolution order does), a cycle is refused.
+    let mut pending: Vec<&TypeSpec> = file
+        .decls
+        .iter()
+        .filter_map(|d| match d {
+            Decl::Type(ts) => Some(ts.iter()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    while !pending.is_empty() {
+        let mut waiting = Vec::new();
+        for &t in &pending {
+            match c.type_decl(t) {
+                Ok(ty) => {
+                    c.types.insert(t.name.clone(), ty);
+                }
+                Err(e)
+                    if pending
+                        .iter()
+                        .any(|p| e.message == format!("undefined: {}", p.name)) =>
+                {
+                    waiting.push(t);
+                }
+                Err(e) => return Err(e),
             }
         }
+        if waiting.len() == pending.len() {
+            return unsupported(waiting[0].pos, "recursive type");
+        }
+        pending = waiting;
     }
     let mut bodies = Vec::new();
     for d in &file.decls {
@@ -335,6 +320,51 @@ pub fn compile(file: &File) -> R<Program> {
 }
 
 impl Compiler {
+    /// The type a declaration `type T ...` names.
+    fn type_decl(&mut self, t: &TypeSpec) -> R<Ty> {
+        Ok(match &t.ty {
+            Type::Struct(fields) => {
+                let mut fs = Vec::new();
+                for f in fields {
+                    let ty = self.ty(&f.ty, t.pos)?;
+                    fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
+                }
+                Ty::Struct(Rc::new(StructTy {
+                    name: t.name.clone(),
+                    fields: fs,
+                }))
+            }
+            Type::Interface(ms) if !ms.is_empty() => {
+                let mut methods = Vec::new();
+                for (name, ft) in ms {
+                    methods.push((name.clone(), Rc::new(self.sig(ft, t.pos)?)));
+                }
+                methods.sort_by(|a, b| a.0.cmp(&b.0));
+                Ty::Iface(Rc::new(IfaceTy {
+                    name: t.name.clone(),
+                    methods,
+                }))
+            }
+            other => match self.ty(other, t.pos)? {
+                // `type T2 T1`: T1's fields or methods, T2's name.
+                Ty::Struct(st) => Ty::Struct(Rc::new(StructTy {
+                    name: t.name.clone(),
+                    fields: st.fields.clone(),
+                })),
+                Ty::Iface(it) => Ty::Iface(Rc::new(IfaceTy {
+                    name: t.name.clone(),
+                    methods: it.methods.clone(),
+                })),
+                // Every interface{} is the same to the runtime.
+                Ty::Eface => Ty::Eface,
+                under => Ty::Named(Rc::new(NamedTy {
+                    name: t.name.clone(),
+                    under: under.under().clone(),
+                })),
+            },
+        })
+    }
+
     fn begin(&mut self, name: String, sig: Rc<Sig>) {
         self.stack.push(FuncState {
             code: Code {
@@ -3550,6 +3580,15 @@ mod tests {
         assert_eq!(e.to_string(), "6:8: unknown r field 'x' in struct literal");
         let e = compiled("package main\nfunc main() {\n\tprintln(byte(300))\n}\n").unwrap_err();
         assert_eq!(e.to_string(), "3:14: constant 300 overflows uint8");
+    }
+
+    #[test]
+    fn a_type_may_name_one_declared_after_it_but_not_itself() {
+        let p = compiled("package main\ntype a struct {\n\tb *b\n}\ntype b struct {\n\tn int64\n}\nfunc main() {\n\tvar x a\n\t_ = x\n}\n").unwrap();
+        assert!(p.funcs.iter().any(|f| f.name == "main.main"));
+        let e =
+            compiled("package main\ntype l struct {\n\tnext *l\n}\nfunc main() {}\n").unwrap_err();
+        assert_eq!(e.to_string(), "2:6: unsupported construct 'recursive type'");
     }
 
     #[test]
