@@ -1553,6 +1553,7 @@ impl Compiler {
                     Ok(Ty::Func(self.sig_of(id)))
                 }
                 Some(Binding::Const(..)) => unreachable!("constants are folded above"),
+                None if self.types.contains_key(n) => unsupported(e.pos, "method expression"),
                 None => err(e.pos, format!("undefined: {n}")),
             },
             ExprKind::Paren(x) => self.expr(x),
@@ -1721,7 +1722,7 @@ impl Compiler {
                 if let ExprKind::Ident(n) = &expr.kind {
                     if let Some(Binding::Var(slot, ty)) = self.lookup(n) {
                         if let Some(elem) = ty.elem().cloned() {
-                            self.index(index, &ty)?;
+                            self.index(index, ty.under())?;
                             self.emit(Ins::LoadElem(slot));
                             return Ok(elem);
                         }
@@ -1731,7 +1732,7 @@ impl Compiler {
                 let Some(elem) = ty.elem().cloned() else {
                     return unsupported(e.pos, "index of a non-array");
                 };
-                self.index(index, &ty)?;
+                self.index(index, ty.under())?;
                 self.emit(Ins::Index);
                 Ok(elem)
             }
@@ -1739,8 +1740,19 @@ impl Compiler {
                 ty: Some(Type::Name(n, npos)),
                 elems,
             } => {
-                let Some(Ty::Struct(st)) = self.types.get(n).cloned() else {
-                    return unsupported(*npos, "composite literal of a non-struct");
+                let st = match self.types.get(n).cloned() {
+                    Some(Ty::Struct(st)) => st,
+                    // `T{...}` of a named slice or array type: its
+                    // underlying literal, of type T.
+                    Some(t @ Ty::Named(_)) => {
+                        match t.under().clone() {
+                            Ty::Slice(elem) => self.slice_composite(*elem, elems)?,
+                            under @ Ty::Array(..) => self.array_composite(e.pos, &under, elems)?,
+                            _ => return unsupported(*npos, "composite literal of this type"),
+                        }
+                        return Ok(t);
+                    }
+                    _ => return unsupported(*npos, "composite literal of a non-struct"),
                 };
                 let keyed = elems.first().is_some_and(|(k, _)| k.is_some());
                 if keyed {
@@ -1806,11 +1818,7 @@ impl Compiler {
                 elems,
             } => {
                 let elem = self.ty(elem, e.pos)?;
-                if let Some((Some(k), _)) = elems.iter().find(|(k, _)| k.is_some()) {
-                    return unsupported(k.pos, "keyed element");
-                }
-                let vals: Vec<Expr> = elems.iter().map(|(_, v)| v.clone()).collect();
-                self.slice_lit(&elem, &vals)?;
+                self.slice_composite(elem.clone(), elems)?;
                 Ok(Ty::Slice(Box::new(elem)))
             }
             ExprKind::Composite {
@@ -1818,36 +1826,7 @@ impl Compiler {
                 elems,
             } => {
                 let ty = self.ty(t, e.pos)?;
-                let Ty::Array(n, elem) = &ty else {
-                    unreachable!("an array type")
-                };
-                if elems.len() as u32 > *n {
-                    return err(e.pos, "array index out of bounds");
-                }
-                for (key, v) in elems {
-                    if let Some(k) = key {
-                        return unsupported(k.pos, "keyed element");
-                    }
-                    self.expr_as(v, elem)?;
-                }
-                for _ in elems.len() as u32..*n {
-                    self.zero(elem);
-                }
-                self.literal_temp(ty.clone());
-                self.emit(
-                    if **elem
-                        == (Ty::Int {
-                            bits: 8,
-                            signed: false,
-                        })
-                    {
-                        Ins::MakeBytes(*n)
-                    } else if matches!(**elem, Ty::Int { .. }) {
-                        Ins::MakeInts(*n)
-                    } else {
-                        Ins::MakeArray(*n)
-                    },
-                );
+                self.array_composite(e.pos, &ty, elems)?;
                 Ok(ty)
             }
             _ => unsupported(e.pos, "expression"),
@@ -2577,6 +2556,51 @@ impl Compiler {
         }
         self.calls(argwid(false, 0, &sig.params, &sig.results));
         Ok((skip + params.len()) as u8)
+    }
+
+    /// A slice literal's elements, unkeyed, as slice_lit builds them.
+    fn slice_composite(&mut self, elem: Ty, elems: &[(Option<Expr>, Expr)]) -> R<()> {
+        if let Some((Some(k), _)) = elems.iter().find(|(k, _)| k.is_some()) {
+            return unsupported(k.pos, "keyed element");
+        }
+        let vals: Vec<Expr> = elems.iter().map(|(_, v)| v.clone()).collect();
+        self.slice_lit(&elem, &vals)
+    }
+
+    /// An array literal of type `ty`: its elements, zeros for the rest,
+    /// built in a literal temporary.
+    fn array_composite(&mut self, pos: Pos, ty: &Ty, elems: &[(Option<Expr>, Expr)]) -> R<()> {
+        let Ty::Array(n, elem) = ty else {
+            unreachable!("an array type")
+        };
+        if elems.len() as u32 > *n {
+            return err(pos, "array index out of bounds");
+        }
+        for (key, v) in elems {
+            if let Some(k) = key {
+                return unsupported(k.pos, "keyed element");
+            }
+            self.expr_as(v, elem)?;
+        }
+        for _ in elems.len() as u32..*n {
+            self.zero(elem);
+        }
+        self.literal_temp(ty.clone());
+        self.emit(
+            if **elem
+                == (Ty::Int {
+                    bits: 8,
+                    signed: false,
+                })
+            {
+                Ins::MakeBytes(*n)
+            } else if matches!(**elem, Ty::Int { .. }) {
+                Ins::MakeInts(*n)
+            } else {
+                Ins::MakeArray(*n)
+            },
+        );
+        Ok(())
     }
 
     /// `[]T{v...}`: runtime·new of the backing array (at least a byte,
@@ -3568,6 +3592,18 @@ mod tests {
             .ins
             .iter()
             .any(|i| matches!(i, Ins::ConvT2I { ty, .. } if ty.name() == "main.r")));
+        // A named slice's literal is its underlying one; a method
+        // expression is refused.
+        let p = compiled("package main\ntype a []int\nfunc (x a) n() int {\n\treturn len(x)\n}\nfunc main() {\n\tx := a{1, 2}\n\tprintln(x.n(), x[1])\n}\n").unwrap();
+        assert!(func(&p, "main.main")
+            .ins
+            .iter()
+            .any(|i| matches!(i, Ins::Call { .. })));
+        let e = compiled("package main\ntype a []int\nfunc (x a) n() int {\n\treturn len(x)\n}\nfunc main() {\n\tprintln(a.n(nil))\n}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "7:10: unsupported construct 'method expression'"
+        );
         let e = compiled("package main\ntype r int\ntype F interface {\n\tf()\n}\nfunc main() {\n\tvar i F = r(3)\n\t_ = i\n}\n").unwrap_err();
         assert_eq!(
             e.to_string(),
