@@ -36,6 +36,43 @@ impl Runtime {
 }
 
 impl Runtime {
+    /// runtime·slicestring(si, lindex, hindex) (`s[lo:hi]`) or, without
+    /// `hi`, runtime·slicestring1(si, lindex) (`s[lo:]`), from Go code
+    /// returning to `ret`, on a string of `len` bytes: out of bounds
+    /// (lindex < 0, past the end, or hindex < lindex), runtime·panicslice;
+    /// else the result shares si's bytes (so.str = si.str + lindex).
+    pub fn slicestring(
+        &mut self,
+        ret: Addr,
+        len: u64,
+        lo: i64,
+        hi: Option<i64>,
+    ) -> Result<(), Stop> {
+        let name = if hi.is_some() {
+            "runtime.slicestring"
+        } else {
+            "runtime.slicestring1"
+        };
+        let f = self.tab.lookup(name).expect("checked by the caller");
+        let mut args = vec![0, len, lo as u32 as u64];
+        args.extend(hi.map(|h| h as u32 as u64));
+        self.call_at(ret, f, &args)?;
+        let len = len as i64;
+        let bad = match hi {
+            Some(hi) => lo < 0 || lo > len || hi < lo || hi > len,
+            None => lo < 0 || lo > len,
+        };
+        if bad {
+            let ps = self
+                .tab
+                .lookup("runtime.panicslice")
+                .expect("in every table");
+            self.call(f, ps, &[])?;
+            return self.panicstring(ps, "slice bounds out of range");
+        }
+        self.leave(f)
+    }
+
     /// runtime·concatstring(n, s1, ..., sn) (textflag 7) from Go code,
     /// returning to `ret`, for `a + b + ...` on strings (6g flattens the
     /// chain into one call): the static concatstring sums the lengths,

@@ -374,6 +374,12 @@ pub enum Ins {
         site: Site,
     },
     /// Pop a byte slice; push it as a string (runtime·slicebytetostring).
+    /// Pop hi (if `hi`), lo and a string; push `s[lo:hi]` (or `s[lo:]`)
+    /// through runtime·slicestring (slicestring1).
+    SliceString {
+        hi: bool,
+        site: Site,
+    },
     SliceToString {
         site: Site,
     },

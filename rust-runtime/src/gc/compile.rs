@@ -1829,6 +1829,36 @@ impl Compiler {
                 self.array_composite(e.pos, &ty, elems)?;
                 Ok(ty)
             }
+            ExprKind::SliceExpr { expr, lo, hi }
+                if self.static_ty(expr).is_some_and(|t| *t.under() == Ty::Str) =>
+            {
+                // walk.c's OSLICESTR: slicestring(s, lo, hi), or
+                // slicestring1(s, lo) without hi; lo defaults to 0.
+                let ty = self.expr_typed(expr)?;
+                match lo {
+                    Some(l) => self.expr_as(l, &Ty::INT)?,
+                    None => {
+                        self.emit(Ins::Const(Const::Int(0)));
+                    }
+                }
+                let mut params = vec![Ty::Str, Ty::INT];
+                if let Some(h) = hi {
+                    self.expr_as(h, &Ty::INT)?;
+                    params.push(Ty::INT);
+                }
+                self.calls(argwid(false, 0, &params, &[Ty::Str]));
+                let callee = if hi.is_some() {
+                    "runtime.slicestring"
+                } else {
+                    "runtime.slicestring1"
+                };
+                let site = self.site(callee);
+                self.emit(Ins::SliceString {
+                    hi: hi.is_some(),
+                    site,
+                });
+                Ok(ty)
+            }
             _ => unsupported(e.pos, "expression"),
         }
     }

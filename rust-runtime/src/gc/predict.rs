@@ -565,6 +565,8 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::AssertE2T2 { site, .. } => one("runtime.assertE2T2", site),
         Ins::AssertE2T { site, .. } => one("runtime.assertE2T", site),
         Ins::SliceArray { site, .. } => one("runtime.slicearray", site),
+        Ins::SliceString { hi: true, site } => one("runtime.slicestring", site),
+        Ins::SliceString { hi: false, site } => one("runtime.slicestring1", site),
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
         Ins::MakeChan { site, .. } => one("runtime.makechan", site),
         Ins::Send { site } => one("runtime.chansend1", site),

@@ -1217,6 +1217,31 @@ impl Machine {
                     .collect();
                 self.push(g, Value::Slice(Rc::new(RefCell::new(part)), 0));
             }
+            Ins::SliceString { hi, site } => {
+                let hi = if hi {
+                    let Some(Value::Int(h)) = stack.pop() else {
+                        unreachable!("an int bound")
+                    };
+                    Some(h)
+                } else {
+                    None
+                };
+                let (Some(Value::Int(lo)), Some(Value::Str(s))) = (stack.pop(), stack.pop()) else {
+                    unreachable!("a string and an int bound")
+                };
+                let callee = if hi.is_some() {
+                    "runtime.slicestring"
+                } else {
+                    "runtime.slicestring1"
+                };
+                if rt.tab.lookup(callee).is_none() {
+                    return Err(self.fail(format!("{callee} has no frame in the measured tables")));
+                }
+                let ret = self.ret(rt, func, callee, &site);
+                rt.slicestring(ret, s.len() as u64, lo, hi)?;
+                let end = hi.unwrap_or(s.len() as i64) as usize;
+                self.push(g, Value::Str(Rc::from(&s[lo as usize..end])));
+            }
             Ins::SliceToString { site } => {
                 let Some(Value::Slice(b, _)) = stack.pop() else {
                     unreachable!("typed")
