@@ -3202,6 +3202,17 @@ impl Compiler {
             {
                 self.convert(pos, &Ty::Str, args)
             }
+            "string"
+                if self.lookup("string").is_none()
+                    && matches!(args, [a] if self.static_ty(a).is_some_and(|t| *t.under() == Ty::Slice(Box::new(BYTE)))) =>
+            {
+                // walk.c's OARRAYBYTESTR: slicebytetostring(b).
+                self.expr(&args[0])?;
+                self.calls(argwid(false, 0, &[Ty::Slice(Box::new(BYTE))], &[Ty::Str]));
+                let site = self.site("runtime.slicebytetostring");
+                self.emit(Ins::SliceToString { site });
+                Ok(Some(Ty::Str))
+            }
             "string" if self.lookup("string").is_none() => {
                 // string(a[lo:hi]) of a byte array: slicearray, then
                 // slicebytetostring; the sliced array moves to the heap.

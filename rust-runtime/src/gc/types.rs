@@ -10,6 +10,12 @@ pub(crate) const PTR: Ty = Ty::Int {
     signed: false,
 };
 
+/// The byte type (uint8), whose arrays the twin keeps as bytes.
+pub(crate) const BYTE: Ty = Ty::Int {
+    bits: 8,
+    signed: false,
+};
+
 /// A static type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {

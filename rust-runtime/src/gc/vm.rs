@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
     method_key, BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind,
-    Site, Slot, StrCmp, Then, Ty,
+    Site, Slot, StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
 use crate::chan::{ChanId, SelCase, SelectSetup};
@@ -1969,13 +1969,6 @@ fn zero(ty: &Ty) -> Value {
         Ty::Named(_) => unreachable!("an underlying type is not named"),
     }
 }
-
-/// The byte type, whose arrays are [`Value::Bytes`] (other integers'
-/// are [`Value::Ints`]).
-const BYTE: Ty = Ty::Int {
-    bits: 8,
-    signed: false,
-};
 
 /// Element `i` of an array or slice.
 fn element(a: &Value, i: i64) -> Option<Value> {
