@@ -2,6 +2,7 @@
 //! an array.
 
 use crate::proc::Runtime;
+use crate::symtab::FuncId;
 use crate::{Addr, Stop};
 
 impl Runtime {
@@ -51,13 +52,19 @@ impl Runtime {
             .expect("in every table");
         self.call_at(ret, f, &[0, nel, lb, hb, width])?;
         if hb > nel || lb > hb {
-            let ps = self
-                .tab
-                .lookup("runtime.panicslice")
-                .expect("in every table");
-            self.call(f, ps, &[])?;
-            return self.panicstring(ps, "slice bounds out of range");
+            return self.panicslice(f);
         }
         self.leave(f)
+    }
+
+    /// runtime·panicslice() called from `caller` (runtime.c): panicstring
+    /// of "slice bounds out of range".
+    pub(crate) fn panicslice<T>(&mut self, caller: FuncId) -> Result<T, Stop> {
+        let ps = self
+            .tab
+            .lookup("runtime.panicslice")
+            .expect("in every table");
+        self.call(caller, ps, &[])?;
+        self.panicstring(ps, "slice bounds out of range")
     }
 }

@@ -63,12 +63,7 @@ impl Runtime {
             None => lo < 0 || lo > len,
         };
         if bad {
-            let ps = self
-                .tab
-                .lookup("runtime.panicslice")
-                .expect("in every table");
-            self.call(f, ps, &[])?;
-            return self.panicstring(ps, "slice bounds out of range");
+            return self.panicslice(f);
         }
         self.leave(f)
     }

@@ -1046,7 +1046,11 @@ impl Compiler {
                     for place in places.into_iter().rev() {
                         self.emit(place.store());
                     }
-                } else if *op == "+=" && self.static_ty(&lhs[0]) == Some(Ty::Str) {
+                } else if *op == "+="
+                    && self
+                        .static_ty(&lhs[0])
+                        .is_some_and(|t| *t.under() == Ty::Str)
+                {
                     // walk rewrites `s += t` on strings into `s = s + t`.
                     let sum = Expr {
                         pos: lhs[0].pos,
