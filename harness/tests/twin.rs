@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 19] = [
+const NEVER_MEASURED: [&str; 21] = [
     "bytestr",
     "chanofchan",
     "closorder",
@@ -29,15 +29,17 @@ const NEVER_MEASURED: [&str; 19] = [
     "pool",
     "relay",
     "repanic",
+    "reslice",
     "ring",
     "segspawn",
+    "slices",
     "spawnif",
     "substr",
     "typeswitch",
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 47] = [
+const RUNS: [&str; 49] = [
     "badindex",
     "buffered",
     "bytestr",
@@ -74,12 +76,14 @@ const RUNS: [&str; 47] = [
     "recoverg",
     "relay",
     "repanic",
+    "reslice",
     "ring",
     "segspawn",
     "select",
     "selectdead",
     "sendclosed",
     "sieve",
+    "slices",
     "spawnif",
     "strcat",
     "substr",

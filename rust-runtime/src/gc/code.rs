@@ -197,9 +197,11 @@ pub enum Ins {
     LoadElem(Slot),
     /// Push a copy of the top.
     Dup,
-    /// `make([]T, n)`: runtime·makeslice; pops n.
+    /// `make([]T, len)` or, with `cap`, `make([]T, len, cap)`:
+    /// runtime·makeslice; pops cap (with `cap`) and len.
     MakeSlice {
         elem: Ty,
+        cap: bool,
         site: Site,
     },
     /// `[]T{...}`: runtime·new of the backing array, pushed as a slice of
@@ -366,20 +368,56 @@ pub enum Ins {
         ty: Ty,
         site: Site,
     },
-    /// Pop hi, lo and an array of `width`-byte elements; push the slice
-    /// `a[lo:hi]` (runtime·slicearray), a copy: the compiler only lets
-    /// `string()` take it.
+    /// Pop hi and lo; push `a[lo:hi]` of the array in `slot`, a slice
+    /// sharing its cell. With `call` through runtime·slicearray (where
+    /// cgen_inline cannot put the result); else in line, hi checked
+    /// against the array's length and lo against hi where 6g checks them,
+    /// `check` being the CALL of runtime·panicslice they branch to (None
+    /// when typecheck settled them all).
     SliceArray {
+        slot: Slot,
         width: u32,
+        call: Option<Site>,
+        check: Option<Site>,
+    },
+    /// Pop hi (with `hi`) and lo, then a slice; push `s[lo:hi]` (`s[lo:]`).
+    /// With `call` through runtime·sliceslice (sliceslice1), where the
+    /// slice is an operand (of len, say) rather than a value cgen puts
+    /// somewhere; else in line as 6g's cgen_inline does it: hi checked
+    /// against the cap and lo against hi (lo against the len), `check`
+    /// being as for [`Ins::SliceArray`].
+    SliceSlice {
+        hi: bool,
+        width: u32,
+        call: Option<Site>,
+        check: Option<Site>,
+    },
+    /// `append(s, v1, ..., vn)`: pop the `n` values and the slice; push
+    /// what runtime·append made of them.
+    Append {
+        elem: Ty,
+        n: u8,
         site: Site,
     },
-    /// Pop a byte slice; push it as a string (runtime·slicebytetostring).
+    /// `append(x, y...)`: pop y and x; push runtime·appendslice's result.
+    AppendSlice {
+        elem: Ty,
+        site: Site,
+    },
+    /// `copy(to, fm)`: pop fm and to; push the count runtime·slicecopy
+    /// (of a string fm, runtime·slicestringcopy) returns.
+    Copy {
+        width: u32,
+        string: bool,
+        site: Site,
+    },
     /// Pop hi (if `hi`), lo and a string; push `s[lo:hi]` (or `s[lo:]`)
     /// through runtime·slicestring (slicestring1).
     SliceString {
         hi: bool,
         site: Site,
     },
+    /// Pop a byte slice; push it as a string (runtime·slicebytetostring).
     SliceToString {
         site: Site,
     },
@@ -514,7 +552,9 @@ pub struct Program {
     pub main: usize,
     /// main.init: the globals' initial values.
     pub init: usize,
-    pub nglobals: u16,
+    /// Each global's type: it starts as its zero value (the bss), as 6g
+    /// emits no code for a declaration without a value.
+    pub globals: Vec<Ty>,
     /// It imports package runtime: main.init calls runtime.Init·.
     pub imports_runtime: bool,
     /// The line of the source's last token (main.init's, see

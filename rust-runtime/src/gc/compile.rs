@@ -68,6 +68,34 @@ impl Place {
     }
 }
 
+/// Where a plain assignment puts the slice expression on its right side:
+/// cgen_inline slices in place into a variable that has an address
+/// (sleasy: a name neither moved to the heap nor captured), else through
+/// a temporary (a slice) or a call of runtime·slicearray (an array).
+#[derive(Debug, Clone, Copy)]
+enum SliceDest {
+    Var(Slot),
+    /// The new variable of a `:=`, declared once its value compiled.
+    Pending,
+    /// A name of no variable of the program's: a result (`return s[i:]`,
+    /// which walk's ascompatte assigns to it) or range's copy of what it
+    /// ranges over.
+    Name,
+    /// An operand (of len or cap, or what range takes the length of):
+    /// cgen's igen calls sliceslice or slicearray as walk left it.
+    Operand,
+}
+
+/// What a slice expression made that depends on its destination
+/// variable moving to the heap.
+#[derive(Debug, Clone, Copy)]
+enum SliceMade {
+    /// cgen_inline's temporary (a codegen one, by index).
+    Temp(usize),
+    /// An array sliced in line, at this position.
+    Array(Pos),
+}
+
 /// What a name means in a scope.
 #[derive(Debug, Clone)]
 enum Binding {
@@ -126,10 +154,20 @@ struct FuncState {
     /// Code generation's temporaries, in order (cgen_call's afun, the
     /// left operand saved across a call on the right).
     codegen_temps: Vec<Ty>,
-    /// Codegen temporaries that exist only if a local moves to the heap,
-    /// by index: cgen_asop's for `x op= y` on a heap variable, which is
-    /// neither addable nor sudoaddable.
-    heap_temps: HashMap<usize, u16>,
+    /// Codegen temporaries that exist only if one of the listed locals
+    /// moves to the heap, by index: cgen_asop's for `x op= y` on a heap
+    /// variable, which is neither addable nor sudoaddable; cgen_inline's
+    /// for a slice of a heap variable or into one.
+    heap_temps: HashMap<usize, Vec<u16>>,
+    /// Where the plain assignment whose right side is about to compile
+    /// puts it, when that side is a slice expression.
+    slice_dest: Option<SliceDest>,
+    /// What a slice expression assigned to a variable of `:=` (declared
+    /// after its value) made that depends on the variable.
+    slice_pending: Option<SliceMade>,
+    /// Locals an array was sliced into in line, and where: had a closure
+    /// captured one, 6g would have called runtime·slicearray instead.
+    sliced_into: Vec<(u16, Pos)>,
     /// The largest argwid of a callee.
     maxarg: u32,
     /// Named results' variables, in order (none for unnamed results).
@@ -143,7 +181,7 @@ struct Compiler {
     sigs: Vec<Rc<Sig>>,
     names: Vec<String>,
     globals: HashMap<String, Binding>,
-    nglobals: u16,
+    global_tys: Vec<Ty>,
     /// The package's named types.
     types: HashMap<String, Ty>,
     /// Enclosing functions of the one being compiled, innermost last.
@@ -163,7 +201,7 @@ pub fn compile(file: &File) -> R<Program> {
         sigs: Vec::new(),
         names: Vec::new(),
         globals: HashMap::new(),
-        nglobals: 0,
+        global_tys: Vec::new(),
         types: HashMap::new(),
         stack: Vec::new(),
         closures: 0,
@@ -210,6 +248,9 @@ pub fn compile(file: &File) -> R<Program> {
         pending = waiting;
     }
     let mut bodies = Vec::new();
+    // The package's own init functions: init·1, init·2... in source
+    // order, which main.init calls after the variables (init.c's fninit).
+    let mut inits = Vec::new();
     for d in &file.decls {
         if let Decl::Func(f) = d {
             let mut ft = f.sig.clone();
@@ -233,8 +274,16 @@ pub fn compile(file: &File) -> R<Program> {
                 }
                 None => None,
             };
+            let init = key.is_none() && f.name == "init";
+            if init && (!ft.params.is_empty() || !ft.results.is_empty()) {
+                return err(
+                    f.pos,
+                    "func init must have no arguments and no return values",
+                );
+            }
             let name = match &key {
                 Some(k) => format!("main.{k}·{}", f.name),
+                None if init => format!("main.init·{}", inits.len() + 1),
                 None => format!("main.{}", f.name),
             };
             let sig = Rc::new(c.sig(&ft, f.pos)?);
@@ -246,6 +295,7 @@ pub fn compile(file: &File) -> R<Program> {
                 Some(k) => {
                     c.methods.insert((k, f.name.clone()), id);
                 }
+                None if init => inits.push(id),
                 None => {
                     c.globals.insert(f.name.clone(), Binding::Func(id));
                 }
@@ -274,6 +324,16 @@ pub fn compile(file: &File) -> R<Program> {
             Decl::Const(specs) => c.const_specs(specs, true)?,
             Decl::Type(_) | Decl::Func(_) => {}
         }
+    }
+    c.f().line = file.last_line;
+    for &id in &inits {
+        let name = c.names[id].clone();
+        let site = c.site(&name);
+        c.emit(Ins::Call {
+            func: id,
+            nargs: 0,
+            site,
+        });
     }
     c.emit(Ins::Ret);
     let code = c.end();
@@ -312,7 +372,7 @@ pub fn compile(file: &File) -> R<Program> {
         funcs,
         main,
         init,
-        nglobals: c.nglobals,
+        globals: c.global_tys,
         imports_runtime: file.imports.iter().any(|(p, _)| p == "runtime"),
         last_line: file.last_line,
         methods: c.methods,
@@ -402,6 +462,9 @@ impl Compiler {
             lit_target: None,
             codegen_temps: Vec::new(),
             heap_temps: HashMap::new(),
+            slice_dest: None,
+            slice_pending: None,
+            sliced_into: Vec::new(),
             maxarg: 0,
             named_results: Vec::new(),
         });
@@ -453,7 +516,10 @@ impl Compiler {
             fr.call(argwid(false, 0, &[Ty::INT], &[PTR]));
         }
         for (i, t) in f.codegen_temps.iter().enumerate() {
-            if f.heap_temps.get(&i).is_none_or(|l| f.escaped.contains(l)) {
+            if f.heap_temps
+                .get(&i)
+                .is_none_or(|ls| ls.iter().any(|l| f.escaped.contains(l)))
+            {
                 fr.slot(t);
             }
         }
@@ -516,6 +582,10 @@ impl Compiler {
     /// The function's end; `pos` is where it starts, the line gen.c's
     /// checklabels reports its label errors on.
     fn epilogue(&mut self, pos: Pos) -> R<()> {
+        let f = self.f();
+        if let Some(&(_, at)) = f.sliced_into.iter().find(|(l, _)| f.escaped.contains(l)) {
+            return unsupported(at, "slice of an array into a variable a closure captures");
+        }
         if let Some(label) = self.f().redefined.take() {
             return err(pos, format!("label {label} redefined"));
         }
@@ -663,8 +733,8 @@ impl Compiler {
 
     fn declare(&mut self, name: String, ty: Ty, global: bool) -> Slot {
         if global {
-            let slot = Slot::Global(self.nglobals);
-            self.nglobals += 1;
+            let slot = Slot::Global(self.global_tys.len() as u16);
+            self.global_tys.push(ty.clone());
             self.globals.insert(name, Binding::Var(slot, ty));
             slot
         } else {
@@ -799,6 +869,10 @@ impl Compiler {
                 (Some(t), Some(v)) => {
                     self.expr_as(v, t)?;
                     t.clone()
+                }
+                (Some(t), None) if global => {
+                    self.declare(name.clone(), t.clone(), true);
+                    continue;
                 }
                 (Some(t), None) => {
                     self.zero(t);
@@ -965,6 +1039,13 @@ impl Compiler {
                         if names.len() == 1 && matches!(v.kind, ExprKind::Composite { .. }) {
                             self.f().lit_target = Some(None);
                         }
+                        if names.len() == 1 && matches!(v.kind, ExprKind::SliceExpr { .. }) {
+                            let scope = self.f().scopes.last().expect("scope");
+                            self.f().slice_dest = Some(match scope.get(&names[0]) {
+                                Some(Binding::Var(slot, _)) => SliceDest::Var(*slot),
+                                _ => SliceDest::Pending,
+                            });
+                        }
                         let temp = self.parallel_temp(rhs.len(), v);
                         let ty = self.expr_typed(v)?;
                         self.fill_temp(temp, &ty);
@@ -984,6 +1065,9 @@ impl Compiler {
                 }
                 if let (Some(at), [slot]) = (lit, slots.as_slice()) {
                     self.in_place(at, *slot);
+                }
+                if let (Some(made), [slot]) = (self.f().slice_pending.take(), slots.as_slice()) {
+                    self.slice_into(made, *slot);
                 }
                 for slot in slots.into_iter().rev() {
                     self.emit(Ins::Store(slot));
@@ -1026,6 +1110,11 @@ impl Compiler {
                         let (place, ty) = self.place(l)?;
                         if lhs.len() == 1 && matches!(r.kind, ExprKind::Composite { .. }) {
                             self.f().lit_target = Some(None);
+                        }
+                        if let (1, ExprKind::SliceExpr { .. }, Place::Var(slot)) =
+                            (lhs.len(), &r.kind, &place)
+                        {
+                            self.f().slice_dest = Some(SliceDest::Var(*slot));
                         }
                         let temp = self.parallel_temp(rhs.len(), r);
                         let ty = if matches!(place, Place::Blank) {
@@ -1104,6 +1193,9 @@ impl Compiler {
                     return err(s.pos, "wrong number of return values");
                 }
                 for (v, t) in values.iter().zip(&results) {
+                    if matches!(v.kind, ExprKind::SliceExpr { .. }) {
+                        self.f().slice_dest = Some(SliceDest::Name);
+                    }
                     self.expr_as(v, t)?;
                 }
                 self.emit(Ins::Ret);
@@ -1441,7 +1533,7 @@ impl Compiler {
         let (place, ty) = self.place(e)?;
         if let Place::Var(Slot::Local(l)) = place {
             let f = self.f();
-            f.heap_temps.insert(f.codegen_temps.len(), l);
+            f.heap_temps.insert(f.codegen_temps.len(), vec![l]);
             f.codegen_temps.push(ty.clone());
         }
         match place {
@@ -1512,7 +1604,14 @@ impl Compiler {
                 return Ok(());
             }
         }
+        let at = self.here();
         let got = self.expr_typed(e)?;
+        if got == Ty::Nil && matches!(want.under(), Ty::Slice(_)) {
+            // A nil slice: a zero array pointer, len and cap.
+            self.truncate(at);
+            self.emit(Ins::Zero(want.clone()));
+            return Ok(());
+        }
         if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
             if matches!(got, Ty::Iface(_)) {
                 return unsupported(e.pos, "conversion of an interface to interface{}");
@@ -1838,6 +1937,7 @@ impl Compiler {
             {
                 // walk.c's OSLICESTR: slicestring(s, lo, hi), or
                 // slicestring1(s, lo) without hi; lo defaults to 0.
+                self.f().slice_dest = None;
                 let ty = self.expr_typed(expr)?;
                 match lo {
                     Some(l) => self.expr_as(l, &Ty::INT)?,
@@ -1862,6 +1962,9 @@ impl Compiler {
                     site,
                 });
                 Ok(ty)
+            }
+            ExprKind::SliceExpr { expr, lo, hi } => {
+                self.slice_expr(e.pos, expr, lo.as_deref(), hi.as_deref())
             }
             _ => unsupported(e.pos, "expression"),
         }
@@ -2015,6 +2118,14 @@ impl Compiler {
     ) -> R<()> {
         self.f().scopes.push(HashMap::new());
         let at = self.here();
+        // range.c: with a value, x is copied into a temporary; without,
+        // only its length is taken.
+        if matches!(x.kind, ExprKind::SliceExpr { .. }) {
+            self.f().slice_dest = Some(match value {
+                Some(_) => SliceDest::Name,
+                None => SliceDest::Operand,
+            });
+        }
         let ty = self.expr(x)?;
         if let Ty::Chan(elem) = &ty {
             if value.is_some() {
@@ -2248,6 +2359,13 @@ impl Compiler {
                     .map(|(_, t)| t.clone())
             }
             ExprKind::Binary { op: "+", lhs, .. } => self.static_ty(lhs),
+            ExprKind::SliceExpr { expr, .. } => {
+                let t = self.static_ty(expr)?;
+                match t.under() {
+                    Ty::Array(_, elem) => Some(Ty::Slice(elem.clone())),
+                    _ => Some(t),
+                }
+            }
             _ => None,
         }
     }
@@ -2350,6 +2468,9 @@ impl Compiler {
             ExprKind::Binary { lhs, rhs, .. } => self.has_call(lhs) || self.has_call(rhs),
             ExprKind::Index { expr, index } => self.has_call(expr) || self.has_call(index),
             ExprKind::Selector { expr, .. } => self.has_call(expr),
+            // walk has made every slicing a call (sliceslice, slicearray,
+            // slicestring) before it orders the arguments.
+            ExprKind::SliceExpr { .. } => true,
             _ => false,
         }
     }
@@ -2547,6 +2668,289 @@ impl Compiler {
             *target = Some(f.walk_temps.len());
         }
         f.walk_temps.push(ty);
+    }
+
+    /// `e` is an operand whose value cgen's igen takes as walk left it: a
+    /// slice expression stays a call.
+    fn operand(&mut self, e: &Expr) {
+        if matches!(e.kind, ExprKind::SliceExpr { .. }) {
+            self.f().slice_dest = Some(SliceDest::Operand);
+        }
+    }
+
+    /// An integer argument of a builtin (any integer type; an untyped
+    /// constant is an int); `what` is typecheck's error otherwise.
+    fn int_arg(&mut self, e: &Expr, what: &str) -> R<()> {
+        if self
+            .const_value(e)
+            .is_some_and(|(c, _)| matches!(c, Const::Int(_)))
+        {
+            return self.expr_as(e, &Ty::INT);
+        }
+        match self.expr(e)? {
+            Ty::Int { .. } => Ok(()),
+            _ => err(e.pos, what),
+        }
+    }
+
+    /// `append(s, v1, ..., vn)` (walk.c's append): runtime·append(typ, n,
+    /// s, v1, ..., vn), a call 6g types for the count of values; with
+    /// `...`, `append(s, t...)`: runtime·appendslice(typ, s, t).
+    fn append(&mut self, pos: Pos, args: &[Expr], ellipsis: bool) -> R<Ty> {
+        let Some(s) = args.first() else {
+            return err(pos, "missing arguments to append");
+        };
+        let Some(st) = self.static_ty(s) else {
+            return unsupported(s.pos, "append to this expression");
+        };
+        let Ty::Slice(elem) = st.under().clone() else {
+            return err(
+                s.pos,
+                format!("first argument to append must be slice; have {st}"),
+            );
+        };
+        let elem = *elem;
+        if ellipsis {
+            let [_, t] = args else {
+                return err(pos, "wrong argument count to append");
+            };
+            self.reorder_temps(&[s, t], &[st.clone(), st.clone()]);
+            self.expr(s)?;
+            self.expr_as(t, &st)?;
+            // appendslice(typ *byte, x any, y []any) any
+            self.calls(argwid(
+                false,
+                0,
+                &[PTR, st.clone(), st.clone()],
+                std::slice::from_ref(&st),
+            ));
+            let site = self.site("runtime.appendslice");
+            self.emit(Ins::AppendSlice { elem, site });
+            return Ok(st);
+        }
+        let vals = &args[1..];
+        let Ok(n) = u8::try_from(vals.len()) else {
+            return unsupported(pos, "append of this many values");
+        };
+        let refs: Vec<&Expr> = args.iter().collect();
+        let mut tys = vec![st.clone()];
+        tys.extend(std::iter::repeat_n(elem.clone(), vals.len()));
+        self.reorder_temps(&refs, &tys);
+        self.expr(s)?;
+        for v in vals {
+            self.expr_as(v, &elem)?;
+        }
+        let mut params = vec![PTR, Ty::INT, st.clone()];
+        params.extend(tys[1..].iter().cloned());
+        self.calls(argwid(false, 0, &params, std::slice::from_ref(&st)));
+        let site = self.site("runtime.append");
+        self.emit(Ins::Append { elem, n, site });
+        Ok(st)
+    }
+
+    /// `x[lo:hi]` (or `x[lo:]`) of an array variable or a slice (walk.c's
+    /// OSLICEARR and OSLICE, 6g's cgen_inline). walk checks constant
+    /// bounds; cgen_inline checks the others in line and branches to one
+    /// CALL of runtime·panicslice, except an array sliced where the
+    /// result has no address of its own, which runtime·slicearray slices.
+    fn slice_expr(&mut self, pos: Pos, x: &Expr, lo: Option<&Expr>, hi: Option<&Expr>) -> R<Ty> {
+        let dest = self.f().slice_dest.take();
+        let Some(ty) = self.static_ty(x) else {
+            return unsupported(x.pos, "slice of this expression");
+        };
+        let (bound, elem) = match ty.under() {
+            Ty::Array(n, elem) => (Some(i64::from(*n)), (**elem).clone()),
+            Ty::Slice(elem) => (None, (**elem).clone()),
+            _ => return err(pos, format!("cannot slice {ty}")),
+        };
+        // walk's static checks (`v > len`, not `>=`).
+        let mut konst = |e: Option<&Expr>| -> R<Option<i64>> {
+            let Some(e) = e else { return Ok(None) };
+            let Some((Const::Int(v), _)) = self.const_value(e) else {
+                return Ok(None);
+            };
+            if !(0..1 << 31).contains(&v) || bound.is_some_and(|n| v > n) {
+                return err(e.pos, "slice index out of bounds");
+            }
+            Ok(Some(v))
+        };
+        let (klo, khi) = (konst(lo)?.or(lo.is_none().then_some(0)), konst(hi)?);
+        if let (Some(l), Some(h)) = (klo, khi) {
+            if l > h {
+                return err(pos, "inverted slice range");
+            }
+        }
+        // cmpandthrow emits no check against a constant 0 on the left, or
+        // between two constants.
+        let emitted =
+            |l: Option<i64>, r: Option<i64>| l != Some(0) && !(l.is_some() && r.is_some());
+        let width = elem.size();
+        let sliced = Ty::Slice(Box::new(elem.clone()));
+        if let Some(n) = bound {
+            let ExprKind::Ident(name) = &x.kind else {
+                return unsupported(x.pos, "slice of an array expression");
+            };
+            let Some(Binding::Var(slot, _)) = self.lookup(name) else {
+                return unsupported(x.pos, "slice of this array");
+            };
+            // typecheck takes the array's address: it moves to the heap;
+            // walk's safeexpr keeps the address in a temporary.
+            if let Slot::Local(l) = slot {
+                self.f().escaped.insert(l);
+            }
+            self.f().walk_temps.push(PTR);
+            for b in [lo, hi].into_iter().flatten() {
+                self.safe_part(b);
+            }
+            match lo {
+                Some(l) => self.expr_as(l, &Ty::INT)?,
+                None => {
+                    self.emit(Ins::Const(Const::Int(0)));
+                }
+            }
+            match hi {
+                Some(h) => self.expr_as(h, &Ty::INT)?,
+                None => {
+                    self.emit(Ins::Const(Const::Int(n)));
+                }
+            }
+            let khi = khi.or(hi.is_none().then_some(n));
+            let (call, check) = match dest {
+                None | Some(SliceDest::Var(Slot::Captured(_)) | SliceDest::Operand) => {
+                    // slicearray(old *byte, nel, lb, hb, width uint64) (ret []byte)
+                    let u64t = Ty::Int {
+                        bits: 64,
+                        signed: false,
+                    };
+                    self.calls(argwid(
+                        false,
+                        0,
+                        &[PTR, u64t.clone(), u64t.clone(), u64t.clone(), u64t],
+                        std::slice::from_ref(&sliced),
+                    ));
+                    (Some(self.site("runtime.slicearray")), None)
+                }
+                Some(d) => {
+                    match d {
+                        SliceDest::Var(Slot::Local(l)) => self.f().sliced_into.push((l, pos)),
+                        SliceDest::Pending => self.f().slice_pending = Some(SliceMade::Array(pos)),
+                        _ => {}
+                    }
+                    let checked = emitted(khi, Some(n)) || emitted(klo, khi);
+                    (None, checked.then(|| self.site("runtime.panicslice")))
+                }
+            };
+            self.emit(Ins::SliceArray {
+                slot,
+                width,
+                call,
+                check,
+            });
+            return Ok(sliced);
+        }
+        // The old slice needs cgen_inline's temporary unless it is a
+        // variable with an address; so does the result, unless it goes
+        // to one. A local's address goes if it moves to the heap.
+        let src = match &x.kind {
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Var(Slot::Local(l), _)) => Some(Some(l)),
+                Some(Binding::Var(Slot::Global(_), _)) => Some(None),
+                _ => None,
+            },
+            _ => None,
+        };
+        let operand = matches!(dest, Some(SliceDest::Operand));
+        // walk's mkcall1 converts the call's []T to a named slice type:
+        // cgen of the conversion then slices into a temporary.
+        let named = matches!(ty, Ty::Named(_));
+        let temp = match (src, dest) {
+            (_, Some(SliceDest::Operand)) => None,
+            _ if named => Some(None),
+            (None, _) | (_, None) | (_, Some(SliceDest::Var(Slot::Captured(_)))) => Some(None),
+            (Some(l), Some(d)) => {
+                let mut on: Vec<u16> = l.into_iter().collect();
+                if let SliceDest::Var(Slot::Local(d)) = d {
+                    on.push(d);
+                }
+                let pending = matches!(d, SliceDest::Pending);
+                (pending || !on.is_empty()).then_some(Some((on, pending)))
+            }
+        };
+        if !self.safeexpr(x) {
+            self.f().walk_temps.push(ty.clone());
+        }
+        for b in [lo, hi].into_iter().flatten() {
+            self.safe_part(b);
+        }
+        self.expr(x)?;
+        match lo {
+            Some(l) => self.expr_as(l, &Ty::INT)?,
+            None => {
+                self.emit(Ins::Const(Const::Int(0)));
+            }
+        }
+        if let Some(h) = hi {
+            self.expr_as(h, &Ty::INT)?;
+        }
+        if let Some(cond) = temp {
+            let f = self.f();
+            let i = f.codegen_temps.len();
+            f.codegen_temps.push(sliced.clone());
+            if let Some((on, pending)) = cond {
+                f.heap_temps.insert(i, on);
+                if pending {
+                    f.slice_pending = Some(SliceMade::Temp(i));
+                }
+            }
+        }
+        let (call, check) = if operand {
+            // sliceslice(old []any, lb, hb, width uint64) (ary []any);
+            // sliceslice1(old []any, lb, width uint64) (ary []any)
+            let u64t = Ty::Int {
+                bits: 64,
+                signed: false,
+            };
+            let n = if hi.is_some() { 3 } else { 2 };
+            let mut params = vec![sliced.clone()];
+            params.extend(std::iter::repeat_n(u64t, n));
+            self.calls(argwid(false, 0, &params, std::slice::from_ref(&sliced)));
+            let callee = if hi.is_some() {
+                "runtime.sliceslice"
+            } else {
+                "runtime.sliceslice1"
+            };
+            (Some(self.site(callee)), None)
+        } else {
+            let checked = match hi {
+                Some(_) => emitted(khi, None) || emitted(klo, khi),
+                None => emitted(klo, None),
+            };
+            (None, checked.then(|| self.site("runtime.panicslice")))
+        };
+        self.emit(Ins::SliceSlice {
+            hi: hi.is_some(),
+            width,
+            call,
+            check,
+        });
+        Ok(match ty.under() {
+            Ty::Slice(_) => ty,
+            _ => sliced,
+        })
+    }
+
+    /// The variable of a `:=` a slice expression went to, now declared.
+    fn slice_into(&mut self, made: SliceMade, slot: Slot) {
+        let f = self.f();
+        match (made, slot) {
+            (SliceMade::Temp(i), Slot::Local(l)) => f
+                .heap_temps
+                .get_mut(&i)
+                .expect("a conditional temporary")
+                .push(l),
+            (SliceMade::Array(pos), Slot::Local(l)) => f.sliced_into.push((l, pos)),
+            _ => {}
+        }
     }
 
     /// A local the compiler keeps for itself (never captured).
@@ -2777,6 +3181,9 @@ impl Compiler {
             }
         }
         if let ExprKind::Ident(n) = &func.kind {
+            if n == "append" && self.lookup(n).is_none() {
+                return self.append(e.pos, args, *ellipsis).map(Some);
+            }
             if self.lookup(n).is_none() {
                 if *ellipsis {
                     return unsupported(e.pos, "...");
@@ -3117,12 +3524,31 @@ impl Compiler {
                 Ok(None)
             }
             "make" => {
-                if let Some(ExprKind::TypeExpr(Type::Slice(elem))) = args.first().map(|a| &a.kind) {
-                    let elem = self.ty(elem, pos)?;
-                    if args.len() != 2 {
-                        return unsupported(pos, "make of a slice with a capacity");
+                let made = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::TypeExpr(t)) => Some(self.ty(t, args[0].pos)?),
+                    Some(ExprKind::Ident(n)) if self.types.contains_key(n) => {
+                        Some(self.types[n].clone())
                     }
-                    self.expr_as(&args[1], &Ty::INT)?;
+                    _ => None,
+                };
+                if let Some(st) = made.filter(|t| matches!(t.under(), Ty::Slice(_))) {
+                    let Ty::Slice(elem) = st.under().clone() else {
+                        unreachable!("a slice type")
+                    };
+                    let (len, cap) = match args {
+                        [_, len] => (len, None),
+                        [_, len, cap] => (len, Some(cap)),
+                        [_] => return err(pos, format!("missing len argument to make({st})")),
+                        _ => return err(pos, "too many arguments to make"),
+                    };
+                    // walk: with no cap, len is both (safeexpr'd once).
+                    if cap.is_none() {
+                        self.safe_part(len);
+                    }
+                    self.int_arg(len, &format!("non-integer len argument to make({st})"))?;
+                    if let Some(cap) = cap {
+                        self.int_arg(cap, &format!("non-integer cap argument to make({st})"))?;
+                    }
                     // makeslice(typ *byte, nel, cap int64) (ary []any)
                     self.calls(argwid(
                         false,
@@ -3132,10 +3558,11 @@ impl Compiler {
                     ));
                     let site = self.site("runtime.makeslice");
                     self.emit(Ins::MakeSlice {
-                        elem: elem.clone(),
+                        elem: *elem,
+                        cap: cap.is_some(),
                         site,
                     });
-                    return Ok(Some(Ty::Slice(Box::new(elem))));
+                    return Ok(Some(st));
                 }
                 let Some(ExprKind::TypeExpr(t @ Type::Chan(..))) = args.first().map(|a| &a.kind)
                 else {
@@ -3159,6 +3586,44 @@ impl Compiler {
                 });
                 Ok(Some(Ty::Chan(Box::new(elem))))
             }
+            "copy" => {
+                let [to, fm] = args else {
+                    return err(pos, "wrong argument count to copy");
+                };
+                let tt = self.static_ty(to);
+                let ft = self.static_ty(fm);
+                let Some(Ty::Slice(elem)) = tt.as_ref().map(Ty::under) else {
+                    return err(pos, "arguments to copy must be slices");
+                };
+                let elem = (**elem).clone();
+                let string = ft.as_ref().is_some_and(|t| *t.under() == Ty::Str);
+                if string && elem != BYTE {
+                    return err(pos, "arguments to copy have different element types");
+                }
+                if !string && ft.as_ref().map(Ty::under) != Some(&Ty::Slice(Box::new(elem.clone())))
+                {
+                    return err(pos, "arguments to copy have different element types");
+                }
+                let (tt, ft) = (tt.expect("a slice"), ft.expect("a slice or string"));
+                self.reorder_temps(&[to, fm], &[tt.clone(), ft.clone()]);
+                self.expr(to)?;
+                self.expr(fm)?;
+                // slicecopy(to any, fr any, wid uint32) int;
+                // slicestringcopy(to any, fr any) int
+                let (params, callee): (Vec<Ty>, _) = if string {
+                    (vec![tt, Ty::Str], "runtime.slicestringcopy")
+                } else {
+                    (vec![tt, ft, PTR], "runtime.slicecopy")
+                };
+                self.calls(argwid(false, 0, &params, &[Ty::INT]));
+                let site = self.site(callee);
+                self.emit(Ins::Copy {
+                    width: elem.size(),
+                    string,
+                    site,
+                });
+                Ok(Some(Ty::INT))
+            }
             "close" => {
                 self.expr(&args[0])?;
                 self.calls(argwid(false, 0, &[PTR], &[]));
@@ -3176,6 +3641,7 @@ impl Compiler {
             }
             "len" => {
                 let at = self.here();
+                self.operand(&args[0]);
                 match self.expr(&args[0])? {
                     // An array's length is a constant, as in 6g; a plain
                     // variable need not even be loaded.
@@ -3191,6 +3657,7 @@ impl Compiler {
                 Ok(Some(Ty::INT))
             }
             "cap" => {
+                self.operand(&args[0]);
                 if !matches!(
                     self.expr(&args[0])?,
                     Ty::Chan(_) | Ty::Array(..) | Ty::Slice(_)
@@ -3218,65 +3685,7 @@ impl Compiler {
                 Ok(Some(Ty::Str))
             }
             "string" if self.lookup("string").is_none() => {
-                // string(a[lo:hi]) of a byte array: slicearray, then
-                // slicebytetostring; the sliced array moves to the heap.
-                let [Expr {
-                    kind: ExprKind::SliceExpr { expr, lo, hi },
-                    ..
-                }] = args
-                else {
-                    return unsupported(pos, "conversion to string of this value");
-                };
-                let ExprKind::Ident(n) = &expr.kind else {
-                    return unsupported(expr.pos, "slice of this expression");
-                };
-                let Some(Binding::Var(Slot::Local(local), ty)) = self.lookup(n) else {
-                    return unsupported(expr.pos, "slice of this variable");
-                };
-                let Ty::Array(len, elem) = &ty else {
-                    return unsupported(expr.pos, "conversion to string of this slice");
-                };
-                if **elem
-                    != (Ty::Int {
-                        bits: 8,
-                        signed: false,
-                    })
-                {
-                    return unsupported(expr.pos, "conversion to string of this slice");
-                }
-                self.f().escaped.insert(local);
-                // walk's temporary for the array's address.
-                self.f().walk_temps.push(PTR);
-                self.emit(Ins::Load(Slot::Local(local)));
-                match lo {
-                    Some(lo) => self.expr_as(lo, &Ty::INT)?,
-                    None => {
-                        self.emit(Ins::Const(Const::Int(0)));
-                    }
-                }
-                match hi {
-                    Some(hi) => self.expr_as(hi, &Ty::INT)?,
-                    None => {
-                        self.emit(Ins::Const(Const::Int(i64::from(*len))));
-                    }
-                }
-                // slicearray(old *byte, nel, lb, hb, width uint64) (ret []byte)
-                let u64t = Ty::Int {
-                    bits: 64,
-                    signed: false,
-                };
-                self.calls(argwid(
-                    false,
-                    0,
-                    &[PTR, u64t.clone(), u64t.clone(), u64t.clone(), u64t],
-                    &[Ty::Slice(elem.clone())],
-                ));
-                let site = self.site("runtime.slicearray");
-                self.emit(Ins::SliceArray { width: 1, site });
-                self.calls(argwid(false, 0, &[Ty::Slice(elem.clone())], &[Ty::Str]));
-                let site = self.site("runtime.slicebytetostring");
-                self.emit(Ins::SliceToString { site });
-                Ok(Some(Ty::Str))
+                unsupported(pos, "conversion to string of this value")
             }
             "float64" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float64, args),
             _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {
@@ -3331,7 +3740,7 @@ impl Compiler {
                 });
                 Ok(Some(Ty::Ptr(Box::new(ty))))
             }
-            "append" | "copy" => unsupported(pos, name),
+            "append" => unsupported(pos, name),
             other => err(pos, format!("undefined: {other}")),
         }
     }
@@ -3748,5 +4157,40 @@ mod tests {
             e.to_string(),
             "3:12: unsupported construct 'channel of arrays'"
         );
+    }
+
+    #[test]
+    fn slices_are_sliced_in_line_unless_an_operand_and_constant_bounds_are_checked_here() {
+        let p = compiled(
+            "package main\nfunc main() {\n\ts := make([]int, 2, 8)\n\tt := s[1:]\n\tu := s[:]\n\tprintln(len(s[2:3]), len(t), len(u))\n}\n",
+        )
+        .unwrap();
+        let m = func(&p, "main.main");
+        let slicings: Vec<(bool, bool)> = m
+            .ins
+            .iter()
+            .filter_map(|i| match i {
+                Ins::SliceSlice { call, check, .. } => Some((call.is_some(), check.is_some())),
+                _ => None,
+            })
+            .collect();
+        // s[1:] in line, checked; s[:] in line with nothing to check;
+        // len's operand a call of sliceslice, which checks for itself.
+        assert_eq!(slicings, [(false, true), (false, false), (true, false)]);
+        assert!(m
+            .ins
+            .iter()
+            .any(|i| matches!(i, Ins::MakeSlice { cap: true, .. })));
+        // walk's messages, as the pinned 6g prints them.
+        let e = compiled(
+            "package main\nfunc main() {\n\tvar a [3]int\n\tb := a[1:4]\n\tprintln(len(b))\n}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "4:11: slice index out of bounds");
+        let e = compiled(
+            "package main\nfunc main() {\n\tb := []int{1}\n\tc := b[2:1]\n\tprintln(len(c))\n}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "4:8: inverted slice range");
     }
 }

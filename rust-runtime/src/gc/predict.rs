@@ -564,7 +564,37 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::EfaceHash { site } => one("runtime.efacethash", site),
         Ins::AssertE2T2 { site, .. } => one("runtime.assertE2T2", site),
         Ins::AssertE2T { site, .. } => one("runtime.assertE2T", site),
-        Ins::SliceArray { site, .. } => one("runtime.slicearray", site),
+        Ins::SliceArray { call, check, .. } => call
+            .iter()
+            .map(|s| ("runtime.slicearray".to_string(), *s))
+            .chain(check.iter().map(|s| ("runtime.panicslice".to_string(), *s)))
+            .collect(),
+        Ins::SliceSlice {
+            hi,
+            call: Some(site),
+            ..
+        } => one(
+            if *hi {
+                "runtime.sliceslice"
+            } else {
+                "runtime.sliceslice1"
+            },
+            site,
+        ),
+        Ins::SliceSlice { check, .. } => check
+            .iter()
+            .map(|s| ("runtime.panicslice".to_string(), *s))
+            .collect(),
+        Ins::Append { site, .. } => one("runtime.append", site),
+        Ins::AppendSlice { site, .. } => one("runtime.appendslice", site),
+        Ins::Copy {
+            string: false,
+            site,
+            ..
+        } => one("runtime.slicecopy", site),
+        Ins::Copy {
+            string: true, site, ..
+        } => one("runtime.slicestringcopy", site),
         Ins::SliceString { hi: true, site } => one("runtime.slicestring", site),
         Ins::SliceString { hi: false, site } => one("runtime.slicestring1", site),
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
@@ -620,21 +650,26 @@ fn argwords(code: &Code) -> u32 {
     let mut highest: Option<u32> = None;
     let mut refer = |off: u32| highest = Some(highest.map_or(off, |h| h.max(off)));
     for i in 0..ncapt {
-        if used.contains(&(i as u16)) {
+        if used.contains_key(&(i as u16)) {
             refer(8 * i);
         }
     }
     for (k, &off) in offsets.iter().enumerate() {
-        if used.contains(&((ncapt as usize + k) as u16)) {
-            refer(off);
+        if let Some(inner) = used.get(&((ncapt as usize + k) as u16)) {
+            refer(off + inner);
         }
     }
-    if !sig.results.is_empty() {
-        // Named results are cleared at entry; unnamed ones are set by
-        // the returns (a function with results has one).
-        for &off in &results {
-            refer(off);
-        }
+    // Named results are cleared at entry, each a symbol of its own;
+    // unnamed ones are set by the returns (a function with results has
+    // one) and share one name, which 6l's list keeps at the first's
+    // offset.
+    let set = if code.named_results {
+        &results[..]
+    } else {
+        &results[..results.len().min(1)]
+    };
+    for &off in set {
+        refer(off);
     }
     if code.ins.iter().any(|i| matches!(i, Ins::Recover { .. })) {
         refer(head);
@@ -643,32 +678,43 @@ fn argwords(code: &Code) -> u32 {
 }
 
 /// The locals `code` reads, writes or captures.
-fn referred_locals(code: &Code) -> HashSet<u16> {
-    let mut used = HashSet::new();
-    for ins in &code.ins {
+fn referred_locals(code: &Code) -> HashMap<u16, u32> {
+    let mut used: HashMap<u16, u32> = HashMap::new();
+    let mut refer = |l: u16, inner: u32| {
+        let e = used.entry(l).or_insert(inner);
+        *e = (*e).min(inner);
+    };
+    for (k, ins) in code.ins.iter().enumerate() {
         match ins {
-            Ins::Load(Slot::Local(l))
-            | Ins::Store(Slot::Local(l))
+            // What a load is for decides which word 6g reads: len of a
+            // string or slice its second, cap of a slice its third.
+            Ins::Load(Slot::Local(l)) => {
+                let inner = match code.ins.get(k + 1) {
+                    Some(Ins::Len) if word_typed(code, *l) => 8,
+                    Some(Ins::Cap) if word_typed(code, *l) => 12,
+                    _ => 0,
+                };
+                refer(*l, inner);
+            }
+            Ins::Store(Slot::Local(l))
             | Ins::LoadElem(Slot::Local(l))
             | Ins::StoreIndex(Slot::Local(l))
             | Ins::StoreField(Slot::Local(l), _)
             | Ins::New {
                 slot: Slot::Local(l),
                 ..
-            } => {
-                used.insert(*l);
-            }
+            } => refer(*l, 0),
             Ins::Closure { captures, .. } => {
                 for c in captures {
                     if let Slot::Local(l) = c {
-                        used.insert(*l);
+                        refer(*l, 0);
                     }
                 }
             }
             Ins::Fused(f) => {
                 for op in [f.a, f.b] {
                     if let super::code::Operand::Local(l) = op {
-                        used.insert(l);
+                        refer(l, 0);
                     }
                 }
             }
@@ -676,6 +722,16 @@ fn referred_locals(code: &Code) -> HashSet<u16> {
         }
     }
     used
+}
+
+/// Local `l` is a parameter holding a string or slice (whose len and cap
+/// are words of their own).
+fn word_typed(code: &Code, l: u16) -> bool {
+    let k = usize::from(l).wrapping_sub(usize::from(code.ncaptured));
+    code.sig
+        .params
+        .get(k)
+        .is_some_and(|t| matches!(t.under(), Ty::Str | Ty::Slice(_)))
 }
 
 /// A method wrapper 6g generates for an itab (subr.c's genwrapper): `T·M·i`

@@ -17,10 +17,12 @@ use super::compile::{
     Site, Slot, StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
+use super::types::PTR;
 use crate::chan::{ChanId, SelCase, SelectSetup};
 use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
+use crate::slice::{Elem, SliceHdr};
 use crate::symtab::{Func, FuncId, SymtabError};
 use crate::{Addr, Ending, Stop};
 
@@ -39,9 +41,18 @@ pub enum Value {
     Bytes(Vec<u8>),
     /// A fixed array of other integers, a word each.
     Ints(Vec<i64>),
-    /// A slice: its elements, shared by every copy, and where its array
-    /// is (0 where the twin does not know).
-    Slice(Rc<RefCell<Vec<Value>>>, Addr),
+    /// A slice: a window on an array (an Array, Bytes or Ints value in a
+    /// cell shared by every slice of it and by the array variable it was
+    /// sliced from), from element `off`, `len` long with room for `cap`
+    /// (the array holds at least `off + cap` elements); `addr` is where
+    /// its first element is (0 where the twin does not know).
+    Slice {
+        arr: Cell,
+        addr: Addr,
+        off: u32,
+        len: u32,
+        cap: u32,
+    },
     /// A struct's fields.
     Struct(Vec<Value>),
     /// A non-nil pointer: what it points at, and where.
@@ -288,8 +299,10 @@ impl Machine {
             }
         }
         let by_id = ids.iter().enumerate().map(|(i, f)| (*f, i)).collect();
-        let globals = (0..prog.nglobals)
-            .map(|_| Rc::new(RefCell::new(Value::Nil)))
+        let globals = prog
+            .globals
+            .iter()
+            .map(|t| Rc::new(RefCell::new(zero(t))))
             .collect();
         Ok(Machine {
             ins: prog.funcs.iter().map(|c| Rc::from(fuse(&c.ins))).collect(),
@@ -378,6 +391,20 @@ impl Machine {
         self.gs[usize::from(g)].get_or_insert_with(GState::default)
     }
 
+    /// A slice value as the runtime holds it (its array's word registered
+    /// as [`Machine::word`] does).
+    fn hdr(&mut self, rt: &Runtime, v: &Value) -> SliceHdr {
+        let Value::Slice { len, cap, .. } = v else {
+            unreachable!("typed")
+        };
+        let (len, cap) = (*len, *cap);
+        SliceHdr {
+            array: self.word(rt, v),
+            len,
+            cap,
+        }
+    }
+
     /// The word a value is when it crosses a channel or an argument frame.
     fn word(&mut self, rt: &Runtime, v: &Value) -> u64 {
         match v {
@@ -393,9 +420,11 @@ impl Machine {
             Value::Ptr(_, a) => *a,
             // A slice's array pointer, a string constant's bytes; kept so
             // that a channel gives the value back.
-            Value::Slice(_, a) if *a != 0 => {
-                self.by_addr.entry(*a).or_insert_with(|| v.clone());
-                *a
+            // A slice's array may grow in place (append): the latest
+            // window on it is what its word stands for.
+            Value::Slice { addr, .. } if *addr != 0 => {
+                self.by_addr.insert(*addr, v.clone());
+                *addr
             }
             Value::Str(s) if self.const_strs.contains_key(&(s.as_ptr() as usize)) => {
                 let a = self.const_strs[&(s.as_ptr() as usize)];
@@ -403,12 +432,11 @@ impl Machine {
                 a
             }
             Value::Iface(..) => unreachable!("interfaces are packed as two words"),
-            Value::Str(_) | Value::Struct(_) | Value::Slice(..) => {
+            Value::Str(_) | Value::Struct(_) | Value::Slice { .. } => {
                 // A string or slice keeps its handle (its box holds it, so
                 // its address is not reused); a struct has no identity.
                 let id = match v {
                     Value::Str(s) => Some(s.as_ptr() as usize),
-                    Value::Slice(s, _) => Some(Rc::as_ptr(s) as usize),
                     _ => None,
                 };
                 if let Some(&h) = id.and_then(|id| self.handles.get(&id)) {
@@ -465,11 +493,11 @@ impl Machine {
             }
             (Ty::Eface | Ty::Iface(_), _) => bytes.extend_from_slice(&[0; 16]),
             // Array pointer, then 32-bit len and cap.
-            (Ty::Slice(_), Value::Slice(s, _)) => {
-                let len = s.borrow().len() as u64;
+            (Ty::Slice(_), Value::Slice { len, cap, .. }) => {
+                let (len, cap) = (u64::from(*len), u64::from(*cap));
                 let ptr = self.word(rt, v);
                 put(bytes, ptr, 8);
-                put(bytes, len | len << 32, 8);
+                put(bytes, len | cap << 32, 8);
             }
             (Ty::Array(_, elem), Value::Array(vals)) => {
                 for v in vals {
@@ -711,10 +739,15 @@ impl Machine {
                     }
                     Ins::SliceElem => {
                         let v = stack.pop().expect("a value");
-                        let Some(Value::Slice(elems, _)) = stack.last() else {
+                        let Some(Value::Slice { arr, len, cap, .. }) = stack.last_mut() else {
                             unreachable!("a slice literal under its values")
                         };
-                        elems.borrow_mut().push(v);
+                        let Value::Array(elems) = &mut *arr.borrow_mut() else {
+                            unreachable!("a literal's own array")
+                        };
+                        elems.push(v);
+                        *len += 1;
+                        *cap += 1;
                     }
                     Ins::Cap => {
                         let n = match stack.pop() {
@@ -722,7 +755,7 @@ impl Machine {
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
                             Some(Value::Ints(w)) => w.len() as i64,
-                            Some(Value::Slice(s, _)) => s.borrow().len() as i64,
+                            Some(Value::Slice { cap, .. }) => i64::from(cap),
                             _ => 0,
                         };
                         stack.push(Value::Int(n));
@@ -732,29 +765,7 @@ impl Machine {
                         let Some(Value::Int(i)) = stack.pop() else {
                             unreachable!("typed")
                         };
-                        let set = |a: &mut Value| match a {
-                            Value::Array(a) => store(a, i, v),
-                            Value::Bytes(b) => {
-                                match (usize::try_from(i).ok().and_then(|i| b.get_mut(i)), v) {
-                                    (Some(e), Value::Int(v)) => {
-                                        *e = v as u8;
-                                        true
-                                    }
-                                    _ => false,
-                                }
-                            }
-                            Value::Ints(w) => {
-                                match (usize::try_from(i).ok().and_then(|i| w.get_mut(i)), v) {
-                                    (Some(e), Value::Int(v)) => {
-                                        *e = v;
-                                        true
-                                    }
-                                    _ => false,
-                                }
-                            }
-                            Value::Slice(s, _) => store(&mut s.borrow_mut(), i, v),
-                            _ => unreachable!("typed"),
-                        };
+                        let set = |a: &mut Value| store(a, i, v);
                         let stored = match slot {
                             Slot::Local(l) => fr.locals[usize::from(l)].with(set),
                             Slot::Global(l) => set(&mut self.globals[usize::from(l)].borrow_mut()),
@@ -865,7 +876,7 @@ impl Machine {
                             Some(Value::Array(a)) => a.len() as i64,
                             Some(Value::Bytes(b)) => b.len() as i64,
                             Some(Value::Ints(w)) => w.len() as i64,
-                            Some(Value::Slice(s, _)) => s.borrow().len() as i64,
+                            Some(Value::Slice { len, .. }) => i64::from(len),
                             _ => 0,
                         };
                         stack.push(Value::Int(n));
@@ -940,26 +951,34 @@ impl Machine {
                 self.pointees.insert(addr, cell.clone());
                 self.push(g, Value::Ptr(cell, addr));
             }
-            Ins::MakeSlice { ref elem, site } => {
-                let Some(Value::Int(n)) = stack.pop() else {
-                    unreachable!("typed")
+            Ins::MakeSlice {
+                ref elem,
+                cap,
+                site,
+            } => {
+                let mut int = || match stack.pop() {
+                    Some(Value::Int(n)) => n,
+                    _ => unreachable!("typed"),
                 };
-                let Ok(n) = u32::try_from(n) else {
-                    return Err(self.fail(
-                        "makeslice: len out of range (runtime.panicstring is not modelled here)"
-                            .into(),
-                    ));
-                };
+                let c = if cap { Some(int()) } else { None };
+                let len = int();
+                let cap = c.unwrap_or(len);
                 let ret = self.ret(rt, func, "runtime.makeslice", &site);
-                let array = rt.makeslice(ret, elem.size(), n, elem.has_pointers())?;
-                let v = Value::Slice(Rc::new(RefCell::new(vec![zero(elem); n as usize])), array);
+                let array = rt.makeslice(ret, elem_of(elem), len, cap)?;
+                let v = Value::Slice {
+                    arr: Rc::new(RefCell::new(Value::Array(vec![zero(elem); cap as usize]))),
+                    addr: array,
+                    off: 0,
+                    len: len as u32,
+                    cap: cap as u32,
+                };
                 self.push(g, v);
             }
             Ins::SliceLit { n, size, site } => {
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let array = rt.new_object(ret, size)?;
-                let elems = Vec::with_capacity(n as usize);
-                self.push(g, Value::Slice(Rc::new(RefCell::new(elems)), array));
+                let v = new_slice(Vec::with_capacity(n as usize), array);
+                self.push(g, v);
             }
             Ins::New { size, slot, site } => {
                 let Slot::Local(i) = slot else {
@@ -1202,20 +1221,176 @@ impl Machine {
                 };
                 self.push(g, d.val.clone());
             }
-            Ins::SliceArray { width, site } => {
-                let (Some(Value::Int(hi)), Some(Value::Int(lo)), Some(Value::Bytes(a))) =
-                    (stack.pop(), stack.pop(), stack.pop())
+            Ins::SliceArray {
+                slot,
+                width,
+                call,
+                check,
+            } => {
+                let (Some(Value::Int(hi)), Some(Value::Int(lo))) = (stack.pop(), stack.pop())
                 else {
-                    unreachable!("the compiler slices byte arrays only")
+                    unreachable!("int bounds")
                 };
-                let ret = self.ret(rt, func, "runtime.slicearray", &site);
-                let nel = a.len() as u64;
-                rt.slicearray(ret, nel, lo as u64, hi as u64, u64::from(width))?;
-                let part = a[lo as usize..hi as usize]
-                    .iter()
-                    .map(|&b| Value::Int(i64::from(b)))
-                    .collect();
-                self.push(g, Value::Slice(Rc::new(RefCell::new(part)), 0));
+                // The array moved to the heap (a local) or lies in the
+                // data (a global, whose address the twin does not know).
+                let (arr, base) = match slot {
+                    Slot::Local(i) => {
+                        let cell = fr.locals[usize::from(i)].cell();
+                        let base = self.heap_cells.get(&Rc::as_ptr(&cell)).copied();
+                        (cell, base.unwrap_or(0))
+                    }
+                    Slot::Global(i) => (self.globals[usize::from(i)].clone(), 0),
+                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                };
+                let nel = elements_len(&arr.borrow()) as u64;
+                let (lo, hi) = (lo as u64, hi as u64);
+                if let Some(site) = call {
+                    let ret = self.ret(rt, func, "runtime.slicearray", &site);
+                    rt.slicearray(ret, base, nel, lo, hi, u64::from(width))?;
+                } else if hi > nel || lo > hi {
+                    let site = check.expect("typecheck settled the bounds");
+                    let ret = self.ret(rt, func, "runtime.panicslice", &site);
+                    return rt.panicslice_at(ret);
+                }
+                let v = Value::Slice {
+                    arr,
+                    addr: if base == 0 {
+                        0
+                    } else {
+                        base + lo * u64::from(width)
+                    },
+                    off: lo as u32,
+                    len: (hi - lo) as u32,
+                    cap: (nel - lo) as u32,
+                };
+                self.push(g, v);
+            }
+            Ins::SliceSlice {
+                hi,
+                width,
+                call,
+                check,
+            } => {
+                let mut int = || match stack.pop() {
+                    Some(Value::Int(n)) => n as u64,
+                    _ => unreachable!("int bounds"),
+                };
+                let hi = if hi { Some(int()) } else { None };
+                let lo = int();
+                let old = stack.pop().expect("a slice");
+                let Value::Slice { len, cap, .. } = old else {
+                    unreachable!("typed")
+                };
+                let (len, cap) = (u64::from(len), u64::from(cap));
+                if let Some(site) = call {
+                    let callee = if hi.is_some() {
+                        "runtime.sliceslice"
+                    } else {
+                        "runtime.sliceslice1"
+                    };
+                    if rt.tab.lookup(callee).is_none() {
+                        return Err(
+                            self.fail(format!("{callee} has no frame in the measured tables"))
+                        );
+                    }
+                    let hdr = self.hdr(rt, &old);
+                    let ret = self.ret(rt, func, callee, &site);
+                    rt.sliceslice(ret, hdr, lo, hi, u64::from(width))?;
+                } else if match hi {
+                    Some(hi) => hi > cap || lo > hi,
+                    None => lo > len,
+                } {
+                    let site = check.expect("typecheck settled the bounds");
+                    let ret = self.ret(rt, func, "runtime.panicslice", &site);
+                    return rt.panicslice_at(ret);
+                }
+                let Value::Slice { arr, addr, off, .. } = old else {
+                    unreachable!("typed")
+                };
+                let v = Value::Slice {
+                    arr,
+                    addr: if addr == 0 {
+                        0
+                    } else {
+                        addr + lo * u64::from(width)
+                    },
+                    off: off + lo as u32,
+                    len: (hi.unwrap_or(len) - lo) as u32,
+                    cap: (cap - lo) as u32,
+                };
+                self.push(g, v);
+            }
+            Ins::Append { ref elem, n, site } => {
+                let vals = stack.split_off(stack.len() - usize::from(n));
+                let old = stack.pop().expect("a slice");
+                if rt.tab.lookup("runtime.append").is_none() {
+                    return Err(
+                        self.fail("runtime.append has no frame in the measured tables".into())
+                    );
+                }
+                let st = Ty::Slice(Box::new(elem.clone()));
+                let mut types = vec![PTR, Ty::INT, st.clone()];
+                types.extend(std::iter::repeat_n(elem.clone(), usize::from(n)));
+                let mut values = vec![
+                    Value::Int(rt.type_word(&st.name()) as i64),
+                    Value::Int(i64::from(n)),
+                    old.clone(),
+                ];
+                values.extend(vals.iter().cloned());
+                let words = self.pack(rt, &types, &values);
+                let x = self.hdr(rt, &old);
+                let ret = self.ret(rt, func, "runtime.append", &site);
+                let out = rt.append(ret, &words, elem_of(elem), x, u32::from(n))?;
+                let v = appended(elem, old, out, x, &vals);
+                self.push(g, v);
+            }
+            Ins::AppendSlice { ref elem, site } => {
+                let y = stack.pop().expect("a slice");
+                let x = stack.pop().expect("a slice");
+                if rt.tab.lookup("runtime.appendslice").is_none() {
+                    return Err(
+                        self.fail("runtime.appendslice has no frame in the measured tables".into())
+                    );
+                }
+                let (hx, hy) = (self.hdr(rt, &x), self.hdr(rt, &y));
+                let ret = self.ret(rt, func, "runtime.appendslice", &site);
+                let out = rt.appendslice(ret, elem_of(elem), hx, hy)?;
+                let v = appended(elem, x, out, hx, &elements(&y));
+                self.push(g, v);
+            }
+            Ins::Copy {
+                width,
+                string,
+                site,
+            } => {
+                let fm = stack.pop().expect("a slice or string");
+                let to = stack.pop().expect("a slice");
+                let callee = if string {
+                    "runtime.slicestringcopy"
+                } else {
+                    "runtime.slicecopy"
+                };
+                if rt.tab.lookup(callee).is_none() {
+                    return Err(self.fail(format!("{callee} has no frame in the measured tables")));
+                }
+                let hto = self.hdr(rt, &to);
+                let ret = self.ret(rt, func, callee, &site);
+                let (n, from) = match &fm {
+                    Value::Str(s) => {
+                        let n = rt.slicestringcopy(ret, hto, s.len() as u32)?;
+                        let bytes = s.bytes().map(|b| Value::Int(i64::from(b))).collect();
+                        (n, bytes)
+                    }
+                    _ => {
+                        let hfm = self.hdr(rt, &fm);
+                        (rt.slicecopy(ret, hto, hfm, width)?, elements(&fm))
+                    }
+                };
+                let mut to = to;
+                for (i, v) in from.into_iter().take(n as usize).enumerate() {
+                    store(&mut to, i as i64, v);
+                }
+                self.push(g, Value::Int(i64::from(n)));
             }
             Ins::SliceString { hi, site } => {
                 let hi = if hi {
@@ -1243,11 +1418,8 @@ impl Machine {
                 self.push(g, Value::Str(Rc::from(&s[lo as usize..end])));
             }
             Ins::SliceToString { site } => {
-                let Some(Value::Slice(b, _)) = stack.pop() else {
-                    unreachable!("typed")
-                };
-                let bytes: Vec<u8> = b
-                    .borrow()
+                let b = stack.pop().expect("a byte slice");
+                let bytes: Vec<u8> = elements(&b)
                     .iter()
                     .map(|v| match v {
                         Value::Int(n) => *n as u8,
@@ -1962,7 +2134,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) if **elem == BYTE => Value::Bytes(vec![0; *n as usize]),
         Ty::Array(n, elem) if matches!(**elem, Ty::Int { .. }) => Value::Ints(vec![0; *n as usize]),
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
-        Ty::Slice(_) => Value::Slice(Rc::default(), 0),
+        Ty::Slice(_) => new_slice(Vec::new(), 0),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
         Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
@@ -1977,20 +2149,103 @@ fn element(a: &Value, i: i64) -> Option<Value> {
         Value::Array(a) => a.get(i).cloned(),
         Value::Bytes(b) => b.get(i).map(|&b| Value::Int(i64::from(b))),
         Value::Ints(w) => w.get(i).map(|&w| Value::Int(w)),
-        Value::Slice(s, _) => s.borrow().get(i).cloned(),
+        Value::Slice { arr, off, len, .. } if i < *len as usize => {
+            element(&arr.borrow(), i as i64 + i64::from(*off))
+        }
+        Value::Slice { .. } => None,
         _ => unreachable!("typed"),
     }
 }
 
-/// Store `v` as element `i` of `a`; false when `i` is out of range.
-fn store(a: &mut [Value], i: i64, v: Value) -> bool {
-    match usize::try_from(i).ok().and_then(|i| a.get_mut(i)) {
-        Some(e) => {
-            *e = v;
-            true
+/// Store `v` as element `i` of the array or slice `a`; false when `i` is
+/// out of range.
+fn store(a: &mut Value, i: i64, v: Value) -> bool {
+    let Ok(i) = usize::try_from(i) else {
+        return false;
+    };
+    match (a, v) {
+        (Value::Array(a), v) => a.get_mut(i).map(|e| *e = v).is_some(),
+        (Value::Bytes(b), Value::Int(v)) => b.get_mut(i).map(|e| *e = v as u8).is_some(),
+        (Value::Ints(w), Value::Int(v)) => w.get_mut(i).map(|e| *e = v).is_some(),
+        (Value::Slice { arr, off, len, .. }, v) if i < *len as usize => {
+            store(&mut arr.borrow_mut(), i as i64 + i64::from(*off), v)
         }
-        None => false,
+        (Value::Slice { .. }, _) => false,
+        _ => unreachable!("typed"),
     }
+}
+
+/// What slice.c asks of an element type.
+fn elem_of(ty: &Ty) -> Elem {
+    Elem {
+        size: ty.size(),
+        pointers: ty.has_pointers(),
+    }
+}
+
+/// The slice `append` made: `out` (from the runtime) of `old` (`x`, as
+/// the runtime saw it) with `vals` after its elements; a new array of
+/// its own where the runtime made one, else `old`'s, written in place.
+fn appended(elem: &Ty, old: Value, out: SliceHdr, x: SliceHdr, vals: &[Value]) -> Value {
+    let Value::Slice { arr, addr, off, .. } = old else {
+        unreachable!("typed")
+    };
+    // appendslice1 makes a new array exactly when it grows the cap.
+    if out.cap != x.cap {
+        let mut elems: Vec<Value> = (0..x.len as usize)
+            .map(|i| element(&arr.borrow(), i as i64 + i64::from(off)).expect("in range"))
+            .collect();
+        elems.extend(vals.iter().cloned());
+        elems.resize(out.cap as usize, zero(elem));
+        return Value::Slice {
+            arr: Rc::new(RefCell::new(Value::Array(elems))),
+            addr: out.array,
+            off: 0,
+            len: out.len,
+            cap: out.cap,
+        };
+    }
+    for (i, v) in vals.iter().enumerate() {
+        let at = i64::from(off) + i64::from(x.len) + i as i64;
+        store(&mut arr.borrow_mut(), at, v.clone());
+    }
+    Value::Slice {
+        arr,
+        addr,
+        off,
+        len: out.len,
+        cap: out.cap,
+    }
+}
+
+/// A slice over an array of its own, `elems`, at `addr`.
+fn new_slice(elems: Vec<Value>, addr: Addr) -> Value {
+    let n = elems.len() as u32;
+    Value::Slice {
+        arr: Rc::new(RefCell::new(Value::Array(elems))),
+        addr,
+        off: 0,
+        len: n,
+        cap: n,
+    }
+}
+
+/// How many elements the array or slice `a` has.
+fn elements_len(a: &Value) -> usize {
+    match a {
+        Value::Array(a) => a.len(),
+        Value::Bytes(b) => b.len(),
+        Value::Ints(w) => w.len(),
+        Value::Slice { len, .. } => *len as usize,
+        _ => unreachable!("typed"),
+    }
+}
+
+/// The elements of the array or slice `a`, in order.
+fn elements(a: &Value) -> Vec<Value> {
+    (0..elements_len(a) as i64)
+        .map(|i| element(a, i).expect("in range"))
+        .collect()
 }
 
 /// A comparison operator applied to `x` and `y`; None for arithmetic.
@@ -2060,14 +2315,14 @@ fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Result<IntOut, &'static str>
         Or => x | y,
         Xor => wrap(ty, x ^ y),
         AndNot => x & !y,
-        Shl => wrap(ty, if y >= 64 { 0 } else { x << y }),
-        Shr => {
-            if y >= 64 {
-                0
-            } else {
-                x >> y
-            }
-        }
+        // The count is unsigned: a shift by the width or more leaves 0,
+        // or, right on a negative signed value, -1.
+        Shl => wrap(ty, if y as u64 >= 64 { 0 } else { x << y }),
+        Shr => match (ty.under(), y as u64 >= 64) {
+            (Ty::Int { signed: true, .. }, big) => x >> if big { 63 } else { y },
+            (_, true) => 0,
+            (_, false) => wrap(ty, ((x as u64) >> y) as i64),
+        },
     }))
 }
 
