@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 21] = [
+const NEVER_MEASURED: [&str; 22] = [
     "bytestr",
     "chanofchan",
     "closorder",
@@ -23,6 +23,7 @@ const NEVER_MEASURED: [&str; 21] = [
     "golit",
     "labels",
     "lastclosure",
+    "maps",
     "multiline",
     "namedtypes",
     "numbers",
@@ -39,7 +40,7 @@ const NEVER_MEASURED: [&str; 21] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 49] = [
+const RUNS: [&str; 50] = [
     "badindex",
     "buffered",
     "bytestr",
@@ -64,6 +65,7 @@ const RUNS: [&str; 49] = [
     "hang1547g",
     "labels",
     "lastclosure",
+    "maps",
     "multiline",
     "named",
     "namedtypes",

@@ -25,6 +25,7 @@ pub mod asm;
 pub mod chan;
 pub mod closure;
 pub mod gc;
+pub mod hashmap;
 pub mod host;
 pub mod iface;
 pub mod lock;

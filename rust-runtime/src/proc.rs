@@ -681,6 +681,8 @@ pub struct Runtime {
     pub(crate) semlock: Lock,
     pub(crate) proflock: Lock,
     pub chans: crate::Arena<crate::chan::Hchan>,
+    /// The maps, their tables and iterators (hashmap.c).
+    pub maps: crate::hashmap::Maps,
     /// The SudoGs of every channel's wait queues.
     pub(crate) sudogs: crate::chan::SudoGs,
     pub mem: Mem,
@@ -751,6 +753,7 @@ impl Runtime {
             proflock: Lock::default(),
             unmodelled: None,
             chans: crate::Arena::default(),
+            maps: crate::hashmap::Maps::default(),
             sudogs: crate::chan::SudoGs::default(),
             mem,
             heap: Heap::default(),

@@ -68,6 +68,7 @@ pub enum Type {
     /// `[N]T`; the length is an expression (a constant).
     Array(Box<Expr>, Box<Type>),
     Slice(Box<Type>),
+    Map(Box<Type>, Box<Type>),
     Pointer(Box<Type>),
     Chan(ChanDir, Box<Type>),
     Func(Box<FuncType>),

@@ -411,6 +411,53 @@ pub enum Ins {
         string: bool,
         site: Site,
     },
+    /// `make(map[K]V)` or, with `hint`, `make(map[K]V, hint)` (and a map
+    /// literal's make): runtime·makemap; pops the hint.
+    MakeMap {
+        key: Ty,
+        val: Ty,
+        hint: bool,
+        site: Site,
+    },
+    /// `m[k]`: pop the key and the map; push the value (runtime·
+    /// mapaccess1), or with `ok` the value and whether the key was there
+    /// (mapaccess2).
+    MapIndex {
+        key: Ty,
+        val: Ty,
+        ok: bool,
+        site: Site,
+    },
+    /// `m[k] = v`: pop the value, the key and the map (runtime·
+    /// mapassign1); with `ok`, `m[k] = v, ok`, which pops ok first
+    /// (mapassign2: a delete when ok is false).
+    MapAssign {
+        key: Ty,
+        val: Ty,
+        ok: bool,
+        site: Site,
+    },
+    /// range's mapiterinit(m, &hit): pop the map; a new iterator goes
+    /// into the slot.
+    MapIterInit {
+        slot: Slot,
+        site: Site,
+    },
+    /// Push whether the iterator in the slot is at an entry (range's
+    /// `hit.data != nil`, in line).
+    MapIterOk(Slot),
+    /// runtime·mapiter1 (mapiter2 with `val`): push the key (and the
+    /// value) of the entry the iterator in the slot is at.
+    MapIter {
+        slot: Slot,
+        val: bool,
+        site: Site,
+    },
+    /// runtime·mapiternext(&hit) of the iterator in the slot.
+    MapIterNext {
+        slot: Slot,
+        site: Site,
+    },
     /// Pop hi (if `hi`), lo and a string; push `s[lo:hi]` (or `s[lo:]`)
     /// through runtime·slicestring (slicestring1).
     SliceString {

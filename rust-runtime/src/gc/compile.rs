@@ -53,6 +53,8 @@ enum Place {
     Field(Slot, u16),
     /// A field of the struct a pointer on the stack points at.
     PtrField(u16),
+    /// An entry of the map on the stack, its key above it: mapassign1.
+    MapElem(Ty, Ty, Site),
 }
 
 impl Place {
@@ -64,6 +66,12 @@ impl Place {
             Place::Elem(slot) => Ins::StoreIndex(slot),
             Place::Field(slot, i) => Ins::StoreField(slot, i),
             Place::PtrField(i) => Ins::StorePtrField(i),
+            Place::MapElem(ref key, ref val, site) => Ins::MapAssign {
+                key: key.clone(),
+                val: val.clone(),
+                ok: false,
+                site,
+            },
         }
     }
 }
@@ -845,6 +853,22 @@ impl Compiler {
                 Ty::Array(n, Box::new(self.ty(elem, pos)?))
             }
             Type::Slice(elem) => Ty::Slice(Box::new(self.ty(elem, pos)?)),
+            Type::Map(k, v) => {
+                let k = self.ty(k, pos)?;
+                let v = self.ty(v, pos)?;
+                match k.under() {
+                    Ty::Int { .. } | Ty::Bool | Ty::Str | Ty::Float64 => {}
+                    Ty::Slice(_) | Ty::Map(..) | Ty::Func(_) | Ty::Struct(_) | Ty::Array(..) => {
+                        return err(pos, format!("invalid map key type {k}"))
+                    }
+                    _ => return unsupported(pos, "map key of this type"),
+                }
+                // hashmap.c keeps bigger values out of line (indirectval).
+                if v.size() > 192 {
+                    return unsupported(pos, "map value of more than 192 bytes");
+                }
+                Ty::Map(Box::new(k), Box::new(v))
+            }
             Type::Pointer(t) => Ty::Ptr(Box::new(self.ty(t, pos)?)),
             Type::Struct(_) => return unsupported(pos, "struct"),
             Type::Interface(ms) if ms.is_empty() => Ty::Eface,
@@ -855,7 +879,7 @@ impl Compiler {
     fn var_spec(&mut self, s: &ValueSpec, global: bool) -> R<()> {
         self.f().line = s.pos.line;
         let declared = s.ty.as_ref().map(|t| self.ty(t, s.pos)).transpose()?;
-        if !s.values.is_empty() && s.values.len() != s.names.len() {
+        if s.values.len() > 1 && s.values.len() != s.names.len() {
             return err(s.pos, "assignment count mismatch");
         }
         // Every name's declaration first, then the values (locals only).
@@ -864,7 +888,41 @@ impl Compiler {
             .iter()
             .map(|_| (!global).then(|| self.reserve_decl()))
             .collect();
+        if s.names.len() > 1 && s.values.len() == 1 {
+            // `var v, ok = m[k]` (OAS2MAPR), `var a, b = f()` (OAS2FUNC):
+            // what they leave, stored last to first.
+            let tys = match self.map_index_of(&s.values) {
+                Some((m, k)) if s.names.len() == 2 => self.map_index2(m, k)?,
+                _ => match self.call_results(&s.values[0]) {
+                    Some(r) if r.len() == s.names.len() => {
+                        self.call(&s.values[0])?;
+                        r
+                    }
+                    _ => return err(s.pos, "assignment count mismatch"),
+                },
+            };
+            let mut slots = Vec::new();
+            for ((name, ty), at) in s.names.iter().zip(tys).zip(&reserved) {
+                let ty = declared.clone().unwrap_or(ty);
+                slots.push(match at {
+                    Some(at) => self.declare_local_at(name.clone(), ty, *at),
+                    None => self.declare(name.clone(), ty, global),
+                });
+            }
+            for slot in slots.into_iter().rev() {
+                self.emit(Ins::Store(slot));
+            }
+            return Ok(());
+        }
         for (i, name) in s.names.iter().enumerate() {
+            // sinit.c's oaslit: one literal is built in the variable.
+            let lit = s.names.len() == 1
+                && s.values
+                    .get(i)
+                    .is_some_and(|v| matches!(v.kind, ExprKind::Composite { .. }));
+            if lit {
+                self.f().lit_target = Some(None);
+            }
             let ty = match (&declared, s.values.get(i)) {
                 (Some(t), Some(v)) => {
                     self.expr_as(v, t)?;
@@ -885,6 +943,9 @@ impl Compiler {
                 Some(at) => self.declare_local_at(name.clone(), ty, at),
                 None => self.declare(name.clone(), ty, global),
             };
+            if let Some(at) = self.f().lit_target.take().flatten() {
+                self.in_place(at, slot);
+            }
             self.emit(Ins::Store(slot));
         }
         Ok(())
@@ -1023,6 +1084,8 @@ impl Compiler {
                 ) = (names.as_slice(), rhs.as_slice())
                 {
                     tys = self.assert_ok(expr, ty, *pos)?;
+                } else if let ([_, _], Some((m, k))) = (names.as_slice(), self.map_index_of(rhs)) {
+                    tys = self.map_index2(m, k)?;
                 } else if names.len() != rhs.len() {
                     // `a, b := f()`: the call leaves all its results.
                     let results = match rhs.as_slice() {
@@ -1073,10 +1136,44 @@ impl Compiler {
                     self.emit(Ins::Store(slot));
                 }
             }
+            StmtKind::Assign { lhs, op: "=", rhs }
+                if lhs.len() == 1 && rhs.len() == 2 && self.map_index_of(lhs).is_some() =>
+            {
+                // `m[k] = v, ok` (OAS2 into a map entry): mapassign2,
+                // which deletes the entry when ok is false.
+                let (m, k) = self.map_index_of(lhs).expect("a map index");
+                // walkexprlistsafe of the left side.
+                self.safeexpr(&lhs[0]);
+                let (key, val) = self.map_operands(m, k)?;
+                self.expr_as(&rhs[0], &val)?;
+                self.expr_as(&rhs[1], &Ty::Bool)?;
+                // mapassign2(hmap map[any]any, key any, val any, pres bool)
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[PTR, key.clone(), val.clone(), Ty::Bool],
+                    &[],
+                ));
+                let site = self.site("runtime.mapassign2");
+                self.emit(Ins::MapAssign {
+                    key,
+                    val,
+                    ok: true,
+                    site,
+                });
+            }
             StmtKind::Assign { lhs, op, rhs } if lhs.len() != rhs.len() => {
                 // `a, b = f()` (OAS2FUNC): the call leaves its results,
-                // stored last to first.
+                // stored last to first; `v, ok = m[k]` (OAS2MAPR) its two.
+                let map2 = match (*op, self.map_index_of(rhs)) {
+                    ("=", Some((m, k))) if lhs.len() == 2 => Some((m, k)),
+                    _ => None,
+                };
                 let results = match rhs.as_slice() {
+                    _ if map2.is_some() => {
+                        let t = self.static_ty(&rhs[0]).expect("a map's value");
+                        Some(vec![t, Ty::Bool])
+                    }
                     [call] if *op == "=" => self.call_results(call),
                     _ => None,
                 };
@@ -1094,7 +1191,14 @@ impl Compiler {
                     }
                     places.push(place);
                 }
-                self.call(&rhs[0])?;
+                match map2 {
+                    Some((m, k)) => {
+                        self.map_index2(m, k)?;
+                    }
+                    None => {
+                        self.call(&rhs[0])?;
+                    }
+                }
                 for place in places.into_iter().rev() {
                     self.emit(place.store());
                 }
@@ -1485,6 +1589,18 @@ impl Compiler {
                 Some(Binding::Var(slot, ty)) => Ok((Place::Var(slot), ty)),
                 _ => err(e.pos, format!("cannot assign to {n}")),
             },
+            ExprKind::Index { expr, index }
+                if matches!(
+                    self.static_ty(expr).map(|t| t.under().clone()),
+                    Some(Ty::Map(..))
+                ) =>
+            {
+                let (key, val) = self.map_operands(expr, index)?;
+                // mapassign1(hmap map[any]any, key any, val any)
+                self.calls(argwid(false, 0, &[PTR, key.clone(), val.clone()], &[]));
+                let site = self.site("runtime.mapassign1");
+                Ok((Place::MapElem(key, val.clone(), site), val))
+            }
             ExprKind::Index { expr, index } => {
                 let ExprKind::Ident(n) = &expr.kind else {
                     return unsupported(e.pos, "assignment to an element of an expression");
@@ -1530,6 +1646,10 @@ impl Compiler {
     /// None for 1), the operation, the store. An element's index is
     /// evaluated once.
     fn update(&mut self, e: &Expr, pos: Pos, op: BinOp, rhs: Option<&Expr>) -> R<()> {
+        if self.map_index_of(std::slice::from_ref(e)).is_some() {
+            // walk's OASOP: safeexpr of a map entry.
+            self.safeexpr(e);
+        }
         let (place, ty) = self.place(e)?;
         if let Place::Var(Slot::Local(l)) = place {
             let f = self.f();
@@ -1549,6 +1669,29 @@ impl Compiler {
             Place::PtrField(i) => {
                 self.emit(Ins::Dup);
                 self.emit(Ins::LoadPtrField(i))
+            }
+            // walk's OASOP of a map entry: `m[k] = m[k] op v`, the map
+            // and key evaluated once (mapaccess1, then mapassign1).
+            Place::MapElem(ref key, ref val, _) => {
+                let (hm, hk) = (self.hidden(), self.hidden());
+                self.emit(Ins::Store(hk));
+                self.emit(Ins::Store(hm));
+                for slot in [hm, hk, hm, hk] {
+                    self.emit(Ins::Load(slot));
+                }
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[PTR, key.clone()],
+                    std::slice::from_ref(val),
+                ));
+                let site = self.site("runtime.mapaccess1");
+                self.emit(Ins::MapIndex {
+                    key: key.clone(),
+                    val: val.clone(),
+                    ok: false,
+                    site,
+                })
             }
             Place::Blank => return err(pos, "cannot assign to _"),
         };
@@ -1819,6 +1962,29 @@ impl Compiler {
                 });
                 Ok(ty)
             }
+            ExprKind::Index { expr, index }
+                if matches!(
+                    self.static_ty(expr).map(|t| t.under().clone()),
+                    Some(Ty::Map(..))
+                ) =>
+            {
+                let (key, val) = self.map_operands(expr, index)?;
+                // mapaccess1(hmap map[any]any, key any) (val any)
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[PTR, key.clone()],
+                    std::slice::from_ref(&val),
+                ));
+                let site = self.site("runtime.mapaccess1");
+                self.emit(Ins::MapIndex {
+                    key,
+                    val: val.clone(),
+                    ok: false,
+                    site,
+                });
+                Ok(val)
+            }
             ExprKind::Index { expr, index } => {
                 // An element of a variable is read in place, not by
                 // copying the whole array first.
@@ -1840,6 +2006,14 @@ impl Compiler {
                 Ok(elem)
             }
             ExprKind::Composite {
+                ty: Some(t @ Type::Map(..)),
+                elems,
+            } => {
+                let ty = self.ty(t, e.pos)?;
+                self.map_lit(&ty, elems)?;
+                Ok(ty)
+            }
+            ExprKind::Composite {
                 ty: Some(Type::Name(n, npos)),
                 elems,
             } => {
@@ -1851,6 +2025,7 @@ impl Compiler {
                         match t.under().clone() {
                             Ty::Slice(elem) => self.slice_composite(*elem, elems)?,
                             under @ Ty::Array(..) => self.array_composite(e.pos, &under, elems)?,
+                            Ty::Map(..) => self.map_lit(&t, elems)?,
                             _ => return unsupported(*npos, "composite literal of this type"),
                         }
                         return Ok(t);
@@ -2127,6 +2302,11 @@ impl Compiler {
             });
         }
         let ty = self.expr(x)?;
+        if let Ty::Map(..) = &ty {
+            self.range_map(key, value, define, &ty, body)?;
+            self.f().scopes.pop();
+            return Ok(());
+        }
         if let Ty::Chan(elem) = &ty {
             if value.is_some() {
                 return err(x.pos, "too many variables in range");
@@ -2343,7 +2523,13 @@ impl Compiler {
                 Ty::Chan(elem) => Some(*elem),
                 _ => None,
             },
-            ExprKind::Index { expr, .. } => self.static_ty(expr)?.elem().cloned(),
+            ExprKind::Index { expr, .. } => {
+                let t = self.static_ty(expr)?;
+                match t.under() {
+                    Ty::Map(_, v) => Some((**v).clone()),
+                    _ => t.elem().cloned(),
+                }
+            }
             ExprKind::Selector { expr, name } => {
                 let st = match self.static_ty(expr)? {
                     Ty::Struct(st) => st,
@@ -2466,6 +2652,15 @@ impl Compiler {
             }
             ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => self.has_call(expr),
             ExprKind::Binary { lhs, rhs, .. } => self.has_call(lhs) || self.has_call(rhs),
+            // A map's element is a call of mapaccess1.
+            ExprKind::Index { expr, .. }
+                if matches!(
+                    self.static_ty(expr).map(|t| t.under().clone()),
+                    Some(Ty::Map(..))
+                ) =>
+            {
+                true
+            }
             ExprKind::Index { expr, index } => self.has_call(expr) || self.has_call(index),
             ExprKind::Selector { expr, .. } => self.has_call(expr),
             // walk has made every slicing a call (sliceslice, slicearray,
@@ -2676,6 +2871,182 @@ impl Compiler {
         if matches!(e.kind, ExprKind::SliceExpr { .. }) {
             self.f().slice_dest = Some(SliceDest::Operand);
         }
+    }
+
+    /// The map and key of `exprs` when it is one index of a map.
+    fn map_index_of<'e>(&mut self, exprs: &'e [Expr]) -> Option<(&'e Expr, &'e Expr)> {
+        let [Expr {
+            kind: ExprKind::Index { expr, index },
+            ..
+        }] = exprs
+        else {
+            return None;
+        };
+        matches!(self.static_ty(expr)?.under(), Ty::Map(..)).then_some((&**expr, &**index))
+    }
+
+    /// A map index's map and key, compiled; the key and value types.
+    fn map_operands(&mut self, m: &Expr, key: &Expr) -> R<(Ty, Ty)> {
+        let Ty::Map(k, v) = self.expr(m)? else {
+            unreachable!("a map")
+        };
+        self.expr_as(key, &k)?;
+        Ok((*k, *v))
+    }
+
+    /// `v, ok := m[k]` or `v, ok = m[k]` (walk's OAS2MAPR): mapaccess2,
+    /// which leaves the value and ok.
+    fn map_index2(&mut self, m: &Expr, key: &Expr) -> R<Vec<Ty>> {
+        let (key, val) = self.map_operands(m, key)?;
+        // mapaccess2(hmap map[any]any, key any) (val any, pres bool)
+        self.calls(argwid(
+            false,
+            0,
+            &[PTR, key.clone()],
+            &[val.clone(), Ty::Bool],
+        ));
+        let site = self.site("runtime.mapaccess2");
+        self.emit(Ins::MapIndex {
+            key,
+            val: val.clone(),
+            ok: true,
+            site,
+        });
+        Ok(vec![val, Ty::Bool])
+    }
+
+    /// A map literal (sinit.c's maplit): make, then the entries whose key
+    /// and value are both constants from a static array in a loop of
+    /// mapassign1 (one call site; the loop's index a temporary), then the
+    /// others one by one, in order.
+    fn map_lit(&mut self, ty: &Ty, elems: &[(Option<Expr>, Expr)]) -> R<()> {
+        let Ty::Map(k, v) = ty.under().clone() else {
+            unreachable!("a map type")
+        };
+        self.literal_temp(ty.clone());
+        self.calls(argwid(false, 0, &[PTR, PTR, PTR], &[PTR]));
+        let site = self.site("runtime.makemap");
+        self.emit(Ins::MakeMap {
+            key: (*k).clone(),
+            val: (*v).clone(),
+            hint: false,
+            site,
+        });
+        let mut entries = Vec::new();
+        for (key, val) in elems {
+            let Some(key) = key else {
+                return err(val.pos, "missing key in map literal");
+            };
+            let constant = self.const_value(key).is_some() && self.const_value(val).is_some();
+            entries.push((constant, key, val));
+        }
+        self.calls(argwid(false, 0, &[PTR, (*k).clone(), (*v).clone()], &[]));
+        if entries.iter().any(|(c, ..)| *c) {
+            self.f().walk_temps.push(Ty::INT);
+            let site = self.site("runtime.mapassign1");
+            for (_, key, val) in entries.iter().filter(|(c, ..)| *c) {
+                self.map_entry(&k, &v, key, val, site)?;
+            }
+        }
+        for (_, key, val) in entries.iter().filter(|(c, ..)| !*c) {
+            let site = self.site("runtime.mapassign1");
+            self.map_entry(&k, &v, key, val, site)?;
+        }
+        Ok(())
+    }
+
+    /// One entry of a map literal, the map on the stack (kept there).
+    fn map_entry(&mut self, k: &Ty, v: &Ty, key: &Expr, val: &Expr, site: Site) -> R<()> {
+        self.emit(Ins::Dup);
+        self.expr_as(key, k)?;
+        self.expr_as(val, v)?;
+        self.emit(Ins::MapAssign {
+            key: k.clone(),
+            val: v.clone(),
+            ok: false,
+            site,
+        });
+        Ok(())
+    }
+
+    /// A range over a map (range.c's TMAP): the map copied to a
+    /// temporary, mapiterinit into the iterator (a temporary of
+    /// sizeof(Hiter) rounded to words), the loop while hit.data is not
+    /// nil, mapiter1 or mapiter2 at the top of the body, mapiternext as
+    /// its post statement.
+    fn range_map(
+        &mut self,
+        key: Option<&Expr>,
+        value: Option<&Expr>,
+        define: bool,
+        ty: &Ty,
+        body: &Block,
+    ) -> R<()> {
+        let Ty::Map(k, v) = ty.clone() else {
+            unreachable!("a map")
+        };
+        let line = self.f().line;
+        // 6g's Hiter: 164 bytes, 21 words.
+        self.f()
+            .walk_temps
+            .extend([ty.clone(), Ty::Array(21, Box::new(PTR))]);
+        let it = self.hidden();
+        self.calls(argwid(false, 0, &[PTR, PTR], &[]));
+        let site = self.site("runtime.mapiterinit");
+        self.emit(Ins::MapIterInit { slot: it, site });
+        let mut slots = Vec::new();
+        for (e, t) in [(key, &*k), (value, &*v)] {
+            slots.push(match e {
+                None => None,
+                Some(e) if define => match &e.kind {
+                    ExprKind::Ident(n) if n == "_" => None,
+                    ExprKind::Ident(n) => Some(self.declare_local(n.clone(), t.clone())),
+                    _ => return err(e.pos, "non-name on left side of :="),
+                },
+                Some(e) => match self.place(e)? {
+                    (Place::Var(slot), _) => Some(slot),
+                    (Place::Blank, _) => None,
+                    _ => return unsupported(e.pos, "range into an element"),
+                },
+            });
+        }
+        let top = self.here();
+        self.emit(Ins::MapIterOk(it));
+        let jf = self.emit(Ins::JumpIfNot(0));
+        self.push_breakable(true, Vec::new());
+        let val = value.is_some();
+        let results: &[Ty] = if val {
+            &[(*k).clone(), (*v).clone()]
+        } else {
+            std::slice::from_ref(&*k)
+        };
+        self.calls(argwid(false, 0, &[PTR], results));
+        let callee = if val {
+            "runtime.mapiter2"
+        } else {
+            "runtime.mapiter1"
+        };
+        let site = self.site(callee);
+        self.emit(Ins::MapIter {
+            slot: it,
+            val,
+            site,
+        });
+        for slot in slots[..1 + usize::from(val)].iter().rev() {
+            match slot {
+                Some(s) => self.emit(Ins::Store(*s)),
+                None => self.emit(Ins::Pop),
+            };
+        }
+        self.block(body)?;
+        self.f().line = line;
+        let post_at = self.here();
+        self.calls(argwid(false, 0, &[PTR], &[]));
+        let site = self.site("runtime.mapiternext");
+        self.emit(Ins::MapIterNext { slot: it, site });
+        self.emit(Ins::Jump(top));
+        self.end_loop(Some(jf), post_at);
+        Ok(())
     }
 
     /// An integer argument of a builtin (any integer type; an untyped
@@ -3114,7 +3485,7 @@ impl Compiler {
                 Ty::Int { .. } => 'D',
                 Ty::Str => 'S',
                 Ty::Bool => 't',
-                Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => 'p',
+                Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => 'p',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
                 Ty::Slice(_)
                 | Ty::Eface
@@ -3493,7 +3864,7 @@ impl Compiler {
                         Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
                         Ty::Float64 => (PrintKind::Float, "runtime.printfloat"),
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),
-                        Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Nil => {
+                        Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
@@ -3531,7 +3902,7 @@ impl Compiler {
                     }
                     _ => None,
                 };
-                if let Some(st) = made.filter(|t| matches!(t.under(), Ty::Slice(_))) {
+                if let Some(st) = made.clone().filter(|t| matches!(t.under(), Ty::Slice(_))) {
                     let Ty::Slice(elem) = st.under().clone() else {
                         unreachable!("a slice type")
                     };
@@ -3564,9 +3935,32 @@ impl Compiler {
                     });
                     return Ok(Some(st));
                 }
+                if let Some(mt) = made.filter(|t| matches!(t.under(), Ty::Map(..))) {
+                    let Ty::Map(k, v) = mt.under().clone() else {
+                        unreachable!("a map type")
+                    };
+                    let hint = match args {
+                        [_] => false,
+                        [_, h] => {
+                            self.int_arg(h, &format!("non-integer size argument to make({mt})"))?;
+                            true
+                        }
+                        _ => return err(pos, "too many arguments to make"),
+                    };
+                    // makemap(key, val *byte, hint int64) (hmap map[any]any)
+                    self.calls(argwid(false, 0, &[PTR, PTR, PTR], &[PTR]));
+                    let site = self.site("runtime.makemap");
+                    self.emit(Ins::MakeMap {
+                        key: *k,
+                        val: *v,
+                        hint,
+                        site,
+                    });
+                    return Ok(Some(mt));
+                }
                 let Some(ExprKind::TypeExpr(t @ Type::Chan(..))) = args.first().map(|a| &a.kind)
                 else {
-                    return unsupported(pos, "make of a map");
+                    return unsupported(pos, "make of this type");
                 };
                 let Ty::Chan(elem) = self.ty(t, args[0].pos)? else {
                     unreachable!("a channel type")
@@ -3649,7 +4043,8 @@ impl Compiler {
                         self.truncate(at);
                         self.emit(Ins::Const(Const::Int(i64::from(n))));
                     }
-                    Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) => {
+                    // A map's count is its Hmap's first word, read in line.
+                    Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) | Ty::Map(..) => {
                         self.emit(Ins::Len);
                     }
                     _ => return unsupported(pos, "len of this type"),
@@ -3793,7 +4188,12 @@ fn shift_locals(code: &mut Code, n: u16) {
             | Ins::LoadElem(slot)
             | Ins::StoreIndex(slot)
             | Ins::StoreField(slot, _)
-            | Ins::New { slot, .. } => fix(slot),
+            | Ins::New { slot, .. }
+            | Ins::SliceArray { slot, .. }
+            | Ins::MapIterInit { slot, .. }
+            | Ins::MapIterOk(slot)
+            | Ins::MapIter { slot, .. }
+            | Ins::MapIterNext { slot, .. } => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
             _ => {}
         }

@@ -392,7 +392,14 @@ impl Parser {
                 self.expect_op("}")?;
                 Ok(Type::Interface(methods))
             }
-            Tok::Keyword("map") => self.unsupported("map"),
+            Tok::Keyword("map") => {
+                self.next();
+                self.expect_op("[")?;
+                let k = self.parse_type()?;
+                self.expect_op("]")?;
+                let v = self.parse_type()?;
+                Ok(Type::Map(Box::new(k), Box::new(v)))
+            }
             _ => self.unexpected("type"),
         }
     }
@@ -1194,10 +1201,9 @@ impl Parser {
                     kind: ExprKind::FuncLit { sig, body },
                 });
             }
-            Tok::Op("[") | Tok::Keyword("chan" | "struct" | "interface") => {
+            Tok::Op("[") | Tok::Keyword("chan" | "struct" | "interface" | "map") => {
                 return self.expr_or_type()
             }
-            Tok::Keyword("map") => return self.unsupported("map"),
             _ => return self.unexpected("expression"),
         };
         self.next();
@@ -1322,8 +1328,13 @@ mod tests {
 
     #[test]
     fn constructs_outside_the_dialect_are_refused_with_their_position() {
-        let err = parse("package main\nvar m map[string]int\n").unwrap_err();
-        assert_eq!(err.to_string(), "2:7: unsupported construct 'map'");
+        let err = parse(
+            "package main\nfunc f(e interface{}) {\n\tswitch x := 1; y := e.(type) {\n\t}\n}\n",
+        )
+        .unwrap_err();
+        assert!(err
+            .to_string()
+            .ends_with("unsupported construct 'type switch with an init statement'"));
         let err = parse("package main\nfunc f() {\n\tx := (1\n}\n").unwrap_err();
         assert_eq!(
             err.to_string(),

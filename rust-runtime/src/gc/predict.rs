@@ -213,6 +213,7 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
         init_calls(prog, entry_line, &mut l);
     }
     let end = epilogue_at(code);
+    let mut laid_sites = HashSet::new();
     let line_of = |k: usize| if k == end { end_line } else { code.lines[k] };
     for placed in xfol(code, end) {
         match placed {
@@ -253,7 +254,14 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                 let calls = callees(prog, ins);
                 for (callee, site) in &calls {
                     l.ins(line, before);
-                    call(&mut l, site.line, callee);
+                    // Instructions that share a site stand for one CALL
+                    // the code loops over (a map literal's constant
+                    // entries): it is laid once.
+                    if laid_sites.insert((callee.clone(), site.line, site.nth)) {
+                        call(&mut l, site.line, callee);
+                    } else {
+                        l.ins(site.line, 5);
+                    }
                     // ginscall's POPQs of a go or defer's size and
                     // function, and deferproc's TESTL and JNE.
                     match ins {
@@ -586,6 +594,23 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
             .map(|s| ("runtime.panicslice".to_string(), *s))
             .collect(),
         Ins::Append { site, .. } => one("runtime.append", site),
+        Ins::MakeMap { site, .. } => one("runtime.makemap", site),
+        Ins::MapIndex {
+            ok: false, site, ..
+        } => one("runtime.mapaccess1", site),
+        Ins::MapIndex { ok: true, site, .. } => one("runtime.mapaccess2", site),
+        Ins::MapAssign {
+            ok: false, site, ..
+        } => one("runtime.mapassign1", site),
+        Ins::MapAssign { ok: true, site, .. } => one("runtime.mapassign2", site),
+        Ins::MapIterInit { site, .. } => one("runtime.mapiterinit", site),
+        Ins::MapIter {
+            val: false, site, ..
+        } => one("runtime.mapiter1", site),
+        Ins::MapIter {
+            val: true, site, ..
+        } => one("runtime.mapiter2", site),
+        Ins::MapIterNext { site, .. } => one("runtime.mapiternext", site),
         Ins::AppendSlice { site, .. } => one("runtime.appendslice", site),
         Ins::Copy {
             string: false,

@@ -34,6 +34,8 @@ pub enum Ty {
     Array(u32, Box<Ty>),
     /// `[]T`.
     Slice(Box<Ty>),
+    /// `map[K]V`: a pointer to hashmap.c's Hmap.
+    Map(Box<Ty>, Box<Ty>),
     /// A named struct type.
     Struct(Rc<StructTy>),
     /// Any other named type (`type T int`, `type S []int`): a type of its
@@ -104,6 +106,7 @@ impl Ty {
             Ty::Chan(_)
             | Ty::Func(_)
             | Ty::Ptr(_)
+            | Ty::Map(..)
             | Ty::TypeAssertionError
             | Ty::Float64
             | Ty::Nil => 8,
@@ -154,6 +157,7 @@ impl Ty {
                 | Ty::Chan(_)
                 | Ty::Func(_)
                 | Ty::Ptr(_)
+                | Ty::Map(..)
                 | Ty::TypeAssertionError
         ) && self.size() == 8
     }
@@ -169,6 +173,7 @@ impl Ty {
             | Ty::Chan(_)
             | Ty::Func(_)
             | Ty::Slice(_)
+            | Ty::Map(..)
             | Ty::Eface
             | Ty::Iface(_)
             | Ty::Ptr(_)
@@ -192,6 +197,8 @@ impl Ty {
             Ty::Func(_) => "func()".into(),
             Ty::Array(n, e) => format!("[{n}]{}", e.name()),
             Ty::Slice(e) => format!("[]{}", e.name()),
+            // 6g's %T of a map type.
+            Ty::Map(k, v) => format!("map[{}] {}", k.name(), v.name()),
             Ty::Struct(st) => format!("main.{}", st.name),
             Ty::Named(n) => format!("main.{}", n.name),
             Ty::Eface => "interface { }".into(),
@@ -230,6 +237,7 @@ impl std::fmt::Display for Ty {
             Ty::Func(sig) => write!(f, "func{sig}"),
             Ty::Array(n, e) => write!(f, "[{n}]{e}"),
             Ty::Slice(e) => write!(f, "[]{e}"),
+            Ty::Map(k, v) => write!(f, "map[{k}] {v}"),
             Ty::Struct(st) => f.write_str(&st.name),
             Ty::Named(n) => f.write_str(&n.name),
             Ty::Eface => f.write_str("interface {}"),

@@ -19,6 +19,7 @@ use super::compile::{
 use super::frames::Figures;
 use super::types::PTR;
 use crate::chan::{ChanId, SelCase, SelectSetup};
+use crate::hashmap::{Alg, IterId, MapId, MapType};
 use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
@@ -55,6 +56,8 @@ pub enum Value {
     },
     /// A struct's fields.
     Struct(Vec<Value>),
+    /// A map (None: a nil one).
+    Map(Option<MapId>),
     /// A non-nil pointer: what it points at, and where.
     Ptr(Rc<RefCell<Value>>, Addr),
     /// A non-nil interface value: its dynamic part, and its first word
@@ -231,6 +234,8 @@ pub struct Machine {
     const_strs: HashMap<usize, Addr>,
     /// Function values by the address of their code.
     closures: HashMap<Addr, Rc<Closure>>,
+    /// Each map's keys and values, by the handle its table keeps.
+    map_items: Vec<Vec<(Value, Value)>>,
     /// The heap address runtime·new gave each moved variable's cell.
     heap_cells: HashMap<*const RefCell<Value>, Addr>,
     /// What each pointer `&T{...}` made points at, by address.
@@ -327,6 +332,7 @@ impl Machine {
             unsited: RefCell::default(),
             const_strs,
             closures: HashMap::default(),
+            map_items: Vec::new(),
             heap_cells: HashMap::default(),
             pointees: HashMap::default(),
             efaces: HashMap::default(),
@@ -412,7 +418,8 @@ impl Machine {
             Value::Float(f) => f.to_bits(),
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[*c].addr,
-            Value::Chan(None) | Value::Nil => 0,
+            Value::Map(Some(m)) => rt.maps.addr(*m),
+            Value::Chan(None) | Value::Map(None) | Value::Nil => 0,
             Value::Array(_) | Value::Bytes(_) | Value::Ints(_) => {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
@@ -541,6 +548,7 @@ impl Machine {
                 .closures
                 .get(&w)
                 .map_or(Value::Nil, |c| Value::Func(c.clone())),
+            Ty::Map(..) => Value::Map(rt.maps.at(w)),
             Ty::Slice(_) | Ty::Str if self.by_addr.contains_key(&w) => self.by_addr[&w].clone(),
             Ty::Str | Ty::Struct(_) | Ty::Slice(_) => (w as usize)
                 .checked_sub(1)
@@ -877,6 +885,7 @@ impl Machine {
                             Some(Value::Bytes(b)) => b.len() as i64,
                             Some(Value::Ints(w)) => w.len() as i64,
                             Some(Value::Slice { len, .. }) => i64::from(len),
+                            Some(Value::Map(Some(m))) => i64::from(rt.maps.len(m)),
                             _ => 0,
                         };
                         stack.push(Value::Int(n));
@@ -1391,6 +1400,155 @@ impl Machine {
                     store(&mut to, i as i64, v);
                 }
                 self.push(g, Value::Int(i64::from(n)));
+            }
+            Ins::MakeMap {
+                ref key,
+                ref val,
+                hint,
+                site,
+            } => {
+                let hint = if hint {
+                    match stack.pop() {
+                        Some(Value::Int(n)) => n,
+                        _ => unreachable!("typed"),
+                    }
+                } else {
+                    0
+                };
+                if !rt.has_maps() {
+                    return Err(self.fail("hashmap.c has no frames in the measured tables".into()));
+                }
+                let t = MapType {
+                    keysize: key.size(),
+                    keyalg: alg_of(key),
+                    valsize: val.size(),
+                    valalg: alg_of(val),
+                    key_word: rt.type_word(&key.name()),
+                    val_word: rt.type_word(&val.name()),
+                };
+                let ret = self.ret(rt, func, "runtime.makemap", &site);
+                let m = rt.makemap(ret, t, hint)?;
+                if self.map_items.len() <= m.0 as usize {
+                    self.map_items.resize_with(m.0 as usize + 1, Vec::new);
+                }
+                self.push(g, Value::Map(Some(m)));
+            }
+            Ins::MapIndex {
+                ref key,
+                ref val,
+                ok,
+                site,
+            } => {
+                let k = stack.pop().expect("a key");
+                let m = stack.pop().expect("a map");
+                let Value::Map(id) = m else {
+                    unreachable!("typed")
+                };
+                let args = self.pack(rt, &[PTR, key.clone()], &[m, k.clone()]);
+                let callee = if ok {
+                    "runtime.mapaccess2"
+                } else {
+                    "runtime.mapaccess1"
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let bytes = key_bytes(&k, key.size());
+                let found = if ok {
+                    rt.mapaccess2(ret, &args, id, &bytes)?
+                } else {
+                    rt.mapaccess1(ret, &args, id, &bytes)?
+                };
+                let v = match (id, found) {
+                    (Some(id), Some(h)) => self.map_items[id.0 as usize][h as usize].1.clone(),
+                    _ => zero(val),
+                };
+                self.push(g, v);
+                if ok {
+                    self.push(g, Value::Bool(found.is_some()));
+                }
+            }
+            Ins::MapAssign {
+                ref key,
+                ref val,
+                ok,
+                site,
+            } => {
+                let pres = if ok {
+                    match stack.pop() {
+                        Some(Value::Bool(b)) => b,
+                        _ => unreachable!("typed"),
+                    }
+                } else {
+                    true
+                };
+                let v = stack.pop().expect("a value");
+                let k = stack.pop().expect("a key");
+                let m = stack.pop().expect("a map");
+                let Value::Map(id) = m else {
+                    unreachable!("typed")
+                };
+                let mut types = vec![PTR, key.clone(), val.clone()];
+                let mut values = vec![m, k.clone(), v.clone()];
+                if ok {
+                    types.push(Ty::Bool);
+                    values.push(Value::Bool(pres));
+                }
+                let args = self.pack(rt, &types, &values);
+                let callee = if ok {
+                    "runtime.mapassign2"
+                } else {
+                    "runtime.mapassign1"
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let bytes = key_bytes(&k, key.size());
+                let handle = id.map_or(0, |id| self.map_items[id.0 as usize].len() as u64);
+                let put = if pres { Some(handle) } else { None };
+                let hit = rt.mapassign(callee, ret, &args, id, Rc::from(bytes), put)?;
+                if let (Some(id), true) = (id, pres) {
+                    let items = &mut self.map_items[id.0 as usize];
+                    match hit {
+                        Some(h) => items[h as usize].1 = v,
+                        None => items.push((k, v)),
+                    }
+                }
+            }
+            Ins::MapIterInit { slot, site } => {
+                let Some(Value::Map(id)) = stack.pop() else {
+                    unreachable!("typed")
+                };
+                let it = rt.maps.new_iter();
+                let Slot::Local(i) = slot else {
+                    unreachable!("a hidden local")
+                };
+                fr.locals[usize::from(i)] = Local::Val(Value::Int(i64::from(it.0)));
+                let ret = self.ret(rt, func, "runtime.mapiterinit", &site);
+                rt.mapiterinit(ret, id, it)?;
+            }
+            Ins::MapIterOk(slot) => {
+                let it = iter_in(&fr.locals, slot);
+                let ok = rt.maps.iter_data(it).is_some();
+                self.push(g, Value::Bool(ok));
+            }
+            Ins::MapIter { slot, val, site } => {
+                let it = iter_in(&fr.locals, slot);
+                let callee = if val {
+                    "runtime.mapiter2"
+                } else {
+                    "runtime.mapiter1"
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                rt.mapiter(ret, it, val)?;
+                let m = rt.maps.iter_map(it);
+                let h = rt.maps.iter_data(it).expect("the loop tested it");
+                let (k, v) = self.map_items[m.0 as usize][h as usize].clone();
+                self.push(g, k);
+                if val {
+                    self.push(g, v);
+                }
+            }
+            Ins::MapIterNext { slot, site } => {
+                let it = iter_in(&fr.locals, slot);
+                let ret = self.ret(rt, func, "runtime.mapiternext", &site);
+                rt.mapiternext(ret, it)?;
             }
             Ins::SliceString { hi, site } => {
                 let hi = if hi {
@@ -2135,6 +2293,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) if matches!(**elem, Ty::Int { .. }) => Value::Ints(vec![0; *n as usize]),
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => new_slice(Vec::new(), 0),
+        Ty::Map(..) => Value::Map(None),
         Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
         Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
@@ -2172,6 +2331,38 @@ fn store(a: &mut Value, i: i64, v: Value) -> bool {
         }
         (Value::Slice { .. }, _) => false,
         _ => unreachable!("typed"),
+    }
+}
+
+/// The algarray entry of a map's key or value type (subr.c's algtype).
+fn alg_of(ty: &Ty) -> Alg {
+    match ty.under() {
+        Ty::Str => Alg::Str,
+        _ if ty.memword() => Alg::MemWord,
+        _ => Alg::Mem,
+    }
+}
+
+/// A map key's bytes, as memhash hashes them: an integer's or float's
+/// little-endian bytes at its size, a string's bytes.
+fn key_bytes(k: &Value, size: u32) -> Vec<u8> {
+    match k {
+        Value::Str(s) => s.as_bytes().to_vec(),
+        Value::Bool(b) => vec![u8::from(*b)],
+        Value::Float(f) => f.to_bits().to_le_bytes().to_vec(),
+        Value::Int(n) => n.to_le_bytes()[..size as usize].to_vec(),
+        _ => unreachable!("the compiler takes these keys only"),
+    }
+}
+
+/// The map iterator a range keeps in a hidden local.
+fn iter_in(locals: &[Local], slot: Slot) -> IterId {
+    let Slot::Local(i) = slot else {
+        unreachable!("a hidden local")
+    };
+    match locals[usize::from(i)].get() {
+        Value::Int(n) => IterId(n as u32),
+        _ => unreachable!("an iterator"),
     }
 }
 
