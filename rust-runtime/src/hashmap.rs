@@ -468,6 +468,21 @@ impl Runtime {
     fn hash_lookup(&mut self, caller: Caller, m: MapId, key: &[u8]) -> Result<Option<u64>, Stop> {
         let f = self.hm("hash_lookup");
         self.call(caller, f, &[self.maps.addr(m), 0, 0])?;
+        let found = self.hash_find(f, m, key)?;
+        self.leave(f)?;
+        Ok(found.map(|(_, _, v)| v))
+    }
+
+    /// What hash_lookup and hash_remove share, in `f`: the key's hash
+    /// (data_hash, the first indirect call), the walk down to its table,
+    /// then the run of its hash compared key by key (data_eq, the
+    /// second). The entry and its value's handle.
+    fn hash_find(
+        &mut self,
+        f: FuncId,
+        m: MapId,
+        key: &[u8],
+    ) -> Result<Option<(u32, usize, u64)>, Stop> {
         let mut hash = self.data_hash(f, 0, m, key)? & !HASH_MASK;
         hash += hash_adjust(hash);
         let (st, mut e) = self.descend(m, hash);
@@ -483,12 +498,10 @@ impl Runtime {
                 unreachable!("an item")
             };
             if self.data_eq(f, 1, m, key, &k)? {
-                self.leave(f)?;
-                return Ok(Some(v));
+                return Ok(Some((st, e, v)));
             }
             e += 1;
         }
-        self.leave(f)?;
         Ok(None)
     }
 
@@ -945,34 +958,17 @@ impl Runtime {
     fn hash_remove(&mut self, caller: Caller, m: MapId, key: &[u8]) -> Result<bool, Stop> {
         let f = self.hm("hash_remove");
         self.call(caller, f, &[self.maps.addr(m), 0, 0])?;
-        let mut hash = self.data_hash(f, 0, m, key)? & !HASH_MASK;
-        hash += hash_adjust(hash);
-        let (st, mut e) = self.descend(m, hash);
-        let end = e + self.maps.subs[st as usize].limit;
-        while e != end && {
-            let h = self.maps.hash_at(st, e);
-            h != HASH_NIL && h < hash
-        } {
-            e += 1;
-        }
-        while e != end && (self.maps.hash_at(st, e) ^ hash) < HASH_SUBHASH {
-            let Data::Item(k, _) = self.maps.subs[st as usize].entries[e].data.clone() else {
-                unreachable!("an item")
-            };
-            if self.data_eq(f, 1, m, key, &k)? {
-                let del = self.hm("donothing");
-                let ret = self.site_indirect(f, 2);
-                self.call_at(ret, del, &[0, 0, 0])?;
-                self.leave(del)?;
-                self.hash_remove_n(at(f, 365), st, e, 1)?;
-                self.maps.maps[m.0 as usize].count -= 1;
-                self.leave(f)?;
-                return Ok(true);
-            }
-            e += 1;
+        let found = self.hash_find(f, m, key)?;
+        if let Some((st, e, _)) = found {
+            let del = self.hm("donothing");
+            let ret = self.site_indirect(f, 2);
+            self.call_at(ret, del, &[0, 0, 0])?;
+            self.leave(del)?;
+            self.hash_remove_n(at(f, 365), st, e, 1)?;
+            self.maps.maps[m.0 as usize].count -= 1;
         }
         self.leave(f)?;
-        Ok(false)
+        Ok(found.is_some())
     }
 
     /// runtime·mapiterinit(h, it) from Go code returning to `ret`: a nil
