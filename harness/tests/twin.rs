@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 22] = [
+const NEVER_MEASURED: [&str; 23] = [
     "bytestr",
     "chanofchan",
     "closorder",
@@ -23,6 +23,7 @@ const NEVER_MEASURED: [&str; 22] = [
     "golit",
     "labels",
     "lastclosure",
+    "linked",
     "maps",
     "multiline",
     "namedtypes",
@@ -40,7 +41,7 @@ const NEVER_MEASURED: [&str; 22] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 50] = [
+const RUNS: [&str; 51] = [
     "badindex",
     "buffered",
     "bytestr",
@@ -65,6 +66,7 @@ const RUNS: [&str; 50] = [
     "hang1547g",
     "labels",
     "lastclosure",
+    "linked",
     "maps",
     "multiline",
     "named",

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::types::{IfaceTy, Sig, Ty};
+use super::types::{Declared, IfaceTy, Sig, Ty};
 
 /// A constant value.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +243,13 @@ pub enum Ins {
     StoreField(Slot, u16),
     /// Pop a pointer to a struct; push its field `i`.
     LoadPtrField(u16),
+    /// Push a pointer to the variable in the slot, which lives in its
+    /// heap cell (`&x` moved it there, as addrescapes does).
+    AddrOf(Slot),
+    /// Pop a pointer; push what it points at (`*p`).
+    Deref,
+    /// Pop a value and a pointer; store the value where it points.
+    StoreDeref,
     /// Pop a value and a pointer to a struct; store into its field `i`.
     StorePtrField(u16),
     /// Pop a value; push a pointer to a copy in memory from runtime·new
@@ -609,6 +616,9 @@ pub struct Program {
     pub last_line: u32,
     /// Methods: (`T` or `*T`, method name) to function.
     pub methods: HashMap<(String, String), usize>,
+    /// The declared structs and interfaces, whose bodies live as long as
+    /// some copy of the program does.
+    pub declared: Rc<Declared>,
 }
 
 impl Program {
@@ -617,7 +627,7 @@ impl Program {
     pub fn method_set(&self, ty: &Ty) -> Vec<String> {
         match method_key(ty) {
             Some(_) => declared_methods(&self.methods, ty),
-            _ => ty.methods().into_iter().map(str::to_string).collect(),
+            _ => ty.methods(),
         }
     }
 
@@ -626,6 +636,31 @@ impl Program {
         self.methods
             .get(&(method_key(ty)?, name.to_string()))
             .copied()
+    }
+
+    /// What the itab of `ty` holds for method `name`, as reflect.c's
+    /// methods() decides: the method, and the wrapper 6g generates in
+    /// front of it (genwrapper), or None when the method takes the data
+    /// word as it is: a pointer method of *T, or a value method of a T
+    /// exactly one word wide. A narrower T needs `T·M·i`, which pads the
+    /// receiver to a word; a wider one is stored by pointer and needs
+    /// `*T·M`, as does a value method of *T.
+    pub fn itab_method(&self, ty: &Ty, name: &str) -> Option<(usize, Option<String>)> {
+        if let Ty::Ptr(inner) = ty {
+            if let Some(m) = self.method(ty, name) {
+                return Some((m, None));
+            }
+            let m = self.method(inner, name)?;
+            let key = method_key(inner)?;
+            return Some((m, Some(format!("main.*{key}·{name}"))));
+        }
+        let m = self.method(ty, name)?;
+        let wrapper = match ty.size().cmp(&8) {
+            std::cmp::Ordering::Less => Some(format!("{}·i", self.funcs[m].name)),
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(format!("main.*{}·{name}", method_key(ty)?)),
+        };
+        Some((m, wrapper))
     }
 }
 

@@ -53,6 +53,8 @@ enum Place {
     Field(Slot, u16),
     /// A field of the struct a pointer on the stack points at.
     PtrField(u16),
+    /// What the pointer on the stack points at.
+    Deref,
     /// An entry of the map on the stack, its key above it: mapassign1.
     MapElem(Ty, Ty, Site),
 }
@@ -66,6 +68,7 @@ impl Place {
             Place::Elem(slot) => Ins::StoreIndex(slot),
             Place::Field(slot, i) => Ins::StoreField(slot, i),
             Place::PtrField(i) => Ins::StorePtrField(i),
+            Place::Deref => Ins::StoreDeref,
             Place::MapElem(ref key, ref val, site) => Ins::MapAssign {
                 key: key.clone(),
                 val: val.clone(),
@@ -221,10 +224,8 @@ pub fn compile(file: &File) -> R<Program> {
             return unsupported(*pos, &format!("import \"{path}\""));
         }
     }
-    // Types first, then functions, so that uses may precede declarations;
-    // a type that names one declared after it waits for it (as typecheck's
-    // resolution order does), a cycle is refused.
-    let mut pending: Vec<&TypeSpec> = file
+    // Types first, then functions, so that uses may precede declarations.
+    let specs: Vec<&TypeSpec> = file
         .decls
         .iter()
         .filter_map(|d| match d {
@@ -233,28 +234,7 @@ pub fn compile(file: &File) -> R<Program> {
         })
         .flatten()
         .collect();
-    while !pending.is_empty() {
-        let mut waiting = Vec::new();
-        for &t in &pending {
-            match c.type_decl(t) {
-                Ok(ty) => {
-                    c.types.insert(t.name.clone(), ty);
-                }
-                Err(e)
-                    if pending
-                        .iter()
-                        .any(|p| e.message == format!("undefined: {}", p.name)) =>
-                {
-                    waiting.push(t);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        if waiting.len() == pending.len() {
-            return unsupported(waiting[0].pos, "recursive type");
-        }
-        pending = waiting;
-    }
+    let declared = c.type_decls(&specs)?;
     let mut bodies = Vec::new();
     // The package's own init functions: init·1, init·2... in source
     // order, which main.init calls after the variables (init.c's fninit).
@@ -384,48 +364,105 @@ pub fn compile(file: &File) -> R<Program> {
         imports_runtime: file.imports.iter().any(|(p, _)| p == "runtime"),
         last_line: file.last_line,
         methods: c.methods,
+        declared: Rc::new(declared),
     })
 }
 
 impl Compiler {
-    /// The type a declaration `type T ...` names.
+    /// The package's type declarations. Each struct and interface exists
+    /// by name before any body resolves, as typecheck's forward types do,
+    /// so a field or a method may name its own type or one declared later;
+    /// any other body that names a type not resolved yet waits for it (a
+    /// cycle through such types alone is refused). A struct that holds
+    /// itself by value has no size: align.c's "invalid recursive type".
+    fn type_decls(&mut self, specs: &[&TypeSpec]) -> R<Declared> {
+        let mut declared = Declared::default();
+        for t in specs {
+            let shell = match declared_kind(specs, t, 0) {
+                Some(Kind::Struct) => Ty::Struct(Rc::new(StructTy::declared(t.name.clone()))),
+                Some(Kind::Iface) => Ty::Iface(Rc::new(IfaceTy::declared(t.name.clone()))),
+                None => continue,
+            };
+            declared.add(&shell);
+            self.types.insert(t.name.clone(), shell);
+        }
+        let mut pending = specs.to_vec();
+        while !pending.is_empty() {
+            let mut waiting = Vec::new();
+            for &t in &pending {
+                match self.type_decl(t) {
+                    Ok(ty) => {
+                        self.types.insert(t.name.clone(), ty);
+                    }
+                    Err(e)
+                        if pending
+                            .iter()
+                            .any(|p| e.message == format!("undefined: {}", p.name)) =>
+                    {
+                        waiting.push(t);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            if waiting.len() == pending.len() {
+                return unsupported(waiting[0].pos, "recursive type");
+            }
+            pending = waiting;
+        }
+        for t in specs {
+            if let Some(Ty::Struct(st)) = self.types.get(&t.name) {
+                if holds_by_value(&Ty::Struct(st.clone()), st, &mut Vec::new()) {
+                    return err(t.pos, format!("invalid recursive type {}", t.name));
+                }
+            }
+        }
+        Ok(declared)
+    }
+
+    /// Resolve the body of a declaration `type T ...`: a struct's fields
+    /// and an interface's methods go into the type made for it beforehand;
+    /// any other names the type it is.
     fn type_decl(&mut self, t: &TypeSpec) -> R<Ty> {
-        Ok(match &t.ty {
-            Type::Struct(fields) => {
+        let made = self.types.get(&t.name).cloned();
+        Ok(match (&t.ty, made) {
+            (Type::Struct(fields), Some(Ty::Struct(shell))) => {
                 let mut fs = Vec::new();
                 for f in fields {
                     let ty = self.ty(&f.ty, t.pos)?;
                     fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
                 }
-                Ty::Struct(Rc::new(StructTy {
-                    name: t.name.clone(),
-                    fields: fs,
-                }))
+                shell.set_fields(fs.into());
+                Ty::Struct(shell)
             }
-            Type::Interface(ms) if !ms.is_empty() => {
+            (Type::Interface(ms), Some(Ty::Iface(shell))) => {
                 let mut methods = Vec::new();
                 for (name, ft) in ms {
                     methods.push((name.clone(), Rc::new(self.sig(ft, t.pos)?)));
                 }
                 methods.sort_by(|a, b| a.0.cmp(&b.0));
-                Ty::Iface(Rc::new(IfaceTy {
-                    name: t.name.clone(),
-                    methods,
-                }))
+                shell.set_methods(methods);
+                Ty::Iface(shell)
             }
-            other => match self.ty(other, t.pos)? {
-                // `type T2 T1`: T1's fields or methods, T2's name.
-                Ty::Struct(st) => Ty::Struct(Rc::new(StructTy {
-                    name: t.name.clone(),
-                    fields: st.fields.clone(),
-                })),
-                Ty::Iface(it) => Ty::Iface(Rc::new(IfaceTy {
-                    name: t.name.clone(),
-                    methods: it.methods.clone(),
-                })),
+            // `type T2 T1`: T1's fields or methods, T2's name; T1's body
+            // first.
+            (other, made) => match (self.ty(other, t.pos)?, made) {
+                (Ty::Struct(st), Some(Ty::Struct(shell))) => {
+                    if !st.has_fields() {
+                        return err(t.pos, format!("undefined: {}", st.name));
+                    }
+                    shell.set_fields(st.fields());
+                    Ty::Struct(shell)
+                }
+                (Ty::Iface(it), Some(Ty::Iface(shell))) => {
+                    if !it.has_methods() {
+                        return err(t.pos, format!("undefined: {}", it.name));
+                    }
+                    shell.set_methods(it.methods().to_vec());
+                    Ty::Iface(shell)
+                }
                 // Every interface{} is the same to the runtime.
-                Ty::Eface => Ty::Eface,
-                under => Ty::Named(Rc::new(NamedTy {
+                (Ty::Eface, _) => Ty::Eface,
+                (under, _) => Ty::Named(Rc::new(NamedTy {
                     name: t.name.clone(),
                     under: under.under().clone(),
                 })),
@@ -863,6 +900,10 @@ impl Compiler {
                     }
                     _ => return unsupported(pos, "map key of this type"),
                 }
+                // Its size decides the layout: wait for its fields.
+                if let Some(name) = v.unresolved() {
+                    return err(pos, format!("undefined: {name}"));
+                }
                 // hashmap.c keeps bigger values out of line (indirectval).
                 if v.size() > 192 {
                     return unsupported(pos, "map value of more than 192 bytes");
@@ -915,8 +956,10 @@ impl Compiler {
             return Ok(());
         }
         for (i, name) in s.names.iter().enumerate() {
-            // sinit.c's oaslit: one literal is built in the variable.
+            // sinit.c's oaslit: one literal is built in the variable (not
+            // when it is converted to the variable's interface type).
             let lit = s.names.len() == 1
+                && !declared.as_ref().is_some_and(is_interface)
                 && s.values
                     .get(i)
                     .is_some_and(|v| matches!(v.kind, ExprKind::Composite { .. }));
@@ -1212,7 +1255,10 @@ impl Compiler {
                     let mut places = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
                         let (place, ty) = self.place(l)?;
-                        if lhs.len() == 1 && matches!(r.kind, ExprKind::Composite { .. }) {
+                        if lhs.len() == 1
+                            && !is_interface(&ty)
+                            && matches!(r.kind, ExprKind::Composite { .. })
+                        {
                             self.f().lit_target = Some(None);
                         }
                         if let (1, ExprKind::SliceExpr { .. }, Place::Var(slot)) =
@@ -1626,10 +1672,10 @@ impl Compiler {
                     },
                     _ => return unsupported(e.pos, "assignment to a field of an expression"),
                 };
-                let Some(i) = st.fields.iter().position(|(f, _)| f == name) else {
+                let Some(i) = st.fields().iter().position(|(f, _)| f == name) else {
                     return err(e.pos, format!("{}.{name} undefined", st.name));
                 };
-                let ty = st.fields[i].1.clone();
+                let ty = st.fields()[i].1.clone();
                 match slot {
                     Some(slot) => Ok((Place::Field(slot, i as u16), ty)),
                     None => {
@@ -1638,6 +1684,10 @@ impl Compiler {
                     }
                 }
             }
+            ExprKind::Unary { op: "*", expr } => match self.expr(expr)? {
+                Ty::Ptr(t) => Ok((Place::Deref, *t)),
+                t => err(e.pos, format!("invalid indirect of {t}")),
+            },
             _ => unsupported(e.pos, "assignment to a non-variable"),
         }
     }
@@ -1669,6 +1719,10 @@ impl Compiler {
             Place::PtrField(i) => {
                 self.emit(Ins::Dup);
                 self.emit(Ins::LoadPtrField(i))
+            }
+            Place::Deref => {
+                self.emit(Ins::Dup);
+                self.emit(Ins::Deref)
             }
             // walk's OASOP of a map entry: `m[k] = m[k] op v`, the map
             // and key evaluated once (mapaccess1, then mapassign1).
@@ -1803,11 +1857,20 @@ impl Compiler {
                 None => err(e.pos, format!("undefined: {n}")),
             },
             ExprKind::Paren(x) => self.expr(x),
+            ExprKind::Unary { op: "&", expr }
+                if !matches!(expr.kind, ExprKind::Composite { .. }) =>
+            {
+                self.addr_of(expr)
+            }
+            ExprKind::Unary { op: "*", expr } => match self.expr(expr)? {
+                Ty::Ptr(t) => {
+                    self.emit(Ins::Deref);
+                    Ok(*t)
+                }
+                t => err(e.pos, format!("invalid indirect of {t}")),
+            },
             ExprKind::Unary { op: "&", expr } => {
                 // &T{...}: runtime·new, the literal stored there.
-                let ExprKind::Composite { .. } = &expr.kind else {
-                    return unsupported(e.pos, "& of a non-literal");
-                };
                 // walk builds the literal where the pointer points: no
                 // temporary for it, one for the pointer.
                 self.f().lit_target = Some(None);
@@ -2034,7 +2097,7 @@ impl Compiler {
                 };
                 let keyed = elems.first().is_some_and(|(k, _)| k.is_some());
                 if keyed {
-                    for (fname, fty) in &st.fields {
+                    for (fname, fty) in st.fields().iter() {
                         let given = elems.iter().find(|(k, _)| {
                             matches!(k, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == fname)
                         });
@@ -2048,7 +2111,7 @@ impl Compiler {
                             Some(Expr {
                                 kind: ExprKind::Ident(k),
                                 pos,
-                            }) if !st.fields.iter().any(|(f, _)| f == k) => {
+                            }) if !st.fields().iter().any(|(f, _)| f == k) => {
                                 return err(
                                     *pos,
                                     format!("unknown {} field '{k}' in struct literal", st.name),
@@ -2061,15 +2124,15 @@ impl Compiler {
                         }
                     }
                 } else {
-                    if elems.len() != st.fields.len() {
+                    if elems.len() != st.fields().len() {
                         return err(e.pos, "too few values in struct initializer");
                     }
-                    for ((_, v), (_, fty)) in elems.iter().zip(&st.fields) {
+                    for ((_, v), (_, fty)) in elems.iter().zip(st.fields().iter()) {
                         self.expr_as(v, fty)?;
                     }
                 }
                 self.literal_temp(Ty::Struct(st.clone()));
-                self.emit(Ins::MakeStruct(st.fields.len() as u16));
+                self.emit(Ins::MakeStruct(st.fields().len() as u16));
                 Ok(Ty::Struct(st))
             }
             ExprKind::Selector { expr, name } => {
@@ -2081,7 +2144,7 @@ impl Compiler {
                     },
                     _ => return unsupported(e.pos, "selector"),
                 };
-                let Some(i) = st.fields.iter().position(|(f, _)| f == name) else {
+                let Some(i) = st.fields().iter().position(|(f, _)| f == name) else {
                     return err(e.pos, format!("{}.{name} undefined", st.name));
                 };
                 self.emit(if through {
@@ -2089,7 +2152,7 @@ impl Compiler {
                 } else {
                     Ins::Field(i as u16)
                 });
-                Ok(st.fields[i].1.clone())
+                Ok(st.fields()[i].1.clone())
             }
             ExprKind::Composite {
                 ty: Some(Type::Slice(elem)),
@@ -2301,7 +2364,15 @@ impl Compiler {
                 None => SliceDest::Operand,
             });
         }
+        // With a value, a literal is built in range.c's copy of it.
+        let lit = value.is_some() && matches!(x.kind, ExprKind::Composite { .. });
+        if lit {
+            self.f().lit_target = Some(None);
+        }
         let ty = self.expr(x)?;
+        if let Some(Some(at)) = self.f().lit_target.take() {
+            self.f().lit_temps.insert(at, None);
+        }
         if let Ty::Map(..) = &ty {
             self.range_map(key, value, define, &ty, body)?;
             self.f().scopes.pop();
@@ -2497,13 +2568,53 @@ impl Compiler {
         let ExprKind::Call { func, .. } = &e.kind else {
             return None;
         };
-        let ExprKind::Ident(n) = &func.kind else {
-            return None;
-        };
-        match self.lookup(n)? {
-            Binding::Func(id) => Some(self.sigs[id].results.clone()),
-            Binding::Var(_, Ty::Func(sig)) => Some(sig.results.clone()),
+        if let ExprKind::Selector { expr: x, name } = &func.kind {
+            // A method of x's type, of its interface, or a field holding
+            // a function.
+            let t = self.static_ty(x)?;
+            if let Some(&m) = method_key(&t).and_then(|k| self.methods.get(&(k, name.clone()))) {
+                return Some(self.sigs[m].results.clone());
+            }
+            if let Ty::Iface(it) = t.under() {
+                let methods = it.methods();
+                let (_, sig) = methods.iter().find(|(m, _)| m == name)?;
+                return Some(sig.results.clone());
+            }
+        }
+        if let ExprKind::Ident(n) = &func.kind {
+            if let Some(Binding::Func(id)) = self.lookup(n) {
+                return Some(self.sigs[id].results.clone());
+            }
+        }
+        match self.static_ty(func)? {
+            Ty::Func(sig) => Some(sig.results.clone()),
             _ => None,
+        }
+    }
+
+    /// `&x` of a variable: typecheck's addrescapes moves it to the heap
+    /// (its runtime·new where it is declared, as for a variable a closure
+    /// captures), and the pointer is its heap cell's.
+    fn addr_of(&mut self, x: &Expr) -> R<Ty> {
+        match &x.kind {
+            ExprKind::Paren(inner) => self.addr_of(inner),
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Var(slot @ (Slot::Local(_) | Slot::Captured(_)), ty)) => {
+                    if let Slot::Local(l) = slot {
+                        self.f().escaped.insert(l);
+                    }
+                    self.emit(Ins::AddrOf(slot));
+                    Ok(Ty::Ptr(Box::new(ty)))
+                }
+                // Its address is the linker's, which the twin does not
+                // know before the binary is built.
+                Some(Binding::Var(Slot::Global(_), _)) => {
+                    unsupported(x.pos, "& of a package variable")
+                }
+                Some(_) => err(x.pos, format!("cannot take the address of {n}")),
+                None => err(x.pos, format!("undefined: {n}")),
+            },
+            _ => unsupported(x.pos, "& of a field, element or value"),
         }
     }
 
@@ -2539,7 +2650,7 @@ impl Compiler {
                     },
                     _ => return None,
                 };
-                st.fields
+                st.fields()
                     .iter()
                     .find(|(f, _)| f == name)
                     .map(|(_, t)| t.clone())
@@ -3588,7 +3699,8 @@ impl Compiler {
         name: &str,
         args: &[Expr],
     ) -> R<Option<Ty>> {
-        let Some((_, sig)) = it.methods.iter().find(|(m, _)| m == name) else {
+        let methods = it.methods();
+        let Some((_, sig)) = methods.iter().find(|(m, _)| m == name) else {
             return err(pos, format!("{}.{name} undefined", it.name));
         };
         let sig = sig.clone();
@@ -3655,7 +3767,7 @@ impl Compiler {
     /// checks the method set (implements), then runtime·convT2I.
     fn conv_t2i(&mut self, pos: Pos, ty: &Ty, it: &Rc<IfaceTy>) -> R<()> {
         let has = declared_methods(&self.methods, ty);
-        if let Some((m, _)) = it.methods.iter().find(|(m, _)| !has.contains(m)) {
+        if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
             return err(
                 pos,
                 format!(
@@ -4193,7 +4305,8 @@ fn shift_locals(code: &mut Code, n: u16) {
             | Ins::MapIterInit { slot, .. }
             | Ins::MapIterOk(slot)
             | Ins::MapIter { slot, .. }
-            | Ins::MapIterNext { slot, .. } => fix(slot),
+            | Ins::MapIterNext { slot, .. }
+            | Ins::AddrOf(slot) => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
             _ => {}
         }
@@ -4279,6 +4392,56 @@ fn walkret(body: &[Stmt]) -> bool {
 /// restores; with one clause or none, the switch's own `line`.
 fn casebody_line(line: u32, clauses: impl DoubleEndedIterator<Item = u32>) -> u32 {
     clauses.rev().nth(1).unwrap_or(line)
+}
+
+/// Whether a value of `ty` is an interface, which a value of another type
+/// is converted to.
+fn is_interface(ty: &Ty) -> bool {
+    matches!(ty.under(), Ty::Eface | Ty::Iface(_))
+}
+
+/// What a declared type is made as before its body resolves.
+enum Kind {
+    Struct,
+    Iface,
+}
+
+/// Whether `type T ...` declares a struct or an interface with methods,
+/// through any chain of `type T2 T1` (`depth` stops a cycle of names).
+fn declared_kind(specs: &[&TypeSpec], t: &TypeSpec, depth: usize) -> Option<Kind> {
+    match &t.ty {
+        Type::Struct(_) => Some(Kind::Struct),
+        Type::Interface(ms) if !ms.is_empty() => Some(Kind::Iface),
+        Type::Name(n, _) if depth < specs.len() => {
+            let t1 = specs.iter().find(|s| &s.name == n)?;
+            declared_kind(specs, t1, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a value of `ty` holds a `target` in itself (not through a
+/// pointer, slice, map, channel or function): then it has no size.
+/// `seen` keeps the structs already looked into.
+fn holds_by_value(ty: &Ty, target: &Rc<StructTy>, seen: &mut Vec<Rc<StructTy>>) -> bool {
+    match ty {
+        Ty::Struct(st) => {
+            if seen.iter().any(|s| Rc::ptr_eq(s, st)) {
+                return false;
+            }
+            seen.push(st.clone());
+            st.fields().iter().any(|(_, f)| match f {
+                Ty::Struct(inner) if Rc::ptr_eq(inner, target) => true,
+                f => holds_by_value(f, target, seen),
+            })
+        }
+        Ty::Array(_, e) => match &**e {
+            Ty::Struct(inner) if Rc::ptr_eq(inner, target) => true,
+            e => holds_by_value(e, target, seen),
+        },
+        Ty::Named(n) => holds_by_value(&n.under, target, seen),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -4473,11 +4636,17 @@ mod tests {
     }
 
     #[test]
-    fn a_type_may_name_one_declared_after_it_but_not_itself() {
+    fn a_type_may_name_itself_through_a_pointer_but_not_hold_itself() {
         let p = compiled("package main\ntype a struct {\n\tb *b\n}\ntype b struct {\n\tn int64\n}\nfunc main() {\n\tvar x a\n\t_ = x\n}\n").unwrap();
         assert!(p.funcs.iter().any(|f| f.name == "main.main"));
-        let e =
-            compiled("package main\ntype l struct {\n\tnext *l\n}\nfunc main() {}\n").unwrap_err();
+        // A list, and two structs pointing at each other through a slice.
+        let p = compiled("package main\ntype l struct {\n\tnext *l\n\tf *f\n}\ntype f struct {\n\tls []*l\n}\nfunc main() {\n\tx := &l{nil, nil}\n\tx.next = x\n}\n").unwrap();
+        assert_eq!(format!("{:?}", p.declared), "[\"l\", \"f\"]");
+        let e = compiled("package main\ntype t struct {\n\tn int\n\tu [2]u\n}\ntype u struct {\n\tt t\n}\nfunc main() {}\n")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "2:6: invalid recursive type t");
+        // A cycle through named types alone has no struct to break it.
+        let e = compiled("package main\ntype f func() f\nfunc main() {}\n").unwrap_err();
         assert_eq!(e.to_string(), "2:6: unsupported construct 'recursive type'");
     }
 

@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::code::{method_key, Code, Ins, PrintKind, Program, SelKind, Site, Slot};
+use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot};
 use super::frames::{CallRow, Figures, FrameRow, Origin};
 use super::layout::{argwid, rnd};
 use super::pcln;
@@ -64,8 +64,8 @@ pub fn predict(prog: &Program, file: &str) -> Figures {
         entries.push(at);
         at += u64::from(l.len);
     }
-    // The runtime's first function follows the program's text: a
-    // program function handed no update of its own takes its line.
+    // The runtime's text follows the program's: program functions handed
+    // no update of their own take its first ones.
     entries.push(at);
     let lines = laid
         .iter()
@@ -75,7 +75,12 @@ pub fn predict(prog: &Program, file: &str) -> Figures {
                 .iter()
                 .map(move |&(off, line)| (entry + u64::from(off), line))
         })
-        .chain([(at, runtime_first_line(prog))]);
+        .chain(
+            runtime_first_lines(prog)
+                .iter()
+                .zip(at..)
+                .map(|(&line, pc)| (pc, line)),
+        );
     let updates = pcln::asmlc(lines);
     let pieces = pcln::splitpcln(&entries, &updates);
     let mut fig = Figures {
@@ -98,16 +103,26 @@ pub fn predict(prog: &Program, file: &str) -> Figures {
     fig
 }
 
-/// The line of the runtime's first function in the text after the
-/// program's, as 6l's table has it: runtime·init·1 (extern.go) when the
-/// program imports runtime, else *TypeAssertionError·RuntimeError
-/// (error.go). Read off the pinned toolchains' binaries with `6l -O`,
-/// the same on both.
-fn runtime_first_line(prog: &Program) -> u32 {
+/// The lines of the first updates of the runtime's text, which follows
+/// the program's, as 6l's table has them: from runtime·init·1
+/// (extern.go) on when the program imports runtime, else from
+/// *TypeAssertionError·RuntimeError (error.go) on. Program functions that
+/// write no update of their own are handed these, one each (see
+/// gc::pcln). Read off the pinned toolchains' binaries (`harness lines`
+/// of a program of each kind), the same on both.
+fn runtime_first_lines(prog: &Program) -> &'static [u32] {
+    const ERROR_GO: [u32; 32] = [
+        188, 190, 191, 192, 193, 195, 196, 198, 200, 203, 208, 209, 213, 214, 222, 223, 227, 228,
+        229, 231, 232, 234, 235, 237, 238, 240, 241, 243, 244, 246, 247, 249,
+    ];
+    const EXTERN_GO: [u32; 32] = [
+        82, 83, 84, 85, 87, 188, 190, 191, 192, 193, 195, 196, 198, 200, 203, 208, 209, 213, 214,
+        222, 223, 227, 228, 229, 231, 232, 234, 235, 237, 238, 240, 241,
+    ];
     if prog.imports_runtime {
-        82
+        &EXTERN_GO
     } else {
-        188
+        &ERROR_GO
     }
 }
 
@@ -769,63 +784,111 @@ struct Wrapper {
     argwords: u32,
 }
 
-/// The wrappers of the value methods of every struct type the program
-/// converts to an interface.
+/// The method wrappers 6l keeps, in the order 6g generates them. 6g
+/// generates the itab wrapper of every value method first, in the order
+/// the methods are declared (`T·M·i`, or `*T·M` for a receiver wider than
+/// a word), then those dumptypestructs needs for pointer types (`*T·M` of
+/// a value method of a narrower T), in the order their types were first
+/// named. 6l keeps a wrapper only if the type data that refers to it is
+/// reachable: from a type the program converts to an interface, through
+/// pointers, elements and fields (what dtypesym writes for each).
 fn wrappers(prog: &Program) -> Vec<Wrapper> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let by_name: HashMap<&str, usize> = prog
-        .funcs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
+    let mut reached: Vec<Ty> = Vec::new();
     for code in &prog.funcs {
         for ins in &code.ins {
-            let (Ins::ConvT2E { ty, .. } | Ins::ConvT2I { ty, .. }) = ins else {
-                continue;
-            };
-            let (Ty::Struct(_) | Ty::Named(_)) = ty else {
-                continue;
-            };
-            let tname = method_key(ty).expect("a named type");
-            let mut methods: Vec<(&String, usize)> = prog
-                .methods
-                .iter()
-                .filter(|((t, _), _)| *t == tname)
-                .map(|((_, m), &f)| (m, f))
-                .collect();
-            methods.sort();
-            for (m, f) in methods {
-                let method = &prog.funcs[f];
-                let name = if ty.size() <= 8 {
-                    format!("{}·i", method.name)
-                } else {
-                    format!("main.*{tname}·{m}")
-                };
-                if by_name.contains_key(name.as_str()) || !seen.insert(name.clone()) {
-                    continue;
-                }
-                let sig = &method.sig;
-                let (margs, _) = method.computed;
-                // The receiver word, then the method's own arguments.
-                let mut params = vec![PTR];
-                params.extend_from_slice(&sig.params[1..]);
-                let args = argwid(false, 0, &params, &sig.results);
-                // Its highest parameter: the last result, else the last
-                // argument, else the receiver word.
-                let last = last_offset(&params, &sig.results);
-                out.push(Wrapper {
-                    name,
-                    method: f,
-                    args,
-                    frame: rnd(margs, 8),
-                    argwords: last / 4 + 2,
-                });
+            if let Ins::ConvT2E { ty, .. } | Ins::ConvT2I { ty, .. } = ins {
+                reach(ty, &mut reached);
             }
         }
     }
+    let by_name: HashSet<&str> = prog.funcs.iter().map(|c| c.name.as_str()).collect();
+    let mut names: Vec<(String, usize)> = Vec::new();
+    // The value methods, as declared (prog.funcs keeps source order).
+    for f in 0..prog.funcs.len() {
+        let Some((recv, m)) = value_method(prog, f) else {
+            continue;
+        };
+        if reached.contains(&recv) {
+            if let Some((_, Some(name))) = prog.itab_method(&recv, m) {
+                names.push((name, f));
+            }
+        }
+    }
+    for ty in &reached {
+        let Ty::Ptr(inner) = ty else { continue };
+        for f in 0..prog.funcs.len() {
+            match value_method(prog, f) {
+                Some((recv, m)) if recv == **inner => {
+                    if let Some((_, Some(name))) = prog.itab_method(ty, m) {
+                        names.push((name, f));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (name, f) in names {
+        if by_name.contains(name.as_str()) || !seen.insert(name.clone()) {
+            continue;
+        }
+        let method = &prog.funcs[f];
+        let sig = &method.sig;
+        let (margs, _) = method.computed;
+        // The receiver word, then the method's own arguments.
+        let mut params = vec![PTR];
+        params.extend_from_slice(&sig.params[1..]);
+        let args = argwid(false, 0, &params, &sig.results);
+        // Its highest parameter: the last result, else the last
+        // argument, else the receiver word.
+        let last = last_offset(&params, &sig.results);
+        out.push(Wrapper {
+            name,
+            method: f,
+            args,
+            frame: rnd(margs, 8),
+            argwords: last / 4 + 2,
+        });
+    }
     out
+}
+
+/// Function `f` as a value method: its receiver's type and the method's
+/// name.
+fn value_method(prog: &Program, f: usize) -> Option<(Ty, &str)> {
+    let ((key, m), _) = prog.methods.iter().find(|(_, &g)| g == f)?;
+    if key.starts_with('*') {
+        return None;
+    }
+    Some((prog.funcs[f].sig.params[0].clone(), m.as_str()))
+}
+
+/// Add `ty` and the types its type data refers to (dtypesym's walk) to
+/// `reached`, in the order first met.
+fn reach(ty: &Ty, reached: &mut Vec<Ty>) {
+    if reached.contains(ty) {
+        return;
+    }
+    reached.push(ty.clone());
+    match ty {
+        Ty::Ptr(e) | Ty::Slice(e) | Ty::Array(_, e) | Ty::Chan(e) => reach(e, reached),
+        Ty::Map(k, v) => {
+            reach(k, reached);
+            reach(v, reached);
+        }
+        Ty::Struct(st) => {
+            for (_, f) in st.fields().iter() {
+                reach(f, reached);
+            }
+        }
+        Ty::Named(n) => {
+            if let Some(e) = n.under.elem() {
+                reach(e, reached);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The offset of the last of `params` then `results`, laid out from 0

@@ -2,6 +2,7 @@
 //! value's size and alignment as dowidth gives them, its type string, its
 //! methods).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A pointer or uintptr, where only its size and alignment matter.
@@ -117,7 +118,7 @@ impl Ty {
             Ty::Struct(st) => {
                 let mut off: u32 = 0;
                 let mut most: u32 = 1;
-                for (_, t) in &st.fields {
+                for (_, t) in st.fields().iter() {
                     let a = t.align();
                     most = most.max(a);
                     off = off.next_multiple_of(a) + t.size();
@@ -132,9 +133,26 @@ impl Ty {
         match self {
             Ty::Named(n) => n.under.align(),
             Ty::Array(_, e) => e.align(),
-            Ty::Struct(st) => st.fields.iter().map(|(_, t)| t.align()).max().unwrap_or(1),
+            Ty::Struct(st) => st
+                .fields()
+                .iter()
+                .map(|(_, t)| t.align())
+                .max()
+                .unwrap_or(1),
             Ty::Str | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 8,
             t => t.size().clamp(1, 8),
+        }
+    }
+
+    /// A struct this value holds in itself whose fields are not resolved
+    /// yet (its size is not known until they are).
+    pub(crate) fn unresolved(&self) -> Option<String> {
+        match self {
+            Ty::Struct(st) if !st.has_fields() => Some(st.name.clone()),
+            Ty::Struct(st) => st.fields().iter().find_map(|(_, f)| f.unresolved()),
+            Ty::Array(_, e) => e.unresolved(),
+            Ty::Named(n) => n.under.unresolved(),
+            _ => None,
         }
     }
 
@@ -168,7 +186,7 @@ impl Ty {
             Ty::Named(n) => n.under.has_pointers(),
             Ty::Int { .. } | Ty::Bool | Ty::Float64 => false,
             Ty::Array(_, e) => e.has_pointers(),
-            Ty::Struct(st) => st.fields.iter().any(|(_, t)| t.has_pointers()),
+            Ty::Struct(st) => st.fields().iter().any(|(_, t)| t.has_pointers()),
             Ty::Str
             | Ty::Chan(_)
             | Ty::Func(_)
@@ -211,17 +229,18 @@ impl Ty {
     }
 
     /// The names of its methods, sorted.
-    pub fn methods(&self) -> Vec<&str> {
+    pub fn methods(&self) -> Vec<String> {
+        let names = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect();
         match self {
-            Ty::ErrorString => vec!["RuntimeError", "String"],
-            Ty::TypeAssertionError => vec![
+            Ty::ErrorString => names(&["RuntimeError", "String"]),
+            Ty::TypeAssertionError => names(&[
                 "Asserted",
                 "Concrete",
                 "MissingMethod",
                 "RuntimeError",
                 "String",
-            ],
-            Ty::Iface(it) => it.methods.iter().map(|(n, _)| n.as_str()).collect(),
+            ]),
+            Ty::Iface(it) => it.methods().iter().map(|(n, _)| n.clone()).collect(),
             _ => Vec::new(),
         }
     }
@@ -272,12 +291,67 @@ impl std::fmt::Display for Sig {
     }
 }
 
+/// A body a declared type gets once its declaration resolves: a field or
+/// a method may name the type itself (`type Node struct { next *Node }`),
+/// so the type exists, by name, before its body does. The body is an Rc
+/// cycle when it does; [`Declared`] breaks it when the program goes.
+///
+/// Invariant: every body is set before code is compiled against it.
+struct Body<T: ?Sized>(RefCell<Option<Rc<T>>>);
+
+impl<T: ?Sized> Body<T> {
+    fn new(body: Option<Rc<T>>) -> Body<T> {
+        Body(RefCell::new(body))
+    }
+
+    fn get(&self) -> Rc<T> {
+        self.0
+            .borrow()
+            .clone()
+            .expect("a declared type's body is set before it is used")
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.borrow().is_some()
+    }
+
+    fn set(&self, body: Rc<T>) {
+        *self.0.borrow_mut() = Some(body);
+    }
+
+    fn clear(&self) {
+        self.0.borrow_mut().take();
+    }
+}
+
 /// A named interface type: its methods, sorted by name as the runtime
-/// keeps them.
-#[derive(Debug, PartialEq, Eq)]
+/// keeps them. Two interface types are the same only if they are the same
+/// declaration.
 pub struct IfaceTy {
     pub name: String,
-    pub methods: Vec<(String, Rc<Sig>)>,
+    methods: Body<[(String, Rc<Sig>)]>,
+}
+
+impl IfaceTy {
+    /// An interface whose methods are set later (see [`Body`]).
+    pub(crate) fn declared(name: String) -> IfaceTy {
+        IfaceTy {
+            name,
+            methods: Body::new(None),
+        }
+    }
+
+    pub fn methods(&self) -> Rc<[(String, Rc<Sig>)]> {
+        self.methods.get()
+    }
+
+    pub(crate) fn has_methods(&self) -> bool {
+        self.methods.is_set()
+    }
+
+    pub(crate) fn set_methods(&self, methods: Vec<(String, Rc<Sig>)>) {
+        self.methods.set(methods.into());
+    }
 }
 
 /// The integer types by name, with their bits and signedness (`int` and
@@ -296,18 +370,102 @@ pub(crate) const INTS: [(&str, u8, bool); 11] = [
     ("uint16", 16, false),
 ];
 
-/// A struct type: its name and fields in order.
-#[derive(Debug, PartialEq, Eq)]
+/// A struct type: its name and fields in order. Two struct types are the
+/// same only if they are the same declaration.
 pub struct StructTy {
     pub name: String,
-    pub fields: Vec<(String, Ty)>,
+    fields: Body<[(String, Ty)]>,
 }
 
-/// A named type other than a struct or an interface.
-#[derive(Debug, PartialEq, Eq)]
+impl StructTy {
+    /// A struct whose fields are set later (see [`Body`]).
+    pub(crate) fn declared(name: String) -> StructTy {
+        StructTy {
+            name,
+            fields: Body::new(None),
+        }
+    }
+
+    pub fn fields(&self) -> Rc<[(String, Ty)]> {
+        self.fields.get()
+    }
+
+    pub(crate) fn has_fields(&self) -> bool {
+        self.fields.is_set()
+    }
+
+    pub(crate) fn set_fields(&self, fields: Rc<[(String, Ty)]>) {
+        self.fields.set(fields);
+    }
+}
+
+/// Declared types are compared by identity, and printed by name: a body
+/// may hold the type itself.
+macro_rules! declared_by_identity {
+    ($($t:ty),*) => {$(
+        impl PartialEq for $t {
+            fn eq(&self, other: &$t) -> bool {
+                std::ptr::eq(self, other)
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.name)
+            }
+        }
+    )*};
+}
+
+declared_by_identity!(StructTy, IfaceTy, NamedTy);
+
+/// A named type other than a struct or an interface. Its underlying type
+/// is known when it is made: a cycle through it alone (`type F func() F`)
+/// is refused.
 pub struct NamedTy {
     pub name: String,
     pub under: Ty,
+}
+
+/// The package's declared structs and interfaces, whose bodies are
+/// emptied when the last program holding them is dropped: that breaks the
+/// Rc cycles of recursive types.
+#[derive(Default)]
+pub struct Declared {
+    structs: Vec<Rc<StructTy>>,
+    ifaces: Vec<Rc<IfaceTy>>,
+}
+
+impl Declared {
+    pub(crate) fn add(&mut self, ty: &Ty) {
+        match ty {
+            Ty::Struct(st) => self.structs.push(st.clone()),
+            Ty::Iface(it) => self.ifaces.push(it.clone()),
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Declared {
+    fn drop(&mut self) {
+        for st in &self.structs {
+            st.fields.clear();
+        }
+        for it in &self.ifaces {
+            it.methods.clear();
+        }
+    }
+}
+
+impl std::fmt::Debug for Declared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.structs.iter().map(|s| &s.name))
+            .entries(self.ifaces.iter().map(|i| &i.name))
+            .finish()
+    }
 }
 
 /// A function's parameter and result types.
@@ -317,4 +475,32 @@ pub struct Sig {
     pub results: Vec<Ty>,
     /// The last parameter is `...T`, a []T.
     pub variadic: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recursive_struct_is_freed_with_its_declarations() {
+        // type node struct { next *node }: the body holds the type itself.
+        let node = Rc::new(StructTy::declared("node".into()));
+        let ptr = Ty::Ptr(Box::new(Ty::Struct(node.clone())));
+        node.set_fields(vec![("next".to_string(), ptr)].into());
+        assert_eq!(Ty::Struct(node.clone()).size(), 8);
+        assert_eq!(format!("{:?}", Ty::Struct(node.clone())), "Struct(node)");
+        let mut declared = Declared::default();
+        declared.add(&Ty::Struct(node.clone()));
+        let weak = Rc::downgrade(&node);
+        drop(node);
+        assert!(
+            weak.upgrade().is_some(),
+            "the cycle keeps it while declared"
+        );
+        drop(declared);
+        assert!(
+            weak.upgrade().is_none(),
+            "dropping the declarations frees it"
+        );
+    }
 }

@@ -13,8 +13,8 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
-    method_key, BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind,
-    Site, Slot, StrCmp, Then, Ty, BYTE,
+    BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
+    StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
 use super::types::PTR;
@@ -520,7 +520,7 @@ impl Machine {
             // Each field at its offset, the whole padded to its size.
             (Ty::Struct(st), Value::Struct(fields)) => {
                 let start = bytes.len();
-                for ((_, ft), fv) in st.fields.iter().zip(fields) {
+                for ((_, ft), fv) in st.fields().iter().zip(fields) {
                     self.put_value(rt, ft, fv, bytes);
                 }
                 bytes.resize(start + ty.size() as usize, 0);
@@ -722,6 +722,24 @@ impl Machine {
                         };
                         let v = fields[usize::from(i)].clone();
                         stack.push(v);
+                    }
+                    Ins::Deref => {
+                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                            return Err(self.fail(
+                                "nil pointer dereference (a signal panic, not modelled)".into(),
+                            ));
+                        };
+                        let v = p.borrow().clone();
+                        stack.push(v);
+                    }
+                    Ins::StoreDeref => {
+                        let v = stack.pop().expect("a value");
+                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                            return Err(self.fail(
+                                "nil pointer dereference (a signal panic, not modelled)".into(),
+                            ));
+                        };
+                        *p.borrow_mut() = v;
                     }
                     Ins::StorePtrField(i) => {
                         let v = stack.pop().expect("a value");
@@ -1000,6 +1018,21 @@ impl Machine {
                 let addr = rt.new_object(ret, size)?;
                 self.heap_cells.insert(Rc::as_ptr(&cell), addr);
             }
+            Ins::AddrOf(slot) => {
+                let Slot::Local(i) = slot else {
+                    unreachable!("only locals move to the heap")
+                };
+                let Local::Cell(cell) = &fr.locals[usize::from(i)] else {
+                    unreachable!("an addressed variable lives in its heap cell")
+                };
+                let cell = cell.clone();
+                let addr = *self
+                    .heap_cells
+                    .get(&Rc::as_ptr(&cell))
+                    .expect("runtime·new gave the cell its address");
+                self.pointees.insert(addr, cell.clone());
+                self.push(g, Value::Ptr(cell, addr));
+            }
             Ins::FuncValue(f) => {
                 let addr = rt.tab.entry(self.ids[f]);
                 let c = self
@@ -1194,7 +1227,7 @@ impl Machine {
                     );
                 }
                 let ret = self.ret(rt, func, "runtime.convT2I", &site);
-                let nmethods = iface.methods.len() as u32;
+                let nmethods = iface.methods().len() as u32;
                 let (tab, copied) = rt.convt2i(ret, t, inter, nmethods)?;
                 let d = self.boxed_dyn(rt, ty, v, copied);
                 self.push(g, Value::Iface(d, tab));
@@ -1706,26 +1739,33 @@ impl Machine {
                         let s = rt.type_assertion_string(ret, d.data)?;
                         self.push(g, Value::Str(Rc::from(s)));
                     }
-                    (Ty::Struct(_) | Ty::Named(_), _, _)
-                        if self.prog.method(&d.ty, name).is_some() =>
-                    {
-                        let m = self.prog.method(&d.ty, name).expect("checked");
-                        // The itab holds the wrapper, which copies the
-                        // receiver out of the data word (or from where it
-                        // points) and calls the method.
-                        let wname = if d.ty.size() <= 8 {
-                            format!("{}·i", self.prog.funcs[m].name)
-                        } else {
-                            format!("main.*{}·{name}", method_key(&d.ty).expect("named"))
+                    (ty, _, _) if self.prog.itab_method(ty, name).is_some() => {
+                        let (m, wname) = self.prog.itab_method(ty, name).expect("checked");
+                        // The method's receiver: the value, or what the
+                        // pointer points at for a value method of *T.
+                        let recv = match (&d.val, &self.prog.funcs[m].sig.params[0]) {
+                            (Value::Ptr(p, _), t) if !matches!(t, Ty::Ptr(_)) => p.borrow().clone(),
+                            (v, _) => v.clone(),
                         };
+                        let mut margs = vec![recv];
+                        margs.extend(args);
+                        let params = self.params[m].clone();
+                        let words = self.pack(rt, &params, &margs);
+                        let Some(wname) = wname else {
+                            // A pointer method of a pointer: the itab
+                            // holds the method itself.
+                            rt.call_go(ret, self.ids[m], &words)?;
+                            let frame = self.frame(m, None, margs, rt.sp);
+                            self.state(g).enter(frame);
+                            return Ok(());
+                        };
+                        // Else the itab holds the wrapper, which copies
+                        // the receiver out of the data word (or from where
+                        // it points) and calls the method.
                         let Some(&w) = self.wrappers.get(&wname) else {
                             return Err(self.fail(format!("{wname} has no frame in the figures")));
                         };
                         rt.call_go(ret, w, &[d.data])?;
-                        let mut margs = vec![d.val.clone()];
-                        margs.extend(args);
-                        let params = self.params[m].clone();
-                        let words = self.pack(rt, &params, &margs);
                         // The wrapper's one call, in the fixture's table
                         // (6l files generated wrappers under line 1).
                         let mname = &self.prog.funcs[m].name;
@@ -2093,6 +2133,8 @@ fn local(ins: &Ins) -> bool {
             | Ins::StoreField(..)
             | Ins::LoadPtrField(_)
             | Ins::StorePtrField(_)
+            | Ins::Deref
+            | Ins::StoreDeref
             | Ins::Pop
             | Ins::Bin(..)
             | Ins::Fused(_)
@@ -2294,7 +2336,7 @@ fn zero(ty: &Ty) -> Value {
         Ty::Array(n, elem) => Value::Array(vec![zero(elem); *n as usize]),
         Ty::Slice(_) => new_slice(Vec::new(), 0),
         Ty::Map(..) => Value::Map(None),
-        Ty::Struct(st) => Value::Struct(st.fields.iter().map(|(_, t)| zero(t)).collect()),
+        Ty::Struct(st) => Value::Struct(st.fields().iter().map(|(_, t)| zero(t)).collect()),
         Ty::Eface | Ty::Iface(_) | Ty::Ptr(_) | Ty::TypeAssertionError => Value::Nil,
         Ty::ErrorString => Value::Str(Rc::from("")),
         Ty::Named(_) => unreachable!("an underlying type is not named"),
