@@ -241,6 +241,49 @@ pub struct Expr {
     pub kind: ExprKind,
 }
 
+impl Expr {
+    /// The names the expression reads, in order (a field's name is not
+    /// one; a function literal's body is its own).
+    pub fn names<'e>(&'e self, out: &mut Vec<&'e str>) {
+        match &self.kind {
+            ExprKind::Ident(n) => out.push(n),
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Char(_)
+            | ExprKind::FuncLit { .. }
+            | ExprKind::TypeExpr(_) => {}
+            ExprKind::Unary { expr, .. }
+            | ExprKind::Recv(expr)
+            | ExprKind::Selector { expr, .. }
+            | ExprKind::TypeAssert { expr, .. }
+            | ExprKind::Paren(expr) => expr.names(out),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.names(out);
+                rhs.names(out);
+            }
+            ExprKind::Call { func, args, .. } => {
+                func.names(out);
+                args.iter().for_each(|a| a.names(out));
+            }
+            ExprKind::Index { expr, index } => {
+                expr.names(out);
+                index.names(out);
+            }
+            ExprKind::SliceExpr { expr, lo, hi } => {
+                expr.names(out);
+                lo.iter().chain(hi).for_each(|b| b.names(out));
+            }
+            ExprKind::Composite { elems, .. } => {
+                for (k, v) in elems {
+                    k.iter().for_each(|k| k.names(out));
+                    v.names(out);
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Ident(String),

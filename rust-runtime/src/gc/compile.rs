@@ -1253,6 +1253,7 @@ impl Compiler {
                         self.safeexpr(l);
                     }
                     let mut places = Vec::new();
+                    let mut values = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
                         let (place, ty) = self.place(l)?;
                         if lhs.len() == 1
@@ -1281,7 +1282,9 @@ impl Compiler {
                             self.in_place(at, *slot);
                         }
                         places.push(place);
+                        values.push((ty, temp.is_some()));
                     }
+                    self.reorder3(lhs, rhs, &values);
                     for place in places.into_iter().rev() {
                         self.emit(place.store());
                     }
@@ -1701,10 +1704,20 @@ impl Compiler {
             self.safeexpr(e);
         }
         let (place, ty) = self.place(e)?;
-        if let Place::Var(Slot::Local(l)) = place {
-            let f = self.f();
-            f.heap_temps.insert(f.codegen_temps.len(), vec![l]);
-            f.codegen_temps.push(ty.clone());
+        // cgen_asop: a place that is neither addable nor sudoaddable (what
+        // a pointer points at, a heap variable) takes the value in a
+        // temporary first, unless the value calls (then it is the higher).
+        let calls = rhs.is_some_and(|r| self.has_call(r));
+        match place {
+            Place::Var(Slot::Local(l)) => {
+                let f = self.f();
+                f.heap_temps.insert(f.codegen_temps.len(), vec![l]);
+                f.codegen_temps.push(ty.clone());
+            }
+            Place::Var(Slot::Captured(_)) | Place::Deref if !calls => {
+                self.f().codegen_temps.push(ty.clone());
+            }
+            _ => {}
         }
         match place {
             Place::Var(slot) => self.emit(Ins::Load(slot)),
@@ -2711,6 +2724,26 @@ impl Compiler {
         let f = self.f();
         f.walk_temps.push(Ty::INT);
         Some(f.walk_temps.len() - 1)
+    }
+
+    /// walk's reorder3 for `a, b = x, y`: an assignment whose left side
+    /// names a variable that a later value reads is delayed through a
+    /// temporary of its value's type. A value computed into a temporary
+    /// already (`values`' flag) reads only that.
+    fn reorder3(&mut self, lhs: &[Expr], rhs: &[Expr], values: &[(Ty, bool)]) {
+        for (i, l) in lhs.iter().enumerate() {
+            let mut names = Vec::new();
+            l.names(&mut names);
+            names.retain(|n| *n != "_");
+            let later = rhs.iter().zip(values).skip(i + 1);
+            if later.filter(|(_, (_, temp))| !temp).any(|(r, _)| {
+                let mut read = Vec::new();
+                r.names(&mut read);
+                read.iter().any(|n| names.contains(n))
+            }) {
+                self.f().walk_temps.push(values[i].0.clone());
+            }
+        }
     }
 
     fn fill_temp(&mut self, temp: Option<usize>, ty: &Ty) {
