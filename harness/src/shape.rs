@@ -22,7 +22,8 @@
 //! `SIGQUIT: quit`. A traceback frame (`func+0xOFF /path/file.c:LINE` and
 //! its tab-indented argument line) becomes its function name, plus
 //! `file.go:LINE` when the file is the fixture itself. `PC=0x...` and
-//! `pc=0x...` become `PC=_` and `pc=_`; the register dump becomes one
+//! `pc=0x...` become `PC=_` and `pc=_` (and a signal's `addr=` the same
+//! as its pc, a SIGFPE's, `addr=pc`); the register dump becomes one
 //! `[registers]` line; any path to the fixture becomes its base name.
 
 use std::sync::LazyLock;
@@ -46,6 +47,11 @@ static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(PC|pc)=0x[0-9a-f]+").unwrap());
+
+/// dopanic's record of the signal a panic came from.
+static SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[signal 0x[0-9a-f]+ code=0x[0-9a-f]+ addr=(?P<addr>0x[0-9a-f]+) pc=(?P<pc>0x[0-9a-f]+)\]$").unwrap()
+});
 
 /// The shape of a run of the fixture whose file is `fixture_file` (`sieve.go`).
 pub fn shape(record: &RunRecord, fixture_file: &str) -> String {
@@ -92,6 +98,12 @@ pub fn shape_stream(text: &str, fixture_file: &str) -> String {
             out.push('\n');
             continue;
         }
+        // A SIGFPE's fault address is the pc itself: it goes as the pc does.
+        let signal = SIGNAL
+            .captures(line)
+            .filter(|c| c["addr"] == c["pc"])
+            .map(|c| line.replacen(&format!("addr={}", &c["addr"]), "addr=pc", 1));
+        let line = signal.as_deref().unwrap_or(line);
         let line = PC.replace_all(line, "${1}=_");
         out.push_str(&strip_fixture_dirs(&line, fixture_file));
         out.push('\n');
@@ -193,6 +205,31 @@ nextgandunlock+0x1b9 $GOROOT/src/pkg/runtime/proc.c:334
         assert_eq!(
             shape_stream(throw, "deadlock.go"),
             "throw: all goroutines are asleep - deadlock!\n\nruntime.throw\nnextgandunlock\n"
+        );
+    }
+
+    /// Real signal panics (pre-1547): a SIGFPE's addr is its pc, a
+    /// SIGSEGV's the address the load touched, which stays.
+    #[test]
+    fn a_signals_record_keeps_its_fault_address_unless_it_is_the_pc() {
+        let fpe = "panic: runtime error: integer divide by zero
+
+[signal 0x8 code=0x1 addr=0x400c1c pc=0x400c1c]
+
+runtime.sigpanic+0x134 $GOROOT/src/pkg/runtime/linux/thread.c:297
+\truntime.sigpanic()
+main.div+0x1c $WORK/div.go:4
+\tmain.div(0x1, 0x3, 0x401676, 0x407a2f)
+";
+        assert_eq!(
+            shape_stream(fpe, "div.go"),
+            "panic: runtime error: integer divide by zero\n\n\
+             [signal 0x8 code=0x1 addr=pc pc=_]\n\nruntime.sigpanic\nmain.div div.go:4\n"
+        );
+        let segv = "[signal 0xb code=0x1 addr=0x4 pc=0x400c18]\n";
+        assert_eq!(
+            shape_stream(segv, "nilp.go"),
+            "[signal 0xb code=0x1 addr=0x4 pc=_]\n"
         );
     }
 

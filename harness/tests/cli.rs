@@ -284,3 +284,34 @@ fn calls_lists_the_twins_runtime_calls_in_order() {
     }
     assert_eq!(calls.last().map(|c| c[0]), Some("runtime.exit"));
 }
+
+/// A recovered signal panic whose Defer record lies under the signal
+/// frame's spill: the real runtime goes on reading what the kernel wrote
+/// there (on the recording host, both toolchains then fault at a wild
+/// address and throw "fault"), which the twin does not keep, so it says so
+/// instead of running on.
+#[test]
+fn a_recovery_over_memory_the_signal_frame_wrote_is_unmodelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("recovered.go");
+    std::fs::write(
+        &src,
+        "package main\n\nfunc divide(a, b int) (q int) {\n\tdefer func() {\n\t\trecover()\n\t}()\n\treturn a / b\n}\n\nfunc main() {\n\tprintln(divide(1, 0))\n}\n",
+    )
+    .unwrap();
+    let o = harness(&[
+        "run",
+        "--engine",
+        "model",
+        "--toolchain",
+        "pre-1547",
+        src.to_str().unwrap(),
+    ]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("deferred calls after a signal frame wrote over the 48-byte heap object"),
+        "{}",
+        stderr(&o)
+    );
+}

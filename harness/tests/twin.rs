@@ -14,11 +14,12 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 24] = [
+const NEVER_MEASURED: [&str; 26] = [
     "bytestr",
     "chanofchan",
     "closorder",
     "deep150",
+    "divzero",
     "fanin",
     "golit",
     "labels",
@@ -27,6 +28,7 @@ const NEVER_MEASURED: [&str; 24] = [
     "maps",
     "multiline",
     "namedtypes",
+    "nilderef",
     "numbers",
     "pointers",
     "pool",
@@ -42,7 +44,7 @@ const NEVER_MEASURED: [&str; 24] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 52] = [
+const RUNS: [&str; 54] = [
     "badindex",
     "buffered",
     "bytestr",
@@ -56,6 +58,7 @@ const RUNS: [&str; 52] = [
     "deep150",
     "deeprec",
     "deferfn",
+    "divzero",
     "fanin",
     "fanout",
     "goargs",
@@ -72,6 +75,7 @@ const RUNS: [&str; 52] = [
     "multiline",
     "named",
     "namedtypes",
+    "nilderef",
     "numbers",
     "okrecv",
     "panicnest",

@@ -493,6 +493,10 @@ pub struct Heap {
     /// runtime·mheap.spanalloc, as far as its calls go: how many freed
     /// MSpans its list holds and the bytes left in its chunk.
     spanalloc: SpanAlloc,
+    /// Every object handed out and not freed: its address and the bytes
+    /// its block takes (what lies where, for a signal frame that writes
+    /// past the signal stack).
+    live: BTreeMap<Addr, u64>,
 }
 
 /// spanalloc's counts, enough to tell when FixAlloc_Alloc needs a chunk.
@@ -600,6 +604,7 @@ impl Default for Heap {
             lock: Lock::default(),
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
             spanalloc: SpanAlloc::default(),
+            live: BTreeMap::new(),
         }
     }
 }
@@ -692,6 +697,37 @@ impl Heap {
 
     /// An address for `n` bytes (mallocgc's allocation, without the GC).
     pub fn alloc(&mut self, n: u32) -> Addr {
+        let a = self.take(n);
+        self.live.insert(a, u64::from(self.rounded(n)));
+        a
+    }
+
+    /// The live objects whose blocks overlap `range`, by address.
+    pub fn live_in(&self, range: std::ops::Range<Addr>) -> Vec<(Addr, u64)> {
+        let before = self
+            .live
+            .range(..range.start)
+            .next_back()
+            .filter(|&(&a, &n)| a + n > range.start);
+        before
+            .into_iter()
+            .chain(self.live.range(range))
+            .map(|(&a, &n)| (a, n))
+            .collect()
+    }
+
+    /// Free blocks on the M's cache lists inside `range`: their first word
+    /// links the list.
+    pub fn cached_in(&self, range: std::ops::Range<Addr>) -> Option<Addr> {
+        self.cache
+            .iter()
+            .flatten()
+            .copied()
+            .find(|a| range.contains(a))
+    }
+
+    /// alloc's block, before it is recorded as live.
+    fn take(&mut self, n: u32) -> Addr {
         if n > MAX_SMALL_SIZE {
             let npages = (u64::from(n).div_ceil(PAGE_SIZE)) as u32;
             self.fold();
@@ -720,6 +756,7 @@ impl Heap {
     /// When MCache_Free's list reached MaxMCacheListLen, the class and
     /// what ReleaseN gave back to the central list, object by object.
     pub fn free(&mut self, a: Addr, n: u32) -> Freed {
+        self.live.remove(&a);
         if n > MAX_SMALL_SIZE {
             let Some(s) = self.spans.remove(&a) else {
                 return Freed::Large(FreeMerge::default());

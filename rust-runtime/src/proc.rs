@@ -214,6 +214,8 @@ pub struct Rare {
     pub selected: Option<(usize, u64)>,
     /// Deferred calls and panics (g->defer, g->panic).
     pub deferred: Deferred,
+    /// The signal a panic of this G came from (g->sig and the rest).
+    pub sig: Option<crate::signal::SigRecord>,
 }
 
 /// runtime.h's M: the one M.
@@ -1750,12 +1752,15 @@ impl Runtime {
             self.free(at2(p, 1020, 1048), d.addr, DEFER_HEADER + d.siz)?;
             return self.panic_loop();
         }
-        // (runtime·panic also clears g->sig when no panic is left; the
-        // twin has no signal panics.) runtime·free(p); the recovering
-        // defer goes back on the list for the scheduler.
+        // g->panic = p->link, and g->sig = 0 once no panic is left;
+        // runtime·free(p); the recovering defer goes back on the list for
+        // the scheduler.
         let deferred = self.deferred(g);
         let panic = deferred.panics.pop().expect("a panic recovered");
         deferred.defers.push(d);
+        if deferred.panics.is_empty() {
+            self.rare(g).sig = None;
+        }
         self.free(p, panic.addr, SIZEOF_PANIC)?;
         self.gs[g].status = Status::Recovery;
         self.gosched(p)
@@ -1874,6 +1879,10 @@ impl Runtime {
             self.print(&format!("panic: {text}{recovered}\n"));
         }
         self.leave(pp)?;
+        // dopanic: the signal the panic came from, then a blank line.
+        if let Some(sig) = self.gs[g].rare.as_ref().and_then(|r| r.sig) {
+            self.print(&sig.line());
+        }
         self.print("\n");
         let pc = self.site(p, self.rf.dopanic);
         let (sp, g) = (self.sp, self.g);
@@ -1889,12 +1898,11 @@ impl Runtime {
     /// top of the alternate stack, and on this host part of it lands past
     /// the gsignal stack's block, on whatever Gs the heap put there.
     pub(crate) fn deliver_signal(&mut self) {
-        let Some(gsignal) = self.m.gsignal else {
+        let Some(spill) = self.signal_spill() else {
             return;
         };
         let host = self.host;
-        let end = self.gs[gsignal].stack0 + (32 << 10);
-        let top = end + host.reach();
+        let (end, top) = (spill.start, spill.end);
         let near = self.g_slot(end.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(top);
         let victims: Vec<(Addr, GId)> = self.g_by_addr[near]
             .iter()
@@ -1910,6 +1918,38 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// The bytes past the gsignal stack's block that a signal frame
+    /// writes on this host.
+    fn signal_spill(&self) -> Option<std::ops::Range<Addr>> {
+        let gsignal = self.m.gsignal?;
+        let end = self.gs[gsignal].stack0 + (32 << 10);
+        Some(end..end + self.host.reach())
+    }
+
+    /// What lies under the signal frame's spill that the twin does not
+    /// keep as memory, which a program that goes on after the signal may
+    /// read as the kernel left it: a heap object other than a G, or a free
+    /// block whose list link the frame overwrites.
+    pub(crate) fn spilled_object(&self) -> Option<String> {
+        let spill = self.signal_spill()?;
+        let near =
+            self.g_slot(spill.start.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(spill.end);
+        let gs: Vec<Addr> = self.g_by_addr[near]
+            .iter()
+            .map(|&g| self.gs[g].addr)
+            .collect();
+        if let Some((a, n)) = self
+            .heap
+            .live_in(spill.clone())
+            .into_iter()
+            .find(|(a, _)| !gs.contains(a))
+        {
+            return Some(format!("the {n}-byte heap object at {a:#x}"));
+        }
+        let a = self.heap.cached_in(spill)?;
+        Some(format!("the free list link of the block at {a:#x}"))
     }
 
     /// The G field at `off` as memory holds it (what set_g_field writes).

@@ -1,9 +1,63 @@
-//! linux/amd64/signal.c: runtime·initsig. (What the signal handler
-//! prints is in [`crate::traceback`].)
+//! linux/amd64/signal.c: runtime·initsig, and runtime·sighandler for the
+//! signals sigtab marks SigPanic, which become Go panics through
+//! runtime·sigpanic (linux/thread.c). (What the SIGQUIT handler prints is
+//! in [`crate::traceback`].)
+//!
+//! Invariants, from the 2011 sources:
+//! - A fault in Go code reaches sighandler on the signal stack (the
+//!   kernel's frame lands there first: [`Runtime::deliver_signal`]; a
+//!   heap object other than a G under its spill is memory the twin does
+//!   not keep, and a run whose deferred calls would go on past it ends
+//!   as unmodelled). For
+//!   a SigPanic signal the handler records it in the G (g->sig, sigcode0,
+//!   sigcode1, sigpc), pushes the faulting pc on the G's stack as if the
+//!   faulting function had called runtime·sigpanic from there, and
+//!   returns into sigpanic, which panics with the signal's message.
+//! - The record stays until no panic is left (runtime·panic clears g->sig
+//!   when a recovery empties the list), and dopanic prints it under the
+//!   panics: `[signal 0xb code=0x1 addr=0x4 pc=0x400c18]`.
 
 use crate::proc::Runtime;
 use crate::symtab::FuncId;
-use crate::Stop;
+use crate::{Addr, Stop};
+
+/// SIGFPE's number on linux/amd64.
+const SIGFPE: u32 = 8;
+/// SIGSEGV's.
+const SIGSEGV: u32 = 11;
+/// si_code of an integer division by zero (FPE_INTDIV).
+const FPE_INTDIV: u64 = 1;
+/// si_code of an access to an unmapped address (SEGV_MAPERR).
+const SEGV_MAPERR: u64 = 1;
+
+/// A fault of a Go instruction the twin models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A load or store through a nil pointer, `addr` bytes past it (the
+    /// field's offset): SIGSEGV, si_addr `addr`.
+    Nil { addr: u64 },
+    /// An integer division by zero: SIGFPE, si_addr the faulting pc.
+    DivideByZero,
+}
+
+/// What sighandler records in the G: g->sig, sigcode0, sigcode1, sigpc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigRecord {
+    pub sig: u32,
+    pub code: u64,
+    pub addr: u64,
+    pub pc: Addr,
+}
+
+impl SigRecord {
+    /// What dopanic prints of it.
+    pub(crate) fn line(&self) -> String {
+        format!(
+            "\n[signal {:#x} code={:#x} addr={:#x} pc={:#x}]\n",
+            self.sig, self.code, self.addr, self.pc
+        )
+    }
+}
 
 impl Runtime {
     /// runtime·initsig(queue) from `caller`: siginit, then an
@@ -14,5 +68,64 @@ impl Runtime {
         self.call(caller, is, &[queue])?;
         self.siginit(is)?;
         self.leave(is)
+    }
+
+    /// The Go instruction at `pc` faulted: sighandler's SigPanic path,
+    /// then runtime·sigpanic on the G's stack, called from `pc`, which
+    /// panics with the runtime error of the signal. Does not return
+    /// unless the panic is recovered (then as any recovery does).
+    pub fn sighandler(&mut self, pc: Addr, fault: Fault) -> Result<(), Stop> {
+        self.deliver_signal();
+        // Deferred calls run after this (and may recover): they would
+        // read what the frame left there. Without any, the G dies at once
+        // and the dump reads only Gs.
+        let g = self.g;
+        let defers = self.gs[g]
+            .rare
+            .as_ref()
+            .is_some_and(|r| !r.deferred.defers.is_empty());
+        if let Some(what) = self.spilled_object().filter(|_| defers) {
+            self.unmodelled = Some(format!(
+                "deferred calls after a signal frame wrote over {what}"
+            ));
+            return Err(Stop::End(crate::Ending::Exit(2)));
+        }
+        let record = match fault {
+            Fault::Nil { addr } => SigRecord {
+                sig: SIGSEGV,
+                code: SEGV_MAPERR,
+                addr,
+                pc,
+            },
+            Fault::DivideByZero => SigRecord {
+                sig: SIGFPE,
+                code: FPE_INTDIV,
+                addr: pc,
+                pc,
+            },
+        };
+        self.rare(g).sig = Some(record);
+        let sigpanic = self
+            .tab
+            .lookup("runtime.sigpanic")
+            .expect("every binary links runtime·sigpanic");
+        self.call_at(pc, sigpanic, &[])?;
+        self.sigpanic(sigpanic, fault)
+    }
+
+    /// runtime·sigpanic (linux/thread.c): the panic of g->sig. A nil
+    /// pointer's fault is below 0x1000, where sigpanic calls it one.
+    fn sigpanic(&mut self, sigpanic: FuncId, fault: Fault) -> Result<(), Stop> {
+        let msg = match fault {
+            Fault::Nil { addr } if addr < 0x1000 => {
+                "invalid memory address or nil pointer dereference"
+            }
+            Fault::Nil { addr } => {
+                self.unmodelled = Some(format!("a fault at {addr:#x}, past the first page"));
+                return Err(Stop::End(crate::Ending::Exit(2)));
+            }
+            Fault::DivideByZero => "integer divide by zero",
+        };
+        self.panicstring(sigpanic, msg)
     }
 }

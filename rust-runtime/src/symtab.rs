@@ -43,6 +43,8 @@ pub struct Func {
     /// of the CALL, printed for a caller's frame; the line at the return
     /// address itself, printed when it is the first frame).
     pub sites: Vec<(u32, u32, u32)>,
+    /// Pcs the twin gave faults ([`Func::fault_site`]), as sites are kept.
+    faults: Vec<(u32, u32, u32)>,
     /// The symtab's count of argument words, where measured; tracebacks
     /// print that many words.
     pub argwords: Option<u32>,
@@ -67,6 +69,7 @@ impl Func {
             file: String::new(),
             line: 0,
             sites: Vec::new(),
+            faults: Vec::new(),
             argwords: None,
         }
     }
@@ -88,12 +91,26 @@ impl Func {
         self.argwords.unwrap_or(self.args / 4)
     }
 
+    /// The offset of a fault on `line`, a pc the twin files under it: one
+    /// past the last call site, or past the one such offset before, so
+    /// that it names no call (calls are five bytes apart at least).
+    pub fn fault_site(&mut self, line: u32) -> u32 {
+        if let Some(&(off, _, _)) = self.faults.iter().find(|&&(_, l, _)| l == line) {
+            return off;
+        }
+        let last = self.sites.iter().chain(&self.faults).map(|s| s.0).max();
+        let off = last.map_or(1, |o| o + 1);
+        self.faults.push((off, line, line));
+        off
+    }
+
     /// funcline for a frame whose pc is `off` bytes past the entry: a
     /// caller's frame prints the line of its CALL, the first frame the
     /// line at the pc itself; an unknown pc, the entry's line.
     pub fn line_at(&self, off: u32, first: bool) -> u32 {
         self.sites
             .iter()
+            .chain(&self.faults)
             .find(|(ret, _, _)| *ret == off)
             .map_or(self.line, |&(_, line, top)| if first { top } else { line })
     }
@@ -194,6 +211,7 @@ impl FuncTab {
                 file: String::new(),
                 line: 0,
                 sites: Vec::new(),
+                faults: Vec::new(),
                 argwords,
             })?;
         }

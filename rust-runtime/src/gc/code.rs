@@ -241,8 +241,9 @@ pub enum Ins {
     MakeInts(u32),
     /// Pop a value and store it into field `i` of the struct in the slot.
     StoreField(Slot, u16),
-    /// Pop a pointer to a struct; push its field `i`.
-    LoadPtrField(u16),
+    /// Pop a pointer to a struct; push its field `i`, at the byte offset
+    /// given second (where a nil pointer faults).
+    LoadPtrField(u16, u16),
     /// Push a pointer to the variable in the slot, which lives in its
     /// heap cell (`&x` moved it there, as addrescapes does).
     AddrOf(Slot),
@@ -251,7 +252,7 @@ pub enum Ins {
     /// Pop a value and a pointer; store the value where it points.
     StoreDeref,
     /// Pop a value and a pointer to a struct; store into its field `i`.
-    StorePtrField(u16),
+    StorePtrField(u16, u16),
     /// Pop a value; push a pointer to a copy in memory from runtime·new
     /// (`&T{...}`).
     NewPtr {
@@ -286,6 +287,9 @@ pub enum Ins {
     /// arguments: the itab's function, with the data word as receiver.
     CallMethod {
         name: Rc<str>,
+        /// Its place among the interface's methods, sorted: the itab's
+        /// fun[index], which a nil interface faults reading.
+        index: u16,
         nargs: u8,
         site: Site,
     },

@@ -52,7 +52,7 @@ enum Place {
     /// A field of the struct in the slot.
     Field(Slot, u16),
     /// A field of the struct a pointer on the stack points at.
-    PtrField(u16),
+    PtrField(u16, u16),
     /// What the pointer on the stack points at.
     Deref,
     /// An entry of the map on the stack, its key above it: mapassign1.
@@ -67,7 +67,7 @@ impl Place {
             Place::Var(slot) => Ins::Store(slot),
             Place::Elem(slot) => Ins::StoreIndex(slot),
             Place::Field(slot, i) => Ins::StoreField(slot, i),
-            Place::PtrField(i) => Ins::StorePtrField(i),
+            Place::PtrField(i, off) => Ins::StorePtrField(i, off),
             Place::Deref => Ins::StoreDeref,
             Place::MapElem(ref key, ref val, site) => Ins::MapAssign {
                 key: key.clone(),
@@ -1683,7 +1683,7 @@ impl Compiler {
                     Some(slot) => Ok((Place::Field(slot, i as u16), ty)),
                     None => {
                         self.expr(expr)?;
-                        Ok((Place::PtrField(i as u16), ty))
+                        Ok((Place::PtrField(i as u16, field_offset(&st, i)), ty))
                     }
                 }
             }
@@ -1729,9 +1729,9 @@ impl Compiler {
                 self.emit(Ins::Load(slot));
                 self.emit(Ins::Field(i))
             }
-            Place::PtrField(i) => {
+            Place::PtrField(i, off) => {
                 self.emit(Ins::Dup);
-                self.emit(Ins::LoadPtrField(i))
+                self.emit(Ins::LoadPtrField(i, off))
             }
             Place::Deref => {
                 self.emit(Ins::Dup);
@@ -2161,7 +2161,7 @@ impl Compiler {
                     return err(e.pos, format!("{}.{name} undefined", st.name));
                 };
                 self.emit(if through {
-                    Ins::LoadPtrField(i as u16)
+                    Ins::LoadPtrField(i as u16, field_offset(&st, i))
                 } else {
                     Ins::Field(i as u16)
                 });
@@ -3733,10 +3733,10 @@ impl Compiler {
         args: &[Expr],
     ) -> R<Option<Ty>> {
         let methods = it.methods();
-        let Some((_, sig)) = methods.iter().find(|(m, _)| m == name) else {
+        let Some(index) = methods.iter().position(|(m, _)| m == name) else {
             return err(pos, format!("{}.{name} undefined", it.name));
         };
-        let sig = sig.clone();
+        let sig = methods[index].1.clone();
         self.expr(x)?;
         if args.len() != sig.params.len() {
             return err(pos, "wrong argument count");
@@ -3750,6 +3750,7 @@ impl Compiler {
         let site = self.site("*");
         self.emit(Ins::CallMethod {
             name: Rc::from(name),
+            index: index as u16,
             nargs: args.len() as u8,
             site,
         });
@@ -4427,6 +4428,12 @@ fn casebody_line(line: u32, clauses: impl DoubleEndedIterator<Item = u32>) -> u3
     clauses.rev().nth(1).unwrap_or(line)
 }
 
+/// The byte offset of field `i` of `st`, as an instruction keeps it (one
+/// past the first page is as good as any for a fault there).
+fn field_offset(st: &StructTy, i: usize) -> u16 {
+    u16::try_from(st.offset(i)).unwrap_or(u16::MAX)
+}
+
 /// Whether a value of `ty` is an interface, which a value of another type
 /// is converted to.
 fn is_interface(ty: &Ty) -> bool {
@@ -4630,7 +4637,7 @@ mod tests {
             .ins
             .iter()
             .any(|i| matches!(i, Ins::NewPtr { size: 4, .. })));
-        assert!(m.ins.contains(&Ins::StorePtrField(0)));
+        assert!(m.ins.contains(&Ins::StorePtrField(0, 0)));
         // A named int: its own type (main.r in an interface), an int's
         // layout, a method set of its own.
         let p = compiled("package main\ntype r int\nfunc (x r) f() {}\ntype F interface {\n\tf()\n}\nfunc main() {\n\tvar i F = r(3)\n\ti.f()\n}\n").unwrap();

@@ -390,6 +390,19 @@ impl StructTy {
         self.fields.get()
     }
 
+    /// The byte offset of field `i`, each field at its alignment (dowidth).
+    pub fn offset(&self, i: usize) -> u32 {
+        let mut off: u32 = 0;
+        for (k, (_, t)) in self.fields().iter().enumerate() {
+            off = off.next_multiple_of(t.align());
+            if k == i {
+                break;
+            }
+            off += t.size();
+        }
+        off
+    }
+
     pub(crate) fn has_fields(&self) -> bool {
         self.fields.is_set()
     }

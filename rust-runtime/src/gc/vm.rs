@@ -23,6 +23,7 @@ use crate::hashmap::{Alg, IterId, MapId, MapType};
 use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
+use crate::signal::Fault;
 use crate::slice::{Elem, SliceHdr};
 use crate::symtab::{Func, FuncId, SymtabError};
 use crate::{Addr, Ending, Stop};
@@ -711,11 +712,9 @@ impl Machine {
                             }
                         }
                     }
-                    Ins::LoadPtrField(i) => {
+                    Ins::LoadPtrField(i, off) => {
                         let Some(Value::Ptr(p, _)) = stack.pop() else {
-                            return Err(self.fail(
-                                "nil pointer dereference (a signal panic, not modelled)".into(),
-                            ));
+                            return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }));
                         };
                         let Value::Struct(fields) = &*p.borrow() else {
                             unreachable!("typed")
@@ -725,9 +724,7 @@ impl Machine {
                     }
                     Ins::Deref => {
                         let Some(Value::Ptr(p, _)) = stack.pop() else {
-                            return Err(self.fail(
-                                "nil pointer dereference (a signal panic, not modelled)".into(),
-                            ));
+                            return Err(self.fault(rt, g, Fault::Nil { addr: 0 }));
                         };
                         let v = p.borrow().clone();
                         stack.push(v);
@@ -735,18 +732,14 @@ impl Machine {
                     Ins::StoreDeref => {
                         let v = stack.pop().expect("a value");
                         let Some(Value::Ptr(p, _)) = stack.pop() else {
-                            return Err(self.fail(
-                                "nil pointer dereference (a signal panic, not modelled)".into(),
-                            ));
+                            return Err(self.fault(rt, g, Fault::Nil { addr: 0 }));
                         };
                         *p.borrow_mut() = v;
                     }
-                    Ins::StorePtrField(i) => {
+                    Ins::StorePtrField(i, off) => {
                         let v = stack.pop().expect("a value");
                         let Some(Value::Ptr(p, _)) = stack.pop() else {
-                            return Err(self.fail(
-                                "nil pointer dereference (a signal panic, not modelled)".into(),
-                            ));
+                            return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }));
                         };
                         let Value::Struct(fields) = &mut *p.borrow_mut() else {
                             unreachable!("typed")
@@ -817,9 +810,8 @@ impl Machine {
                             },
                         };
                         if let (Some(x), Some(y)) = (int(f.a), int(f.b)) {
-                            let r = match int_binop(f.op, &f.ty, x, y) {
-                                Ok(r) => r,
-                                Err(msg) => return Err(self.fail(msg.into())),
+                            let Some(r) = int_binop(f.op, &f.ty, x, y) else {
+                                return Err(self.fault(rt, g, Fault::DivideByZero));
                             };
                             fr.pc = at + f.spans();
                             match f.then {
@@ -848,7 +840,7 @@ impl Machine {
                                 stack.truncate(stack.len() - 2);
                                 int_binop(op, ty, x, y)
                                     .map(Value::from)
-                                    .map_err(String::from)
+                                    .ok_or(Trap::DivideByZero)
                             }
                             _ => {
                                 let b = stack.pop().expect("rhs");
@@ -858,7 +850,10 @@ impl Machine {
                         };
                         let v = match v {
                             Ok(v) => v,
-                            Err(msg) => return Err(self.fail(msg)),
+                            Err(Trap::DivideByZero) => {
+                                return Err(self.fault(rt, g, Fault::DivideByZero))
+                            }
+                            Err(Trap::Unmodelled(msg)) => return Err(self.fail(msg)),
                         };
                         stack.push(v);
                     }
@@ -1720,14 +1715,16 @@ impl Machine {
             }
             Ins::CallMethod {
                 ref name,
+                index,
                 nargs,
                 site,
             } => {
                 let args = stack.split_off(stack.len() - usize::from(nargs));
                 let Some(Value::Iface(d, _)) = stack.pop() else {
-                    return Err(self.fail(format!(
-                        "{name} called on a nil interface value (a signal panic, not modelled)"
-                    )));
+                    // The call loads itab->fun[index] (Itab's fun starts
+                    // at 32) through a nil itab.
+                    let addr = 32 + 8 * u64::from(index);
+                    return Err(self.fault(rt, g, Fault::Nil { addr }));
                 };
                 let ret = self.ret(rt, func, "*", &site);
                 match (&d.ty, &**name, args.as_slice()) {
@@ -1951,6 +1948,26 @@ impl Machine {
         }
     }
 
+    /// `g`'s running instruction faults: the kernel's signal, which
+    /// sighandler turns into a call of runtime·sigpanic from the faulting
+    /// pc. The twin does not know the faulting instruction's offset; it
+    /// gives the fault a pc of its own past the function's last call,
+    /// filed under the instruction's line.
+    fn fault(&mut self, rt: &mut Runtime, g: GId, fault: Fault) -> Stop {
+        let fr = self.gs[usize::from(g)]
+            .as_ref()
+            .and_then(|st| st.frames.last())
+            .expect("a frame runs");
+        let line = self.prog.funcs[fr.func].lines[fr.pc - 1];
+        let id = self.ids[fr.func];
+        let off = rt.tab.get_mut(id).fault_site(line);
+        let pc = rt.tab.entry(id) + u64::from(off);
+        match rt.sighandler(pc, fault) {
+            Err(stop) => stop,
+            Ok(()) => unreachable!("runtime·panic does not return"),
+        }
+    }
+
     /// A recovery: drop the frames above the one whose SP is `argp` and
     /// go on where its deferproc "returned 1": its recovery epilogue.
     fn unwind_to(&mut self, g: GId, argp: Addr) {
@@ -2131,8 +2148,8 @@ fn local(ins: &Ins) -> bool {
             | Ins::MakeInts(_)
             | Ins::Field(_)
             | Ins::StoreField(..)
-            | Ins::LoadPtrField(_)
-            | Ins::StorePtrField(_)
+            | Ins::LoadPtrField(..)
+            | Ins::StorePtrField(..)
             | Ins::Deref
             | Ins::StoreDeref
             | Ins::Pop
@@ -2529,19 +2546,29 @@ impl From<IntOut> for Value {
     }
 }
 
+/// Why an operation gives no value.
+#[derive(Debug, PartialEq)]
+enum Trap {
+    /// An integer division by zero: the hardware's SIGFPE.
+    DivideByZero,
+    /// Operands the twin does not model.
+    Unmodelled(String),
+}
+
 /// [`binop`] of two integers: most of what the fixtures compute, so the
-/// step loop calls it directly when both operands are integers.
+/// step loop calls it directly when both operands are integers. None for
+/// a division by zero, which traps.
 #[inline]
-fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Result<IntOut, &'static str> {
+fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Option<IntOut> {
     use BinOp::*;
-    Ok(IntOut::Int(match op {
+    Some(IntOut::Int(match op {
         Eq | Ne | Lt | Le | Gt | Ge => {
-            return Ok(IntOut::Bool(compare(op, x, y).expect("a comparison")))
+            return Some(IntOut::Bool(compare(op, x, y).expect("a comparison")))
         }
         Add => wrap(ty, x.wrapping_add(y)),
         Sub => wrap(ty, x.wrapping_sub(y)),
         Mul => wrap(ty, x.wrapping_mul(y)),
-        Div | Rem if y == 0 => return Err("integer divide by zero (a signal panic, not modelled)"),
+        Div | Rem if y == 0 => return None,
         Div => wrap(ty, x.wrapping_div(y)),
         Rem => wrap(ty, x.wrapping_rem(y)),
         And => x & y,
@@ -2559,7 +2586,7 @@ fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Result<IntOut, &'static str>
     }))
 }
 
-fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
+fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, Trap> {
     use BinOp::*;
     Ok(match (a, b) {
         // An untyped integer constant meets a float.
@@ -2575,21 +2602,26 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, String> {
             (None, Sub) => Value::Float(x - y),
             (None, Mul) => Value::Float(x * y),
             (None, Div) => Value::Float(x / y),
-            _ => return Err(format!("operator {} on float64", op.symbol())),
+            _ => {
+                return Err(Trap::Unmodelled(format!(
+                    "operator {} on float64",
+                    op.symbol()
+                )))
+            }
         },
         (Value::Int(x), Value::Int(y)) => {
             return int_binop(op, ty, x, y)
                 .map(Value::from)
-                .map_err(String::from)
+                .ok_or(Trap::DivideByZero)
         }
         (a, b) => match op {
             Eq => Value::Bool(a == b),
             Ne => Value::Bool(a != b),
             _ => {
-                return Err(format!(
+                return Err(Trap::Unmodelled(format!(
                     "operator {} not defined on these values",
                     op.symbol()
-                ))
+                )))
             }
         },
     })
@@ -2666,17 +2698,21 @@ mod tests {
     }
 
     #[test]
-    fn int_binop_wraps_and_refuses_division_by_zero() {
+    fn int_binop_wraps_and_traps_division_by_zero() {
         let byte = Ty::Int {
             bits: 8,
             signed: false,
         };
-        assert_eq!(int_binop(BinOp::Add, &byte, 250, 10), Ok(IntOut::Int(4)));
+        assert_eq!(int_binop(BinOp::Add, &byte, 250, 10), Some(IntOut::Int(4)));
         assert_eq!(
             int_binop(BinOp::Sub, &INT, i64::from(i32::MIN), 1),
-            Ok(IntOut::Int(i64::from(i32::MAX)))
+            Some(IntOut::Int(i64::from(i32::MAX)))
         );
-        assert_eq!(int_binop(BinOp::Ge, &INT, 3, 3), Ok(IntOut::Bool(true)));
-        assert!(int_binop(BinOp::Rem, &INT, 3, 0).is_err());
+        assert_eq!(int_binop(BinOp::Ge, &INT, 3, 3), Some(IntOut::Bool(true)));
+        assert_eq!(int_binop(BinOp::Rem, &INT, 3, 0), None);
+        assert_eq!(
+            binop(BinOp::Div, &INT, Value::Int(1), Value::Int(0)),
+            Err(Trap::DivideByZero)
+        );
     }
 }
