@@ -716,14 +716,13 @@ impl Heap {
             .collect()
     }
 
-    /// Free blocks on the M's cache lists inside `range`: their first word
-    /// links the list.
-    pub fn cached_in(&self, range: std::ops::Range<Addr>) -> Option<Addr> {
-        self.cache
-            .iter()
-            .flatten()
-            .copied()
-            .find(|a| range.contains(a))
+    /// The part of `range` that some span holds (its objects, live or
+    /// free: a free one's first word links its list), if any. `range`
+    /// lies within a page.
+    pub fn spanned(&self, range: std::ops::Range<Addr>) -> Option<std::ops::Range<Addr>> {
+        let (&start, span) = self.spans.range(..range.end).next_back()?;
+        let end = start + u64::from(span.npages) * PAGE_SIZE;
+        (end > range.start).then(|| range.start.max(start)..range.end.min(end))
     }
 
     /// alloc's block, before it is recorded as live.
@@ -1461,6 +1460,8 @@ impl Runtime {
                 self.mcentral_alloc_list(ca, class)?;
             }
             let v = self.heap.alloc(n);
+            // Its first word linked the free list.
+            self.check_spilled(v..v + u64::from(size), "an allocation")?;
             // "block is zeroed iff second word is zero": runtime·free
             // marked it, so it is cleared (a zeroed=0 caller overwrites it).
             if self.heap.take_dirty(v) && zeroed && size > 8 {
@@ -1473,6 +1474,7 @@ impl Runtime {
             // MHeap_Alloc(&mheap, npages, 0, 1), then markspan(v, 0, 0, 1).
             let npages = u64::from(n).div_ceil(PAGE_SIZE);
             let v = self.heap.alloc(n);
+            self.check_spilled(v..v + npages * PAGE_SIZE, "an allocation")?;
             self.mheap_alloc_calls(crate::asm::at(f, 58), npages, 0, 1)?;
             let ms = self.rf.markspan;
             self.call_leaf(crate::asm::at(f, 66), ms, &[v, 0, 0, 1])?;

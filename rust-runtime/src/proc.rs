@@ -706,6 +706,10 @@ pub struct Runtime {
     /// What the run reached that the twin cannot model (the run ended
     /// there).
     pub unmodelled: Option<String>,
+    /// Heap memory a signal frame wrote over (besides the Gs it
+    /// modelled), and whether a live object other than a G lies there:
+    /// what the twin does not keep, to stop at before anything reads it.
+    pub(crate) spilled: Option<(std::ops::Range<Addr>, bool)>,
     /// runtime·panicking: a panic or throw is printing.
     pub(crate) panicking: bool,
     /// chan.c's fastrand1 state.
@@ -754,6 +758,7 @@ impl Runtime {
             semlock: Lock::default(),
             proflock: Lock::default(),
             unmodelled: None,
+            spilled: None,
             chans: crate::Arena::default(),
             maps: crate::hashmap::Maps::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -1651,6 +1656,16 @@ impl Runtime {
         let Some(d) = next else {
             return self.die_of_panic();
         };
+        // reflect·call reads d->fn; the deferred code may read any object
+        // a signal frame wrote over.
+        self.check_spilled(d.addr..d.addr + u64::from(DEFER_HEADER), "a Defer record")?;
+        if let Some((zone, true)) = &self.spilled {
+            self.unmodelled = Some(format!(
+                "a deferred call after a signal frame wrote over a live object at {:#x}",
+                zone.start
+            ));
+            return Err(Stop::End(Ending::Exit(2)));
+        }
         self.gs[g].ispanic = true;
         let (fn_, args) = (d.fn_, d.args.clone());
         let dargs = d.addr + u64::from(DEFER_HEADER);
@@ -1928,28 +1943,49 @@ impl Runtime {
         Some(end..end + self.host.reach())
     }
 
-    /// What lies under the signal frame's spill that the twin does not
-    /// keep as memory, which a program that goes on after the signal may
-    /// read as the kernel left it: a heap object other than a G, or a free
-    /// block whose list link the frame overwrites.
-    pub(crate) fn spilled_object(&self) -> Option<String> {
+    /// The heap memory under the signal frame's spill that the twin does
+    /// not keep (any part of a span but a live G: a free block's first
+    /// word links its list), and whether a live object lies there.
+    pub(crate) fn spilled_memory(&self) -> Option<(std::ops::Range<Addr>, bool)> {
         let spill = self.signal_spill()?;
+        let spanned = self.heap.spanned(spill.clone())?;
         let near =
             self.g_slot(spill.start.saturating_sub(u64::from(SIZEOF_G)))..self.g_slot(spill.end);
         let gs: Vec<Addr> = self.g_by_addr[near]
             .iter()
             .map(|&g| self.gs[g].addr)
             .collect();
-        if let Some((a, n)) = self
+        let covered = |a: Addr| {
+            gs.iter()
+                .any(|&g| (g..g + u64::from(SIZEOF_G)).contains(&a))
+        };
+        let lo = spanned.clone().find(|&a| !covered(a))?;
+        let hi = spanned.clone().rev().find(|&a| !covered(a))? + 1;
+        let live = self
             .heap
-            .live_in(spill.clone())
-            .into_iter()
-            .find(|(a, _)| !gs.contains(a))
-        {
-            return Some(format!("the {n}-byte heap object at {a:#x}"));
+            .live_in(lo..hi)
+            .iter()
+            .any(|&(a, _)| !gs.contains(&a));
+        Some((lo..hi, live))
+    }
+
+    /// Stop as unmodelled if `what`, about to be read, lies in memory a
+    /// signal frame wrote over.
+    pub(crate) fn check_spilled(
+        &mut self,
+        at: std::ops::Range<Addr>,
+        what: &str,
+    ) -> Result<(), Stop> {
+        match &self.spilled {
+            Some((zone, _)) if zone.start < at.end && at.start < zone.end => {
+                self.unmodelled = Some(format!(
+                    "{what} at {:#x}, which a signal frame wrote over",
+                    at.start
+                ));
+                Err(Stop::End(Ending::Exit(2)))
+            }
+            _ => Ok(()),
         }
-        let a = self.heap.cached_in(spill)?;
-        Some(format!("the free list link of the block at {a:#x}"))
     }
 
     /// The G field at `off` as memory holds it (what set_g_field writes).

@@ -5,10 +5,11 @@
 //!
 //! Invariants, from the 2011 sources:
 //! - A fault in Go code reaches sighandler on the signal stack (the
-//!   kernel's frame lands there first: [`Runtime::deliver_signal`]; a
-//!   heap object other than a G under its spill is memory the twin does
-//!   not keep, and a run whose deferred calls would go on past it ends
-//!   as unmodelled). For
+//!   kernel's frame lands there first: [`Runtime::deliver_signal`]; heap
+//!   memory other than a G under its spill, objects or free blocks, is
+//!   memory the twin does not keep, and the run ends as unmodelled when
+//!   something would read it: an allocation of a block there, a deferred
+//!   call). For
 //!   a SigPanic signal the handler records it in the G (g->sig, sigcode0,
 //!   sigcode1, sigpc), pushes the faulting pc on the G's stack as if the
 //!   faulting function had called runtime·sigpanic from there, and
@@ -76,20 +77,12 @@ impl Runtime {
     /// unless the panic is recovered (then as any recovery does).
     pub fn sighandler(&mut self, pc: Addr, fault: Fault) -> Result<(), Stop> {
         self.deliver_signal();
-        // Deferred calls run after this (and may recover): they would
-        // read what the frame left there. Without any, the G dies at once
-        // and the dump reads only Gs.
-        let g = self.g;
-        let defers = self.gs[g]
-            .rare
-            .as_ref()
-            .is_some_and(|r| !r.deferred.defers.is_empty());
-        if let Some(what) = self.spilled_object().filter(|_| defers) {
-            self.unmodelled = Some(format!(
-                "deferred calls after a signal frame wrote over {what}"
-            ));
-            return Err(Stop::End(crate::Ending::Exit(2)));
+        // What the frame wrote over is read, if at all, by what follows:
+        // an allocation of a block there, a deferred call.
+        if let Some(spilled) = self.spilled_memory() {
+            self.spilled = Some(spilled);
         }
+        let g = self.g;
         let record = match fault {
             Fault::Nil { addr } => SigRecord {
                 sig: SIGSEGV,

@@ -28,6 +28,20 @@ pub enum Slot {
     Captured(u16),
 }
 
+/// One step of a path into a value (`g.cells[i].tags[j]`, `p.next.v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Field `i` of a struct.
+    Field(u16),
+    /// An element of an array or slice (a slice's lives in its shared
+    /// array); whether 6g checks its bounds (a constant index of an array
+    /// is checked by typecheck).
+    Index { checked: bool },
+    /// What a pointer points at; a nil one faults this many bytes in
+    /// (the offset of the field read through it).
+    Deref(u16),
+}
+
 /// A call's site: the source line, and which of the calls to the same
 /// callee on that line it is (println's pieces share a line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +211,22 @@ pub enum Ins {
     LoadElem(Slot),
     /// Push a copy of the top.
     Dup,
+    /// Push a copy of the top `n` values, in their order.
+    DupN(u8),
+    /// Push the value at the end of a path (see [`Step`]): from the
+    /// variable in the slot, or from a value popped from below the
+    /// indexes (None); the Index steps' indexes are on the stack, the
+    /// last on top.
+    LoadPath {
+        root: Option<Slot>,
+        steps: Rc<[Step]>,
+    },
+    /// Pop a value and store it at the end of a path, taken as LoadPath
+    /// takes it (its indexes and root below the value).
+    StorePath {
+        root: Option<Slot>,
+        steps: Rc<[Step]>,
+    },
     /// `make([]T, len)` or, with `cap`, `make([]T, len, cap)`:
     /// runtime·makeslice; pops cap (with `cap`) and len.
     MakeSlice {

@@ -55,6 +55,9 @@ enum Place {
     PtrField(u16, u16),
     /// What the pointer on the stack points at.
     Deref,
+    /// The end of a path into a variable or a value on the stack (the
+    /// Index steps' indexes above it).
+    Path(Option<Slot>, Rc<[Step]>),
     /// An entry of the map on the stack, its key above it: mapassign1.
     MapElem(Ty, Ty, Site),
 }
@@ -69,6 +72,10 @@ impl Place {
             Place::Field(slot, i) => Ins::StoreField(slot, i),
             Place::PtrField(i, off) => Ins::StorePtrField(i, off),
             Place::Deref => Ins::StoreDeref,
+            Place::Path(root, ref steps) => Ins::StorePath {
+                root,
+                steps: steps.clone(),
+            },
             Place::MapElem(ref key, ref val, site) => Ins::MapAssign {
                 key: key.clone(),
                 val: val.clone(),
@@ -183,6 +190,8 @@ struct FuncState {
     maxarg: u32,
     /// Named results' variables, in order (none for unnamed results).
     named_results: Vec<Slot>,
+    /// The place being compiled is an `op=`'s (walk's OASOP).
+    asop: bool,
 }
 
 struct Compiler {
@@ -512,6 +521,7 @@ impl Compiler {
             sliced_into: Vec::new(),
             maxarg: 0,
             named_results: Vec::new(),
+            asop: false,
         });
     }
 
@@ -1651,29 +1661,34 @@ impl Compiler {
                 Ok((Place::MapElem(key, val.clone(), site), val))
             }
             ExprKind::Index { expr, index } => {
-                let ExprKind::Ident(n) = &expr.kind else {
-                    return unsupported(e.pos, "assignment to an element of an expression");
+                let var = match &expr.kind {
+                    ExprKind::Ident(n) => match self.lookup(n) {
+                        Some(Binding::Var(slot, ty)) if ty.elem().is_some() => Some((slot, ty)),
+                        _ => None,
+                    },
+                    _ => None,
                 };
-                let Some(Binding::Var(slot, ty)) = self.lookup(n) else {
-                    return unsupported(e.pos, "index of a non-array");
+                let Some((slot, ty)) = var else {
+                    return self.place_path(e);
                 };
-                let Some(elem) = ty.elem().cloned() else {
-                    return unsupported(e.pos, "index of a non-array");
-                };
+                let elem = ty.elem().cloned().expect("checked");
                 self.index(index, &ty)?;
                 Ok((Place::Elem(slot), elem))
             }
             ExprKind::Selector { expr, name } => {
-                let (st, slot) = match &expr.kind {
+                let var = match &expr.kind {
                     ExprKind::Ident(n) => match self.lookup(n) {
-                        Some(Binding::Var(slot, Ty::Struct(st))) => (st, Some(slot)),
+                        Some(Binding::Var(slot, Ty::Struct(st))) => Some((st, Some(slot))),
                         Some(Binding::Var(_, Ty::Ptr(t))) => match *t {
-                            Ty::Struct(st) => (st, None),
-                            _ => return unsupported(e.pos, "assignment through this pointer"),
+                            Ty::Struct(st) => Some((st, None)),
+                            _ => None,
                         },
-                        _ => return unsupported(e.pos, "assignment to this field"),
+                        _ => None,
                     },
-                    _ => return unsupported(e.pos, "assignment to a field of an expression"),
+                    _ => None,
+                };
+                let Some((st, slot)) = var else {
+                    return self.place_path(e);
                 };
                 let Some(i) = st.fields().iter().position(|(f, _)| f == name) else {
                     return err(e.pos, format!("{}.{name} undefined", st.name));
@@ -1695,6 +1710,144 @@ impl Compiler {
         }
     }
 
+    /// A struct literal of `st`: its fields' values in order (keyed ones
+    /// by name, the others zero), then the struct made.
+    fn struct_lit(&mut self, pos: Pos, st: &Rc<StructTy>, elems: &[(Option<Expr>, Expr)]) -> R<()> {
+        // `T{}` zeroes every field, as a keyed literal does the ones it
+        // leaves out.
+        let keyed = elems.first().is_none_or(|(k, _)| k.is_some());
+        if keyed {
+            for (fname, fty) in st.fields().iter() {
+                let given = elems.iter().find(
+                    |(k, _)| matches!(k, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == fname),
+                );
+                match given {
+                    Some((_, v)) => self.element(v, fty)?,
+                    None => self.zero(fty),
+                }
+            }
+            for (k, _) in elems {
+                match k {
+                    Some(Expr {
+                        kind: ExprKind::Ident(k),
+                        pos,
+                    }) if !st.fields().iter().any(|(f, _)| f == k) => {
+                        return err(
+                            *pos,
+                            format!("unknown {} field '{k}' in struct literal", st.name),
+                        );
+                    }
+                    Some(_) => {}
+                    None => return err(pos, "mixture of field:value and value initializers"),
+                }
+            }
+        } else {
+            if elems.len() != st.fields().len() {
+                return err(pos, "too few values in struct initializer");
+            }
+            for ((_, v), (_, fty)) in elems.iter().zip(st.fields().iter()) {
+                self.element(v, fty)?;
+            }
+        }
+        self.literal_temp(Ty::Struct(st.clone()));
+        self.emit(Ins::MakeStruct(st.fields().len() as u16));
+        Ok(())
+    }
+
+    /// A literal whose type the enclosing literal gives (`[]point{{1, 2}}`).
+    fn elided_lit(&mut self, pos: Pos, ty: &Ty, elems: &[(Option<Expr>, Expr)]) -> R<()> {
+        match ty.under().clone() {
+            Ty::Struct(st) => self.struct_lit(pos, &st, elems),
+            Ty::Slice(elem) => self.slice_composite(*elem, elems),
+            under @ Ty::Array(..) => self.array_composite(pos, &under, elems),
+            Ty::Map(..) => self.map_lit(ty, elems),
+            _ => err(pos, format!("invalid type for composite literal: {ty}")),
+        }
+    }
+
+    /// A place deeper than a variable's element or field
+    /// (`g.cells[i].v`, `rows[i][j]`, `p.next.v`, `m[k][i]`): a path from
+    /// the variable, or from a value computed onto the stack, which must
+    /// lead through a pointer or a slice to be assignable. Its parts are
+    /// evaluated in order, before the value assigned, as the spec's first
+    /// phase of an assignment has it.
+    fn place_path(&mut self, e: &Expr) -> R<(Place, Ty)> {
+        let (root, steps, ty, shared) = self.path(e)?;
+        if root.is_none() && !shared {
+            return err(e.pos, "cannot assign to this expression");
+        }
+        Ok((Place::Path(root, steps.into()), ty))
+    }
+
+    /// The root, steps and type of the path `e` names, and whether it
+    /// has passed through a pointer or a slice (then a value on the stack
+    /// still leads to shared memory).
+    fn path(&mut self, e: &Expr) -> R<(Option<Slot>, Vec<Step>, Ty, bool)> {
+        match &e.kind {
+            ExprKind::Paren(x) => self.path(x),
+            ExprKind::Ident(n) if n != "_" => match self.lookup(n) {
+                Some(Binding::Var(slot, ty)) => Ok((Some(slot), Vec::new(), ty, false)),
+                _ => err(e.pos, format!("cannot assign to {n}")),
+            },
+            ExprKind::Index { expr, index }
+                if !matches!(
+                    self.static_ty(expr).map(|t| t.under().clone()),
+                    Some(Ty::Map(..))
+                ) =>
+            {
+                let (root, mut steps, ty, shared) = self.path(expr)?;
+                let Some(elem) = ty.elem().cloned() else {
+                    return err(e.pos, format!("cannot index {ty}"));
+                };
+                let slice = matches!(ty.under(), Ty::Slice(_));
+                self.index(index, ty.under())?;
+                let checked = self.f().checks.pop().unwrap_or(true);
+                steps.push(Step::Index { checked });
+                Ok((root, steps, elem, shared || slice))
+            }
+            ExprKind::Selector { expr, name } => {
+                let (root, mut steps, ty, shared) = self.path(expr)?;
+                let (st, through) = match ty.under() {
+                    Ty::Struct(st) => (st.clone(), false),
+                    Ty::Ptr(t) => match &**t {
+                        Ty::Struct(st) => (st.clone(), true),
+                        _ => return err(e.pos, format!("{ty} has no field {name}")),
+                    },
+                    _ => return err(e.pos, format!("{ty} has no field {name}")),
+                };
+                let Some(i) = st.fields().iter().position(|(f, _)| f == name) else {
+                    return err(e.pos, format!("{}.{name} undefined", st.name));
+                };
+                if through {
+                    steps.push(Step::Deref(field_offset(&st, i)));
+                }
+                steps.push(Step::Field(i as u16));
+                Ok((root, steps, st.fields()[i].1.clone(), shared || through))
+            }
+            ExprKind::Unary { op: "*", expr } => {
+                let (root, mut steps, ty, _) = self.path(expr)?;
+                let Ty::Ptr(t) = ty.under().clone() else {
+                    return err(e.pos, format!("invalid indirect of {ty}"));
+                };
+                steps.push(Step::Deref(0));
+                Ok((root, steps, *t, true))
+            }
+            // Anything else (a call, a map's element) is computed, into a
+            // temporary: walk's safeexpr of the left side (cheapexpr),
+            // which for `x op= v` comes before walk has made a map's
+            // element a call (so it needs none).
+            _ => {
+                let map_elem = matches!(&e.kind, ExprKind::Index { expr, .. }
+                    if matches!(self.static_ty(expr).map(|t| t.under().clone()), Some(Ty::Map(..))));
+                let ty = self.expr(e)?;
+                if !(map_elem && self.f().asop) {
+                    self.f().walk_temps.push(ty.clone());
+                }
+                Ok((None, Vec::new(), ty, false))
+            }
+        }
+    }
+
     /// `x op= v` and `x++`: the place's value, `rhs` (the value, or
     /// None for 1), the operation, the store. An element's index is
     /// evaluated once.
@@ -1703,11 +1856,20 @@ impl Compiler {
             // walk's OASOP: safeexpr of a map entry.
             self.safeexpr(e);
         }
-        let (place, ty) = self.place(e)?;
+        self.f().asop = true;
+        let placed = self.place(e);
+        self.f().asop = false;
+        let (place, ty) = placed?;
+        let mut store_place = None;
         // cgen_asop: a place that is neither addable nor sudoaddable (what
         // a pointer points at, a heap variable) takes the value in a
         // temporary first, unless the value calls (then it is the higher).
         let calls = rhs.is_some_and(|r| self.has_call(r));
+        let sudo = matches!(ty.under(), Ty::Int { .. })
+            && matches!(
+                op,
+                BinOp::Add | BinOp::Sub | BinOp::Xor | BinOp::And | BinOp::Or
+            );
         match place {
             Place::Var(Slot::Local(l)) => {
                 let f = self.f();
@@ -1715,6 +1877,12 @@ impl Compiler {
                 f.codegen_temps.push(ty.clone());
             }
             Place::Var(Slot::Captured(_)) | Place::Deref if !calls => {
+                self.f().codegen_temps.push(ty.clone());
+            }
+            // An element or a field through a pointer is sudoaddable, but
+            // only + - ^ & | (and ++, --) of an integer use it; any other
+            // operation goes the hard way too.
+            Place::Elem(_) | Place::PtrField(..) | Place::Path(..) if !calls && !sudo => {
                 self.f().codegen_temps.push(ty.clone());
             }
             _ => {}
@@ -1736,6 +1904,30 @@ impl Compiler {
             Place::Deref => {
                 self.emit(Ins::Dup);
                 self.emit(Ins::Deref)
+            }
+            // The root and indexes once: a copy of them for the load.
+            Place::Path(root, ref steps) => {
+                // The address is computed once, its bounds checked once.
+                let unchecked: Rc<[Step]> = steps
+                    .iter()
+                    .map(|s| match s {
+                        Step::Index { .. } => Step::Index { checked: false },
+                        s => *s,
+                    })
+                    .collect();
+                store_place = Some(Place::Path(root, unchecked));
+                let n = usize::from(root.is_none())
+                    + steps
+                        .iter()
+                        .filter(|s| matches!(s, Step::Index { .. }))
+                        .count();
+                if n > 0 {
+                    self.emit(Ins::DupN(n as u8));
+                }
+                self.emit(Ins::LoadPath {
+                    root,
+                    steps: steps.clone(),
+                })
             }
             // walk's OASOP of a map entry: `m[k] = m[k] op v`, the map
             // and key evaluated once (mapaccess1, then mapassign1).
@@ -1769,7 +1961,7 @@ impl Compiler {
             }
         }
         self.emit(Ins::Bin(op, ty));
-        self.emit(place.store());
+        self.emit(store_place.as_ref().unwrap_or(&place).store());
         Ok(())
     }
 
@@ -1807,6 +1999,9 @@ impl Compiler {
     /// Compile `e` converting an untyped constant to `want`, and a
     /// concrete value to interface{} (runtime·convT2E).
     fn expr_as(&mut self, e: &Expr, want: &Ty) -> R<()> {
+        if let ExprKind::Composite { ty: None, elems } = &e.kind {
+            return self.elided_lit(e.pos, want, elems);
+        }
         if *want.under() == Ty::Float64 {
             // An untyped integer constant becomes a float64 constant.
             if let Some((Const::Int(n), Ty::Int { .. })) = self.const_value(e) {
@@ -1885,12 +2080,14 @@ impl Compiler {
             ExprKind::Unary { op: "&", expr } => {
                 // &T{...}: runtime·new, the literal stored there.
                 // walk builds the literal where the pointer points: no
-                // temporary for it, one for the pointer.
-                self.f().lit_target = Some(None);
+                // temporary for it, one for the pointer. (An enclosing
+                // literal's target waits meanwhile.)
+                let outer = self.f().lit_target.replace(None);
                 let ty = self.expr(expr)?;
                 if let Some(Some(at)) = self.f().lit_target.take() {
                     self.f().lit_temps.insert(at, None);
                 }
+                self.f().lit_target = outer;
                 if !matches!(ty, Ty::Struct(_)) {
                     return unsupported(e.pos, "& of a non-struct literal");
                 }
@@ -2108,44 +2305,7 @@ impl Compiler {
                     }
                     _ => return unsupported(*npos, "composite literal of a non-struct"),
                 };
-                let keyed = elems.first().is_some_and(|(k, _)| k.is_some());
-                if keyed {
-                    for (fname, fty) in st.fields().iter() {
-                        let given = elems.iter().find(|(k, _)| {
-                            matches!(k, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == fname)
-                        });
-                        match given {
-                            Some((_, v)) => self.expr_as(v, fty)?,
-                            None => self.zero(fty),
-                        }
-                    }
-                    for (k, _) in elems {
-                        match k {
-                            Some(Expr {
-                                kind: ExprKind::Ident(k),
-                                pos,
-                            }) if !st.fields().iter().any(|(f, _)| f == k) => {
-                                return err(
-                                    *pos,
-                                    format!("unknown {} field '{k}' in struct literal", st.name),
-                                );
-                            }
-                            Some(_) => {}
-                            None => {
-                                return err(e.pos, "mixture of field:value and value initializers")
-                            }
-                        }
-                    }
-                } else {
-                    if elems.len() != st.fields().len() {
-                        return err(e.pos, "too few values in struct initializer");
-                    }
-                    for ((_, v), (_, fty)) in elems.iter().zip(st.fields().iter()) {
-                        self.expr_as(v, fty)?;
-                    }
-                }
-                self.literal_temp(Ty::Struct(st.clone()));
-                self.emit(Ins::MakeStruct(st.fields().len() as u16));
+                self.struct_lit(e.pos, &st, elems)?;
                 Ok(Ty::Struct(st))
             }
             ExprKind::Selector { expr, name } => {
@@ -3102,8 +3262,11 @@ impl Compiler {
     /// One entry of a map literal, the map on the stack (kept there).
     fn map_entry(&mut self, k: &Ty, v: &Ty, key: &Expr, val: &Expr, site: Site) -> R<()> {
         self.emit(Ins::Dup);
+        // `m[k] = v` of each entry: literals in it are not the map's.
+        let outer = self.f().lit_target.take();
         self.expr_as(key, k)?;
         self.expr_as(val, v)?;
+        self.f().lit_target = outer;
         self.emit(Ins::MapAssign {
             key: k.clone(),
             val: v.clone(),
@@ -3533,7 +3696,7 @@ impl Compiler {
             if let Some(k) = key {
                 return unsupported(k.pos, "keyed element");
             }
-            self.expr_as(v, elem)?;
+            self.element(v, elem)?;
         }
         for _ in elems.len() as u32..*n {
             self.zero(elem);
@@ -3581,9 +3744,29 @@ impl Compiler {
             site,
         });
         for v in vals {
-            self.expr_as(v, elem)?;
+            self.element(v, elem)?;
             self.emit(Ins::SliceElem);
         }
+        Ok(())
+    }
+
+    /// An element of an array, slice or struct literal: a composite one
+    /// is built where it goes (sinit.c's arraylit and structlit assign
+    /// each element or field in place), with no temporary of its own.
+    fn element(&mut self, v: &Expr, elem: &Ty) -> R<()> {
+        if !matches!(v.kind, ExprKind::Composite { .. }) {
+            return self.expr_as(v, elem);
+        }
+        // A slice literal is another matter: assigned as a whole (pass 3
+        // of structlit and arraylit), it has its temporaries. The
+        // enclosing literal's own target waits meanwhile.
+        let slice = matches!(elem.under(), Ty::Slice(_));
+        let outer = std::mem::replace(&mut self.f().lit_target, (!slice).then_some(None));
+        self.expr_as(v, elem)?;
+        if let Some(Some(at)) = self.f().lit_target.take() {
+            self.f().lit_temps.insert(at, None);
+        }
+        self.f().lit_target = outer;
         Ok(())
     }
 
@@ -4340,7 +4523,13 @@ fn shift_locals(code: &mut Code, n: u16) {
             | Ins::MapIterOk(slot)
             | Ins::MapIter { slot, .. }
             | Ins::MapIterNext { slot, .. }
-            | Ins::AddrOf(slot) => fix(slot),
+            | Ins::AddrOf(slot)
+            | Ins::LoadPath {
+                root: Some(slot), ..
+            }
+            | Ins::StorePath {
+                root: Some(slot), ..
+            } => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),
             _ => {}
         }

@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot};
+use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot, Step};
 use super::frames::{CallRow, Figures, FrameRow, Origin};
 use super::layout::{argwid, rnd};
 use super::pcln;
@@ -261,7 +261,14 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                 let line = code.lines[k];
                 // cgen's bounds check comes before the access: CMP, a
                 // branch over the CALL of panicindex.
-                if code.checked.binary_search(&k).is_ok() {
+                let checks = match ins {
+                    Ins::LoadPath { steps, .. } | Ins::StorePath { steps, .. } => steps
+                        .iter()
+                        .filter(|s| matches!(s, Step::Index { checked: true }))
+                        .count(),
+                    _ => usize::from(code.checked.binary_search(&k).is_ok()),
+                };
+                for _ in 0..checks {
                     l.ins(line, 7);
                     call(&mut l, line, "runtime.panicindex");
                 }
@@ -789,15 +796,29 @@ struct Wrapper {
 /// the methods are declared (`T·M·i`, or `*T·M` for a receiver wider than
 /// a word), then those dumptypestructs needs for pointer types (`*T·M` of
 /// a value method of a narrower T), in the order their types were first
-/// named. 6l keeps a wrapper only if the type data that refers to it is
-/// reachable: from a type the program converts to an interface, through
-/// pointers, elements and fields (what dtypesym writes for each).
+/// named. 6l keeps a wrapper only with what refers to it: the type data
+/// of a type the program converts to an interface (and the types that
+/// data reaches through pointers, elements and fields, as dtypesym
+/// writes them), or, for a value method's own itab wrapper, the method
+/// itself once the program calls it.
 fn wrappers(prog: &Program) -> Vec<Wrapper> {
     let mut reached: Vec<Ty> = Vec::new();
+    let mut called = HashSet::new();
     for code in &prog.funcs {
         for ins in &code.ins {
-            if let Ins::ConvT2E { ty, .. } | Ins::ConvT2I { ty, .. } = ins {
-                reach(ty, &mut reached);
+            match ins {
+                Ins::ConvT2E { ty, .. } | Ins::ConvT2I { ty, .. } => reach(ty, &mut reached),
+                Ins::Call { func, .. }
+                | Ins::FuncValue(func)
+                | Ins::Go {
+                    func: Some(func), ..
+                }
+                | Ins::Defer {
+                    func: Some(func), ..
+                } => {
+                    called.insert(*func);
+                }
+                _ => {}
             }
         }
     }
@@ -808,7 +829,7 @@ fn wrappers(prog: &Program) -> Vec<Wrapper> {
         let Some((recv, m)) = value_method(prog, f) else {
             continue;
         };
-        if reached.contains(&recv) {
+        if reached.contains(&recv) || called.contains(&f) {
             if let Some((_, Some(name))) = prog.itab_method(&recv, m) {
                 names.push((name, f));
             }

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
     BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
-    StrCmp, Then, Ty, BYTE,
+    Step, StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
 use super::types::PTR;
@@ -1012,6 +1012,53 @@ impl Machine {
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let addr = rt.new_object(ret, size)?;
                 self.heap_cells.insert(Rc::as_ptr(&cell), addr);
+            }
+            Ins::DupN(n) => {
+                let top = stack.len() - usize::from(n);
+                let copies = stack[top..].to_vec();
+                stack.extend(copies);
+            }
+            Ins::LoadPath { root, ref steps } | Ins::StorePath { root, ref steps } => {
+                let store = matches!(ins, Ins::StorePath { .. });
+                let mut op = if store { stack.pop() } else { None };
+                let nidx = steps
+                    .iter()
+                    .filter(|s| matches!(s, Step::Index { .. }))
+                    .count();
+                let idx: Vec<i64> = stack
+                    .split_off(stack.len() - nidx)
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::Int(i) => i,
+                        _ => unreachable!("typed"),
+                    })
+                    .collect();
+                let first = match root {
+                    Some(Slot::Local(l)) => fr.locals[usize::from(l)]
+                        .with(|v| walk(v, steps, 0, &idx, 0, None, &mut op)),
+                    Some(Slot::Global(l)) => walk(
+                        &mut self.globals[usize::from(l)].borrow_mut(),
+                        steps,
+                        0,
+                        &idx,
+                        0,
+                        None,
+                        &mut op,
+                    ),
+                    Some(Slot::Captured(_)) => unreachable!("finished code has no captured slots"),
+                    None => {
+                        let mut v = stack.pop().expect("the path's root");
+                        walk(&mut v, steps, 0, &idx, 0, None, &mut op)
+                    }
+                };
+                match first.and_then(|w| finish_walk(w, steps, &idx, &mut op)) {
+                    Ok(Some(v)) => self.push(g, v),
+                    Ok(None) => {}
+                    Err(PathStop::Index) => return Err(self.panicindex(rt, g)),
+                    Err(PathStop::Nil(off)) => {
+                        return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }))
+                    }
+                }
             }
             Ins::AddrOf(slot) => {
                 let Slot::Local(i) = slot else {
@@ -2390,6 +2437,110 @@ fn store(a: &mut Value, i: i64, v: Value) -> bool {
         }
         (Value::Slice { .. }, _) => false,
         _ => unreachable!("typed"),
+    }
+}
+
+/// Why a path stops short of its end.
+enum PathStop {
+    /// An index out of range: runtime·panicindex.
+    Index,
+    /// A nil pointer on the way, faulting this many bytes in.
+    Nil(u16),
+}
+
+/// Where a walk along a path got to: its end (what a load read), or a
+/// cell to go on in (a pointer's, a slice's array) from step `k`, index
+/// `j`, with that index replaced by the element's place in the array.
+enum Walk {
+    Done(Option<Value>),
+    Into(Cell, usize, usize, Option<i64>),
+}
+
+/// Walk `steps` from `k` (their indexes from `j`) in `v`: load the end
+/// (`op` None) or store `op` there. A pointer or a slice hands the walk
+/// to its cell, so that no cell is borrowed twice (a list may point back
+/// at the node the walk started in).
+fn walk(
+    mut v: &mut Value,
+    steps: &[Step],
+    mut k: usize,
+    idx: &[i64],
+    mut j: usize,
+    mut over: Option<i64>,
+    op: &mut Option<Value>,
+) -> Result<Walk, PathStop> {
+    loop {
+        let Some(&step) = steps.get(k) else {
+            return Ok(Walk::Done(match op.take() {
+                Some(new) => {
+                    *v = new;
+                    None
+                }
+                None => Some(v.clone()),
+            }));
+        };
+        match step {
+            Step::Field(f) => {
+                let Value::Struct(fields) = v else {
+                    unreachable!("typed")
+                };
+                v = &mut fields[usize::from(f)];
+            }
+            Step::Deref(off) => {
+                let Value::Ptr(c, _) = v else {
+                    return Err(PathStop::Nil(off));
+                };
+                return Ok(Walk::Into(c.clone(), k + 1, j, None));
+            }
+            Step::Index { .. } => {
+                let i = over.take().unwrap_or(idx[j]);
+                if let Value::Slice { arr, off, len, .. } = v {
+                    if !(0..i64::from(*len)).contains(&i) {
+                        return Err(PathStop::Index);
+                    }
+                    return Ok(Walk::Into(arr.clone(), k, j, Some(i + i64::from(*off))));
+                }
+                if k + 1 == steps.len() {
+                    // The last step: an element of any array, compact
+                    // ones included.
+                    return match op.take() {
+                        Some(new) => match store(v, i, new) {
+                            true => Ok(Walk::Done(None)),
+                            false => Err(PathStop::Index),
+                        },
+                        None => element(v, i)
+                            .map(|e| Walk::Done(Some(e)))
+                            .ok_or(PathStop::Index),
+                    };
+                }
+                let Value::Array(elems) = v else {
+                    unreachable!("typed")
+                };
+                let Some(e) = usize::try_from(i).ok().and_then(|i| elems.get_mut(i)) else {
+                    return Err(PathStop::Index);
+                };
+                v = e;
+                j += 1;
+            }
+        }
+        k += 1;
+    }
+}
+
+/// Go on with a walk in the cells it was handed, to its end.
+fn finish_walk(
+    mut w: Walk,
+    steps: &[Step],
+    idx: &[i64],
+    op: &mut Option<Value>,
+) -> Result<Option<Value>, PathStop> {
+    loop {
+        match w {
+            Walk::Done(v) => return Ok(v),
+            Walk::Into(cell, k, j, over) => {
+                w = walk(&mut cell.borrow_mut(), steps, k, idx, j, over, op)?;
+            }
+        }
     }
 }
 
