@@ -45,26 +45,29 @@ pub struct TypeRef {
 /// A TypeAssertionError's strings (the twin's value of the struct).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TypeAssertion {
+    /// The interface's type string (assertI2T's of a non-nil one); None
+    /// prints as "interface".
+    pub inter: Option<String>,
     /// The dynamic type's string; None for a nil interface.
     pub concrete: Option<String>,
     pub asserted: String,
 }
 
 impl TypeAssertion {
-    /// The pieces String() concatenates (interfaceString is always empty
-    /// from assertE2T: "interface").
+    /// The pieces String() concatenates.
     fn parts(&self) -> Vec<String> {
         let a = self.asserted.clone();
+        let inter = self.inter.clone().unwrap_or_else(|| "interface".into());
         match &self.concrete {
             None => vec![
                 "interface conversion: ".into(),
-                "interface".into(),
+                inter,
                 " is nil, not ".into(),
                 a,
             ],
             Some(c) => vec![
                 "interface conversion: ".into(),
-                "interface".into(),
+                inter,
                 " is ".into(),
                 c.clone(),
                 ", not ".into(),
@@ -236,6 +239,17 @@ impl Runtime {
         self.leave(f)
     }
 
+    /// runtime·ifacethash(i) from Go code: a type switch's first step on
+    /// an interface with methods (its itab's type's hash).
+    pub fn ifacethash(&mut self, ret: Addr, tab: Addr, data: Addr) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.ifacethash")
+            .expect("in every table");
+        self.call_at(ret, f, &[tab, data])?;
+        self.leave(f)
+    }
+
     /// runtime·assertE2T2(t, e) (textflag 7) from Go code: `v, ok :=
     /// e.(T)` of a concrete T, and a type switch's concrete case. The value
     /// is copied out when the types match, else cleared. Returns ok.
@@ -245,10 +259,34 @@ impl Runtime {
             .lookup("runtime.assertE2T2")
             .expect("in every table");
         self.call_at(ret, f, &[t.word, e.ty, e.data])?;
+        self.assert_t2(f, t, t.word == e.ty)
+    }
+
+    /// runtime·assertI2T2(t, i) (textflag 7) from Go code: assertE2T2's
+    /// test of an interface with methods, whose itab (`tab`, nil for a nil
+    /// interface) holds the dynamic type (`dynamic`).
+    pub fn assert_i2t2(
+        &mut self,
+        ret: Addr,
+        t: TypeRef,
+        tab: Addr,
+        data: Addr,
+        dynamic: Addr,
+    ) -> Result<bool, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.assertI2T2")
+            .expect("in every table");
+        self.call_at(ret, f, &[t.word, tab, data])?;
+        self.assert_t2(f, t, tab != 0 && dynamic == t.word)
+    }
+
+    /// What assertE2T2 and assertI2T2 (`f`) do once they know: rnd for
+    /// ok's place, then the value copied out, or cleared.
+    fn assert_t2(&mut self, f: FuncId, t: TypeRef, ok: bool) -> Result<bool, Stop> {
         let rnd = self.rf.rnd;
         self.call(f, rnd, &[u64::from(t.size), 1])?;
         self.leave(rnd)?;
-        let ok = t.word == e.ty;
         if ok {
             self.copyout(f, t)?;
         } else {
@@ -279,17 +317,64 @@ impl Runtime {
         self.call_at(ret, f, &[t.word, e.ty, e.data])?;
         let inner = self.tab.lookup("assertE2Tret").expect("in every table");
         self.call(f, inner, &[t.word, e.ty, e.data, 0])?;
-        if t.word == e.ty {
-            self.copyout(inner, t)?;
-            self.leave(inner)?;
-            return self.leave(f);
-        }
         let err = TypeAssertion {
+            inter: None,
             concrete: concrete.map(str::to_string),
             asserted: asserted.to_string(),
         };
         // iface.c lines 289/292 for a nil interface, 295/298 otherwise.
-        let (made, panics) = if e.ty == 0 { (289, 292) } else { (295, 298) };
+        let lines = if e.ty == 0 { (289, 292) } else { (295, 298) };
+        self.assert_tret(f, inner, t, t.word == e.ty, err, lines)
+    }
+
+    /// runtime·assertI2T(t, i) (textflag 7) from Go code, `i.(T)` of a
+    /// concrete T on an interface of type `inter` with methods:
+    /// assertI2Tret, as assertE2Tret but through the itab (`tab`, holding
+    /// the dynamic type `dynamic`), its message naming the interface.
+    #[allow(clippy::too_many_arguments)]
+    pub fn assert_i2t(
+        &mut self,
+        ret: Addr,
+        t: TypeRef,
+        (tab, data, dynamic): (Addr, Addr, Addr),
+        concrete: Option<&str>,
+        inter: &str,
+        asserted: &str,
+    ) -> Result<(), Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.assertI2T")
+            .expect("in every table");
+        self.call_at(ret, f, &[t.word, tab, data])?;
+        let inner = self.tab.lookup("assertI2Tret").expect("in every table");
+        self.call(f, inner, &[t.word, tab, data, 0])?;
+        let err = TypeAssertion {
+            inter: (tab != 0).then(|| inter.to_string()),
+            concrete: concrete.map(str::to_string),
+            asserted: asserted.to_string(),
+        };
+        // iface.c lines 233/236 for a nil interface, 239/242 otherwise.
+        let lines = if tab == 0 { (233, 236) } else { (239, 242) };
+        self.assert_tret(f, inner, t, tab != 0 && dynamic == t.word, err, lines)
+    }
+
+    /// What assertE2Tret and assertI2Tret (`inner`, called by `f`) do: the
+    /// value copied out, or a *TypeAssertionError made on the first line
+    /// of `lines` and panicked with on the second.
+    fn assert_tret(
+        &mut self,
+        f: FuncId,
+        inner: FuncId,
+        t: TypeRef,
+        ok: bool,
+        err: TypeAssertion,
+        (made, panics): (u32, u32),
+    ) -> Result<(), Stop> {
+        if ok {
+            self.copyout(inner, t)?;
+            self.leave(inner)?;
+            return self.leave(f);
+        }
         let tae = self
             .tab
             .lookup("runtime.newTypeAssertionError")

@@ -109,6 +109,26 @@ impl Runtime {
         self.leave(f)
     }
 
+    /// runtime·intstring(v) from Go code, `string(v)` of an integer:
+    /// gostringsize(8), then runetochar writes the rune's UTF-8 (an
+    /// invalid one as U+FFFD, rune.c's Runeerror).
+    pub fn intstring(&mut self, ret: Addr, v: i64) -> Result<String, Stop> {
+        let f = self
+            .tab
+            .lookup("runtime.intstring")
+            .expect("in every table");
+        self.call_at(ret, f, &[v as u64])?;
+        self.gostringsize(f, 8)?;
+        let rtc = self
+            .tab
+            .lookup("runtime.runetochar")
+            .expect("in every table");
+        self.call(f, rtc, &[0, v as u64])?;
+        self.leave(rtc)?;
+        self.leave(f)?;
+        Ok(rune_string(v))
+    }
+
     /// gostringsize(l) from `caller`: mal(l+1), or the empty string.
     fn gostringsize(&mut self, caller: crate::symtab::FuncId, len: u64) -> Result<(), Stop> {
         let size = self
@@ -121,4 +141,12 @@ impl Runtime {
         }
         self.leave(size)
     }
+}
+
+/// The UTF-8 string of rune `v`, as runetochar writes it (it takes the
+/// rune as an int32, then as a uint32) and const.c folds a constant one:
+/// anything that is not a rune becomes U+FFFD.
+pub(crate) fn rune_string(v: i64) -> String {
+    let c = u32::try_from(v as i32).ok().and_then(char::from_u32);
+    c.unwrap_or(char::REPLACEMENT_CHARACTER).to_string()
 }

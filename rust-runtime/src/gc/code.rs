@@ -409,6 +409,28 @@ pub enum Ins {
         ty: Ty,
         site: Site,
     },
+    /// Pop an integer; push `string(v)` (runtime·intstring).
+    IntString {
+        site: Site,
+    },
+    /// A type switch's runtime·ifacethash of the interface with methods
+    /// popped.
+    IfaceHash {
+        site: Site,
+    },
+    /// Pop an interface with methods; push its value as a `ty` (the zero
+    /// value if not one) and ok (runtime·assertI2T2).
+    AssertI2T2 {
+        ty: Ty,
+        site: Site,
+    },
+    /// Pop an interface of type `inter`; push its value as a `ty`, or
+    /// panic (runtime·assertI2T).
+    AssertI2T {
+        ty: Ty,
+        inter: Rc<IfaceTy>,
+        site: Site,
+    },
     /// Pop hi and lo; push `a[lo:hi]` of the array in `slot`, a slice
     /// sharing its cell. With `call` through runtime·slicearray (where
     /// cgen_inline cannot put the result); else in line, hi checked

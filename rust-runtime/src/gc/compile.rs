@@ -1043,6 +1043,21 @@ impl Compiler {
                 _ => None,
             },
             ExprKind::Paren(x) => self.const_value(x),
+            // const.c folds string(c) of an integer constant.
+            ExprKind::Call { func, args, .. }
+                if matches!(&func.kind, ExprKind::Ident(n) if n == "string")
+                    && args.len() == 1
+                    && self.lookup("string").is_none() =>
+            {
+                match self.const_value(&args[0])? {
+                    (Const::Int(v), _) => Some((
+                        Const::Str(Rc::from(crate::string::rune_string(v).as_str())),
+                        Ty::Str,
+                    )),
+                    (Const::Str(s), _) => Some((Const::Str(s), Ty::Str)),
+                    _ => None,
+                }
+            }
             ExprKind::Unary { op: "-", expr } => match self.const_value(expr)? {
                 (Const::Int(v), t) => Some((Const::Int(-v), t)),
                 (Const::Float(v), t) => Some((Const::Float(-v), t)),
@@ -2215,8 +2230,29 @@ impl Compiler {
             }
             ExprKind::TypeAssert { expr, ty } => {
                 let ty = self.ty(ty, e.pos)?;
-                if self.expr(expr)? != Ty::Eface {
-                    return unsupported(e.pos, "type assertion on a non-empty interface");
+                let src = self.expr(expr)?;
+                if let Ty::Iface(it) = &src {
+                    self.asserted_from(e.pos, it, &ty)?;
+                    // assertI2T(typ *byte, iface any) (ret any)
+                    self.calls(argwid(
+                        false,
+                        0,
+                        &[PTR, src.clone()],
+                        std::slice::from_ref(&ty),
+                    ));
+                    let site = self.site("runtime.assertI2T");
+                    self.emit(Ins::AssertI2T {
+                        ty: ty.clone(),
+                        inter: it.clone(),
+                        site,
+                    });
+                    return Ok(ty);
+                }
+                if src != Ty::Eface {
+                    return err(
+                        e.pos,
+                        format!("invalid type assertion: non-interface {src}"),
+                    );
                 }
                 if matches!(ty, Ty::Iface(_) | Ty::Eface) {
                     return unsupported(e.pos, "assertion to an interface without ok");
@@ -2802,7 +2838,20 @@ impl Compiler {
                 Binding::Var(_, t) | Binding::Const(_, t) => Some(t),
                 Binding::Func(_) => None,
             },
-            ExprKind::Call { .. } => self.call_results(e)?.first().cloned(),
+            ExprKind::Call { func, args, .. } => match &func.kind {
+                // A conversion `T(x)` (string(...), int64(...), Named(...)).
+                ExprKind::Ident(n)
+                    if args.len() == 1
+                        && self.lookup(n).is_none()
+                        && (n == "string"
+                            || INTS.iter().any(|(i, ..)| i == n)
+                            || n == "float64"
+                            || self.types.contains_key(n)) =>
+                {
+                    self.ty(&Type::Name(n.clone(), func.pos), func.pos).ok()
+                }
+                _ => self.call_results(e)?.first().cloned(),
+            },
             ExprKind::Recv(c) => match self.static_ty(c)? {
                 Ty::Chan(elem) => Some(*elem),
                 _ => None,
@@ -3943,11 +3992,47 @@ impl Compiler {
     /// `v, ok := x.(T)`: leaves the value and ok; their types.
     fn assert_ok(&mut self, x: &Expr, t: &Type, pos: Pos) -> R<Vec<Ty>> {
         let ty = self.ty(t, pos)?;
-        if self.expr(x)? != Ty::Eface {
-            return unsupported(pos, "type assertion on a non-empty interface");
+        match self.expr(x)? {
+            Ty::Eface => self.assert2(&ty),
+            Ty::Iface(it) => {
+                self.asserted_from(pos, &it, &ty)?;
+                self.assert_i2t2(&it, &ty);
+            }
+            src => return err(pos, format!("invalid type assertion: non-interface {src}")),
         }
-        self.assert2(&ty);
         Ok(vec![ty, Ty::Bool])
+    }
+
+    /// A concrete type asserted from interface `it`: typecheck refuses
+    /// one that cannot implement it. (An interface asserted from one, 6g's
+    /// assertI2I, is not taken yet.)
+    fn asserted_from(&mut self, pos: Pos, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
+        if matches!(ty, Ty::Iface(_) | Ty::Eface) {
+            return unsupported(pos, "assertion of an interface to an interface");
+        }
+        let has = declared_methods(&self.methods, ty);
+        if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
+            return err(
+                pos,
+                format!(
+                    "impossible type assertion: {} cannot have dynamic type {ty} (missing {m} method)",
+                    it.name
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// assertI2T2(typ *byte, iface any) (ret any, ok bool) of the
+    /// interface of type `it` on the stack.
+    fn assert_i2t2(&mut self, it: &Rc<IfaceTy>, ty: &Ty) {
+        let src = Ty::Iface(it.clone());
+        self.calls(argwid(false, 0, &[PTR, src], &[ty.clone(), Ty::Bool]));
+        let site = self.site("runtime.assertI2T2");
+        self.emit(Ins::AssertI2T2 {
+            ty: ty.clone(),
+            site,
+        });
     }
 
     /// The comma-ok assertion of the interface{} on the stack to `ty`:
@@ -4016,12 +4101,15 @@ impl Compiler {
     /// runs its body; else default.
     fn type_switch(&mut self, bind: Option<&String>, x: &Expr, cases: &[TypeClause]) -> R<()> {
         self.f().scopes.push(HashMap::new());
-        if self.expr(x)? != Ty::Eface {
-            return unsupported(x.pos, "type switch on a non-empty interface");
-        }
+        let src = self.expr(x)?;
+        let inter = match &src {
+            Ty::Eface => None,
+            Ty::Iface(it) => Some(it.clone()),
+            _ => return err(x.pos, format!("cannot type switch on non-interface {src}")),
+        };
         // facename, boolname, hashname
         self.f().walk_temps.extend([
-            Ty::Eface,
+            src.clone(),
             Ty::Bool,
             Ty::Int {
                 bits: 32,
@@ -4031,12 +4119,17 @@ impl Compiler {
         let face = self.hidden();
         self.emit(Ins::Store(face));
         self.emit(Ins::Load(face));
-        self.calls(argwid(false, 0, &[Ty::Eface], &[Ty::INT]));
+        self.calls(argwid(false, 0, std::slice::from_ref(&src), &[Ty::INT]));
         // typeswitch builds the hash call and every case's test after
         // casebody: all on its line.
         self.f().line = casebody_line(self.f().line, cases.iter().map(|c| c.pos.line));
-        let site = self.site("runtime.efacethash");
-        self.emit(Ins::EfaceHash { site });
+        if inter.is_some() {
+            let site = self.site("runtime.ifacethash");
+            self.emit(Ins::IfaceHash { site });
+        } else {
+            let site = self.site("runtime.efacethash");
+            self.emit(Ins::EfaceHash { site });
+        }
         let mut to_body = vec![Vec::new(); cases.len()];
         let mut default = None;
         for (i, c) in cases.iter().enumerate() {
@@ -4064,9 +4157,21 @@ impl Compiler {
                     skip_hash = Some(self.emit(Ins::JumpIfNot(0)));
                 }
                 self.emit(Ins::Load(face));
-                self.assert2(&ty);
+                match &inter {
+                    Some(it) => {
+                        self.asserted_from(c.pos, it, &ty)?;
+                        self.assert_i2t2(it, &ty);
+                    }
+                    None => self.assert2(&ty),
+                }
                 let not_ok = self.emit(Ins::JumpIfNot(0));
-                to_body[i].push((self.emit(Ins::Jump(0)), Some(ty)));
+                if c.types.len() == 1 {
+                    to_body[i].push((self.emit(Ins::Jump(0)), Some(ty)));
+                } else {
+                    // A case of several types binds the operand itself.
+                    self.emit(Ins::Pop);
+                    to_body[i].push((self.emit(Ins::Jump(0)), None));
+                }
                 // Not this type: drop the value.
                 let at = self.here();
                 self.patch(not_ok, at);
@@ -4115,7 +4220,7 @@ impl Compiler {
                 }
                 _ => {
                     if let Some(n) = bind.filter(|n| *n != "_") {
-                        let slot = self.declare_local(n.clone(), Ty::Eface);
+                        let slot = self.declare_local(n.clone(), src.clone());
                         self.emit(Ins::Load(face));
                         self.emit(Ins::Store(slot));
                     }
@@ -4406,6 +4511,28 @@ impl Compiler {
                 self.calls(argwid(false, 0, &[Ty::Slice(Box::new(BYTE))], &[Ty::Str]));
                 let site = self.site("runtime.slicebytetostring");
                 self.emit(Ins::SliceToString { site });
+                Ok(Some(Ty::Str))
+            }
+            "string"
+                if self.lookup("string").is_none()
+                    && matches!(args, [a] if self.static_ty(a).is_none_or(|t| matches!(t.under(), Ty::Int { .. }))) =>
+            {
+                // walk.c's ORUNESTR: intstring(int64(v)) (a constant one is
+                // folded, see const_value).
+                let [a] = args else {
+                    unreachable!("one argument")
+                };
+                let ty = self.expr_typed(a)?;
+                if !matches!(ty.under(), Ty::Int { .. }) {
+                    return unsupported(pos, "conversion to string of this value");
+                }
+                let i64_ty = Ty::Int {
+                    bits: 64,
+                    signed: true,
+                };
+                self.calls(argwid(false, 0, &[i64_ty], &[Ty::Str]));
+                let site = self.site("runtime.intstring");
+                self.emit(Ins::IntString { site });
                 Ok(Some(Ty::Str))
             }
             "string" if self.lookup("string").is_none() => {

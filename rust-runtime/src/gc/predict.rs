@@ -594,6 +594,10 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::EfaceHash { site } => one("runtime.efacethash", site),
         Ins::AssertE2T2 { site, .. } => one("runtime.assertE2T2", site),
         Ins::AssertE2T { site, .. } => one("runtime.assertE2T", site),
+        Ins::IfaceHash { site } => one("runtime.ifacethash", site),
+        Ins::IntString { site } => one("runtime.intstring", site),
+        Ins::AssertI2T2 { site, .. } => one("runtime.assertI2T2", site),
+        Ins::AssertI2T { site, .. } => one("runtime.assertI2T", site),
         Ins::SliceArray { call, check, .. } => call
             .iter()
             .map(|s| ("runtime.slicearray".to_string(), *s))

@@ -1305,6 +1305,55 @@ impl Machine {
                 };
                 self.push(g, d.val.clone());
             }
+            Ins::IntString { site } => {
+                let Some(Value::Int(v)) = stack.pop() else {
+                    unreachable!("typed")
+                };
+                let ret = self.ret(rt, func, "runtime.intstring", &site);
+                let s = rt.intstring(ret, v)?;
+                self.push(g, Value::Str(Rc::from(s)));
+            }
+            Ins::IfaceHash { site } => {
+                let (tab, data) = match stack.pop().expect("a value") {
+                    Value::Iface(d, tab) => (tab, d.data),
+                    _ => (0, 0),
+                };
+                let ret = self.ret(rt, func, "runtime.ifacethash", &site);
+                rt.ifacethash(ret, tab, data)?;
+            }
+            Ins::AssertI2T2 { ref ty, site } => {
+                let v = stack.pop().expect("a value");
+                let t = self.type_ref(rt, ty);
+                let (tab, data, dynamic) = self.itab_words(rt, &v);
+                let ret = self.ret(rt, func, "runtime.assertI2T2", &site);
+                let ok = rt.assert_i2t2(ret, t, tab, data, dynamic)?;
+                let out = match v {
+                    Value::Iface(d, _) if ok => d.val.clone(),
+                    _ => zero(ty),
+                };
+                self.push(g, out);
+                self.push(g, Value::Bool(ok));
+            }
+            Ins::AssertI2T {
+                ref ty,
+                ref inter,
+                site,
+            } => {
+                let v = stack.pop().expect("a value");
+                let t = self.type_ref(rt, ty);
+                let words = self.itab_words(rt, &v);
+                let concrete = match &v {
+                    Value::Iface(d, _) => Some(d.ty.name()),
+                    _ => None,
+                };
+                let inter = Ty::Iface(inter.clone()).name();
+                let ret = self.ret(rt, func, "runtime.assertI2T", &site);
+                rt.assert_i2t(ret, t, words, concrete.as_deref(), &inter, &ty.name())?;
+                let Value::Iface(d, _) = v else {
+                    unreachable!("a nil interface panics")
+                };
+                self.push(g, d.val.clone());
+            }
             Ins::SliceArray {
                 slot,
                 width,
@@ -2276,6 +2325,17 @@ fn eface_of(v: &Value) -> Eface {
             data: d.data,
         },
         _ => Eface::default(),
+    }
+}
+
+impl Machine {
+    /// An interface with methods as the runtime reads it: its itab, its
+    /// data word, and the dynamic type the itab holds (0s for nil).
+    fn itab_words(&mut self, rt: &mut Runtime, v: &Value) -> (Addr, Addr, Addr) {
+        match v {
+            Value::Iface(d, tab) => (*tab, d.data, self.type_ref(rt, &d.ty).word),
+            _ => (0, 0, 0),
+        }
     }
 }
 
