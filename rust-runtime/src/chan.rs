@@ -535,10 +535,7 @@ impl Runtime {
     /// with a closed flag, which is true when the value is the zero value
     /// of a closed, drained channel ([`Runtime::recv_was_closed`]).
     pub fn chanrecv3(&mut self, ret: Addr, c: Option<ChanId>, elemsize: u32) -> Result<u64, Stop> {
-        let f3 = self
-            .tab
-            .lookup("runtime.chanrecv3")
-            .expect("in every table");
+        let f3 = self.rt_fn("runtime.chanrecv3")?;
         let addr = c.map_or(0, |c| self.chans[c].addr);
         self.call_at(ret, f3, &[addr])?;
         if c.is_none() {
@@ -789,14 +786,8 @@ impl Runtime {
     /// closed(c) from Go code: runtime·closedchan -> chanclosed, whether a
     /// receive has returned a zero value because of a close (Rclosed).
     pub fn closedchan(&mut self, ret: Addr, c: ChanId) -> Result<bool, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.closedchan")
-            .expect("in every table");
-        let inner = self
-            .tab
-            .lookup("runtime.chanclosed")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.closedchan")?;
+        let inner = self.rt_fn("runtime.chanclosed")?;
         let addr = self.chans[c].addr;
         self.call_at(ret, f, &[addr])?;
         self.call(f, inner, &[addr])?;

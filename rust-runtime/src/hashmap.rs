@@ -721,7 +721,7 @@ impl Runtime {
                 if e == end || ins_e == len || ins_e_hash != HASH_NIL {
                     e = end;
                 } else {
-                    let memmove = self.tab.lookup("runtime.memmove").expect("in every table");
+                    let memmove = self.rt_fn("runtime.memmove")?;
                     self.call_leaf(at(f, 440), memmove, &[0, 0, 0])?;
                     let entries = &mut self.maps.subs[st as usize].entries;
                     for j in (e..ins_e).rev() {
@@ -903,7 +903,7 @@ impl Runtime {
         let end = s.entries.len();
         let shift = HASH_BITS - (s.power + s.used);
         let index_mask = (1u64 << s.power) - 1;
-        let memmove = self.tab.lookup("runtime.memmove").expect("in every table");
+        let memmove = self.rt_fn("runtime.memmove")?;
         let memclr = self.rf.memclr;
         let mut dst_e = dst;
         let mut src_e = dst + n;

@@ -149,7 +149,7 @@ impl Runtime {
     /// in data itself and mallocs room for a bigger one (a string's 16
     /// bytes). Returns the data word's allocation, if any.
     pub fn convt2e(&mut self, ret: Addr, t: TypeRef) -> Result<Option<Addr>, Stop> {
-        let f = self.tab.lookup("runtime.convT2E").expect("in every table");
+        let f = self.rt_fn("runtime.convT2E")?;
         self.call_at(ret, f, &[t.word])?;
         // ret = elem + rnd(wid, Structrnd)
         let rnd = self.rf.rnd;
@@ -191,7 +191,7 @@ impl Runtime {
     /// data word, a bigger one into memory from mal; either way by the
     /// type's algarray copy, an indirect call.
     fn copyin(&mut self, caller: FuncId, t: TypeRef) -> Result<Option<Addr>, Stop> {
-        let copyin = self.tab.lookup("copyin").expect("in every table");
+        let copyin = self.rt_fn("copyin")?;
         self.call(caller, copyin, &[t.word, 0, 0])?;
         let data = if t.size as usize <= std::mem::size_of::<u64>() {
             self.alg_copy(copyin, 0, t)?;
@@ -208,7 +208,7 @@ impl Runtime {
     /// copyout(t, src, dst): the reverse, from the data word or what it
     /// points at.
     fn copyout(&mut self, caller: FuncId, t: TypeRef) -> Result<(), Stop> {
-        let copyout = self.tab.lookup("copyout").expect("in every table");
+        let copyout = self.rt_fn("copyout")?;
         self.call(caller, copyout, &[t.word, 0, 0])?;
         let nth = usize::from(t.size as usize > std::mem::size_of::<u64>());
         self.alg_copy(copyout, nth, t)?;
@@ -231,10 +231,7 @@ impl Runtime {
     /// runtime·efacethash(e) from Go code (a type switch's first step):
     /// the dynamic type's hash, which the switch compares inline.
     pub fn efacethash(&mut self, ret: Addr, e: Eface) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.efacethash")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.efacethash")?;
         self.call_at(ret, f, &[e.ty, e.data])?;
         self.leave(f)
     }
@@ -242,10 +239,7 @@ impl Runtime {
     /// runtime·ifacethash(i) from Go code: a type switch's first step on
     /// an interface with methods (its itab's type's hash).
     pub fn ifacethash(&mut self, ret: Addr, tab: Addr, data: Addr) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.ifacethash")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.ifacethash")?;
         self.call_at(ret, f, &[tab, data])?;
         self.leave(f)
     }
@@ -254,10 +248,7 @@ impl Runtime {
     /// e.(T)` of a concrete T, and a type switch's concrete case. The value
     /// is copied out when the types match, else cleared. Returns ok.
     pub fn assert_e2t2(&mut self, ret: Addr, t: TypeRef, e: Eface) -> Result<bool, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.assertE2T2")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.assertE2T2")?;
         self.call_at(ret, f, &[t.word, e.ty, e.data])?;
         self.assert_t2(f, t, t.word == e.ty)
     }
@@ -273,10 +264,7 @@ impl Runtime {
         data: Addr,
         dynamic: Addr,
     ) -> Result<bool, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.assertI2T2")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.assertI2T2")?;
         self.call_at(ret, f, &[t.word, tab, data])?;
         self.assert_t2(f, t, tab != 0 && dynamic == t.word)
     }
@@ -290,7 +278,7 @@ impl Runtime {
         if ok {
             self.copyout(f, t)?;
         } else {
-            let memclr = self.tab.lookup("runtime.memclr").expect("in every table");
+            let memclr = self.rt_fn("runtime.memclr")?;
             self.call(f, memclr, &[0, u64::from(t.size)])?;
             self.leave(memclr)?;
         }
@@ -310,12 +298,9 @@ impl Runtime {
         concrete: Option<&str>,
         asserted: &str,
     ) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.assertE2T")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.assertE2T")?;
         self.call_at(ret, f, &[t.word, e.ty, e.data])?;
-        let inner = self.tab.lookup("assertE2Tret").expect("in every table");
+        let inner = self.rt_fn("assertE2Tret")?;
         self.call(f, inner, &[t.word, e.ty, e.data, 0])?;
         let err = TypeAssertion {
             inter: None,
@@ -341,12 +326,9 @@ impl Runtime {
         inter: &str,
         asserted: &str,
     ) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.assertI2T")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.assertI2T")?;
         self.call_at(ret, f, &[t.word, tab, data])?;
-        let inner = self.tab.lookup("assertI2Tret").expect("in every table");
+        let inner = self.rt_fn("assertI2Tret")?;
         self.call(f, inner, &[t.word, tab, data, 0])?;
         let err = TypeAssertion {
             inter: (tab != 0).then(|| inter.to_string()),
@@ -375,10 +357,7 @@ impl Runtime {
             self.leave(inner)?;
             return self.leave(f);
         }
-        let tae = self
-            .tab
-            .lookup("runtime.newTypeAssertionError")
-            .expect("in every table");
+        let tae = self.rt_fn("runtime.newTypeAssertionError")?;
         let at = self.site_line(inner, tae, (made, made));
         let value = self.new_type_assertion_error(at, err.clone())?;
         let at = self.site_line(inner, self.rf.panic, (panics, panics));
@@ -388,14 +367,11 @@ impl Runtime {
     /// error.go's newTypeAssertionError(...) called at `ret`: runtime·new
     /// of the struct, then convT2E of its pointer.
     fn new_type_assertion_error(&mut self, ret: Addr, err: TypeAssertion) -> Result<Eface, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.newTypeAssertionError")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.newTypeAssertionError")?;
         self.call_at(ret, f, &[0; 8])?;
         let new = self.rf.new;
         let p = self.new_object(self.site(f, new), TYPE_ASSERTION_ERROR_SIZE)?;
-        let conv = self.tab.lookup("runtime.convT2E").expect("in every table");
+        let conv = self.rt_fn("runtime.convT2E")?;
         let t = TypeRef {
             word: self.type_word(TYPE_ASSERTION_ERROR),
             size: 8,
@@ -420,15 +396,9 @@ impl Runtime {
             .get(&data)
             .cloned()
             .unwrap_or_default();
-        let f = self
-            .tab
-            .lookup("runtime.*TypeAssertionError·String")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.*TypeAssertionError·String")?;
         self.call_at(ret, f, &[data])?;
-        let concat = self
-            .tab
-            .lookup("runtime.concatstring")
-            .expect("in every table");
+        let concat = self.rt_fn("runtime.concatstring")?;
         // error.go line 37: a nil concrete type; 41 (where the
         // concatenation that starts on 40 ends): the types differ.
         let line = if err.concrete.is_none() { 37 } else { 41 };
@@ -448,12 +418,9 @@ impl Runtime {
         s: Addr,
         msg: &str,
     ) -> Result<Eface, Stop> {
-        let nes = self
-            .tab
-            .lookup("runtime.newErrorString")
-            .expect("in the table");
+        let nes = self.rt_fn("runtime.newErrorString")?;
         self.call(caller, nes, &[s, msg.len() as u64, 0])?;
-        let conv = self.tab.lookup("runtime.convT2E").expect("in the table");
+        let conv = self.rt_fn("runtime.convT2E")?;
         let t = TypeRef {
             word: self.type_word(ERROR_STRING),
             size: 16,
@@ -479,10 +446,7 @@ impl Runtime {
         e: Eface,
         implements: bool,
     ) -> Result<Option<Addr>, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.assertE2I2")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.assertE2I2")?;
         self.call_at(ret, f, &[inter, e.ty, e.data])?;
         let tab = if e.ty == 0 {
             None
@@ -507,7 +471,7 @@ impl Runtime {
         canfail: bool,
         implements: bool,
     ) -> Result<Option<Addr>, Stop> {
-        let f = self.tab.lookup("itab").expect("in every table");
+        let f = self.rt_fn("itab")?;
         self.call(caller, f, &[inter, ty, u64::from(canfail)])?;
         if let Some(&m) = self.ifaces.itabs.get(&(inter, ty)) {
             self.leave(f)?;
@@ -530,20 +494,11 @@ impl Runtime {
     /// which concatenates "runtime error: " and the string.
     pub fn error_string_string(&mut self, ret: Addr, data: Addr) -> Result<String, Stop> {
         let msg = self.error_string(data).unwrap_or_default().to_string();
-        let wrapper = self
-            .tab
-            .lookup("runtime.*errorString·String")
-            .expect("in every table");
-        let method = self
-            .tab
-            .lookup("runtime.errorString·String")
-            .expect("in every table");
+        let wrapper = self.rt_fn("runtime.*errorString·String")?;
+        let method = self.rt_fn("runtime.errorString·String")?;
         self.call_at(ret, wrapper, &[data])?;
         self.call(wrapper, method, &[0, msg.len() as u64])?;
-        let concat = self
-            .tab
-            .lookup("runtime.concatstring")
-            .expect("in every table");
+        let concat = self.rt_fn("runtime.concatstring")?;
         let cat = self.site(method, concat);
         let s = self.concatstring(cat, &["runtime error: ", &msg])?;
         self.leave(method)?;

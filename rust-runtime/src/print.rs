@@ -91,7 +91,7 @@ impl Runtime {
     fn printfloat(&mut self, f: FuncId, v: f64) -> Result<(), Stop> {
         let bits = v.to_bits();
         let exp_ones = (bits >> 52) as u32 & 0x7ff == 0x7ff;
-        let isnan = self.tab.lookup("runtime.isNaN").expect("in every table");
+        let isnan = self.rt_fn("runtime.isNaN")?;
         self.call_c(f, isnan, (197, 197), &[bits])?;
         self.float64tobits(isnan, (87, 88), bits)?;
         if exp_ones {
@@ -120,7 +120,7 @@ impl Runtime {
         bits: u64,
         sign: i32,
     ) -> Result<(), Stop> {
-        let isinf = self.tab.lookup("runtime.isInf").expect("in every table");
+        let isinf = self.rt_fn("runtime.isInf")?;
         self.call_c(caller, isinf, line, &[bits, sign as u32 as u64])?;
         self.float64tobits(isinf, (68, 68), bits)?;
         self.leave(isinf)
@@ -128,10 +128,7 @@ impl Runtime {
 
     /// runtime·float64tobits(f) called from `caller` at `line`.
     fn float64tobits(&mut self, caller: FuncId, line: (u32, u32), bits: u64) -> Result<(), Stop> {
-        let tobits = self
-            .tab
-            .lookup("runtime.float64tobits")
-            .expect("in every table");
+        let tobits = self.rt_fn("runtime.float64tobits")?;
         self.call_c(caller, tobits, line, &[bits])?;
         self.leave(tobits)
     }
@@ -149,10 +146,7 @@ impl Runtime {
     }
 
     fn printuint_from(&mut self, caller: FuncId, v: u64) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.printuint")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.printuint")?;
         self.call(caller, f, &[v])?;
         self.write(f, (289, 289), &v.to_string())?;
         self.leave(f)
@@ -196,8 +190,8 @@ impl Runtime {
     /// runtime·write and each verb with its print function. The caller
     /// then returns from goprintf.
     pub fn goprintf(&mut self, format: &str, args: &[Verb]) -> Result<(), Stop> {
-        let gp = self.tab.lookup("runtime.goprintf").expect("in every table");
-        let vp = self.tab.lookup("vprintf").expect("in every table");
+        let gp = self.rt_fn("runtime.goprintf")?;
+        let vp = self.rt_fn("vprintf")?;
         self.call(gp, vp, &[0, 0])?;
         let mut args = args.iter();
         let mut lit = String::new();

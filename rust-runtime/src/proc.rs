@@ -1969,6 +1969,21 @@ impl Runtime {
         Some((lo..hi, live))
     }
 
+    /// The runtime function `name`, whose frame the tables measured from
+    /// our fixtures' binaries give; one no fixture's binary links is not
+    /// known to the twin, and the run stops there as unmodelled.
+    pub(crate) fn rt_fn(&mut self, name: &str) -> Result<FuncId, Stop> {
+        match self.tab.lookup(name) {
+            Some(f) => Ok(f),
+            None => {
+                self.unmodelled = Some(format!(
+                    "{name}, which no measured binary links (its frame is not known)"
+                ));
+                Err(Stop::End(Ending::Exit(2)))
+            }
+        }
+    }
+
     /// Stop as unmodelled if `what`, about to be read, lies in memory a
     /// signal frame wrote over.
     pub(crate) fn check_spilled(

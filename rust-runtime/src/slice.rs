@@ -42,10 +42,7 @@ impl Runtime {
     /// more than memory) panics with panicstring; else makeslice1. The
     /// array's address.
     pub fn makeslice(&mut self, ret: Addr, elem: Elem, len: i64, cap: i64) -> Result<Addr, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.makeslice")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.makeslice")?;
         self.call_at(ret, f, &[0, len as u64, cap as u64, 0, 0])?;
         if len < 0 || i64::from(len as i32) != len {
             return self.panicstring(f, "makeslice: len out of range");
@@ -69,7 +66,7 @@ impl Runtime {
         len: u32,
         cap: u32,
     ) -> Result<Addr, Stop> {
-        let m1 = self.tab.lookup("makeslice1").expect("in every table");
+        let m1 = self.rt_fn("makeslice1")?;
         self.call(caller, m1, &[0, u64::from(len) | u64::from(cap) << 32, 0])?;
         let size = cap.wrapping_mul(elem.size);
         let array = if elem.pointers {
@@ -150,7 +147,7 @@ impl Runtime {
         if want < xlen {
             return self.throw(a1, "append: slice overflow");
         }
-        let memmove = self.tab.lookup("runtime.memmove").expect("in every table");
+        let memmove = self.rt_fn("runtime.memmove")?;
         let w = u64::from(elem.size);
         let mut x = x;
         if want > cap {
@@ -209,7 +206,7 @@ impl Runtime {
         } else {
             let n = fm.len.min(to.len);
             if n != 1 || width != 1 {
-                let memmove = self.tab.lookup("runtime.memmove").expect("in every table");
+                let memmove = self.rt_fn("runtime.memmove")?;
                 let bytes = u64::from(n) * u64::from(width);
                 self.call_leaf(f, memmove, &[to.array, fm.array, bytes])?;
             }
@@ -234,7 +231,7 @@ impl Runtime {
             0
         } else {
             let n = len.min(to.len);
-            let memmove = self.tab.lookup("runtime.memmove").expect("in every table");
+            let memmove = self.rt_fn("runtime.memmove")?;
             self.call_leaf(f, memmove, &[to.array, 0, u64::from(n)])?;
             n
         };
@@ -289,10 +286,7 @@ impl Runtime {
         hb: u64,
         width: u64,
     ) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.slicearray")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.slicearray")?;
         self.call_at(ret, f, &[old, nel, lb, hb, width])?;
         if hb > nel || lb > hb {
             return self.panicslice(f);
@@ -303,10 +297,7 @@ impl Runtime {
     /// runtime·panicslice() called from `caller` (runtime.c): panicstring
     /// of "slice bounds out of range".
     pub(crate) fn panicslice<T>(&mut self, caller: FuncId) -> Result<T, Stop> {
-        let ps = self
-            .tab
-            .lookup("runtime.panicslice")
-            .expect("in every table");
+        let ps = self.rt_fn("runtime.panicslice")?;
         self.call(caller, ps, &[])?;
         self.panicstring(ps, "slice bounds out of range")
     }
@@ -314,10 +305,7 @@ impl Runtime {
     /// runtime·panicslice() from Go code returning to `ret`: the CALL an
     /// in-line slice's bounds check branches to.
     pub fn panicslice_at<T>(&mut self, ret: Addr) -> Result<T, Stop> {
-        let ps = self
-            .tab
-            .lookup("runtime.panicslice")
-            .expect("in every table");
+        let ps = self.rt_fn("runtime.panicslice")?;
         self.call_at(ret, ps, &[])?;
         self.panicstring(ps, "slice bounds out of range")
     }

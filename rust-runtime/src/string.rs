@@ -19,10 +19,10 @@ impl Runtime {
     /// runtime·cmpstring(s1, s2) from Go code, returning to `ret`: the
     /// static cmpstring compares byte by byte, then by length; -1, 0, 1.
     pub fn cmpstring(&mut self, ret: Addr, s1: &str, s2: &str) -> Result<i64, Stop> {
-        let f = self.tab.lookup("runtime.cmpstring").expect("in the table");
+        let f = self.rt_fn("runtime.cmpstring")?;
         let (l1, l2) = (s1.len() as u64, s2.len() as u64);
         self.call_at(ret, f, &[0, l1, 0, l2, 0])?;
-        let inner = self.tab.lookup("cmpstring").expect("in the table");
+        let inner = self.rt_fn("cmpstring")?;
         self.call(f, inner, &[0, l1, 0, l2])?;
         let v = match s1.as_bytes().cmp(s2.as_bytes()) {
             std::cmp::Ordering::Less => -1,
@@ -74,17 +74,14 @@ impl Runtime {
     /// gostringsize mallocs the result (a byte more, for a NUL; nothing
     /// for an empty one) and mcpy copies each part in.
     pub fn concatstring(&mut self, ret: Addr, parts: &[&str]) -> Result<String, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.concatstring")
-            .expect("in the table");
+        let f = self.rt_fn("runtime.concatstring")?;
         let n = parts.len() as u64;
         self.call_at(ret, f, &[n])?;
-        let inner = self.tab.lookup("concatstring").expect("in the table");
+        let inner = self.rt_fn("concatstring")?;
         self.call(f, inner, &[n, 0])?;
         let out: String = parts.concat();
         self.gostringsize(inner, out.len() as u64)?;
-        let mcpy = self.tab.lookup("runtime.mcpy").expect("in the table");
+        let mcpy = self.rt_fn("runtime.mcpy")?;
         for p in parts {
             self.call(inner, mcpy, &[0, 0, p.len() as u64])?;
             self.leave(mcpy)?;
@@ -97,13 +94,10 @@ impl Runtime {
     /// runtime·slicebytetostring(b) from Go code, `string(b)` of a byte
     /// slice of `len` bytes: gostringsize, then mcpy.
     pub fn slicebytetostring(&mut self, ret: Addr, len: u64) -> Result<(), Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.slicebytetostring")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.slicebytetostring")?;
         self.call_at(ret, f, &[0, len | len << 32])?;
         self.gostringsize(f, len)?;
-        let mcpy = self.tab.lookup("runtime.mcpy").expect("in the table");
+        let mcpy = self.rt_fn("runtime.mcpy")?;
         self.call(f, mcpy, &[0, 0, len])?;
         self.leave(mcpy)?;
         self.leave(f)
@@ -113,16 +107,10 @@ impl Runtime {
     /// gostringsize(8), then runetochar writes the rune's UTF-8 (an
     /// invalid one as U+FFFD, rune.c's Runeerror).
     pub fn intstring(&mut self, ret: Addr, v: i64) -> Result<String, Stop> {
-        let f = self
-            .tab
-            .lookup("runtime.intstring")
-            .expect("in every table");
+        let f = self.rt_fn("runtime.intstring")?;
         self.call_at(ret, f, &[v as u64])?;
         self.gostringsize(f, 8)?;
-        let rtc = self
-            .tab
-            .lookup("runtime.runetochar")
-            .expect("in every table");
+        let rtc = self.rt_fn("runtime.runetochar")?;
         self.call(f, rtc, &[0, v as u64])?;
         self.leave(rtc)?;
         self.leave(f)?;
@@ -131,10 +119,7 @@ impl Runtime {
 
     /// gostringsize(l) from `caller`: mal(l+1), or the empty string.
     fn gostringsize(&mut self, caller: crate::symtab::FuncId, len: u64) -> Result<(), Stop> {
-        let size = self
-            .tab
-            .lookup("runtime.gostringsize")
-            .expect("in the table");
+        let size = self.rt_fn("runtime.gostringsize")?;
         self.call(caller, size, &[len])?;
         if len > 0 {
             self.mal(size, len as u32 + 1)?;

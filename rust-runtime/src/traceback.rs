@@ -254,7 +254,7 @@ impl Runtime {
     /// runtime·panicindex() from Go code, returning to `ret` (runtime.c):
     /// panicstring("index out of range").
     pub fn panicindex(&mut self, ret: Addr) -> Result<(), Stop> {
-        let pi = self.tab.lookup("runtime.panicindex").expect("in the table");
+        let pi = self.rt_fn("runtime.panicindex")?;
         self.call_at(ret, pi, &[])?;
         self.panicstring(pi, "index out of range")
     }

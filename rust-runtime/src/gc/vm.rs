@@ -1209,7 +1209,7 @@ impl Machine {
                     printed.push(p);
                 }
                 let words = self.pack(rt, &types, &values);
-                let goprintf = rt.tab.lookup("runtime.goprintf").expect("in every table");
+                let goprintf = rt.rt_fn("runtime.goprintf")?;
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
                 rt.deferproc(ret, rt.tab.entry(goprintf), &words)?;
                 self.deferred
