@@ -2220,10 +2220,21 @@ impl Compiler {
                 });
                 Ok(*elem)
             }
-            ExprKind::Call { .. } => match self.call(e)? {
-                Some(t) => Ok(t),
-                None => err(e.pos, "call used as value has no value"),
-            },
+            ExprKind::Call { func, .. } => {
+                if self.call_results(e).is_some_and(|r| r.len() > 1) {
+                    return err(
+                        e.pos,
+                        format!(
+                            "multiple-value {}() in single-value context",
+                            callee_text(func)
+                        ),
+                    );
+                }
+                match self.call(e)? {
+                    Some(t) => Ok(t),
+                    None => err(e.pos, "call used as value has no value"),
+                }
+            }
             ExprKind::FuncLit { sig, body } => {
                 let ty = self.func_lit(e.pos, sig, body)?;
                 Ok(ty)
@@ -2232,7 +2243,7 @@ impl Compiler {
                 let ty = self.ty(ty, e.pos)?;
                 let src = self.expr(expr)?;
                 if let Ty::Iface(it) = &src {
-                    self.asserted_from(e.pos, it, &ty)?;
+                    self.asserted_from(e.pos, expr, it, &ty)?;
                     // assertI2T(typ *byte, iface any) (ret any)
                     self.calls(argwid(
                         false,
@@ -3995,7 +4006,7 @@ impl Compiler {
         match self.expr(x)? {
             Ty::Eface => self.assert2(&ty),
             Ty::Iface(it) => {
-                self.asserted_from(pos, &it, &ty)?;
+                self.asserted_from(pos, x, &it, &ty)?;
                 self.assert_i2t2(&it, &ty);
             }
             src => return err(pos, format!("invalid type assertion: non-interface {src}")),
@@ -4006,7 +4017,7 @@ impl Compiler {
     /// A concrete type asserted from interface `it`: typecheck refuses
     /// one that cannot implement it. (An interface asserted from one, 6g's
     /// assertI2I, is not taken yet.)
-    fn asserted_from(&mut self, pos: Pos, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
+    fn asserted_from(&mut self, pos: Pos, x: &Expr, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
         if matches!(ty, Ty::Iface(_) | Ty::Eface) {
             return unsupported(pos, "assertion of an interface to an interface");
         }
@@ -4016,7 +4027,11 @@ impl Compiler {
                 pos,
                 format!(
                     "impossible type assertion: {} cannot have dynamic type {ty} (missing {m} method)",
-                    it.name
+                    // typecheck's %+N: a name with its type, else the type.
+                    match &x.kind {
+                        ExprKind::Ident(n) => format!("{n} (type {})", it.name),
+                        _ => it.name.clone(),
+                    }
                 ),
             );
         }
@@ -4159,7 +4174,7 @@ impl Compiler {
                 self.emit(Ins::Load(face));
                 match &inter {
                     Some(it) => {
-                        self.asserted_from(c.pos, it, &ty)?;
+                        self.asserted_from(c.pos, x, it, &ty)?;
                         self.assert_i2t2(it, &ty);
                     }
                     None => self.assert2(&ty),
@@ -4750,6 +4765,16 @@ fn field_offset(st: &StructTy, i: usize) -> u16 {
     u16::try_from(st.offset(i)).unwrap_or(u16::MAX)
 }
 
+/// A callee as 6g's messages print it (`f`, `b.Inc`).
+fn callee_text(func: &Expr) -> String {
+    match &func.kind {
+        ExprKind::Ident(n) => n.clone(),
+        ExprKind::Selector { expr, name } => format!("{}.{name}", callee_text(expr)),
+        ExprKind::Paren(x) => callee_text(x),
+        _ => "function".into(),
+    }
+}
+
 /// Whether a value of `ty` is an interface, which a value of another type
 /// is converted to.
 fn is_interface(ty: &Ty) -> bool {
@@ -4807,6 +4832,34 @@ mod tests {
 
     fn compiled(src: &str) -> R<Program> {
         compile(&parse(src).expect("parses"))
+    }
+
+    /// Wrong programs of each kind: every message names types as Go
+    /// writes them (`*box`, `Counter`, `map[string] int`), never as the
+    /// twin's own types print in Rust.
+    #[test]
+    fn wrong_programs_are_told_in_gos_words() {
+        let prelude = "package main\n\ntype box struct {\n\tname string\n\tn    int\n}\n\ntype Counter interface {\n\tInc() int\n}\n\nfunc (b *box) Inc() int { b.n++; return b.n }\n\nfunc f(a int, s string) (int, bool) { return a, s == \"\" }\n\nfunc main() {\n\t";
+        let cases = [
+            ("var c Counter = box{\"a\", 1}; _ = c", "17:21: cannot use value of type box as type Counter: box does not implement Counter (missing Inc method)"),
+            ("var b *box = 3; _ = b", "17:15: cannot use value of type int as type *box"),
+            ("var m map[string]int = []int{1}; _ = m", "17:25: cannot use value of type []int as type map[string] int"),
+            ("x := f(1, \"a\"); _ = x", "17:8: multiple-value f() in single-value context"),
+            ("a, b := f(1); _ = a; _ = b", "17:11: wrong argument count"),
+            ("var ch chan int = make(chan string); _ = ch", "17:24: cannot use value of type chan string as type chan int"),
+            ("var fn func(int) = f; _ = fn", "17:21: cannot use value of type func(int, string) (int, bool) as type func(int)"),
+            ("b := box{\"a\", 1}; b.missing = 2", "17:21: box.missing undefined"),
+            ("var s []box; s[0] = 5", "17:22: cannot use value of type int as type box"),
+            ("var p *box; var q **box = p; _ = q", "17:28: cannot use value of type *box as type **box"),
+            ("var arr [3]int; arr[5] = 1", "17:22: invalid array index 5 (out of bounds for 3-element array)"),
+            ("m := map[box]int{}; _ = m", "17:7: invalid map key type box"),
+            ("var n int = 1; _ = n.(box)", "17:22: invalid type assertion: non-interface int"),
+            ("var c Counter; _ = c.(box)", "17:22: impossible type assertion: c (type Counter) cannot have dynamic type box (missing Inc method)"),
+        ];
+        for (body, want) in cases {
+            let e = compiled(&format!("{prelude}{body}\n}}\n")).unwrap_err();
+            assert_eq!(e.to_string(), want, "{body}");
+        }
     }
 
     fn func<'a>(p: &'a Program, name: &str) -> &'a Code {
