@@ -212,6 +212,11 @@ struct Compiler {
     literals: Vec<(usize, usize)>,
     /// Methods: (type name, method name) to the function.
     methods: HashMap<(String, String), usize>,
+    /// Every declared struct and interface, the package's and functions'.
+    declared: Declared,
+    /// Types declared inside the blocks being compiled, innermost last,
+    /// with what each name meant before.
+    local_types: Vec<(String, Option<Ty>)>,
 }
 
 /// Compile a parsed fixture.
@@ -227,6 +232,8 @@ pub fn compile(file: &File) -> R<Program> {
         closures: 0,
         literals: Vec::new(),
         methods: HashMap::new(),
+        declared: Declared::default(),
+        local_types: Vec::new(),
     };
     for (path, pos) in &file.imports {
         if path != "runtime" {
@@ -243,7 +250,7 @@ pub fn compile(file: &File) -> R<Program> {
         })
         .flatten()
         .collect();
-    let declared = c.type_decls(&specs)?;
+    c.type_decls(&specs)?;
     let mut bodies = Vec::new();
     // The package's own init functions: init·1, init·2... in source
     // order, which main.init calls after the variables (init.c's fninit).
@@ -373,7 +380,7 @@ pub fn compile(file: &File) -> R<Program> {
         imports_runtime: file.imports.iter().any(|(p, _)| p == "runtime"),
         last_line: file.last_line,
         methods: c.methods,
-        declared: Rc::new(declared),
+        declared: Rc::new(c.declared),
     })
 }
 
@@ -384,15 +391,14 @@ impl Compiler {
     /// any other body that names a type not resolved yet waits for it (a
     /// cycle through such types alone is refused). A struct that holds
     /// itself by value has no size: align.c's "invalid recursive type".
-    fn type_decls(&mut self, specs: &[&TypeSpec]) -> R<Declared> {
-        let mut declared = Declared::default();
+    fn type_decls(&mut self, specs: &[&TypeSpec]) -> R<()> {
         for t in specs {
             let shell = match declared_kind(specs, t, 0) {
                 Some(Kind::Struct) => Ty::Struct(Rc::new(StructTy::declared(t.name.clone()))),
                 Some(Kind::Iface) => Ty::Iface(Rc::new(IfaceTy::declared(t.name.clone()))),
                 None => continue,
             };
-            declared.add(&shell);
+            self.declared.add(&shell);
             self.types.insert(t.name.clone(), shell);
         }
         let mut pending = specs.to_vec();
@@ -425,7 +431,7 @@ impl Compiler {
                 }
             }
         }
-        Ok(declared)
+        Ok(())
     }
 
     /// Resolve the body of a declaration `type T ...`: a struct's fields
@@ -1116,8 +1122,17 @@ impl Compiler {
 
     fn block(&mut self, b: &[Stmt]) -> R<()> {
         self.f().scopes.push(HashMap::new());
+        let types = self.local_types.len();
         for s in b {
             self.stmt(s)?;
+        }
+        // The block's own types go out of scope with it.
+        while self.local_types.len() > types {
+            let (name, before) = self.local_types.pop().expect("counted");
+            match before {
+                Some(t) => self.types.insert(name, t),
+                None => self.types.remove(&name),
+            };
         }
         self.f().scopes.pop();
         Ok(())
@@ -1498,7 +1513,19 @@ impl Compiler {
                 self.f().line = *line;
                 self.defer(call)?
             }
-            StmtKind::Type(_) => return unsupported(s.pos, "type declaration"),
+            // A type declared in a function: in scope to the end of its
+            // block, its name the runtime's as a package type's would be
+            // (`main.T`). It has no methods.
+            StmtKind::Type(specs) => {
+                for t in specs {
+                    let before = self.types.get(&t.name).cloned();
+                    self.local_types.push((t.name.clone(), before));
+                    // Not the outer type of the same name meanwhile.
+                    self.types.remove(&t.name);
+                }
+                let specs: Vec<&TypeSpec> = specs.iter().collect();
+                self.type_decls(&specs)?;
+            }
             StmtKind::Empty => {}
         }
         Ok(())
