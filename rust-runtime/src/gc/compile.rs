@@ -2345,8 +2345,13 @@ impl Compiler {
                     }
                 }
                 let ty = self.expr(expr)?;
-                let Some(elem) = ty.elem().cloned() else {
-                    return unsupported(e.pos, "index of a non-array");
+                // A string's byte, checked against its length in line.
+                let elem = match ty.under() {
+                    Ty::Str => Some(BYTE),
+                    _ => ty.elem().cloned(),
+                };
+                let Some(elem) = elem else {
+                    return err(e.pos, format!("invalid operation: index of type {ty}"));
                 };
                 self.index(index, ty.under())?;
                 self.emit(Ins::Index);
@@ -4335,8 +4340,13 @@ impl Compiler {
                     }
                     let ty = self.expr(a)?;
                     let (kind, callee) = match ty {
-                        Ty::Int { signed: true, .. } => (PrintKind::Int, "runtime.printint"),
-                        Ty::Int { signed: false, .. } => (PrintKind::Uint, "runtime.printuint"),
+                        // walkprint: printuint for a uint64 only, every
+                        // other integer widened to int64 for printint.
+                        Ty::Int {
+                            bits: 64,
+                            signed: false,
+                        } => (PrintKind::Uint, "runtime.printuint"),
+                        Ty::Int { .. } => (PrintKind::Int, "runtime.printint"),
                         Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
                         Ty::Float64 => (PrintKind::Float, "runtime.printfloat"),
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),

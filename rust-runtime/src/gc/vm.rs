@@ -2474,6 +2474,7 @@ fn element(a: &Value, i: i64) -> Option<Value> {
         Value::Array(a) => a.get(i).cloned(),
         Value::Bytes(b) => b.get(i).map(|&b| Value::Int(i64::from(b))),
         Value::Ints(w) => w.get(i).map(|&w| Value::Int(w)),
+        Value::Str(s) => s.as_bytes().get(i).map(|&b| Value::Int(i64::from(b))),
         Value::Slice { arr, off, len, .. } if i < *len as usize => {
             element(&arr.borrow(), i as i64 + i64::from(*off))
         }
