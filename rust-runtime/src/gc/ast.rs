@@ -67,6 +67,8 @@ pub enum Type {
     Name(String, Pos),
     /// `[N]T`; the length is an expression (a constant).
     Array(Box<Expr>, Box<Type>),
+    /// `[...]T`, an array as long as its literal.
+    Counted(Box<Type>),
     Slice(Box<Type>),
     Map(Box<Type>, Box<Type>),
     Pointer(Box<Type>),

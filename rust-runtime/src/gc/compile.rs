@@ -906,6 +906,7 @@ impl Compiler {
                 Ty::Array(n, Box::new(self.ty(elem, pos)?))
             }
             Type::Slice(elem) => Ty::Slice(Box::new(self.ty(elem, pos)?)),
+            Type::Counted(_) => return err(pos, "use of [...] array outside of array literal"),
             Type::Map(k, v) => {
                 let k = self.ty(k, pos)?;
                 let v = self.ty(v, pos)?;
@@ -2415,6 +2416,15 @@ impl Compiler {
                 Ok(Ty::Slice(Box::new(elem)))
             }
             ExprKind::Composite {
+                ty: Some(Type::Counted(elem)),
+                elems,
+            } => {
+                let n = self.literal_len(elems)?;
+                let ty = Ty::Array(n, Box::new(self.ty(elem, e.pos)?));
+                self.array_composite(e.pos, &ty, elems)?;
+                Ok(ty)
+            }
+            ExprKind::Composite {
                 ty: Some(t @ Type::Array(..)),
                 elems,
             } => {
@@ -3760,7 +3770,8 @@ impl Compiler {
                 unreachable!("a variadic parameter is a slice")
             };
             let elem = (**elem).clone();
-            self.slice_lit(&elem, &args[fixed..])?;
+            let vals: Vec<Option<&Expr>> = args[fixed..].iter().map(Some).collect();
+            self.slice_lit(&elem, &vals)?;
         }
         self.calls(argwid(false, 0, &sig.params, &sig.results));
         Ok((skip + params.len()) as u8)
@@ -3768,11 +3779,48 @@ impl Compiler {
 
     /// A slice literal's elements, unkeyed, as slice_lit builds them.
     fn slice_composite(&mut self, elem: Ty, elems: &[(Option<Expr>, Expr)]) -> R<()> {
-        if let Some((Some(k), _)) = elems.iter().find(|(k, _)| k.is_some()) {
-            return unsupported(k.pos, "keyed element");
+        let at = self.positions(elems, None)?;
+        let n = at.iter().map(|&i| i + 1).max().unwrap_or(0);
+        let mut vals: Vec<Option<&Expr>> = vec![None; n];
+        for ((_, v), i) in elems.iter().zip(at) {
+            vals[i] = Some(v);
         }
-        let vals: Vec<Expr> = elems.iter().map(|(_, v)| v.clone()).collect();
         self.slice_lit(&elem, &vals)
+    }
+
+    /// Where each element of an array or slice literal goes: after the
+    /// one before, or at its constant key (`[5]int{2: 1}`); within `len`
+    /// for an array.
+    fn positions(&mut self, elems: &[(Option<Expr>, Expr)], len: Option<u32>) -> R<Vec<usize>> {
+        let mut at = Vec::with_capacity(elems.len());
+        let mut next = 0usize;
+        for (key, v) in elems {
+            let i = match key {
+                Some(k) => match self.const_value(k) {
+                    Some((Const::Int(i), _)) if i >= 0 => i as usize,
+                    _ => return err(k.pos, "index must be non-negative integer constant"),
+                },
+                None => next,
+            };
+            if at.contains(&i) {
+                return err(v.pos, format!("duplicate index in array literal: {i}"));
+            }
+            if len.is_some_and(|n| i >= n as usize) {
+                return err(
+                    v.pos,
+                    format!("array index {i} out of bounds [0:{}]", len.unwrap_or(0)),
+                );
+            }
+            at.push(i);
+            next = i + 1;
+        }
+        Ok(at)
+    }
+
+    /// The length `[...]T{...}` takes from its elements.
+    fn literal_len(&mut self, elems: &[(Option<Expr>, Expr)]) -> R<u32> {
+        let at = self.positions(elems, None)?;
+        Ok(at.iter().map(|&i| i as u32 + 1).max().unwrap_or(0))
     }
 
     /// An array literal of type `ty`: its elements, zeros for the rest,
@@ -3784,14 +3832,18 @@ impl Compiler {
         if elems.len() as u32 > *n {
             return err(pos, "array index out of bounds");
         }
-        for (key, v) in elems {
-            if let Some(k) = key {
-                return unsupported(k.pos, "keyed element");
-            }
-            self.element(v, elem)?;
+        let at = self.positions(elems, Some(*n))?;
+        let mut vals: Vec<Option<&Expr>> = vec![None; *n as usize];
+        for ((_, v), i) in elems.iter().zip(at) {
+            vals[i] = Some(v);
         }
-        for _ in elems.len() as u32..*n {
-            self.zero(elem);
+        // Values in source order are what 6g computes; the twin builds
+        // the array in index order, which only keyed literals reorder.
+        for v in vals {
+            match v {
+                Some(v) => self.element(v, elem)?,
+                None => self.zero(elem),
+            }
         }
         self.literal_temp(ty.clone());
         self.emit(
@@ -3813,7 +3865,7 @@ impl Compiler {
 
     /// `[]T{v...}`: runtime·new of the backing array (at least a byte,
     /// as for a [0]T), then the values, each stored as it is made.
-    fn slice_lit(&mut self, elem: &Ty, vals: &[Expr]) -> R<()> {
+    fn slice_lit(&mut self, elem: &Ty, vals: &[Option<&Expr>]) -> R<()> {
         // slicelit's temporaries: the slice (unless built in place), then
         // the new array's pointer.
         let target = self.f().lit_target.take();
@@ -3836,7 +3888,10 @@ impl Compiler {
             site,
         });
         for v in vals {
-            self.element(v, elem)?;
+            match v {
+                Some(v) => self.element(v, elem)?,
+                None => self.zero(elem),
+            }
             self.emit(Ins::SliceElem);
         }
         Ok(())
@@ -4869,6 +4924,32 @@ mod tests {
 
     fn compiled(src: &str) -> R<Program> {
         compile(&parse(src).expect("parses"))
+    }
+
+    #[test]
+    fn keyed_and_counted_array_literals_are_checked_as_typecheck_does() {
+        let p = compiled("package main\nfunc main() {\n\ta := [...]int{4: 1, 2}\n\tb := []int{3: 4}\n\t_, _ = a, b\n}\n").unwrap();
+        let m = func(&p, "main.main");
+        // [...]int{4: 1, 2} is six long: four zeros, 1, 2.
+        assert!(m.ins.contains(&Ins::MakeInts(6)));
+        let bad = [
+            (
+                "a := [3]int{1: 1, 1: 2}; _ = a",
+                "3:23: duplicate index in array literal: 1",
+            ),
+            (
+                "a := [2]int{5: 1}; _ = a",
+                "3:17: array index 5 out of bounds [0:2]",
+            ),
+            (
+                "var a [...]int; _ = a",
+                "3:6: use of [...] array outside of array literal",
+            ),
+        ];
+        for (body, want) in bad {
+            let e = compiled(&format!("package main\nfunc main() {{\n\t{body}\n}}\n")).unwrap_err();
+            assert_eq!(e.to_string(), want, "{body}");
+        }
     }
 
     /// Wrong programs of each kind: every message names types as Go

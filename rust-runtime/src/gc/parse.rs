@@ -334,6 +334,10 @@ impl Parser {
                 if self.eat_op("]") {
                     return Ok(Type::Slice(Box::new(self.parse_type()?)));
                 }
+                if self.eat_op("...") {
+                    self.expect_op("]")?;
+                    return Ok(Type::Counted(Box::new(self.parse_type()?)));
+                }
                 let len = self.expr()?;
                 self.expect_op("]")?;
                 Ok(Type::Array(Box::new(len), Box::new(self.parse_type()?)))
