@@ -236,6 +236,14 @@ impl Runtime {
         self.leave(f)
     }
 
+    /// runtime·convI2E(i) from Go code: an interface with methods as an
+    /// interface{} (its itab's type and its data word), no allocation.
+    pub fn convi2e(&mut self, ret: Addr, tab: Addr, data: Addr) -> Result<(), Stop> {
+        let f = self.rt_fn("runtime.convI2E")?;
+        self.call_at(ret, f, &[tab, data])?;
+        self.leave(f)
+    }
+
     /// runtime·ifacethash(i) from Go code: a type switch's first step on
     /// an interface with methods (its itab's type's hash).
     pub fn ifacethash(&mut self, ret: Addr, tab: Addr, data: Addr) -> Result<(), Stop> {

@@ -409,6 +409,11 @@ pub enum Ins {
         ty: Ty,
         site: Site,
     },
+    /// Pop an interface with methods; push it as an interface{}
+    /// (runtime·convI2E).
+    ConvI2E {
+        site: Site,
+    },
     /// Pop an integer; push `string(v)` (runtime·intstring).
     IntString {
         site: Site,

@@ -2062,7 +2062,11 @@ impl Compiler {
         }
         if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
             if matches!(got, Ty::Iface(_)) {
-                return unsupported(e.pos, "conversion of an interface to interface{}");
+                // convI2E(elem any) (ret any): the itab's type, the data.
+                self.calls(argwid(false, 0, &[got], &[Ty::Eface]));
+                let site = self.site("runtime.convI2E");
+                self.emit(Ins::ConvI2E { site });
+                return Ok(());
             }
             self.conv_t2e(&got);
             return Ok(());
@@ -4357,6 +4361,11 @@ impl Compiler {
         let [arg] = args else {
             return unsupported(pos, &format!("conversion to {to} of this value"));
         };
+        // `I(v)`: the conversion an assignment to an I makes.
+        if is_interface(to) {
+            self.expr_as(arg, to)?;
+            return Ok(Some(to.clone()));
+        }
         if let (Some((Const::Int(v), _)), Ty::Int { .. }) = (self.const_value(arg), to.under()) {
             if !to.holds(v) {
                 return err(pos, format!("constant {v} overflows {to}"));

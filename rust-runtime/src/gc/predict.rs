@@ -596,6 +596,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::AssertE2T { site, .. } => one("runtime.assertE2T", site),
         Ins::IfaceHash { site } => one("runtime.ifacethash", site),
         Ins::IntString { site } => one("runtime.intstring", site),
+        Ins::ConvI2E { site } => one("runtime.convI2E", site),
         Ins::AssertI2T2 { site, .. } => one("runtime.assertI2T2", site),
         Ins::AssertI2T { site, .. } => one("runtime.assertI2T", site),
         Ins::SliceArray { call, check, .. } => call

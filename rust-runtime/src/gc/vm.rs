@@ -1305,6 +1305,19 @@ impl Machine {
                 };
                 self.push(g, d.val.clone());
             }
+            Ins::ConvI2E { site } => {
+                let v = stack.pop().expect("a value");
+                let (tab, data, ty) = self.itab_words(rt, &v);
+                let ret = self.ret(rt, func, "runtime.convI2E", &site);
+                rt.convi2e(ret, tab, data)?;
+                self.push(
+                    g,
+                    match v {
+                        Value::Iface(d, _) => Value::Iface(d, ty),
+                        other => other,
+                    },
+                );
+            }
             Ins::IntString { site } => {
                 let Some(Value::Int(v)) = stack.pop() else {
                     unreachable!("typed")
