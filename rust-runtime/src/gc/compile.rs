@@ -893,7 +893,6 @@ impl Compiler {
                 },
             },
             Type::Chan(_, elem) => match self.ty(elem, pos)? {
-                Ty::Eface | Ty::Iface(_) => return unsupported(pos, "channel of interfaces"),
                 Ty::Array(..) => return unsupported(pos, "channel of arrays"),
                 elem => Ty::Chan(Box::new(elem)),
             },

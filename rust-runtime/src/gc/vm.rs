@@ -439,10 +439,10 @@ impl Machine {
                 self.by_addr.entry(a).or_insert_with(|| v.clone());
                 a
             }
-            Value::Iface(..) => unreachable!("interfaces are packed as two words"),
-            Value::Str(_) | Value::Struct(_) | Value::Slice { .. } => {
+            Value::Str(_) | Value::Struct(_) | Value::Slice { .. } | Value::Iface(..) => {
                 // A string or slice keeps its handle (its box holds it, so
-                // its address is not reused); a struct has no identity.
+                // its address is not reused); a struct or an interface
+                // value (through a channel) has no identity.
                 let id = match v {
                     Value::Str(s) => Some(s.as_ptr() as usize),
                     _ => None,
@@ -551,7 +551,7 @@ impl Machine {
                 .map_or(Value::Nil, |c| Value::Func(c.clone())),
             Ty::Map(..) => Value::Map(rt.maps.at(w)),
             Ty::Slice(_) | Ty::Str if self.by_addr.contains_key(&w) => self.by_addr[&w].clone(),
-            Ty::Str | Ty::Struct(_) | Ty::Slice(_) => (w as usize)
+            Ty::Str | Ty::Struct(_) | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) => (w as usize)
                 .checked_sub(1)
                 .and_then(|i| self.boxed.get(i))
                 .cloned()
@@ -561,8 +561,8 @@ impl Machine {
                 .pointees
                 .get(&w)
                 .map_or(Value::Nil, |c| Value::Ptr(c.clone(), w)),
-            Ty::Array(..) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
-                unreachable!("the compiler keeps arrays and interfaces out of channels")
+            Ty::Array(..) | Ty::ErrorString | Ty::TypeAssertionError => {
+                unreachable!("the compiler keeps arrays and the runtime's types out of channels")
             }
             Ty::Named(_) => unreachable!("an underlying type is not named"),
         }
