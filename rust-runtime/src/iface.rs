@@ -324,7 +324,6 @@ impl Runtime {
     /// concrete T on an interface of type `inter` with methods:
     /// assertI2Tret, as assertE2Tret but through the itab (`tab`, holding
     /// the dynamic type `dynamic`), its message naming the interface.
-    #[allow(clippy::too_many_arguments)]
     pub fn assert_i2t(
         &mut self,
         ret: Addr,
