@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 31] = [
+const NEVER_MEASURED: [&str; 33] = [
     "assertions",
     "bytestr",
     "chaniface",
@@ -25,6 +25,8 @@ const NEVER_MEASURED: [&str; 31] = [
     "fanin",
     "golit",
     "ifaceconv",
+    "ifaceeq",
+    "ifaceiface",
     "labels",
     "lastclosure",
     "linked",
@@ -49,7 +51,7 @@ const NEVER_MEASURED: [&str; 31] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 59] = [
+const RUNS: [&str; 61] = [
     "assertions",
     "badindex",
     "buffered",
@@ -76,6 +78,8 @@ const RUNS: [&str; 59] = [
     "hang1547c",
     "hang1547g",
     "ifaceconv",
+    "ifaceeq",
+    "ifaceiface",
     "labels",
     "lastclosure",
     "linked",

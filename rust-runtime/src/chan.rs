@@ -251,11 +251,7 @@ impl Runtime {
     /// indirect call: memwordcopy or memcopy by the element's alg. (The
     /// pointers it gets are not modelled: 0.)
     fn elem_copy(&mut self, f: FuncId, nth: usize, c: ChanId) -> Result<(), Stop> {
-        let t = crate::iface::TypeRef {
-            word: 0,
-            size: u32::from(self.chans[c].elemsize),
-            memword: self.chans[c].memword,
-        };
+        let t = copy_ref(u32::from(self.chans[c].elemsize), self.chans[c].memword);
         self.alg_copy(f, nth, t)
     }
 
@@ -975,12 +971,7 @@ impl Runtime {
                     self.rnd(crate::asm::at(f, line), 8, 8)?;
                 }
                 if matches!(case, Some(SelCase::Send(..))) {
-                    let t = crate::iface::TypeRef {
-                        word: 0,
-                        size: elemsize,
-                        memword,
-                    };
-                    self.alg_copy(f, 0, t)?;
+                    self.alg_copy(f, 0, copy_ref(elemsize, memword))?;
                 }
             }
             self.leave(f)?;
@@ -1249,5 +1240,19 @@ impl Runtime {
             }
             SelCase::Default => Ok((true, 0)),
         }
+    }
+}
+
+/// What an element's copy reads of its type: its size, and AMEMWORD's
+/// memwordcopy or, for every other alg, memcopy.
+fn copy_ref(size: u32, memword: bool) -> crate::iface::TypeRef {
+    crate::iface::TypeRef {
+        word: 0,
+        size,
+        alg: if memword {
+            crate::runtime::Alg::MemWord
+        } else {
+            crate::runtime::Alg::Mem
+        },
     }
 }

@@ -23,6 +23,7 @@ use std::rc::Rc;
 
 use crate::asm::{at, Caller};
 use crate::proc::Runtime;
+use crate::runtime::Alg;
 use crate::symtab::FuncId;
 use crate::{Addr, Stop};
 
@@ -51,17 +52,6 @@ fn hash_make_used(x: u32) -> u32 {
 /// HASH_ADJUST: a hash of 0 in the top bits is moved off HASH_NIL.
 fn hash_adjust(x: u64) -> u64 {
     u64::from(x < HASH_ONE) << HASH_LOW
-}
-
-/// The algarray entries the twin's keys and values use (subr.c's
-/// algtype): AMEM (bytes: memhash, memequal, memcopy), AMEMWORD (a
-/// word: memhash, memwordequal, memwordcopy), ASTRING (strhash,
-/// strequal; memcopy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alg {
-    Mem,
-    MemWord,
-    Str,
 }
 
 /// A map's key and value types as makemap_c reads them.
@@ -381,6 +371,11 @@ impl Runtime {
                 self.call_at(ret, memhash_f, &[u64::from(t.keysize), 0])?;
                 self.leave(memhash_f)?;
             }
+            Alg::NoEq => {
+                let nohash = self.rt_fn("runtime.nohash")?;
+                self.call_at(ret, nohash, &[u64::from(t.keysize), 0])?;
+                return self.panicstring(nohash, "hash of unhashable type");
+            }
             Alg::Str => {
                 let strhash = self.hm("strhash");
                 self.call_at(ret, strhash, &[u64::from(t.keysize), 0])?;
@@ -392,8 +387,7 @@ impl Runtime {
     }
 
     /// Whether two keys are equal through algarray (`caller`'s `nth`
-    /// indirect call): memequal, memwordequal, or strequal, which calls
-    /// memequal when the lengths agree.
+    /// indirect call).
     fn data_eq(
         &mut self,
         caller: FuncId,
@@ -404,29 +398,7 @@ impl Runtime {
     ) -> Result<bool, Stop> {
         let t = self.maps.maps[m.0 as usize].t;
         let ret = self.site_indirect(caller, nth);
-        let size = u64::from(t.keysize);
-        match t.keyalg {
-            Alg::Mem => {
-                let f = self.hm("memequal");
-                self.call_at(ret, f, &[size, 0, 0])?;
-                self.leave(f)?;
-            }
-            Alg::MemWord => {
-                let f = self.hm("memwordequal");
-                self.call_at(ret, f, &[size, 0, 0])?;
-                self.leave(f)?;
-            }
-            Alg::Str => {
-                let f = self.hm("strequal");
-                self.call_at(ret, f, &[size, 0, 0])?;
-                if a.len() == b.len() {
-                    let me = self.hm("memequal");
-                    self.call_leaf(f, me, &[a.len() as u64, 0, 0])?;
-                }
-                self.leave(f)?;
-            }
-        }
-        Ok(a == b)
+        self.alg_equal(ret, t.keyalg, t.keysize, (a.len(), b.len()), a == b)
     }
 
     /// An algarray copy of a key or value (`caller`'s `nth` indirect

@@ -1,12 +1,15 @@
-//! iface.c: interface values. convT2E, which 6g calls to make an
-//! interface{} (for `panic(v)` and conversions), assertE2I2 with itab's
-//! cache, and the runtime's own error type, error.go's errorString, whose
-//! String method a program calls through an interface.
+//! iface.c: interface values. convT2E and convT2I, which 6g calls to make
+//! an interface (for `panic(v)` and conversions); the conversions and
+//! assertions between interfaces (convI2I, assertX2Y) with itab's cache
+//! and its method search; ifaceeq and efaceeq; and the runtime's own error
+//! types, error.go's errorString and TypeAssertionError, whose String
+//! methods a program calls through an interface.
 
 use std::collections::HashMap;
 
 use crate::lock::{Lock, LockId};
 use crate::proc::Runtime;
+use crate::runtime::Alg;
 use crate::symtab::FuncId;
 use crate::{Addr, Stop};
 
@@ -34,12 +37,51 @@ pub const TYPE_ASSERTION_ERROR: &str = "*runtime.TypeAssertionError";
 const TYPE_ASSERTION_ERROR_SIZE: u32 = 3 * 16 + 4 * 16;
 
 /// What the runtime reads of a Type*: where it is, the value's size, and
-/// whether its algarray copy is memwordcopy (a word-sized scalar).
+/// its algarray entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypeRef {
     pub word: Addr,
     pub size: u32,
-    pub memword: bool,
+    pub alg: Alg,
+}
+
+/// What the runtime reads of an InterfaceType*: where it is, its type
+/// string, and how many methods it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterRef {
+    pub word: Addr,
+    pub name: String,
+    pub nmethods: u32,
+}
+
+/// A dynamic type as itab(inter, type) sees it: its descriptor and type
+/// string, and what itab's method search finds (the program knows the
+/// method sets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fit {
+    pub ty: Addr,
+    pub ty_name: String,
+    /// The first of the interface's methods, by name, that the type does
+    /// not have (both method lists are sorted: the search runs in lock
+    /// step); None when it has them all.
+    pub missing: Option<String>,
+    /// Whether the type's descriptor has an UncommonType (reflect.c's
+    /// dextratype: a named type, or one with methods). Without one itab
+    /// fails at once, naming the interface's first method.
+    pub uncommon: bool,
+}
+
+/// The dynamic type of two interfaces whose type words agree, as
+/// ifaceeq1 compares their values: its type string, size and algarray
+/// entry, the values' lengths if strings, and whether they are equal
+/// (the program knows them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compared {
+    pub ty_name: String,
+    pub size: u32,
+    pub alg: Alg,
+    pub lens: (usize, usize),
+    pub same: bool,
 }
 
 /// A TypeAssertionError's strings (the twin's value of the struct).
@@ -51,6 +93,8 @@ pub struct TypeAssertion {
     /// The dynamic type's string; None for a nil interface.
     pub concrete: Option<String>,
     pub asserted: String,
+    /// The interface's method the dynamic type lacks (itab's failure).
+    pub missing: Option<String>,
 }
 
 impl TypeAssertion {
@@ -58,14 +102,22 @@ impl TypeAssertion {
     fn parts(&self) -> Vec<String> {
         let a = self.asserted.clone();
         let inter = self.inter.clone().unwrap_or_else(|| "interface".into());
-        match &self.concrete {
-            None => vec![
+        match (&self.concrete, &self.missing) {
+            (Some(c), Some(m)) => vec![
+                "interface conversion: ".into(),
+                c.clone(),
+                " is not ".into(),
+                a,
+                ": missing method ".into(),
+                m.clone(),
+            ],
+            (None, _) => vec![
                 "interface conversion: ".into(),
                 inter,
                 " is nil, not ".into(),
                 a,
             ],
-            Some(c) => vec![
+            (Some(c), None) => vec![
                 "interface conversion: ".into(),
                 inter,
                 " is ".into(),
@@ -161,27 +213,27 @@ impl Runtime {
     }
 
     /// runtime·convT2I(t, inter, elem) (textflag 7) from Go code,
-    /// returning to `ret`, for a type that has the `nmethods` methods of
-    /// `inter` (the compiler checked): Iface{itab(inter, t, 0), data}, the
-    /// data word as copyin leaves it. Returns the itab and the data word's
-    /// allocation, if any.
+    /// returning to `ret`, for a type that has every method of the
+    /// interface (the compiler checked): Iface{itab(inter, t, 0), data},
+    /// the data word as copyin leaves it. Returns the itab and the data
+    /// word's allocation, if any.
     pub fn convt2i(
         &mut self,
         ret: Addr,
         t: TypeRef,
-        inter: Addr,
-        nmethods: u32,
+        inter: &InterRef,
+        fit: &Fit,
     ) -> Result<(Addr, Option<Addr>), Stop> {
         let f = self
             .tab
             .lookup("runtime.convT2I")
             .expect("checked by the caller");
-        self.call_at(ret, f, &[t.word, inter])?;
+        self.call_at(ret, f, &[t.word, inter.word])?;
         // ret = elem + rnd(wid, Structrnd)
         let rnd = self.rf.rnd;
         self.call(f, rnd, &[u64::from(t.size), 8])?;
         self.leave(rnd)?;
-        let tab = self.itab(f, inter, nmethods, t.word, false, true)?;
+        let tab = self.itab(f, inter, fit, false)?;
         let data = self.copyin(f, t)?;
         self.leave(f)?;
         Ok((tab.expect("the type implements the interface"), data))
@@ -218,7 +270,7 @@ impl Runtime {
     /// algarray[t->alg].copy(wid, dst, src), the `nth` indirect call of
     /// `caller`: memwordcopy for a word-sized scalar, memcopy otherwise.
     pub(crate) fn alg_copy(&mut self, caller: FuncId, nth: usize, t: TypeRef) -> Result<(), Stop> {
-        let f = if t.memword {
+        let f = if t.alg == Alg::MemWord {
             self.rf.memwordcopy
         } else {
             self.rf.memcopy
@@ -314,6 +366,7 @@ impl Runtime {
             inter: None,
             concrete: concrete.map(str::to_string),
             asserted: asserted.to_string(),
+            missing: None,
         };
         // iface.c lines 289/292 for a nil interface, 295/298 otherwise.
         let lines = if e.ty == 0 { (289, 292) } else { (295, 298) };
@@ -341,6 +394,7 @@ impl Runtime {
             inter: (tab != 0).then(|| inter.to_string()),
             concrete: concrete.map(str::to_string),
             asserted: asserted.to_string(),
+            missing: None,
         };
         // iface.c lines 233/236 for a nil interface, 239/242 otherwise.
         let lines = if tab == 0 { (233, 236) } else { (239, 242) };
@@ -382,7 +436,7 @@ impl Runtime {
         let t = TypeRef {
             word: self.type_word(TYPE_ASSERTION_ERROR),
             size: 8,
-            memword: true,
+            alg: Alg::MemWord,
         };
         self.convt2e(self.site(f, conv), t)?;
         self.leave(f)?;
@@ -407,8 +461,13 @@ impl Runtime {
         self.call_at(ret, f, &[data])?;
         let concat = self.rt_fn("runtime.concatstring")?;
         // error.go line 37: a nil concrete type; 41 (where the
-        // concatenation that starts on 40 ends): the types differ.
-        let line = if err.concrete.is_none() { 37 } else { 41 };
+        // concatenation that starts on 40 ends): the types differ; 44: a
+        // missing method.
+        let line = match (&err.concrete, &err.missing) {
+            (None, _) => 37,
+            (Some(_), None) => 41,
+            (Some(_), Some(_)) => 44,
+        };
         let at = self.site_line(f, concat, (line, line));
         let parts = err.parts();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
@@ -431,7 +490,7 @@ impl Runtime {
         let t = TypeRef {
             word: self.type_word(ERROR_STRING),
             size: 16,
-            memword: false,
+            alg: Alg::Str,
         };
         let data = self.convt2e(self.site(nes, conv), t)?.unwrap_or(0);
         self.leave(nes)?;
@@ -442,56 +501,307 @@ impl Runtime {
         })
     }
 
-    /// runtime·assertE2I2(inter, e) from Go code, for an interface of
-    /// `nmethods` methods that `e`'s type does or does not implement (the
-    /// program knows its method sets): the itab, or None (ok false).
+    /// runtime·assertE2I2(inter, e) from Go code, `v, ok := e.(I)`: for a
+    /// non-nil e, itab(inter, e.type, 1); None (ok false) for a nil e or a
+    /// type without the methods. `fit` is None for a nil e.
     pub fn assert_e2i2(
         &mut self,
         ret: Addr,
-        inter: Addr,
-        nmethods: u32,
+        inter: &InterRef,
         e: Eface,
-        implements: bool,
+        fit: Option<&Fit>,
     ) -> Result<Option<Addr>, Stop> {
         let f = self.rt_fn("runtime.assertE2I2")?;
-        self.call_at(ret, f, &[inter, e.ty, e.data])?;
-        let tab = if e.ty == 0 {
-            None
-        } else {
-            self.itab(f, inter, nmethods, e.ty, true, implements)?
+        self.call_at(ret, f, &[inter.word, e.ty, e.data])?;
+        let tab = match fit {
+            None => None,
+            Some(fit) => self.itab(f, inter, fit, true)?,
         };
         self.leave(f)?;
         Ok(tab)
     }
 
-    /// itab(inter, type, canfail): the cached answer if the hash has one
-    /// (looked up once without the lock, once with it), else a new Itab
-    /// from malloc, filled by the method search, and cached even when the
-    /// type lacks a method (canfail: assertE2I2; convT2I's types have
-    /// every method, the compiler checked).
+    /// runtime·assertE2I(inter, e) from Go code, `e.(I)`: ifaceE2I, which
+    /// panics on a nil e ("explicit conversions require non-nil interface
+    /// value"), else itab(inter, e.type, 0), which panics if the type lacks
+    /// a method. Returns the itab.
+    pub fn assert_e2i(
+        &mut self,
+        ret: Addr,
+        inter: &InterRef,
+        e: Eface,
+        fit: Option<&Fit>,
+    ) -> Result<Addr, Stop> {
+        let f = self.rt_fn("runtime.assertE2I")?;
+        self.call_at(ret, f, &[inter.word, e.ty, e.data])?;
+        let inner = self.rt_fn("runtime.ifaceE2I")?;
+        self.call(f, inner, &[inter.word, e.ty, e.data, 0])?;
+        let tab = self.explicit(inner, inter, fit)?;
+        self.leave(inner)?;
+        self.leave(f)?;
+        Ok(tab)
+    }
+
+    /// runtime·convI2I(inter, i) from Go code, an interface with methods
+    /// assigned to or converted to another one, whose methods the first
+    /// has (the compiler checked): a nil one stays nil, an itab of the same
+    /// interface would be kept, else itab(inter, tab->type, 0). (6g calls
+    /// it only between two interface types, and an itab is always of its
+    /// holder's static type: never the same.) `fit` is None for a nil i.
+    /// Returns the itab (0: nil).
+    pub fn convi2i(
+        &mut self,
+        ret: Addr,
+        inter: &InterRef,
+        (tab, data): (Addr, Addr),
+        fit: Option<&Fit>,
+    ) -> Result<Addr, Stop> {
+        let f = self.rt_fn("runtime.convI2I")?;
+        self.call_at(ret, f, &[inter.word, tab, data])?;
+        let out = match fit {
+            None => 0,
+            Some(fit) => self
+                .itab(f, inter, fit, false)?
+                .expect("the type implements the interface"),
+        };
+        self.leave(f)?;
+        Ok(out)
+    }
+
+    /// runtime·assertI2I2(inter, i) from Go code, `v, ok := i.(J)`: the
+    /// itab kept when it is of the same interface (`same`), else
+    /// itab(inter, tab->type, 1); None (ok false) for a nil i or a type
+    /// without the methods.
+    pub fn assert_i2i2(
+        &mut self,
+        ret: Addr,
+        inter: &InterRef,
+        (tab, data): (Addr, Addr),
+        fit: Option<&Fit>,
+        same: bool,
+    ) -> Result<Option<Addr>, Stop> {
+        let f = self.rt_fn("runtime.assertI2I2")?;
+        self.call_at(ret, f, &[inter.word, tab, data])?;
+        let out = match fit {
+            None => None,
+            Some(_) if same => Some(tab),
+            Some(fit) => self.itab(f, inter, fit, true)?,
+        };
+        self.leave(f)?;
+        Ok(out)
+    }
+
+    /// runtime·assertI2I(inter, i) from Go code, `i.(J)`: ifaceI2I, which
+    /// panics on a nil i and else always asks itab(inter, tab->type, 0)
+    /// (it does not look at tab->inter), which panics if the type lacks a
+    /// method. Returns the itab.
+    pub fn assert_i2i(
+        &mut self,
+        ret: Addr,
+        inter: &InterRef,
+        (tab, data): (Addr, Addr),
+        fit: Option<&Fit>,
+    ) -> Result<Addr, Stop> {
+        let f = self.rt_fn("runtime.assertI2I")?;
+        self.call_at(ret, f, &[inter.word, tab, data])?;
+        let inner = self.rt_fn("runtime.ifaceI2I")?;
+        self.call(f, inner, &[inter.word, tab, data, 0])?;
+        let out = self.explicit(inner, inter, fit)?;
+        self.leave(inner)?;
+        self.leave(f)?;
+        Ok(out)
+    }
+
+    /// What ifaceI2I and ifaceE2I (`f`) share: a nil interface (`fit`
+    /// None) panics, else itab(inter, type, 0).
+    fn explicit(&mut self, f: FuncId, inter: &InterRef, fit: Option<&Fit>) -> Result<Addr, Stop> {
+        let Some(fit) = fit else {
+            return self.nil_conversion(f, &inter.name).map(|()| 0);
+        };
+        Ok(self
+            .itab(f, inter, fit, false)?
+            .expect("itab panics when a method is missing"))
+    }
+
+    /// runtime·assertI2E, assertI2E2, assertE2E or assertE2E2 (`i2e`: of
+    /// an interface with methods; `ok`: the comma-ok form) from Go code,
+    /// an assertion to interface{} (`eface`, its descriptor, the call's
+    /// first argument): the type word (an itab's type) and the data word
+    /// as they are; without ok a nil interface panics. Returns whether the
+    /// interface is non-nil.
+    pub fn assert_x2e(
+        &mut self,
+        ret: Addr,
+        eface: &InterRef,
+        (i2e, ok): (bool, bool),
+        (word, data): (Addr, Addr),
+    ) -> Result<bool, Stop> {
+        let name = match (i2e, ok) {
+            (true, false) => "runtime.assertI2E",
+            (true, true) => "runtime.assertI2E2",
+            (false, false) => "runtime.assertE2E",
+            (false, true) => "runtime.assertE2E2",
+        };
+        let f = self.rt_fn(name)?;
+        self.call_at(ret, f, &[eface.word, word, data])?;
+        if word == 0 && !ok {
+            self.nil_conversion(f, &eface.name)?;
+        }
+        self.leave(f)?;
+        Ok(word != 0)
+    }
+
+    /// The explicit conversion of a nil interface to `asserted`, in `f`:
+    /// newTypeAssertionError(nil, nil, inter, nil, nil, inter->string,
+    /// nil), then panic ("interface conversion: interface is nil, not
+    /// ...").
+    fn nil_conversion(&mut self, f: FuncId, asserted: &str) -> Result<(), Stop> {
+        let err = TypeAssertion {
+            inter: None,
+            concrete: None,
+            asserted: asserted.to_string(),
+            missing: None,
+        };
+        self.raise_assertion(f, err, false)
+    }
+
+    /// `f`'s newTypeAssertionError of `err` and its panic, ifacelock
+    /// released between them when `locked` (itab's failed search).
+    fn raise_assertion(&mut self, f: FuncId, err: TypeAssertion, locked: bool) -> Result<(), Stop> {
+        let tae = self.rt_fn("runtime.newTypeAssertionError")?;
+        let value = self.new_type_assertion_error(self.site(f, tae), err.clone())?;
+        if locked {
+            self.unlock(crate::asm::at(f, 124), LockId::Iface)?;
+        }
+        let at = self.site(f, self.rf.panic);
+        self.panic(at, value, Some(err.string().as_str()))
+    }
+
+    /// itab(inter, type, canfail) from `caller`: a type without an
+    /// UncommonType has no methods (nil if canfail, else the panic at
+    /// once); else the cached answer if the hash has one (looked up once
+    /// without the lock, once with it; a cached negative answer without
+    /// canfail searches again, unlocked, to name the method); else a new
+    /// Itab from malloc, filled by the method search, and cached even when
+    /// the type lacks a method (canfail); without canfail a missing method
+    /// panics ("T is not I: missing method M"), the lock released first.
     fn itab(
         &mut self,
         caller: FuncId,
-        inter: Addr,
-        nmethods: u32,
-        ty: Addr,
+        inter: &InterRef,
+        fit: &Fit,
         canfail: bool,
-        implements: bool,
     ) -> Result<Option<Addr>, Stop> {
         let f = self.rt_fn("itab")?;
-        self.call(caller, f, &[inter, ty, u64::from(canfail)])?;
-        if let Some(&m) = self.ifaces.itabs.get(&(inter, ty)) {
-            self.leave(f)?;
-            return Ok(m);
+        self.call(caller, f, &[inter.word, fit.ty, u64::from(canfail)])?;
+        let key = (inter.word, fit.ty);
+        let cached = if fit.uncommon {
+            self.ifaces.itabs.get(&key).copied()
+        } else {
+            Some(None)
+        };
+        match cached {
+            Some(Some(m)) => {
+                self.leave(f)?;
+                return Ok(Some(m));
+            }
+            Some(None) if canfail => {
+                self.leave(f)?;
+                return Ok(None);
+            }
+            Some(None) => return self.itab_throw(f, inter, fit, false),
+            None => {}
         }
         self.lock(f, LockId::Iface)?;
-        let m = self.malloc(f, ITAB_HEADER + 8 * nmethods)?;
-        let m = implements.then_some(m);
-        self.ifaces.itabs.insert((inter, ty), m);
+        let m = self.malloc(f, ITAB_HEADER + 8 * inter.nmethods)?;
+        if fit.missing.is_some() && !canfail {
+            return self.itab_throw(f, inter, fit, true);
+        }
+        let m = fit.missing.is_none().then_some(m);
+        self.ifaces.itabs.insert(key, m);
         // `out:`'s unlock (the first is the failed assertion's).
         self.unlock(crate::asm::at(f, 142), LockId::Iface)?;
         self.leave(f)?;
         Ok(m)
+    }
+
+    /// itab's `throw:` in `f`: the TypeAssertionError naming the missing
+    /// method, then the panic.
+    fn itab_throw(
+        &mut self,
+        f: FuncId,
+        inter: &InterRef,
+        fit: &Fit,
+        locked: bool,
+    ) -> Result<Option<Addr>, Stop> {
+        let err = TypeAssertion {
+            inter: None,
+            concrete: Some(fit.ty_name.clone()),
+            asserted: inter.name.clone(),
+            missing: fit.missing.clone(),
+        };
+        self.raise_assertion(f, err, locked).map(|()| None)
+    }
+
+    /// runtime·ifaceeq(i1, i2) or, for interface{} (`eface`),
+    /// runtime·efaceeq(e1, e2), from Go code, `==` (and `!=`) of two
+    /// interfaces: ifaceeq_c or efaceeq_c compares the type words (itabs
+    /// for an interface with methods), equal nil ones are equal, else
+    /// ifaceeq1 compares the values by the dynamic type's algarray equal
+    /// (on the data words themselves for a value of up to a word, else
+    /// on what they point at); a type without one (ANOEQ) panics
+    /// "comparing uncomparable type T". `dynamic` is the values' type
+    /// when the type words agree and are not nil.
+    pub fn ifaceeq(
+        &mut self,
+        ret: Addr,
+        eface: bool,
+        (a, b): ((Addr, Addr), (Addr, Addr)),
+        dynamic: Option<&Compared>,
+    ) -> Result<bool, Stop> {
+        let (outer, inner) = if eface {
+            ("runtime.efaceeq", "runtime.efaceeq_c")
+        } else {
+            ("runtime.ifaceeq", "runtime.ifaceeq_c")
+        };
+        let f = self.rt_fn(outer)?;
+        let words = [a.0, a.1, b.0, b.1];
+        self.call_at(ret, f, &words)?;
+        let c = self.rt_fn(inner)?;
+        self.call(f, c, &words)?;
+        let same = match dynamic {
+            _ if a.0 != b.0 => false,
+            None => true,
+            Some(d) => self.ifaceeq1(c, (a.1, b.1), d)?,
+        };
+        self.leave(c)?;
+        self.leave(f)?;
+        Ok(same)
+    }
+
+    /// ifaceeq1(data1, data2, t) from `caller`.
+    fn ifaceeq1(
+        &mut self,
+        caller: FuncId,
+        (d1, d2): (Addr, Addr),
+        t: &Compared,
+    ) -> Result<bool, Stop> {
+        let f = self.rt_fn("ifaceeq1")?;
+        self.call(caller, f, &[d1, d2, 0])?;
+        if t.alg == Alg::NoEq {
+            // The C literal's address is not modelled: nothing prints it.
+            self.gostringnocopy(f.into(), 0)?;
+            let msg = self.catstring(f, "comparing uncomparable type ", &t.ty_name)?;
+            let e = self.new_error_string(f, 0, &msg)?;
+            let at = self.site(f, self.rf.panic);
+            self.panic(at, e, Some(&format!("runtime error: {msg}")))?;
+            unreachable!("runtime·panic does not return");
+        }
+        let nth = usize::from(t.size as usize > std::mem::size_of::<u64>());
+        let ret = self.site_indirect(f, nth);
+        let same = self.alg_equal(ret, t.alg, t.size, t.lens, t.same)?;
+        self.leave(f)?;
+        Ok(same)
     }
 
     /// A call of String() through an interface holding an errorString at

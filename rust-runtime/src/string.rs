@@ -117,6 +117,28 @@ impl Runtime {
         Ok(rune_string(v))
     }
 
+    /// runtime·catstring(s1, s2) from `caller`: either one when the other
+    /// is empty, else gostringsize of both lengths and an mcpy of each.
+    pub(crate) fn catstring(
+        &mut self,
+        caller: crate::symtab::FuncId,
+        s1: &str,
+        s2: &str,
+    ) -> Result<String, Stop> {
+        let f = self.rt_fn("runtime.catstring")?;
+        self.call(caller, f, &[0, s1.len() as u64, 0, s2.len() as u64])?;
+        if !s1.is_empty() && !s2.is_empty() {
+            self.gostringsize(f, (s1.len() + s2.len()) as u64)?;
+            let mcpy = self.rt_fn("runtime.mcpy")?;
+            for (line, s) in [(108, s1), (109, s2)] {
+                self.call(crate::asm::at(f, line), mcpy, &[0, 0, s.len() as u64])?;
+                self.leave(mcpy)?;
+            }
+        }
+        self.leave(f)?;
+        Ok([s1, s2].concat())
+    }
+
     /// gostringsize(l) from `caller`: mal(l+1), or the empty string.
     fn gostringsize(&mut self, caller: crate::symtab::FuncId, len: u64) -> Result<(), Stop> {
         let size = self.rt_fn("runtime.gostringsize")?;

@@ -307,10 +307,27 @@ pub enum Ins {
     FloatToInt(Ty),
     /// Push function `func` as a value (its entry is its code).
     FuncValue(usize),
-    /// `v, ok := e.(I)` of an interface{} `e`: runtime·assertE2I2; pushes
-    /// the interface value (nil when not ok) and ok.
-    AssertE2I2 {
-        iface: Rc<IfaceTy>,
+    /// Pop an interface (of type `from`; None: interface{}); push it as
+    /// the interface `to` (None: interface{}), and ok when `ok`:
+    /// runtime·assertI2I, assertE2I2... (assert_fn names them). Not ok,
+    /// the value is nil; without ok, a nil interface or a type without
+    /// `to`'s methods panics.
+    AssertFace {
+        from: Option<Rc<IfaceTy>>,
+        to: Option<Rc<IfaceTy>>,
+        ok: bool,
+        site: Site,
+    },
+    /// Pop an interface with methods; push it as the interface `to`,
+    /// whose methods it has (runtime·convI2I).
+    ConvI2I {
+        to: Rc<IfaceTy>,
+        site: Site,
+    },
+    /// Pop two interfaces of one type (interface{} when `eface`); push
+    /// whether they are equal (runtime·efaceeq or ifaceeq).
+    IfaceEq {
+        eface: bool,
         site: Site,
     },
     /// A method call through an interface value below the `nargs`
@@ -738,6 +755,22 @@ pub(crate) fn declared_methods(methods: &HashMap<(String, String), usize>, ty: &
         .collect();
     ms.sort();
     ms
+}
+
+/// The runtime function of an assertion to an interface, as walk builds
+/// its name: `assert`, E or I for the operand (`from_iface`: one with
+/// methods), `2`, E or I for the type asserted, `2` for the comma-ok form.
+pub(crate) fn assert_fn(from_iface: bool, to_iface: bool, ok: bool) -> &'static str {
+    match (from_iface, to_iface, ok) {
+        (false, false, false) => "runtime.assertE2E",
+        (false, false, true) => "runtime.assertE2E2",
+        (false, true, false) => "runtime.assertE2I",
+        (false, true, true) => "runtime.assertE2I2",
+        (true, false, false) => "runtime.assertI2E",
+        (true, false, true) => "runtime.assertI2E2",
+        (true, true, false) => "runtime.assertI2I",
+        (true, true, true) => "runtime.assertI2I2",
+    }
 }
 
 /// How methods of `ty` are keyed: `T` for a named struct or other named

@@ -1148,13 +1148,14 @@ impl Compiler {
                 }
             }
             StmtKind::Define { names, rhs } => {
-                // The new names' declarations come before the values.
+                // The new names' declarations come before the values;
+                // colas declares no `_`.
                 let reserved: Vec<Option<usize>> = names
                     .iter()
                     .map(|name| {
                         let scope = self.f().scopes.last().expect("scope");
                         let existing = matches!(scope.get(name), Some(Binding::Var(..)));
-                        (!existing).then(|| self.reserve_decl())
+                        (!existing && name != "_").then(|| self.reserve_decl())
                     })
                     .collect();
                 let mut tys = Vec::new();
@@ -1204,19 +1205,22 @@ impl Compiler {
                 for ((name, ty), at) in names.iter().zip(tys).zip(reserved) {
                     let existing = self.f().scopes.last().expect("scope").get(name).cloned();
                     slots.push(match (existing, at) {
-                        (Some(Binding::Var(slot, _)), None) => slot,
-                        (_, Some(at)) => self.declare_local_at(name.clone(), ty, at),
+                        (Some(Binding::Var(slot, _)), None) => Some(slot),
+                        (_, Some(at)) => Some(self.declare_local_at(name.clone(), ty, at)),
+                        (_, None) if name == "_" => None,
                         (_, None) => unreachable!("a name not declared is reserved"),
                     });
                 }
-                if let (Some(at), [slot]) = (lit, slots.as_slice()) {
+                if let (Some(at), [Some(slot)]) = (lit, slots.as_slice()) {
                     self.in_place(at, *slot);
                 }
-                if let (Some(made), [slot]) = (self.f().slice_pending.take(), slots.as_slice()) {
+                if let (Some(made), [Some(slot)]) =
+                    (self.f().slice_pending.take(), slots.as_slice())
+                {
                     self.slice_into(made, *slot);
                 }
                 for slot in slots.into_iter().rev() {
-                    self.emit(Ins::Store(slot));
+                    self.emit(slot.map_or(Ins::Pop, Ins::Store));
                 }
             }
             StmtKind::Assign { lhs, op: "=", rhs }
@@ -2059,24 +2063,70 @@ impl Compiler {
             self.emit(Ins::Zero(want.clone()));
             return Ok(());
         }
-        if *want == Ty::Eface && !matches!(got, Ty::Eface | Ty::Nil) {
-            if matches!(got, Ty::Iface(_)) {
-                // convI2E(elem any) (ret any): the itab's type, the data.
-                self.calls(argwid(false, 0, &[got], &[Ty::Eface]));
-                let site = self.site("runtime.convI2E");
-                self.emit(Ins::ConvI2E { site });
-                return Ok(());
-            }
-            self.conv_t2e(&got);
-            return Ok(());
-        }
-        if let (Ty::Iface(it), false) = (want, matches!(got, Ty::Iface(_) | Ty::Eface | Ty::Nil)) {
-            return self.conv_t2i(e.pos, &got, it);
+        if is_interface(want) && !matches!(got, Ty::Nil | Ty::Eface) && got != *want {
+            return self.convert_on_stack(e.pos, &got, want);
         }
         if !assignable(&got, want) {
             return err(e.pos, cannot_use(&got, want));
         }
         Ok(())
+    }
+
+    /// The value of type `got` on the stack as the interface `want`, as
+    /// walk's OCONVIFACE makes it: convI2E, convT2E, convT2I or convI2I,
+    /// after typecheck's check of the method set.
+    fn convert_on_stack(&mut self, pos: Pos, got: &Ty, want: &Ty) -> R<()> {
+        match (got, want) {
+            (Ty::Iface(_), Ty::Eface) => {
+                // convI2E(elem any) (ret any): the itab's type, the data.
+                self.calls(argwid(false, 0, std::slice::from_ref(got), &[Ty::Eface]));
+                let site = self.site("runtime.convI2E");
+                self.emit(Ins::ConvI2E { site });
+                Ok(())
+            }
+            (_, Ty::Eface) => {
+                self.conv_t2e(got);
+                Ok(())
+            }
+            (Ty::Iface(from), Ty::Iface(to)) => self.conv_i2i(pos, from, to),
+            (_, Ty::Iface(it)) => self.conv_t2i(pos, got, it),
+            _ => err(pos, cannot_use(got, want)),
+        }
+    }
+
+    /// The interface of type `from` on the stack as interface `to`:
+    /// typecheck checks that it has `to`'s methods, then runtime·convI2I.
+    fn conv_i2i(&mut self, pos: Pos, from: &Rc<IfaceTy>, to: &Rc<IfaceTy>) -> R<()> {
+        let (got, want) = (Ty::Iface(from.clone()), Ty::Iface(to.clone()));
+        if let Some(why) = lacks(&from.methods(), &to.methods()) {
+            return err(
+                pos,
+                format!(
+                    "{}: {got} does not implement {} ({why})",
+                    cannot_use(&got, &want),
+                    to.name
+                ),
+            );
+        }
+        self.calls(argwid(false, 0, &[PTR, got], &[want]));
+        let site = self.site("runtime.convI2I");
+        self.emit(Ins::ConvI2I {
+            to: to.clone(),
+            site,
+        });
+        Ok(())
+    }
+
+    /// The type of `x` if it is a variable (what typecheck knows of the
+    /// right operand before the left one's code is made).
+    fn var_type(&mut self, x: &Expr) -> Option<Ty> {
+        match &x.kind {
+            ExprKind::Ident(n) => match self.lookup(n)? {
+                Binding::Var(_, ty) => Some(ty),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Compile `e`; its type as the code that uses it sees it: a named
@@ -2208,17 +2258,78 @@ impl Compiler {
                 Ok(Ty::Str)
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let lt = self.expr_typed(lhs)?;
-                let rt = self.expr_typed(rhs)?;
+                let mut lt = self.expr_typed(lhs)?;
+                let cmp = matches!(&**op, "==" | "!=");
+                let nil = |x: &Expr| matches!(&x.kind, ExprKind::Ident(n) if n == "nil");
+                // typecheck: a comparison of a value and an interface
+                // converts the value to the interface (the left operand
+                // to the right one's type if it can be assigned to it).
+                if cmp && !nil(lhs) && !nil(rhs) {
+                    if let Some(want) = self.var_type(rhs).filter(|r| is_interface(r) && *r != lt) {
+                        if assignable_to_iface(&self.methods, &lt, &want) {
+                            self.convert_on_stack(e.pos, &lt, &want)?;
+                            lt = want;
+                        }
+                    }
+                }
+                let rt = if cmp && is_interface(&lt) && !nil(rhs) {
+                    if let Some(rt) = self.var_type(rhs) {
+                        if rt != lt && !assignable_to_iface(&self.methods, &rt, &lt) {
+                            return err(
+                                e.pos,
+                                format!("invalid operation: mismatched types {lt} and {rt}"),
+                            );
+                        }
+                    }
+                    self.expr_as(rhs, &lt)?;
+                    lt.clone()
+                } else {
+                    self.expr_typed(rhs)?
+                };
                 // cgen: with a call on both sides, the left operand waits
                 // in a temporary while the right one is computed.
                 if self.has_call(lhs) && self.has_call(rhs) {
                     self.f().codegen_temps.push(lt.clone());
                 }
-                let iface = |t: &Ty| matches!(t.under(), Ty::Eface | Ty::Iface(_));
-                if iface(&lt) && iface(&rt) {
-                    // runtime·efaceeq/ifaceeq and the type's alg: not modelled.
-                    return unsupported(e.pos, "comparison of two interfaces");
+                if is_interface(&lt) && is_interface(&rt) {
+                    if lt != rt {
+                        return err(
+                            e.pos,
+                            format!("invalid operation: mismatched types {lt} and {rt}"),
+                        );
+                    }
+                    let ne = match &**op {
+                        "==" => false,
+                        "!=" => true,
+                        _ => {
+                            return err(
+                                e.pos,
+                                format!(
+                                    "invalid operation: operator {op} not defined on interface"
+                                ),
+                            )
+                        }
+                    };
+                    // walk's OCMPIFACE: ifaceeq(i1 any, i2 any) (ret bool),
+                    // negated for `!=`.
+                    self.calls(argwid(false, 0, &[lt.clone(), lt.clone()], &[Ty::Bool]));
+                    let eface = *lt.under() == Ty::Eface;
+                    let site = self.site(if eface {
+                        "runtime.efaceeq"
+                    } else {
+                        "runtime.ifaceeq"
+                    });
+                    self.emit(Ins::IfaceEq { eface, site });
+                    if ne {
+                        self.emit(Ins::Not);
+                    }
+                    return Ok(Ty::Bool);
+                }
+                if cmp && (is_interface(&lt) != is_interface(&rt)) && !nil(lhs) && !nil(rhs) {
+                    return unsupported(
+                        e.pos,
+                        "comparison of a value with an interface on its right",
+                    );
                 }
                 // An operand of a named type names the result's type.
                 let ty = match (&lt, &rt) {
@@ -2273,6 +2384,22 @@ impl Compiler {
             ExprKind::TypeAssert { expr, ty } => {
                 let ty = self.ty(ty, e.pos)?;
                 let src = self.expr(expr)?;
+                if !is_interface(&src) {
+                    return err(
+                        e.pos,
+                        format!("invalid type assertion: non-interface {src}"),
+                    );
+                }
+                if is_interface(&ty) {
+                    self.calls(argwid(
+                        false,
+                        0,
+                        &[PTR, src.clone()],
+                        std::slice::from_ref(&ty),
+                    ));
+                    self.assert_face(&src, &ty, false);
+                    return Ok(ty);
+                }
                 if let Ty::Iface(it) = &src {
                     self.asserted_from(e.pos, expr, it, &ty)?;
                     // assertI2T(typ *byte, iface any) (ret any)
@@ -2289,15 +2416,6 @@ impl Compiler {
                         site,
                     });
                     return Ok(ty);
-                }
-                if src != Ty::Eface {
-                    return err(
-                        e.pos,
-                        format!("invalid type assertion: non-interface {src}"),
-                    );
-                }
-                if matches!(ty, Ty::Iface(_) | Ty::Eface) {
-                    return unsupported(e.pos, "assertion to an interface without ok");
                 }
                 // assertE2T(typ *byte, iface any) (ret any)
                 self.calls(argwid(
@@ -4093,24 +4211,14 @@ impl Compiler {
     /// `v, ok := x.(T)`: leaves the value and ok; their types.
     fn assert_ok(&mut self, x: &Expr, t: &Type, pos: Pos) -> R<Vec<Ty>> {
         let ty = self.ty(t, pos)?;
-        match self.expr(x)? {
-            Ty::Eface => self.assert2(&ty),
-            Ty::Iface(it) => {
-                self.asserted_from(pos, x, &it, &ty)?;
-                self.assert_i2t2(&it, &ty);
-            }
-            src => return err(pos, format!("invalid type assertion: non-interface {src}")),
-        }
+        let src = self.expr(x)?;
+        self.assert2(pos, x, &src, &ty)?;
         Ok(vec![ty, Ty::Bool])
     }
 
     /// A concrete type asserted from interface `it`: typecheck refuses
-    /// one that cannot implement it. (An interface asserted from one, 6g's
-    /// assertI2I, is not taken yet.)
+    /// one that cannot implement it.
     fn asserted_from(&mut self, pos: Pos, x: &Expr, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
-        if matches!(ty, Ty::Iface(_) | Ty::Eface) {
-            return unsupported(pos, "assertion of an interface to an interface");
-        }
         let has = declared_methods(&self.methods, ty);
         if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
             return err(
@@ -4128,26 +4236,26 @@ impl Compiler {
         Ok(())
     }
 
-    /// assertI2T2(typ *byte, iface any) (ret any, ok bool) of the
-    /// interface of type `it` on the stack.
-    fn assert_i2t2(&mut self, it: &Rc<IfaceTy>, ty: &Ty) {
-        let src = Ty::Iface(it.clone());
-        self.calls(argwid(false, 0, &[PTR, src], &[ty.clone(), Ty::Bool]));
-        let site = self.site("runtime.assertI2T2");
-        self.emit(Ins::AssertI2T2 {
-            ty: ty.clone(),
-            site,
-        });
-    }
-
-    /// The comma-ok assertion of the interface{} on the stack to `ty`:
-    /// assertE2I2 for an interface, assertE2T2 for a concrete type.
-    fn assert2(&mut self, ty: &Ty) {
-        self.calls(argwid(false, 0, &[PTR, Ty::Eface], &[ty.clone(), Ty::Bool]));
-        if let Ty::Iface(it) = ty {
-            let site = self.site("runtime.assertE2I2");
-            self.emit(Ins::AssertE2I2 {
-                iface: it.clone(),
+    /// The comma-ok assertion of the interface `src` (the value of `x`)
+    /// on the stack to `ty`, walk's assertX2Y2: leaves the value (zero
+    /// when not ok) and ok.
+    fn assert2(&mut self, pos: Pos, x: &Expr, src: &Ty, ty: &Ty) -> R<()> {
+        if !is_interface(src) {
+            return err(pos, format!("invalid type assertion: non-interface {src}"));
+        }
+        self.calls(argwid(
+            false,
+            0,
+            &[PTR, src.clone()],
+            &[ty.clone(), Ty::Bool],
+        ));
+        if is_interface(ty) {
+            self.assert_face(src, ty, true);
+        } else if let Ty::Iface(it) = src {
+            self.asserted_from(pos, x, it, ty)?;
+            let site = self.site("runtime.assertI2T2");
+            self.emit(Ins::AssertI2T2 {
+                ty: ty.clone(),
                 site,
             });
         } else {
@@ -4157,6 +4265,16 @@ impl Compiler {
                 site,
             });
         }
+        Ok(())
+    }
+
+    /// The assertion of the interface `src` on the stack to the interface
+    /// `ty` (runtime·assertI2I, assertE2I2... as walk names them), its
+    /// frame already counted.
+    fn assert_face(&mut self, src: &Ty, ty: &Ty, ok: bool) {
+        let (from, to) = (iface_of(src), iface_of(ty));
+        let site = self.site(assert_fn(from.is_some(), to.is_some(), ok));
+        self.emit(Ins::AssertFace { from, to, ok, site });
     }
 
     /// convT2E(typ *byte, elem T) (ret interface{}) of the value on the
@@ -4256,19 +4374,13 @@ impl Compiler {
                 };
                 let ty = self.ty(t, c.pos)?;
                 let mut skip_hash = None;
-                if !matches!(ty, Ty::Iface(_)) {
+                if !is_interface(&ty) {
                     self.emit(Ins::Load(face));
                     self.emit(Ins::TypeIs(ty.clone()));
                     skip_hash = Some(self.emit(Ins::JumpIfNot(0)));
                 }
                 self.emit(Ins::Load(face));
-                match &inter {
-                    Some(it) => {
-                        self.asserted_from(c.pos, x, it, &ty)?;
-                        self.assert_i2t2(it, &ty);
-                    }
-                    None => self.assert2(&ty),
-                }
+                self.assert2(c.pos, x, &src, &ty)?;
                 let not_ok = self.emit(Ins::JumpIfNot(0));
                 if c.types.len() == 1 {
                     to_body[i].push((self.emit(Ins::Jump(0)), Some(ty)));
@@ -4879,6 +4991,40 @@ fn callee_text(func: &Expr) -> String {
 /// is converted to.
 fn is_interface(ty: &Ty) -> bool {
     matches!(ty.under(), Ty::Eface | Ty::Iface(_))
+}
+
+/// Why an interface with methods `have` is not one with `want`
+/// (implements: each wanted method by name, then its type).
+fn lacks(have: &[(String, Rc<Sig>)], want: &[(String, Rc<Sig>)]) -> Option<String> {
+    want.iter()
+        .find_map(|(m, sig)| match have.iter().find(|(h, _)| h == m) {
+            None => Some(format!("missing {m} method")),
+            Some((_, s)) if s != sig => Some(format!("wrong type for {m} method")),
+            Some(_) => None,
+        })
+}
+
+/// Whether a value of type `got` can be assigned to the interface
+/// `want` (assignop's implements).
+fn assignable_to_iface(methods: &HashMap<(String, String), usize>, got: &Ty, want: &Ty) -> bool {
+    match (got, want) {
+        (_, Ty::Eface) => true,
+        (Ty::Iface(from), Ty::Iface(to)) => lacks(&from.methods(), &to.methods()).is_none(),
+        (Ty::Eface, _) => false,
+        (_, Ty::Iface(to)) => {
+            let has = declared_methods(methods, got);
+            to.methods().iter().all(|(m, _)| has.contains(m))
+        }
+        _ => false,
+    }
+}
+
+/// An interface type's methods: None for interface{}.
+fn iface_of(ty: &Ty) -> Option<Rc<IfaceTy>> {
+    match ty {
+        Ty::Iface(it) => Some(it.clone()),
+        _ => None,
+    }
 }
 
 /// What a declared type is made as before its body resolves.

@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::code::{Code, Ins, PrintKind, Program, SelKind, Site, Slot, Step};
+use super::code::{assert_fn, Code, Ins, PrintKind, Program, SelKind, Site, Slot, Step};
 use super::frames::{CallRow, Figures, FrameRow, Origin};
 use super::layout::{argwid, rnd};
 use super::pcln;
@@ -582,7 +582,18 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         },
         Ins::Recover { site } => one("runtime.recover", site),
         Ins::Concat { site, .. } => one("runtime.concatstring", site),
-        Ins::AssertE2I2 { site, .. } => one("runtime.assertE2I2", site),
+        Ins::AssertFace {
+            from, to, ok, site, ..
+        } => one(assert_fn(from.is_some(), to.is_some(), *ok), site),
+        Ins::ConvI2I { site, .. } => one("runtime.convI2I", site),
+        Ins::IfaceEq { eface, site } => one(
+            if *eface {
+                "runtime.efaceeq"
+            } else {
+                "runtime.ifaceeq"
+            },
+            site,
+        ),
         Ins::CallMethod { site, .. } | Ins::CallValue { site, .. } => one("*", site),
         Ins::Call { func, site, .. } => one(&prog.funcs[*func].name, site),
         Ins::Closure { site, .. } => one("runtime.closure", site),

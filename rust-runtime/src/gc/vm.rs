@@ -13,16 +13,17 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
-    BinOp, Code, Const, Fused, Ins, Operand, PrintKind, Program as Compiled, SelKind, Site, Slot,
-    Step, StrCmp, Then, Ty, BYTE,
+    assert_fn, BinOp, Code, Const, Fused, IfaceTy, Ins, Operand, PrintKind, Program as Compiled,
+    SelKind, Site, Slot, Step, StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
 use super::types::PTR;
 use crate::chan::{ChanId, SelCase, SelectSetup};
-use crate::hashmap::{Alg, IterId, MapId, MapType};
-use crate::iface::{Eface, TypeRef, TYPE_ASSERTION_ERROR};
+use crate::hashmap::{IterId, MapId, MapType};
+use crate::iface::{Compared, Eface, Fit, InterRef, TypeRef, TYPE_ASSERTION_ERROR};
 use crate::print::{PrintArg, Verb};
 use crate::proc::{GId, Program, Runtime, Start};
+use crate::runtime::Alg;
 use crate::signal::Fault;
 use crate::slice::{Elem, SliceHdr};
 use crate::symtab::{Func, FuncId, SymtabError};
@@ -1261,16 +1262,15 @@ impl Machine {
             } => {
                 let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
-                let it = Ty::Iface(iface.clone());
-                let inter = rt.type_word(&it.name());
+                let inter = self.inter_ref(rt, Some(iface));
+                let fit = self.fit(rt, ty, iface);
                 if rt.tab.lookup("runtime.convT2I").is_none() {
                     return Err(
                         self.fail("runtime.convT2I has no frame in the measured tables".into())
                     );
                 }
                 let ret = self.ret(rt, func, "runtime.convT2I", &site);
-                let nmethods = iface.methods().len() as u32;
-                let (tab, copied) = rt.convt2i(ret, t, inter, nmethods)?;
+                let (tab, copied) = rt.convt2i(ret, t, &inter, &fit)?;
                 let d = self.boxed_dyn(rt, ty, v, copied);
                 self.push(g, Value::Iface(d, tab));
             }
@@ -1794,33 +1794,104 @@ impl Machine {
                 let v = rt.closedchan(ret, c)?;
                 self.push(g, Value::Bool(v));
             }
-            Ins::AssertE2I2 { ref iface, site } => {
+            Ins::AssertFace {
+                ref from,
+                ref to,
+                ok,
+                site,
+            } => {
                 let v = stack.pop().expect("an interface value");
-                let e = match &v {
-                    Value::Iface(d, ty) => Eface {
-                        ty: *ty,
-                        data: d.data,
-                    },
-                    _ => Eface::default(),
+                let words = match &v {
+                    Value::Iface(d, w) => (*w, d.data),
+                    _ => (0, 0),
                 };
-                let it = Ty::Iface(iface.clone());
-                let wanted = it.methods();
-                let implements = match &v {
-                    Value::Iface(d, _) => {
-                        let has = self.prog.method_set(&d.ty);
-                        wanted.iter().all(|m| has.iter().any(|h| h == m))
+                let ret = self.ret(rt, func, assert_fn(from.is_some(), to.is_some(), ok), &site);
+                // The result's first word: the dynamic type's descriptor
+                // for an interface{}, else the itab found (None: not ok).
+                let first = match to {
+                    None => {
+                        let eface = self.inter_ref(rt, None);
+                        rt.assert_x2e(ret, &eface, (from.is_some(), ok), words)?;
+                        match &v {
+                            Value::Iface(d, _) => Some(self.type_ref(rt, &d.ty).word),
+                            _ => None,
+                        }
                     }
-                    _ => false,
+                    Some(to) => {
+                        let inter = self.inter_ref(rt, Some(to));
+                        let fit = match &v {
+                            Value::Iface(d, _) => Some(self.fit(rt, &d.ty, to)),
+                            _ => None,
+                        };
+                        let fit = fit.as_ref();
+                        match (from, ok) {
+                            (None, true) => rt.assert_e2i2(ret, &inter, eface_of(&v), fit)?,
+                            (None, false) => Some(rt.assert_e2i(ret, &inter, eface_of(&v), fit)?),
+                            (Some(from), true) => {
+                                let same = Rc::ptr_eq(from, to);
+                                rt.assert_i2i2(ret, &inter, words, fit, same)?
+                            }
+                            (Some(_), false) => Some(rt.assert_i2i(ret, &inter, words, fit)?),
+                        }
+                    }
                 };
-                let inter = rt.type_word(&it.name());
-                let ret = self.ret(rt, func, "runtime.assertE2I2", &site);
-                let tab = rt.assert_e2i2(ret, inter, wanted.len() as u32, e, implements)?;
-                let (v, ok) = match (v, tab) {
-                    (Value::Iface(d, _), Some(tab)) => (Value::Iface(d, tab), true),
-                    _ => (Value::Nil, false),
+                let out = match (v, first) {
+                    (Value::Iface(d, _), Some(w)) => Value::Iface(d, w),
+                    _ => Value::Nil,
                 };
-                self.push(g, v);
-                self.push(g, Value::Bool(ok));
+                let got = out != Value::Nil;
+                self.push(g, out);
+                if ok {
+                    self.push(g, Value::Bool(got));
+                }
+            }
+            Ins::ConvI2I { ref to, site } => {
+                let v = stack.pop().expect("an interface value");
+                let inter = self.inter_ref(rt, Some(to));
+                let (words, fit) = match &v {
+                    Value::Iface(d, tab) => ((*tab, d.data), Some(self.fit(rt, &d.ty, to))),
+                    _ => ((0, 0), None),
+                };
+                let ret = self.ret(rt, func, "runtime.convI2I", &site);
+                let tab = rt.convi2i(ret, &inter, words, fit.as_ref())?;
+                let out = match v {
+                    Value::Iface(d, _) => Value::Iface(d, tab),
+                    other => other,
+                };
+                self.push(g, out);
+            }
+            Ins::IfaceEq { eface, site } => {
+                let b = stack.pop().expect("an interface value");
+                let a = stack.pop().expect("an interface value");
+                let words = |v: &Value| match v {
+                    Value::Iface(d, w) => (*w, d.data),
+                    _ => (0, 0),
+                };
+                let (wa, wb) = (words(&a), words(&b));
+                let dynamic = match (&a, &b) {
+                    (Value::Iface(x, _), Value::Iface(y, _)) if wa.0 == wb.0 => {
+                        let len = |v: &Value| match v {
+                            Value::Str(s) => s.len(),
+                            _ => 0,
+                        };
+                        Some(Compared {
+                            ty_name: x.ty.name(),
+                            size: x.ty.size(),
+                            alg: alg_of(&x.ty),
+                            lens: (len(&x.val), len(&y.val)),
+                            same: identical(&x.val, &y.val),
+                        })
+                    }
+                    _ => None,
+                };
+                let callee = if eface {
+                    "runtime.efaceeq"
+                } else {
+                    "runtime.ifaceeq"
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let same = rt.ifaceeq(ret, eface, (wa, wb), dynamic.as_ref())?;
+                self.push(g, Value::Bool(same));
             }
             Ins::CallMethod {
                 ref name,
@@ -2130,7 +2201,42 @@ impl Machine {
         TypeRef {
             word: rt.type_word(&ty.name()),
             size: ty.size(),
-            memword: ty.memword(),
+            alg: alg_of(ty),
+        }
+    }
+
+    /// The descriptor of interface `it` (None: interface{}).
+    fn inter_ref(&self, rt: &mut Runtime, it: Option<&Rc<IfaceTy>>) -> InterRef {
+        let (ty, nmethods) = match it {
+            Some(it) => (Ty::Iface(it.clone()), it.methods().len() as u32),
+            None => (Ty::Eface, 0),
+        };
+        let name = ty.name();
+        InterRef {
+            word: rt.type_word(&name),
+            name,
+            nmethods,
+        }
+    }
+
+    /// The dynamic type `ty` as itab sees it against interface `it`.
+    fn fit(&self, rt: &mut Runtime, ty: &Ty, it: &IfaceTy) -> Fit {
+        let has = self.prog.method_set(ty);
+        let missing = it
+            .methods()
+            .iter()
+            .map(|(m, _)| m)
+            .find(|m| !has.contains(m))
+            .cloned();
+        let unnamed = matches!(
+            ty,
+            Ty::Ptr(_) | Ty::Slice(_) | Ty::Array(..) | Ty::Map(..) | Ty::Chan(_) | Ty::Func(_)
+        );
+        Fit {
+            ty: self.type_ref(rt, ty).word,
+            ty_name: ty.name(),
+            missing,
+            uncommon: !unnamed || !has.is_empty(),
         }
     }
 
@@ -2618,10 +2724,13 @@ fn finish_walk(
     }
 }
 
-/// The algarray entry of a map's key or value type (subr.c's algtype).
+/// The algarray entry of a type (subr.c's algtype): structs and arrays
+/// have no equal. (Interfaces, AINTER and ANILINTER, copy as AMEM does,
+/// and are no map key the twin takes.)
 fn alg_of(ty: &Ty) -> Alg {
     match ty.under() {
         Ty::Str => Alg::Str,
+        Ty::Struct(_) | Ty::Array(..) => Alg::NoEq,
         _ if ty.memword() => Alg::MemWord,
         _ => Alg::Mem,
     }
@@ -2811,6 +2920,15 @@ fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Option<IntOut> {
     }))
 }
 
+/// Whether two values are equal as `==` compares them: pointers by what
+/// they point at (the same variable), the rest by value.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Ptr(x, _), Value::Ptr(y, _)) => Rc::ptr_eq(x, y),
+        _ => a == b,
+    }
+}
+
 fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, Trap> {
     use BinOp::*;
     Ok(match (a, b) {
@@ -2840,8 +2958,8 @@ fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, Trap> {
                 .ok_or(Trap::DivideByZero)
         }
         (a, b) => match op {
-            Eq => Value::Bool(a == b),
-            Ne => Value::Bool(a != b),
+            Eq => Value::Bool(identical(&a, &b)),
+            Ne => Value::Bool(!identical(&a, &b)),
             _ => {
                 return Err(Trap::Unmodelled(format!(
                     "operator {} not defined on these values",
