@@ -5127,6 +5127,8 @@ mod tests {
             ("m := map[box]int{}; _ = m", "17:7: invalid map key type box"),
             ("var n int = 1; _ = n.(box)", "17:22: invalid type assertion: non-interface int"),
             ("var c Counter; _ = c.(box)", "17:22: impossible type assertion: c (type Counter) cannot have dynamic type box (missing Inc method)"),
+            ("type Big interface {\n\tInc() int\n\tDec() int\n}\nvar c Counter\nvar g Big = c\n_ = g", "22:13: cannot use value of type Counter as type Big: Counter does not implement Big (missing Dec method)"),
+            ("type Other interface {\n\tDec() int\n}\nvar c Counter\nvar o Other\n_ = c == o", "22:7: invalid operation: mismatched types Counter and Other"),
         ];
         for (body, want) in cases {
             let e = compiled(&format!("{prelude}{body}\n}}\n")).unwrap_err();
