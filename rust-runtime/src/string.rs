@@ -103,6 +103,21 @@ impl Runtime {
         self.leave(f)
     }
 
+    /// runtime·stringtoslicebyte(s) from Go code, `[]byte(s)` of a
+    /// string of `len` bytes: the array from mallocgc(FlagNoPointers),
+    /// then mcpy. Returns its address.
+    pub fn stringtoslicebyte(&mut self, ret: Addr, len: u64) -> Result<Addr, Stop> {
+        let f = self.rt_fn("runtime.stringtoslicebyte")?;
+        self.call_at(ret, f, &[0, len])?;
+        let array =
+            self.mallocgc_dogc(f, len as u32, crate::malloc::FLAG_NO_POINTERS, true, true)?;
+        let mcpy = self.rt_fn("runtime.mcpy")?;
+        self.call(f, mcpy, &[array, 0, len])?;
+        self.leave(mcpy)?;
+        self.leave(f)?;
+        Ok(array)
+    }
+
     /// runtime·intstring(v) from Go code, `string(v)` of an integer:
     /// gostringsize(8), then runetochar writes the rune's UTF-8 (an
     /// invalid one as U+FFFD, rune.c's Runeerror).

@@ -31,12 +31,12 @@ pub enum Slot {
 /// One step of a path into a value (`g.cells[i].tags[j]`, `p.next.v`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
-    /// Field `i` of a struct.
-    Field(u16),
+    /// Field `i` of a struct, `off` bytes into it.
+    Field { i: u16, off: u32 },
     /// An element of an array or slice (a slice's lives in its shared
-    /// array); whether 6g checks its bounds (a constant index of an array
-    /// is checked by typecheck).
-    Index { checked: bool },
+    /// array), `width` bytes wide; whether 6g checks its bounds (a
+    /// constant index of an array is checked by typecheck).
+    Index { checked: bool, width: u32 },
     /// What a pointer points at; a nil one faults this many bytes in
     /// (the offset of the field read through it).
     Deref(u16),
@@ -224,6 +224,14 @@ pub enum Ins {
     /// Pop a value and store it at the end of a path, taken as LoadPath
     /// takes it (its indexes and root below the value).
     StorePath {
+        root: Option<Slot>,
+        steps: Rc<[Step]>,
+    },
+    /// Push a pointer to what a path names (`&x.f`, `&a[i]`, `&s[i]`,
+    /// `&g`), taken as LoadPath takes it: from a variable that lives in
+    /// its heap cell (a local moved there, a package variable), or through
+    /// a pointer or a slice on the way.
+    AddrPath {
         root: Option<Slot>,
         steps: Rc<[Step]>,
     },
@@ -547,6 +555,11 @@ pub enum Ins {
     /// through runtime·slicestring (slicestring1).
     SliceString {
         hi: bool,
+        site: Site,
+    },
+    /// Pop a string; push a new byte slice of it
+    /// (runtime·stringtoslicebyte).
+    StringToBytes {
         site: Site,
     },
     /// Pop a byte slice; push it as a string (runtime·slicebytetostring).

@@ -976,9 +976,7 @@ impl Compiler {
             // when it is converted to the variable's interface type).
             let lit = s.names.len() == 1
                 && !declared.as_ref().is_some_and(is_interface)
-                && s.values
-                    .get(i)
-                    .is_some_and(|v| matches!(v.kind, ExprKind::Composite { .. }));
+                && s.values.get(i).is_some_and(|v| self.is_literal(v));
             if lit {
                 self.f().lit_target = Some(None);
             }
@@ -1183,7 +1181,7 @@ impl Compiler {
                     tys = results;
                 } else {
                     for v in rhs {
-                        if names.len() == 1 && matches!(v.kind, ExprKind::Composite { .. }) {
+                        if names.len() == 1 && self.is_literal(v) {
                             self.f().lit_target = Some(None);
                         }
                         if names.len() == 1 && matches!(v.kind, ExprKind::SliceExpr { .. }) {
@@ -1300,10 +1298,7 @@ impl Compiler {
                     let mut values = Vec::new();
                     for (l, r) in lhs.iter().zip(rhs) {
                         let (place, ty) = self.place(l)?;
-                        if lhs.len() == 1
-                            && !is_interface(&ty)
-                            && matches!(r.kind, ExprKind::Composite { .. })
-                        {
+                        if lhs.len() == 1 && !is_interface(&ty) && self.is_literal(r) {
                             self.f().lit_target = Some(None);
                         }
                         if let (1, ExprKind::SliceExpr { .. }, Place::Var(slot)) =
@@ -1848,7 +1843,10 @@ impl Compiler {
                 let slice = matches!(ty.under(), Ty::Slice(_));
                 self.index(index, ty.under())?;
                 let checked = self.f().checks.pop().unwrap_or(true);
-                steps.push(Step::Index { checked });
+                steps.push(Step::Index {
+                    checked,
+                    width: elem.size(),
+                });
                 Ok((root, steps, elem, shared || slice))
             }
             ExprKind::Selector { expr, name } => {
@@ -1867,7 +1865,10 @@ impl Compiler {
                 if through {
                     steps.push(Step::Deref(field_offset(&st, i)));
                 }
-                steps.push(Step::Field(i as u16));
+                steps.push(Step::Field {
+                    i: i as u16,
+                    off: st.offset(i),
+                });
                 Ok((root, steps, st.fields()[i].1.clone(), shared || through))
             }
             ExprKind::Unary { op: "*", expr } => {
@@ -1957,7 +1958,10 @@ impl Compiler {
                 let unchecked: Rc<[Step]> = steps
                     .iter()
                     .map(|s| match s {
-                        Step::Index { .. } => Step::Index { checked: false },
+                        Step::Index { width, .. } => Step::Index {
+                            checked: false,
+                            width: *width,
+                        },
                         s => *s,
                     })
                     .collect();
@@ -2115,6 +2119,23 @@ impl Compiler {
             site,
         });
         Ok(())
+    }
+
+    /// Whether `v` is a composite literal once typecheck is done with it:
+    /// one written out, or `[]byte("...")` of a constant, which
+    /// stringtoarraylit makes one.
+    fn is_literal(&mut self, v: &Expr) -> bool {
+        match &v.kind {
+            ExprKind::Composite { .. } => true,
+            ExprKind::Call { func, args, .. } => {
+                let ExprKind::TypeExpr(Type::Slice(e)) = &func.kind else {
+                    return false;
+                };
+                let byte = self.ty(e, func.pos).is_ok_and(|t| t == BYTE);
+                byte && matches!(args.as_slice(), [a] if matches!(self.const_value(a), Some((Const::Str(_), _))))
+            }
+            _ => false,
+        }
     }
 
     /// The type of `x` if it is a variable (what typecheck knows of the
@@ -2697,17 +2718,34 @@ impl Compiler {
         let Some(key) = self.static_ty(x).as_ref().and_then(method_key) else {
             return Ok(None);
         };
-        let Some(&m) = self.methods.get(&(key.clone(), name.clone())) else {
-            if self
-                .methods
-                .keys()
-                .any(|(t, n)| n == name && t.trim_start_matches('*') == key.trim_start_matches('*'))
-            {
-                return unsupported(func.pos, "method call through an implicit & or *");
-            }
+        if let Some(&m) = self.methods.get(&(key.clone(), name.clone())) {
+            self.expr(x)?;
+            return Ok(Some(m));
+        }
+        // typecheck's lookdot: a pointer method called on an addressable
+        // T is called on &x (addrescapes moves x to the heap), a value
+        // method called on a *T on *x.
+        let (other, pointer) = match key.strip_prefix('*') {
+            Some(t) => (t.to_string(), false),
+            None => (format!("*{key}"), true),
+        };
+        let Some(&m) = self.methods.get(&(other, name.clone())) else {
             return Ok(None);
         };
-        self.expr(x)?;
+        if pointer {
+            self.addr_of(x).map_err(|e| {
+                match e.message.starts_with("cannot take the address") {
+                    true => CompileError {
+                        pos: x.pos,
+                        message: format!("cannot call pointer method {name} on {key}"),
+                    },
+                    false => e,
+                }
+            })?;
+        } else {
+            self.expr(x)?;
+            self.emit(Ins::Deref);
+        }
         Ok(Some(m))
     }
 
@@ -2748,7 +2786,7 @@ impl Compiler {
             });
         }
         // With a value, a literal is built in range.c's copy of it.
-        let lit = value.is_some() && matches!(x.kind, ExprKind::Composite { .. });
+        let lit = value.is_some() && self.is_literal(x);
         if lit {
             self.f().lit_target = Some(None);
         }
@@ -2975,9 +3013,12 @@ impl Compiler {
         }
     }
 
-    /// `&x` of a variable: typecheck's addrescapes moves it to the heap
+    /// `&x`: of a local, typecheck's addrescapes moves it to the heap
     /// (its runtime·new where it is declared, as for a variable a closure
-    /// captures), and the pointer is its heap cell's.
+    /// captures), and the pointer is its heap cell's. Of a field or an
+    /// element, addrescapes moves the variable holding it (a struct or
+    /// array local) unless the path goes through a pointer or a slice; a
+    /// package variable is in the data already.
     fn addr_of(&mut self, x: &Expr) -> R<Ty> {
         match &x.kind {
             ExprKind::Paren(inner) => self.addr_of(inner),
@@ -2989,15 +3030,41 @@ impl Compiler {
                     self.emit(Ins::AddrOf(slot));
                     Ok(Ty::Ptr(Box::new(ty)))
                 }
-                // Its address is the linker's, which the twin does not
-                // know before the binary is built.
-                Some(Binding::Var(Slot::Global(_), _)) => {
-                    unsupported(x.pos, "& of a package variable")
+                Some(Binding::Var(slot @ Slot::Global(_), ty)) => {
+                    self.emit(Ins::AddrPath {
+                        root: Some(slot),
+                        steps: Rc::from([]),
+                    });
+                    Ok(Ty::Ptr(Box::new(ty)))
                 }
                 Some(_) => err(x.pos, format!("cannot take the address of {n}")),
                 None => err(x.pos, format!("undefined: {n}")),
             },
-            _ => unsupported(x.pos, "& of a field, element or value"),
+            ExprKind::Selector { .. }
+            | ExprKind::Index { .. }
+            | ExprKind::Unary { op: "*", .. } => {
+                let map_elem = matches!(&x.kind, ExprKind::Index { expr, .. }
+                    if matches!(self.static_ty(expr).map(|t| t.under().clone()), Some(Ty::Map(..))));
+                if map_elem {
+                    return err(x.pos, "cannot take the address of a map element");
+                }
+                let (root, steps, ty, shared) = self.path(x)?;
+                match root {
+                    Some(Slot::Local(l)) if !shared => {
+                        self.f().escaped.insert(l);
+                    }
+                    None if !shared => {
+                        return err(x.pos, "cannot take the address of this expression");
+                    }
+                    _ => {}
+                }
+                self.emit(Ins::AddrPath {
+                    root,
+                    steps: steps.into(),
+                });
+                Ok(Ty::Ptr(Box::new(ty)))
+            }
+            _ => err(x.pos, "cannot take the address of this expression"),
         }
     }
 
@@ -4146,6 +4213,15 @@ impl Compiler {
                 return self.method_call(e.pos, expr, &it, name, args);
             }
         }
+        // A conversion to a type written out (`[]byte(s)`, `(*T)(p)`).
+        let mut callee = &**func;
+        while let ExprKind::Paren(inner) = &callee.kind {
+            callee = inner;
+        }
+        if let ExprKind::TypeExpr(t) = &callee.kind {
+            let to = self.ty(t, callee.pos)?;
+            return self.convert(e.pos, &to, args);
+        }
         if let ExprKind::Ident(n) = &func.kind {
             if n == "append" && self.lookup(n).is_none() {
                 return self.append(e.pos, args, *ellipsis).map(Some);
@@ -4477,6 +4553,23 @@ impl Compiler {
             self.expr_as(arg, to)?;
             return Ok(Some(to.clone()));
         }
+        // typecheck's stringtoarraylit: `[]byte("...")` of a constant is
+        // the literal `[]byte{0: 'h', 1: 'i'...}`.
+        if let (Some((Const::Str(text), _)), Ty::Slice(e)) = (self.const_value(arg), to.under()) {
+            if **e == BYTE {
+                let int = |n: u64| Expr {
+                    pos: arg.pos,
+                    kind: ExprKind::Int(n),
+                };
+                let elems: Vec<(Option<Expr>, Expr)> = text
+                    .bytes()
+                    .enumerate()
+                    .map(|(i, b)| (Some(int(i as u64)), int(u64::from(b))))
+                    .collect();
+                self.elided_lit(pos, to, &elems)?;
+                return Ok(Some(to.clone()));
+            }
+        }
         if let (Some((Const::Int(v), _)), Ty::Int { .. }) = (self.const_value(arg), to.under()) {
             if !to.holds(v) {
                 return err(pos, format!("constant {v} overflows {to}"));
@@ -4494,6 +4587,12 @@ impl Compiler {
             }
             (Ty::Float64, Ty::Int { .. }) => {
                 self.emit(Ins::FloatToInt(to.under().clone()));
+            }
+            (Ty::Str, Ty::Slice(e)) if **e == BYTE => {
+                // walk.c's OSTRARRAYBYTE: stringtoslicebyte(s).
+                self.calls(argwid(false, 0, &[Ty::Str], &[to.under().clone()]));
+                let site = self.site("runtime.stringtoslicebyte");
+                self.emit(Ins::StringToBytes { site });
             }
             (a, b) if a == b => {}
             _ => return unsupported(pos, &format!("conversion to {to} of this value")),
@@ -4882,6 +4981,9 @@ fn shift_locals(code: &mut Code, n: u16) {
                 root: Some(slot), ..
             }
             | Ins::StorePath {
+                root: Some(slot), ..
+            }
+            | Ins::AddrPath {
                 root: Some(slot), ..
             } => fix(slot),
             Ins::Closure { captures, .. } => captures.iter_mut().for_each(fix),

@@ -262,9 +262,11 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                 // cgen's bounds check comes before the access: CMP, a
                 // branch over the CALL of panicindex.
                 let checks = match ins {
-                    Ins::LoadPath { steps, .. } | Ins::StorePath { steps, .. } => steps
+                    Ins::LoadPath { steps, .. }
+                    | Ins::StorePath { steps, .. }
+                    | Ins::AddrPath { steps, .. } => steps
                         .iter()
-                        .filter(|s| matches!(s, Step::Index { checked: true }))
+                        .filter(|s| matches!(s, Step::Index { checked: true, .. }))
                         .count(),
                     _ => usize::from(code.checked.binary_search(&k).is_ok()),
                 };
@@ -661,6 +663,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::SliceString { hi: true, site } => one("runtime.slicestring", site),
         Ins::SliceString { hi: false, site } => one("runtime.slicestring1", site),
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
+        Ins::StringToBytes { site } => one("runtime.stringtoslicebyte", site),
         Ins::MakeChan { site, .. } => one("runtime.makechan", site),
         Ins::Send { site } => one("runtime.chansend1", site),
         Ins::Recv { site, .. } => one("runtime.chanrecv1", site),

@@ -60,8 +60,8 @@ pub enum Value {
     Struct(Vec<Value>),
     /// A map (None: a nil one).
     Map(Option<MapId>),
-    /// A non-nil pointer: what it points at, and where.
-    Ptr(Rc<RefCell<Value>>, Addr),
+    /// A non-nil pointer.
+    Ptr(Rc<Pointer>),
     /// A non-nil interface value: its dynamic part, and its first word
     /// (the type of an interface{}, the itab of an interface with methods).
     Iface(Rc<Dyn>, Addr),
@@ -86,6 +86,76 @@ pub struct Closure {
 }
 
 type Cell = Rc<RefCell<Value>>;
+
+/// What a non-nil pointer points at: a variable (a heap cell), or a field
+/// or element inside one (`&x.f`, `&a[i]`), reached from the cell by the
+/// fields' and elements' indexes in `path`; and its address (0 where the
+/// twin does not know it).
+#[derive(Debug, PartialEq)]
+pub struct Pointer {
+    pub cell: Cell,
+    pub path: Box<[u32]>,
+    pub addr: Addr,
+}
+
+/// What a path of indexes reaches inside a value: a value, or an element
+/// of a compact array (kept as bytes or words, not as values).
+enum Target<'a> {
+    Value(&'a mut Value),
+    Compact(&'a mut Value, i64),
+}
+
+/// Follow `path` (field and element indexes) down from `v`.
+fn descend<'a>(mut v: &'a mut Value, path: &[u32]) -> Target<'a> {
+    for (n, &i) in path.iter().enumerate() {
+        v = match v {
+            Value::Struct(fields) => &mut fields[i as usize],
+            Value::Array(elems) => &mut elems[i as usize],
+            compact @ (Value::Bytes(_) | Value::Ints(_)) if n + 1 == path.len() => {
+                return Target::Compact(compact, i64::from(i));
+            }
+            _ => unreachable!("typed"),
+        };
+    }
+    Target::Value(v)
+}
+
+impl Pointer {
+    /// A pointer to the whole variable in `cell`.
+    fn to(cell: Cell, addr: Addr) -> Value {
+        Value::Ptr(Rc::new(Pointer {
+            cell,
+            path: Box::default(),
+            addr,
+        }))
+    }
+
+    /// `*p`.
+    fn load(&self) -> Value {
+        match descend(&mut self.cell.borrow_mut(), &self.path) {
+            Target::Value(v) => v.clone(),
+            Target::Compact(a, i) => element(a, i).expect("in range"),
+        }
+    }
+
+    /// `*p = v`.
+    fn store(&self, v: Value) {
+        match descend(&mut self.cell.borrow_mut(), &self.path) {
+            Target::Value(place) => *place = v,
+            Target::Compact(a, i) => {
+                store(a, i, v);
+            }
+        }
+    }
+
+    /// Run `f` on the struct it points at.
+    fn with_fields<R>(&self, f: impl FnOnce(&mut Vec<Value>) -> R) -> R {
+        match descend(&mut self.cell.borrow_mut(), &self.path) {
+            Target::Value(Value::Struct(fields)) => f(fields),
+            _ => unreachable!("typed"),
+        }
+    }
+}
 
 /// A local variable: its value in the frame, or, once 6g moved it to the
 /// heap (a closure captures it), the cell it shares with closures.
@@ -219,6 +289,9 @@ pub struct Machine {
     /// A new goroutine's closure (if any) and arguments, by G.
     spawned: HashMap<GId, Spawned>,
     globals: Vec<Cell>,
+    /// Where the package variables are: the twin's own placement (the
+    /// real ones are in each binary's data and bss, where 6l puts them).
+    global_addrs: Vec<Addr>,
     /// Values that cross channels as words: strings, slices, structs.
     boxed: Vec<Value>,
     /// The handle of each string or slice boxed, by its address.
@@ -241,7 +314,7 @@ pub struct Machine {
     /// The heap address runtime·new gave each moved variable's cell.
     heap_cells: HashMap<*const RefCell<Value>, Addr>,
     /// What each pointer `&T{...}` made points at, by address.
-    pointees: HashMap<Addr, Rc<RefCell<Value>>>,
+    pointees: HashMap<Addr, Rc<Pointer>>,
     /// The interface{} values the program made, by their words (how a
     /// recovered panic value comes back).
     efaces: HashMap<Eface, Rc<Dyn>>,
@@ -311,6 +384,7 @@ impl Machine {
             .iter()
             .map(|t| Rc::new(RefCell::new(zero(t))))
             .collect();
+        let global_addrs = place_globals(&prog.globals);
         Ok(Machine {
             ins: prog.funcs.iter().map(|c| Rc::from(fuse(&c.ins))).collect(),
             params: prog
@@ -327,6 +401,7 @@ impl Machine {
             gs: Vec::new(),
             spawned: HashMap::default(),
             globals,
+            global_addrs,
             boxed: Vec::new(),
             handles: HashMap::default(),
             by_addr: HashMap::default(),
@@ -426,7 +501,7 @@ impl Machine {
                 unreachable!("the compiler keeps arrays out of frames and channels")
             }
             Value::Func(c) => c.addr,
-            Value::Ptr(_, a) => *a,
+            Value::Ptr(p) => p.addr,
             // A slice's array pointer, a string constant's bytes; kept so
             // that a channel gives the value back.
             // A slice's array may grow in place (append): the latest
@@ -561,7 +636,7 @@ impl Machine {
             Ty::Ptr(_) => self
                 .pointees
                 .get(&w)
-                .map_or(Value::Nil, |c| Value::Ptr(c.clone(), w)),
+                .map_or(Value::Nil, |p| Value::Ptr(p.clone())),
             Ty::Array(..) | Ty::ErrorString | Ty::TypeAssertionError => {
                 unreachable!("the compiler keeps arrays and the runtime's types out of channels")
             }
@@ -714,38 +789,31 @@ impl Machine {
                         }
                     }
                     Ins::LoadPtrField(i, off) => {
-                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                        let Some(Value::Ptr(p)) = stack.pop() else {
                             return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }));
                         };
-                        let Value::Struct(fields) = &*p.borrow() else {
-                            unreachable!("typed")
-                        };
-                        let v = fields[usize::from(i)].clone();
+                        let v = p.with_fields(|fields| fields[usize::from(i)].clone());
                         stack.push(v);
                     }
                     Ins::Deref => {
-                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                        let Some(Value::Ptr(p)) = stack.pop() else {
                             return Err(self.fault(rt, g, Fault::Nil { addr: 0 }));
                         };
-                        let v = p.borrow().clone();
-                        stack.push(v);
+                        stack.push(p.load());
                     }
                     Ins::StoreDeref => {
                         let v = stack.pop().expect("a value");
-                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                        let Some(Value::Ptr(p)) = stack.pop() else {
                             return Err(self.fault(rt, g, Fault::Nil { addr: 0 }));
                         };
-                        *p.borrow_mut() = v;
+                        p.store(v);
                     }
                     Ins::StorePtrField(i, off) => {
                         let v = stack.pop().expect("a value");
-                        let Some(Value::Ptr(p, _)) = stack.pop() else {
+                        let Some(Value::Ptr(p)) = stack.pop() else {
                             return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }));
                         };
-                        let Value::Struct(fields) = &mut *p.borrow_mut() else {
-                            unreachable!("typed")
-                        };
-                        fields[usize::from(i)] = v;
+                        p.with_fields(|fields| fields[usize::from(i)] = v);
                     }
                     Ins::Field(i) => {
                         let Some(Value::Struct(mut fields)) = stack.pop() else {
@@ -970,9 +1038,9 @@ impl Machine {
                 let v = stack.pop().expect("a value");
                 let ret = self.ret(rt, func, "runtime.new", &site);
                 let addr = rt.new_object(ret, size)?;
-                let cell = Rc::new(RefCell::new(v));
-                self.pointees.insert(addr, cell.clone());
-                self.push(g, Value::Ptr(cell, addr));
+                let p = Pointer::to(Rc::new(RefCell::new(v)), addr);
+                self.point(&p);
+                self.push(g, p);
             }
             Ins::MakeSlice {
                 ref elem,
@@ -1018,6 +1086,53 @@ impl Machine {
                 let top = stack.len() - usize::from(n);
                 let copies = stack[top..].to_vec();
                 stack.extend(copies);
+            }
+            Ins::AddrPath { root, ref steps } => {
+                let nidx = steps
+                    .iter()
+                    .filter(|s| matches!(s, Step::Index { .. }))
+                    .count();
+                let idx: Vec<i64> = stack
+                    .split_off(stack.len() - nidx)
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::Int(i) => i,
+                        _ => unreachable!("typed"),
+                    })
+                    .collect();
+                // The cell the path starts in: a variable's own, else a
+                // copy of the value, read only to reach a pointer or a
+                // slice on the way (the compiler moved the variable to
+                // the heap otherwise).
+                let (cell, addr) = match root {
+                    Some(Slot::Local(l)) => match &fr.locals[usize::from(l)] {
+                        Local::Cell(c) => {
+                            let a = self.heap_cells.get(&Rc::as_ptr(c)).copied();
+                            (c.clone(), a.unwrap_or(0))
+                        }
+                        Local::Val(v) => (Rc::new(RefCell::new(v.clone())), 0),
+                    },
+                    Some(Slot::Global(l)) => (
+                        self.globals[usize::from(l)].clone(),
+                        self.global_addrs[usize::from(l)],
+                    ),
+                    Some(Slot::Captured(_)) => unreachable!("finished code has no captured slots"),
+                    None => (
+                        Rc::new(RefCell::new(stack.pop().expect("the path's root"))),
+                        0,
+                    ),
+                };
+                match locate(cell, addr, steps, &idx) {
+                    Ok(p) => {
+                        let p = Value::Ptr(Rc::new(p));
+                        self.point(&p);
+                        self.push(g, p);
+                    }
+                    Err(PathStop::Index) => return Err(self.panicindex(rt, g)),
+                    Err(PathStop::Nil(off)) => {
+                        return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }))
+                    }
+                }
             }
             Ins::LoadPath { root, ref steps } | Ins::StorePath { root, ref steps } => {
                 let store = matches!(ins, Ins::StorePath { .. });
@@ -1073,8 +1188,9 @@ impl Machine {
                     .heap_cells
                     .get(&Rc::as_ptr(&cell))
                     .expect("runtime·new gave the cell its address");
-                self.pointees.insert(addr, cell.clone());
-                self.push(g, Value::Ptr(cell, addr));
+                let p = Pointer::to(cell, addr);
+                self.point(&p);
+                self.push(g, p);
             }
             Ins::FuncValue(f) => {
                 let addr = rt.tab.entry(self.ids[f]);
@@ -1712,6 +1828,22 @@ impl Machine {
                 let end = hi.unwrap_or(s.len() as i64) as usize;
                 self.push(g, Value::Str(Rc::from(&s[lo as usize..end])));
             }
+            Ins::StringToBytes { site } => {
+                let Some(Value::Str(s)) = stack.pop() else {
+                    unreachable!("a string")
+                };
+                let ret = self.ret(rt, func, "runtime.stringtoslicebyte", &site);
+                let addr = rt.stringtoslicebyte(ret, s.len() as u64)?;
+                let n = s.len() as u32;
+                let v = Value::Slice {
+                    arr: Rc::new(RefCell::new(Value::Bytes(s.as_bytes().to_vec()))),
+                    addr,
+                    off: 0,
+                    len: n,
+                    cap: n,
+                };
+                self.push(g, v);
+            }
             Ins::SliceToString { site } => {
                 let b = stack.pop().expect("a byte slice");
                 let bytes: Vec<u8> = elements(&b)
@@ -1921,7 +2053,7 @@ impl Machine {
                         // The method's receiver: the value, or what the
                         // pointer points at for a value method of *T.
                         let recv = match (&d.val, &self.prog.funcs[m].sig.params[0]) {
-                            (Value::Ptr(p, _), t) if !matches!(t, Ty::Ptr(_)) => p.borrow().clone(),
+                            (Value::Ptr(p), t) if !matches!(t, Ty::Ptr(_)) => p.load(),
                             (v, _) => v.clone(),
                         };
                         let mut margs = vec![recv];
@@ -2195,6 +2327,16 @@ impl Machine {
             val: v,
             data,
         })
+    }
+
+    /// Keep a pointer by its address, so that a word read back (from a
+    /// channel's buffer) is the pointer again.
+    fn point(&mut self, v: &Value) {
+        if let Value::Ptr(p) = v {
+            if p.addr != 0 {
+                self.pointees.insert(p.addr, p.clone());
+            }
+        }
     }
 
     fn type_ref(&self, rt: &mut Runtime, ty: &Ty) -> TypeRef {
@@ -2620,6 +2762,22 @@ fn store(a: &mut Value, i: i64, v: Value) -> bool {
     }
 }
 
+/// Where the twin puts package variables: after one another, each at its
+/// alignment, apart from the heap, the text and the type descriptors.
+const GLOBALS_BASE: Addr = 0x0060_0000;
+
+/// The package variables' addresses, in declaration order.
+fn place_globals(tys: &[Ty]) -> Vec<Addr> {
+    let mut at = GLOBALS_BASE;
+    tys.iter()
+        .map(|t| {
+            let a = at.next_multiple_of(Addr::from(t.align()));
+            at = a + Addr::from(t.size().max(1));
+            a
+        })
+        .collect()
+}
+
 /// Why a path stops short of its end.
 enum PathStop {
     /// An index out of range: runtime·panicindex.
@@ -2633,7 +2791,7 @@ enum PathStop {
 /// `j`, with that index replaced by the element's place in the array.
 enum Walk {
     Done(Option<Value>),
-    Into(Cell, usize, usize, Option<i64>),
+    Into(Rc<Pointer>, usize, usize, Option<i64>),
 }
 
 /// Walk `steps` from `k` (their indexes from `j`) in `v`: load the end
@@ -2660,17 +2818,17 @@ fn walk(
             }));
         };
         match step {
-            Step::Field(f) => {
+            Step::Field { i, .. } => {
                 let Value::Struct(fields) = v else {
                     unreachable!("typed")
                 };
-                v = &mut fields[usize::from(f)];
+                v = &mut fields[usize::from(i)];
             }
             Step::Deref(off) => {
-                let Value::Ptr(c, _) = v else {
+                let Value::Ptr(p) = v else {
                     return Err(PathStop::Nil(off));
                 };
-                return Ok(Walk::Into(c.clone(), k + 1, j, None));
+                return Ok(Walk::Into(p.clone(), k + 1, j, None));
             }
             Step::Index { .. } => {
                 let i = over.take().unwrap_or(idx[j]);
@@ -2678,7 +2836,12 @@ fn walk(
                     if !(0..i64::from(*len)).contains(&i) {
                         return Err(PathStop::Index);
                     }
-                    return Ok(Walk::Into(arr.clone(), k, j, Some(i + i64::from(*off))));
+                    let whole = Rc::new(Pointer {
+                        cell: arr.clone(),
+                        path: Box::default(),
+                        addr: 0,
+                    });
+                    return Ok(Walk::Into(whole, k, j, Some(i + i64::from(*off))));
                 }
                 if k + 1 == steps.len() {
                     // The last step: an element of any array, compact
@@ -2707,6 +2870,79 @@ fn walk(
     }
 }
 
+/// Where a path from `cell` (at `addr`) ends, for `&`: the cell it last
+/// entered (a pointer's, a slice's array) and the fields and elements from
+/// there, with their address (0 once unknown).
+fn locate(
+    mut cell: Cell,
+    mut addr: Addr,
+    steps: &[Step],
+    idx: &[i64],
+) -> Result<Pointer, PathStop> {
+    let mut path: Vec<u32> = Vec::new();
+    let mut idx = idx.iter();
+    let known = |a: Addr, d: Addr| if a == 0 { 0 } else { a + d };
+    for &step in steps {
+        match step {
+            Step::Field { i, off } => {
+                path.push(u32::from(i));
+                addr = known(addr, Addr::from(off));
+            }
+            Step::Index { width, .. } => {
+                let i = *idx.next().expect("an index for each step");
+                let slice = match descend(&mut cell.borrow_mut(), &path) {
+                    Target::Compact(..) => unreachable!("an integer has no elements"),
+                    Target::Value(v) => match v {
+                        Value::Slice {
+                            arr,
+                            addr: base,
+                            off,
+                            len,
+                            ..
+                        } => (0..i64::from(*len))
+                            .contains(&i)
+                            .then(|| (arr.clone(), *base, i64::from(*off)))
+                            .ok_or(PathStop::Index)
+                            .map(Some)?,
+                        v if (0..elements_len(v) as i64).contains(&i) => None,
+                        _ => return Err(PathStop::Index),
+                    },
+                };
+                let step = Addr::from(width) * i as Addr;
+                match slice {
+                    Some((arr, base, off)) => {
+                        cell = arr;
+                        path = vec![(off + i) as u32];
+                        addr = known(base, step);
+                    }
+                    None => {
+                        path.push(i as u32);
+                        addr = known(addr, step);
+                    }
+                }
+            }
+            Step::Deref(off) => {
+                let here = Pointer {
+                    cell: cell.clone(),
+                    path: path.clone().into(),
+                    addr,
+                };
+                let Value::Ptr(p) = here.load() else {
+                    return Err(PathStop::Nil(off));
+                };
+                cell = p.cell.clone();
+                path = p.path.to_vec();
+                addr = p.addr;
+            }
+        }
+    }
+    Ok(Pointer {
+        cell,
+        path: path.into(),
+        addr,
+    })
+}
+
 /// Go on with a walk in the cells it was handed, to its end.
 fn finish_walk(
     mut w: Walk,
@@ -2717,8 +2953,19 @@ fn finish_walk(
     loop {
         match w {
             Walk::Done(v) => return Ok(v),
-            Walk::Into(cell, k, j, over) => {
-                w = walk(&mut cell.borrow_mut(), steps, k, idx, j, over, op)?;
+            Walk::Into(p, k, j, over) => {
+                let mut v = p.cell.borrow_mut();
+                w = match descend(&mut v, &p.path) {
+                    Target::Value(v) => walk(v, steps, k, idx, j, over, op)?,
+                    // An integer in a compact array: the path ends there.
+                    Target::Compact(a, i) => Walk::Done(match op.take() {
+                        Some(new) => {
+                            store(a, i, new);
+                            None
+                        }
+                        None => element(a, i),
+                    }),
+                };
             }
         }
     }
@@ -2924,7 +3171,7 @@ fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Option<IntOut> {
 /// they point at (the same variable), the rest by value.
 fn identical(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Ptr(x, _), Value::Ptr(y, _)) => Rc::ptr_eq(x, y),
+        (Value::Ptr(x), Value::Ptr(y)) => Rc::ptr_eq(&x.cell, &y.cell) && x.path == y.path,
         _ => a == b,
     }
 }
