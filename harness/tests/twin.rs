@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 34] = [
+const NEVER_MEASURED: [&str; 35] = [
     "addresses",
     "assertions",
     "bytestr",
@@ -23,6 +23,7 @@ const NEVER_MEASURED: [&str; 34] = [
     "closorder",
     "deep150",
     "divzero",
+    "embedding",
     "fanin",
     "golit",
     "ifaceconv",
@@ -52,7 +53,7 @@ const NEVER_MEASURED: [&str; 34] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 62] = [
+const RUNS: [&str; 63] = [
     "addresses",
     "assertions",
     "badindex",
@@ -70,6 +71,7 @@ const RUNS: [&str; 62] = [
     "deeprec",
     "deferfn",
     "divzero",
+    "embedding",
     "fanin",
     "fanout",
     "goargs",

@@ -75,8 +75,9 @@ pub enum Type {
     Chan(ChanDir, Box<Type>),
     Func(Box<FuncType>),
     Struct(Vec<Field>),
-    /// Method names with their signatures.
-    Interface(Vec<(String, FuncType)>),
+    /// Method names with their signatures, and the interfaces embedded
+    /// (their names, where they are written).
+    Interface(Vec<(String, FuncType)>, Vec<(String, Pos)>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +88,8 @@ pub enum ChanDir {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A struct's field declaration; an embedded field has no names (its
+/// name is its type's).
 pub struct Field {
     pub names: Vec<String>,
     pub ty: Type,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::types::{Declared, IfaceTy, Sig, Ty};
+use super::types::{Declared, IfaceTy, Sig, StructTy, Ty};
 
 /// A constant value.
 #[derive(Debug, Clone, PartialEq)]
@@ -722,6 +722,12 @@ impl Program {
         }
     }
 
+    /// Whether a value of type `ty` has method `name` through an
+    /// embedded field.
+    pub fn promotes(&self, ty: &Ty, name: &str) -> bool {
+        promotes(&self.methods, ty, name)
+    }
+
     /// The function of method `name` of a struct or pointer type.
     pub fn method(&self, ty: &Ty, name: &str) -> Option<usize> {
         self.methods
@@ -784,6 +790,77 @@ pub(crate) fn assert_fn(from_iface: bool, to_iface: bool, ok: bool) -> &'static 
         (true, true, false) => "runtime.assertI2I",
         (true, true, true) => "runtime.assertI2I2",
     }
+}
+
+/// The struct a value of type `ty` is or points at.
+pub(crate) fn struct_of(ty: &Ty) -> Option<Rc<StructTy>> {
+    match ty.under() {
+        Ty::Struct(st) => Some(st.clone()),
+        Ty::Ptr(t) => match t.under() {
+            Ty::Struct(st) => Some(st.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a value of type `ty` (or what it points at) has a field or a
+/// method (of T or *T) `name` of its own.
+fn has_member(methods: &HashMap<(String, String), usize>, ty: &Ty, name: &str) -> bool {
+    let base = match ty {
+        Ty::Ptr(t) => &**t,
+        t => t,
+    };
+    let field = struct_of(base).is_some_and(|st| st.fields().iter().any(|(f, _)| f == name));
+    field
+        || method_key(base).is_some_and(|k| {
+            methods.contains_key(&(k.clone(), name.to_string()))
+                || methods.contains_key(&(format!("*{k}"), name.to_string()))
+        })
+}
+
+/// lookdot's search, depth by depth, of the types embedded in `st` for a
+/// field or method `name` that `st` lacks: the embedded fields on the way
+/// to the shallowest that has it. None where `st` has it itself, or none
+/// has it, or two at that depth do (an ambiguous selector).
+pub(crate) fn embedded_path(
+    methods: &HashMap<(String, String), usize>,
+    st: &Rc<StructTy>,
+    name: &str,
+) -> Option<Vec<String>> {
+    if has_member(methods, &Ty::Struct(st.clone()), name) {
+        return None;
+    }
+    let mut level = vec![(st.clone(), Vec::new())];
+    while !level.is_empty() {
+        let mut found = Vec::new();
+        let mut next = Vec::new();
+        for (st, via) in &level {
+            let fields = st.fields();
+            for &i in &st.embedded() {
+                let (fname, fty) = &fields[i];
+                let mut via: Vec<String> = via.clone();
+                via.push(fname.clone());
+                if has_member(methods, fty, name) {
+                    found.push(via);
+                } else if let Some(inner) = struct_of(fty) {
+                    next.push((inner, via));
+                }
+            }
+        }
+        match found.len() {
+            0 => level = next,
+            1 => return found.pop(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a value of type `ty` has method `name` through a struct
+/// embedded in its own (a promoted method).
+pub(crate) fn promotes(methods: &HashMap<(String, String), usize>, ty: &Ty, name: &str) -> bool {
+    struct_of(ty).is_some_and(|st| embedded_path(methods, &st, name).is_some())
 }
 
 /// How methods of `ty` are keyed: `T` for a named struct or other named

@@ -442,19 +442,62 @@ impl Compiler {
         Ok(match (&t.ty, made) {
             (Type::Struct(fields), Some(Ty::Struct(shell))) => {
                 let mut fs = Vec::new();
+                let mut embedded = Vec::new();
                 for f in fields {
                     let ty = self.ty(&f.ty, t.pos)?;
+                    if f.names.is_empty() {
+                        // An embedded field is named by its type (a
+                        // declared type, or a pointer to one).
+                        let name = match &f.ty {
+                            Type::Name(n, _) => n.clone(),
+                            Type::Pointer(inner) => match &**inner {
+                                Type::Name(n, _) => n.clone(),
+                                _ => {
+                                    return err(
+                                        t.pos,
+                                        "embedded type cannot be a pointer to pointer",
+                                    )
+                                }
+                            },
+                            _ => return err(t.pos, "embedded field must be a type name"),
+                        };
+                        embedded.push(fs.len());
+                        fs.push((name, ty));
+                        continue;
+                    }
                     fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
                 }
                 shell.set_fields(fs.into());
+                shell.set_embedded(embedded);
                 Ty::Struct(shell)
             }
-            (Type::Interface(ms), Some(Ty::Iface(shell))) => {
+            (Type::Interface(ms, embedded), Some(Ty::Iface(shell))) => {
                 let mut methods = Vec::new();
                 for (name, ft) in ms {
                     methods.push((name.clone(), Rc::new(self.sig(ft, t.pos)?)));
                 }
+                // An embedded interface's methods are this one's too
+                // (its body first).
+                for (name, pos) in embedded {
+                    match self.types.get(name).cloned() {
+                        Some(Ty::Iface(it)) if !it.has_methods() => {
+                            return err(*pos, format!("undefined: {name}"));
+                        }
+                        Some(Ty::Iface(it)) => methods.extend(it.methods().iter().cloned()),
+                        Some(Ty::Eface) => {}
+                        Some(other) => {
+                            return err(
+                                *pos,
+                                format!("interface contains embedded non-interface {other}"),
+                            )
+                        }
+                        None => return err(*pos, format!("undefined: {name}")),
+                    }
+                }
                 methods.sort_by(|a, b| a.0.cmp(&b.0));
+                if let Some(w) = methods.windows(2).find(|w| w[0].0 == w[1].0) {
+                    return err(t.pos, format!("duplicate method {}", w[0].0));
+                }
                 shell.set_methods(methods);
                 Ty::Iface(shell)
             }
@@ -466,6 +509,7 @@ impl Compiler {
                         return err(t.pos, format!("undefined: {}", st.name));
                     }
                     shell.set_fields(st.fields());
+                    shell.set_embedded(st.embedded());
                     Ty::Struct(shell)
                 }
                 (Ty::Iface(it), Some(Ty::Iface(shell))) => {
@@ -617,7 +661,9 @@ impl Compiler {
             match &mut i {
                 Ins::Jump(t) | Ins::JumpIfNot(t) => *t = map[*t],
                 Ins::JumpTable(ts) => ts.iter_mut().for_each(|t| *t = map[*t]),
-                Ins::New { site, .. } => {
+                // Every call of runtime·new, the declarations' that stay
+                // among them, is numbered on its line in code order.
+                Ins::New { site, .. } | Ins::NewPtr { site, .. } | Ins::SliceLit { site, .. } => {
                     let n = nth.entry(site.line).or_insert(0);
                     site.nth = *n;
                     *n += 1;
@@ -928,8 +974,8 @@ impl Compiler {
             }
             Type::Pointer(t) => Ty::Ptr(Box::new(self.ty(t, pos)?)),
             Type::Struct(_) => return unsupported(pos, "struct"),
-            Type::Interface(ms) if ms.is_empty() => Ty::Eface,
-            Type::Interface(_) => return unsupported(pos, "unnamed interface"),
+            Type::Interface(ms, embedded) if ms.is_empty() && embedded.is_empty() => Ty::Eface,
+            Type::Interface(..) => return unsupported(pos, "unnamed interface"),
         })
     }
 
@@ -1683,6 +1729,9 @@ impl Compiler {
     /// An assignable place and its type. For an array element the index
     /// is compiled here, so it is on the stack below the value.
     fn place(&mut self, e: &Expr) -> R<(Place, Ty)> {
+        if let Some(x) = self.promoted(e) {
+            return self.place(&x);
+        }
         match &e.kind {
             ExprKind::Ident(n) if n == "_" => Ok((Place::Blank, Ty::Nil)),
             ExprKind::Ident(n) => match self.lookup(n) {
@@ -1824,6 +1873,9 @@ impl Compiler {
     /// has passed through a pointer or a slice (then a value on the stack
     /// still leads to shared memory).
     fn path(&mut self, e: &Expr) -> R<(Option<Slot>, Vec<Step>, Ty, bool)> {
+        if let Some(x) = self.promoted(e) {
+            return self.path(&x);
+        }
         match &e.kind {
             ExprKind::Paren(x) => self.path(x),
             ExprKind::Ident(n) if n != "_" => match self.lookup(n) {
@@ -2121,6 +2173,29 @@ impl Compiler {
         Ok(())
     }
 
+    /// `x.f` (or `x.M`) where f is a field or method of a struct embedded
+    /// in x's, as lookdot finds it, the embedded fields on the way written
+    /// out (adddot): `x.T.f`. None where f is x's own, or nowhere, or
+    /// ambiguous.
+    fn promoted(&mut self, e: &Expr) -> Option<Expr> {
+        let ExprKind::Selector { expr, name } = &e.kind else {
+            return None;
+        };
+        let st = struct_of(&self.static_ty(expr)?)?;
+        let via = embedded_path(&self.methods, &st, name)?;
+        let mut x = (**expr).clone();
+        for f in via.into_iter().chain([name.clone()]) {
+            x = Expr {
+                pos: e.pos,
+                kind: ExprKind::Selector {
+                    expr: Box::new(x),
+                    name: f,
+                },
+            };
+        }
+        Some(x)
+    }
+
     /// Whether `v` is a composite literal once typecheck is done with it:
     /// one written out, or `[]byte("...")` of a constant, which
     /// stringtoarraylit makes one.
@@ -2162,6 +2237,9 @@ impl Compiler {
         if let Some((c, ty)) = self.const_value(e) {
             self.emit(Ins::Const(c));
             return Ok(ty);
+        }
+        if let Some(x) = self.promoted(e) {
+            return self.expr_typed(&x);
         }
         match &e.kind {
             ExprKind::Ident(n) if n == "nil" => {
@@ -2712,6 +2790,9 @@ impl Compiler {
     /// (the receiver, a copy of the value or the pointer) on the stack,
     /// and the method.
     fn receiver(&mut self, func: &Expr) -> R<Option<usize>> {
+        if let Some(f) = self.promoted(func) {
+            return self.receiver(&f);
+        }
         let ExprKind::Selector { expr: x, name } = &func.kind else {
             return Ok(None);
         };
@@ -2989,6 +3070,7 @@ impl Compiler {
         let ExprKind::Call { func, .. } = &e.kind else {
             return None;
         };
+        let func = &self.promoted(func).unwrap_or_else(|| (**func).clone());
         if let ExprKind::Selector { expr: x, name } = &func.kind {
             // A method of x's type, of its interface, or a field holding
             // a function.
@@ -3072,9 +3154,17 @@ impl Compiler {
     /// variables, calls, receives, elements, fields, sums); None where
     /// it is not.
     fn static_ty(&mut self, e: &Expr) -> Option<Ty> {
+        if let Some(x) = self.promoted(e) {
+            return self.static_ty(&x);
+        }
         match &e.kind {
             ExprKind::Str(_) => Some(Ty::Str),
             ExprKind::Paren(x) => self.static_ty(x),
+            ExprKind::Unary { op: "&", expr }
+                if !matches!(expr.kind, ExprKind::Composite { .. }) =>
+            {
+                Some(Ty::Ptr(Box::new(self.static_ty(expr)?)))
+            }
             ExprKind::Ident(n) => match self.lookup(n)? {
                 Binding::Var(_, t) | Binding::Const(_, t) => Some(t),
                 Binding::Func(_) => None,
@@ -4296,7 +4386,8 @@ impl Compiler {
     /// one that cannot implement it.
     fn asserted_from(&mut self, pos: Pos, x: &Expr, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
         let has = declared_methods(&self.methods, ty);
-        if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
+        let lacks = |m: &String| !has.contains(m) && !promotes(&self.methods, ty, m);
+        if let Some((m, _)) = it.methods().iter().find(|(m, _)| lacks(m)) {
             return err(
                 pos,
                 format!(
@@ -4369,6 +4460,11 @@ impl Compiler {
     fn conv_t2i(&mut self, pos: Pos, ty: &Ty, it: &Rc<IfaceTy>) -> R<()> {
         let has = declared_methods(&self.methods, ty);
         if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
+            if promotes(&self.methods, ty, m) {
+                // Its itab entry is a wrapper genwrapper makes, calling
+                // the embedded field's method: not modelled.
+                return unsupported(pos, "promoted method in an interface");
+            }
             return err(
                 pos,
                 format!(
@@ -5115,7 +5211,9 @@ fn assignable_to_iface(methods: &HashMap<(String, String), usize>, got: &Ty, wan
         (Ty::Eface, _) => false,
         (_, Ty::Iface(to)) => {
             let has = declared_methods(methods, got);
-            to.methods().iter().all(|(m, _)| has.contains(m))
+            to.methods()
+                .iter()
+                .all(|(m, _)| has.contains(m) || promotes(methods, got, m))
         }
         _ => false,
     }
@@ -5140,7 +5238,9 @@ enum Kind {
 fn declared_kind(specs: &[&TypeSpec], t: &TypeSpec, depth: usize) -> Option<Kind> {
     match &t.ty {
         Type::Struct(_) => Some(Kind::Struct),
-        Type::Interface(ms) if !ms.is_empty() => Some(Kind::Iface),
+        Type::Interface(ms, embedded) if !ms.is_empty() || !embedded.is_empty() => {
+            Some(Kind::Iface)
+        }
         Type::Name(n, _) if depth < specs.len() => {
             let t1 = specs.iter().find(|s| &s.name == n)?;
             declared_kind(specs, t1, depth + 1)

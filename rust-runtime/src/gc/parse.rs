@@ -372,7 +372,24 @@ impl Parser {
                 self.expect_op("{")?;
                 let mut fields = Vec::new();
                 while !self.is_op("}") {
+                    // An embedded field: `T` or `*T` alone on its line.
+                    if self.is_op("*") {
+                        let ty = self.parse_type()?;
+                        fields.push(Field {
+                            names: Vec::new(),
+                            ty,
+                        });
+                        self.semi()?;
+                        continue;
+                    }
+                    let pos = self.pos();
                     let mut names = vec![self.ident()?];
+                    if matches!(self.tok(), Tok::Semi) || self.is_op("}") {
+                        let ty = Type::Name(names.remove(0), pos);
+                        fields.push(Field { names, ty });
+                        self.semi()?;
+                        continue;
+                    }
                     while self.eat_op(",") {
                         names.push(self.ident()?);
                     }
@@ -387,14 +404,20 @@ impl Parser {
                 self.next();
                 self.expect_op("{")?;
                 let mut methods = Vec::new();
+                let mut embedded = Vec::new();
                 while !self.is_op("}") {
+                    let pos = self.pos();
                     let name = self.ident()?;
-                    let sig = self.signature()?;
-                    methods.push((name, sig));
+                    if matches!(self.tok(), Tok::Semi) || self.is_op("}") {
+                        embedded.push((name, pos));
+                    } else {
+                        let sig = self.signature()?;
+                        methods.push((name, sig));
+                    }
                     self.semi()?;
                 }
                 self.expect_op("}")?;
-                Ok(Type::Interface(methods))
+                Ok(Type::Interface(methods, embedded))
             }
             Tok::Keyword("map") => {
                 self.next();

@@ -375,6 +375,8 @@ pub(crate) const INTS: [(&str, u8, bool); 11] = [
 pub struct StructTy {
     pub name: String,
     fields: Body<[(String, Ty)]>,
+    /// The embedded fields (named by their types), by index.
+    embedded: RefCell<Vec<usize>>,
 }
 
 impl StructTy {
@@ -383,7 +385,17 @@ impl StructTy {
         StructTy {
             name,
             fields: Body::new(None),
+            embedded: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The indexes of its embedded fields.
+    pub fn embedded(&self) -> Vec<usize> {
+        self.embedded.borrow().clone()
+    }
+
+    pub(crate) fn set_embedded(&self, embedded: Vec<usize>) {
+        *self.embedded.borrow_mut() = embedded;
     }
 
     pub fn fields(&self) -> Rc<[(String, Ty)]> {

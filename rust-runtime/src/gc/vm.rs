@@ -1379,7 +1379,7 @@ impl Machine {
                 let v = stack.pop().expect("a value");
                 let t = self.type_ref(rt, ty);
                 let inter = self.inter_ref(rt, Some(iface));
-                let fit = self.fit(rt, ty, iface);
+                let fit = self.fit(rt, ty, iface)?;
                 if rt.tab.lookup("runtime.convT2I").is_none() {
                     return Err(
                         self.fail("runtime.convT2I has no frame in the measured tables".into())
@@ -1952,7 +1952,7 @@ impl Machine {
                     Some(to) => {
                         let inter = self.inter_ref(rt, Some(to));
                         let fit = match &v {
-                            Value::Iface(d, _) => Some(self.fit(rt, &d.ty, to)),
+                            Value::Iface(d, _) => Some(self.fit(rt, &d.ty, to)?),
                             _ => None,
                         };
                         let fit = fit.as_ref();
@@ -1981,7 +1981,7 @@ impl Machine {
                 let v = stack.pop().expect("an interface value");
                 let inter = self.inter_ref(rt, Some(to));
                 let (words, fit) = match &v {
-                    Value::Iface(d, tab) => ((*tab, d.data), Some(self.fit(rt, &d.ty, to))),
+                    Value::Iface(d, tab) => ((*tab, d.data), Some(self.fit(rt, &d.ty, to)?)),
                     _ => ((0, 0), None),
                 };
                 let ret = self.ret(rt, func, "runtime.convI2I", &site);
@@ -2362,7 +2362,7 @@ impl Machine {
     }
 
     /// The dynamic type `ty` as itab sees it against interface `it`.
-    fn fit(&self, rt: &mut Runtime, ty: &Ty, it: &IfaceTy) -> Fit {
+    fn fit(&mut self, rt: &mut Runtime, ty: &Ty, it: &IfaceTy) -> Result<Fit, Stop> {
         let has = self.prog.method_set(ty);
         let missing = it
             .methods()
@@ -2370,16 +2370,22 @@ impl Machine {
             .map(|(m, _)| m)
             .find(|m| !has.contains(m))
             .cloned();
+        if let Some(m) = missing.as_ref().filter(|m| self.prog.promotes(ty, m)) {
+            return Err(self.fail(format!(
+                "{} has {m} through an embedded field: the wrapper in its itab is not modelled",
+                ty.name()
+            )));
+        }
         let unnamed = matches!(
             ty,
             Ty::Ptr(_) | Ty::Slice(_) | Ty::Array(..) | Ty::Map(..) | Ty::Chan(_) | Ty::Func(_)
         );
-        Fit {
+        Ok(Fit {
             ty: self.type_ref(rt, ty).word,
             ty_name: ty.name(),
             missing,
             uncommon: !unnamed || !has.is_empty(),
-        }
+        })
     }
 
     /// The program's value of an interface{} the runtime holds: one the
