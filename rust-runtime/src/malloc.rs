@@ -9,7 +9,7 @@
 //! only hands out their addresses.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::lock::Lock;
 use crate::proc::Runtime;
@@ -397,6 +397,8 @@ pub fn size_classes() -> Vec<(u32, u32)> {
 struct Span {
     start: Addr,
     npages: u32,
+    /// Its objects' size (its class's, or all its pages for a large one).
+    size: u32,
     /// Objects given back, the list head last.
     free: Vec<Addr>,
     /// The objects never handed out, which follow the given-back ones on
@@ -497,6 +499,25 @@ pub struct Heap {
     /// its block takes (what lies where, for a signal frame that writes
     /// past the signal stack).
     live: BTreeMap<Addr, u64>,
+    /// Free blocks whose link word (MLink's next, the first word) a signal
+    /// frame wrote over, with the value it reads now.
+    poisoned: HashMap<Addr, Addr>,
+    /// Per class: the link an allocation read off a block in `poisoned`,
+    /// which the M's cache list now starts with.
+    bad_head: Vec<Option<Addr>>,
+}
+
+/// What an allocation that follows the free lists' links as memory holds
+/// them (see [`Heap::alloc_through_links`]) finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linked {
+    /// The block.
+    Block(Addr),
+    /// The list led to this address, which is not mapped: reading its
+    /// link faults.
+    Fault(Addr),
+    /// The list led into mapped memory the twin does not keep the words of.
+    Unknown,
 }
 
 /// spanalloc's counts, enough to tell when FixAlloc_Alloc needs a chunk.
@@ -605,6 +626,8 @@ impl Default for Heap {
             central_locks: vec![Lock::default(); NUM_SIZE_CLASSES],
             spanalloc: SpanAlloc::default(),
             live: BTreeMap::new(),
+            poisoned: HashMap::new(),
+            bad_head: vec![None; NUM_SIZE_CLASSES],
         }
     }
 }
@@ -702,6 +725,121 @@ impl Heap {
         a
     }
 
+    /// Every free block whose first word (its link) lies in `range`, with
+    /// the link: the M's cache lists (each block linked to the one popped
+    /// after it), the spans' free lists (the given-back ones, then the
+    /// fresh ones in address order, the last linked to nil).
+    pub fn free_links(&self, range: std::ops::Range<Addr>) -> Vec<(Addr, Addr)> {
+        let inside = |a: Addr| a < range.end && range.start < a + 8;
+        let mut out = Vec::new();
+        for list in &self.cache {
+            for (i, &v) in list.iter().enumerate() {
+                if inside(v) {
+                    out.push((v, if i > 0 { list[i - 1] } else { 0 }));
+                }
+            }
+        }
+        for span in self.spans.values() {
+            let fresh = span.fresh.clone();
+            let first_fresh = if fresh.is_empty() { 0 } else { fresh.start };
+            for (i, &v) in span.free.iter().enumerate() {
+                if inside(v) {
+                    out.push((v, if i > 0 { span.free[i - 1] } else { first_fresh }));
+                }
+            }
+            let size = u64::from(span.size);
+            let mut v = fresh.start;
+            while v < fresh.end && size > 0 {
+                if inside(v) {
+                    out.push((v, if v + size < fresh.end { v + size } else { 0 }));
+                }
+                v += size;
+            }
+        }
+        out
+    }
+
+    /// Record that the free block at `v` now links to `link`.
+    pub fn poison(&mut self, v: Addr, link: Addr) {
+        self.poisoned.insert(v, link);
+    }
+
+    /// An allocation of `n` bytes as mallocgc's block choice makes it
+    /// (without its calls), following the free lists' links as memory
+    /// holds them (see [`Heap::head_trouble`], [`Heap::batch_trouble`]).
+    pub fn alloc_through_links(&mut self, n: u32) -> Linked {
+        if n > MAX_SMALL_SIZE {
+            return Linked::Block(self.alloc(n));
+        }
+        let k = self.class_of(n);
+        if let Some(t) = self.head_trouble(k) {
+            return t;
+        }
+        if self.cache[k].is_empty() {
+            self.refill(k);
+            if let Some(t) = self.batch_trouble(k) {
+                return t;
+            }
+        }
+        let v = self.alloc(n);
+        self.taken(k, v);
+        Linked::Block(v)
+    }
+
+    /// MCache_Alloc's `v = l->list` where an earlier allocation took a
+    /// poisoned block and its link for the head: a nil one makes the list
+    /// look empty (it is refilled, the blocks after it lost); another is
+    /// read as a block.
+    pub fn head_trouble(&mut self, k: usize) -> Option<Linked> {
+        match self.bad_head[k].take()? {
+            0 => {
+                self.cache[k].clear();
+                None
+            }
+            h => Some(self.read_link_at(h)),
+        }
+    }
+
+    /// MCentral_AllocList's walk of the batch just refilled (first taken
+    /// last): it follows each block's link but the last's, which it sets
+    /// to nil. A poisoned nil link ends the batch there (the span's blocks
+    /// after it lost); another is read as a block.
+    pub fn batch_trouble(&mut self, k: usize) -> Option<Linked> {
+        for i in (1..self.cache[k].len()).rev() {
+            match self.poisoned.get(&self.cache[k][i]).copied() {
+                Some(0) => {
+                    let kept = self.cache[k].split_off(i);
+                    self.cache[k] = kept;
+                    break;
+                }
+                Some(h) => return Some(self.read_link_at(h)),
+                None => {}
+            }
+        }
+        if let Some(&last) = self.cache[k].first() {
+            self.poisoned.remove(&last);
+        }
+        None
+    }
+
+    /// MCache_Alloc's `l->list = v->next` for the block `v` it took.
+    pub fn taken(&mut self, k: usize, v: Addr) {
+        if let Some(link) = self.poisoned.remove(&v) {
+            self.bad_head[k] = Some(link);
+        }
+    }
+
+    /// Reading the link word of a "block" at `h`: a fault where nothing is
+    /// mapped (below the null page's end or outside the arena in use).
+    fn read_link_at(&self, h: Addr) -> Linked {
+        let mapped = (ARENA_START..self.arena_used).contains(&h) || h >= self.mmap_top;
+        if mapped && h >= 0x1000 {
+            Linked::Unknown
+        } else {
+            Linked::Fault(h)
+        }
+    }
+
     /// The live objects whose blocks overlap `range`, by address.
     pub fn live_in(&self, range: std::ops::Range<Addr>) -> Vec<(Addr, u64)> {
         let before = self
@@ -735,6 +873,7 @@ impl Heap {
             let span = Span {
                 start: a,
                 npages,
+                size: npages * PAGE_SIZE as u32,
                 free: Vec::new(),
                 fresh: a..a,
                 refs: 1,
@@ -870,6 +1009,7 @@ impl Heap {
             Span {
                 start,
                 npages,
+                size,
                 free: Vec::new(),
                 fresh: start..start + count * u64::from(size),
                 refs: 0,
@@ -1424,6 +1564,19 @@ impl Runtime {
     /// mallocgc: the allocation, then, with dogc, a collection once
     /// heap_alloc reaches next_gc (runtime·gc returns at once before
     /// initdone, while a lock is held, or while panicking).
+    /// A free list that led `f` to `t` (see [`Heap::head_trouble`]).
+    fn malloc_fault(&mut self, f: crate::symtab::FuncId, t: Linked) -> Result<Addr, crate::Stop> {
+        match t {
+            Linked::Fault(addr) => Err(self.runtime_fault(f, addr)),
+            _ => {
+                self.unmodelled = Some(
+                    "a free list whose link a signal frame wrote over, into mapped memory".into(),
+                );
+                Err(crate::Stop::End(crate::Ending::Exit(2)))
+            }
+        }
+    }
+
     pub(crate) fn mallocgc_dogc(
         &mut self,
         caller: impl Into<crate::asm::Caller>,
@@ -1456,15 +1609,32 @@ impl Runtime {
             let ca = self.rf.mcache_alloc;
             let words = [0, class as u64, u64::from(size), u64::from(zeroed)];
             self.call(f, ca, &words)?;
+            if let Some(t) = self.heap.head_trouble(class) {
+                return self.malloc_fault(ca, t);
+            }
             if self.heap.needs_refill(class) {
                 self.mcentral_alloc_list(ca, class)?;
+                if let Some(t) = self.heap.batch_trouble(class) {
+                    let mc = self.rf.mcentral_alloc;
+                    return self.malloc_fault(mc, t);
+                }
             }
             let v = self.heap.alloc(n);
-            // Its first word linked the free list.
-            self.check_spilled(v..v + u64::from(size), "an allocation")?;
+            self.heap.taken(class, v);
+            // A link the frame wrote is followed as above; a second word
+            // it made nonzero has the block cleared, as runtime·free's mark
+            // does; any other word it wrote is the block's contents.
+            let marked = self.spill_word(v + 8) != 0;
+            if !marked
+                && (v + 16..v + u64::from(size))
+                    .step_by(8)
+                    .any(|w| self.spill_word(w) != 0)
+            {
+                self.check_spilled(v..v + u64::from(size), "an allocation")?;
+            }
             // "block is zeroed iff second word is zero": runtime·free
             // marked it, so it is cleared (a zeroed=0 caller overwrites it).
-            if self.heap.take_dirty(v) && zeroed && size > 8 {
+            if (self.heap.take_dirty(v) || marked) && zeroed && size > 8 {
                 let mc = self.rf.memclr;
                 self.call_leaf(ca, mc, &[v, u64::from(size)])?;
             }
@@ -1824,6 +1994,34 @@ mod heap_order {
         let mut want: Vec<u64> = (1..=31).rev().collect();
         want.extend([32, 33]);
         assert_eq!(next, want);
+    }
+
+    /// A free block whose link a signal frame rewrote: the allocation
+    /// that takes it is served, the next of its class reads the link; a
+    /// nil one leaves the list looking empty (refilled from the span, the
+    /// blocks after it lost), an unmapped one faults.
+    #[test]
+    fn a_rewritten_link_is_followed_by_the_allocation_after_the_one_taking_it() {
+        let mut h = Heap::default();
+        h.alloc(40);
+        let head = *h.cache[h.class_of(40)].last().expect("a batch");
+        h.poison(head, 0xf8_4650_5845);
+        assert_eq!(h.alloc_through_links(40), Linked::Block(head));
+        assert_eq!(h.alloc_through_links(40), Linked::Fault(0xf8_4650_5845));
+
+        let mut h = Heap::default();
+        h.alloc(40);
+        let k = h.class_of(40);
+        let head = *h.cache[k].last().expect("a batch");
+        h.poison(head, 0);
+        assert_eq!(h.alloc_through_links(40), Linked::Block(head));
+        let Linked::Block(next) = h.alloc_through_links(40) else {
+            panic!("a nil link ends the list")
+        };
+        assert!(
+            next > head + 48 * 30,
+            "refilled past the lost ones: {next:#x}"
+        );
     }
 
     /// mallocinit's free(malloc(1)), then the first collection's

@@ -23,6 +23,9 @@ impl Runtime {
         self.call(caller, f, &[p, size])?;
         if self.m.nomemprof == 0 {
             self.m.nomemprof += 1;
+            // The walk's first findfunc builds the symbol table (its
+            // allocations are not modelled).
+            self.symtab_built = true;
             let cl = self.rf.callers;
             self.call_leaf(at(f, 170), cl, &[1, 0, 32])?;
             self.lock(at(f, 171), LockId::Prof)?;

@@ -710,6 +710,11 @@ pub struct Runtime {
     /// modelled), and whether a live object other than a G lies there:
     /// what the twin does not keep, to stop at before anything reads it.
     pub(crate) spilled: Option<(std::ops::Range<Addr>, bool)>,
+    /// The runtime functions the program's code calls, from which the
+    /// linker's reach decides what the binary holds (see buildfuncs).
+    pub program_roots: Vec<FuncId>,
+    /// Whether symtab.c's buildfuncs has run (a first findfunc).
+    pub(crate) symtab_built: bool,
     /// runtime·panicking: a panic or throw is printing.
     pub(crate) panicking: bool,
     /// chan.c's fastrand1 state.
@@ -759,6 +764,8 @@ impl Runtime {
             proflock: Lock::default(),
             unmodelled: None,
             spilled: None,
+            program_roots: Vec::new(),
+            symtab_built: false,
             chans: crate::Arena::default(),
             maps: crate::hashmap::Maps::default(),
             sudogs: crate::chan::SudoGs::default(),
@@ -1899,6 +1906,10 @@ impl Runtime {
             self.print(&sig.line());
         }
         self.print("\n");
+        // gentraceback's first findfunc builds the symbol table.
+        if let Some(addr) = self.buildfuncs()? {
+            return Err(self.runtime_fault(self.rf.mcache_alloc, addr));
+        }
         let pc = self.site(p, self.rf.dopanic);
         let (sp, g) = (self.sp, self.g);
         let _ = self
@@ -1931,6 +1942,13 @@ impl Runtime {
                 if new != old {
                     self.set_g_field(g, off, new);
                 }
+            }
+        }
+        // And on free blocks' links.
+        for (v, link) in self.heap.free_links(end..top) {
+            let new = host.overwrite(end, v, 8, link);
+            if new != link {
+                self.heap.poison(v, new);
             }
         }
     }
@@ -1981,6 +1999,17 @@ impl Runtime {
                 ));
                 Err(Stop::End(Ending::Exit(2)))
             }
+        }
+    }
+
+    /// The word at `a` as a signal frame left it, were it 0 before (0
+    /// where no signal frame reached it).
+    pub(crate) fn spill_word(&self, a: Addr) -> u64 {
+        match (&self.spilled, self.signal_spill()) {
+            (Some(_), Some(spill)) if a < spill.end && spill.start < a + 8 => {
+                self.host.overwrite(spill.start, a, 8, 0)
+            }
+            _ => 0,
         }
     }
 

@@ -50,6 +50,41 @@ pub struct SigRecord {
     pub pc: Addr,
 }
 
+impl Runtime {
+    /// Runtime code in `f` (the allocator, following a link a signal
+    /// frame wrote) reads `addr`, where nothing is mapped: sighandler
+    /// makes it call sigpanic, which prints "unexpected fault address"
+    /// and throws "fault". During a panic's printing startpanic finds
+    /// m->dying set: "panic during panic", exit 3. Else throw prints, and
+    /// dopanic the fault's record; its traceback's first findfunc builds
+    /// the symbol table, whose first mal finds m->mallocing still set
+    /// (the fault left mallocgc midway) and throws again: "panic during
+    /// panic". (With the symbol table built before, the traceback the
+    /// twin would have to print from the fault is not modelled.) The
+    /// fault's pc is not modelled: `f`'s entry stands for it.
+    pub(crate) fn runtime_fault(&mut self, f: FuncId, addr: Addr) -> Stop {
+        self.print(&format!("unexpected fault address {addr:#x}\n"));
+        if !self.panicking {
+            self.panicking = true;
+            self.print("throw: fault\n");
+            let record = SigRecord {
+                sig: SIGSEGV,
+                code: SEGV_MAPERR,
+                addr,
+                pc: self.tab.entry(f),
+            };
+            self.print(&record.line());
+            self.print("\n");
+            if std::mem::replace(&mut self.symtab_built, true) {
+                self.unmodelled = Some("a traceback from a fault in the runtime".into());
+                return Stop::End(crate::Ending::Exit(2));
+            }
+        }
+        self.print("panic during panic\n");
+        Stop::End(crate::Ending::Exit(3))
+    }
+}
+
 impl SigRecord {
     /// What dopanic prints of it.
     pub(crate) fn line(&self) -> String {

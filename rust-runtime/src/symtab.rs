@@ -239,6 +239,11 @@ impl FuncTab {
         Ok(id)
     }
 
+    /// Every function, by id.
+    pub fn ids(&self) -> impl Iterator<Item = FuncId> + '_ {
+        (0..self.funcs.len() as u32).map(FuncId)
+    }
+
     pub fn lookup(&self, name: &str) -> Option<FuncId> {
         self.by_name.get(name).copied()
     }
@@ -312,6 +317,160 @@ pub const TEXT_START: Addr = 0x400c00;
 /// Room each function gets in the twin's text layout.
 pub const FUNC_STRIDE: Addr = 0x1000;
 
+/// sizeof(Func) (runtime.h): name, type and src Strings, the pcln Slice,
+/// entry and pc0, then ln0, frame, args and locals.
+const SIZEOF_FUNC: u32 = 96;
+
+/// nfname, the symbol table's count of file-name pieces ('f' symbols): 76
+/// in the binaries of every fixture, built under GOROOT
+/// /opt/go2011/<toolchain> in the harness's /tmp/harness-XXXXXX (read
+/// off them as symtab.c's walksymtab reads it, 2026-12-07).
+const NFNAME: u32 = 76;
+
+/// The source paths the references' binaries name, as far as their
+/// lengths go: GOROOT (scripts/build-toolchains' default,
+/// /opt/go2011/pre-1547 or /opt/go2011/post-1547) and the directory
+/// `harness build` compiles in (/tmp/harness-XXXXXX). A binary built
+/// elsewhere names longer or shorter paths, and its buildfuncs allocates
+/// other sizes.
+pub fn goroot_len(variant: crate::Variant) -> usize {
+    match variant {
+        crate::Variant::Pre1547 => "/opt/go2011/pre-1547".len(),
+        crate::Variant::Post1547 => "/opt/go2011/post-1547".len(),
+    }
+}
+pub const WORK_LEN: usize = "/tmp/harness-XXXXXX".len();
+
+/// The runtime package's sources in the order 6l's symbol table lists
+/// them (the Makefile's GOFILES, then OFILES, as linux/amd64 builds
+/// them), and whether every binary links them: the others (chan.c,
+/// closure.c, hashmap.c, rune.c in the binaries of our fixtures) only
+/// where the program's code reaches one of their functions.
+const RUNTIME_FILES: [(&str, bool); 41] = [
+    ("debug.go", true),
+    ("error.go", true),
+    ("extern.go", true),
+    ("sig.go", true),
+    ("softfloat64.go", true),
+    ("type.go", true),
+    ("version.go", true),
+    ("version_linux.go", true),
+    ("version_amd64.go", true),
+    ("runtime_defs.go", true),
+    ("amd64/asm.s", true),
+    ("chan.c", false),
+    ("amd64/closure.c", false),
+    ("float.c", true),
+    ("hashmap.c", false),
+    ("iface.c", true),
+    ("malloc.c", true),
+    ("mcache.c", true),
+    ("mcentral.c", true),
+    ("linux/mem.c", true),
+    ("amd64/memmove.s", true),
+    ("mfinal.c", true),
+    ("mfixalloc.c", true),
+    ("mgc0.c", true),
+    ("mheap.c", true),
+    ("mprof.c", true),
+    ("msize.c", true),
+    ("print.c", true),
+    ("proc.c", true),
+    ("rune.c", false),
+    ("runtime.c", true),
+    ("linux/amd64/rt0.s", true),
+    ("sema.c", true),
+    ("linux/amd64/signal.c", true),
+    ("sigqueue.c", true),
+    ("slice.c", true),
+    ("string.c", true),
+    ("symtab.c", true),
+    ("linux/amd64/sys.s", true),
+    ("linux/thread.c", true),
+    ("amd64/traceback.c", true),
+];
+
+impl crate::proc::Runtime {
+    /// symtab.c's buildfuncs, on the first findfunc (under m->nomemprof,
+    /// so no allocation samples): its allocations, as mallocgc chooses
+    /// their blocks. Its calls are not modelled: the first findfunc the
+    /// twin takes up is gentraceback's in dopanic, and the process ends
+    /// after it. Where a signal frame wrote over a free block's link, the
+    /// allocation after the one that takes the block reads that link; an
+    /// address nothing is mapped at faults there (returned).
+    pub(crate) fn buildfuncs(&mut self) -> Result<Option<Addr>, crate::Stop> {
+        if std::mem::replace(&mut self.symtab_built, true) {
+            return Ok(None);
+        }
+        let roots = std::mem::take(&mut self.program_roots);
+        let sizes = self.buildfuncs_sizes(&roots);
+        self.program_roots = roots;
+        for n in sizes {
+            match self.heap.alloc_through_links(n) {
+                crate::malloc::Linked::Block(_) => {}
+                crate::malloc::Linked::Fault(a) => return Ok(Some(a)),
+                crate::malloc::Linked::Unknown => {
+                    self.unmodelled = Some(
+                        "a free list whose link a signal frame wrote over, into mapped memory"
+                            .into(),
+                    );
+                    return Err(crate::Stop::End(crate::Ending::Exit(2)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The bytes buildfuncs allocates, in order: mal of the Func table,
+    /// mal of the file-name table, then for each object the symbol table
+    /// names (the program's source first, then the runtime's linked
+    /// sources) gostring of its path, a mal of its length and a NUL. The
+    /// program's code calls `roots` of the runtime; the runtime's optional
+    /// sources are linked where those reach one of their functions.
+    pub(crate) fn buildfuncs_sizes(&self, roots: &[FuncId]) -> Vec<u32> {
+        let mut seen: std::collections::HashSet<FuncId> = roots.iter().copied().collect();
+        let mut todo: Vec<FuncId> = roots.to_vec();
+        while let Some(f) = todo.pop() {
+            for c in self.sites.callees(f) {
+                if seen.insert(c) {
+                    todo.push(c);
+                }
+            }
+        }
+        const RT: &str = "$GOROOT/src/pkg/runtime/";
+        let reached: std::collections::HashSet<&str> = seen
+            .iter()
+            .filter_map(|&f| self.tab.get(f).file.strip_prefix(RT))
+            .collect();
+        let linked: Vec<&str> = RUNTIME_FILES
+            .iter()
+            .filter(|(file, always)| *always || reached.contains(file))
+            .map(|(file, _)| *file)
+            .collect();
+        let mut program: Vec<&str> = Vec::new();
+        let mut nfunc = 0u32;
+        for f in self.tab.ids() {
+            let file = self.tab.get(f).file.as_str();
+            match file.strip_prefix(RT) {
+                Some(rel) if linked.contains(&rel) => nfunc += 1,
+                Some(_) => {}
+                None => {
+                    nfunc += 1;
+                    if let Some(rel) = file.strip_prefix("$WORK") {
+                        if !program.contains(&rel) {
+                            program.push(rel);
+                        }
+                    }
+                }
+            }
+        }
+        let mut sizes = vec![(nfunc + 1) * SIZEOF_FUNC, NFNAME * 8];
+        sizes.extend(program.iter().map(|rel| (WORK_LEN + rel.len() + 1) as u32));
+        let rt_len = goroot_len(self.variant) + RT.len() - "$GOROOT".len();
+        sizes.extend(linked.iter().map(|rel| (rt_len + rel.len() + 1) as u32));
+        sizes
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +595,15 @@ fn sites_text(variant: Variant) -> &'static str {
 }
 
 impl Sites {
+    /// The runtime functions `caller` calls directly.
+    pub fn callees(&self, caller: FuncId) -> impl Iterator<Item = FuncId> + '_ {
+        self.resolved
+            .get(caller.0 as usize)
+            .into_iter()
+            .flatten()
+            .map(|(f, _)| *f)
+    }
+
     /// Load the call sites of `variant`: offsets here, and each caller's
     /// file and lines into its `Func`.
     pub fn load(variant: Variant, tab: &mut FuncTab) -> Result<Sites, SymtabError> {

@@ -358,6 +358,13 @@ impl Machine {
         if !figures.text.is_empty() {
             rt.tab.place(&figures.text);
         }
+        rt.program_roots = prog
+            .funcs
+            .iter()
+            .flat_map(|c| c.ins.iter())
+            .flat_map(|ins| super::predict::callees(&prog, ins))
+            .filter_map(|(name, _)| rt.tab.lookup(&name))
+            .collect();
         rt.place_data(&figures.data);
         // String constants the binary names: `string."text"` (6l quotes as
         // Go does; a constant needing escapes is left to a handle).
