@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 37] = [
+const NEVER_MEASURED: [&str; 39] = [
     "addresses",
     "assertions",
     "bytestr",
@@ -49,13 +49,15 @@ const NEVER_MEASURED: [&str; 37] = [
     "slices",
     "spawnif",
     "spillcentral",
+    "spillchan",
+    "spillwait",
     "strindex",
     "substr",
     "typeswitch",
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 65] = [
+const RUNS: [&str; 67] = [
     "addresses",
     "assertions",
     "badindex",
@@ -116,6 +118,8 @@ const RUNS: [&str; 65] = [
     "slices",
     "spawnif",
     "spillcentral",
+    "spillchan",
+    "spillwait",
     "strcat",
     "strindex",
     "substr",

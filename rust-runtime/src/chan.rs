@@ -117,6 +117,9 @@ pub struct Hchan {
     /// The element's size (allocsg sizes a SudoG by it).
     elemsize: u16,
     pub(crate) lock: Lock,
+    /// A signal frame wrote zeros over the whole Hchan (see
+    /// [`Runtime::spill_chans`]): its elemalign is 0.
+    pub(crate) zeroed: bool,
 }
 
 /// chan.c's closed bits.
@@ -427,6 +430,7 @@ impl Runtime {
             free: NIL,
             elemsize: u16::try_from(elemsize).unwrap_or(u16::MAX),
             lock: Lock::default(),
+            zeroed: false,
         });
         self.leave(c)?;
         self.leave(f)?;
@@ -444,6 +448,14 @@ impl Runtime {
             return self.panicstring(f1, "send to nil channel");
         };
         // o = rnd(sizeof(c), c->elemalign); ae = (byte*)&c + o
+        if self.chans[c].zeroed {
+            // rnd's n % m with m 0: SIGFPE in rnd, on runtime.c's line 166.
+            let rnd = self.rf.rnd;
+            self.call(f1, rnd, &[8, 0])?;
+            let off = self.tab.get_mut(rnd).fault_site(166);
+            let pc = self.tab.entry(rnd) + u64::from(off);
+            return self.sighandler(pc, crate::signal::Fault::DivideByZero);
+        }
         self.rnd(f1, 8, 8)?;
         let ae = self.argp(f1) + 8;
         self.call(f1, f, &[addr, ae, 0])?;
@@ -845,6 +857,7 @@ impl Runtime {
         cases: &[Option<SelCase>],
         setup: Option<&SelectSetup>,
     ) -> Result<(usize, u64), Stop> {
+        self.refuse_zeroed(cases.iter().flatten())?;
         let objects = match setup {
             Some(setup) => self.select_setup(cases, setup)?,
             None => Vec::new(),
@@ -1214,6 +1227,7 @@ impl Runtime {
         elemsize: u32,
         target: bool,
     ) -> Result<(bool, u64), Stop> {
+        self.refuse_zeroed([case].iter())?;
         match case {
             SelCase::Send(c, v) => {
                 // selectnbsend(c, elem): chansend(c, ae, ap), the element
@@ -1254,5 +1268,56 @@ fn copy_ref(size: u32, memword: bool) -> crate::iface::TypeRef {
         } else {
             crate::runtime::Alg::Mem
         },
+    }
+}
+
+impl Runtime {
+    /// What a signal frame reaching past the signal stack's block (from
+    /// `end`) does to the channels there: an Hchan it covers wholly with
+    /// zeros reads as a zeroed one: no buffered values, no waiters (the Gs
+    /// parked on it are forgotten), not closed, its element's size and
+    /// alignment 0, so that a send's rnd divides by zero. (One it writes
+    /// over otherwise stays a live object the twin does not model.)
+    pub(crate) fn spill_chans(&mut self, end: Addr, top: Addr) {
+        let host = self.host;
+        for i in 0..self.chans.len() {
+            let c = ChanId(i as u32);
+            let a = self.chans[c].addr;
+            let hi = a + u64::from(SIZEOF_HCHAN);
+            if hi <= end || top <= a {
+                continue;
+            }
+            let zeros = a >= end
+                && hi <= top
+                && (a..hi)
+                    .step_by(8)
+                    .all(|w| host.overwrite(end, w, 8, u64::MAX) == 0);
+            if !zeros {
+                continue;
+            }
+            let h = &mut self.chans[c];
+            h.dataqsiz = 0;
+            h.buf = None;
+            h.closed = 0;
+            h.recvq = WaitQ::default();
+            h.sendq = WaitQ::default();
+            h.free = NIL;
+            h.elemsize = 0;
+            h.zeroed = true;
+        }
+    }
+
+    /// Stop as unmodelled at a select on a zeroed channel (its cases' rnd
+    /// of the element's size is not taken up).
+    fn refuse_zeroed<'a>(&mut self, cases: impl Iterator<Item = &'a SelCase>) -> Result<(), Stop> {
+        for case in cases {
+            if let SelCase::Send(c, _) | SelCase::Recv(c) = *case {
+                if self.chans[c].zeroed {
+                    self.unmodelled = Some("a select on a channel a signal frame zeroed".into());
+                    return Err(Stop::End(crate::Ending::Exit(2)));
+                }
+            }
+        }
+        Ok(())
     }
 }

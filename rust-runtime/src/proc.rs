@@ -1944,7 +1944,8 @@ impl Runtime {
                 }
             }
         }
-        // And on free blocks' links.
+        // And on the channels there, and free blocks' links.
+        self.spill_chans(end, top);
         for (v, link) in self.heap.free_links(end..top) {
             let new = host.overwrite(end, v, 8, link);
             if new != link {
@@ -1979,11 +1980,17 @@ impl Runtime {
         };
         let lo = spanned.clone().find(|&a| !covered(a))?;
         let hi = spanned.clone().rev().find(|&a| !covered(a))? + 1;
+        // The channels deliver_signal zeroed are modelled.
+        let zeroed: Vec<Addr> = (0..self.chans.len() as u32)
+            .map(crate::chan::ChanId)
+            .filter(|&c| self.chans[c].zeroed)
+            .map(|c| self.chans[c].addr)
+            .collect();
         let live = self
             .heap
             .live_in(lo..hi)
             .iter()
-            .any(|&(a, _)| !gs.contains(&a));
+            .any(|&(a, _)| !gs.contains(&a) && !zeroed.contains(&a));
         Some((lo..hi, live))
     }
 
