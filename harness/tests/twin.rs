@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 39] = [
+const NEVER_MEASURED: [&str; 40] = [
     "addresses",
     "assertions",
     "bytestr",
@@ -25,6 +25,7 @@ const NEVER_MEASURED: [&str; 39] = [
     "divzero",
     "embedding",
     "fanin",
+    "floats",
     "golit",
     "ifaceconv",
     "ifaceeq",
@@ -57,7 +58,7 @@ const NEVER_MEASURED: [&str; 39] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 67] = [
+const RUNS: [&str; 68] = [
     "addresses",
     "assertions",
     "badindex",
@@ -78,6 +79,7 @@ const RUNS: [&str; 67] = [
     "embedding",
     "fanin",
     "fanout",
+    "floats",
     "goargs",
     "golit",
     "gopanic",

@@ -452,7 +452,7 @@ impl Runtime {
             // rnd's n % m with m 0: SIGFPE in rnd, on runtime.c's line 166.
             let rnd = self.rf.rnd;
             self.call(f1, rnd, &[8, 0])?;
-            let off = self.tab.get_mut(rnd).fault_site(166);
+            let off = self.tab.get_mut(rnd).fault_site(166, 166);
             let pc = self.tab.entry(rnd) + u64::from(off);
             return self.sighandler(pc, crate::signal::Fault::DivideByZero);
         }

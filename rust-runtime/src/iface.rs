@@ -804,6 +804,51 @@ impl Runtime {
         Ok(same)
     }
 
+    /// error.go's printany(e) from printpanics (`caller`), for a value
+    /// whose text the twin has: its type switch's efacethash, then
+    /// assertE2I2 to runtime.stringer (an itab made, or found negative,
+    /// the first time for the value's type), then for the runtime's
+    /// errors the String call through that itab (errorString's
+    /// concatenation allocating); the text is printed. (A value of
+    /// another type is printed by its case, which allocates nothing.)
+    pub(crate) fn printany(&mut self, caller: FuncId, e: Eface, text: &str) -> Result<(), Stop> {
+        let f = self.rt_fn("runtime.printany")?;
+        self.call(caller, f, &[e.ty, e.data])?;
+        let hash = self.rt_fn("runtime.efacethash")?;
+        self.efacethash(self.site(f, hash), e)?;
+        if e.ty != 0 {
+            let ty_name = self.type_name(e.ty).unwrap_or_default().to_string();
+            let stringer = ty_name == ERROR_STRING || ty_name == TYPE_ASSERTION_ERROR;
+            let inter = InterRef {
+                word: self.type_word("runtime.stringer"),
+                name: "runtime.stringer".into(),
+                nmethods: 1,
+            };
+            // Types without methods of their own: an unnamed one has no
+            // UncommonType.
+            let unnamed = ty_name.starts_with(['*', '['])
+                || ty_name.starts_with("map[")
+                || ty_name.starts_with("chan ")
+                || ty_name.starts_with("func(");
+            let fit = Fit {
+                ty: e.ty,
+                ty_name: ty_name.clone(),
+                missing: (!stringer).then(|| "String".to_string()),
+                uncommon: stringer || !unnamed,
+            };
+            let assert = self.rt_fn("runtime.assertE2I2")?;
+            self.assert_e2i2(self.site(f, assert), &inter, e, Some(&fit))?;
+            let call = self.site_indirect(f, 0);
+            if ty_name == ERROR_STRING {
+                self.error_string_string(call, e.data)?;
+            } else if ty_name == TYPE_ASSERTION_ERROR {
+                self.type_assertion_string(call, e.data)?;
+            }
+        }
+        self.print(text);
+        self.leave(f)
+    }
+
     /// A call of String() through an interface holding an errorString at
     /// `data`, from Go code returning to `ret`: the itab's method is the
     /// pointer wrapper runtime.*errorString·String (the value is two words,

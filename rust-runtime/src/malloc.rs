@@ -1586,7 +1586,9 @@ impl Runtime {
         zeroed: bool,
     ) -> Result<Addr, crate::Stop> {
         let caller = caller.into();
-        if let Some(log) = &mut self.alloc_log {
+        // A trace of allocations ends where the runtime starts dying
+        // (startpanic), as scripts/measure-heap's does.
+        if let Some(log) = self.alloc_log.as_mut().filter(|_| !self.panicking) {
             log.push((n, caller.f));
         }
         let f = self.rf.mallocgc;

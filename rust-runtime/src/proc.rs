@@ -1897,8 +1897,10 @@ impl Runtime {
                 self.unmodelled = Some("printing a panic value through its String method".into());
                 return Err(Stop::End(Ending::Exit(2)));
             };
+            self.print("panic: ");
+            self.printany(pp, pan.value, text)?;
             let recovered = if pan.recovered { " [recovered]" } else { "" };
-            self.print(&format!("panic: {text}{recovered}\n"));
+            self.print(&format!("{recovered}\n"));
         }
         self.leave(pp)?;
         // dopanic: the signal the panic came from, then a blank line.

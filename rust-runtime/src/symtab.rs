@@ -91,16 +91,22 @@ impl Func {
         self.argwords.unwrap_or(self.args / 4)
     }
 
-    /// The offset of a fault on `line`, a pc the twin files under it: one
-    /// past the last call site, or past the one such offset before, so
-    /// that it names no call (calls are five bytes apart at least).
-    pub fn fault_site(&mut self, line: u32) -> u32 {
-        if let Some(&(off, _, _)) = self.faults.iter().find(|&&(_, l, _)| l == line) {
+    /// The offset of a fault on `line`, a pc the twin files under it (and
+    /// under `caller_line` for a caller's frame, which prints the line of
+    /// the byte before): one past the last call site, or past the one such
+    /// offset before, so that it names no call (calls are five bytes
+    /// apart at least).
+    pub fn fault_site(&mut self, line: u32, caller_line: u32) -> u32 {
+        if let Some(&(off, _, _)) = self
+            .faults
+            .iter()
+            .find(|&&(_, l, top)| top == line && l == caller_line)
+        {
             return off;
         }
         let last = self.sites.iter().chain(&self.faults).map(|s| s.0).max();
         let off = last.map_or(1, |o| o + 1);
-        self.faults.push((off, line, line));
+        self.faults.push((off, caller_line, line));
         off
     }
 

@@ -2430,8 +2430,13 @@ impl Compiler {
                         "comparison of a value with an interface on its right",
                     );
                 }
-                // An operand of a named type names the result's type.
+                // An operand of a named type names the result's type; an
+                // untyped integer constant takes a float operand's.
+                let int_const = |c: &mut Self, x: &Expr| {
+                    matches!(c.const_value(x), Some((Const::Int(_), Ty::Int { .. })))
+                };
                 let ty = match (&lt, &rt) {
+                    (Ty::Int { .. }, r) if *r.under() == Ty::Float64 && int_const(self, lhs) => rt,
                     (Ty::Nil, _) | (_, Ty::Named(_)) => rt,
                     _ => lt,
                 };

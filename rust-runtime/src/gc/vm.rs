@@ -2277,9 +2277,11 @@ impl Machine {
             .as_ref()
             .and_then(|st| st.frames.last())
             .expect("a frame runs");
-        let line = self.prog.funcs[fr.func].lines[fr.pc - 1];
+        let code = &self.prog.funcs[fr.func];
+        let line = code.lines[fr.pc - 1];
+        let caller_line = fault_caller_line(&self.prog, code, fr.pc - 1);
         let id = self.ids[fr.func];
-        let off = rt.tab.get_mut(id).fault_site(line);
+        let off = rt.tab.get_mut(id).fault_site(line, caller_line);
         let pc = rt.tab.entry(id) + u64::from(off);
         match rt.sighandler(pc, fault) {
             Err(stop) => stop,
@@ -3178,6 +3180,67 @@ fn int_binop(op: BinOp, ty: &Ty, x: i64, y: i64) -> Option<IntOut> {
             (_, false) => wrap(ty, ((x as u64) >> y) as i64),
         },
     }))
+}
+
+/// The line a caller's frame prints for a fault of instruction `at`:
+/// gentraceback looks up the byte before the pc, the end of the
+/// instruction before the faulting one. That is on the fault's line when
+/// the pointer is loaded there; but 6g's regopt keeps a local that does
+/// not live in the heap in a register from its last assignment to its use
+/// when no call and no branch target lies between, and then the
+/// instruction before is the last one before the use (the assignment's,
+/// for `var p *T` right before `p.f`).
+fn fault_caller_line(prog: &Compiled, code: &Code, at: usize) -> u32 {
+    let line = code.lines[at];
+    // A pointer's field read or written (a constant stored is an
+    // immediate, no instruction of its own).
+    if !matches!(
+        code.ins[at],
+        Ins::LoadPtrField(..) | Ins::StorePtrField(..) | Ins::Deref | Ins::StoreDeref
+    ) {
+        return line;
+    }
+    let mut load = at;
+    loop {
+        let Some(k) = load.checked_sub(1) else {
+            return line;
+        };
+        load = k;
+        if !matches!(code.ins[load], Ins::Const(_)) {
+            break;
+        }
+    }
+    let Ins::Load(Slot::Local(l)) = code.ins[load] else {
+        return line;
+    };
+    let in_heap = code
+        .ins
+        .iter()
+        .any(|i| matches!(i, Ins::New { slot: Slot::Local(m), .. } if *m == l));
+    let params = code.sig.params.len();
+    if in_heap || usize::from(l) < params || load == 0 {
+        return line;
+    }
+    let targets: std::collections::HashSet<usize> = code
+        .ins
+        .iter()
+        .flat_map(|i| match i {
+            Ins::Jump(t) | Ins::JumpIfNot(t) => vec![*t],
+            Ins::JumpTable(ts) => ts.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for k in (0..load).rev() {
+        if targets.contains(&(k + 1)) {
+            return line;
+        }
+        match &code.ins[k] {
+            Ins::Store(Slot::Local(m)) if *m == l => return code.lines[load - 1],
+            ins if !super::predict::callees(prog, ins).is_empty() => return line,
+            _ => {}
+        }
+    }
+    line
 }
 
 /// Whether two values are equal as `==` compares them: pointers by what
