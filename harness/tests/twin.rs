@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 40] = [
+const NEVER_MEASURED: [&str; 41] = [
     "addresses",
     "assertions",
     "bytestr",
@@ -46,6 +46,7 @@ const NEVER_MEASURED: [&str; 40] = [
     "repanic",
     "reslice",
     "ring",
+    "runes",
     "segspawn",
     "slices",
     "spawnif",
@@ -58,7 +59,7 @@ const NEVER_MEASURED: [&str; 40] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 68] = [
+const RUNS: [&str; 69] = [
     "addresses",
     "assertions",
     "badindex",
@@ -112,6 +113,7 @@ const RUNS: [&str; 68] = [
     "repanic",
     "reslice",
     "ring",
+    "runes",
     "segspawn",
     "select",
     "selectdead",

@@ -118,6 +118,53 @@ impl Runtime {
         Ok(array)
     }
 
+    /// runtime·stringiter(s, k) or, with `two`, stringiter2(s, k) from Go
+    /// code, a range over a string: past the end, 0 (and rune 0); an ASCII
+    /// byte is its own rune; else charntorune decodes the rune (an invalid
+    /// sequence as U+FFFD, one byte long). Returns the next index and the
+    /// rune.
+    pub fn stringiter(
+        &mut self,
+        ret: Addr,
+        two: bool,
+        s: &[u8],
+        k: i64,
+    ) -> Result<(i64, i64), Stop> {
+        let name = if two {
+            "runtime.stringiter2"
+        } else {
+            "runtime.stringiter"
+        };
+        let f = self.rt_fn(name)?;
+        self.call_at(ret, f, &[0, s.len() as u64, k as u64])?;
+        let Some(&b) = usize::try_from(k).ok().and_then(|i| s.get(i)) else {
+            self.leave(f)?;
+            return Ok((0, 0));
+        };
+        if b < 0x80 {
+            self.leave(f)?;
+            return Ok((k + 1, i64::from(b)));
+        }
+        let ctr = self.rt_fn("runtime.charntorune")?;
+        self.call(f, ctr, &[0, 0, (s.len() as i64 - k) as u64])?;
+        self.leave(ctr)?;
+        self.leave(f)?;
+        let rest = &s[k as usize..];
+        let (rune, n) = match std::str::from_utf8(&rest[..rest.len().min(4)]) {
+            Ok(t) => t
+                .chars()
+                .next()
+                .map_or((0xfffd, 1), |c| (c as i64, c.len_utf8())),
+            Err(e) if e.valid_up_to() > 0 => {
+                let t = std::str::from_utf8(&rest[..e.valid_up_to()]).expect("valid");
+                let c = t.chars().next().expect("a rune");
+                (c as i64, c.len_utf8())
+            }
+            Err(_) => (0xfffd, 1),
+        };
+        Ok((k + n as i64, rune))
+    }
+
     /// runtime·intstring(v) from Go code, `string(v)` of an integer:
     /// gostringsize(8), then runetochar writes the rune's UTF-8 (an
     /// invalid one as U+FFFD, rune.c's Runeerror).

@@ -557,6 +557,13 @@ pub enum Ins {
         hi: bool,
         site: Site,
     },
+    /// Pop an index k and a string; push the index after the rune at k,
+    /// 0 past the end (runtime·stringiter), and with `two` the rune too
+    /// (stringiter2).
+    StringIter {
+        two: bool,
+        site: Site,
+    },
     /// Pop a string; push a new byte slice of it
     /// (runtime·stringtoslicebyte).
     StringToBytes {

@@ -217,6 +217,9 @@ struct Compiler {
     /// Types declared inside the blocks being compiled, innermost last,
     /// with what each name meant before.
     local_types: Vec<(String, Option<Ty>)>,
+    /// iota in the const declaration being evaluated: its line's index
+    /// in the group.
+    iota: Option<i64>,
 }
 
 /// Compile a parsed fixture.
@@ -234,6 +237,7 @@ pub fn compile(file: &File) -> R<Program> {
         methods: HashMap::new(),
         declared: Declared::default(),
         local_types: Vec::new(),
+        iota: None,
     };
     for (path, pos) in &file.imports {
         if path != "runtime" {
@@ -1054,14 +1058,39 @@ impl Compiler {
         Ok(())
     }
 
+    /// A const declaration's lines: each line's iota is its index in the
+    /// group, and a line without values repeats the last line's, type
+    /// included.
     fn const_specs(&mut self, specs: &[ValueSpec], global: bool) -> R<()> {
-        for s in specs {
+        let mut last: Option<&ValueSpec> = None;
+        for (k, s) in specs.iter().enumerate() {
+            let from = if s.values.is_empty() { last } else { Some(s) };
+            let Some(from) = from else {
+                return err(s.pos, "missing constant value");
+            };
+            last = Some(from);
+            if from.values.len() != s.names.len() {
+                return err(s.pos, "assignment count mismatch");
+            }
+            let declared = from.ty.as_ref().map(|t| self.ty(t, s.pos)).transpose()?;
             for (i, name) in s.names.iter().enumerate() {
-                let Some(v) = s.values.get(i) else {
-                    return unsupported(s.pos, "implicit const repetition");
-                };
-                let Some((c, ty)) = self.const_value(v) else {
+                let v = &from.values[i];
+                self.iota = Some(k as i64);
+                let value = self.const_value(v);
+                self.iota = None;
+                let Some((c, ty)) = value else {
                     return err(v.pos, "const initializer is not a constant");
+                };
+                let ty = match (declared.clone(), &c) {
+                    (Some(t), Const::Int(n)) if matches!(t.under(), Ty::Int { .. }) => {
+                        if !t.holds(*n) {
+                            return err(v.pos, format!("constant {n} overflows {t}"));
+                        }
+                        t
+                    }
+                    (Some(t), _) if assignable(&ty, &t) => t,
+                    (Some(t), _) => return err(v.pos, cannot_use(&ty, &t)),
+                    (None, _) => ty,
                 };
                 let b = Binding::Const(c, ty);
                 if global {
@@ -1090,6 +1119,7 @@ impl Compiler {
             }
             ExprKind::Ident(n) => match self.lookup(n) {
                 Some(Binding::Const(c, t)) => Some((c, t)),
+                None if n == "iota" => self.iota.map(|k| (Const::Int(k), Ty::INT)),
                 _ => None,
             },
             ExprKind::Paren(x) => self.const_value(x),
@@ -2893,6 +2923,11 @@ impl Compiler {
             self.f().scopes.pop();
             return Ok(());
         }
+        if ty == Ty::Str {
+            self.range_string(key, value, define, body)?;
+            self.f().scopes.pop();
+            return Ok(());
+        }
         let Some(elem) = ty.elem().cloned() else {
             return unsupported(x.pos, "range over this type");
         };
@@ -2972,6 +3007,83 @@ impl Compiler {
         self.emit(Ins::Jump(top));
         self.end_loop(Some(jf), post_at);
         self.f().scopes.pop();
+        Ok(())
+    }
+
+    /// The rest of `for i, r := range s` (s on the stack), as range.c
+    /// lowers it: s in a temporary ha, hv1 = 0; each pass ohv1 = hv1,
+    /// then `hv1 = stringiter(ha, hv1)` (or `hv1, hv2 = stringiter2(ha,
+    /// hv1)` with a value), leaving when hv1 is 0; then i = ohv1, r = hv2
+    /// and the body.
+    fn range_string(
+        &mut self,
+        key: Option<&Expr>,
+        value: Option<&Expr>,
+        define: bool,
+        body: &Block,
+    ) -> R<()> {
+        // ha, then ohv1, hv1, and hv2 with a value.
+        self.f().walk_temps.extend([Ty::Str, Ty::INT, Ty::INT]);
+        if value.is_some() {
+            self.f().walk_temps.push(Ty::INT);
+        }
+        let ha = self.hidden();
+        self.emit(Ins::Store(ha));
+        let (ohv1, hv1, hv2) = (self.hidden(), self.hidden(), self.hidden());
+        self.emit(Ins::Const(Const::Int(0)));
+        self.emit(Ins::Store(hv1));
+        let target = |c: &mut Compiler, e: Option<&Expr>| -> R<Option<Slot>> {
+            let Some(e) = e else { return Ok(None) };
+            if define {
+                return match &e.kind {
+                    ExprKind::Ident(n) if n == "_" => Ok(None),
+                    ExprKind::Ident(n) => Ok(Some(c.declare_local(n.clone(), Ty::INT))),
+                    _ => err(e.pos, "non-name on left side of :="),
+                };
+            }
+            match c.place(e)? {
+                (Place::Var(slot), _) => Ok(Some(slot)),
+                (Place::Blank, _) => Ok(None),
+                _ => unsupported(e.pos, "range into an element"),
+            }
+        };
+        let k = target(self, key)?;
+        let v = target(self, value)?;
+        let top = self.here();
+        self.emit(Ins::Load(hv1));
+        self.emit(Ins::Store(ohv1));
+        self.emit(Ins::Load(ha));
+        self.emit(Ins::Load(hv1));
+        let two = value.is_some();
+        let results: &[Ty] = if two { &[Ty::INT, Ty::INT] } else { &[Ty::INT] };
+        self.calls(argwid(false, 0, &[Ty::Str, Ty::INT], results));
+        let site = self.site(if two {
+            "runtime.stringiter2"
+        } else {
+            "runtime.stringiter"
+        });
+        self.emit(Ins::StringIter { two, site });
+        if two {
+            self.emit(Ins::Store(hv2));
+        }
+        self.emit(Ins::Store(hv1));
+        self.emit(Ins::Load(hv1));
+        self.emit(Ins::Const(Const::Int(0)));
+        self.emit(Ins::Bin(BinOp::Ne, Ty::INT));
+        let jf = self.emit(Ins::JumpIfNot(0));
+        if let Some(slot) = k {
+            self.emit(Ins::Load(ohv1));
+            self.emit(Ins::Store(slot));
+        }
+        if let Some(slot) = v {
+            self.emit(Ins::Load(hv2));
+            self.emit(Ins::Store(slot));
+        }
+        self.push_breakable(true, Vec::new());
+        self.block(body)?;
+        let post_at = self.here();
+        self.emit(Ins::Jump(top));
+        self.end_loop(Some(jf), post_at);
         Ok(())
     }
 
@@ -3170,6 +3282,10 @@ impl Compiler {
             {
                 Some(Ty::Ptr(Box::new(self.static_ty(expr)?)))
             }
+            ExprKind::Unary { op: "*", expr } => match self.static_ty(expr)?.under() {
+                Ty::Ptr(t) => Some((**t).clone()),
+                _ => None,
+            },
             ExprKind::Ident(n) => match self.lookup(n)? {
                 Binding::Var(_, t) | Binding::Const(_, t) => Some(t),
                 Binding::Func(_) => None,

@@ -91,6 +91,9 @@ pub struct LexError {
     pub message: String,
 }
 
+/// The refusal of a string literal holding a byte that is not UTF-8.
+const NOT_UTF8: &str = "unsupported construct 'a byte of a string that is not UTF-8'";
+
 /// The tokens of `src`, each with its position, ending in `Eof`.
 pub fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, LexError> {
     let chars: Vec<char> = src.chars().collect();
@@ -256,6 +259,9 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, LexError> {
                         let oct: String = chars[i - 1..(i + 2).min(chars.len())].iter().collect();
                         let v = u32::from_str_radix(&oct, 8)
                             .map_err(|_| err(pos, "bad octal escape".into()))?;
+                        if quote == '"' && v >= 0x80 {
+                            return Err(err(pos, NOT_UTF8.into()));
+                        }
                         i += 2;
                         col += 2;
                         value.push(char::from_u32(v).unwrap_or('\u{fffd}'));
@@ -265,6 +271,11 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, LexError> {
                 };
                 let hex: String = chars[i..(i + digits).min(chars.len())].iter().collect();
                 let v = u32::from_str_radix(&hex, 16).map_err(|_| err(pos, "bad escape".into()))?;
+                // A byte escape past ASCII is a raw byte of the string,
+                // which the twin's strings (UTF-8) cannot hold.
+                if quote == '"' && digits == 2 && v >= 0x80 {
+                    return Err(err(pos, NOT_UTF8.into()));
+                }
                 i += digits;
                 col += digits as u32;
                 value.push(char::from_u32(v).unwrap_or('\u{fffd}'));

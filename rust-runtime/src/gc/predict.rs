@@ -664,6 +664,14 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::SliceString { hi: false, site } => one("runtime.slicestring1", site),
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
         Ins::StringToBytes { site } => one("runtime.stringtoslicebyte", site),
+        Ins::StringIter { two, site } => one(
+            if *two {
+                "runtime.stringiter2"
+            } else {
+                "runtime.stringiter"
+            },
+            site,
+        ),
         Ins::MakeChan { site, .. } => one("runtime.makechan", site),
         Ins::Send { site } => one("runtime.chansend1", site),
         Ins::Recv { site, .. } => one("runtime.chanrecv1", site),

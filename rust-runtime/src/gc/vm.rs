@@ -1835,6 +1835,22 @@ impl Machine {
                 let end = hi.unwrap_or(s.len() as i64) as usize;
                 self.push(g, Value::Str(Rc::from(&s[lo as usize..end])));
             }
+            Ins::StringIter { two, site } => {
+                let (Some(Value::Int(k)), Some(Value::Str(s))) = (stack.pop(), stack.pop()) else {
+                    unreachable!("a string and an index")
+                };
+                let callee = if two {
+                    "runtime.stringiter2"
+                } else {
+                    "runtime.stringiter"
+                };
+                let ret = self.ret(rt, func, callee, &site);
+                let (next, rune) = rt.stringiter(ret, two, s.as_bytes(), k)?;
+                self.push(g, Value::Int(next));
+                if two {
+                    self.push(g, Value::Int(rune));
+                }
+            }
             Ins::StringToBytes { site } => {
                 let Some(Value::Str(s)) = stack.pop() else {
                     unreachable!("a string")
