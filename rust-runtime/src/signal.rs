@@ -39,6 +39,10 @@ pub enum Fault {
     Nil { addr: u64 },
     /// An integer division by zero: SIGFPE, si_addr the faulting pc.
     DivideByZero,
+    /// A call of a nil function value: the CALL pushed its return address
+    /// and the fault is at pc 0, so sighandler pushes nothing and sigpanic
+    /// runs as if called by the CALL (the pc given is its return address).
+    NilCall,
 }
 
 /// What sighandler records in the G: g->sig, sigcode0, sigcode1, sigpc.
@@ -131,6 +135,12 @@ impl Runtime {
                 addr: pc,
                 pc,
             },
+            Fault::NilCall => SigRecord {
+                sig: SIGSEGV,
+                code: SEGV_MAPERR,
+                addr: 0,
+                pc: 0,
+            },
         };
         self.rare(g).sig = Some(record);
         let sigpanic = self
@@ -145,7 +155,7 @@ impl Runtime {
     /// pointer's fault is below 0x1000, where sigpanic calls it one.
     fn sigpanic(&mut self, sigpanic: FuncId, fault: Fault) -> Result<(), Stop> {
         let msg = match fault {
-            Fault::Nil { addr } if addr < 0x1000 => {
+            Fault::Nil { addr: 0..0x1000 } | Fault::NilCall => {
                 "invalid memory address or nil pointer dereference"
             }
             Fault::Nil { addr } => {

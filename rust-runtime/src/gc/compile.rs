@@ -3282,6 +3282,7 @@ impl Compiler {
             {
                 Some(Ty::Ptr(Box::new(self.static_ty(expr)?)))
             }
+            ExprKind::Composite { ty: Some(t), .. } => self.ty(t, e.pos).ok(),
             ExprKind::Unary { op: "*", expr } => match self.static_ty(expr)?.under() {
                 Ty::Ptr(t) => Some((**t).clone()),
                 _ => None,

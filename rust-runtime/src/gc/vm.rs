@@ -1225,7 +1225,11 @@ impl Machine {
             Ins::CallValue { nargs, site } => {
                 let args = stack.split_off(stack.len() - usize::from(nargs));
                 let Some(Value::Func(c)) = stack.pop() else {
-                    return Err(self.fail("call of a nil function value".into()));
+                    let ret = self.ret(rt, func, "*", &site);
+                    return Err(match rt.sighandler(ret, Fault::NilCall) {
+                        Err(stop) => stop,
+                        Ok(()) => unreachable!("runtime·panic does not return"),
+                    });
                 };
                 let callee = c.func;
                 self.call(rt, g, func, callee, Some(c), args, &site)?;
