@@ -986,8 +986,9 @@ impl Parser {
             });
         }
         // 6g: `case v, ok := <-c:` is "syntax error: unexpected :=, expecting : or comma".
-        if self.is_op(",") {
-            return self.unsupported("two-variable receive in select");
+        if self.eat_op(",") {
+            self.expr()?;
+            return self.unexpected(": or comma");
         }
         let define = match self.tok() {
             Tok::Op(":=") => true,
