@@ -2476,6 +2476,17 @@ impl Compiler {
                 let empty = [lhs, rhs].iter().any(
                     |x| matches!(self.const_value(x), Some((Const::Str(s), _)) if s.is_empty()),
                 );
+                // walk's OCMPSTR: for == and != each operand that is not
+                // a name or a constant goes to a temporary (cheapexpr), to
+                // be read twice (its length, then cmpstring).
+                if *ty.under() == Ty::Str && matches!(bop, BinOp::Eq | BinOp::Ne) && !empty {
+                    for x in [lhs, rhs] {
+                        let name = matches!(&x.kind, ExprKind::Ident(_));
+                        if !name && self.const_value(x).is_none() {
+                            self.f().walk_temps.push(Ty::Str);
+                        }
+                    }
+                }
                 self.compare(bop, &ty.under().clone(), empty);
                 Ok(match bop {
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
