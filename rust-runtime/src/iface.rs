@@ -532,14 +532,8 @@ impl Runtime {
         e: Eface,
         fit: Option<&Fit>,
     ) -> Result<Addr, Stop> {
-        let f = self.rt_fn("runtime.assertE2I")?;
-        self.call_at(ret, f, &[inter.word, e.ty, e.data])?;
-        let inner = self.rt_fn("runtime.ifaceE2I")?;
-        self.call(f, inner, &[inter.word, e.ty, e.data, 0])?;
-        let tab = self.explicit(inner, inter, fit)?;
-        self.leave(inner)?;
-        self.leave(f)?;
-        Ok(tab)
+        let names = ("runtime.assertE2I", "runtime.ifaceE2I");
+        self.explicit(ret, names, inter, (e.ty, e.data), fit)
     }
 
     /// runtime·convI2I(inter, i) from Go code, an interface with methods
@@ -602,25 +596,35 @@ impl Runtime {
         (tab, data): (Addr, Addr),
         fit: Option<&Fit>,
     ) -> Result<Addr, Stop> {
-        let f = self.rt_fn("runtime.assertI2I")?;
-        self.call_at(ret, f, &[inter.word, tab, data])?;
-        let inner = self.rt_fn("runtime.ifaceI2I")?;
-        self.call(f, inner, &[inter.word, tab, data, 0])?;
-        let out = self.explicit(inner, inter, fit)?;
-        self.leave(inner)?;
-        self.leave(f)?;
-        Ok(out)
+        let names = ("runtime.assertI2I", "runtime.ifaceI2I");
+        self.explicit(ret, names, inter, (tab, data), fit)
     }
 
-    /// What ifaceI2I and ifaceE2I (`f`) share: a nil interface (`fit`
-    /// None) panics, else itab(inter, type, 0).
-    fn explicit(&mut self, f: FuncId, inter: &InterRef, fit: Option<&Fit>) -> Result<Addr, Stop> {
-        let Some(fit) = fit else {
-            return self.nil_conversion(f, &inter.name).map(|()| 0);
+    /// What assertI2I and assertE2I share (`outer`, called at `ret`, and
+    /// the `inner` ifaceI2I or ifaceE2I it calls with the interface's two
+    /// `words`): a nil interface (`fit` None) panics, else itab(inter,
+    /// type, 0). Returns the itab.
+    fn explicit(
+        &mut self,
+        ret: Addr,
+        (outer, inner): (&str, &str),
+        inter: &InterRef,
+        words: (Addr, Addr),
+        fit: Option<&Fit>,
+    ) -> Result<Addr, Stop> {
+        let f = self.rt_fn(outer)?;
+        self.call_at(ret, f, &[inter.word, words.0, words.1])?;
+        let g = self.rt_fn(inner)?;
+        self.call(f, g, &[inter.word, words.0, words.1, 0])?;
+        let tab = match fit {
+            None => self.nil_conversion(g, &inter.name).map(|()| 0)?,
+            Some(fit) => self
+                .itab(g, inter, fit, false)?
+                .expect("itab panics when a method is missing"),
         };
-        Ok(self
-            .itab(f, inter, fit, false)?
-            .expect("itab panics when a method is missing"))
+        self.leave(g)?;
+        self.leave(f)?;
+        Ok(tab)
     }
 
     /// runtime·assertI2E, assertI2E2, assertE2E or assertE2E2 (`i2e`: of

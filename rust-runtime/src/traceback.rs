@@ -243,6 +243,10 @@ impl Runtime {
         let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(throw);
         let pc = self.tab.entry(throw) + u64::from(self.sites.ret_off(&self.tab, throw, dopanic));
         let (sp, g) = (self.sp, self.g);
+        // gentraceback's first findfunc builds the symbol table.
+        if let Some(addr) = self.buildfuncs()? {
+            return Err(self.runtime_fault(self.rf.mcache_alloc, addr));
+        }
         // A fault while printing reaches the handler with panicking set,
         // which exits 2 as the INT3 after a complete dump would.
         let _ = self

@@ -1095,18 +1095,7 @@ impl Machine {
                 stack.extend(copies);
             }
             Ins::AddrPath { root, ref steps } => {
-                let nidx = steps
-                    .iter()
-                    .filter(|s| matches!(s, Step::Index { .. }))
-                    .count();
-                let idx: Vec<i64> = stack
-                    .split_off(stack.len() - nidx)
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::Int(i) => i,
-                        _ => unreachable!("typed"),
-                    })
-                    .collect();
+                let idx = path_indexes(stack, steps);
                 // The cell the path starts in: a variable's own, else a
                 // copy of the value, read only to reach a pointer or a
                 // slice on the way (the compiler moved the variable to
@@ -1144,18 +1133,7 @@ impl Machine {
             Ins::LoadPath { root, ref steps } | Ins::StorePath { root, ref steps } => {
                 let store = matches!(ins, Ins::StorePath { .. });
                 let mut op = if store { stack.pop() } else { None };
-                let nidx = steps
-                    .iter()
-                    .filter(|s| matches!(s, Step::Index { .. }))
-                    .count();
-                let idx: Vec<i64> = stack
-                    .split_off(stack.len() - nidx)
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::Int(i) => i,
-                        _ => unreachable!("typed"),
-                    })
-                    .collect();
+                let idx = path_indexes(stack, steps);
                 let first = match root {
                     Some(Slot::Local(l)) => fr.locals[usize::from(l)]
                         .with(|v| walk(v, steps, 0, &idx, 0, None, &mut op)),
@@ -2903,6 +2881,22 @@ fn walk(
         }
         k += 1;
     }
+}
+
+/// A path's Index steps' indexes, popped from the stack (the last on top).
+fn path_indexes(stack: &mut Vec<Value>, steps: &[Step]) -> Vec<i64> {
+    let n = steps
+        .iter()
+        .filter(|s| matches!(s, Step::Index { .. }))
+        .count();
+    stack
+        .split_off(stack.len() - n)
+        .into_iter()
+        .map(|v| match v {
+            Value::Int(i) => i,
+            _ => unreachable!("typed"),
+        })
+        .collect()
 }
 
 /// Where a path from `cell` (at `addr`) ends, for `&`: the cell it last
