@@ -40,20 +40,23 @@ impl Paths {
 
 impl Default for Paths {
     fn default() -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("harness/ lies in the workspace");
+        // The references live in this package, where `cargo insta review`
+        // looks for pending snapshots.
+        let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = crate_dir.parent().expect("harness/ lies in the workspace");
         Paths {
             fixtures: root.join("go-fixtures"),
-            snapshots: root.join("snapshots"),
+            snapshots: crate_dir.join("snapshots"),
             measured: true,
         }
     }
 }
 
-/// Prints the harness's own words on stderr, only with --verbose.
+/// How the harness talks to its user: its own words on stderr, only with
+/// --verbose; shapes with goroutines in buckets unless --no-buckets.
 pub struct Log {
     pub verbose: bool,
+    pub buckets: bool,
 }
 
 impl Log {
@@ -88,6 +91,21 @@ pub fn toolchains(found: &Found) -> i32 {
     } else {
         1
     }
+}
+
+/// `harness toolchain build`: both trees built, checked and named.
+pub fn toolchain_build(req: &crate::setup::BuildRequest) -> Result<i32, Error> {
+    let built = crate::setup::build(req)?;
+    println!("wrote {}", req.toml.display());
+    for b in built {
+        println!(
+            "  {} = {} ({}s)",
+            b.variant,
+            b.goroot.display(),
+            b.took.as_secs()
+        );
+    }
+    Ok(0)
 }
 
 /// `harness build FILE -o OUT`: the binary, or the toolchain's refusal on stderr.
@@ -161,7 +179,12 @@ fn print_run(
 ) -> Result<i32, Error> {
     log.say(format_args!("ended: {}", record.ending));
     if want_shape {
-        print!("{}", shape::shape(record, &fixture.file_name()));
+        let shape = shape::shape(record, &fixture.file_name());
+        if log.buckets {
+            print!("{}", shape::buckets(&shape));
+        } else {
+            print!("{shape}");
+        }
     } else {
         std::io::stdout().write_all(&record.stdout)?;
         std::io::stderr().write_all(&record.stderr)?;
@@ -240,19 +263,27 @@ fn tasks<'a>(fixtures: &'a [Fixture], sel: &Selection) -> Vec<(&'a Fixture, Vari
         .collect()
 }
 
-/// Why a fresh recording must not replace the reference in place: the
-/// old one was recorded on a host whose signal frame writes other bytes,
-/// and one of the two runs hung (so the frame was written). Other hosts'
-/// references are facts of those hosts.
-fn other_hosts_hang(paths: &Paths, f: &Fixture, v: Variant, new: &Provenance) -> Option<String> {
-    let old = snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name)).ok()?;
-    let (was, is) = (old.provenance.host(), new.host());
-    let hung = |ended: &str| ended.starts_with("hung");
-    (was.spill() != is.spill() && (hung(&old.provenance.ended) || hung(&new.ended))).then(|| {
-        format!(
-            "its reference was recorded on another host ({was}), whose signal frame writes other bytes than this one's ({is}): not overwritten"
-        )
-    })
+/// The host this harness runs on, as the twin models it.
+fn this_host() -> Host {
+    crate::host::this().unwrap_or(Host::RECORDING)
+}
+
+/// Where a fresh recording of `f` on `v`, made on `host`, belongs: under
+/// the snapshots' own directory (no valid primary reference yet, or one
+/// from a host whose signal frame writes the same bytes), under this
+/// host's directory (the primary one is another host's and ended
+/// otherwise), or nowhere (`None`: it ended as the other host's did, so
+/// the primary reference holds for this host too).
+fn destination(paths: &Paths, f: &Fixture, v: Variant, host: Host, shape: &str) -> Option<PathBuf> {
+    let primary = snapshot::read(&snapshot::snap_path(&paths.snapshots, v, &f.name))
+        .ok()
+        .filter(|r| snapshot::check_provenance(r, f, v).is_ok());
+    match primary {
+        Some(p) if p.provenance.host().spill() != host.spill() => {
+            (p.shape != shape).then(|| snapshot::dir_for_host(&paths.snapshots, host))
+        }
+        _ => Some(paths.snapshots.clone()),
+    }
 }
 
 /// `harness record`: run every selected fixture on the real toolchains and
@@ -282,17 +313,24 @@ pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Resul
         match result {
             Ok(o) => {
                 let prov = Provenance::recorded(f, v, o.record.ending.to_string(), sel.runs);
-                if let Some(other) = other_hosts_hang(paths, f, v, &prov) {
-                    failed += 1;
-                    eprintln!("harness: {} on {v}: {other}", f.name);
+                let Some(dir) = destination(paths, f, v, prov.host(), &o.shape) else {
+                    // A host reference the primary one now stands for goes.
+                    let own = snapshot::snap_path(
+                        &snapshot::dir_for_host(&paths.snapshots, prov.host()),
+                        v,
+                        &f.name,
+                    );
+                    if own.is_file() {
+                        std::fs::remove_file(&own)?;
+                        std::fs::remove_file(own.with_extension("raw"))?;
+                    }
+                    println!(
+                        "{} on {v}: {}, as on the primary reference's host: nothing written",
+                        f.name, o.record.ending
+                    );
                     continue;
-                }
-                let path = snapshot::write(
-                    &paths.snapshots,
-                    &prov,
-                    &o.shape,
-                    &o.record.raw_text(&tc.goroot),
-                )?;
+                };
+                let path = snapshot::write(&dir, &prov, &o.shape, &o.record.raw_text(&tc.goroot))?;
                 println!(
                     "{} on {v}: {} -> {}",
                     f.name,
@@ -375,15 +413,22 @@ pub enum Format {
 pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> Result<i32, Error> {
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
     let known = Known::load(&paths.snapshots)?;
-    let work = tasks(&fixtures, sel);
+    // Each reference is a cell: the primary one, and each other host's.
+    let work: Vec<(&Fixture, Variant, PathBuf)> = tasks(&fixtures, sel)
+        .into_iter()
+        .flat_map(|(f, v)| {
+            snapshot::references(&paths.snapshots, v, &f.name)
+                .into_iter()
+                .map(move |p| (f, v, p))
+        })
+        .collect();
     let bar = progress(work.len() as u64);
     let color = color(format);
     let frames = paths.tables();
     let results: Vec<_> = work
         .par_iter()
-        .map(|(f, v)| {
-            let path = snapshot::snap_path(&paths.snapshots, *v, &f.name);
-            let verdict = match snapshot::read(&path)
+        .map(|(f, v, path)| {
+            let verdict = match snapshot::read(path)
                 .and_then(|r| snapshot::check_provenance(&r, f, *v).map(|()| r))
             {
                 Err(e) => (Verdict::Error(e.to_string()), None),
@@ -391,8 +436,15 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
                     match crate::twin::run_on_twin(*v, f, &frames, reference.provenance.host()) {
                         Ok(rec) => {
                             let got = shape::shape(&rec, &f.file_name());
-                            let d =
-                                diff::unified(&reference.shape, &got, ("reference", "twin"), color);
+                            let d = diff::shapes(
+                                &reference.shape,
+                                &got,
+                                ("reference", "twin"),
+                                diff::Style {
+                                    color,
+                                    buckets: log.buckets,
+                                },
+                            );
                             match (d, known.reason(&f.name, *v)) {
                                 (None, None) => (Verdict::Same, None),
                                 (None, Some(_)) => (
@@ -419,7 +471,7 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
                 }
             };
             bar.inc(1);
-            (f, *v, verdict)
+            (f, *v, snapshot::host_of(path), verdict)
         })
         .collect();
     bar.finish_and_clear();
@@ -427,7 +479,11 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
         return Err(crate::twin::TwinError::Interrupted.into());
     }
     let mut report = Report::default();
-    for (f, v, (verdict, diff)) in results {
+    for (f, v, host, (verdict, diff)) in results {
+        if let Some(host) = host {
+            report.add(&format!("{} [{host}]", f.name), v, verdict, diff);
+            continue;
+        }
         if matches!(
             verdict,
             Verdict::Same | Verdict::Differs | Verdict::Known(_)
@@ -458,13 +514,17 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     Ok(if report.all_same() { 0 } else { 1 })
 }
 
-/// `harness record --check` and `harness diff --live`: run live and compare each
-/// shape with its reference. Nothing is written.
+/// `harness record --check` and `harness diff --live`: run live and compare
+/// each shape with the reference this host's runs are held to. With
+/// `pending` (record --check), each drifted reference is written for review
+/// beside the one it would replace, as `<fixture>.snap.new`; nothing else
+/// is written.
 pub fn compare_live(
     found: &Found,
     paths: &Paths,
     sel: &Selection,
     format: Format,
+    pending: bool,
     log: &Log,
 ) -> Result<i32, Error> {
     let fixtures = fixture::select(&paths.fixtures, &sel.names)?;
@@ -477,19 +537,58 @@ pub fn compare_live(
             (
                 f,
                 *v,
-                compare_one(found, paths, f, *v, sel.runs, &bar, color),
+                compare_one(
+                    found,
+                    paths,
+                    f,
+                    *v,
+                    sel.runs,
+                    &bar,
+                    diff::Style {
+                        color,
+                        buckets: log.buckets,
+                    },
+                ),
             )
         })
         .collect();
     bar.finish_and_clear();
     let mut report = Report::default();
+    let mut written = Vec::new();
     for (f, v, result) in results {
-        let (verdict, diff) = result?;
+        let (verdict, diff, outcome) = result?;
+        if let (true, Verdict::Differs, Some(o)) = (pending, &verdict, outcome) {
+            let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
+            let prov = Provenance::recorded(f, v, o.record.ending.to_string(), sel.runs);
+            if let Some(dir) = destination(paths, f, v, prov.host(), &o.shape) {
+                if !snapshot::insta_keeps(&o.shape) {
+                    println!(
+                        "{} on {v}: its shape ends in whitespace, which `cargo insta review` trims: review it with `harness review`",
+                        f.name
+                    );
+                }
+                written.push(snapshot::write_pending(
+                    &dir,
+                    &prov,
+                    &o.shape,
+                    &o.record.raw_text(&tc.goroot),
+                )?);
+            }
+        }
         report.add(&f.name, v, verdict, diff);
     }
     match format {
         Format::Json => println!("{:#}", report.to_json()),
         Format::Text => print!("{}{report}", report.diffs()),
+    }
+    if !written.is_empty() {
+        println!(
+            "{} drifted references written for review (accept or reject them with `cargo insta review` or `harness review`):",
+            written.len()
+        );
+        for p in &written {
+            println!("  {}", p.display());
+        }
     }
     log.say(format_args!(
         "{} of {} differ or failed",
@@ -506,33 +605,37 @@ fn compare_one(
     v: Variant,
     runs: u32,
     bar: &ProgressBar,
-    color: bool,
-) -> Result<(Verdict, Option<String>), Error> {
-    let path = snapshot::snap_path(&paths.snapshots, v, &f.name);
+    style: diff::Style,
+) -> Result<(Verdict, Option<String>, Option<Outcome>), Error> {
+    let path = snapshot::reference_for(&paths.snapshots, v, &f.name, this_host());
     let reference = match snapshot::read(&path)
         .and_then(|r| snapshot::check_provenance(&r, f, v).map(|()| r))
     {
         Ok(r) => r,
         Err(e) => {
             bar.inc(u64::from(runs));
-            return Ok((Verdict::Error(e.to_string()), None));
+            return Ok((Verdict::Error(e.to_string()), None, None));
         }
     };
     let tc = match found.get(v) {
         Ok(tc) => tc,
         Err(e) => {
             bar.inc(u64::from(runs));
-            return Ok((Verdict::Error(e.to_string()), None));
+            return Ok((Verdict::Error(e.to_string()), None, None));
         }
+    };
+    let label = match snapshot::host_of(&path) {
+        Some(h) => format!("reference ({h})"),
+        None => "reference".to_string(),
     };
     match run_agreeing(tc, f, runs, bar) {
         Ok(o) => Ok(
-            match diff::unified(&reference.shape, &o.shape, ("reference", "live"), color) {
-                None => (Verdict::Same, None),
-                Some(d) => (Verdict::Differs, Some(d)),
+            match diff::shapes(&reference.shape, &o.shape, (&label, "live"), style) {
+                None => (Verdict::Same, None, None),
+                Some(d) => (Verdict::Differs, Some(d), Some(o)),
             },
         ),
-        Err(Ok(problem)) => Ok((Verdict::Error(problem), None)),
+        Err(Ok(problem)) => Ok((Verdict::Error(problem), None, None)),
         Err(Err(e)) => Err(e),
     }
 }
@@ -629,4 +732,108 @@ pub fn gotests(
         .iter()
         .any(|(_, o)| matches!(o, crate::gosuite::Outcome::Differs(_)));
     Ok(if differs { 1 } else { 0 })
+}
+
+/// What `harness review` does with each pending reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Ask at the terminal, one by one.
+    Ask,
+    Accept,
+    Reject,
+}
+
+/// `harness review`: the pending references `record --check` wrote, each
+/// shown against the reference it would replace and accepted, rejected or
+/// skipped; then the raw outputs `cargo insta review` left are settled.
+/// Exits 1 while any stays pending.
+pub fn review(
+    paths: &Paths,
+    names: &[String],
+    decision: Decision,
+    log: &Log,
+) -> Result<i32, Error> {
+    use crate::review;
+    let all = review::pending(&paths.snapshots, names)?;
+    let ask = decision == Decision::Ask;
+    if ask && !all.is_empty() && !std::io::stdin().is_terminal() {
+        for p in &all {
+            println!("pending: {}", p.path.display());
+        }
+        println!(
+            "{} pending; with no terminal to ask at, decide with --accept or --reject",
+            all.len()
+        );
+        return Ok(1);
+    }
+    let mut left = 0;
+    let style = diff::Style {
+        color: color(Format::Text),
+        buckets: log.buckets,
+    };
+    for p in &all {
+        let prov = &p.reference.provenance;
+        println!(
+            "{}: {} on {}, recorded on {} ({} runs agreed): {}",
+            p.path.display(),
+            prov.fixture,
+            prov.toolchain,
+            prov.host(),
+            prov.runs,
+            prov.ended
+        );
+        match &p.current {
+            Some(cur) => {
+                let label = cur.path.display().to_string();
+                match diff::shapes(&cur.shape, &p.reference.shape, (&label, "new"), style) {
+                    Some(d) => print!("{d}"),
+                    None => println!("  (the same shape as {label})"),
+                }
+            }
+            None => print!("{}", p.reference.shape),
+        }
+        let choice = match decision {
+            Decision::Accept => 'a',
+            Decision::Reject => 'r',
+            Decision::Ask => loop {
+                print!("a accept, r reject, s skip: ");
+                std::io::stdout().flush()?;
+                let mut line = String::new();
+                if std::io::stdin().read_line(&mut line)? == 0 {
+                    break 's';
+                }
+                match line.trim() {
+                    "a" => break 'a',
+                    "r" => break 'r',
+                    "s" | "" => break 's',
+                    _ => {}
+                }
+            },
+        };
+        match choice {
+            'a' => {
+                review::accept(p)?;
+                println!("accepted: {}", p.target().display());
+            }
+            'r' => {
+                review::reject(p)?;
+                println!("rejected: {}", p.path.display());
+            }
+            _ => left += 1,
+        }
+    }
+    for settled in review::settle_raws(&paths.snapshots)? {
+        match settled {
+            review::Settled::Accepted(raw) => {
+                println!("accepted (its snapshot was): {}", raw.display());
+            }
+            review::Settled::Rejected(raw) => {
+                println!("removed (its snapshot was rejected): {}", raw.display());
+            }
+        }
+    }
+    if all.is_empty() {
+        println!("nothing pending under {}", paths.snapshots.display());
+    }
+    Ok(if left == 0 { 0 } else { 1 })
 }

@@ -5,6 +5,36 @@ use similar::{ChangeTag, TextDiff};
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
+/// A unified diff between two shapes, or `None` when they agree. With
+/// `buckets`, the goroutines of each side's dumps are grouped first
+/// ([`crate::shape::buckets`]), so that a hundred goroutines parked in the
+/// same place read as one; where the grouped shapes agree though the
+/// shapes do not (the goroutines came in another order), the plain diff.
+pub fn shapes(expected: &str, actual: &str, labels: (&str, &str), style: Style) -> Option<String> {
+    if expected == actual {
+        return None;
+    }
+    let grouped = style.buckets.then(|| {
+        let (e, a) = (
+            crate::shape::buckets(expected),
+            crate::shape::buckets(actual),
+        );
+        unified(&e, &a, labels, style.color)
+    });
+    grouped
+        .flatten()
+        .or_else(|| unified(expected, actual, labels, style.color))
+}
+
+/// How a diff of shapes is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// Goroutines grouped into buckets.
+    pub buckets: bool,
+}
+
 /// A unified diff from `expected` to `actual`, or `None` when they agree.
 /// With `color`, removed lines are red and added ones green (ANSI).
 pub fn unified(expected: &str, actual: &str, labels: (&str, &str), color: bool) -> Option<String> {

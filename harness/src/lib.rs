@@ -18,7 +18,9 @@ pub mod known;
 pub mod pcln;
 pub mod process;
 pub mod report;
+pub mod review;
 pub mod runner;
+pub mod setup;
 pub mod shape;
 pub mod snapshot;
 pub mod toolchain;
@@ -44,6 +46,8 @@ pub enum Error {
     Twin(#[from] twin::TwinError),
     #[error(transparent)]
     Known(#[from] known::KnownError),
+    #[error(transparent)]
+    Setup(#[from] setup::SetupError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Options that do not go together.
@@ -65,6 +69,9 @@ impl Error {
             Error::Run(runner::RunError::Process(
                 process::ProcessError::Interrupted
             )) | Error::Twin(twin::TwinError::Interrupted)
+                | Error::Setup(setup::SetupError::Process(
+                    process::ProcessError::Interrupted
+                ))
         )
     }
 }

@@ -35,7 +35,7 @@ struct Global {
     /// Fixture directory [default: the repo's go-fixtures/]
     #[arg(long, global = true, value_name = "DIR")]
     fixture_dir: Option<PathBuf>,
-    /// Reference directory [default: the repo's snapshots/]
+    /// Reference directory [default: the repo's harness/snapshots/]
     #[arg(long, global = true, value_name = "DIR")]
     snapshot_dir: Option<PathBuf>,
     /// Say what the harness is doing, on stderr, after "harness: "
@@ -45,6 +45,10 @@ struct Global {
     /// where tables were measured from its binary
     #[arg(long, global = true)]
     predicted: bool,
+    /// Show every goroutine of a dump on its own, instead of grouping those
+    /// whose stacks have the same shape (run --shape, diffs)
+    #[arg(long, global = true)]
+    no_buckets: bool,
 }
 
 #[derive(Subcommand)]
@@ -92,7 +96,9 @@ enum Command {
     },
     /// Run fixtures on the real toolchains and write their references
     Record {
-        /// Re-run and report drift from the references, writing nothing
+        /// Re-run and report drift from the references; each drifted one is
+        /// written beside it as FIXTURE.snap.new for `cargo insta review`
+        /// (or `harness review`), nothing else
         #[arg(long)]
         check: bool,
         #[command(flatten)]
@@ -101,8 +107,26 @@ enum Command {
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
         runs: u32,
     },
+    /// Accept or reject the drifted references `record --check` wrote
+    /// (FIXTURE.snap.new), as `cargo insta review` does, and settle the raw
+    /// outputs beside those `cargo insta review` decided on
+    Review {
+        /// Accept every pending reference without asking
+        #[arg(long, conflicts_with = "reject")]
+        accept: bool,
+        /// Reject every pending reference without asking
+        #[arg(long)]
+        reject: bool,
+        /// Only these fixtures' (default: all)
+        fixtures: Vec<String>,
+    },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
+    /// Set up the pinned toolchains
+    Toolchain {
+        #[command(subcommand)]
+        action: ToolchainAction,
+    },
     /// Print the call sites and source lines the 2011 runtime would print, read off a binary 6l linked
     Lines {
         /// The linked binary
@@ -152,6 +176,28 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ToolchainAction {
+    /// Build both pinned 2011 toolchains from a clone of the Go history and
+    /// write a harness.toml naming them (--config FILE: that file instead).
+    /// Needs the Debian packages git bison ed gawk make gcc libc6-dev; a
+    /// few build files are changed for today's tools (listed in
+    /// INTO/<toolchain>.changes), never the runtime's sources
+    Build {
+        /// A git clone or bare mirror of the 2011 Go history holding both
+        /// pinned commits (git clone https://github.com/dterei/go)
+        #[arg(long, value_name = "DIR")]
+        go_src: PathBuf,
+        /// Where the GOROOTs go: DIR/pre-1547 and DIR/post-1547 (an
+        /// earlier tree there is replaced)
+        #[arg(long, value_name = "DIR", default_value = "/opt/go2011")]
+        into: PathBuf,
+        /// make's -j [default: the number of cores]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        jobs: Option<u32>,
+    },
+}
+
 #[derive(Args)]
 struct Which {
     /// Only this toolchain (default: both)
@@ -189,7 +235,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     harness::process::install_interrupt_handler();
     let g = cli.global;
-    let log = Log { verbose: g.verbose };
+    let log = Log {
+        verbose: g.verbose,
+        buckets: !g.no_buckets,
+    };
     let defaults = Paths::default();
     let paths = Paths {
         fixtures: g.fixture_dir.unwrap_or(defaults.fixtures),
@@ -206,6 +255,34 @@ fn main() -> ExitCode {
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found)),
+        Command::Review {
+            accept,
+            reject,
+            fixtures,
+        } => commands::review(
+            &paths,
+            &fixtures,
+            match (accept, reject) {
+                (true, _) => commands::Decision::Accept,
+                (_, true) => commands::Decision::Reject,
+                _ => commands::Decision::Ask,
+            },
+            &log,
+        ),
+        Command::Toolchain {
+            action: ToolchainAction::Build { go_src, into, jobs },
+        } => commands::toolchain_build(&harness::setup::BuildRequest {
+            go_src,
+            into,
+            toml: request
+                .config
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(harness::toolchain::CONFIG_NAME)),
+            jobs: jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(2, usize::from),
+                |j| j as usize,
+            ),
+        }),
         Command::Frames { binary, only } => commands::frames(&binary, &only),
         Command::Lines {
             binary,
@@ -262,6 +339,7 @@ fn main() -> ExitCode {
                 &paths,
                 &which.selection(runs),
                 commands::Format::Text,
+                true,
                 &log,
             )
         }),
@@ -270,7 +348,7 @@ fn main() -> ExitCode {
             live: true,
             format,
         } => discover().and_then(|found| {
-            commands::compare_live(&found, &paths, &which.selection(1), format, &log)
+            commands::compare_live(&found, &paths, &which.selection(1), format, false, &log)
         }),
         Command::Diff {
             which,

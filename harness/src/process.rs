@@ -87,24 +87,12 @@ pub struct Job<'a> {
 /// process group of its own so that SIGQUIT and SIGKILL reach every thread
 /// and any child it made.
 pub fn supervise(job: &Job<'_>) -> Result<Finished, ProcessError> {
-    let handle = duct::cmd(job.program, &job.args)
-        .full_env(job.env.iter().cloned())
-        .dir(job.dir)
-        .stdin_null()
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .before_spawn(|cmd| {
-            cmd.process_group(0);
-            Ok(())
-        })
-        .start()
-        .map_err(|source| ProcessError::Spawn {
-            program: job.program.display().to_string(),
-            source,
-        })?;
-    let pgid = handle.pids()[0] as libc::pid_t;
-    let group = Group(pgid);
+    let (handle, group) = start_grouped(
+        command(job.program, &job.args, &job.env, job.dir)
+            .stdout_capture()
+            .stderr_capture(),
+        job.program,
+    )?;
 
     let deadline = Instant::now() + job.timeout;
     let status = match wait_until(&handle, deadline, &group)? {
@@ -121,6 +109,68 @@ pub fn supervise(job: &Job<'_>) -> Result<Finished, ProcessError> {
         stderr: out.stderr.clone(),
         deadline: status,
     })
+}
+
+/// Run a long job (a toolchain build) with no deadline, stdin closed and
+/// both outputs appended to `log`, in a process group of its own that dies
+/// with it or on Ctrl-C; `tick` is called every few polls while it runs.
+pub fn supervise_logged(
+    program: &Path,
+    args: &[OsString],
+    env: &[(OsString, OsString)],
+    dir: &Path,
+    log: std::fs::File,
+    mut tick: impl FnMut(),
+) -> Result<Status, ProcessError> {
+    let (handle, group) = start_grouped(
+        // duct applies the outer redirection first: stdout to the log, then
+        // stderr to that stdout.
+        command(program, args, env, dir)
+            .stderr_to_stdout()
+            .stdout_file(log),
+        program,
+    )?;
+    loop {
+        if let Some(status) = wait_until(&handle, Instant::now() + POLL * 10, &group)? {
+            return Ok(status);
+        }
+        tick();
+    }
+}
+
+/// A program with its arguments, its whole environment and its working
+/// dir, stdin closed.
+fn command(
+    program: &Path,
+    args: &[OsString],
+    env: &[(OsString, OsString)],
+    dir: &Path,
+) -> duct::Expression {
+    duct::cmd(program, args)
+        .full_env(env.iter().cloned())
+        .dir(dir)
+        .stdin_null()
+}
+
+/// Start an expression as the leader of a process group of its own, which
+/// dies with the returned guard.
+fn start_grouped(
+    expr: duct::Expression,
+    program: &Path,
+) -> Result<(duct::Handle, Group), ProcessError> {
+    let handle = expr
+        .unchecked()
+        .before_spawn(|cmd| {
+            cmd.process_group(0);
+            Ok(())
+        })
+        .start()
+        .map_err(|source| ProcessError::Spawn {
+            program: program.display().to_string(),
+            source,
+        })?;
+    let group = Group(handle.pids()[0] as libc::pid_t);
+    Ok((handle, group))
 }
 
 /// Wait for the leader until `deadline`; on Ctrl-C, kill and report it.

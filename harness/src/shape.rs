@@ -68,6 +68,19 @@ pub fn shape(record: &RunRecord, fixture_file: &str) -> String {
     out
 }
 
+/// The shape of a run from its raw output as a reference keeps it
+/// (`ended: ...`, then `--- stdout` and `--- stderr` with what each stream
+/// printed); `None` if it is not laid out so.
+pub fn of_raw(raw: &str, fixture_file: &str) -> Option<String> {
+    let (head, rest) = raw.split_once("--- stdout\n")?;
+    let (out, err) = rest.split_once("--- stderr\n")?;
+    Some(format!(
+        "{head}--- stdout\n{}--- stderr\n{}",
+        shape_stream(out, fixture_file),
+        shape_stream(err, fixture_file)
+    ))
+}
+
 /// The shape of one output stream. A stream that does not end in a newline
 /// gets a `[no newline at end]` line, so that `print` without one shows.
 pub fn shape_stream(text: &str, fixture_file: &str) -> String {
@@ -112,6 +125,130 @@ pub fn shape_stream(text: &str, fixture_file: &str) -> String {
         out.push_str("[no newline at end]\n");
     }
     out
+}
+
+/// A goroutine's header in a dump: `goroutine 12 [4]:` (the number in
+/// brackets is the 2011 runtime's g->status).
+static GOROUTINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^goroutine (?P<id>\d+) \[(?P<status>[^\]]*)\]:$").unwrap());
+
+/// One goroutine of a dump in a shape: its header's figures and its stack.
+struct Goroutine<'a> {
+    id: u64,
+    status: &'a str,
+    stack: Vec<&'a str>,
+}
+
+/// A shape with the goroutines whose stacks have the same shape (and the
+/// same status) grouped into one bucket, as panicparse groups them: the
+/// bucket stands where its first goroutine stood, headed `N goroutines
+/// [S]: IDS` (ascending, runs as `3-143`), and its stack is printed once.
+/// A goroutine alone keeps its own header. What is lost is only the order
+/// of a bucket's members (see [`crate::diff::shapes`]).
+pub fn buckets(shape: &str) -> String {
+    enum Item<'a> {
+        Line(&'a str),
+        Goroutine(Goroutine<'a>),
+    }
+    let mut items = Vec::new();
+    let mut lines = shape.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(c) = GOROUTINE.captures(line) else {
+            items.push(Item::Line(line));
+            continue;
+        };
+        let mut stack = Vec::new();
+        // A stack runs to the blank line after it, or to whatever follows
+        // that is not a frame: the next header, the register dump, a stream.
+        while let Some(&next) = lines.peek() {
+            if next.is_empty()
+                || GOROUTINE.is_match(next)
+                || next == "[registers]"
+                || next.starts_with("--- std")
+            {
+                break;
+            }
+            stack.push(next);
+            lines.next();
+        }
+        items.push(Item::Goroutine(Goroutine {
+            id: c["id"].parse().unwrap_or(0),
+            status: c.name("status").map_or("", |m| m.as_str()),
+            stack,
+        }));
+    }
+    let same = |a: &Goroutine, b: &Goroutine| a.status == b.status && a.stack == b.stack;
+    let mut out = String::with_capacity(shape.len());
+    let mut skip_blank = false;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Line(line) => {
+                if !(std::mem::take(&mut skip_blank) && line.is_empty()) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Item::Goroutine(g) => {
+                let earlier = items[..i]
+                    .iter()
+                    .any(|e| matches!(e, Item::Goroutine(e) if same(e, g)));
+                if earlier {
+                    // Its bucket is already printed, and so is a blank line
+                    // to part it from the next: drop this one's own.
+                    if matches!(items.get(i + 1), Some(Item::Line(""))) {
+                        skip_blank = true;
+                    } else if out.ends_with("\n\n") {
+                        out.pop();
+                    }
+                    continue;
+                }
+                let mut ids: Vec<u64> = items[i..]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Item::Goroutine(e) if same(e, g) => Some(e.id),
+                        _ => None,
+                    })
+                    .collect();
+                if ids.len() == 1 {
+                    out.push_str(&format!("goroutine {} [{}]:\n", g.id, g.status));
+                } else {
+                    ids.sort_unstable();
+                    out.push_str(&format!(
+                        "{} goroutines [{}]: {}\n",
+                        ids.len(),
+                        g.status,
+                        id_ranges(&ids)
+                    ));
+                }
+                for line in &g.stack {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `2, 3, 4, 7` -> `2-4, 7`.
+fn id_ranges(ids: &[u64]) -> String {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for &id in ids {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == id => *end = id,
+            _ => runs.push((id, id)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `/tmp/harness-x1/sieve.go:3: ...` -> `sieve.go:3: ...`.
@@ -284,5 +421,49 @@ goroutine 1 [4]:
             shape(&record, "bad.go"),
             "ended: 6g failed with exit 1\n--- stdout\n--- stderr\nbad.go:3: syntax error near x\n"
         );
+    }
+
+    #[test]
+    fn goroutines_with_one_stack_shape_share_a_bucket_in_place_of_the_first() {
+        let shape =
+            "ended: hung; after SIGQUIT: exit 2\n--- stdout\n--- stderr\nSIGQUIT: quit\nPC=_\n\n\
+goroutine 5 [4]:\nmain.worker w.go:9\nruntime.goexit\n\n\
+goroutine 4 [1]:\nmain.leaf w.go:15\nruntime.goexit\n\n\
+goroutine 3 [4]:\nmain.worker w.go:9\nruntime.goexit\n\n\
+goroutine 2 [4]:\nmain.worker w.go:9\nruntime.goexit\n\n\
+goroutine 1 [4]:\nmain.main w.go:20\nruntime.goexit\n[registers]\n";
+        assert_eq!(
+            buckets(shape),
+            "ended: hung; after SIGQUIT: exit 2\n--- stdout\n--- stderr\nSIGQUIT: quit\nPC=_\n\n\
+3 goroutines [4]: 2-3, 5\nmain.worker w.go:9\nruntime.goexit\n\n\
+goroutine 4 [1]:\nmain.leaf w.go:15\nruntime.goexit\n\n\
+goroutine 1 [4]:\nmain.main w.go:20\nruntime.goexit\n[registers]\n"
+        );
+        // Without two of a kind nothing changes; the status is part of the kind.
+        let plain = "goroutine 2 [4]:\nmain.f\n\ngoroutine 1 [1]:\nmain.f\n";
+        assert_eq!(buckets(plain), plain);
+        assert_eq!(id_ranges(&[1, 2, 3, 7, 9, 10]), "1-3, 7, 9-10");
+    }
+
+    #[test]
+    fn a_diff_of_buckets_falls_back_to_the_plain_lists_when_only_the_order_differs() {
+        const STYLE: crate::diff::Style = crate::diff::Style {
+            color: false,
+            buckets: true,
+        };
+        let a =
+            "goroutine 2 [4]:\nmain.f\n\ngoroutine 3 [1]:\nmain.g\n\ngoroutine 4 [4]:\nmain.f\n";
+        let b =
+            "goroutine 2 [4]:\nmain.f\n\ngoroutine 4 [4]:\nmain.f\n\ngoroutine 3 [1]:\nmain.g\n";
+        assert_eq!(buckets(a), buckets(b));
+        let d = crate::diff::shapes(a, b, ("a", "b"), STYLE).unwrap();
+        assert!(
+            !d.contains("goroutines") && d.contains("+goroutine 4 [4]:"),
+            "{d}"
+        );
+        let c = a.replace("main.g", "main.h");
+        let d = crate::diff::shapes(a, &c, ("a", "b"), STYLE).unwrap();
+        // Goroutine 4 is folded into goroutine 2's bucket.
+        assert!(!d.contains("goroutine 4") && d.contains("+main.h"), "{d}");
     }
 }

@@ -116,6 +116,86 @@ pub fn snap_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
     dir.join(variant.name()).join(format!("{fixture}.snap"))
 }
 
+/// Where the references of other hosts live: `snapshots/hosts/xsave-<S>/`,
+/// laid out as `snapshots/` is (`<toolchain>/<fixture>.snap` and `.raw`).
+/// A host whose signal frame writes other bytes past the signal stack
+/// than the primary references' host's ([`Host::spill`]) may end a run
+/// otherwise; its reference is kept there, beside the primary one, only
+/// where its run differs.
+pub const HOSTS_DIR: &str = "hosts";
+
+/// The directory of a host's own references.
+pub fn host_dir(dir: &Path, host: Host) -> PathBuf {
+    dir.join(HOSTS_DIR)
+        .join(format!("xsave-{}", host.xsave_size))
+}
+
+/// The host whose directory a reference lies in (`.../hosts/xsave-S/...`);
+/// `None` for a primary reference.
+pub fn host_of(path: &Path) -> Option<Host> {
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    parts.windows(2).find_map(|w| {
+        let size = (w[0] == HOSTS_DIR).then(|| w[1].to_str()?.strip_prefix("xsave-"))??;
+        Some(Host {
+            xsave_size: size.parse().ok()?,
+        })
+    })
+}
+
+/// Every host directory there is, with its host, by size.
+pub fn host_dirs(dir: &Path) -> Vec<(Host, PathBuf)> {
+    let mut found: Vec<(Host, PathBuf)> = std::fs::read_dir(dir.join(HOSTS_DIR))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let size = path.file_name()?.to_str()?.strip_prefix("xsave-")?;
+            Some((
+                Host {
+                    xsave_size: size.parse().ok()?,
+                },
+                path,
+            ))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The directory whose references a run on `host` is held to, besides the
+/// primary ones: an existing host directory of a host whose frame writes
+/// what this one's does, else this host's own (which may not exist yet).
+pub fn dir_for_host(dir: &Path, host: Host) -> PathBuf {
+    host_dirs(dir)
+        .into_iter()
+        .find(|(h, _)| h.spill() == host.spill())
+        .map_or_else(|| host_dir(dir, host), |(_, d)| d)
+}
+
+/// Every reference of a fixture on a variant: the primary one (whether or
+/// not it exists), then each host directory's that exists.
+pub fn references(dir: &Path, variant: Variant, fixture: &str) -> Vec<PathBuf> {
+    let mut all = vec![snap_path(dir, variant, fixture)];
+    all.extend(
+        host_dirs(dir)
+            .into_iter()
+            .map(|(_, d)| snap_path(&d, variant, fixture))
+            .filter(|p| p.is_file()),
+    );
+    all
+}
+
+/// The reference a run on `host` is held to: its host directory's if it has
+/// one, else the primary one.
+pub fn reference_for(dir: &Path, variant: Variant, fixture: &str, host: Host) -> PathBuf {
+    let own = snap_path(&dir_for_host(dir, host), variant, fixture);
+    if own.is_file() {
+        own
+    } else {
+        snap_path(dir, variant, fixture)
+    }
+}
+
 /// The raw-output file beside a snapshot.
 pub fn raw_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
     dir.join(variant.name()).join(format!("{fixture}.raw"))
@@ -128,19 +208,56 @@ pub fn write(
     shape: &str,
     raw: &str,
 ) -> Result<PathBuf, SnapshotError> {
+    write_as(dir, prov, shape, raw, "")
+}
+
+/// Write a drifted reference for review as insta's pending snapshot,
+/// `<fixture>.snap.new`, with `<fixture>.raw.new` beside it: `cargo insta
+/// review` or `harness review` accepts or rejects it.
+pub fn write_pending(
+    dir: &Path,
+    prov: &Provenance,
+    shape: &str,
+    raw: &str,
+) -> Result<PathBuf, SnapshotError> {
+    write_as(dir, prov, shape, raw, PENDING)
+}
+
+/// Whether `cargo insta review` keeps a shape as it is when it accepts it:
+/// insta trims whitespace off the end of a snapshot (a last line's
+/// trailing blanks, blank lines at the end), nothing else.
+pub fn insta_keeps(shape: &str) -> bool {
+    format!("{}\n", shape.trim_end()) == shape
+}
+
+/// What a pending snapshot's and raw file's names end with.
+pub const PENDING: &str = ".new";
+
+fn write_as(
+    dir: &Path,
+    prov: &Provenance,
+    shape: &str,
+    raw: &str,
+    suffix: &str,
+) -> Result<PathBuf, SnapshotError> {
     let variant: Variant = prov
         .toolchain
         .parse()
         .expect("provenance names a known toolchain");
     let name = prov.fixture.trim_end_matches(".go");
-    let path = snap_path(dir, variant, name);
+    let with = |p: PathBuf| {
+        let mut s = p.into_os_string();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    let path = with(snap_path(dir, variant, name));
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SnapshotError::Io { path, source }
     };
     std::fs::create_dir_all(path.parent().expect("has a parent")).map_err(io(&path))?;
     std::fs::write(&path, render(prov, shape)).map_err(io(&path))?;
-    let raw_file = raw_path(dir, variant, name);
+    let raw_file = with(raw_path(dir, variant, name));
     std::fs::write(&raw_file, raw).map_err(io(&raw_file))?;
     Ok(path)
 }
@@ -236,7 +353,13 @@ pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
             let (k, v) = field
                 .split_once(": ")
                 .ok_or_else(|| bad(n, "expected '  key: \"value\"'"))?;
-            let v = unquote(v).ok_or_else(|| bad(n, "expected a double-quoted value"))?;
+            // Ours are double-quoted; `cargo insta review` writes back the
+            // plain ones YAML allows where quotes are not needed.
+            let v = if v.starts_with(['"', '\'']) {
+                unquote(v).ok_or_else(|| bad(n, "expected a double-quoted value"))?
+            } else {
+                v.to_string()
+            };
             info.insert(k.to_string(), v);
         } else if !(line.starts_with("source: ")
             || line.starts_with("description: ")
@@ -329,7 +452,14 @@ pub fn check_provenance(
     } else if r.shape.lines().next() != Some(&format!("ended: {}", p.ended)) {
         Some("its shape's 'ended:' line disagrees with info.ended".to_string())
     } else {
-        None
+        host_of(&r.path)
+            .filter(|h| p.host_xsave_size != Some(h.xsave_size))
+            .map(|dir_host| {
+                format!(
+                    "it lies under the references of host {dir_host} but was recorded on {}",
+                    p.host()
+                )
+            })
     };
     match problem {
         None => Ok(()),
@@ -375,6 +505,18 @@ mod tests {
             contents.matches_latest(&expected),
             "insta read {contents:?}"
         );
+
+        // Accepted by `cargo insta review`, the file is insta's own writing
+        // (plain scalars where YAML allows them): it reads back the same,
+        // but for the whitespace insta trims off the end of a snapshot.
+        let accepted = dir.path().join("accepted.snap");
+        snap.save(&accepted).unwrap();
+        let text = std::fs::read_to_string(&accepted).unwrap();
+        assert!(text.contains("\n  toolchain: pre-1547\n"), "{text}");
+        let again = read(&accepted).unwrap();
+        assert_eq!(again.provenance, prov);
+        assert_eq!(again.shape, shape.replace("tab\t\n", "tab\n"));
+        assert!(!insta_keeps(shape) && insta_keeps(&again.shape));
     }
 
     #[test]

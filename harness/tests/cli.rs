@@ -137,7 +137,7 @@ fn run_on_the_model_prints_the_programs_output_and_exits_as_it_does() {
 /// last line changed, so that the twin differs from it there) and
 /// `known`, as known-divergences.toml.
 fn snapshots_with(known: &str) -> tempfile::TempDir {
-    let real = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    let real = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     let dir = tempfile::tempdir().unwrap();
     for tc in ["pre-1547", "post-1547"] {
         std::fs::create_dir_all(dir.path().join(tc)).unwrap();
@@ -313,4 +313,37 @@ fn a_recovery_over_memory_the_signal_frame_wrote_is_unmodelled() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A deadlock of 101 goroutines, its pre-1547 reference edited to lack
+/// goroutine 50: `harness diff` shows the difference in buckets (97
+/// workers parked in one place read as one block), `--no-buckets` as the
+/// plain list.
+#[test]
+fn diff_groups_a_crowd_of_goroutines_into_buckets() {
+    let real = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    let dir = tempfile::tempdir().unwrap();
+    for tc in ["pre-1547", "post-1547"] {
+        std::fs::create_dir_all(dir.path().join(tc)).unwrap();
+        let mut snap = std::fs::read_to_string(real.join(tc).join("crowd.snap")).unwrap();
+        if tc == "pre-1547" {
+            let at = snap.find("goroutine 50 [4]:\n").expect("goroutine 50");
+            let len = snap[at..].find("\n\n").unwrap() + 2;
+            snap.replace_range(at..at + len, "");
+        }
+        std::fs::write(dir.path().join(tc).join("crowd.snap"), snap).unwrap();
+    }
+    let snaps = dir.path().to_str().unwrap();
+    let o = harness(&["diff", "--snapshot-dir", snaps, "crowd"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("-96 goroutines [4]: 5-49, 51-101\n+97 goroutines [4]: 5-101\n"),
+        "{out}"
+    );
+    assert!(out.contains("crowd    differs      same"), "{out}");
+    let o = harness(&["diff", "--no-buckets", "--snapshot-dir", snaps, "crowd"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("+goroutine 50 [4]:\n"), "{out}");
+    assert!(!out.contains("goroutines [4]"), "{out}");
 }

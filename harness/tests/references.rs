@@ -86,6 +86,65 @@ fn raw_outputs_reduce_to_their_recorded_shapes() {
     }
 }
 
+/// Other hosts' references (harness/snapshots/hosts/xsave-S) are true
+/// references of that host, of a fixture there is, whose raw output
+/// reduces to their shape, kept only where they differ from the primary one.
+#[test]
+fn other_hosts_references_are_true_and_kept_only_where_they_differ() {
+    let snapshots = Paths::default().snapshots;
+    let all = fixtures();
+    let mut kept = 0;
+    for (host, dir) in snapshot::host_dirs(&snapshots) {
+        for v in Variant::ALL {
+            let Ok(entries) = std::fs::read_dir(dir.join(v.name())) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                let ext = path.extension().unwrap_or_default();
+                assert!(
+                    ext == "snap" || ext == "raw",
+                    "{} is neither .snap nor .raw",
+                    path.display()
+                );
+                if ext == "raw" {
+                    continue;
+                }
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let f = all
+                    .iter()
+                    .find(|f| f.name == stem)
+                    .unwrap_or_else(|| panic!("{} has no fixture", path.display()));
+                let r = snapshot::read(&path).unwrap();
+                snapshot::check_provenance(&r, f, v).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(r.provenance.host(), host, "{}", path.display());
+                let raw = std::fs::read_to_string(path.with_extension("raw")).unwrap();
+                assert_eq!(
+                    harness::shape::of_raw(&raw, &f.file_name()).as_deref(),
+                    Some(r.shape.as_str()),
+                    "{}: its raw output",
+                    path.display()
+                );
+                let primary = reference(f, v);
+                assert_ne!(
+                    primary.provenance.host().spill(),
+                    host.spill(),
+                    "{}",
+                    path.display()
+                );
+                assert_ne!(
+                    primary.shape,
+                    r.shape,
+                    "{}: the same as the primary one",
+                    path.display()
+                );
+                kept += 1;
+            }
+        }
+    }
+    assert!(kept > 0, "no other host's references");
+}
+
 /// The lines of the seed's trace, in order: the self-deadlock in
 /// stackfree under lessstack, then the spawn path that split.
 const SEED_G0: [&str; 7] = [

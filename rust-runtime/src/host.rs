@@ -18,10 +18,15 @@
 //!   the block.
 //! - The 2011 runtime uses no AVX or AVX-512 register, so the components
 //!   that reach past the block are in their initial state, and XSAVE
-//!   (unlike XSAVEOPT) writes them all the same: zeros, but for PKRU,
-//!   whose Linux default is 0x55555554. PKRU, 8 bytes, is the last
-//!   component where it is enabled (offset 2688 on Intel, 2432 on AMD,
-//!   which has no MPX area), so an image of 64n + 8 bytes ends with it.
+//!   (unlike XSAVEOPT) writes them all the same: zeros. PKRU, an 8-byte
+//!   component, is the last where it is enabled (offset 2688 on Intel,
+//!   2432 on AMD, which has no MPX area), so an image of 64n + 8 bytes ends
+//!   with it; of it only its first 4 bytes change, to the task's PKRU (its
+//!   Linux default 0x55555554), and the 4 after them keep what they held:
+//!   gdb at sighandler on an Intel host with AVX-512 and PKU (S = 2696,
+//!   Linux 6.18) showed `0x55555554 0x000000f8 0x46505845` at +0xc0, the
+//!   0xf8 being the upper half of the heap pointer that was there (Linux
+//!   writes PKRU into the frame itself, a 4-byte put_user, after XSAVE).
 //!   Hosts with AMX (tile state after PKRU, and a gap before it) are
 //!   outside this model.
 //!
@@ -35,7 +40,8 @@ use crate::Addr;
 pub const FP_XSTATE_MAGIC2: u32 = 0x4650_5845;
 
 /// Linux's initial PKRU (arch/x86/mm/pkeys.c's init_pkru_value: access
-/// disabled for every key but 0), and the size of XSAVE's PKRU component.
+/// disabled for every key but 0), and the size of XSAVE's PKRU component,
+/// of which the frame writes the first 4 bytes only.
 const INIT_PKRU: u32 = 0x5555_5554;
 const PKRU_SIZE: u64 = 8;
 
@@ -68,15 +74,16 @@ impl Host {
         let first = image - PAST_BLOCK;
         let pkru = (s % 64 == PKRU_SIZE).then(|| s - PKRU_SIZE);
         (first..s + 4)
-            .map(|o| {
+            .filter_map(|o| {
                 let byte = if o >= s {
                     FP_XSTATE_MAGIC2.to_le_bytes()[(o - s) as usize]
-                } else if let Some(p) = pkru.filter(|&p| (p..p + 4).contains(&o)) {
-                    INIT_PKRU.to_le_bytes()[(o - p) as usize]
+                } else if let Some(p) = pkru.filter(|&p| (p..p + PKRU_SIZE).contains(&o)) {
+                    // PKRU's upper half is left as it was.
+                    *INIT_PKRU.to_le_bytes().get((o - p) as usize)?
                 } else {
                     0
                 };
-                (o - first, byte)
+                Some((o - first, byte))
             })
             .collect()
     }
@@ -145,7 +152,13 @@ mod tests {
         // before the magic, at +0xc0 past the block.
         for s in [2696, 2440] {
             let h = Host { xsave_size: s };
-            assert_eq!(h.overwrite(0x1000, 0x10c0, 8, u64::MAX), 0x5555_5554, "{s}");
+            // The word's upper half is PKRU's untouched padding: gdb's
+            // 0x000000f8_55555554 where a heap pointer 0xf8_4000_xxxx was.
+            assert_eq!(
+                h.overwrite(0x1000, 0x10c0, 8, 0xf8_4000_c0d0),
+                0xf8_5555_5554,
+                "{s}"
+            );
         }
     }
 

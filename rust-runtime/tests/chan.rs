@@ -293,7 +293,7 @@ fn frame_lines(out: &str) -> Vec<&str> {
 
 /// All goroutines asleep: the throw from nextgandunlock on g0, printed
 /// with the real offsets and lines (these frames are the same in every
-/// recorded deadlock, e.g. snapshots/*/deadlock.raw), then goroutine 1
+/// recorded deadlock, e.g. harness/snapshots/*/deadlock.raw), then goroutine 1
 /// parked in chanrecv.
 #[test]
 fn a_deadlock_throws_from_the_scheduler_with_the_real_frames() {

@@ -1,6 +1,6 @@
 //! gc::layout against the real compiler: the argument and frame sizes the
 //! twin computes from each fixture's source, compared with those measured
-//! from the real binaries (snapshots/frames) for every function of every
+//! from the real binaries (harness/snapshots/frames) for every function of every
 //! fixture the twin compiles, on both toolchains.
 
 use std::path::Path;
@@ -22,7 +22,7 @@ fn computed_sizes_equal_the_measured_ones() {
         .filter(|p| p.extension().is_some_and(|e| e == "go"))
         .collect();
     fixtures.sort();
-    let index = std::fs::read_to_string(root.join("snapshots/frames/sources.tsv")).unwrap();
+    let index = std::fs::read_to_string(root.join("harness/snapshots/frames/sources.tsv")).unwrap();
     let measured: Vec<&str> = rust_runtime::tsv::rows(&index)
         .map(|(_, row)| row.split('\t').next().unwrap_or(""))
         .collect();
@@ -35,12 +35,12 @@ fn computed_sizes_equal_the_measured_ones() {
         };
         let Ok(prog) = compile(&file) else { continue };
         // Only fixtures whose binaries were measured have figures to
-        // compare with (snapshots/frames/sources.tsv lists them).
+        // compare with (harness/snapshots/frames/sources.tsv lists them).
         if !measured.iter().any(|n| *n == name) {
             continue;
         }
         for tc in ["pre-1547", "post-1547"] {
-            let dir = root.join("snapshots/frames").join(tc);
+            let dir = root.join("harness/snapshots/frames").join(tc);
             let read =
                 |ext: &str| std::fs::read_to_string(dir.join(format!("{name}{ext}"))).unwrap();
             let m = Figures::parse(&name, &read(".tsv"), &read(".calls.tsv")).unwrap();

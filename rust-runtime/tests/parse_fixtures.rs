@@ -26,8 +26,8 @@ fn every_fixture_parses_and_okrecv_is_refused_as_6g_refuses_it() {
         match (name.as_str(), parse(&src)) {
             ("okrecv.go", Err(e @ ParseError::Rejected { .. })) => {
                 // The recorded reference's message, as 6g printed it.
-                let snap =
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/pre-1547/okrecv.snap");
+                let snap = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../harness/snapshots/pre-1547/okrecv.snap");
                 let reference = std::fs::read_to_string(snap).unwrap();
                 let line = format!("\nokrecv.go:{e}\n");
                 assert!(reference.contains(&line), "{line:?} not in the reference");

@@ -2,7 +2,7 @@
 //! API: a goroutine spawns from every depth of a recursion sweep, so that
 //! at one depth the call to lock(&stacks) inside stackalloc is what splits
 //! the stack. Frame sizes are those 6g and 6l gave go-fixtures/hang1547.go
-//! (snapshots/frames/*/hang1547.tsv).
+//! (harness/snapshots/frames/*/hang1547.tsv).
 
 use std::collections::HashMap;
 

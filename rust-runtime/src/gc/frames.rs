@@ -2,7 +2,7 @@
 //! runs it with. Either measured from its real binary
 //! (scripts/measure-frames) or predicted from its source (gc::predict),
 //! in the same form. Measured, they are: each function's frame and
-//! argument sizes (`snapshots/frames/<toolchain>/<fixture>.tsv`) and each
+//! argument sizes (`harness/snapshots/frames/<toolchain>/<fixture>.tsv`) and each
 //! call site's return offset and printed lines (`<fixture>.calls.tsv`),
 //! and where 6l put every function of the binary (`<fixture>.text.tsv`)
 //! and the data the twin names (`<fixture>.data.tsv`).
