@@ -337,6 +337,18 @@ pub fn record(found: &Found, paths: &Paths, sel: &Selection, log: &Log) -> Resul
                     o.record.ending,
                     path.display()
                 );
+                // A real reference replaces the twin's prediction, accepted
+                // or pending.
+                let predicted = snapshot::twin_path(&paths.snapshots, v, &f.name);
+                if dir == paths.snapshots {
+                    for ext in ["snap", "raw", "snap.new", "raw.new"] {
+                        let p = predicted.with_extension(ext);
+                        if p.is_file() {
+                            std::fs::remove_file(&p)?;
+                            println!("{} on {v}: replaces {}", f.name, p.display());
+                        }
+                    }
+                }
             }
             Err(Ok(problem)) => {
                 failed += 1;
@@ -428,23 +440,24 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     let results: Vec<_> = work
         .par_iter()
         .map(|(f, v, path)| {
+            let style = diff::Style {
+                color,
+                buckets: log.buckets,
+            };
             let verdict = match snapshot::read(path)
                 .and_then(|r| snapshot::check_provenance(&r, f, *v).map(|()| r))
             {
+                // No reference yet: the twin's prediction stands in.
+                Err(_) if !path.exists() && snapshot::host_of(path).is_none() => {
+                    predict_cell(paths, f, *v, &frames, style)
+                }
                 Err(e) => (Verdict::Error(e.to_string()), None),
                 Ok(reference) => {
                     match crate::twin::run_on_twin(*v, f, &frames, reference.provenance.host()) {
                         Ok(rec) => {
                             let got = shape::shape(&rec, &f.file_name());
-                            let d = diff::shapes(
-                                &reference.shape,
-                                &got,
-                                ("reference", "twin"),
-                                diff::Style {
-                                    color,
-                                    buckets: log.buckets,
-                                },
-                            );
+                            let d =
+                                diff::shapes(&reference.shape, &got, ("reference", "twin"), style);
                             match (d, known.reason(&f.name, *v)) {
                                 (None, None) => (Verdict::Same, None),
                                 (None, Some(_)) => (
@@ -458,15 +471,7 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
                                 (Some(d), Some(why)) => (Verdict::Known(why.to_string()), Some(d)),
                             }
                         }
-                        Err(
-                            e @ (crate::twin::TwinError::Unsupported { .. }
-                            | crate::twin::TwinError::Runtime { .. }),
-                        ) => (Verdict::Unsupported(e.to_string()), None),
-                        // Stop the whole command (exit 130), reporting nothing.
-                        Err(crate::twin::TwinError::Interrupted) => {
-                            (Verdict::Error("interrupted".into()), None)
-                        }
-                        Err(e) => (Verdict::Error(e.to_string()), None),
+                        Err(e) => (twin_failed(e), None),
                     }
                 }
             };
@@ -512,6 +517,61 @@ pub fn diff_twin(paths: &Paths, sel: &Selection, format: Format, log: &Log) -> R
     }
     log.say("compared the twin with the recorded references");
     Ok(if report.all_same() { 0 } else { 1 })
+}
+
+/// The verdict on a cell the twin could not run to its end.
+fn twin_failed(e: crate::twin::TwinError) -> Verdict {
+    use crate::twin::TwinError;
+    match e {
+        TwinError::Unsupported { .. } | TwinError::Runtime { .. } => {
+            Verdict::Unsupported(e.to_string())
+        }
+        // Stops the whole command (exit 130), reporting nothing.
+        TwinError::Interrupted => Verdict::Error("interrupted".into()),
+        e => Verdict::Error(e.to_string()),
+    }
+}
+
+/// A cell without a reference: the twin's run held to the prediction
+/// accepted for it (harness/snapshots/twin), or, without one (or with one
+/// of another source), written there for review as `<fixture>.snap.new`,
+/// as insta writes a new snapshot.
+fn predict_cell(
+    paths: &Paths,
+    f: &Fixture,
+    v: Variant,
+    frames: &crate::twin::Tables,
+    style: diff::Style,
+) -> (Verdict, Option<String>) {
+    let host = Host::RECORDING;
+    let rec = match crate::twin::run_on_twin(v, f, frames, host) {
+        Ok(rec) => rec,
+        Err(e) => return (twin_failed(e), None),
+    };
+    let got = shape::shape(&rec, &f.file_name());
+    let accepted = snapshot::read(&snapshot::twin_path(&paths.snapshots, v, &f.name))
+        .ok()
+        .filter(|r| snapshot::check_prediction(r, f, v).is_ok());
+    let d = match &accepted {
+        Some(r) => match diff::shapes(&r.shape, &got, ("prediction", "twin"), style) {
+            None => return (Verdict::Predicted, None),
+            Some(d) => Some(d),
+        },
+        None => None,
+    };
+    let prov = Provenance::predicted(f, v, rec.ending.to_string(), host);
+    let dir = paths.snapshots.join(snapshot::TWIN_DIR);
+    match snapshot::write_pending(&dir, &prov, &got, &rec.raw_as_printed()) {
+        Err(e) => (Verdict::Error(e.to_string()), None),
+        Ok(_) if d.is_some() => (Verdict::Differs, d),
+        Ok(pending) => (
+            Verdict::New(format!(
+                "no reference; the twin's prediction is written for review: {}",
+                pending.display()
+            )),
+            None,
+        ),
+    }
 }
 
 /// `harness record --check` and `harness diff --live`: run live and compare

@@ -18,6 +18,13 @@ pub enum Verdict {
     /// No reference, a reference that fails its provenance check, a
     /// toolchain that is not there, or a run that could not be made.
     Error(String),
+    /// No reference yet, and the twin gives the prediction accepted for it
+    /// (harness/snapshots/twin): no failure, but no real run either.
+    Predicted,
+    /// No reference and no accepted prediction: the twin's prediction was
+    /// written for review (where, in the text). A failure until reviewed,
+    /// as a new insta snapshot is.
+    New(String),
 }
 
 impl Verdict {
@@ -29,6 +36,8 @@ impl Verdict {
             Verdict::Known(_) => "known",
             Verdict::Unsupported(_) => "unsupported",
             Verdict::Error(_) => "error",
+            Verdict::Predicted => "predicted",
+            Verdict::New(_) => "new",
         }
     }
 }
@@ -59,7 +68,7 @@ impl Report {
     pub fn failures(&self) -> usize {
         self.cells
             .values()
-            .filter(|(v, _)| matches!(v, Verdict::Differs | Verdict::Error(_)))
+            .filter(|(v, _)| matches!(v, Verdict::Differs | Verdict::Error(_) | Verdict::New(_)))
             .count()
     }
 
@@ -92,10 +101,11 @@ impl Report {
             .iter()
             .map(|((fixture, v), (verdict, diff))| {
                 let detail = match verdict {
-                    Verdict::Known(s) | Verdict::Unsupported(s) | Verdict::Error(s) => {
-                        Some(s.as_str())
-                    }
-                    Verdict::Same | Verdict::Differs => None,
+                    Verdict::Known(s)
+                    | Verdict::Unsupported(s)
+                    | Verdict::Error(s)
+                    | Verdict::New(s) => Some(s.as_str()),
+                    Verdict::Same | Verdict::Differs | Verdict::Predicted => None,
                 };
                 serde_json::json!({
                     "fixture": fixture,
@@ -164,6 +174,10 @@ impl fmt::Display for Report {
                 Verdict::Error(e) => Some(format!("{n} on {v}: {e}")),
                 Verdict::Unsupported(e) => Some(format!("{n} on {v}: unsupported: {e}")),
                 Verdict::Known(why) => Some(format!("{n} on {v}: known divergence: {why}")),
+                Verdict::New(what) => Some(format!("{n} on {v}: new: {what}")),
+                Verdict::Predicted => Some(format!(
+                    "{n} on {v}: predicted: no reference yet; the twin gives its accepted prediction"
+                )),
                 _ => None,
             })
             .collect();

@@ -101,6 +101,16 @@ impl RunRecord {
                 .replace(&work, "$WORK")
                 .replace(&goroot, "$GOROOT")
         };
+        self.raw_with(clean)
+    }
+
+    /// The same of a twin's run, whose paths are printed as `$GOROOT` and
+    /// `$WORK` already.
+    pub fn raw_as_printed(&self) -> String {
+        self.raw_with(|bytes| String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    fn raw_with(&self, clean: impl Fn(&[u8]) -> String) -> String {
         format!(
             "ended: {}\n--- stdout\n{}--- stderr\n{}",
             self.ending,

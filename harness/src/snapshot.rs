@@ -21,6 +21,15 @@ use crate::toolchain::{hex, pin};
 /// What `recorded_by` must say.
 pub const RECORDER: &str = "harness record";
 
+/// What a twin's prediction's `recorded_by` says: never a reference.
+pub const PREDICTOR: &str = "harness diff, the twin's prediction";
+
+/// Where the twin's accepted predictions live, for fixtures that have no
+/// reference yet: `snapshots/twin/<toolchain>/<fixture>.snap`. The twin
+/// writes nowhere else; `harness record` removes a fixture's prediction
+/// when it writes its first real reference.
+pub const TWIN_DIR: &str = "twin";
+
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("{}: {source}", path.display())]
@@ -77,6 +86,17 @@ impl Provenance {
             runs,
             harness_version: env!("CARGO_PKG_VERSION").to_string(),
             host_xsave_size: crate::host::this().map(|h| h.xsave_size),
+        }
+    }
+
+    /// The provenance of the twin's prediction for `fixture` on `variant`,
+    /// modelling `host`.
+    pub fn predicted(fixture: &Fixture, variant: Variant, ended: String, host: Host) -> Provenance {
+        Provenance {
+            recorded_by: PREDICTOR.to_string(),
+            runs: 1,
+            host_xsave_size: Some(host.xsave_size),
+            ..Provenance::recorded(fixture, variant, ended, 1)
         }
     }
 
@@ -196,6 +216,11 @@ pub fn reference_for(dir: &Path, variant: Variant, fixture: &str, host: Host) ->
     }
 }
 
+/// `snapshots/twin/<toolchain>/<fixture>.snap`: the twin's prediction.
+pub fn twin_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
+    snap_path(&dir.join(TWIN_DIR), variant, fixture)
+}
+
 /// The raw-output file beside a snapshot.
 pub fn raw_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
     dir.join(variant.name()).join(format!("{fixture}.raw"))
@@ -266,15 +291,17 @@ fn write_as(
 fn render(prov: &Provenance, shape: &str) -> String {
     let mut s = String::from("---\n");
     let _ = writeln!(s, "source: go-fixtures/{}", prov.fixture);
+    let what = if prov.recorded_by == PREDICTOR {
+        "the twin's prediction, not a real run"
+    } else {
+        "recorded from a real toolchain run"
+    };
     let _ = writeln!(
         s,
         "description: {}",
-        quote(&format!(
-            "{} on {}, recorded from a real toolchain run",
-            prov.fixture, prov.toolchain
-        ))
+        quote(&format!("{} on {}, {what}", prov.fixture, prov.toolchain))
     );
-    let _ = writeln!(s, "expression: {}", quote(RECORDER));
+    let _ = writeln!(s, "expression: {}", quote(&prov.recorded_by));
     s.push_str("info:\n");
     for (k, v) in prov.fields() {
         let _ = writeln!(s, "  {k}: {}", quote(&v));
@@ -406,6 +433,38 @@ pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
         provenance,
         shape: text[body_at..].to_string(),
     })
+}
+
+/// A prediction of the twin holds for a fixture while it was made from this
+/// very source, on the twin of this variant.
+pub fn check_prediction(
+    r: &Reference,
+    fixture: &Fixture,
+    variant: Variant,
+) -> Result<(), SnapshotError> {
+    let p = &r.provenance;
+    let problem = if p.recorded_by != PREDICTOR {
+        Some(format!(
+            "recorded_by is '{}', not '{PREDICTOR}'",
+            p.recorded_by
+        ))
+    } else if p.toolchain != variant.name() || p.fixture != fixture.file_name() {
+        Some(format!("it is of {} on {}", p.fixture, p.toolchain))
+    } else if p.fixture_sha256 != sha256(fixture.source.as_bytes()) {
+        Some(format!(
+            "{} changed since it was predicted",
+            fixture.file_name()
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(SnapshotError::Provenance {
+            path: r.path.clone(),
+            problem,
+        }),
+    }
 }
 
 /// A reference counts only if `harness record` wrote it from a real run of

@@ -347,3 +347,48 @@ fn diff_groups_a_crowd_of_goroutines_into_buckets() {
     assert!(out.contains("+goroutine 50 [4]:\n"), "{out}");
     assert!(!out.contains("goroutines [4]"), "{out}");
 }
+
+/// A program with no reference: `harness diff` writes the twin's
+/// prediction for review (a failure until then, as a new insta snapshot
+/// is); accepted, it holds the twin to it; changed, the program's
+/// prediction is new again. The twin writes under twin/ only.
+#[test]
+fn a_program_without_a_reference_gets_the_twins_prediction_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, snaps) = (dir.path().join("fx"), dir.path().join("snaps"));
+    std::fs::create_dir_all(&fixtures).unwrap();
+    let source = "package main\n\nfunc main() {\n\tc := make(chan int)\n\tgo func() { c <- 7 }()\n\tprintln(<-c)\n}\n";
+    std::fs::write(fixtures.join("fresh.go"), source).unwrap();
+    let (fx, sn) = (fixtures.to_str().unwrap(), snaps.to_str().unwrap());
+    let diff = || harness(&["--fixture-dir", fx, "--snapshot-dir", sn, "diff"]);
+    let o = diff();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("fresh    new          new"), "{out}");
+    let pending = snaps.join("twin/pre-1547/fresh.snap.new");
+    let text = std::fs::read_to_string(&pending).unwrap();
+    assert!(
+        text.contains("recorded_by: \"harness diff, the twin's prediction\""),
+        "{text}"
+    );
+    assert!(text.ends_with("--- stderr\n7\n"), "{text}");
+    assert!(!snaps.join("pre-1547").exists());
+
+    let o = harness(&[
+        "--fixture-dir",
+        fx,
+        "--snapshot-dir",
+        sn,
+        "review",
+        "--accept",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = diff();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("fresh    predicted    predicted"), "{out}");
+
+    std::fs::write(fixtures.join("fresh.go"), source.replace("7", "8")).unwrap();
+    let out = String::from_utf8_lossy(&diff().stdout).into_owned();
+    assert!(out.contains("fresh    new          new"), "{out}");
+}
