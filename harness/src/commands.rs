@@ -68,7 +68,7 @@ impl Log {
 }
 
 /// `harness toolchains`: what was found for each variant and whether its pin holds.
-pub fn toolchains(found: &Found) -> i32 {
+pub fn toolchains(found: &Found, paths: &Paths) -> i32 {
     let mut all_ok = true;
     for (variant, result) in found.entries() {
         let pin = crate::toolchain::pin(*variant);
@@ -86,6 +86,21 @@ pub fn toolchains(found: &Found) -> i32 {
         }
     }
     println!("{}", crate::host::describe());
+    let here = this_host();
+    if here.spill() != Host::RECORDING.spill() {
+        let dir = snapshot::dir_for_host(&paths.snapshots, here);
+        if dir.is_dir() {
+            println!(
+                "  this host's references, where its runs end otherwise: {}",
+                dir.display()
+            );
+        } else {
+            println!(
+                "  no references of such a host yet: `harness record` keeps its runs that end otherwise under {}",
+                dir.display()
+            );
+        }
+    }
     if all_ok {
         0
     } else {

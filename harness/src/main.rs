@@ -254,7 +254,7 @@ fn main() -> ExitCode {
     // its pins): the twin's own runs need none.
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
-        Command::Toolchains => discover().map(|found| commands::toolchains(&found)),
+        Command::Toolchains => discover().map(|found| commands::toolchains(&found, &paths)),
         Command::Review {
             accept,
             reject,

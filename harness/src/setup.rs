@@ -366,6 +366,23 @@ fn repo_root() -> Option<PathBuf> {
         .ok()
 }
 
+/// A path made absolute and its `.` and `..` taken out, without reading
+/// the file system (it may not exist yet).
+fn lexically_absolute(path: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in std::path::absolute(path)?.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
 /// One toolchain built.
 #[derive(Debug)]
 pub struct Built {
@@ -376,6 +393,13 @@ pub struct Built {
 
 /// `harness toolchain build`: both trees, then the config naming them.
 pub fn build(req: &BuildRequest) -> Result<Vec<Built>, SetupError> {
+    // Refused before anything is made there, and again once symlinks
+    // are resolved.
+    let inside = |into: PathBuf| match repo_root().filter(|r| into.starts_with(r)) {
+        Some(repo) => Err(SetupError::InsideRepo { into, repo }),
+        None => Ok(()),
+    };
+    inside(lexically_absolute(&req.into).map_err(io(&req.into))?)?;
     let git = |args: &[&str]| {
         duct::cmd("git", args)
             .dir(&req.go_src)
@@ -415,9 +439,7 @@ pub fn build(req: &BuildRequest) -> Result<Vec<Built>, SetupError> {
     }
     std::fs::create_dir_all(&req.into).map_err(io(&req.into))?;
     let into = req.into.canonicalize().map_err(io(&req.into))?;
-    if let Some(repo) = repo_root().filter(|r| into.starts_with(r)) {
-        return Err(SetupError::InsideRepo { into, repo });
-    }
+    inside(into.clone())?;
     let go_src = req.go_src.canonicalize().map_err(io(&req.go_src))?;
     let mut built = Vec::new();
     for variant in Variant::ALL {

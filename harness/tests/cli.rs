@@ -392,3 +392,38 @@ fn a_program_without_a_reference_gets_the_twins_prediction_for_review() {
     let out = String::from_utf8_lossy(&diff().stdout).into_owned();
     assert!(out.contains("fresh    new          new"), "{out}");
 }
+
+/// `toolchain build` refuses, in one line and before making anything, a
+/// source that is not a clone and a tree inside this repo.
+#[test]
+fn toolchain_build_names_what_is_wrong_before_it_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("go2011");
+    let nothing = dir.path().join("nothing");
+    let o = harness(&[
+        "toolchain",
+        "build",
+        "--go-src",
+        nothing.to_str().unwrap(),
+        "--into",
+        into.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "harness: --go-src {}: not a git repository\n",
+            nothing.display()
+        )
+    );
+    let inside = concat!(env!("CARGO_MANIFEST_DIR"), "/../go2011-inside");
+    let o = harness(&["toolchain", "build", "--go-src", ".", "--into", inside]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("inside the harness repo"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!std::path::Path::new(inside).exists());
+    assert!(!into.exists());
+}
