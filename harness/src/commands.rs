@@ -632,7 +632,7 @@ pub fn compare_live(
     let mut written = Vec::new();
     for (f, v, result) in results {
         let (verdict, diff, outcome) = result?;
-        if let (true, Verdict::Differs, Some(o)) = (pending, &verdict, outcome) {
+        if let (true, Some(o)) = (pending, outcome) {
             let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
             let prov = Provenance::recorded(f, v, o.record.ending.to_string(), sel.runs);
             if let Some(dir) = destination(paths, f, v, prov.host(), &o.shape) {
@@ -683,15 +683,20 @@ fn compare_one(
     style: diff::Style,
 ) -> Result<(Verdict, Option<String>, Option<Outcome>), Error> {
     let path = snapshot::reference_for(&paths.snapshots, v, &f.name, this_host());
-    let reference = match snapshot::read(&path)
-        .and_then(|r| snapshot::check_provenance(&r, f, v).map(|()| r))
-    {
-        Ok(r) => r,
-        Err(e) => {
-            bar.inc(u64::from(runs));
-            return Ok((Verdict::Error(e.to_string()), None, None));
-        }
-    };
+    // A reference whose only fault is that its fixture changed is still
+    // compared with, so that its successor can be written for review.
+    let (reference, stale) =
+        match snapshot::read(&path).and_then(|r| match snapshot::check_provenance(&r, f, v) {
+            Ok(()) => Ok((r, false)),
+            Err(_) if snapshot::only_its_fixture_changed(&r, f, v) => Ok((r, true)),
+            Err(e) => Err(e),
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                bar.inc(u64::from(runs));
+                return Ok((Verdict::Error(e.to_string()), None, None));
+            }
+        };
     let tc = match found.get(v) {
         Ok(tc) => tc,
         Err(e) => {
@@ -706,6 +711,14 @@ fn compare_one(
     match run_agreeing(tc, f, runs, bar) {
         Ok(o) => Ok(
             match diff::shapes(&reference.shape, &o.shape, (&label, "live"), style) {
+                None if stale => (
+                    Verdict::Error(format!(
+                        "{} changed since it was recorded, its shape did not: re-record it",
+                        f.file_name()
+                    )),
+                    None,
+                    Some(o),
+                ),
                 None => (Verdict::Same, None, None),
                 Some(d) => (Verdict::Differs, Some(d), Some(o)),
             },

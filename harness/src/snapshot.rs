@@ -435,6 +435,15 @@ pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
     })
 }
 
+/// Whether a reference would hold but that its fixture's source changed
+/// since it was recorded (so a fresh recording is its successor).
+pub fn only_its_fixture_changed(r: &Reference, fixture: &Fixture, variant: Variant) -> bool {
+    let mut now = r.clone();
+    now.provenance.fixture_sha256 = sha256(fixture.source.as_bytes());
+    now.provenance.fixture_sha256 != r.provenance.fixture_sha256
+        && check_provenance(&now, fixture, variant).is_ok()
+}
+
 /// A prediction of the twin holds for a fixture while it was made from this
 /// very source, on the twin of this variant.
 pub fn check_prediction(

@@ -167,3 +167,80 @@ fn the_twin_runs_gos_own_tests_as_the_real_toolchain_does() {
     );
     assert!(summary.starts_with("155 tests: "), "{out}");
 }
+
+/// A changed fixture, checked live: `record --check` writes its drifted
+/// references as `.snap.new` (and `.raw.new`) beside the old ones, and
+/// `harness review --accept` puts them in place with their provenance,
+/// which then holds for the changed source.
+#[test]
+fn a_changed_fixture_checked_live_is_written_for_review_and_accepted() {
+    let Some(_) = toolchains("a_changed_fixture_checked_live_is_written_for_review_and_accepted")
+    else {
+        return;
+    };
+    let real = Paths::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (fx, snaps) = (dir.path().join("fx"), dir.path().join("snaps"));
+    std::fs::create_dir_all(&fx).unwrap();
+    let source = std::fs::read_to_string(real.fixtures.join("pingpong.go")).unwrap();
+    std::fs::write(
+        fx.join("pingpong.go"),
+        source.replacen("println(", "println(7, ", 1),
+    )
+    .unwrap();
+    for v in Variant::ALL {
+        std::fs::create_dir_all(snaps.join(v.name())).unwrap();
+        for ext in ["snap", "raw"] {
+            let name = format!("pingpong.{ext}");
+            std::fs::copy(
+                real.snapshots.join(v.name()).join(&name),
+                snaps.join(v.name()).join(&name),
+            )
+            .unwrap();
+        }
+    }
+    let harness = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_harness"))
+            .arg("--fixture-dir")
+            .arg(&fx)
+            .arg("--snapshot-dir")
+            .arg(&snaps)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = harness(&["record", "--check", "--runs", "1", "pingpong"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("2 drifted references written for review"),
+        "{out}"
+    );
+    for v in Variant::ALL {
+        assert!(
+            snaps.join(v.name()).join("pingpong.snap.new").is_file(),
+            "{out}"
+        );
+        assert!(
+            snaps.join(v.name()).join("pingpong.raw.new").is_file(),
+            "{out}"
+        );
+    }
+    let o = harness(&["review", "--accept"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let f = fixture::Fixture::load(&fx.join("pingpong.go")).unwrap();
+    for v in Variant::ALL {
+        let path = harness::snapshot::snap_path(&snaps, v, "pingpong");
+        let r = harness::snapshot::read(&path).unwrap();
+        harness::snapshot::check_provenance(&r, &f, v).unwrap();
+        assert_eq!(r.provenance.runs, 1);
+        let raw =
+            std::fs::read_to_string(harness::snapshot::raw_path(&snaps, v, "pingpong")).unwrap();
+        assert_eq!(
+            harness::shape::of_raw(&raw, "pingpong.go").as_deref(),
+            Some(r.shape.as_str())
+        );
+    }
+    let o = harness(&["record", "--check", "--runs", "1", "pingpong"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
