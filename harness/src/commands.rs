@@ -925,3 +925,162 @@ pub fn review(
     }
     Ok(if left == 0 { 0 } else { 1 })
 }
+
+/// `harness repro PROGRAM.go`: a bug report's program on the twin of both
+/// variants (modelling this host) and, where configured, on both real
+/// toolchains; what each run came to, whether twin and real agree, and
+/// whether it reproduces issue 1547 (hangs before the fix, not after);
+/// then the twin's two shapes side by side. `save` keeps it as a fixture:
+/// recorded from the real toolchains when both are there, else with the
+/// twin's predictions written for review. Exits 1 where a real run and
+/// the twin's disagree.
+pub fn repro(
+    found: &Found,
+    paths: &Paths,
+    file: &Path,
+    save: Option<&str>,
+    log: &Log,
+) -> Result<i32, Error> {
+    use crate::repro::{classify, side_by_side, Outcome};
+    let f = Fixture::load(file)?;
+    let host = this_host();
+    let tables = paths.tables();
+    let style = diff::Style {
+        color: color(Format::Text),
+        buckets: log.buckets,
+    };
+    let shown = |shape: &str| {
+        if log.buckets {
+            shape::buckets(shape)
+        } else {
+            shape.to_string()
+        }
+    };
+    println!("{}, on a host with {host}", f.file_name());
+    let mut disagree = 0;
+    let mut said: Vec<(Variant, Option<Outcome>, Option<String>)> = Vec::new();
+    for v in Variant::ALL {
+        let twin = crate::twin::run_on_twin(v, &f, &tables, host);
+        let real = match found.get(v) {
+            Ok(tc) => {
+                eprintln!(
+                    "harness: running {} on the real {v} toolchain (timeout {:?})",
+                    f.file_name(),
+                    f.timeout
+                );
+                Some(runner::run_on_toolchain(tc, &f)?)
+            }
+            Err(_) => None,
+        };
+        let twin_shape = twin.as_ref().ok().map(|r| shape::shape(r, &f.file_name()));
+        match &twin {
+            Ok(rec) => println!("{:<10} twin: {}", v.name(), classify(rec)),
+            Err(e) => println!("{:<10} twin: does not run it: {e}", v.name()),
+        }
+        match (&real, &twin_shape) {
+            (None, _) => println!("{:<10} real: not configured", ""),
+            (Some(rec), twin_shape) => {
+                let got = shape::shape(rec, &f.file_name());
+                let agrees = match twin_shape {
+                    Some(t) if *t == got => "agrees with the twin".to_string(),
+                    Some(_) => {
+                        disagree += 1;
+                        "DIFFERS from the twin (below)".to_string()
+                    }
+                    None => "the twin has nothing to compare".to_string(),
+                };
+                println!("{:<10} real: {}; {agrees}", "", classify(rec));
+            }
+        }
+        let outcome = real.as_ref().or(twin.as_ref().ok()).map(classify);
+        let by = if real.is_some() { "real" } else { "twin" };
+        said.push((v, outcome, twin_shape.clone()));
+        if let (Some(rec), Some(t)) = (&real, &twin_shape) {
+            let got = shape::shape(rec, &f.file_name());
+            if let Some(d) = diff::shapes(t, &got, ("twin", "real"), style) {
+                println!("{v}, twin against real:\n{d}");
+            }
+        }
+        log.say(format_args!("{v}: the verdict below is the {by} run's"));
+    }
+    let hangs_1547 = |o: &Option<Outcome>| matches!(o, Some(Outcome::Hangs { issue1547: Some(_) }));
+    let confirmed = Variant::ALL.iter().all(|v| found.get(*v).is_ok());
+    let on = if confirmed {
+        "on the real toolchains"
+    } else {
+        "on the twin (no real toolchain to confirm it)"
+    };
+    match (&said[0].1, &said[1].1) {
+        (pre, post) if hangs_1547(pre) && !matches!(post, Some(Outcome::Hangs { .. })) => {
+            println!(
+                "verdict: reproduces issue 1547: it hangs on pre-1547 and not on post-1547, {on}"
+            )
+        }
+        (pre, post) => println!(
+            "verdict: does not reproduce issue 1547 ({on}): pre-1547 {}, post-1547 {}",
+            pre.as_ref().map_or("-".to_string(), |o| o.to_string()),
+            post.as_ref().map_or("-".to_string(), |o| o.to_string())
+        ),
+    }
+    if let (Some(pre), Some(post)) = (&said[0].2, &said[1].2) {
+        print!(
+            "{}",
+            side_by_side(
+                ("pre-1547 (twin)", "post-1547 (twin)"),
+                &shown(pre),
+                &shown(post),
+                60
+            )
+        );
+    }
+    if let Some(name) = save {
+        save_fixture(found, paths, &f, name, style, log)?;
+    }
+    Ok(if disagree == 0 { 0 } else { 1 })
+}
+
+/// `repro --save NAME`: the program as `go-fixtures/NAME.go`, recorded
+/// from the real toolchains if both are there, else with the twin's
+/// predictions written for review (never as references).
+fn save_fixture(
+    found: &Found,
+    paths: &Paths,
+    f: &Fixture,
+    name: &str,
+    style: diff::Style,
+    log: &Log,
+) -> Result<(), Error> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(Error::Usage(format!(
+            "--save {name}: a fixture's name is letters, digits and _ only"
+        )));
+    }
+    let path = paths.fixtures.join(format!("{name}.go"));
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "--save {name}: {} exists already",
+            path.display()
+        )));
+    }
+    std::fs::write(&path, &f.source)?;
+    println!("saved as {}", path.display());
+    let saved = Fixture::load(&path)?;
+    if Variant::ALL.iter().all(|v| found.get(*v).is_ok()) {
+        let sel = Selection {
+            names: vec![name.to_string()],
+            variants: Variant::ALL.to_vec(),
+            runs: 3,
+        };
+        record(found, paths, &sel, log)?;
+    } else {
+        for v in Variant::ALL {
+            let (verdict, _) = predict_cell(paths, &saved, v, &paths.tables(), style);
+            match verdict {
+                Verdict::New(what) => println!("{name} on {v}: {what}"),
+                other => println!("{name} on {v}: {}", other.word()),
+            }
+        }
+        println!("no real toolchains: the references are the twin's predictions until `harness record {name}`");
+    }
+    Ok(())
+}

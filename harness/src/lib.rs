@@ -18,6 +18,7 @@ pub mod known;
 pub mod pcln;
 pub mod process;
 pub mod report;
+pub mod repro;
 pub mod review;
 pub mod runner;
 pub mod setup;

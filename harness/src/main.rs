@@ -120,6 +120,18 @@ enum Command {
         /// Only these fixtures' (default: all)
         fixtures: Vec<String>,
     },
+    /// Reproduce a bug report's program: run it on the twin of both variants
+    /// (and on both real toolchains where configured), say what each run
+    /// came to and whether it reproduces issue 1547, and show the shapes side
+    /// by side; exits 1 where a real run and the twin's disagree
+    Repro {
+        /// The program
+        program: PathBuf,
+        /// Keep it as go-fixtures/NAME.go, recorded from the real toolchains
+        /// if both are configured, else with the twin's predictions for review
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+    },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
     /// Set up the pinned toolchains
@@ -255,6 +267,8 @@ fn main() -> ExitCode {
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found, &paths)),
+        Command::Repro { program, save } => discover()
+            .and_then(|found| commands::repro(&found, &paths, &program, save.as_deref(), &log)),
         Command::Review {
             accept,
             reject,

@@ -427,3 +427,79 @@ fn toolchain_build_names_what_is_wrong_before_it_builds() {
     assert!(!std::path::Path::new(inside).exists());
     assert!(!into.exists());
 }
+
+/// `repro` without toolchains: the twin's verdict on both variants, said
+/// to be unconfirmed; `--save` keeps the program as a fixture whose
+/// snapshots are the twin's predictions, written for review.
+#[test]
+fn repro_gives_the_twins_verdict_and_saves_a_fixture_for_review() {
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../go-fixtures/hang1547g.go");
+    // No toolchain, whatever harness.toml this machine has.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("harness.toml");
+    std::fs::write(&config, "").unwrap();
+    let config = config.to_str().unwrap();
+    let o = harness(&["--config", config, "repro", program]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("pre-1547   twin: hangs: issue 1547's self-deadlock (stackfree's lock under lessstack, goroutine 2)"),
+        "{out}"
+    );
+    assert!(out.contains("post-1547  twin: completes"), "{out}");
+    assert!(out.contains("real: not configured"), "{out}");
+    assert!(
+        out.contains("verdict: reproduces issue 1547: it hangs on pre-1547 and not on post-1547, on the twin (no real toolchain to confirm it)"),
+        "{out}"
+    );
+    assert!(out.contains("141 goroutines [1]: 3-143"), "{out}");
+
+    let (fx, snaps) = (dir.path().join("fx"), dir.path().join("snaps"));
+    std::fs::create_dir_all(&fx).unwrap();
+    let (f, s) = (fx.to_str().unwrap(), snaps.to_str().unwrap());
+    let save = |name: &str| {
+        harness(&[
+            "--config",
+            config,
+            "--fixture-dir",
+            f,
+            "--snapshot-dir",
+            s,
+            "repro",
+            program,
+            "--save",
+            name,
+        ])
+    };
+    let o = save("spawn1547");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(fx.join("spawn1547.go")).unwrap(),
+        std::fs::read_to_string(program).unwrap()
+    );
+    for tc in ["pre-1547", "post-1547"] {
+        assert!(
+            snaps
+                .join("twin")
+                .join(tc)
+                .join("spawn1547.snap.new")
+                .is_file(),
+            "{out}"
+        );
+    }
+    assert!(!snaps.join("pre-1547").exists());
+    let o = save("spawn1547");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("spawn1547.go exists already"),
+        "{}",
+        stderr(&o)
+    );
+    let o = save("no-such/name");
+    assert!(
+        stderr(&o).contains("letters, digits and _ only"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -244,3 +244,25 @@ fn a_changed_fixture_checked_live_is_written_for_review_and_accepted() {
     let o = harness(&["record", "--check", "--runs", "1", "pingpong"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+/// `repro` with both toolchains: issue 1547 reproduced on the real
+/// toolchains, each real run agreeing with the twin's.
+#[test]
+fn repro_confirms_issue_1547_on_the_real_toolchains() {
+    let Some(_) = toolchains("repro_confirms_issue_1547_on_the_real_toolchains") else {
+        return;
+    };
+    let program = Paths::default().fixtures.join("hang1547g.go");
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .arg("repro")
+        .arg(&program)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(out.matches("; agrees with the twin").count(), 2, "{out}");
+    assert!(
+        out.contains("verdict: reproduces issue 1547: it hangs on pre-1547 and not on post-1547, on the real toolchains"),
+        "{out}"
+    );
+}
