@@ -1084,3 +1084,95 @@ fn save_fixture(
     }
     Ok(())
 }
+
+/// `harness repro --trace FILE`: a program whose pre-1547 twin prints the
+/// pasted trace, found among [`crate::search::Candidate::family`]: each
+/// member run on the twin (modelling this host) and scored against the
+/// trace; the closest is written to `out` and reproduced as `repro` does.
+/// Exits 1 unless every frame and marker of the trace was matched (or if
+/// repro's runs disagree).
+pub fn repro_trace(
+    found: &Found,
+    paths: &Paths,
+    trace_file: &Path,
+    out: &Path,
+    log: &Log,
+) -> Result<i32, Error> {
+    use crate::search::{best, score, Candidate};
+    let (name, text) = if trace_file == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        ("stdin".to_string(), text)
+    } else {
+        let text = std::fs::read_to_string(trace_file)
+            .map_err(|e| Error::Usage(format!("{}: {e}", trace_file.display())))?;
+        (trace_file.display().to_string(), text)
+    };
+    let trace = crate::trace::parse(&name, &text)?;
+    if out.exists() {
+        return Err(Error::Usage(format!(
+            "{} exists already: name another with --out",
+            out.display()
+        )));
+    }
+    let file_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".go"))
+        .ok_or_else(|| Error::Usage(format!("--out {}: not a .go file", out.display())))?;
+    let spine = trace.spine();
+    println!(
+        "{name}: {} frames and markers; searching {} programs on the pre-1547 twin",
+        spine.len(),
+        Candidate::family().len()
+    );
+    let host = this_host();
+    let tables = paths.tables();
+    let work = tempfile::Builder::new()
+        .prefix("harness-search-")
+        .tempdir()?;
+    let family = Candidate::family();
+    let bar = progress(family.len() as u64);
+    let scored: Vec<_> = family
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let dir = work.path().join(i.to_string());
+            std::fs::create_dir_all(&dir)?;
+            let path = dir.join(&file_name);
+            std::fs::write(&path, c.source())?;
+            let f = Fixture::load(&path)?;
+            let run = crate::twin::run_on_twin(Variant::Pre1547, &f, &tables, host);
+            bar.inc(1);
+            Ok::<_, Error>(run.ok().map(|r| (*c, score(&trace, &r))))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    bar.finish_and_clear();
+    let ran = scored.iter().flatten().count();
+    let Some((c, s)) = best(scored.into_iter().flatten().collect()) else {
+        println!("none of the {} programs ran on the twin", family.len());
+        return Ok(1);
+    };
+    if s.matched == 0 {
+        println!(
+            "none of the {ran} programs the twin ran prints any of the trace's frames; they were: {}",
+            family.iter().map(|c| format!("\n  {c}")).collect::<String>()
+        );
+        return Ok(1);
+    }
+    println!("closest: {c}");
+    println!(
+        "  matched {} of {} frames and markers; {} of {} argument words agree in kind",
+        s.matched,
+        spine.len(),
+        s.words,
+        s.words_of
+    );
+    for m in &s.missing {
+        println!("  not matched: {m}");
+    }
+    std::fs::write(out, c.source())?;
+    println!("wrote {}", out.display());
+    let status = repro(found, paths, out, None, log)?;
+    Ok(if s.missing.is_empty() { status } else { 1 })
+}

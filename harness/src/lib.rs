@@ -21,10 +21,12 @@ pub mod report;
 pub mod repro;
 pub mod review;
 pub mod runner;
+pub mod search;
 pub mod setup;
 pub mod shape;
 pub mod snapshot;
 pub mod toolchain;
+pub mod trace;
 pub mod twin;
 
 /// Everything that can stop a subcommand, each with one line for the user.
@@ -49,6 +51,8 @@ pub enum Error {
     Known(#[from] known::KnownError),
     #[error(transparent)]
     Setup(#[from] setup::SetupError),
+    #[error(transparent)]
+    Trace(#[from] trace::TraceError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Options that do not go together.

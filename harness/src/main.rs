@@ -126,10 +126,20 @@ enum Command {
     /// by side; exits 1 where a real run and the twin's disagree
     Repro {
         /// The program
-        program: PathBuf,
-        /// Keep it as go-fixtures/NAME.go, recorded from the real toolchains
-        /// if both are configured, else with the twin's predictions for review
-        #[arg(long, value_name = "NAME")]
+        #[arg(required_unless_present = "trace")]
+        program: Option<PathBuf>,
+        /// Instead: a pasted 2011 trace (a SIGQUIT dump or a panic; '-' for
+        /// standard input): search for a program whose pre-1547 twin prints
+        /// it, write it, then reproduce it
+        #[arg(long, value_name = "FILE", conflicts_with = "program")]
+        trace: Option<PathBuf>,
+        /// Where --trace writes the program it found [default: repro.go]
+        #[arg(long, value_name = "FILE.go")]
+        out: Option<PathBuf>,
+        /// Keep the program as go-fixtures/NAME.go, recorded from the real
+        /// toolchains if both are configured, else with the twin's
+        /// predictions for review
+        #[arg(long, value_name = "NAME", conflicts_with = "trace")]
         save: Option<String>,
     },
     /// Show the toolchains found and whether their pins hold
@@ -267,8 +277,25 @@ fn main() -> ExitCode {
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found, &paths)),
-        Command::Repro { program, save } => discover()
-            .and_then(|found| commands::repro(&found, &paths, &program, save.as_deref(), &log)),
+        Command::Repro {
+            program,
+            trace,
+            out,
+            save,
+        } => discover().and_then(|found| match (program, trace) {
+            (_, Some(trace)) => {
+                let out = out.unwrap_or_else(|| PathBuf::from("repro.go"));
+                commands::repro_trace(&found, &paths, &trace, &out, &log)
+            }
+            // clap does not enforce `requires` against a conflicting argument.
+            (Some(_), None) if out.is_some() => Err(harness::Error::Usage(
+                "--out names where --trace writes the program it finds: it needs --trace".into(),
+            )),
+            (Some(program), None) => {
+                commands::repro(&found, &paths, &program, save.as_deref(), &log)
+            }
+            (None, None) => unreachable!("clap requires a program or --trace"),
+        }),
         Command::Review {
             accept,
             reject,

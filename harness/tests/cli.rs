@@ -503,3 +503,64 @@ fn repro_gives_the_twins_verdict_and_saves_a_fixture_for_review() {
         stderr(&o)
     );
 }
+
+/// The seed's trace, pasted as its commit message holds it: `repro
+/// --trace` finds a program whose pre-1547 twin prints every frame and the
+/// marker of goroutine 2, writes it, and the twin confirms it hangs before
+/// the fix and completes after. A trace that does not parse names its line.
+#[test]
+fn repro_from_the_seeds_trace_finds_a_program_that_hangs_in_goroutine_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("harness.toml");
+    std::fs::write(&config, "").unwrap();
+    let out = dir.path().join("seed1547.go");
+    let trace = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/seed-commit-message.txt"
+    );
+    let o = harness(&[
+        "--config",
+        config.to_str().unwrap(),
+        "repro",
+        "--trace",
+        trace,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(
+        text.contains("13 frames and markers; searching 40 programs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("matched 13 of 13 frames and markers"),
+        "{text}"
+    );
+    assert!(
+        text.contains("closest: a goroutine main starts spawns a closure"),
+        "{text}"
+    );
+    assert!(text.contains("pre-1547   twin: hangs: issue 1547's self-deadlock (stackfree's lock under lessstack, goroutine 2)"), "{text}");
+    assert!(text.contains("post-1547  twin: completes"), "{text}");
+    let program = std::fs::read_to_string(&out).unwrap();
+    assert!(program.contains("\tgo sweep()\n"), "{program}");
+
+    let o = harness(&["repro", "--trace", trace, "--out", out.to_str().unwrap()]);
+    assert!(stderr(&o).contains("exists already"), "{}", stderr(&o));
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(
+        &bad,
+        "runtime.lock+0x56 /x/thread.c:158\nnot a frame\nruntime.malg /x/proc.c:803\n",
+    )
+    .unwrap();
+    let o = harness(&["repro", "--trace", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "harness: {}:2: not a line of a 2011 trace: 'not a frame'\n",
+            bad.display()
+        )
+    );
+}

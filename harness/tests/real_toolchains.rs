@@ -266,3 +266,40 @@ fn repro_confirms_issue_1547_on_the_real_toolchains() {
         "{out}"
     );
 }
+
+/// The seed's trace, pasted as its commit message holds it, gives a
+/// program that the real toolchains confirm: it hangs on pre-1547 with
+/// the seed's self-deadlock in goroutine 2, and completes on post-1547.
+#[test]
+fn the_seeds_trace_gives_a_program_the_real_toolchains_confirm() {
+    let Some(_) = toolchains("the_seeds_trace_gives_a_program_the_real_toolchains_confirm") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed1547.go");
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .arg("repro")
+        .arg("--trace")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/seed-commit-message.txt"
+        ))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    assert!(
+        text.contains("real: hangs: issue 1547's self-deadlock (stackfree's lock under lessstack, goroutine 2); agrees with the twin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("real: completes; agrees with the twin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("verdict: reproduces issue 1547: it hangs on pre-1547 and not on post-1547, on the real toolchains"),
+        "{text}"
+    );
+}
