@@ -1128,20 +1128,12 @@ pub fn repro_trace(
     );
     let host = this_host();
     let tables = paths.tables();
-    let work = tempfile::Builder::new()
-        .prefix("harness-search-")
-        .tempdir()?;
     let family = Candidate::family();
     let bar = progress(family.len() as u64);
     let scored: Vec<_> = family
         .par_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let dir = work.path().join(i.to_string());
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join(&file_name);
-            std::fs::write(&path, c.source())?;
-            let f = Fixture::load(&path)?;
+        .map(|c| {
+            let f = Fixture::from_source(Path::new(&file_name), c.source())?;
             let run = crate::twin::run_on_twin(Variant::Pre1547, &f, &tables, host);
             bar.inc(1);
             Ok::<_, Error>(run.ok().map(|r| (*c, score(&trace, &r))))
@@ -1175,4 +1167,215 @@ pub fn repro_trace(
     println!("wrote {}", out.display());
     let status = repro(found, paths, out, None, log)?;
     Ok(if s.missing.is_empty() { status } else { 1 })
+}
+
+/// What `harness sweep` is asked.
+pub struct SweepRequest<'a> {
+    /// A template file; `None`: the 1547 spawn ([`crate::sweep::SPAWN_1547`]).
+    pub template: Option<&'a Path>,
+    /// `name=...` for each placeholder (the built-in template has defaults).
+    pub params: &'a [String],
+    /// Where the heat map goes.
+    pub svg: &'a Path,
+    /// Points to run on the real toolchains too.
+    pub confirm: usize,
+}
+
+/// `harness sweep`: a template over a grid of its parameters on the twin
+/// of both variants, in parallel; a table of outcomes, the points that
+/// reproduce issue 1547 (hang before the fix, not after), an SVG heat map
+/// of the first two parameters, and with `confirm` that many points, spread
+/// over the grid, run on the real toolchains and held to the twin's
+/// shapes. Exits 1 if a confirmed point disagrees.
+pub fn sweep(
+    found: &Found,
+    paths: &Paths,
+    req: &SweepRequest<'_>,
+    log: &Log,
+) -> Result<i32, Error> {
+    use crate::sweep::{grid, heat_map, parse_param, placeholders, render, Class, Param};
+    let (text, file) = match req.template {
+        Some(p) => (
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?,
+            p.file_name()
+                .map_or("sweep.go".into(), |n| n.to_string_lossy().into_owned()),
+        ),
+        None => (
+            crate::sweep::SPAWN_1547.to_string(),
+            "spawn1547.go".to_string(),
+        ),
+    };
+    let given: Vec<String> = if req.params.is_empty() && req.template.is_none() {
+        crate::sweep::SPAWN_1547_GRID
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    } else {
+        req.params.to_vec()
+    };
+    let params: Vec<Param> = given
+        .iter()
+        .map(|p| parse_param(p))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
+    let wanted = placeholders(&text);
+    if let Some(missing) = wanted
+        .iter()
+        .find(|w| !params.iter().any(|p| &p.name == *w))
+    {
+        return Err(Error::Usage(format!(
+            "the template uses {{{{{missing}}}}}: give it values with --param {missing}=..."
+        )));
+    }
+    if let Some(extra) = params.iter().find(|p| !wanted.contains(&p.name)) {
+        return Err(Error::Usage(format!(
+            "--param {}: the template has no {{{{{}}}}}",
+            extra.name, extra.name
+        )));
+    }
+    if req.confirm > 0 && !Variant::ALL.iter().all(|v| found.get(*v).is_ok()) {
+        return Err(Error::Usage(
+            "--confirm runs points on the real toolchains: configure both (harness toolchains)"
+                .into(),
+        ));
+    }
+    let points = grid(&params);
+    let source_of = |point: &[i64]| {
+        let named: Vec<(&str, i64)> = params
+            .iter()
+            .zip(point)
+            .map(|(p, v)| (p.name.as_str(), *v))
+            .collect();
+        render(&text, &named)
+    };
+    let label = |point: &[i64]| {
+        params
+            .iter()
+            .zip(point)
+            .map(|(p, v)| format!("{}={v}", p.name))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!(
+        "{file}: {} points ({}) on the twin of both variants, on a host with {}",
+        points.len(),
+        params
+            .iter()
+            .map(|p| format!("{} {} values", p.name, p.values.len()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        this_host()
+    );
+    let start = std::time::Instant::now();
+    let host = this_host();
+    let tables = paths.tables();
+    let bar = progress(points.len() as u64 * 2);
+    let runs: Vec<(Option<crate::repro::Outcome>, Option<String>)> = points
+        .par_iter()
+        .flat_map_iter(|point| Variant::ALL.into_iter().map(move |v| (point, v)))
+        .map(|(point, v)| {
+            let f = Fixture::from_source(Path::new(&file), source_of(point))?;
+            let run = crate::twin::run_on_twin(v, &f, &tables, host).ok();
+            bar.inc(1);
+            Ok::<_, Error>((
+                run.as_ref().map(crate::repro::classify),
+                run.map(|r| shape::shape(&r, &f.file_name())),
+            ))
+        })
+        .collect::<Result<_, _>>()?;
+    bar.finish_and_clear();
+    if crate::process::interrupted() {
+        return Err(crate::twin::TwinError::Interrupted.into());
+    }
+    let took = start.elapsed();
+    let classes: Vec<Vec<Class>> = (0..2)
+        .map(|v| {
+            runs.iter()
+                .skip(v)
+                .step_by(2)
+                .map(|(o, _)| Class::of(o.as_ref()))
+                .collect()
+        })
+        .collect();
+    println!(
+        "{} runs in {:.2} s ({:.2} ms a run)",
+        runs.len(),
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / runs.len() as f64
+    );
+    println!("{:<22}  {:>9}  {:>9}", "outcome", "pre-1547", "post-1547");
+    for class in Class::ALL {
+        let count = |v: usize| classes[v].iter().filter(|c| **c == class).count();
+        if count(0) + count(1) > 0 {
+            println!(
+                "{:<22}  {:>9}  {:>9}",
+                class.to_string(),
+                count(0),
+                count(1)
+            );
+        }
+    }
+    let reproducing: Vec<usize> = (0..points.len())
+        .filter(|&i| {
+            classes[0][i] == Class::Issue1547
+                && !matches!(classes[1][i], Class::Issue1547 | Class::Hangs)
+        })
+        .collect();
+    println!(
+        "{} points reproduce issue 1547 (hang on pre-1547, not on post-1547){}",
+        reproducing.len(),
+        reproducing
+            .iter()
+            .take(8)
+            .map(|&i| format!("\n  {}", label(&points[i])))
+            .collect::<String>()
+    );
+    if params.len() == 2 {
+        std::fs::write(
+            req.svg,
+            heat_map(&params, &["pre-1547", "post-1547"], &classes),
+        )?;
+        println!(
+            "wrote {}: {} across, {} down",
+            req.svg.display(),
+            params[0].name,
+            params[1].name
+        );
+    } else {
+        println!("a heat map needs two parameters: none written");
+    }
+    if req.confirm == 0 {
+        return Ok(0);
+    }
+    let chosen = crate::sweep::sample(&classes, req.confirm);
+    let n = chosen.len();
+    let mut agree = 0;
+    for &i in &chosen {
+        let f = Fixture::from_source(Path::new(&file), source_of(&points[i]))?;
+        for (vi, v) in Variant::ALL.into_iter().enumerate() {
+            let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
+            log.say(format_args!("confirming {} on {v}", label(&points[i])));
+            let real = runner::run_on_toolchain(tc, &f)?;
+            let got = shape::shape(&real, &f.file_name());
+            match &runs[2 * i + vi].1 {
+                Some(twin) if *twin == got => agree += 1,
+                twin => println!(
+                    "confirm: {} on {v}: real {}, twin {}",
+                    label(&points[i]),
+                    crate::repro::classify(&real),
+                    if twin.is_some() {
+                        "ran to another shape"
+                    } else {
+                        "did not run it"
+                    }
+                ),
+            }
+        }
+    }
+    println!(
+        "confirm: {agree} of {} runs on the real toolchains agree with the twin, shape for shape",
+        2 * n
+    );
+    Ok(if agree == 2 * n { 0 } else { 1 })
 }

@@ -51,6 +51,12 @@ impl Fixture {
             path: path.to_path_buf(),
             source,
         })?;
+        Fixture::from_source(path, source)
+    }
+
+    /// A fixture of a source held in memory, as if read from `path` (whose
+    /// stem names it): generated programs need no file.
+    pub fn from_source(path: &Path, source: String) -> Result<Fixture, FixtureError> {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

@@ -25,6 +25,7 @@ pub mod search;
 pub mod setup;
 pub mod shape;
 pub mod snapshot;
+pub mod sweep;
 pub mod toolchain;
 pub mod trace;
 pub mod twin;

@@ -9,6 +9,12 @@ use harness::toolchain::{Found, Request};
 use rust_runtime::host::Host;
 use rust_runtime::Variant;
 
+// The twin makes many small allocations (a sweep clones the runtime's
+// tables for each of its thousands of runs); glibc's malloc was 40% of a
+// sweep's profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Differential testing of the February-2011 Go runtime: runs Go fixtures on
 /// the two pinned 2011 toolchains, reduces their output to shapes and
 /// compares them with recorded references.
@@ -141,6 +147,24 @@ enum Command {
         /// predictions for review
         #[arg(long, value_name = "NAME", conflicts_with = "trace")]
         save: Option<String>,
+    },
+    /// Run a program template over a grid of its parameters on the twin of
+    /// both variants, in parallel: a table of outcomes, the points that
+    /// reproduce issue 1547, an SVG heat map of the first two parameters
+    Sweep {
+        /// A Go source with {{name}} placeholders [default: the 1547 spawn,
+        /// depth=0..99 and pad=1..100]
+        template: Option<PathBuf>,
+        /// A parameter's values: name=a..b, name=a..b:step or name=v1,v2,...
+        #[arg(long = "param", value_name = "NAME=VALUES")]
+        params: Vec<String>,
+        /// Where the heat map goes
+        #[arg(long, value_name = "FILE.svg", default_value = "sweep.svg")]
+        svg: PathBuf,
+        /// Also run this many points, spread over the grid, on both real
+        /// toolchains, and hold them to the twin's shapes
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        confirm: usize,
     },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
@@ -277,6 +301,24 @@ fn main() -> ExitCode {
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found, &paths)),
+        Command::Sweep {
+            template,
+            params,
+            svg,
+            confirm,
+        } => discover().and_then(|found| {
+            commands::sweep(
+                &found,
+                &paths,
+                &commands::SweepRequest {
+                    template: template.as_deref(),
+                    params: &params,
+                    svg: &svg,
+                    confirm,
+                },
+                &log,
+            )
+        }),
         Command::Repro {
             program,
             trace,

@@ -564,3 +564,49 @@ fn repro_from_the_seeds_trace_finds_a_program_that_hangs_in_goroutine_2() {
         )
     );
 }
+
+/// `sweep` of the 1547 spawn over a small grid on the twin: a table of
+/// outcomes, the points that hang before the fix and not after, and a heat
+/// map with a cell per point and variant; a bad parameter or a missing
+/// one is named, and --confirm without toolchains is refused.
+#[test]
+fn sweep_tables_and_draws_where_the_spawn_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("harness.toml");
+    std::fs::write(&config, "").unwrap();
+    let (config, svg) = (config.to_str().unwrap(), dir.path().join("s.svg"));
+    let svg = svg.to_str().unwrap();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec!["--config", config, "sweep", "--svg", svg];
+        args.extend_from_slice(extra);
+        harness(&args)
+    };
+    let o = sweep(&["--param", "depth=26..30", "--param", "pad=90..100"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("spawn1547.go: 55 points"), "{out}");
+    assert!(out.contains("hangs (issue 1547)"), "{out}");
+    assert!(out.contains("  depth=28 pad=93\n"), "{out}");
+    let drawn = std::fs::read_to_string(svg).unwrap();
+    assert_eq!(drawn.matches("<title>").count(), 110);
+    assert!(drawn.contains("<title>depth=28 pad=93: hangs (issue 1547)</title>"));
+
+    let o = sweep(&["--param", "depth=1..0", "--param", "pad=1"]);
+    assert!(
+        stderr(&o).contains("--param depth=1..0: a range goes up"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sweep(&["--param", "depth=1"]);
+    assert!(
+        stderr(&o).contains("the template uses {{pad}}"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sweep(&["--confirm", "2"]);
+    assert!(
+        stderr(&o).contains("--confirm runs points on the real toolchains"),
+        "{}",
+        stderr(&o)
+    );
+}

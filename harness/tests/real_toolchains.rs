@@ -303,3 +303,34 @@ fn the_seeds_trace_gives_a_program_the_real_toolchains_confirm() {
         "{text}"
     );
 }
+
+/// `sweep --confirm`: points spread over the outcomes (the hangs among
+/// them) run on both real toolchains, each to the twin's shape.
+#[test]
+fn a_sweeps_confirmed_points_agree_with_the_twin() {
+    let Some(_) = toolchains("a_sweeps_confirmed_points_agree_with_the_twin") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args([
+            "sweep",
+            "--param",
+            "depth=27..29",
+            "--param",
+            "pad=92..94",
+            "--confirm",
+            "3",
+            "--svg",
+        ])
+        .arg(dir.path().join("s.svg"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("hangs (issue 1547)"), "{out}");
+    assert!(
+        out.contains("confirm: 6 of 6 runs on the real toolchains agree with the twin"),
+        "{out}"
+    );
+}

@@ -726,9 +726,7 @@ pub struct Runtime {
 impl Runtime {
     /// A twin of `variant`'s runtime, its function table loaded.
     pub fn new(variant: Variant) -> Result<Runtime, SymtabError> {
-        let mut tab = FuncTab::runtime(variant)?;
-        let rf = RuntimeFuncs::find(&tab, variant)?;
-        let sites = Sites::load(variant, &mut tab)?;
+        let (tab, rf, sites) = Runtime::tables(variant)?;
         let g0 = G {
             stackguard: G0_STACKBASE - 8192 + 104,
             stackbase: G0_STACKBASE,
@@ -782,6 +780,33 @@ impl Runtime {
             fastrand: crate::chan::FASTRAND_SEED,
             main_init: None,
             main_main: None,
+        })
+    }
+
+    /// The runtime's function table, the functions the twin calls and the
+    /// call sites, as measured: read from the compiled-in tables once per
+    /// thread and variant (a sweep makes thousands of runtimes; the tables
+    /// keep lookup caches in cells, so each thread has its own), then
+    /// copied for each runtime, which adds the program's own functions.
+    fn tables(variant: Variant) -> Result<(FuncTab, RuntimeFuncs, Sites), SymtabError> {
+        type Loaded = Result<(FuncTab, RuntimeFuncs, Sites), SymtabError>;
+        thread_local! {
+            static LOADED: [std::cell::OnceCell<Loaded>; 2] = const {
+                [std::cell::OnceCell::new(), std::cell::OnceCell::new()]
+            };
+        }
+        LOADED.with(|loaded| {
+            let slot = match variant {
+                Variant::Pre1547 => &loaded[0],
+                Variant::Post1547 => &loaded[1],
+            };
+            slot.get_or_init(|| {
+                let mut tab = FuncTab::runtime(variant)?;
+                let rf = RuntimeFuncs::find(&tab, variant)?;
+                let sites = Sites::load(variant, &mut tab)?;
+                Ok((tab, rf, sites))
+            })
+            .clone()
         })
     }
 
