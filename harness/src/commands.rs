@@ -1379,3 +1379,221 @@ pub fn sweep(
     );
     Ok(if agree == 2 * n { 0 } else { 1 })
 }
+
+/// What `harness fuzz run` is asked.
+pub struct FuzzRequest<'a> {
+    /// The first seed; programs are made from `seed..seed + count`.
+    pub seed: u64,
+    pub count: u64,
+    /// Also run each program on both real toolchains and compare shapes.
+    pub live: bool,
+    /// Where each finding's program and report go.
+    pub out: &'a Path,
+}
+
+/// What one program came to on the twin of one variant.
+enum TwinOutcome {
+    Shape(String),
+    /// It stopped where the twin does not model the real runtime (a
+    /// documented limit, not a finding).
+    Unmodelled(String),
+    /// A finding: the twin refused a program the generator made, ran out
+    /// of its budget, or panicked.
+    Broken(String),
+}
+
+/// `harness fuzz gen --seed N`: the program of a seed.
+pub fn fuzz_gen(seed: u64, out: Option<&Path>) -> Result<i32, Error> {
+    let p = crate::fuzz::generate(seed);
+    match out {
+        Some(path) => {
+            std::fs::write(path, &p.source)?;
+            println!("wrote {} (uses {})", path.display(), p.uses.join(", "));
+        }
+        None => print!("{}", p.source),
+    }
+    Ok(0)
+}
+
+/// `harness fuzz run`: generated programs on the twin of both variants
+/// (its invariants: every program runs, within its budget, without a
+/// panic), and with `--live` on both real toolchains, shape against shape.
+/// Every finding is kept under `out` as `seed-N.go` and `seed-N.txt`.
+pub fn fuzz_run(
+    found: &Found,
+    paths: &Paths,
+    req: &FuzzRequest<'_>,
+    log: &Log,
+) -> Result<i32, Error> {
+    if req.live && !Variant::ALL.iter().all(|v| found.get(*v).is_ok()) {
+        return Err(Error::Usage(
+            "--live runs programs on the real toolchains: configure both (harness toolchains)"
+                .into(),
+        ));
+    }
+    let programs: Vec<crate::fuzz::Program> = (req.seed..req.seed + req.count)
+        .map(crate::fuzz::generate)
+        .collect();
+    let fixture_of = |p: &crate::fuzz::Program| {
+        Fixture::from_source(Path::new(&format!("fuzz{}.go", p.seed)), p.source.clone())
+    };
+    println!(
+        "{} programs (seeds {}..{}) on the twin of both variants{}",
+        programs.len(),
+        req.seed,
+        req.seed + req.count,
+        if req.live {
+            " and on both real toolchains"
+        } else {
+            ""
+        }
+    );
+    let start = std::time::Instant::now();
+    let host = this_host();
+    let tables = paths.tables();
+    let bar = progress(programs.len() as u64 * 2);
+    let twin: Vec<TwinOutcome> = programs
+        .par_iter()
+        .flat_map_iter(|p| Variant::ALL.into_iter().map(move |v| (p, v)))
+        .map(|(p, v)| {
+            let f = fixture_of(p)?;
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::twin::run_on_twin(v, &f, &tables, host)
+            }));
+            bar.inc(1);
+            use crate::twin::TwinError;
+            Ok::<_, Error>(match run {
+                Ok(Ok(r)) => TwinOutcome::Shape(shape::shape(&r, &f.file_name())),
+                Ok(Err(TwinError::Interrupted)) => return Err(TwinError::Interrupted.into()),
+                Ok(Err(e @ TwinError::Runtime { .. })) => TwinOutcome::Unmodelled(e.to_string()),
+                Ok(Err(e)) => TwinOutcome::Broken(e.to_string()),
+                Err(_) => TwinOutcome::Broken(format!("the twin panicked on {v}")),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    bar.finish_and_clear();
+    println!(
+        "twin: {} runs in {:.2} s",
+        twin.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let mut findings: Vec<(usize, String)> = Vec::new();
+    let mut unmodelled: std::collections::BTreeMap<String, usize> = Default::default();
+    for (i, t) in twin.iter().enumerate() {
+        match t {
+            TwinOutcome::Broken(why) => findings.push((i / 2, why.clone())),
+            TwinOutcome::Unmodelled(why) => {
+                // The reason, without the program's name.
+                let why = why.split_once(": ").map_or(why.as_str(), |(_, w)| w);
+                *unmodelled.entry(why.to_string()).or_default() += 1;
+            }
+            TwinOutcome::Shape(_) => {}
+        }
+    }
+    let mut agree = 0;
+    let mut compared = 0;
+    if req.live {
+        let bar = progress(programs.len() as u64 * 2);
+        let live: Vec<(usize, Option<String>)> = programs
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, _)| {
+                Variant::ALL
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(vi, v)| (i, vi, v))
+            })
+            .map(|(i, vi, v)| {
+                let p = &programs[i];
+                let f = fixture_of(p)?;
+                let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
+                log.say(format_args!("seed {} on {v}", p.seed));
+                let real = runner::run_on_toolchain(tc, &f)?;
+                bar.inc(1);
+                let got = shape::shape(&real, &f.file_name());
+                let finding = match &twin[2 * i + vi] {
+                    _ if matches!(real.ending, runner::Ending::BuildFailed { .. }) => {
+                        Some(format!("{v}: the generated program does not build:\n{got}"))
+                    }
+                    TwinOutcome::Shape(s) => diff::shapes(
+                        &got,
+                        s,
+                        (&format!("real {v}"), &format!("twin {v}")),
+                        diff::Style {
+                            color: false,
+                            buckets: true,
+                        },
+                    )
+                    .map(|d| format!("{v}: the twin's shape differs from the real one\n{d}")),
+                    _ => None,
+                };
+                Ok::<_, Error>((i, finding))
+            })
+            .collect::<Result<_, _>>()?;
+        bar.finish_and_clear();
+        if crate::process::interrupted() {
+            return Err(crate::twin::TwinError::Interrupted.into());
+        }
+        for (i, finding) in live {
+            if matches!(twin[2 * i], TwinOutcome::Shape(_)) || finding.is_some() {
+                compared += 1;
+            }
+            match finding {
+                Some(f) => findings.push((i, f)),
+                None => agree += 1,
+            }
+        }
+    }
+    let findings = group_findings(findings);
+    if !findings.is_empty() {
+        std::fs::create_dir_all(req.out)?;
+    }
+    for (i, whys) in &findings {
+        let p = &programs[*i];
+        std::fs::write(req.out.join(format!("seed-{}.go", p.seed)), &p.source)?;
+        std::fs::write(
+            req.out.join(format!("seed-{}.txt", p.seed)),
+            whys.join("\n"),
+        )?;
+    }
+    println!(
+        "twin: {} runs stopped where the twin does not model the runtime",
+        unmodelled.values().sum::<usize>()
+    );
+    for (why, n) in &unmodelled {
+        println!("  {n:>6}  {why}");
+    }
+    if req.live {
+        println!("live: {agree} of {compared} runs on the real toolchains agree with the twin, shape for shape");
+    }
+    println!("{:<12}  {:>8}  {:>8}", "construct", "programs", "findings");
+    for c in crate::fuzz::CONSTRUCTS {
+        let using = |i: &usize| programs[*i].uses.contains(&c);
+        let n = (0..programs.len()).filter(using).count();
+        let bad = findings.iter().map(|(i, _)| i).filter(|i| using(i)).count();
+        println!("{c:<12}  {n:>8}  {bad:>8}");
+    }
+    if findings.is_empty() {
+        println!("no findings");
+        return Ok(0);
+    }
+    println!(
+        "{} programs with findings, kept in {}:",
+        findings.len(),
+        req.out.display()
+    );
+    for (i, whys) in &findings {
+        let first = whys[0].lines().next().unwrap_or_default();
+        println!("  seed {}: {first}", programs[*i].seed);
+    }
+    Ok(1)
+}
+
+/// Findings by program, in seed order.
+fn group_findings(findings: Vec<(usize, String)>) -> Vec<(usize, Vec<String>)> {
+    let mut by: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (i, why) in findings {
+        by.entry(i).or_default().push(why);
+    }
+    by.into_iter().collect()
+}

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod diff;
 pub mod fixture;
 pub mod frames;
+pub mod fuzz;
 pub mod gosuite;
 pub mod host;
 pub mod known;

@@ -166,6 +166,12 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 0)]
         confirm: usize,
     },
+    /// Differential fuzzing: generated programs in the Feb-2011 dialect on
+    /// the twin and the real toolchains
+    Fuzz {
+        #[command(subcommand)]
+        action: FuzzAction,
+    },
     /// Show the toolchains found and whether their pins hold
     Toolchains,
     /// Set up the pinned toolchains
@@ -219,6 +225,36 @@ enum Command {
         /// How to report: diffs and a table, or one JSON document for tools
         #[arg(long, value_enum, default_value = "text")]
         format: commands::Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum FuzzAction {
+    /// Print the program a seed makes (goroutines, channels, select,
+    /// close and range, recursion, defer, recover; deterministic)
+    Gen {
+        #[arg(long, value_name = "N")]
+        seed: u64,
+        /// Write it to this file instead
+        #[arg(long, value_name = "FILE.go")]
+        out: Option<PathBuf>,
+    },
+    /// Run generated programs on the twin of both variants (no panic, no
+    /// refusal, within budget) and with --live on both real toolchains,
+    /// shape against shape; keeps each finding's program; exits 1 if any
+    Run {
+        /// The first seed
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        seed: u64,
+        /// How many programs
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        count: u64,
+        /// Also on the real toolchains
+        #[arg(long)]
+        live: bool,
+        /// Where findings go (seed-N.go and seed-N.txt)
+        #[arg(long, value_name = "DIR", default_value = "target/fuzz")]
+        out: PathBuf,
     },
 }
 
@@ -301,6 +337,30 @@ fn main() -> ExitCode {
     let discover = || Found::discover(&request).map_err(harness::Error::from);
     let result = match cli.command {
         Command::Toolchains => discover().map(|found| commands::toolchains(&found, &paths)),
+        Command::Fuzz {
+            action: FuzzAction::Gen { seed, out },
+        } => commands::fuzz_gen(seed, out.as_deref()),
+        Command::Fuzz {
+            action:
+                FuzzAction::Run {
+                    seed,
+                    count,
+                    live,
+                    out,
+                },
+        } => discover().and_then(|found| {
+            commands::fuzz_run(
+                &found,
+                &paths,
+                &commands::FuzzRequest {
+                    seed,
+                    count,
+                    live,
+                    out: &out,
+                },
+                &log,
+            )
+        }),
         Command::Sweep {
             template,
             params,

@@ -14,18 +14,22 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 43] = [
+const NEVER_MEASURED: [&str; 50] = [
     "addresses",
+    "anoniface",
+    "anonstruct",
     "assertions",
     "bytestr",
     "chaniface",
     "chanofchan",
     "closorder",
+    "consts",
     "crowd",
     "deep150",
     "divzero",
     "embedding",
     "fanin",
+    "float32s",
     "floats",
     "golit",
     "ifaceconv",
@@ -35,7 +39,9 @@ const NEVER_MEASURED: [&str; 43] = [
     "lastclosure",
     "linked",
     "maps",
+    "methexpr",
     "multiline",
+    "namedres",
     "namedtypes",
     "nested",
     "nilderef",
@@ -43,6 +49,7 @@ const NEVER_MEASURED: [&str; 43] = [
     "numbers",
     "pointers",
     "pool",
+    "ptrlit",
     "relay",
     "repanic",
     "reslice",
@@ -61,8 +68,10 @@ const NEVER_MEASURED: [&str; 43] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 71] = [
+const RUNS: [&str; 78] = [
     "addresses",
+    "anoniface",
+    "anonstruct",
     "assertions",
     "badindex",
     "buffered",
@@ -74,6 +83,7 @@ const RUNS: [&str; 71] = [
     "closed",
     "closorder",
     "closuretrace",
+    "consts",
     "crowd",
     "deadlock",
     "deep150",
@@ -83,6 +93,7 @@ const RUNS: [&str; 71] = [
     "embedding",
     "fanin",
     "fanout",
+    "float32s",
     "floats",
     "goargs",
     "golit",
@@ -98,8 +109,10 @@ const RUNS: [&str; 71] = [
     "lastclosure",
     "linked",
     "maps",
+    "methexpr",
     "multiline",
     "named",
+    "namedres",
     "namedtypes",
     "nested",
     "nilderef",
@@ -110,6 +123,7 @@ const RUNS: [&str; 71] = [
     "pingpong",
     "pointers",
     "pool",
+    "ptrlit",
     "recover",
     "recoverg",
     "relay",

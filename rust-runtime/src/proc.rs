@@ -861,7 +861,7 @@ impl Runtime {
         self.check(rt0)?;
         self.schedinit()?;
         let fn_ = self.tab.entry(mainstart);
-        self.go_stmt(self.site(rt0, self.rf.newproc), fn_, &[])?;
+        self.go_stmt(self.site(rt0, self.rf.newproc), fn_, &[], 0)?;
         let mstart = self.rf.mstart;
         self.call(rt0, mstart, &[])?;
         // minit: m->gsignal = malg(32K); its stack comes from mallocgc.
@@ -1308,9 +1308,11 @@ impl Runtime {
 
     /// The `go` statement: the caller pushes fn and siz above the
     /// arguments it stored at 0(SP), and calls runtime·newproc.
-    pub fn go_stmt(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<GId, Stop> {
+    pub fn go_stmt(&mut self, ret: Addr, fn_: Addr, args: &[u64], siz: u32) -> Result<GId, Stop> {
+        // The arguments; the results' words past them keep what the
+        // caller's outgoing area held, which newproc1 copies too.
         self.mem.write_words(self.sp, args);
-        let siz = 8 * args.len() as u64;
+        let siz = u64::from(siz);
         self.ops.spawns += 1;
         self.push(fn_);
         self.push(siz);
@@ -1575,9 +1577,13 @@ impl Runtime {
     /// and siz and calls runtime·deferproc (textflag 7), which records the
     /// call with the caller's pc and argument pointer. It returns 0 here;
     /// a recovery later makes it "return 1" (see [`Runtime::take_recovery`]).
-    pub fn deferproc(&mut self, ret: Addr, fn_: Addr, args: &[u64]) -> Result<(), Stop> {
+    pub fn deferproc(&mut self, ret: Addr, fn_: Addr, args: &[u64], siz: u32) -> Result<(), Stop> {
         self.mem.write_words(self.sp, args);
-        let siz = 8 * args.len() as u32;
+        // What mcpy copies to d->args: the arguments, and the results'
+        // words as the caller's outgoing area held them.
+        let args: Vec<u64> = (0..u64::from(siz) / 8)
+            .map(|i| self.mem.read(self.sp + 8 * i).unwrap_or(0))
+            .collect();
         self.push(fn_);
         self.push(u64::from(siz));
         let dp = self.rf.deferproc;
@@ -1600,7 +1606,7 @@ impl Runtime {
             fn_,
             pc: ret,
             argp,
-            args: args.to_vec(),
+            args,
             addr,
         });
         self.leave(dp)?;

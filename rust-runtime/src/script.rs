@@ -384,7 +384,8 @@ impl Program for Script {
                 Op::Go { f, site, args } => {
                     let vals: Vec<u64> = args.iter().map(|a| val(&self.globals, st, *a)).collect();
                     let fn_ = rt.tab.entry(*f);
-                    rt.go_stmt(at(*site), fn_, &vals).map(|ng| {
+                    let siz = 8 * vals.len() as u32;
+                    rt.go_stmt(at(*site), fn_, &vals, siz).map(|ng| {
                         if self.args.len() <= usize::from(ng) {
                             self.args.resize_with(usize::from(ng) + 1, || None);
                         }
@@ -436,9 +437,10 @@ impl Program for Script {
                 }
                 Op::Defer { site, f, args } => {
                     let fn_ = rt.tab.entry(*f);
-                    rt.deferproc(at(*site), fn_, args).map(|()| {
-                        st.frames.last_mut().expect("top").defers = true;
-                    })
+                    rt.deferproc(at(*site), fn_, args, 8 * args.len() as u32)
+                        .map(|()| {
+                            st.frames.last_mut().expect("top").defers = true;
+                        })
                 }
                 Op::Panic { site, value, text } => {
                     let ret = at(*site);

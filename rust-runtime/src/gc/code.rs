@@ -8,10 +8,12 @@ use std::rc::Rc;
 
 use super::types::{Declared, IfaceTy, Sig, StructTy, Ty};
 
-/// A constant value.
+/// A constant value. An integer is held as const.c's multiprecision
+/// Mpint is, wide enough for `1<<64 - 1` and the untyped arithmetic that
+/// makes it; code that loads one takes its low 64 bits.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Const {
-    Int(i64),
+    Int(i128),
     Float(f64),
     Bool(bool),
     Str(Rc<str>),
@@ -311,8 +313,14 @@ pub enum Ins {
     },
     /// Pop the top, discarding it.
     Pop,
-    /// Pop a float64; push it truncated toward zero, wrapped to `ty`.
+    /// Pop a float64 or float32; push it truncated toward zero, wrapped
+    /// to `ty`.
     FloatToInt(Ty),
+    /// Pop a number; push it as a value of the float type `ty`
+    /// (CVTSL2SS, CVTSD2SS, CVTSS2SD...: to float32, rounded once).
+    ToFloat(Ty),
+    /// Pop a uint64; push it as a value of the float type `ty`.
+    Uint64ToFloat(Ty),
     /// Push function `func` as a value (its entry is its code).
     FuncValue(usize),
     /// Pop an interface (of type `from`; None: interface{}); push it as
@@ -781,6 +789,32 @@ pub(crate) fn declared_methods(methods: &HashMap<(String, String), usize>, ty: &
         .collect();
     ms.sort();
     ms
+}
+
+/// Whether method `name` of `ty` has the signature `want` an interface
+/// gives it, its receiver aside: the itab's search matches a method by
+/// its name and its type's hash, so one of another type is missing.
+/// `sig_of` gives a function's signature by id.
+pub(crate) fn method_fits(
+    methods: &HashMap<(String, String), usize>,
+    sig_of: impl Fn(usize) -> Rc<Sig>,
+    ty: &Ty,
+    name: &str,
+    want: &Sig,
+) -> bool {
+    let Some(key) = method_key(ty) else {
+        return true;
+    };
+    let value = key.strip_prefix('*').unwrap_or(&key).to_string();
+    let id = methods
+        .get(&(key.clone(), name.to_string()))
+        .or_else(|| methods.get(&(value, name.to_string())));
+    id.is_none_or(|&id| {
+        let sig = sig_of(id);
+        sig.params[1..] == want.params[..]
+            && sig.results == want.results
+            && sig.variadic == want.variadic
+    })
 }
 
 /// The runtime function of an assertion to an interface, as walk builds

@@ -194,6 +194,9 @@ struct FuncState {
     asop: bool,
 }
 
+/// A struct's fields, by name, in order.
+type StructFields = Vec<(String, Ty)>;
+
 struct Compiler {
     funcs: Vec<Option<Code>>,
     /// Every function's signature and symbol, known before any body
@@ -204,6 +207,9 @@ struct Compiler {
     global_tys: Vec<Ty>,
     /// The package's named types.
     types: HashMap<String, Ty>,
+    /// The struct and interface types written out, by their spelling.
+    unnamed_structs: HashMap<String, Rc<StructTy>>,
+    unnamed_ifaces: HashMap<String, Rc<IfaceTy>>,
     /// Enclosing functions of the one being compiled, innermost last.
     stack: Vec<FuncState>,
     closures: u32,
@@ -236,6 +242,8 @@ pub fn compile(file: &File) -> R<Program> {
         literals: Vec::new(),
         methods: HashMap::new(),
         declared: Declared::default(),
+        unnamed_structs: HashMap::new(),
+        unnamed_ifaces: HashMap::new(),
         local_types: Vec::new(),
         iota: None,
     };
@@ -438,6 +446,68 @@ impl Compiler {
         Ok(())
     }
 
+    /// A struct type's fields, and which of them are embedded (each named
+    /// by its type: a declared type, or a pointer to one).
+    fn struct_body(&mut self, fields: &[Field], pos: Pos) -> R<(StructFields, Vec<usize>)> {
+        let mut fs = Vec::new();
+        let mut embedded = Vec::new();
+        for f in fields {
+            let ty = self.ty(&f.ty, pos)?;
+            if f.names.is_empty() {
+                let name = match &f.ty {
+                    Type::Name(n, _) => n.clone(),
+                    Type::Pointer(inner) => match &**inner {
+                        Type::Name(n, _) => n.clone(),
+                        _ => return err(pos, "embedded type cannot be a pointer to pointer"),
+                    },
+                    _ => return err(pos, "embedded field must be a type name"),
+                };
+                embedded.push(fs.len());
+                fs.push((name, ty));
+                continue;
+            }
+            fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
+        }
+        Ok((fs, embedded))
+    }
+
+    /// An interface type's methods, its embedded interfaces' included,
+    /// sorted by name as typecheck sorts them.
+    fn iface_body(
+        &mut self,
+        ms: &[(String, FuncType)],
+        embedded: &[(String, Pos)],
+        pos: Pos,
+    ) -> R<Vec<(String, Rc<Sig>)>> {
+        let mut methods = Vec::new();
+        for (name, ft) in ms {
+            methods.push((name.clone(), Rc::new(self.sig(ft, pos)?)));
+        }
+        // An embedded interface's methods are this one's too
+        // (its body first).
+        for (name, pos) in embedded {
+            match self.types.get(name).cloned() {
+                Some(Ty::Iface(it)) if !it.has_methods() => {
+                    return err(*pos, format!("undefined: {name}"));
+                }
+                Some(Ty::Iface(it)) => methods.extend(it.methods().iter().cloned()),
+                Some(Ty::Eface) => {}
+                Some(other) => {
+                    return err(
+                        *pos,
+                        format!("interface contains embedded non-interface {other}"),
+                    )
+                }
+                None => return err(*pos, format!("undefined: {name}")),
+            }
+        }
+        methods.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = methods.windows(2).find(|w| w[0].0 == w[1].0) {
+            return err(pos, format!("duplicate method {}", w[0].0));
+        }
+        Ok(methods)
+    }
+
     /// Resolve the body of a declaration `type T ...`: a struct's fields
     /// and an interface's methods go into the type made for it beforehand;
     /// any other names the type it is.
@@ -445,63 +515,13 @@ impl Compiler {
         let made = self.types.get(&t.name).cloned();
         Ok(match (&t.ty, made) {
             (Type::Struct(fields), Some(Ty::Struct(shell))) => {
-                let mut fs = Vec::new();
-                let mut embedded = Vec::new();
-                for f in fields {
-                    let ty = self.ty(&f.ty, t.pos)?;
-                    if f.names.is_empty() {
-                        // An embedded field is named by its type (a
-                        // declared type, or a pointer to one).
-                        let name = match &f.ty {
-                            Type::Name(n, _) => n.clone(),
-                            Type::Pointer(inner) => match &**inner {
-                                Type::Name(n, _) => n.clone(),
-                                _ => {
-                                    return err(
-                                        t.pos,
-                                        "embedded type cannot be a pointer to pointer",
-                                    )
-                                }
-                            },
-                            _ => return err(t.pos, "embedded field must be a type name"),
-                        };
-                        embedded.push(fs.len());
-                        fs.push((name, ty));
-                        continue;
-                    }
-                    fs.extend(f.names.iter().map(|n| (n.clone(), ty.clone())));
-                }
+                let (fs, embedded) = self.struct_body(fields, t.pos)?;
                 shell.set_fields(fs.into());
                 shell.set_embedded(embedded);
                 Ty::Struct(shell)
             }
             (Type::Interface(ms, embedded), Some(Ty::Iface(shell))) => {
-                let mut methods = Vec::new();
-                for (name, ft) in ms {
-                    methods.push((name.clone(), Rc::new(self.sig(ft, t.pos)?)));
-                }
-                // An embedded interface's methods are this one's too
-                // (its body first).
-                for (name, pos) in embedded {
-                    match self.types.get(name).cloned() {
-                        Some(Ty::Iface(it)) if !it.has_methods() => {
-                            return err(*pos, format!("undefined: {name}"));
-                        }
-                        Some(Ty::Iface(it)) => methods.extend(it.methods().iter().cloned()),
-                        Some(Ty::Eface) => {}
-                        Some(other) => {
-                            return err(
-                                *pos,
-                                format!("interface contains embedded non-interface {other}"),
-                            )
-                        }
-                        None => return err(*pos, format!("undefined: {name}")),
-                    }
-                }
-                methods.sort_by(|a, b| a.0.cmp(&b.0));
-                if let Some(w) = methods.windows(2).find(|w| w[0].0 == w[1].0) {
-                    return err(t.pos, format!("duplicate method {}", w[0].0));
-                }
+                let methods = self.iface_body(ms, embedded, t.pos)?;
                 shell.set_methods(methods);
                 Ty::Iface(shell)
             }
@@ -732,6 +752,22 @@ impl Compiler {
         self.emit(Ins::Ret);
     }
 
+    /// A return's values are on the stack: return them. With named
+    /// results they are assigned to them first (walk's ORETURN), so the
+    /// deferred calls deferreturn runs see them, and what those calls
+    /// store in them is what the function returns.
+    fn finish_return(&mut self) {
+        let named = self.f().named_results.clone();
+        if named.is_empty() {
+            self.emit(Ins::Ret);
+            return;
+        }
+        for &slot in named.iter().rev() {
+            self.emit(Ins::Store(slot));
+        }
+        self.return_values();
+    }
+
     /// Declare the params and named results of a function just begun; the
     /// results start at their zero values.
     fn declare_params(&mut self, ft: &FuncType, sig: &Sig) {
@@ -937,6 +973,7 @@ impl Compiler {
                 ("bool", _) => Ty::Bool,
                 ("string", _) => Ty::Str,
                 ("float64", _) => Ty::Float64,
+                ("float32", _) => Ty::Float32,
                 _ => match self.types.get(n) {
                     Some(t) => t.clone(),
                     None => return err(*pos, format!("undefined: {n}")),
@@ -960,7 +997,7 @@ impl Compiler {
                 let k = self.ty(k, pos)?;
                 let v = self.ty(v, pos)?;
                 match k.under() {
-                    Ty::Int { .. } | Ty::Bool | Ty::Str | Ty::Float64 => {}
+                    Ty::Int { .. } | Ty::Bool | Ty::Str | Ty::Float64 | Ty::Float32 => {}
                     Ty::Slice(_) | Ty::Map(..) | Ty::Func(_) | Ty::Struct(_) | Ty::Array(..) => {
                         return err(pos, format!("invalid map key type {k}"))
                     }
@@ -977,9 +1014,36 @@ impl Compiler {
                 Ty::Map(Box::new(k), Box::new(v))
             }
             Type::Pointer(t) => Ty::Ptr(Box::new(self.ty(t, pos)?)),
-            Type::Struct(_) => return unsupported(pos, "struct"),
+            Type::Struct(fields) => {
+                // Identical struct types written out are one type.
+                let (fs, embedded) = self.struct_body(fields, pos)?;
+                let st = StructTy::unnamed(fs, embedded);
+                let st = match self.unnamed_structs.get(&st.name) {
+                    Some(made) => made.clone(),
+                    None => {
+                        let st = Rc::new(st);
+                        self.declared.add(&Ty::Struct(st.clone()));
+                        self.unnamed_structs.insert(st.name.clone(), st.clone());
+                        st
+                    }
+                };
+                Ty::Struct(st)
+            }
             Type::Interface(ms, embedded) if ms.is_empty() && embedded.is_empty() => Ty::Eface,
-            Type::Interface(..) => return unsupported(pos, "unnamed interface"),
+            Type::Interface(ms, embedded) => {
+                // Identical interface types written out are one type.
+                let it = IfaceTy::unnamed(self.iface_body(ms, embedded, pos)?);
+                let it = match self.unnamed_ifaces.get(&it.name) {
+                    Some(made) => made.clone(),
+                    None => {
+                        let it = Rc::new(it);
+                        self.declared.add(&Ty::Iface(it.clone()));
+                        self.unnamed_ifaces.insert(it.name.clone(), it.clone());
+                        it
+                    }
+                };
+                Ty::Iface(it)
+            }
         })
     }
 
@@ -1110,16 +1174,16 @@ impl Compiler {
     /// A constant expression's value (literals, consts, + - * / on ints).
     fn const_value(&mut self, e: &Expr) -> Option<(Const, Ty)> {
         match &e.kind {
-            ExprKind::Int(n) => Some((Const::Int(*n as i64), Ty::INT)),
+            ExprKind::Int(n) => Some((Const::Int(i128::from(*n)), Ty::INT)),
             ExprKind::Float(f) => Some((Const::Float(*f), Ty::Float64)),
-            ExprKind::Char(c) => Some((Const::Int(i64::from(*c)), Ty::INT)),
+            ExprKind::Char(c) => Some((Const::Int(i128::from(*c)), Ty::INT)),
             ExprKind::Str(s) => Some((Const::Str(Rc::from(s.as_str())), Ty::Str)),
             ExprKind::Ident(n) if n == "true" || n == "false" => {
                 Some((Const::Bool(n == "true"), Ty::Bool))
             }
             ExprKind::Ident(n) => match self.lookup(n) {
                 Some(Binding::Const(c, t)) => Some((c, t)),
-                None if n == "iota" => self.iota.map(|k| (Const::Int(k), Ty::INT)),
+                None if n == "iota" => self.iota.map(|k| (Const::Int(i128::from(k)), Ty::INT)),
                 _ => None,
             },
             ExprKind::Paren(x) => self.const_value(x),
@@ -1131,62 +1195,82 @@ impl Compiler {
             {
                 match self.const_value(&args[0])? {
                     (Const::Int(v), _) => Some((
-                        Const::Str(Rc::from(crate::string::rune_string(v).as_str())),
+                        Const::Str(Rc::from(
+                            crate::string::rune_string(i64::try_from(v).unwrap_or(-1)).as_str(),
+                        )),
                         Ty::Str,
                     )),
                     (Const::Str(s), _) => Some((Const::Str(s), Ty::Str)),
                     _ => None,
                 }
             }
-            ExprKind::Unary { op: "-", expr } => match self.const_value(expr)? {
-                (Const::Int(v), t) => Some((Const::Int(-v), t)),
-                (Const::Float(v), t) => Some((Const::Float(-v), t)),
-                _ => None,
-            },
-            ExprKind::Binary { op, lhs, rhs } => {
-                // const.c folds `"a" + "b"` too: no concatstring.
-                if let ((Const::Str(a), t), (Const::Str(b), _), "+") =
-                    (self.const_value(lhs)?, self.const_value(rhs)?, *op)
-                {
-                    return Some((Const::Str(Rc::from(format!("{a}{b}").as_str())), t));
-                }
-                let (a, t) = self.const_value(lhs)?;
-                let (b, u) = self.const_value(rhs)?;
-                let float = |c: &Const| match *c {
-                    Const::Int(n) => Some(n as f64),
-                    Const::Float(f) => Some(f),
-                    _ => None,
-                };
-                if matches!(a, Const::Float(_)) || matches!(b, Const::Float(_)) {
-                    // An untyped float constant: 6g folds it in its
-                    // multiprecision floats, the twin in float64 (the
-                    // same result for short literals, not in general).
-                    let (x, y) = (float(&a)?, float(&b)?);
-                    let v = match *op {
-                        "+" => x + y,
-                        "-" => x - y,
-                        "*" => x * y,
-                        "/" if y != 0.0 => x / y,
-                        _ => return None,
-                    };
-                    let t = if t == Ty::Float64 { t } else { u };
-                    return Some((Const::Float(v), t));
-                }
-                let (Const::Int(a), Const::Int(b)) = (a, b) else {
-                    return None;
-                };
-                let v = match *op {
-                    "+" => a.checked_add(b)?,
-                    "-" => a.checked_sub(b)?,
-                    "*" => a.checked_mul(b)?,
-                    "/" => a.checked_div(b)?,
-                    "%" => a.checked_rem(b)?,
-                    "<<" => a.checked_shl(b as u32)?,
+            ExprKind::Unary { op, expr } => {
+                let (c, t) = self.const_value(expr)?;
+                let v = match (*op, c) {
+                    ("+", c @ (Const::Int(_) | Const::Float(_))) => c,
+                    ("-", Const::Int(v)) => Const::Int(-v),
+                    ("-", Const::Float(v)) => Const::Float(-v),
+                    // const.c's OCOM: of an unsigned type, within its width.
+                    ("^", Const::Int(v)) => Const::Int(match *t.under() {
+                        Ty::Int {
+                            bits,
+                            signed: false,
+                        } => !v & ((1i128 << bits) - 1),
+                        _ => !v,
+                    }),
+                    ("!", Const::Bool(b)) => Const::Bool(!b),
                     _ => return None,
                 };
-                Some((Const::Int(v), t))
+                Some((v, t))
+            }
+            ExprKind::Call { func, args, .. } if args.len() == 1 => {
+                let to = self.conversion_target(func)?;
+                let (c, _) = self.const_value(&args[0])?;
+                let c = match (to.under(), c) {
+                    (Ty::Int { .. }, Const::Int(v)) => Const::Int(v),
+                    (Ty::Int { .. }, Const::Float(f)) if f.fract() == 0.0 => Const::Int(f as i128),
+                    (Ty::Float64, Const::Int(v)) => Const::Float(v as f64),
+                    (Ty::Float64, Const::Float(f)) => Const::Float(f),
+                    // A float32 constant holds a float32's value.
+                    (Ty::Float32, Const::Int(v)) => Const::Float(f64::from(v as f32)),
+                    (Ty::Float32, Const::Float(f)) => Const::Float(f64::from(f as f32)),
+                    (Ty::Str, Const::Str(s)) => Const::Str(s),
+                    (Ty::Bool, Const::Bool(b)) => Const::Bool(b),
+                    _ => return None,
+                };
+                if let Const::Int(v) = c {
+                    // Out of range, the conversion is compiled and refused.
+                    to.holds(v).then_some(())?;
+                }
+                Some((c, to))
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (a, t) = self.const_value(lhs)?;
+                let (b, u) = self.const_value(rhs)?;
+                fold(op, a, t, b, u)
             }
             _ => None,
+        }
+    }
+
+    /// The type `T` names when `func` in a call `T(x)` is a type (a
+    /// predeclared numeric or string type not shadowed, or a declared
+    /// one): the call is a conversion.
+    fn conversion_target(&mut self, func: &Expr) -> Option<Ty> {
+        let ExprKind::Ident(name) = &func.kind else {
+            return None;
+        };
+        if self.lookup(name).is_some() {
+            return None;
+        }
+        match name.as_str() {
+            "float64" => Some(Ty::Float64),
+            "float32" => Some(Ty::Float32),
+            "string" => Some(Ty::Str),
+            n if INTS.iter().any(|(i, ..)| *i == n) => {
+                self.ty(&Type::Name(n.into(), func.pos), func.pos).ok()
+            }
+            n => self.types.get(n).cloned(),
         }
     }
 
@@ -1326,14 +1410,30 @@ impl Compiler {
             StmtKind::Assign { lhs, op, rhs } if lhs.len() != rhs.len() => {
                 // `a, b = f()` (OAS2FUNC): the call leaves its results,
                 // stored last to first; `v, ok = m[k]` (OAS2MAPR) its two.
+                // `v, ok = x.(T)` (OAS2DOTTYPE) its value and ok.
                 let map2 = match (*op, self.map_index_of(rhs)) {
                     ("=", Some((m, k))) if lhs.len() == 2 => Some((m, k)),
+                    _ => None,
+                };
+                let dottype = match (*op, lhs.len(), rhs.as_slice()) {
+                    (
+                        "=",
+                        2,
+                        [Expr {
+                            kind: ExprKind::TypeAssert { expr, ty },
+                            pos,
+                        }],
+                    ) => Some((expr, ty, *pos)),
                     _ => None,
                 };
                 let results = match rhs.as_slice() {
                     _ if map2.is_some() => {
                         let t = self.static_ty(&rhs[0]).expect("a map's value");
                         Some(vec![t, Ty::Bool])
+                    }
+                    _ if dottype.is_some() => {
+                        let (_, t, pos) = dottype.expect("an assertion");
+                        Some(vec![self.ty(t, pos)?, Ty::Bool])
                     }
                     [call] if *op == "=" => self.call_results(call),
                     _ => None,
@@ -1352,11 +1452,14 @@ impl Compiler {
                     }
                     places.push(place);
                 }
-                match map2 {
-                    Some((m, k)) => {
+                match (map2, dottype) {
+                    (Some((m, k)), _) => {
                         self.map_index2(m, k)?;
                     }
-                    None => {
+                    (None, Some((x, t, pos))) => {
+                        self.assert_ok(x, t, pos)?;
+                    }
+                    (None, None) => {
                         self.call(&rhs[0])?;
                     }
                 }
@@ -1457,6 +1560,23 @@ impl Compiler {
             }
             StmtKind::Return(values) => {
                 let results = self.f().code.sig.results.clone();
+                // `return f()` of several results (walk's ORETURN: an
+                // OAS2FUNC into the results): the call leaves them all.
+                if let ([call], true) = (values.as_slice(), results.len() > 1) {
+                    if let Some(got) = self.call_results(call) {
+                        if got.len() != results.len() {
+                            return err(s.pos, "wrong number of return values");
+                        }
+                        if let Some((g, w)) =
+                            got.iter().zip(&results).find(|(g, w)| !assignable(g, w))
+                        {
+                            return err(call.pos, cannot_use(g, w));
+                        }
+                        self.call(call)?;
+                        self.finish_return();
+                        return Ok(());
+                    }
+                }
                 if values.len() != results.len() {
                     return err(s.pos, "wrong number of return values");
                 }
@@ -1466,7 +1586,7 @@ impl Compiler {
                     }
                     self.expr_as(v, t)?;
                 }
-                self.emit(Ins::Ret);
+                self.finish_return();
             }
             StmtKind::Break(label) => {
                 let Some(depth) = self.breakable(label.as_deref(), false, s.pos)? else {
@@ -2105,7 +2225,7 @@ impl Compiler {
         let mut checked = true;
         if let (Some((Const::Int(i), _)), Ty::Array(len, _)) = (self.const_value(index), of) {
             let len = *len;
-            if i < 0 || i >= i64::from(len) {
+            if i < 0 || i >= i128::from(len) {
                 return err(
                     index.pos,
                     format!("invalid array index {i} (out of bounds for {len}-element array)"),
@@ -2141,6 +2261,20 @@ impl Compiler {
                 return Ok(());
             }
         }
+        if *want.under() == Ty::Float32 {
+            // An untyped numeric constant becomes a float32 constant.
+            if let Some((c @ (Const::Int(_) | Const::Float(_)), _)) = self.const_value(e) {
+                self.emit(Ins::Const(c));
+                self.emit(Ins::ToFloat(Ty::Float32));
+                return Ok(());
+            }
+        }
+        // convlit: a constant must fit the integer type it becomes.
+        if let (Some((Const::Int(v), _)), Ty::Int { .. }) = (self.const_value(e), want.under()) {
+            if !want.holds(v) {
+                return err(e.pos, format!("constant {v} overflows {want}"));
+            }
+        }
         let at = self.here();
         let got = self.expr_typed(e)?;
         if got == Ty::Nil && matches!(want.under(), Ty::Slice(_)) {
@@ -2149,7 +2283,11 @@ impl Compiler {
             self.emit(Ins::Zero(want.clone()));
             return Ok(());
         }
-        if is_interface(want) && !matches!(got, Ty::Nil | Ty::Eface) && got != *want {
+        if is_interface(want)
+            && !matches!(got, Ty::Nil | Ty::Eface)
+            && got != *want
+            && !convnop(&got, want)
+        {
             return self.convert_on_stack(e.pos, &got, want);
         }
         if !assignable(&got, want) {
@@ -2266,10 +2404,17 @@ impl Compiler {
     fn expr_typed(&mut self, e: &Expr) -> R<Ty> {
         if let Some((c, ty)) = self.const_value(e) {
             self.emit(Ins::Const(c));
+            if *ty.under() == Ty::Float32 {
+                self.emit(Ins::ToFloat(Ty::Float32));
+            }
             return Ok(ty);
         }
         if let Some(x) = self.promoted(e) {
             return self.expr_typed(&x);
+        }
+        if let Some(id) = self.method_expr(e)? {
+            self.emit(Ins::FuncValue(id));
+            return Ok(Ty::Func(self.sig_of(id)));
         }
         match &e.kind {
             ExprKind::Ident(n) if n == "nil" => {
@@ -2303,27 +2448,40 @@ impl Compiler {
                 t => err(e.pos, format!("invalid indirect of {t}")),
             },
             ExprKind::Unary { op: "&", expr } => {
-                // &T{...}: runtime·new, the literal stored there.
-                // walk builds the literal where the pointer points: no
-                // temporary for it, one for the pointer. (An enclosing
-                // literal's target waits meanwhile.)
-                let outer = self.f().lit_target.replace(None);
-                let ty = self.expr(expr)?;
-                if let Some(Some(at)) = self.f().lit_target.take() {
-                    self.f().lit_temps.insert(at, None);
-                }
-                self.f().lit_target = outer;
-                if !matches!(ty, Ty::Struct(_)) {
-                    return unsupported(e.pos, "& of a non-struct literal");
-                }
+                // walk's OADDR of a literal: `nvar := new(T)` first, then
+                // the literal's elements stored through it (anylit), so a
+                // call among them comes after runtime·new. The literal is
+                // built where the pointer points: no temporary for it, one
+                // for the pointer. (An enclosing literal's target waits
+                // meanwhile.)
+                let ExprKind::Composite { ty: Some(t), elems } = &expr.kind else {
+                    return unsupported(e.pos, "& of this literal");
+                };
+                let ty = match t {
+                    Type::Counted(elem) => {
+                        let n = self.literal_len(elems)?;
+                        Ty::Array(n, Box::new(self.ty(elem, e.pos)?))
+                    }
+                    t => self.ty(t, e.pos)?,
+                };
                 self.f().walk_temps.push(PTR);
+                self.zero(&ty);
                 self.calls(argwid(false, 0, &[Ty::INT], &[PTR]));
                 let site = self.site("runtime.new");
                 self.emit(Ins::NewPtr {
                     size: ty.size(),
                     site,
                 });
-                Ok(Ty::Ptr(Box::new(ty)))
+                self.emit(Ins::Dup);
+                let outer = self.f().lit_target.replace(None);
+                let made = self.expr_typed(expr)?;
+                if let Some(Some(at)) = self.f().lit_target.take() {
+                    self.f().lit_temps.insert(at, None);
+                }
+                self.f().lit_target = outer;
+                debug_assert_eq!(made.under(), ty.under());
+                self.emit(Ins::StoreDeref);
+                Ok(Ty::Ptr(Box::new(made)))
             }
             ExprKind::Unary { op, expr } => {
                 let ty = self.expr(expr)?;
@@ -2395,7 +2553,7 @@ impl Compiler {
                 // to the right one's type if it can be assigned to it).
                 if cmp && !nil(lhs) && !nil(rhs) {
                     if let Some(want) = self.var_type(rhs).filter(|r| is_interface(r) && *r != lt) {
-                        if assignable_to_iface(&self.methods, &lt, &want) {
+                        if assignable_to_iface(&self.methods, &self.sigs, &lt, &want) {
                             self.convert_on_stack(e.pos, &lt, &want)?;
                             lt = want;
                         }
@@ -2403,7 +2561,7 @@ impl Compiler {
                 }
                 let rt = if cmp && is_interface(&lt) && !nil(rhs) {
                     if let Some(rt) = self.var_type(rhs) {
-                        if rt != lt && !assignable_to_iface(&self.methods, &rt, &lt) {
+                        if rt != lt && !assignable_to_iface(&self.methods, &self.sigs, &rt, &lt) {
                             return err(
                                 e.pos,
                                 format!("invalid operation: mismatched types {lt} and {rt}"),
@@ -2465,8 +2623,12 @@ impl Compiler {
                 let int_const = |c: &mut Self, x: &Expr| {
                     matches!(c.const_value(x), Some((Const::Int(_), Ty::Int { .. })))
                 };
+                let float_const = |c: &mut Self, x: &Expr| {
+                    matches!(c.const_value(x), Some((Const::Float(_), Ty::Float64)))
+                };
                 let ty = match (&lt, &rt) {
-                    (Ty::Int { .. }, r) if *r.under() == Ty::Float64 && int_const(self, lhs) => rt,
+                    (Ty::Int { .. }, r) if r.is_float() && int_const(self, lhs) => rt,
+                    (Ty::Float64, Ty::Float32) if float_const(self, lhs) => rt,
                     (Ty::Nil, _) | (_, Ty::Named(_)) => rt,
                     _ => lt,
                 };
@@ -2623,6 +2785,16 @@ impl Compiler {
                 self.index(index, ty.under())?;
                 self.emit(Ins::Index);
                 Ok(elem)
+            }
+            ExprKind::Composite {
+                ty: Some(t @ Type::Struct(_)),
+                elems,
+            } => {
+                let Ty::Struct(st) = self.ty(t, e.pos)? else {
+                    unreachable!("a struct type")
+                };
+                self.struct_lit(e.pos, &st, elems)?;
+                Ok(Ty::Struct(st))
             }
             ExprKind::Composite {
                 ty: Some(t @ Type::Map(..)),
@@ -2820,6 +2992,9 @@ impl Compiler {
                 return Ok((Some(id), self.sig_of(id), 0));
             }
         }
+        if let Some(id) = self.method_expr(func)? {
+            return Ok((Some(id), self.sig_of(id), 0));
+        }
         if let Some(m) = self.receiver(func)? {
             return Ok((Some(m), self.sig_of(m), 1));
         }
@@ -2830,6 +3005,62 @@ impl Compiler {
             self.f().codegen_temps.push(PTR);
         }
         Ok((None, sig, 0))
+    }
+
+    /// A method expression `T.M` or `(*T).M`: the method's function
+    /// itself, its receiver the first parameter (typecheck's
+    /// typecheckmeth makes it the method's ONAME).
+    fn method_expr(&mut self, func: &Expr) -> R<Option<usize>> {
+        let mut f = func;
+        while let ExprKind::Paren(inner) = &f.kind {
+            f = inner;
+        }
+        let ExprKind::Selector { expr, name } = &f.kind else {
+            return Ok(None);
+        };
+        let mut x = &**expr;
+        while let ExprKind::Paren(inner) = &x.kind {
+            x = inner;
+        }
+        let (t, star) = match &x.kind {
+            ExprKind::Ident(t) => (t, false),
+            ExprKind::Unary { op: "*", expr } => match &expr.kind {
+                ExprKind::Ident(t) => (t, true),
+                _ => return Ok(None),
+            },
+            ExprKind::TypeExpr(Type::Pointer(inner)) => match &**inner {
+                Type::Name(t, _) => (t, true),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        if self.lookup(t).is_some() || !self.types.contains_key(t) {
+            return Ok(None);
+        }
+        let value = self.methods.get(&(t.clone(), name.clone())).copied();
+        let pointer = self.methods.get(&(format!("*{t}"), name.clone())).copied();
+        match (star, value, pointer) {
+            (false, Some(id), _) | (true, _, Some(id)) => Ok(Some(id)),
+            (false, None, Some(_)) => err(
+                f.pos,
+                format!(
+                    "invalid method expression {t}.{name} (needs pointer receiver: (*{t}).{name})"
+                ),
+            ),
+            // `(*T).M` of a value method is genwrapper's `*T·M`.
+            (true, Some(_), None) => unsupported(
+                f.pos,
+                "method expression of a value method through a pointer",
+            ),
+            (false, None, None) => err(
+                f.pos,
+                format!("{t}.{name} undefined (type {t} has no method {name})"),
+            ),
+            (true, None, None) => err(
+                f.pos,
+                format!("(*{t}).{name} undefined (type *{t} has no method {name})"),
+            ),
+        }
     }
 
     /// For `x.M` naming a method of x's struct or pointer type: x
@@ -2959,7 +3190,7 @@ impl Compiler {
         let hidden = match (&ty, value, &x.kind) {
             (Ty::Array(len, _), None, ExprKind::Ident(_)) => {
                 self.truncate(at);
-                self.emit(Ins::Const(Const::Int(i64::from(*len))));
+                self.emit(Ins::Const(Const::Int(i128::from(*len))));
                 None
             }
             _ => {
@@ -3217,6 +3448,9 @@ impl Compiler {
                 return Some(self.sigs[id].results.clone());
             }
         }
+        if let Ok(Some(id)) = self.method_expr(func) {
+            return Some(self.sigs[id].results.clone());
+        }
         match self.static_ty(func)? {
             Ty::Func(sig) => Some(sig.results.clone()),
             _ => None,
@@ -3310,6 +3544,7 @@ impl Compiler {
                         && (n == "string"
                             || INTS.iter().any(|(i, ..)| i == n)
                             || n == "float64"
+                            || n == "float32"
                             || self.types.contains_key(n)) =>
                 {
                     self.ty(&Type::Name(n.clone(), func.pos), func.pos).ok()
@@ -3960,10 +4195,10 @@ impl Compiler {
             let Some((Const::Int(v), _)) = self.const_value(e) else {
                 return Ok(None);
             };
-            if !(0..1 << 31).contains(&v) || bound.is_some_and(|n| v > n) {
+            if !(0..1 << 31).contains(&v) || bound.is_some_and(|n| v > i128::from(n)) {
                 return err(e.pos, "slice index out of bounds");
             }
-            Ok(Some(v))
+            Ok(Some(v as i64))
         };
         let (klo, khi) = (konst(lo)?.or(lo.is_none().then_some(0)), konst(hi)?);
         if let (Some(l), Some(h)) = (klo, khi) {
@@ -4002,7 +4237,7 @@ impl Compiler {
             match hi {
                 Some(h) => self.expr_as(h, &Ty::INT)?,
                 None => {
-                    self.emit(Ins::Const(Const::Int(n)));
+                    self.emit(Ins::Const(Const::Int(i128::from(n))));
                 }
             }
             let khi = khi.or(hi.is_none().then_some(n));
@@ -4377,7 +4612,8 @@ impl Compiler {
                 | Ty::Iface(_)
                 | Ty::ErrorString
                 | Ty::TypeAssertionError
-                | Ty::Float64 => return unsupported(a.pos, "print of a slice, interface or float"),
+                | Ty::Float64
+                | Ty::Float32 => return unsupported(a.pos, "print of a slice, interface or float"),
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                 Ty::Named(_) => unreachable!("expr gives the underlying type"),
             };
@@ -4520,11 +4756,21 @@ impl Compiler {
     fn asserted_from(&mut self, pos: Pos, x: &Expr, it: &Rc<IfaceTy>, ty: &Ty) -> R<()> {
         let has = declared_methods(&self.methods, ty);
         let lacks = |m: &String| !has.contains(m) && !promotes(&self.methods, ty, m);
-        if let Some((m, _)) = it.methods().iter().find(|(m, _)| lacks(m)) {
+        let sigs = &self.sigs;
+        let wrong =
+            |m: &String, sig: &Sig| !method_fits(&self.methods, |id| sigs[id].clone(), ty, m, sig);
+        let why = it.methods().iter().find_map(|(m, sig)| {
+            if lacks(m) {
+                Some(format!("missing {m} method"))
+            } else {
+                wrong(m, sig).then(|| format!("wrong type for {m} method"))
+            }
+        });
+        if let Some(why) = why {
             return err(
                 pos,
                 format!(
-                    "impossible type assertion: {} cannot have dynamic type {ty} (missing {m} method)",
+                    "impossible type assertion: {} cannot have dynamic type {ty} ({why})",
                     // typecheck's %+N: a name with its type, else the type.
                     match &x.kind {
                         ExprKind::Ident(n) => format!("{n} (type {})", it.name),
@@ -4602,6 +4848,21 @@ impl Compiler {
                 pos,
                 format!(
                     "{}: {ty} does not implement {} (missing {m} method)",
+                    cannot_use(ty, &Ty::Iface(it.clone())),
+                    it.name
+                ),
+            );
+        }
+        let sigs = &self.sigs;
+        if let Some((m, _)) = it
+            .methods()
+            .iter()
+            .find(|(m, sig)| !method_fits(&self.methods, |id| sigs[id].clone(), ty, m, sig))
+        {
+            return err(
+                pos,
+                format!(
+                    "{}: {ty} does not implement {} (wrong type for {m} method)",
                     cannot_use(ty, &Ty::Iface(it.clone())),
                     it.name
                 ),
@@ -4810,12 +5071,22 @@ impl Compiler {
                 self.emit(Ins::Const(Const::Int(0)));
                 self.emit(Ins::Bin(BinOp::Add, to.under().clone()));
             }
-            (Ty::Int { .. }, Ty::Float64) => {
-                self.emit(Ins::Const(Const::Float(0.0)));
-                self.emit(Ins::Bin(BinOp::Add, Ty::Float64));
+            // A uint64's top bit is a value bit: 6g converts it halved
+            // and doubles the result, rounding as an exact conversion.
+            (
+                Ty::Int {
+                    bits: 64,
+                    signed: false,
+                },
+                Ty::Float64 | Ty::Float32,
+            ) => {
+                self.emit(Ins::Uint64ToFloat(to.under().clone()));
             }
-            (Ty::Float64, Ty::Int { .. }) => {
+            (Ty::Float64 | Ty::Float32, Ty::Int { .. }) => {
                 self.emit(Ins::FloatToInt(to.under().clone()));
+            }
+            (Ty::Int { .. } | Ty::Float64 | Ty::Float32, Ty::Float64 | Ty::Float32) => {
+                self.emit(Ins::ToFloat(to.under().clone()));
             }
             (Ty::Str, Ty::Slice(e)) if **e == BYTE => {
                 // walk.c's OSTRARRAYBYTE: stringtoslicebyte(s).
@@ -4841,6 +5112,17 @@ impl Compiler {
                             site,
                         });
                     }
+                    // walkprint's defaultlit: an untyped integer constant
+                    // is an int64.
+                    if let Some((Const::Int(v), Ty::INT)) = self.const_value(a) {
+                        let int64 = Ty::Int {
+                            bits: 64,
+                            signed: true,
+                        };
+                        if !int64.holds(v) {
+                            return err(a.pos, format!("constant {v} overflows int64"));
+                        }
+                    }
                     let ty = self.expr(a)?;
                     let (kind, callee) = match ty {
                         // walkprint: printuint for a uint64 only, every
@@ -4852,6 +5134,11 @@ impl Compiler {
                         Ty::Int { .. } => (PrintKind::Int, "runtime.printint"),
                         Ty::Bool => (PrintKind::Bool, "runtime.printbool"),
                         Ty::Float64 => (PrintKind::Float, "runtime.printfloat"),
+                        // printfloat's argument: the float32 widened.
+                        Ty::Float32 => {
+                            self.emit(Ins::ToFloat(Ty::Float64));
+                            (PrintKind::Float, "runtime.printfloat")
+                        }
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),
                         Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
@@ -5030,7 +5317,7 @@ impl Compiler {
                     // variable need not even be loaded.
                     Ty::Array(n, _) if matches!(args[0].kind, ExprKind::Ident(_)) => {
                         self.truncate(at);
-                        self.emit(Ins::Const(Const::Int(i64::from(n))));
+                        self.emit(Ins::Const(Const::Int(i128::from(n))));
                     }
                     // A map's count is its Hmap's first word, read in line.
                     Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) | Ty::Map(..) => {
@@ -5094,6 +5381,7 @@ impl Compiler {
                 unsupported(pos, "conversion to string of this value")
             }
             "float64" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float64, args),
+            "float32" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float32, args),
             _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
                 self.convert(pos, &to, args)
@@ -5158,11 +5446,128 @@ impl Compiler {
 /// twin does not track untyped constants, so any integer goes to any
 /// integer type).
 fn assignable(got: &Ty, want: &Ty) -> bool {
-    let unnamed = |t: &Ty| !matches!(t, Ty::Named(_));
     got == want
         || (matches!(got.under(), Ty::Int { .. }) && matches!(want.under(), Ty::Int { .. }))
         || *got == Ty::Nil
-        || ((unnamed(got) || unnamed(want)) && got.under() == want.under())
+        || convnop(got, want)
+}
+
+/// assignop's OCONVNOP: one of the types unnamed, their underlying types
+/// identical, so the value is used as it is (a declared struct's or
+/// interface's underlying type is the struct or interface type of its
+/// body).
+fn convnop(got: &Ty, want: &Ty) -> bool {
+    let unnamed = |t: &Ty| match t {
+        Ty::Named(_) => false,
+        Ty::Struct(st) => st.is_unnamed(),
+        Ty::Iface(it) => it.is_unnamed(),
+        _ => true,
+    };
+    let same_body = match (got.under(), want.under()) {
+        (Ty::Struct(a), Ty::Struct(b)) => a.fields() == b.fields() && a.embedded() == b.embedded(),
+        (Ty::Iface(a), Ty::Iface(b)) => a.methods() == b.methods(),
+        (a, b) => a == b,
+    };
+    (unnamed(got) || unnamed(want)) && same_body
+}
+
+/// const.c's evconst for a binary operator on two constants: integers
+/// in Mpint's width, floats in float64 (6g folds them in its
+/// multiprecision floats: the same for short literals, not in general),
+/// strings concatenated and compared, booleans combined. The result takes
+/// a typed operand's type; a comparison is a bool.
+fn fold(op: &str, a: Const, t: Ty, b: Const, u: Ty) -> Option<(Const, Ty)> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let compare = |o: std::cmp::Ordering| -> Option<Const> {
+        Some(Const::Bool(match op {
+            "==" => o == Equal,
+            "!=" => o != Equal,
+            "<" => o == Less,
+            "<=" => o != Greater,
+            ">" => o == Greater,
+            ">=" => o != Less,
+            _ => return None,
+        }))
+    };
+    let is_cmp = matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=");
+    match (a, b) {
+        (Const::Str(x), Const::Str(y)) if op == "+" => {
+            Some((Const::Str(Rc::from(format!("{x}{y}").as_str())), t))
+        }
+        (Const::Str(x), Const::Str(y)) => {
+            Some((compare(x.as_bytes().cmp(y.as_bytes()))?, Ty::Bool))
+        }
+        (Const::Bool(x), Const::Bool(y)) => {
+            let v = match op {
+                "&&" => x && y,
+                "||" => x || y,
+                "==" => x == y,
+                "!=" => x != y,
+                _ => return None,
+            };
+            Some((Const::Bool(v), Ty::Bool))
+        }
+        (Const::Int(x), Const::Int(y)) if is_cmp => Some((compare(x.cmp(&y))?, Ty::Bool)),
+        (Const::Int(x), Const::Int(y)) => {
+            let v = match op {
+                "+" => x.checked_add(y)?,
+                "-" => x.checked_sub(y)?,
+                "*" => x.checked_mul(y)?,
+                "/" => x.checked_div(y)?,
+                "%" => x.checked_rem(y)?,
+                "&" => x & y,
+                "|" => x | y,
+                "^" => x ^ y,
+                "&^" => x & !y,
+                "<<" if (0..128).contains(&y) => {
+                    let v = x.checked_shl(y as u32)?;
+                    (v >> y == x).then_some(v)?
+                }
+                ">>" if y >= 0 => x >> y.min(127),
+                _ => return None,
+            };
+            // A shift's type is its left operand's; else a typed
+            // operand's.
+            let ty = if t == Ty::INT && !matches!(op, "<<" | ">>") {
+                u
+            } else {
+                t
+            };
+            Some((Const::Int(v), ty))
+        }
+        (x @ (Const::Int(_) | Const::Float(_)), y @ (Const::Int(_) | Const::Float(_))) => {
+            let float = |c: Const| match c {
+                Const::Int(n) => n as f64,
+                Const::Float(f) => f,
+                _ => unreachable!("matched as a number"),
+            };
+            let (x, y) = (float(x), float(y));
+            if is_cmp {
+                return Some((compare(x.partial_cmp(&y)?)?, Ty::Bool));
+            }
+            let v = match op {
+                "+" => x + y,
+                "-" => x - y,
+                "*" => x * y,
+                "/" if y != 0.0 => x / y,
+                _ => return None,
+            };
+            // An untyped constant (int, or a float held as float64) takes
+            // the other operand's type; a float32's result is one.
+            let ty = match (t.is_float(), u.is_float()) {
+                (true, true) if t == Ty::Float64 => u,
+                (true, _) => t,
+                _ => u,
+            };
+            let v = if *ty.under() == Ty::Float32 {
+                f64::from(v as f32)
+            } else {
+                v
+            };
+            Some((Const::Float(v), ty))
+        }
+        _ => None,
+    }
 }
 
 /// typecheck.c's message for a value of the wrong type.
@@ -5337,16 +5742,22 @@ fn lacks(have: &[(String, Rc<Sig>)], want: &[(String, Rc<Sig>)]) -> Option<Strin
 
 /// Whether a value of type `got` can be assigned to the interface
 /// `want` (assignop's implements).
-fn assignable_to_iface(methods: &HashMap<(String, String), usize>, got: &Ty, want: &Ty) -> bool {
+fn assignable_to_iface(
+    methods: &HashMap<(String, String), usize>,
+    sigs: &[Rc<Sig>],
+    got: &Ty,
+    want: &Ty,
+) -> bool {
     match (got, want) {
         (_, Ty::Eface) => true,
         (Ty::Iface(from), Ty::Iface(to)) => lacks(&from.methods(), &to.methods()).is_none(),
         (Ty::Eface, _) => false,
         (_, Ty::Iface(to)) => {
             let has = declared_methods(methods, got);
-            to.methods()
-                .iter()
-                .all(|(m, _)| has.contains(m) || promotes(methods, got, m))
+            to.methods().iter().all(|(m, sig)| {
+                (has.contains(m) && method_fits(methods, |id| sigs[id].clone(), got, m, sig))
+                    || promotes(methods, got, m)
+            })
         }
         _ => false,
     }
@@ -5634,10 +6045,20 @@ mod tests {
             .ins
             .iter()
             .any(|i| matches!(i, Ins::Call { .. })));
-        let e = compiled("package main\ntype a []int\nfunc (x a) n() int {\n\treturn len(x)\n}\nfunc main() {\n\tprintln(a.n(nil))\n}\n").unwrap_err();
+        // A method expression calls the method itself, the receiver first.
+        let p = compiled("package main\ntype a []int\nfunc (x a) n() int {\n\treturn len(x)\n}\nfunc main() {\n\tprintln(a.n(nil))\n}\n").unwrap();
+        assert!(func(&p, "main.main").ins.iter().any(|i| matches!(
+            i,
+            Ins::Call {
+                func: 0,
+                nargs: 1,
+                ..
+            }
+        )));
+        let e = compiled("package main\ntype a []int\nfunc (x *a) n() int {\n\treturn len(*x)\n}\nfunc main() {\n\tprintln(a.n(nil))\n}\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "7:10: unsupported construct 'method expression'"
+            "7:11: invalid method expression a.n (needs pointer receiver: (*a).n)"
         );
         let e = compiled("package main\ntype r int\ntype F interface {\n\tf()\n}\nfunc main() {\n\tvar i F = r(3)\n\t_ = i\n}\n").unwrap_err();
         assert_eq!(

@@ -27,8 +27,10 @@ pub enum Ty {
     },
     Bool,
     Str,
-    /// `float64` (the only float the fixtures use).
     Float64,
+    /// `float32`: its arithmetic rounds to single precision (SSE's
+    /// ADDSS and the rest).
+    Float32,
     Chan(Box<Ty>),
     Func(Rc<Sig>),
     /// `[N]T`.
@@ -67,26 +69,23 @@ impl Ty {
 
     /// Whether an integer constant has a value of this integer type
     /// (const.c's overflow check: 6g refuses `int8(300)`).
-    pub fn holds(&self, v: i64) -> bool {
+    pub fn holds(&self, v: i128) -> bool {
         match *self.under() {
-            Ty::Int {
-                bits: 64,
-                signed: true,
-            } => true,
-            Ty::Int {
-                bits: 64,
-                signed: false,
-            } => v >= 0,
             Ty::Int { bits, signed: true } => {
-                let half = 1i64 << (bits - 1);
+                let half = 1i128 << (bits - 1);
                 (-half..half).contains(&v)
             }
             Ty::Int {
                 bits,
                 signed: false,
-            } => (0..1i64 << bits).contains(&v),
+            } => (0..1i128 << bits).contains(&v),
             _ => false,
         }
+    }
+
+    /// Whether it is a floating-point type.
+    pub fn is_float(&self) -> bool {
+        matches!(self.under(), Ty::Float64 | Ty::Float32)
     }
 
     /// The underlying type: a named type's, else the type itself.
@@ -103,6 +102,7 @@ impl Ty {
             Ty::Named(n) => n.under.size(),
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
+            Ty::Float32 => 4,
             Ty::Str => 16,
             Ty::Chan(_)
             | Ty::Func(_)
@@ -111,7 +111,8 @@ impl Ty {
             | Ty::TypeAssertionError
             | Ty::Float64
             | Ty::Nil => 8,
-            Ty::Array(n, elem) => n * elem.size(),
+            // dowidth gives an empty array or struct a width of 1.
+            Ty::Array(n, elem) => (n * elem.size()).max(1),
             // array pointer, then 32-bit len and cap; type or itab, data
             Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::ErrorString => 16,
             // Each field at its alignment, the whole rounded to the largest.
@@ -123,7 +124,7 @@ impl Ty {
                     most = most.max(a);
                     off = off.next_multiple_of(a) + t.size();
                 }
-                off.next_multiple_of(most)
+                off.next_multiple_of(most).max(1)
             }
         }
     }
@@ -184,7 +185,7 @@ impl Ty {
     pub fn has_pointers(&self) -> bool {
         match self {
             Ty::Named(n) => n.under.has_pointers(),
-            Ty::Int { .. } | Ty::Bool | Ty::Float64 => false,
+            Ty::Int { .. } | Ty::Bool | Ty::Float64 | Ty::Float32 => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields().iter().any(|(_, t)| t.has_pointers()),
             Ty::Str
@@ -211,16 +212,17 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Str => "string".into(),
             Ty::Float64 => "float64".into(),
+            Ty::Float32 => "float32".into(),
             Ty::Chan(e) => format!("chan {}", e.name()),
-            Ty::Func(_) => "func()".into(),
+            Ty::Func(sig) => format!("func{}", sig.spelled(Ty::name)),
             Ty::Array(n, e) => format!("[{n}]{}", e.name()),
             Ty::Slice(e) => format!("[]{}", e.name()),
             // 6g's %T of a map type.
             Ty::Map(k, v) => format!("map[{}] {}", k.name(), v.name()),
-            Ty::Struct(st) => format!("main.{}", st.name),
+            Ty::Struct(st) => st.runtime_name(),
             Ty::Named(n) => format!("main.{}", n.name),
             Ty::Eface => "interface { }".into(),
-            Ty::Iface(it) => format!("main.{}", it.name),
+            Ty::Iface(it) => it.runtime_name(),
             Ty::Ptr(e) => format!("*{}", e.name()),
             Ty::ErrorString => crate::iface::ERROR_STRING.into(),
             Ty::TypeAssertionError => crate::iface::TYPE_ASSERTION_ERROR.into(),
@@ -271,10 +273,19 @@ impl std::fmt::Display for Ty {
 
 impl std::fmt::Display for Sig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |tys: &[Ty]| tys.iter().map(Ty::to_string).collect::<Vec<_>>().join(", ");
+        f.write_str(&self.spelled(Ty::to_string))
+    }
+}
+
+impl Sig {
+    /// `(int, ...string) (int, bool)`, each type spelled by `name` (as
+    /// the source spells it, or by the runtime's type string).
+    fn spelled(&self, name: impl Fn(&Ty) -> String) -> String {
+        let list = |tys: &[Ty]| tys.iter().map(&name).collect::<Vec<_>>().join(", ");
         let mut params = list(&self.params);
         if let (true, Some(Ty::Slice(last))) = (self.variadic, self.params.last()) {
             let n = self.params.len() - 1;
+            let last = name(last);
             params = list(&self.params[..n]);
             params = if n == 0 {
                 format!("...{last}")
@@ -282,11 +293,10 @@ impl std::fmt::Display for Sig {
                 format!("{params}, ...{last}")
             };
         }
-        write!(f, "({params})")?;
         match self.results.as_slice() {
-            [] => Ok(()),
-            [one] => write!(f, " {one}"),
-            many => write!(f, " ({})", list(many)),
+            [] => format!("({params})"),
+            [one] => format!("({params}) {}", name(one)),
+            many => format!("({params}) ({})", list(many)),
         }
     }
 }
@@ -328,8 +338,13 @@ impl<T: ?Sized> Body<T> {
 /// keeps them. Two interface types are the same only if they are the same
 /// declaration.
 pub struct IfaceTy {
+    /// Its name; of an unnamed interface type, the type as Go spells it
+    /// (`interface { M(int) string; N() }`).
     pub name: String,
     methods: Body<[(String, Rc<Sig>)]>,
+    /// An interface type written out, known to the runtime by its
+    /// methods, as [`StructTy`]'s.
+    unnamed: bool,
 }
 
 impl IfaceTy {
@@ -338,6 +353,29 @@ impl IfaceTy {
         IfaceTy {
             name,
             methods: Body::new(None),
+            unnamed: false,
+        }
+    }
+
+    /// The interface type `interface { ... }` of these methods (sorted).
+    pub(crate) fn unnamed(methods: Vec<(String, Rc<Sig>)>) -> IfaceTy {
+        IfaceTy {
+            name: iface_string(&methods, Ty::to_string),
+            methods: Body::new(Some(methods.into())),
+            unnamed: true,
+        }
+    }
+
+    pub fn is_unnamed(&self) -> bool {
+        self.unnamed
+    }
+
+    /// The type string the runtime knows it by.
+    fn runtime_name(&self) -> String {
+        if self.unnamed {
+            iface_string(&self.methods(), Ty::name)
+        } else {
+            format!("main.{}", self.name)
         }
     }
 
@@ -373,10 +411,16 @@ pub(crate) const INTS: [(&str, u8, bool); 11] = [
 /// A struct type: its name and fields in order. Two struct types are the
 /// same only if they are the same declaration.
 pub struct StructTy {
+    /// Its name; of an unnamed struct type, the type as Go spells it
+    /// (`struct { a int; b string }`).
     pub name: String,
     fields: Body<[(String, Ty)]>,
     /// The embedded fields (named by their types), by index.
     embedded: RefCell<Vec<usize>>,
+    /// A struct type written out (`struct { ... }`), not declared: the
+    /// runtime knows it by its fields, and identical ones are one type
+    /// (the compiler makes one StructTy for each).
+    unnamed: bool,
 }
 
 impl StructTy {
@@ -386,6 +430,34 @@ impl StructTy {
             name,
             fields: Body::new(None),
             embedded: RefCell::new(Vec::new()),
+            unnamed: false,
+        }
+    }
+
+    /// The struct type `struct { ... }` of these fields, spelled as 6g's
+    /// %T spells it.
+    pub(crate) fn unnamed(fields: Vec<(String, Ty)>, embedded: Vec<usize>) -> StructTy {
+        let st = StructTy {
+            name: struct_string(&fields, &embedded, |t| t.to_string()),
+            fields: Body::new(Some(fields.into())),
+            embedded: RefCell::new(embedded),
+            unnamed: true,
+        };
+        debug_assert!(st.has_fields());
+        st
+    }
+
+    pub fn is_unnamed(&self) -> bool {
+        self.unnamed
+    }
+
+    /// The type string the runtime knows it by: `main.T`, or of an
+    /// unnamed one its fields with the runtime's names of their types.
+    fn runtime_name(&self) -> String {
+        if self.unnamed {
+            struct_string(&self.fields(), &self.embedded(), Ty::name)
+        } else {
+            format!("main.{}", self.name)
         }
     }
 
@@ -422,6 +494,34 @@ impl StructTy {
     pub(crate) fn set_fields(&self, fields: Rc<[(String, Ty)]>) {
         self.fields.set(fields);
     }
+}
+
+/// typefmt's spelling of a struct type: its fields, `; ` between them,
+/// an embedded one by its type alone; `struct { }` when it has none.
+fn struct_string(
+    fields: &[(String, Ty)],
+    embedded: &[usize],
+    name: impl Fn(&Ty) -> String,
+) -> String {
+    let fs: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, (f, t))| match embedded.contains(&i) {
+            true => name(t),
+            false => format!("{f} {}", name(t)),
+        })
+        .collect();
+    format!("struct {{ {} }}", fs.join("; ")).replace("{  }", "{ }")
+}
+
+/// typefmt's spelling of an interface type: `interface { M(int) string;
+/// N() }`, `interface { }` without methods.
+fn iface_string(methods: &[(String, Rc<Sig>)], name: impl Fn(&Ty) -> String + Copy) -> String {
+    let ms: Vec<String> = methods
+        .iter()
+        .map(|(m, sig)| format!("{m}{}", sig.spelled(name)))
+        .collect();
+    format!("interface {{ {} }}", ms.join("; ")).replace("{  }", "{ }")
 }
 
 /// Declared types are compared by identity, and printed by name: a body

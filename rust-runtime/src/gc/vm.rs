@@ -13,8 +13,8 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::compile::{
-    assert_fn, BinOp, Code, Const, Fused, IfaceTy, Ins, Operand, PrintKind, Program as Compiled,
-    SelKind, Site, Slot, Step, StrCmp, Then, Ty, BYTE,
+    assert_fn, method_fits, BinOp, Code, Const, Fused, IfaceTy, Ins, Operand, PrintKind,
+    Program as Compiled, SelKind, Sig, Site, Slot, Step, StrCmp, Then, Ty, BYTE,
 };
 use super::frames::Figures;
 use super::types::PTR;
@@ -34,6 +34,7 @@ use crate::{Addr, Ending, Stop};
 pub enum Value {
     Int(i64),
     Float(f64),
+    Float32(f32),
     Bool(bool),
     Str(Rc<str>),
     Chan(Option<ChanId>),
@@ -500,6 +501,7 @@ impl Machine {
         match v {
             Value::Int(n) => *n as u64,
             Value::Float(f) => f.to_bits(),
+            Value::Float32(f) => u64::from(f.to_bits()),
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[*c].addr,
             Value::Map(Some(m)) => rt.maps.addr(*m),
@@ -621,6 +623,7 @@ impl Machine {
         match ty.under() {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Float64 => Value::Float(f64::from_bits(w)),
+            Ty::Float32 => Value::Float32(f32::from_bits(w as u32)),
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(
                 rt.chans
@@ -701,7 +704,7 @@ impl Machine {
                 match *ins {
                     Ins::Const(ref c) => {
                         let v = match c {
-                            Const::Int(n) => Value::Int(*n),
+                            Const::Int(n) => Value::Int(*n as i64),
                             Const::Float(f) => Value::Float(*f),
                             Const::Bool(b) => Value::Bool(*b),
                             Const::Str(s) => Value::Str(s.clone()),
@@ -934,14 +937,39 @@ impl Machine {
                         stack.push(v);
                     }
                     Ins::FloatToInt(ref ty) => {
-                        let Some(Value::Float(f)) = stack.pop() else {
+                        let f = match stack.pop() {
+                            Some(Value::Float(f)) => f,
+                            Some(Value::Float32(f)) => f64::from(f),
+                            _ => unreachable!("typed"),
+                        };
+                        // CVTTSD2SQ, or for a uint64 past 2^63 on f - 2^63.
+                        let n = match ty {
+                            Ty::Int {
+                                bits: 64,
+                                signed: false,
+                            } => f as u64 as i64,
+                            _ => f as i64,
+                        };
+                        stack.push(Value::Int(wrap(ty, n)));
+                    }
+                    Ins::ToFloat(ref ty) => {
+                        let v = stack.pop().expect("a value");
+                        stack.push(to_float(ty, v));
+                    }
+                    Ins::Uint64ToFloat(ref ty) => {
+                        let Some(Value::Int(n)) = stack.pop() else {
                             unreachable!("typed")
                         };
-                        stack.push(Value::Int(wrap(ty, f as i64)));
+                        let u = n as u64;
+                        stack.push(match ty {
+                            Ty::Float32 => Value::Float32(u as f32),
+                            _ => Value::Float(u as f64),
+                        });
                     }
                     Ins::Neg(ref ty) => match stack.pop().expect("a value") {
                         Value::Int(n) => stack.push(Value::Int(wrap(ty, n.wrapping_neg()))),
                         Value::Float(f) => stack.push(Value::Float(-f)),
+                        Value::Float32(f) => stack.push(Value::Float32(-f)),
                         _ => unreachable!("typed"),
                     },
                     Ins::Complement(ref ty) => {
@@ -1247,9 +1275,9 @@ impl Machine {
                 let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("go of a nil function value".into()));
                 };
-                let (words, fn_) = self.stmt_target(rt, callee, closure.as_deref(), &args);
+                let (words, fn_, siz) = self.stmt_target(rt, callee, closure.as_deref(), &args);
                 let ret = self.ret(rt, func, "runtime.newproc", &site);
-                let ng = rt.go_stmt(ret, fn_, &words)?;
+                let ng = rt.go_stmt(ret, fn_, &words, siz)?;
                 self.spawned.insert(ng, (closure, args));
             }
             Ins::Ret if self.prog.funcs[func].has_defer && !fr.deferred_done => {
@@ -1279,6 +1307,15 @@ impl Machine {
                 let fr = st.frames.pop().expect("a frame");
                 // The results move down to where the frame's operands began.
                 let top = st.stack.len() - nres;
+                // Named results are returned as deferreturn left them: the
+                // deferred calls may have stored into them. They are the
+                // locals after the captures and the parameters.
+                if code.named_results && code.has_defer {
+                    let first = usize::from(code.ncaptured) + code.sig.params.len();
+                    for i in 0..nres {
+                        st.stack[top + i] = fr.locals[first + i].get();
+                    }
+                }
                 if !fr.deferred && !st.frames.is_empty() {
                     st.stack.drain(fr.base..top);
                 } else {
@@ -1317,7 +1354,8 @@ impl Machine {
                 let words = self.pack(rt, &types, &values);
                 let goprintf = rt.rt_fn("runtime.goprintf")?;
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
-                rt.deferproc(ret, rt.tab.entry(goprintf), &words)?;
+                let siz = 8 * words.len() as u32;
+                rt.deferproc(ret, rt.tab.entry(goprintf), &words, siz)?;
                 self.deferred
                     .entry(g)
                     .or_default()
@@ -1332,9 +1370,9 @@ impl Machine {
                 let Some((callee, closure)) = callee_of(stack, callee) else {
                     return Err(self.fail("defer of a nil function value".into()));
                 };
-                let (words, fn_) = self.stmt_target(rt, callee, closure.as_deref(), &args);
+                let (words, fn_, siz) = self.stmt_target(rt, callee, closure.as_deref(), &args);
                 let ret = self.ret(rt, func, "runtime.deferproc", &site);
-                rt.deferproc(ret, fn_, &words)?;
+                rt.deferproc(ret, fn_, &words, siz)?;
                 self.deferred
                     .entry(g)
                     .or_default()
@@ -2371,12 +2409,15 @@ impl Machine {
     /// The dynamic type `ty` as itab sees it against interface `it`.
     fn fit(&mut self, rt: &mut Runtime, ty: &Ty, it: &IfaceTy) -> Result<Fit, Stop> {
         let has = self.prog.method_set(ty);
+        let funcs = &self.prog.funcs;
+        let fits = |m: &String, sig: &Sig| {
+            method_fits(&self.prog.methods, |id| funcs[id].sig.clone(), ty, m, sig)
+        };
         let missing = it
             .methods()
             .iter()
-            .map(|(m, _)| m)
-            .find(|m| !has.contains(m))
-            .cloned();
+            .find(|(m, sig)| !has.contains(m) || !fits(m, sig))
+            .map(|(m, _)| m.clone());
         if let Some(m) = missing.as_ref().filter(|m| self.prog.promotes(ty, m)) {
             return Err(self.fail(format!(
                 "{} has {m} through an embedded field: the wrapper in its itab is not modelled",
@@ -2426,10 +2467,14 @@ impl Machine {
         callee: usize,
         closure: Option<&Closure>,
         args: &[Value],
-    ) -> (Vec<u64>, Addr) {
+    ) -> (Vec<u64>, Addr, u32) {
         let params = self.params[callee].clone();
         let words = self.pack(rt, &params, args);
-        (words, self.code_addr(rt, callee, closure))
+        // newproc's and deferproc's siz: the callee's argsize, its
+        // results' words included.
+        let results = &self.prog.funcs[callee].sig.results;
+        let siz = super::layout::argwid(false, 0, &params, results);
+        (words, self.code_addr(rt, callee, closure), siz)
     }
 
     /// The address of the code that runs `func`: its closure's
@@ -2529,6 +2574,8 @@ fn local(ins: &Ins) -> bool {
             | Ins::Not
             | Ins::Complement(_)
             | Ins::FloatToInt(_)
+            | Ins::ToFloat(_)
+            | Ins::Uint64ToFloat(_)
             | Ins::TypeIs(_)
             | Ins::Jump(_)
             | Ins::JumpIfNot(_)
@@ -2541,7 +2588,7 @@ fn local(ins: &Ins) -> bool {
 fn fuse(code: &[Ins]) -> Vec<Ins> {
     let operand = |ins: &Ins| match *ins {
         Ins::Load(Slot::Local(l)) => Some(Operand::Local(l)),
-        Ins::Const(Const::Int(k)) => Some(Operand::Int(k)),
+        Ins::Const(Const::Int(k)) => Some(Operand::Int(k as i64)),
         _ => None,
     };
     let mut out = code.to_vec();
@@ -2725,6 +2772,7 @@ fn zero(ty: &Ty) -> Value {
     match ty.under() {
         Ty::Int { .. } => Value::Int(0),
         Ty::Float64 => Value::Float(0.0),
+        Ty::Float32 => Value::Float32(0.0),
         Ty::Bool => Value::Bool(false),
         Ty::Str => Value::Str(Rc::from("")),
         Ty::Chan(_) => Value::Chan(None),
@@ -3019,6 +3067,7 @@ fn key_bytes(k: &Value, size: u32) -> Vec<u8> {
         Value::Str(s) => s.as_bytes().to_vec(),
         Value::Bool(b) => vec![u8::from(*b)],
         Value::Float(f) => f.to_bits().to_le_bytes().to_vec(),
+        Value::Float32(f) => f.to_bits().to_le_bytes().to_vec(),
         Value::Int(n) => n.to_le_bytes()[..size as usize].to_vec(),
         _ => unreachable!("the compiler takes these keys only"),
     }
@@ -3266,9 +3315,44 @@ fn identical(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// `v` as a value of the float type `ty`: an integer or a float64
+/// rounded once to a float32 (CVTSQ2SS, CVTSD2SS), a float32 widened
+/// exactly (CVTSS2SD).
+fn to_float(ty: &Ty, v: Value) -> Value {
+    let single = *ty.under() == Ty::Float32;
+    match v {
+        Value::Int(n) if single => Value::Float32(n as f32),
+        Value::Int(n) => Value::Float(n as f64),
+        Value::Float(f) if single => Value::Float32(f as f32),
+        Value::Float32(f) if !single => Value::Float(f64::from(f)),
+        v @ (Value::Float(_) | Value::Float32(_)) => v,
+        _ => unreachable!("typed"),
+    }
+}
+
 fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, Trap> {
     use BinOp::*;
     Ok(match (a, b) {
+        (Value::Float32(x), Value::Float32(y)) => match (compare(op, x, y), op) {
+            (Some(b), _) => Value::Bool(b),
+            (None, Add) => Value::Float32(x + y),
+            (None, Sub) => Value::Float32(x - y),
+            (None, Mul) => Value::Float32(x * y),
+            (None, Div) => Value::Float32(x / y),
+            _ => {
+                return Err(Trap::Unmodelled(format!(
+                    "operator {} on float32",
+                    op.symbol()
+                )))
+            }
+        },
+        // A constant meets a float32: typecheck made it one.
+        (x @ Value::Float32(_), y @ (Value::Int(_) | Value::Float(_))) => {
+            return binop(op, ty, x, to_float(&Ty::Float32, y))
+        }
+        (x @ (Value::Int(_) | Value::Float(_)), y @ Value::Float32(_)) => {
+            return binop(op, ty, to_float(&Ty::Float32, x), y)
+        }
         // An untyped integer constant meets a float.
         (Value::Float(x), Value::Int(y)) => {
             return binop(op, ty, Value::Float(x), Value::Float(y as f64))
