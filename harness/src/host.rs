@@ -10,9 +10,11 @@ use rust_runtime::host::Host;
 #[cfg(target_arch = "x86_64")]
 const XFEATURE_XTILEDATA: u32 = 18;
 
-/// This machine's host figure. CPUID.(EAX=0xD,ECX=0):EBX is the standard
+/// This machine's host. CPUID.(EAX=0xD,ECX=0):EBX is the standard
 /// format's size for the features enabled in XCR0; the signal frame has
-/// the same, less a dynamic AMX tile area at its end.
+/// the same, less a dynamic AMX tile area at its end, whose presence
+/// says AMX is enabled. CPUID.(EAX=7,ECX=0):ECX bit 4 (OSPKE) says the
+/// kernel enabled PKU.
 #[cfg(target_arch = "x86_64")]
 pub fn this() -> Option<Host> {
     use std::arch::x86_64::__cpuid_count;
@@ -21,12 +23,18 @@ pub fn this() -> Option<Host> {
     }
     let enabled = __cpuid_count(0xd, 0).ebx;
     let tile = __cpuid_count(0xd, XFEATURE_XTILEDATA);
-    let xsave_size = if tile.eax != 0 && tile.ebx + tile.eax == enabled {
-        tile.ebx
+    let amx = tile.eax != 0 && tile.ebx + tile.eax == enabled;
+    let xsave_size = if amx { tile.ebx } else { enabled };
+    let pku = __cpuid_count(7, 0).ecx & (1 << 4) != 0;
+    Some(if amx {
+        Host {
+            xsave_size,
+            pku,
+            amx,
+        }
     } else {
-        enabled
-    };
-    Some(Host { xsave_size })
+        Host::sized(xsave_size)
+    })
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -45,22 +53,27 @@ pub fn minsigstksz() -> Option<u64> {
     })
 }
 
-/// A `--host` argument: `this`, or an XSAVE size in bytes.
+/// A `--host` argument: `this`, or a host's name (rust_runtime::host).
 pub fn parse(arg: &str) -> Result<Host, String> {
     if arg == "this" {
         return this().ok_or_else(|| "this machine reports no XSAVE size (CPUID leaf 0xD)".into());
     }
-    match arg.parse::<u32>() {
-        Ok(n) if n >= 576 => Ok(Host { xsave_size: n }),
-        _ => Err(format!(
-            "'{arg}' is not a host: give 'this' or an XSAVE size in bytes (at least 576: 832 AVX, 2688 AVX-512, 2696 AVX-512 with PKU; 2432 and 2440 on AMD)"
-        )),
-    }
+    arg.parse()
+        .map_err(|e: rust_runtime::host::BadHost| e.to_string())
 }
 
 /// The line `harness toolchains` prints for this machine.
 pub fn describe() -> String {
-    let size = this().map_or("unknown".to_string(), |h| h.xsave_size.to_string());
+    let size = this().map_or("unknown".to_string(), |h| {
+        let mut s = format!("{} bytes", h.xsave_size);
+        if h.amx {
+            s.push_str(", AMX");
+        }
+        if h.pku {
+            s.push_str(", PKU");
+        }
+        s
+    });
     let minsig = minsigstksz().map_or("not given".to_string(), |n| n.to_string());
     let same = match this() {
         Some(h) if h.spill() == Host::RECORDING.spill() => {
@@ -71,7 +84,7 @@ pub fn describe() -> String {
         }
         None => "its signal frame is unknown",
     };
-    format!("host: XSAVE image {size} bytes, AT_MINSIGSTKSZ {minsig}; {same}")
+    format!("host: XSAVE image {size}, AT_MINSIGSTKSZ {minsig}; {same}")
 }
 
 #[cfg(test)]
@@ -80,7 +93,8 @@ mod tests {
 
     #[test]
     fn a_host_is_this_or_a_size() {
-        assert_eq!(parse("2696"), Ok(Host { xsave_size: 2696 }));
+        assert_eq!(parse("2696"), Ok(Host::sized(2696)));
+        assert!(parse("2816-amx").unwrap().amx);
         assert!(parse("12").unwrap_err().contains("not a host"));
         assert!(parse("avx").unwrap_err().contains("not a host"));
     }

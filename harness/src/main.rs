@@ -74,8 +74,9 @@ enum Command {
         shape: bool,
         /// The machine the twin models (its signal frame decides how a
         /// hang's dump ends): 'this', or its XSAVE image's size in bytes
-        /// (832 AVX, 2688 AVX-512, 2696 with PKU) [default: the
-        /// references' host, 2688]; only with --engine model
+        /// (832 AVX, 2688 AVX-512, 2696 with PKU), with -amx where AMX is
+        /// enabled (2816-amx, 2816-amx-pku) [default: the references'
+        /// host, 2688]; only with --engine model
         #[arg(long, value_parser = harness::host::parse)]
         host: Option<Host>,
     },

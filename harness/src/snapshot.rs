@@ -60,17 +60,17 @@ pub struct Provenance {
     /// How many runs gave this same shape.
     pub runs: u32,
     pub harness_version: String,
-    /// The recording machine's XSAVE size (rust_runtime::host). Absent in
+    /// The recording machine as `--host` names it (its XSAVE size, with
+    /// `-amx` where AMX is enabled; rust_runtime::host). Absent in
     /// references recorded before hosts were stamped: those come from
     /// [`Host::RECORDING`].
-    pub host_xsave_size: Option<u32>,
+    pub host_xsave_size: Option<Host>,
 }
 
 impl Provenance {
     /// The host the reference was recorded on.
     pub fn host(&self) -> Host {
-        self.host_xsave_size
-            .map_or(Host::RECORDING, |xsave_size| Host { xsave_size })
+        self.host_xsave_size.unwrap_or(Host::RECORDING)
     }
 
     /// The provenance of a fresh recording of `fixture` on `variant`.
@@ -85,7 +85,7 @@ impl Provenance {
             ended,
             runs,
             harness_version: env!("CARGO_PKG_VERSION").to_string(),
-            host_xsave_size: crate::host::this().map(|h| h.xsave_size),
+            host_xsave_size: crate::host::this(),
         }
     }
 
@@ -95,7 +95,7 @@ impl Provenance {
         Provenance {
             recorded_by: PREDICTOR.to_string(),
             runs: 1,
-            host_xsave_size: Some(host.xsave_size),
+            host_xsave_size: Some(host),
             ..Provenance::recorded(fixture, variant, ended, 1)
         }
     }
@@ -112,8 +112,8 @@ impl Provenance {
             ("runs", self.runs.to_string()),
             ("harness_version", self.harness_version.clone()),
         ];
-        if let Some(n) = self.host_xsave_size {
-            fields.push(("host_xsave_size", n.to_string()));
+        if let Some(h) = self.host_xsave_size {
+            fields.push(("host_xsave_size", h.to_string()));
         }
         fields
     }
@@ -136,7 +136,8 @@ pub fn snap_path(dir: &Path, variant: Variant, fixture: &str) -> PathBuf {
     dir.join(variant.name()).join(format!("{fixture}.snap"))
 }
 
-/// Where the references of other hosts live: `snapshots/hosts/xsave-<S>/`,
+/// Where the references of other hosts live: `snapshots/hosts/xsave-<H>/`
+/// (H the host's name, `2696`, `2816-amx`),
 /// laid out as `snapshots/` is (`<toolchain>/<fixture>.snap` and `.raw`).
 /// A host whose signal frame writes other bytes past the signal stack
 /// than the primary references' host's ([`Host::spill`]) may end a run
@@ -146,8 +147,7 @@ pub const HOSTS_DIR: &str = "hosts";
 
 /// The directory of a host's own references.
 pub fn host_dir(dir: &Path, host: Host) -> PathBuf {
-    dir.join(HOSTS_DIR)
-        .join(format!("xsave-{}", host.xsave_size))
+    dir.join(HOSTS_DIR).join(format!("xsave-{host}"))
 }
 
 /// The host whose directory a reference lies in (`.../hosts/xsave-S/...`);
@@ -155,10 +155,8 @@ pub fn host_dir(dir: &Path, host: Host) -> PathBuf {
 pub fn host_of(path: &Path) -> Option<Host> {
     let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
     parts.windows(2).find_map(|w| {
-        let size = (w[0] == HOSTS_DIR).then(|| w[1].to_str()?.strip_prefix("xsave-"))??;
-        Some(Host {
-            xsave_size: size.parse().ok()?,
-        })
+        let name = (w[0] == HOSTS_DIR).then(|| w[1].to_str()?.strip_prefix("xsave-"))??;
+        name.parse().ok()
     })
 }
 
@@ -169,13 +167,8 @@ pub fn host_dirs(dir: &Path) -> Vec<(Host, PathBuf)> {
         .flatten()
         .filter_map(|e| {
             let path = e.ok()?.path();
-            let size = path.file_name()?.to_str()?.strip_prefix("xsave-")?;
-            Some((
-                Host {
-                    xsave_size: size.parse().ok()?,
-                },
-                path,
-            ))
+            let name = path.file_name()?.to_str()?.strip_prefix("xsave-")?;
+            Some((name.parse().ok()?, path))
         })
         .collect();
     found.sort();
@@ -421,9 +414,9 @@ pub fn read(path: &Path) -> Result<Reference, SnapshotError> {
         host_xsave_size: info
             .remove("host_xsave_size")
             .map(|n| {
-                n.parse().map_err(|_| SnapshotError::Provenance {
+                n.parse().map_err(|e| SnapshotError::Provenance {
                     path: path.to_path_buf(),
-                    problem: "host_xsave_size is not a number".to_string(),
+                    problem: format!("host_xsave_size: {e}"),
                 })
             })
             .transpose()?,
@@ -521,7 +514,7 @@ pub fn check_provenance(
         Some("its shape's 'ended:' line disagrees with info.ended".to_string())
     } else {
         host_of(&r.path)
-            .filter(|h| p.host_xsave_size != Some(h.xsave_size))
+            .filter(|h| p.host_xsave_size != Some(*h))
             .map(|dir_host| {
                 format!(
                     "it lies under the references of host {dir_host} but was recorded on {}",

@@ -297,9 +297,9 @@ fn the_twin_gives_every_other_hosts_references() {
     assert!(cells > 0, "no other host's references");
 }
 
-/// The frame's size alone decides how a run ends: swept over every XSAVE
-/// size a host can have (a multiple of 8 from the legacy area and header,
-/// 576, to past AVX-512's; AMX hosts are outside the model), grouped by the
+/// The frame decides how a run ends: swept over every XSAVE size a host
+/// can have (a multiple of 8 from the legacy area and header, 576, to past
+/// AVX-512's), without AMX and with it (with and without PKU), grouped by the
 /// bytes the frame writes, the twin gives the references of each group
 /// that has a host with references (at least two), for every fixture whose
 /// ending some host changes (a hang's dump, or another host's reference),
@@ -311,9 +311,15 @@ fn swept_over_the_frame_size_the_twin_gives_each_hosts_references() {
     let fixtures = fixture::load_all(&paths.fixtures).unwrap();
     let mut groups: Vec<(Vec<(u64, u8)>, Host)> = Vec::new();
     for xsave_size in (576..=12000).step_by(8) {
-        let h = Host { xsave_size };
-        if !groups.iter().any(|(s, _)| *s == h.spill()) {
-            groups.push((h.spill(), h));
+        let amx = |pku| Host {
+            xsave_size,
+            pku,
+            amx: true,
+        };
+        for h in [Host::sized(xsave_size), amx(false), amx(true)] {
+            if !groups.iter().any(|(s, _)| *s == h.spill()) {
+                groups.push((h.spill(), h));
+            }
         }
     }
     let primary_host = |f: &fixture::Fixture, v: Variant| {
@@ -376,7 +382,7 @@ fn swept_over_the_frame_size_the_twin_gives_each_hosts_references() {
         }
     }
     assert!(
-        checked_groups >= 2,
+        checked_groups >= 3,
         "references from {checked_groups} host groups"
     );
 }

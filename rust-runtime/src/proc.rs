@@ -2011,8 +2011,15 @@ impl Runtime {
             gs.iter()
                 .any(|&g| (g..g + u64::from(SIZEOF_G)).contains(&a))
         };
-        let lo = spanned.clone().find(|&a| !covered(a))?;
-        let hi = spanned.clone().rev().find(|&a| !covered(a))? + 1;
+        // Only the bytes the frame writes: with AMX it leaves a stretch.
+        let written: Vec<Addr> = self
+            .host
+            .spill()
+            .iter()
+            .map(|&(o, _)| spill.start + o)
+            .filter(|a| spanned.contains(a) && !covered(*a))
+            .collect();
+        let (lo, hi) = (*written.first()?, *written.last()? + 1);
         // The channels deliver_signal zeroed are modelled.
         let zeroed: Vec<Addr> = (0..self.chans.len() as u32)
             .map(crate::chan::ChanId)

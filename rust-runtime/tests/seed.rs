@@ -172,7 +172,7 @@ fn hosts_with_the_same_frame_end_the_hang_alike() {
     let (ending, out) = sweep(Variant::Pre1547, 600, Host::RECORDING);
     for s in [832, 2432, 2688] {
         assert_eq!(
-            sweep(Variant::Pre1547, 600, Host { xsave_size: s }),
+            sweep(Variant::Pre1547, 600, Host::sized(s)),
             (ending, out.clone()),
             "{s}"
         );
