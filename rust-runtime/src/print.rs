@@ -1,5 +1,6 @@
 //! print.c: what println and print compile to. 6g turns each argument
-//! into one call (printstring, printint, printbool, printpointer, ...;
+//! into one call (printstring, printint, printbool, printpointer,
+//! slice.c's printslice, ...;
 //! printsp between println's arguments, printnl at its end), each a frame
 //! of its own that may split.
 
@@ -17,6 +18,12 @@ pub enum PrintArg<'a> {
     Float(f64),
     /// Channels, pointers, funcs: printed in hex.
     Pointer(u64),
+    /// A slice: `[len/cap]` and its array's address.
+    Slice {
+        array: u64,
+        len: u64,
+        cap: u64,
+    },
     Sp,
     Nl,
 }
@@ -30,42 +37,71 @@ impl Runtime {
     /// The print function for `arg`, called from Go code returning to `ret`.
     pub fn print_arg(&mut self, ret: Addr, arg: &PrintArg<'_>) -> Result<(), Stop> {
         let f = self.print_func(arg);
-        let args: Vec<u64> = match arg {
-            PrintArg::Str(s) => vec![0, s.len() as u64],
-            PrintArg::Int(v) => vec![*v as u64],
-            PrintArg::Uint(v) | PrintArg::Pointer(v) => vec![*v],
-            PrintArg::Bool(b) => vec![u64::from(*b)],
-            PrintArg::Float(v) => vec![v.to_bits()],
-            PrintArg::Sp | PrintArg::Nl => vec![],
-        };
-        self.call_at(ret, f, &args)?;
-        // Each writes through runtime·write (print.c; the lines are its
-        // calls').
+        self.call_at(ret, f, &print_words(arg))?;
+        self.print_body(f, arg)?;
+        self.leave(f)
+    }
+
+    /// The print function for `arg` called from C code in `caller` on
+    /// `line`.
+    fn print_from_c(
+        &mut self,
+        caller: FuncId,
+        line: (u32, u32),
+        arg: &PrintArg<'_>,
+    ) -> Result<(), Stop> {
+        let f = self.print_func(arg);
+        self.call_c(caller, f, line, &print_words(arg))?;
+        self.print_body(f, arg)?;
+        self.leave(f)
+    }
+
+    /// The body of `f`, the print function for `arg`. Each writes through
+    /// runtime·write (print.c; the lines are its calls').
+    fn print_body(&mut self, f: FuncId, arg: &PrintArg<'_>) -> Result<(), Stop> {
         match arg {
-            PrintArg::Str(s) if !s.is_empty() => self.write(f, (335, 335), s)?,
-            PrintArg::Str(_) => {}
+            PrintArg::Str(s) if !s.is_empty() => self.write(f, (335, 335), s),
+            PrintArg::Str(_) => Ok(()),
             PrintArg::Int(v) => {
                 // printint writes the sign, then printuint the digits.
                 if *v < 0 {
                     self.write(f, (296, 296), "-")?;
                 }
-                self.printuint_from(f, v.unsigned_abs())?;
+                self.printuint_from(f, v.unsigned_abs())
             }
-            PrintArg::Uint(v) => self.write(f, (289, 289), &v.to_string())?,
-            PrintArg::Bool(true) => self.write(f, (184, 184), "true")?,
-            PrintArg::Bool(false) => self.write(f, (187, 187), "false")?,
-            PrintArg::Float(v) => self.printfloat(f, *v)?,
+            PrintArg::Uint(v) => self.write(f, (289, 289), &v.to_string()),
+            PrintArg::Bool(true) => self.write(f, (184, 184), "true"),
+            PrintArg::Bool(false) => self.write(f, (187, 187), "false"),
+            PrintArg::Float(v) => self.printfloat(f, *v),
             PrintArg::Pointer(v) => {
                 // printpointer -> printhex
                 let h = self.rf.printhex;
                 self.call(f, h, &[*v])?;
                 self.write(h, (316, 316), &format!("{v:#x}"))?;
-                self.leave(h)?;
+                self.leave(h)
             }
-            PrintArg::Sp => self.write(f, (341, 341), " ")?,
-            PrintArg::Nl => self.write(f, (347, 347), "\n")?,
+            PrintArg::Slice { array, len, cap } => {
+                // slice.c's printslice, lines 305-310.
+                self.prints(f, (305, 305), "[")?;
+                self.print_from_c(f, (306, 306), &PrintArg::Int(*len as i64))?;
+                self.prints(f, (307, 307), "/")?;
+                self.print_from_c(f, (308, 308), &PrintArg::Int(*cap as i64))?;
+                self.prints(f, (309, 309), "]")?;
+                self.print_from_c(f, (310, 310), &PrintArg::Pointer(*array))
+            }
+            PrintArg::Sp => self.write(f, (341, 341), " "),
+            PrintArg::Nl => self.write(f, (347, 347), "\n"),
         }
-        self.leave(f)
+    }
+
+    /// runtime·prints(s) from C code in `caller` on `line`: findnull for
+    /// the length, then write.
+    fn prints(&mut self, caller: FuncId, line: (u32, u32), s: &str) -> Result<(), Stop> {
+        let (p, fnl) = (self.rt_fn("runtime.prints")?, self.rf.findnull);
+        self.call_c(caller, p, line, &[0])?;
+        self.call_leaf(p, fnl, &[0])?;
+        self.write(p, (32, 32), s)?;
+        self.leave(p)
     }
 
     /// The print function 6g calls for `arg`.
@@ -77,6 +113,7 @@ impl Runtime {
             PrintArg::Bool(_) => "runtime.printbool",
             PrintArg::Float(_) => "runtime.printfloat",
             PrintArg::Pointer(_) => "runtime.printpointer",
+            PrintArg::Slice { .. } => "runtime.printslice",
             PrintArg::Sp => "runtime.printsp",
             PrintArg::Nl => "runtime.printnl",
         };
@@ -153,6 +190,19 @@ impl Runtime {
     }
 }
 
+/// The argument words of `arg`'s print function.
+fn print_words(arg: &PrintArg<'_>) -> Vec<u64> {
+    match arg {
+        PrintArg::Str(s) => vec![0, s.len() as u64],
+        PrintArg::Int(v) => vec![*v as u64],
+        PrintArg::Uint(v) | PrintArg::Pointer(v) => vec![*v],
+        PrintArg::Bool(b) => vec![u64::from(*b)],
+        PrintArg::Float(v) => vec![v.to_bits()],
+        PrintArg::Slice { array, len, cap } => vec![*array, len | cap << 32],
+        PrintArg::Sp | PrintArg::Nl => vec![],
+    }
+}
+
 /// One argument of a deferred print, as vprintf reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verb {
@@ -166,6 +216,10 @@ pub enum Verb {
     T(bool),
     /// `%p`: a pointer, channel or func.
     P(u64),
+    /// `%f`: a float64 (a float32 converted).
+    F(f64),
+    /// `%a`: a slice (its array, len, cap).
+    A(u64, u64, u64),
 }
 
 impl Verb {
@@ -177,6 +231,8 @@ impl Verb {
             Verb::U(_) => 'U',
             Verb::T(_) => 't',
             Verb::P(_) => 'p',
+            Verb::F(_) => 'f',
+            Verb::A(..) => 'a',
         }
     }
 }
@@ -216,6 +272,15 @@ impl Runtime {
                 Verb::U(v) => (PrintArg::Uint(*v), 145),
                 Verb::T(b) => (PrintArg::Bool(*b), 142),
                 Verb::P(v) => (PrintArg::Pointer(*v), 133),
+                Verb::F(v) => (PrintArg::Float(*v), 124),
+                Verb::A(array, len, cap) => (
+                    PrintArg::Slice {
+                        array: *array,
+                        len: *len,
+                        cap: *cap,
+                    },
+                    112,
+                ),
             };
             let callee = self.print_func(&pa);
             let ret = self.site_line(vp, callee, (line, line));

@@ -125,6 +125,7 @@ pub enum PrintKind {
     Float,
     Str,
     Pointer,
+    Slice,
     Sp,
     Nl,
 }
@@ -139,6 +140,7 @@ impl PrintKind {
             PrintKind::Float => "runtime.printfloat",
             PrintKind::Str => "runtime.printstring",
             PrintKind::Pointer => "runtime.printpointer",
+            PrintKind::Slice => "runtime.printslice",
             PrintKind::Sp => "runtime.printsp",
             PrintKind::Nl => "runtime.printnl",
         }
@@ -731,10 +733,22 @@ impl Program {
     /// The methods of a value of type `ty`, sorted: a struct's declared
     /// ones, the runtime's own types', an interface's.
     pub fn method_set(&self, ty: &Ty) -> Vec<String> {
-        match method_key(ty) {
+        let mut set = match method_key(ty) {
             Some(_) => declared_methods(&self.methods, ty),
             _ => ty.methods(),
-        }
+        };
+        // And the methods promoted from embedded fields (expandmeth).
+        let mut promoted: Vec<String> = self
+            .methods
+            .keys()
+            .map(|(_, m)| m.clone())
+            .filter(|m| !set.contains(m) && self.promotes(ty, m))
+            .collect();
+        promoted.sort();
+        promoted.dedup();
+        set.extend(promoted);
+        set.sort();
+        set
     }
 
     /// Whether a value of type `ty` has method `name` through an
@@ -757,7 +771,14 @@ impl Program {
     /// exactly one word wide. A narrower T needs `T·M·i`, which pads the
     /// receiver to a word; a wider one is stored by pointer and needs
     /// `*T·M`, as does a value method of *T.
+    ///
+    /// A promoted method always needs a wrapper (genwrapper's, which
+    /// copies the receiver out of the embedded field): `*T·M` for a *T or a
+    /// T wider than a word, `T·M` for a T of one word.
     pub fn itab_method(&self, ty: &Ty, name: &str) -> Option<(usize, Option<String>)> {
+        if let Some((_, m)) = self.promoted_method(ty, name) {
+            return Some((m, Some(promoted_wrapper(ty, name)?)));
+        }
         if let Ty::Ptr(inner) = ty {
             if let Some(m) = self.method(ty, name) {
                 return Some((m, None));
@@ -774,6 +795,48 @@ impl Program {
         };
         Some((m, wrapper))
     }
+
+    /// Method `name` of `ty` promoted from an embedded field.
+    pub fn promoted_method(&self, ty: &Ty, name: &str) -> Option<(Vec<String>, usize)> {
+        promoted_method(&self.methods, ty, name)
+    }
+}
+
+/// The wrapper an itab of `ty` holds for its promoted method `name`:
+/// `*T·M` for a *T or a T wider than a word, `T·M` for a T of one word
+/// (a narrower one's is not modelled).
+pub(crate) fn promoted_wrapper(ty: &Ty, name: &str) -> Option<String> {
+    let key = method_key(ty)?;
+    match ty {
+        Ty::Ptr(_) => Some(format!("main.{key}·{name}")),
+        _ if ty.size() > 8 => Some(format!("main.*{key}·{name}")),
+        _ if ty.size() == 8 => Some(format!("main.{key}·{name}")),
+        _ => None,
+    }
+}
+
+/// Method `name` of `ty` promoted from an embedded field (lookdot): the
+/// embedded fields' path to it and the method, where the receiver can be
+/// had from the value alone: a value method, or a pointer method of a
+/// field that is a pointer.
+pub(crate) fn promoted_method(
+    methods: &HashMap<(String, String), usize>,
+    ty: &Ty,
+    name: &str,
+) -> Option<(Vec<String>, usize)> {
+    let st = struct_of(ty)?;
+    let path = embedded_path(methods, &st, name)?;
+    let mut field = Ty::Struct(st);
+    for f in &path {
+        let st = struct_of(&field)?;
+        field = st.fields().iter().find(|(n, _)| n == f)?.1.clone();
+    }
+    let method = |t: &Ty| methods.get(&(method_key(t)?, name.to_string())).copied();
+    match &field {
+        Ty::Ptr(inner) => method(&field).or_else(|| method(inner)),
+        _ => method(&field),
+    }
+    .map(|m| (path, m))
 }
 
 /// The methods declared for a value of type `ty`, sorted; a pointer's set
@@ -808,8 +871,10 @@ pub(crate) fn method_fits(
     let value = key.strip_prefix('*').unwrap_or(&key).to_string();
     let id = methods
         .get(&(key.clone(), name.to_string()))
-        .or_else(|| methods.get(&(value, name.to_string())));
-    id.is_none_or(|&id| {
+        .or_else(|| methods.get(&(value, name.to_string())))
+        .copied()
+        .or_else(|| promoted_method(methods, ty, name).map(|(_, m)| m));
+    id.is_none_or(|id| {
         let sig = sig_of(id);
         sig.params[1..] == want.params[..]
             && sig.results == want.results

@@ -2484,11 +2484,12 @@ impl Compiler {
                 Ok(Ty::Ptr(Box::new(made)))
             }
             ExprKind::Unary { op, expr } => {
-                let ty = self.expr(expr)?;
+                // The result keeps the operand's type, a named one too.
+                let ty = self.expr_typed(expr)?;
                 match *op {
-                    "-" => self.emit(Ins::Neg(ty.clone())),
+                    "-" => self.emit(Ins::Neg(ty.under().clone())),
                     "!" => self.emit(Ins::Not),
-                    "^" => self.emit(Ins::Complement(ty.clone())),
+                    "^" => self.emit(Ins::Complement(ty.under().clone())),
                     "+" => 0,
                     other => return unsupported(e.pos, &format!("unary {other}")),
                 };
@@ -2516,7 +2517,12 @@ impl Compiler {
                     let end = self.here();
                     self.patch(jend, end);
                 }
-                Ok(Ty::Bool)
+                // Of a named boolean type, that type.
+                let named = [lhs, rhs].into_iter().find_map(|x| {
+                    self.static_ty(x)
+                        .filter(|t| matches!(t, Ty::Named(_)) && *t.under() == Ty::Bool)
+                });
+                Ok(named.unwrap_or(Ty::Bool))
             }
             ExprKind::Binary { op: "+", lhs, .. }
                 if self.static_ty(lhs).is_some_and(|t| *t.under() == Ty::Str) =>
@@ -2542,7 +2548,7 @@ impl Compiler {
                     n: parts.len() as u8,
                     site,
                 });
-                Ok(Ty::Str)
+                Ok(self.static_ty(e).unwrap_or(Ty::Str))
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let mut lt = self.expr_typed(lhs)?;
@@ -3576,7 +3582,21 @@ impl Compiler {
                     .find(|(f, _)| f == name)
                     .map(|(_, t)| t.clone())
             }
-            ExprKind::Binary { op: "+", lhs, .. } => self.static_ty(lhs),
+            // An operator's result has its operands' type (a named one
+            // kept), the typed operand's where one is an untyped constant;
+            // a shift's is its left operand's, a comparison's bool.
+            ExprKind::Binary { op, lhs, rhs } => match *op {
+                "==" | "!=" | "<" | "<=" | ">" | ">=" => Some(Ty::Bool),
+                "<<" | ">>" => self.static_ty(lhs),
+                _ if self.const_value(lhs).is_some() => {
+                    self.static_ty(rhs).or_else(|| self.static_ty(lhs))
+                }
+                _ => self.static_ty(lhs),
+            },
+            ExprKind::Unary {
+                op: "!" | "-" | "+" | "^",
+                expr,
+            } => self.static_ty(expr),
             ExprKind::SliceExpr { expr, .. } => {
                 let t = self.static_ty(expr)?;
                 match t.under() {
@@ -4606,14 +4626,17 @@ impl Compiler {
                 Ty::Str => 'S',
                 Ty::Bool => 't',
                 Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => 'p',
+                Ty::Float64 => 'f',
+                // walkprint converts a float32 to float64 for %f.
+                Ty::Float32 => {
+                    self.emit(Ins::ToFloat(Ty::Float64));
+                    'f'
+                }
+                Ty::Slice(_) => 'a',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                Ty::Slice(_)
-                | Ty::Eface
-                | Ty::Iface(_)
-                | Ty::ErrorString
-                | Ty::TypeAssertionError
-                | Ty::Float64
-                | Ty::Float32 => return unsupported(a.pos, "print of a slice, interface or float"),
+                Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
+                    return unsupported(a.pos, "print of an interface")
+                }
                 Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                 Ty::Named(_) => unreachable!("expr gives the underlying type"),
             };
@@ -4630,6 +4653,8 @@ impl Compiler {
         types.extend(verbs.iter().map(|v| match v {
             'S' => Ty::Str,
             't' => Ty::Bool,
+            'f' => Ty::Float64,
+            'a' => Ty::Slice(Box::new(Ty::Bool)),
             _ => PTR,
         }));
         self.calls(argwid(false, 0, &types, &[]));
@@ -4838,7 +4863,14 @@ impl Compiler {
     /// checks the method set (implements), then runtime·convT2I.
     fn conv_t2i(&mut self, pos: Pos, ty: &Ty, it: &Rc<IfaceTy>) -> R<()> {
         let has = declared_methods(&self.methods, ty);
-        if let Some((m, _)) = it.methods().iter().find(|(m, _)| !has.contains(m)) {
+        let modelled = |m: &String| {
+            promoted_method(&self.methods, ty, m).is_some() && promoted_wrapper(ty, m).is_some()
+        };
+        if let Some((m, _)) = it
+            .methods()
+            .iter()
+            .find(|(m, _)| !has.contains(m) && !modelled(m))
+        {
             if promotes(&self.methods, ty, m) {
                 // Its itab entry is a wrapper genwrapper makes, calling
                 // the embedded field's method: not modelled.
@@ -5038,8 +5070,13 @@ impl Compiler {
         let [arg] = args else {
             return unsupported(pos, &format!("conversion to {to} of this value"));
         };
-        // `I(v)`: the conversion an assignment to an I makes.
-        if is_interface(to) {
+        // `I(v)`, `(chan int)(nil)`: the conversion an assignment makes.
+        let mut inner = arg;
+        while let ExprKind::Paren(x) = &inner.kind {
+            inner = x;
+        }
+        let nil = matches!(&inner.kind, ExprKind::Ident(n) if n == "nil");
+        if is_interface(to) || nil {
             self.expr_as(arg, to)?;
             return Ok(Some(to.clone()));
         }
@@ -5064,6 +5101,9 @@ impl Compiler {
             if !to.holds(v) {
                 return err(pos, format!("constant {v} overflows {to}"));
             }
+        }
+        if *to.under() == Ty::Str {
+            return self.convert_to_string(pos, to, arg);
         }
         let from = self.expr(arg)?;
         match (&from, to.under()) {
@@ -5095,6 +5135,33 @@ impl Compiler {
                 self.emit(Ins::StringToBytes { site });
             }
             (a, b) if a == b => {}
+            _ => return unsupported(pos, &format!("conversion to {to} of this value")),
+        }
+        Ok(Some(to.clone()))
+    }
+
+    /// A conversion to a string type: of a string (no code), of a []byte
+    /// (walk.c's OARRAYBYTESTR: slicebytetostring(b)), of an integer
+    /// (ORUNESTR: intstring(int64(v)); a constant one is folded, see
+    /// const_value).
+    fn convert_to_string(&mut self, pos: Pos, to: &Ty, arg: &Expr) -> R<Option<Ty>> {
+        let from = self.expr_typed(arg)?;
+        match from.under() {
+            Ty::Str => {}
+            Ty::Slice(e) if **e == BYTE => {
+                self.calls(argwid(false, 0, &[Ty::Slice(Box::new(BYTE))], &[Ty::Str]));
+                let site = self.site("runtime.slicebytetostring");
+                self.emit(Ins::SliceToString { site });
+            }
+            Ty::Int { .. } => {
+                let i64_ty = Ty::Int {
+                    bits: 64,
+                    signed: true,
+                };
+                self.calls(argwid(false, 0, &[i64_ty], &[Ty::Str]));
+                let site = self.site("runtime.intstring");
+                self.emit(Ins::IntString { site });
+            }
             _ => return unsupported(pos, &format!("conversion to {to} of this value")),
         }
         Ok(Some(to.clone()))
@@ -5143,19 +5210,16 @@ impl Compiler {
                         Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
                         }
+                        Ty::Slice(_) => (PrintKind::Slice, "runtime.printslice"),
                         Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
-                        Ty::Slice(_)
-                        | Ty::Eface
-                        | Ty::Iface(_)
-                        | Ty::ErrorString
-                        | Ty::TypeAssertionError => {
-                            return unsupported(a.pos, "print of a slice or interface")
+                        Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
+                            return unsupported(a.pos, "print of an interface")
                         }
                         Ty::Struct(_) => return err(a.pos, "illegal types for operand: print"),
                         Ty::Named(_) => unreachable!("expr gives the underlying type"),
                     };
                     self.calls(match kind {
-                        PrintKind::Str => 16,
+                        PrintKind::Str | PrintKind::Slice => 16,
                         _ => 8,
                     });
                     let site = self.site(callee);
@@ -5211,7 +5275,7 @@ impl Compiler {
                     });
                     return Ok(Some(st));
                 }
-                if let Some(mt) = made.filter(|t| matches!(t.under(), Ty::Map(..))) {
+                if let Some(mt) = made.clone().filter(|t| matches!(t.under(), Ty::Map(..))) {
                     let Ty::Map(k, v) = mt.under().clone() else {
                         unreachable!("a map type")
                     };
@@ -5234,11 +5298,10 @@ impl Compiler {
                     });
                     return Ok(Some(mt));
                 }
-                let Some(ExprKind::TypeExpr(t @ Type::Chan(..))) = args.first().map(|a| &a.kind)
-                else {
+                let Some(ct) = made.filter(|t| matches!(t.under(), Ty::Chan(..))) else {
                     return unsupported(pos, "make of this type");
                 };
-                let Ty::Chan(elem) = self.ty(t, args[0].pos)? else {
+                let Ty::Chan(elem) = ct.under().clone() else {
                     unreachable!("a channel type")
                 };
                 let elem = *elem;
@@ -5249,12 +5312,8 @@ impl Compiler {
                 // makechan(elem *byte, hint int64) (hchan chan any)
                 self.calls(argwid(false, 0, &[PTR, PTR], &[PTR]));
                 let site = self.site("runtime.makechan");
-                self.emit(Ins::MakeChan {
-                    hint,
-                    elem: elem.clone(),
-                    site,
-                });
-                Ok(Some(Ty::Chan(Box::new(elem))))
+                self.emit(Ins::MakeChan { hint, elem, site });
+                Ok(Some(ct))
             }
             "copy" => {
                 let [to, fm] = args else {
@@ -5338,48 +5397,7 @@ impl Compiler {
                 self.emit(Ins::Cap);
                 Ok(Some(Ty::INT))
             }
-            "string"
-                if self.lookup("string").is_none()
-                    && matches!(args, [a] if self.static_ty(a).is_some_and(|t| *t.under() == Ty::Str)) =>
-            {
-                self.convert(pos, &Ty::Str, args)
-            }
-            "string"
-                if self.lookup("string").is_none()
-                    && matches!(args, [a] if self.static_ty(a).is_some_and(|t| *t.under() == Ty::Slice(Box::new(BYTE)))) =>
-            {
-                // walk.c's OARRAYBYTESTR: slicebytetostring(b).
-                self.expr(&args[0])?;
-                self.calls(argwid(false, 0, &[Ty::Slice(Box::new(BYTE))], &[Ty::Str]));
-                let site = self.site("runtime.slicebytetostring");
-                self.emit(Ins::SliceToString { site });
-                Ok(Some(Ty::Str))
-            }
-            "string"
-                if self.lookup("string").is_none()
-                    && matches!(args, [a] if self.static_ty(a).is_none_or(|t| matches!(t.under(), Ty::Int { .. }))) =>
-            {
-                // walk.c's ORUNESTR: intstring(int64(v)) (a constant one is
-                // folded, see const_value).
-                let [a] = args else {
-                    unreachable!("one argument")
-                };
-                let ty = self.expr_typed(a)?;
-                if !matches!(ty.under(), Ty::Int { .. }) {
-                    return unsupported(pos, "conversion to string of this value");
-                }
-                let i64_ty = Ty::Int {
-                    bits: 64,
-                    signed: true,
-                };
-                self.calls(argwid(false, 0, &[i64_ty], &[Ty::Str]));
-                let site = self.site("runtime.intstring");
-                self.emit(Ins::IntString { site });
-                Ok(Some(Ty::Str))
-            }
-            "string" if self.lookup("string").is_none() => {
-                unsupported(pos, "conversion to string of this value")
-            }
+            "string" if self.lookup("string").is_none() => self.convert(pos, &Ty::Str, args),
             "float64" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float64, args),
             "float32" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float32, args),
             _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {

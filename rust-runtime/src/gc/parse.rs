@@ -679,6 +679,10 @@ impl Parser {
 
     fn if_stmt(&mut self) -> R<StmtKind> {
         self.next();
+        // go.y's if_header: `if ; cond` has an empty init statement.
+        if matches!(self.tok(), Tok::Semi) {
+            self.next();
+        }
         let first = self.header_stmt()?;
         let (init, cond) = if matches!(self.tok(), Tok::Semi) {
             self.next();
@@ -696,20 +700,8 @@ impl Parser {
         let then = self.block()?;
         let els = if self.is_kw("else") {
             self.next();
-            let pos = self.pos();
-            if self.is_kw("if") {
-                Some(Box::new(Stmt {
-                    pos,
-                    kind: self.if_stmt()?,
-                    line: pos.line,
-                }))
-            } else {
-                Some(Box::new(Stmt {
-                    pos,
-                    kind: StmtKind::Block(self.block()?),
-                    line: pos.line,
-                }))
-            }
+            // go.y's `if_stmt LELSE stmt`: any statement, not only a block.
+            Some(Box::new(self.stmt()?))
         } else {
             None
         };
@@ -1148,7 +1140,7 @@ impl Parser {
                     let mut args = Vec::new();
                     let mut ellipsis = false;
                     while !self.is_op(")") {
-                        args.push(self.expr_or_type()?);
+                        args.push(self.expr()?);
                         if self.eat_op("...") {
                             ellipsis = true;
                         }
@@ -1176,23 +1168,19 @@ impl Parser {
         }
     }
 
-    /// A call argument: an expression, or a type (make, new, conversions).
-    fn expr_or_type(&mut self) -> R<Expr> {
-        if matches!(
-            self.tok(),
-            Tok::Op("[") | Tok::Keyword("chan" | "map" | "struct" | "interface")
-        ) {
-            let pos = self.pos();
-            let ty = self.parse_type()?;
-            if self.is_op("{") {
-                return self.composite(pos, Some(ty));
-            }
-            return Ok(Expr {
-                pos,
-                kind: ExprKind::TypeExpr(ty),
-            });
+    /// An operand that starts with a type literal: a composite literal, or
+    /// the type itself (for make, new and conversions, `[]int(nil)`), which
+    /// primary's selectors, indexes and calls may follow.
+    fn type_operand(&mut self) -> R<Expr> {
+        let pos = self.pos();
+        let ty = self.parse_type()?;
+        if self.is_op("{") {
+            return self.composite(pos, Some(ty));
         }
-        self.expr()
+        Ok(Expr {
+            pos,
+            kind: ExprKind::TypeExpr(ty),
+        })
     }
 
     fn operand(&mut self) -> R<Expr> {
@@ -1206,7 +1194,7 @@ impl Parser {
             Tok::Op("(") => {
                 self.next();
                 let outer = std::mem::replace(&mut self.no_composite, false);
-                let inner = self.expr_or_type()?;
+                let inner = self.expr()?;
                 self.no_composite = outer;
                 self.expect_op(")")?;
                 return Ok(Expr {
@@ -1230,7 +1218,7 @@ impl Parser {
                 });
             }
             Tok::Op("[") | Tok::Keyword("chan" | "struct" | "interface" | "map") => {
-                return self.expr_or_type()
+                return self.type_operand()
             }
             _ => return self.unexpected("expression"),
         };

@@ -875,17 +875,63 @@ fn wrappers(prog: &Program) -> Vec<Wrapper> {
             }
         }
     }
+    let mut names: Vec<(String, usize, Ty)> = names.into_iter().map(|(n, f)| (n, f, PTR)).collect();
+    // Then, type by type, the wrappers of promoted methods (a binary
+    // with promoted methods in itabs showed them so): types with methods
+    // of their own first, as their first method is declared, then the
+    // others as the program first converts them; for each promoted
+    // method in expandmeth's order, `*T·M` where *T's type data is kept
+    // (or T's, wider than a word), then `T·M` where T's is, taking the
+    // value.
+    let mut types: Vec<Ty> = Vec::new();
+    for t in &reached {
+        let t = match t {
+            Ty::Ptr(inner) => (**inner).clone(),
+            t => t.clone(),
+        };
+        if super::code::struct_of(&t).is_some() && !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    let first_method = |t: &Ty| {
+        let key = super::code::method_key(t);
+        prog.methods
+            .iter()
+            .filter(|((k, _), _)| Some(k.trim_start_matches('*')) == key.as_deref())
+            .map(|(_, &f)| f)
+            .min()
+    };
+    types.sort_by_key(|t| first_method(t).map_or((1, 0), |f| (0, f)));
+    for t in &types {
+        let ptr = Ty::Ptr(Box::new(t.clone()));
+        let (by_ptr, by_value) = (reached.contains(&ptr), reached.contains(t));
+        for m in promoted_order(prog, t) {
+            let Some((_, f)) = prog.promoted_method(t, &m) else {
+                continue;
+            };
+            if by_ptr || (by_value && t.size() > 8) {
+                if let Some(w) = super::code::promoted_wrapper(&ptr, &m) {
+                    names.push((w, f, PTR));
+                }
+            }
+            if by_value && t.size() >= 8 {
+                if let Some(key) = super::code::method_key(t) {
+                    names.push((format!("main.{key}·{m}"), f, t.clone()));
+                }
+            }
+        }
+    }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (name, f) in names {
+    for (name, f, recv) in names {
         if by_name.contains(name.as_str()) || !seen.insert(name.clone()) {
             continue;
         }
         let method = &prog.funcs[f];
         let sig = &method.sig;
         let (margs, _) = method.computed;
-        // The receiver word, then the method's own arguments.
-        let mut params = vec![PTR];
+        // The receiver word (or value), then the method's own arguments.
+        let mut params = vec![recv];
         params.extend_from_slice(&sig.params[1..]);
         let args = argwid(false, 0, &params, &sig.results);
         // Its highest parameter: the last result, else the last
@@ -898,6 +944,38 @@ fn wrappers(prog: &Program) -> Vec<Wrapper> {
             frame: rnd(margs, 8),
             argwords: last / 4 + 2,
         });
+    }
+    out
+}
+
+/// The methods `ty` has through its embedded fields, in expandmeth's
+/// order: field by field, each field's type's own methods as declared,
+/// then what it has through its own embedded fields.
+fn promoted_order(prog: &Program, ty: &Ty) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(st) = super::code::struct_of(ty) else {
+        return out;
+    };
+    let fields = st.fields();
+    for i in st.embedded() {
+        let base = match &fields[i].1 {
+            Ty::Ptr(inner) => (**inner).clone(),
+            t => t.clone(),
+        };
+        let key = super::code::method_key(&base);
+        let mut own: Vec<(usize, &String)> = prog
+            .methods
+            .iter()
+            .filter(|((k, _), _)| Some(k.trim_start_matches('*')) == key.as_deref())
+            .map(|((_, m), &f)| (f, m))
+            .collect();
+        own.sort();
+        let names = own.into_iter().map(|(_, m)| m.clone());
+        for m in names.chain(promoted_order(prog, &base)) {
+            if !out.contains(&m) && prog.promoted_method(ty, &m).is_some() {
+                out.push(m);
+            }
+        }
     }
     out
 }

@@ -346,13 +346,14 @@ impl Machine {
             ids.push(declare(rt, &figures, &code.name, file)?);
         }
         // The wrappers 6g makes for calls through an interface: T·M·i
-        // for a word-sized receiver, *T·M otherwise.
+        // for a receiver narrower than a word, *T·M for a wider one, and
+        // *T·M or T·M for a promoted method.
         let mut wrappers = HashMap::default();
         let compiled: std::collections::HashSet<&str> =
             prog.funcs.iter().map(|c| c.name.as_str()).collect();
         for name in figures.frames.keys() {
-            let wrapper = name.ends_with("·i") || name.starts_with("main.*");
-            if wrapper && !compiled.contains(name.as_str()) {
+            // Every other function of the program's in the figures is one.
+            if name.starts_with("main.") && !compiled.contains(name.as_str()) {
                 wrappers.insert(name.clone(), declare(rt, &figures, name, file)?);
             }
         }
@@ -494,6 +495,23 @@ impl Machine {
             len,
             cap,
         }
+    }
+
+    /// A slice as printslice prints it: its array's address must be the
+    /// real one, which the twin knows but for arrays it does not place
+    /// (a nil slice's is 0).
+    fn printed_slice(&mut self, v: &Value) -> Result<SliceHdr, Stop> {
+        let Value::Slice { addr, len, cap, .. } = *v else {
+            unreachable!("typed")
+        };
+        if addr == 0 && cap > 0 {
+            return Err(self.fail("println of a slice whose array the twin does not place".into()));
+        }
+        Ok(SliceHdr {
+            array: addr,
+            len,
+            cap,
+        })
     }
 
     /// The word a value is when it crosses a channel or an argument frame.
@@ -1345,6 +1363,12 @@ impl Machine {
                             let w = self.word(rt, &v);
                             (Ty::Nil, Verb::P(w))
                         }
+                        ('f', Value::Float(f)) => (Ty::Float64, Verb::F(*f)),
+                        ('a', _) => {
+                            let h = self.printed_slice(&v)?;
+                            let (len, cap) = (u64::from(h.len), u64::from(h.cap));
+                            (Ty::Slice(Box::new(Ty::Bool)), Verb::A(h.array, len, cap))
+                        }
                         _ => unreachable!("typed"),
                     };
                     types.push(ty);
@@ -2094,10 +2118,22 @@ impl Machine {
                     (ty, _, _) if self.prog.itab_method(ty, name).is_some() => {
                         let (m, wname) = self.prog.itab_method(ty, name).expect("checked");
                         // The method's receiver: the value, or what the
-                        // pointer points at for a value method of *T.
-                        let recv = match (&d.val, &self.prog.funcs[m].sig.params[0]) {
-                            (Value::Ptr(p), t) if !matches!(t, Ty::Ptr(_)) => p.load(),
-                            (v, _) => v.clone(),
+                        // pointer points at for a value method of *T; for
+                        // a promoted one, the embedded field's.
+                        let want = &self.prog.funcs[m].sig.params[0];
+                        let recv = match self.prog.promoted_method(ty, name) {
+                            Some((path, _)) => match embedded_receiver(ty, &d.val, &path, want) {
+                                Some(v) => v,
+                                None => {
+                                    return Err(self.fail(format!(
+                                        "{wname:?} through a nil embedded pointer (the wrapper's fault)"
+                                    )))
+                                }
+                            },
+                            None => match (&d.val, want) {
+                                (Value::Ptr(p), t) if !matches!(t, Ty::Ptr(_)) => p.load(),
+                                (v, _) => v.clone(),
+                            },
                         };
                         let mut margs = vec![recv];
                         margs.extend(args);
@@ -2159,6 +2195,14 @@ impl Machine {
                         return rt.print_arg(ret, &PrintArg::Str(&s));
                     }
                     (PrintKind::Pointer, _) => PrintArg::Pointer(word),
+                    (PrintKind::Slice, _) => {
+                        let h = self.printed_slice(&v)?;
+                        PrintArg::Slice {
+                            array: h.array,
+                            len: u64::from(h.len),
+                            cap: u64::from(h.cap),
+                        }
+                    }
                     (PrintKind::Sp, _) => PrintArg::Sp,
                     (PrintKind::Nl, _) => PrintArg::Nl,
                     _ => unreachable!("print kinds match their values' types"),
@@ -2413,14 +2457,16 @@ impl Machine {
         let fits = |m: &String, sig: &Sig| {
             method_fits(&self.prog.methods, |id| funcs[id].sig.clone(), ty, m, sig)
         };
+        // A promoted method is in the type's method table as its wrapper.
+        let reaches = |m: &String| has.contains(m) || self.prog.itab_method(ty, m).is_some();
         let missing = it
             .methods()
             .iter()
-            .find(|(m, sig)| !has.contains(m) || !fits(m, sig))
+            .find(|(m, sig)| !reaches(m) || !fits(m, sig))
             .map(|(m, _)| m.clone());
         if let Some(m) = missing.as_ref().filter(|m| self.prog.promotes(ty, m)) {
             return Err(self.fail(format!(
-                "{} has {m} through an embedded field: the wrapper in its itab is not modelled",
+                "{} has {m} through an embedded field, a pointer method of an embedded value or of a receiver narrower than a word: the wrapper in its itab is not modelled",
                 ty.name()
             )));
         }
@@ -3139,6 +3185,38 @@ fn new_slice(elems: Vec<Value>, addr: Addr) -> Value {
     }
 }
 
+/// The receiver a promoted method gets from `v`, a `ty`: the embedded
+/// fields along `path`, through the pointers on the way, then the field
+/// itself or what it points at, as the method (receiving a `want`) takes
+/// it. None where a pointer on the way is nil.
+fn embedded_receiver(ty: &Ty, v: &Value, path: &[String], want: &Ty) -> Option<Value> {
+    let deref = |v: Value| match v {
+        Value::Ptr(p) => Some(p.load()),
+        Value::Nil => None,
+        v => Some(v),
+    };
+    let (mut v, mut t) = (v.clone(), ty.clone());
+    for f in path {
+        if let Ty::Ptr(inner) = t.under() {
+            let inner = (**inner).clone();
+            v = deref(v)?;
+            t = inner;
+        }
+        let st = super::code::struct_of(&t)?;
+        let i = st.fields().iter().position(|(n, _)| n == f)?;
+        let Value::Struct(fields) = v else {
+            unreachable!("typed")
+        };
+        v = fields[i].clone();
+        t = st.fields()[i].1.clone();
+    }
+    match (t.under(), want.under()) {
+        (Ty::Ptr(_), Ty::Ptr(_)) => Some(v),
+        (Ty::Ptr(_), _) => deref(v),
+        _ => Some(v),
+    }
+}
+
 /// How many elements the array or slice `a` has.
 fn elements_len(a: &Value) -> usize {
     match a {
@@ -3311,6 +3389,18 @@ fn fault_caller_line(prog: &Compiled, code: &Code, at: usize) -> u32 {
 fn identical(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Ptr(x), Value::Ptr(y)) => Rc::ptr_eq(&x.cell, &y.cell) && x.path == y.path,
+        // walk's OEQ of a slice and nil compares the array pointer.
+        (s @ Value::Slice { .. }, Value::Nil) | (Value::Nil, s @ Value::Slice { .. }) => {
+            matches!(
+                s,
+                Value::Slice {
+                    addr: 0,
+                    len: 0,
+                    cap: 0,
+                    ..
+                }
+            )
+        }
         _ => a == b,
     }
 }
