@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 50] = [
+const NEVER_MEASURED: [&str; 54] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -41,6 +41,7 @@ const NEVER_MEASURED: [&str; 50] = [
     "maps",
     "methexpr",
     "multiline",
+    "namedops",
     "namedres",
     "namedtypes",
     "nested",
@@ -49,6 +50,9 @@ const NEVER_MEASURED: [&str; 50] = [
     "numbers",
     "pointers",
     "pool",
+    "printslices",
+    "promoted",
+    "ptrarray",
     "ptrlit",
     "relay",
     "repanic",
@@ -68,7 +72,7 @@ const NEVER_MEASURED: [&str; 50] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 78] = [
+const RUNS: [&str; 82] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -112,6 +116,7 @@ const RUNS: [&str; 78] = [
     "methexpr",
     "multiline",
     "named",
+    "namedops",
     "namedres",
     "namedtypes",
     "nested",
@@ -123,6 +128,9 @@ const RUNS: [&str; 78] = [
     "pingpong",
     "pointers",
     "pool",
+    "printslices",
+    "promoted",
+    "ptrarray",
     "ptrlit",
     "recover",
     "recoverg",

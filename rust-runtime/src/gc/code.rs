@@ -211,6 +211,11 @@ pub enum Ins {
     Store(Slot),
     /// Pop an index and an array or slice; push the element.
     Index,
+    /// Pop an index and a pointer to an array of `.1` elements `.0` bytes
+    /// wide; push the element it points at (the index checked first; a
+    /// nil pointer faults at the element's offset, as the load through it
+    /// does).
+    PtrIndex(u32, u32),
     /// Pop an index; push that element of the array or slice in the slot.
     LoadElem(Slot),
     /// Push a copy of the top.

@@ -792,8 +792,10 @@ impl Compiler {
         let f = self.f();
         // An element instruction takes its index's check; one without
         // (a range's own element, an `x[i] op= v`'s store) has none.
-        if matches!(ins, Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_))
-            && f.checks.pop() == Some(true)
+        if matches!(
+            ins,
+            Ins::Index | Ins::PtrIndex(..) | Ins::LoadElem(_) | Ins::StoreIndex(_)
+        ) && f.checks.pop() == Some(true)
         {
             f.code.checked.push(f.code.ins.len());
         }
@@ -1187,23 +1189,6 @@ impl Compiler {
                 _ => None,
             },
             ExprKind::Paren(x) => self.const_value(x),
-            // const.c folds string(c) of an integer constant.
-            ExprKind::Call { func, args, .. }
-                if matches!(&func.kind, ExprKind::Ident(n) if n == "string")
-                    && args.len() == 1
-                    && self.lookup("string").is_none() =>
-            {
-                match self.const_value(&args[0])? {
-                    (Const::Int(v), _) => Some((
-                        Const::Str(Rc::from(
-                            crate::string::rune_string(i64::try_from(v).unwrap_or(-1)).as_str(),
-                        )),
-                        Ty::Str,
-                    )),
-                    (Const::Str(s), _) => Some((Const::Str(s), Ty::Str)),
-                    _ => None,
-                }
-            }
             ExprKind::Unary { op, expr } => {
                 let (c, t) = self.const_value(expr)?;
                 let v = match (*op, c) {
@@ -1235,6 +1220,10 @@ impl Compiler {
                     (Ty::Float32, Const::Int(v)) => Const::Float(f64::from(v as f32)),
                     (Ty::Float32, Const::Float(f)) => Const::Float(f64::from(f as f32)),
                     (Ty::Str, Const::Str(s)) => Const::Str(s),
+                    // const.c folds string(c) of an integer constant.
+                    (Ty::Str, Const::Int(v)) => Const::Str(Rc::from(
+                        crate::string::rune_string(i64::try_from(v).unwrap_or(-1)).as_str(),
+                    )),
                     (Ty::Bool, Const::Bool(b)) => Const::Bool(b),
                     _ => return None,
                 };
@@ -2346,6 +2335,31 @@ impl Compiler {
     /// out (adddot): `x.T.f`. None where f is x's own, or nowhere, or
     /// ambiguous.
     fn promoted(&mut self, e: &Expr) -> Option<Expr> {
+        // typecheck's implicitstar: an index of a pointer to an array
+        // indexes the array it points at.
+        if let ExprKind::Index { expr, index } = &e.kind {
+            let ptr = self.static_ty(expr)?;
+            let Ty::Ptr(t) = ptr.under() else {
+                return None;
+            };
+            if !matches!(t.under(), Ty::Array(..)) {
+                return None;
+            }
+            let star = Expr {
+                pos: expr.pos,
+                kind: ExprKind::Unary {
+                    op: "*",
+                    expr: expr.clone(),
+                },
+            };
+            return Some(Expr {
+                pos: e.pos,
+                kind: ExprKind::Index {
+                    expr: Box::new(star),
+                    index: index.clone(),
+                },
+            });
+        }
         let ExprKind::Selector { expr, name } = &e.kind else {
             return None;
         };
@@ -2775,6 +2789,19 @@ impl Compiler {
                         if let Some(elem) = ty.elem().cloned() {
                             self.index(index, ty.under())?;
                             self.emit(Ins::LoadElem(slot));
+                            return Ok(elem);
+                        }
+                    }
+                }
+                // An element through a pointer to an array, read through
+                // it (agen of the index's address, then the load).
+                if let ExprKind::Unary { op: "*", expr: p } = &expr.kind {
+                    if let Some(Ty::Ptr(t)) = self.static_ty(p).map(|t| t.under().clone()) {
+                        if let Ty::Array(n, elem) = t.under() {
+                            let (n, elem) = (*n, (**elem).clone());
+                            self.expr(p)?;
+                            self.index(index, t.under())?;
+                            self.emit(Ins::PtrIndex(elem.size(), n));
                             return Ok(elem);
                         }
                     }
@@ -5167,6 +5194,22 @@ impl Compiler {
         Ok(Some(to.clone()))
     }
 
+    /// len or cap of `p`, a pointer to the array `arr` (its code from
+    /// `at` on): walk's implicitstar and safeexpr of `*p`, then the bound,
+    /// a constant; `p` is computed only for what its calls do, and never
+    /// read through (a nil one gives the bound too).
+    fn array_ptr_bound(&mut self, at: usize, p: &Expr, arr: &Ty) {
+        let Ty::Array(n, _) = arr else {
+            unreachable!("an array type")
+        };
+        if self.has_call(p) {
+            self.emit(Ins::Pop);
+        } else {
+            self.truncate(at);
+        }
+        self.emit(Ins::Const(Const::Int(i128::from(*n))));
+    }
+
     fn builtin(&mut self, pos: Pos, name: &str, args: &[Expr]) -> R<Option<Ty>> {
         match name {
             "println" | "print" => {
@@ -5378,6 +5421,9 @@ impl Compiler {
                         self.truncate(at);
                         self.emit(Ins::Const(Const::Int(i128::from(n))));
                     }
+                    Ty::Ptr(t) if matches!(t.under(), Ty::Array(..)) => {
+                        self.array_ptr_bound(at, &args[0], t.under());
+                    }
                     // A map's count is its Hmap's first word, read in line.
                     Ty::Chan(_) | Ty::Str | Ty::Array(..) | Ty::Slice(_) | Ty::Map(..) => {
                         self.emit(Ins::Len);
@@ -5387,14 +5433,17 @@ impl Compiler {
                 Ok(Some(Ty::INT))
             }
             "cap" => {
+                let at = self.here();
                 self.operand(&args[0]);
-                if !matches!(
-                    self.expr(&args[0])?,
-                    Ty::Chan(_) | Ty::Array(..) | Ty::Slice(_)
-                ) {
-                    return unsupported(pos, "cap of this type");
+                match self.expr(&args[0])? {
+                    Ty::Ptr(t) if matches!(t.under(), Ty::Array(..)) => {
+                        self.array_ptr_bound(at, &args[0], t.under());
+                    }
+                    Ty::Chan(_) | Ty::Array(..) | Ty::Slice(_) => {
+                        self.emit(Ins::Cap);
+                    }
+                    _ => return unsupported(pos, "cap of this type"),
                 }
-                self.emit(Ins::Cap);
                 Ok(Some(Ty::INT))
             }
             "string" if self.lookup("string").is_none() => self.convert(pos, &Ty::Str, args),

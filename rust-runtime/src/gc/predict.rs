@@ -555,7 +555,7 @@ fn cost(ins: &Ins) -> u32 {
     match ins {
         Ins::Const(_) | Ins::Zero(_) => 5,
         Ins::Load(_) | Ins::Store(_) | Ins::SliceElem => 4,
-        Ins::Index | Ins::LoadElem(_) | Ins::StoreIndex(_) => 10,
+        Ins::Index | Ins::PtrIndex(..) | Ins::LoadElem(_) | Ins::StoreIndex(_) => 10,
         Ins::Bin(..) | Ins::Fused(_) => 3,
         Ins::Jump(_) | Ins::JumpIfNot(_) => 5,
         Ins::Print { kind, .. } => match kind {

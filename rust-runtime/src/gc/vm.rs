@@ -768,6 +768,20 @@ impl Machine {
                             None => return Err(self.panicindex(rt, g)),
                         }
                     }
+                    Ins::PtrIndex(width, n) => {
+                        let Some(Value::Int(i)) = stack.pop() else {
+                            unreachable!("typed")
+                        };
+                        let p = stack.pop();
+                        if !(0..i64::from(n)).contains(&i) {
+                            return Err(self.panicindex(rt, g));
+                        }
+                        let Some(Value::Ptr(p)) = p else {
+                            let addr = i as u64 * u64::from(width);
+                            return Err(self.fault(rt, g, Fault::Nil { addr }));
+                        };
+                        stack.push(element(&p.load(), i).expect("in range"));
+                    }
                     Ins::LoadElem(slot) => {
                         let Some(Value::Int(i)) = stack.pop() else {
                             unreachable!("typed")
@@ -1171,9 +1185,7 @@ impl Machine {
                         self.push(g, p);
                     }
                     Err(PathStop::Index) => return Err(self.panicindex(rt, g)),
-                    Err(PathStop::Nil(off)) => {
-                        return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }))
-                    }
+                    Err(PathStop::Nil(addr)) => return Err(self.fault(rt, g, Fault::Nil { addr })),
                 }
             }
             Ins::LoadPath { root, ref steps } | Ins::StorePath { root, ref steps } => {
@@ -1202,9 +1214,7 @@ impl Machine {
                     Ok(Some(v)) => self.push(g, v),
                     Ok(None) => {}
                     Err(PathStop::Index) => return Err(self.panicindex(rt, g)),
-                    Err(PathStop::Nil(off)) => {
-                        return Err(self.fault(rt, g, Fault::Nil { addr: off.into() }))
-                    }
+                    Err(PathStop::Nil(addr)) => return Err(self.fault(rt, g, Fault::Nil { addr })),
                 }
             }
             Ins::AddrOf(slot) => {
@@ -2597,6 +2607,7 @@ fn local(ins: &Ins) -> bool {
             | Ins::Load(_)
             | Ins::Store(_)
             | Ins::Index
+            | Ins::PtrIndex(..)
             | Ins::LoadElem(_)
             | Ins::StoreIndex(_)
             | Ins::Dup
@@ -2890,7 +2901,19 @@ enum PathStop {
     /// An index out of range: runtime·panicindex.
     Index,
     /// A nil pointer on the way, faulting this many bytes in.
-    Nil(u16),
+    Nil(u64),
+}
+
+/// How far into what a nil pointer (the path's step `k`, `Deref(off)`)
+/// points at the access faults: the field's offset, or for a pointer to
+/// an array the element's (`i`, the next step's index).
+fn nil_offset(off: u16, steps: &[Step], k: usize, i: Option<i64>) -> u64 {
+    match (steps.get(k + 1), i) {
+        (Some(Step::Index { width, .. }), Some(i)) => {
+            u64::from(off) + (i as u64).wrapping_mul(u64::from(*width))
+        }
+        _ => u64::from(off),
+    }
 }
 
 /// Where a walk along a path got to: its end (what a load read), or a
@@ -2933,7 +2956,8 @@ fn walk(
             }
             Step::Deref(off) => {
                 let Value::Ptr(p) = v else {
-                    return Err(PathStop::Nil(off));
+                    let i = over.or_else(|| idx.get(j).copied());
+                    return Err(PathStop::Nil(nil_offset(off, steps, k, i)));
                 };
                 return Ok(Walk::Into(p.clone(), k + 1, j, None));
             }
@@ -3005,7 +3029,7 @@ fn locate(
     let mut path: Vec<u32> = Vec::new();
     let mut idx = idx.iter();
     let known = |a: Addr, d: Addr| if a == 0 { 0 } else { a + d };
-    for &step in steps {
+    for (k, &step) in steps.iter().enumerate() {
         match step {
             Step::Field { i, off } => {
                 path.push(u32::from(i));
@@ -3051,7 +3075,8 @@ fn locate(
                     addr,
                 };
                 let Value::Ptr(p) = here.load() else {
-                    return Err(PathStop::Nil(off));
+                    let i = idx.clone().next().copied();
+                    return Err(PathStop::Nil(nil_offset(off, steps, k, i)));
                 };
                 cell = p.cell.clone();
                 path = p.path.to_vec();
