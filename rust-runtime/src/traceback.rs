@@ -209,7 +209,22 @@ impl Runtime {
                 continue;
             }
             let (goid, status, sched) = (gr.goid, gr.status as i32, gr.sched);
+            let running = gr.status == crate::proc::Status::Running;
             self.print(&format!("\ngoroutine {goid} [{status}]:\n"));
+            // The G the M was running (a dump from g0) is walked from the
+            // sched it saved when last descheduled; since then its later
+            // frames have written their locals over those frames' words,
+            // and the twin writes only the words calls write. (A G never
+            // descheduled still has newproc's sched, at goexit.)
+            let goexit = self.tab.entry(self.rf.goexit);
+            if running && sched.pc != goexit {
+                self.unmodelled.get_or_insert_with(|| {
+                    format!(
+                        "the traceback of goroutine {goid}, running, from the sched it saved when it last stopped: its frames since have written their locals over that stack"
+                    )
+                });
+                return Ok(());
+            }
             self.traceback(sched.pc, sched.sp, g)?;
         }
         Ok(())

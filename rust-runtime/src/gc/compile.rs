@@ -987,10 +987,23 @@ impl Compiler {
             },
             Type::Func(ft) => Ty::Func(Rc::new(self.sig(ft, pos)?)),
             Type::Array(len, elem) => {
+                // typecheck's bound: an integer constant, or a float one
+                // through toint.
                 let n = match self.const_value(len) {
-                    Some((Const::Int(n), _)) if (0..=1 << 20).contains(&n) => n as u32,
+                    Some((Const::Int(n), _)) => n,
+                    Some((Const::Float(f), _)) if f.fract() == 0.0 => f as i128,
+                    Some((Const::Float(f), _)) => {
+                        return err(len.pos, format!("constant {f} truncated to integer"))
+                    }
                     _ => return err(len.pos, "invalid array bound"),
                 };
+                if n < 0 {
+                    return err(len.pos, "array bound must be non-negative");
+                }
+                if n > 1 << 20 {
+                    return unsupported(len.pos, "array of more than 1<<20 elements");
+                }
+                let n = n as u32;
                 Ty::Array(n, Box::new(self.ty(elem, pos)?))
             }
             Type::Slice(elem) => Ty::Slice(Box::new(self.ty(elem, pos)?)),
@@ -1064,7 +1077,16 @@ impl Compiler {
         if s.names.len() > 1 && s.values.len() == 1 {
             // `var v, ok = m[k]` (OAS2MAPR), `var a, b = f()` (OAS2FUNC):
             // what they leave, stored last to first.
+            // And `var v, ok = x.(T)` (OAS2DOTTYPE).
+            let assert = match &s.values[0].kind {
+                ExprKind::TypeAssert { expr, ty } if s.names.len() == 2 => Some((expr, ty)),
+                _ => None,
+            };
             let tys = match self.map_index_of(&s.values) {
+                _ if assert.is_some() => {
+                    let (x, t) = assert.expect("an assertion");
+                    self.assert_ok(x, t, s.values[0].pos)?
+                }
                 Some((m, k)) if s.names.len() == 2 => self.map_index2(m, k)?,
                 _ => match self.call_results(&s.values[0]) {
                     Some(r) if r.len() == s.names.len() => {
