@@ -1389,6 +1389,8 @@ pub struct FuzzRequest<'a> {
     pub live: bool,
     /// Where each finding's program and report go.
     pub out: &'a Path,
+    /// Reduce each live finding too (`reduced-seed-N.go` beside it).
+    pub reduce: bool,
 }
 
 /// What one program came to on the twin of one variant.
@@ -1425,6 +1427,11 @@ pub fn fuzz_run(
     req: &FuzzRequest<'_>,
     log: &Log,
 ) -> Result<i32, Error> {
+    if req.reduce && !req.live {
+        return Err(Error::Usage(
+            "--reduce reduces what the real toolchains disagree on: it needs --live".into(),
+        ));
+    }
     if req.live && !Variant::ALL.iter().all(|v| found.get(*v).is_ok()) {
         return Err(Error::Usage(
             "--live runs programs on the real toolchains: configure both (harness toolchains)"
@@ -1556,6 +1563,27 @@ pub fn fuzz_run(
             whys.join("\n"),
         )?;
     }
+    // Each finding reduced, where asked: the programs that diverge still.
+    let mut reduced = std::collections::BTreeSet::new();
+    if req.reduce {
+        let bar = progress(findings.len() as u64);
+        for (i, _) in &findings {
+            let p = &programs[*i];
+            let stem = format!("seed-{}", p.seed);
+            let from = req.out.join(format!("{stem}.go")).display().to_string();
+            let case = Case {
+                stem: &stem,
+                from: &from,
+                source: &p.source,
+            };
+            if let Some(r) = reduce_case(found, paths, &case, log, false)? {
+                r.write(req.out, &stem)?;
+                reduced.insert(*i);
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+    }
     println!(
         "twin: {} runs stopped where the twin does not model the runtime",
         unmodelled.values().sum::<usize>()
@@ -1566,12 +1594,20 @@ pub fn fuzz_run(
     if req.live {
         println!("live: {agree} of {compared} runs on the real toolchains agree with the twin, shape for shape");
     }
-    println!("{:<12}  {:>8}  {:>8}", "construct", "programs", "findings");
+    let header = format!("{:<12}  {:>8}  {:>8}", "construct", "programs", "findings");
+    match req.reduce {
+        true => println!("{header}  {:>8}", "reduced"),
+        false => println!("{header}"),
+    }
     for c in crate::fuzz::CONSTRUCTS {
         let using = |i: &usize| programs[*i].uses.contains(&c);
         let n = (0..programs.len()).filter(using).count();
         let bad = findings.iter().map(|(i, _)| i).filter(|i| using(i)).count();
-        println!("{c:<12}  {n:>8}  {bad:>8}");
+        let row = format!("{c:<12}  {n:>8}  {bad:>8}");
+        match req.reduce {
+            true => println!("{row}  {:>8}", reduced.iter().filter(|i| using(i)).count()),
+            false => println!("{row}"),
+        }
     }
     if findings.is_empty() {
         println!("no findings");
@@ -1584,7 +1620,12 @@ pub fn fuzz_run(
     );
     for (i, whys) in &findings {
         let first = whys[0].lines().next().unwrap_or_default();
-        println!("  seed {}: {first}", programs[*i].seed);
+        let red = if reduced.contains(i) {
+            format!(" (reduced: reduced-seed-{}.go)", programs[*i].seed)
+        } else {
+            String::new()
+        };
+        println!("  seed {}: {first}{red}", programs[*i].seed);
     }
     Ok(1)
 }
@@ -1596,4 +1637,245 @@ fn group_findings(findings: Vec<(usize, String)>) -> Vec<(usize, Vec<String>)> {
         by.entry(i).or_default().push(why);
     }
     by.into_iter().collect()
+}
+
+/// What `harness fuzz reduce` reduces and where the result goes.
+pub struct ReduceRequest<'a> {
+    /// A diverging program (`target/fuzz/seed-N.go`).
+    pub case: &'a Path,
+    /// Where `reduced-<name>.go` is written.
+    pub out: &'a Path,
+}
+
+/// How a program stands on one variant, as the reducer keeps it: the
+/// twin's shape against the real one's, or a broken twin invariant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    Agrees,
+    Differs,
+    Broken,
+}
+
+impl Standing {
+    fn says(self) -> &'static str {
+        match self {
+            Standing::Agrees => "the twin agrees with the real toolchain",
+            Standing::Differs => "the twin's shape differs from the real one",
+            Standing::Broken => "the twin breaks an invariant",
+        }
+    }
+}
+
+/// `harness fuzz reduce CASE`: shrink a program on which the twin diverges
+/// from the real toolchains (crate::reduce's passes), keeping every
+/// candidate that 6g builds and that diverges on the same variants the
+/// same way; writes the smallest as a candidate fixture.
+pub fn fuzz_reduce(
+    found: &Found,
+    paths: &Paths,
+    req: &ReduceRequest<'_>,
+    log: &Log,
+) -> Result<i32, Error> {
+    let source = std::fs::read_to_string(req.case)
+        .map_err(|e| Error::Usage(format!("{}: {e}", req.case.display())))?;
+    let stem = req
+        .case
+        .file_stem()
+        .map_or("case".into(), |s| s.to_string_lossy().into_owned());
+    let from = req.case.display().to_string();
+    let case = Case {
+        stem: &stem,
+        from: &from,
+        source: &source,
+    };
+    let Some(reduced) = reduce_case(found, paths, &case, log, true)? else {
+        return Err(Error::Usage(format!(
+            "{from}: the twin does not diverge from the real toolchains on it: nothing to reduce"
+        )));
+    };
+    let path = reduced.write(req.out, &stem)?;
+    println!(
+        "{} candidates tried, {} kept: {} lines, written to {}",
+        reduced.tried,
+        reduced.kept,
+        reduced.lines,
+        path.display()
+    );
+    Ok(0)
+}
+
+/// A program to reduce: its name, where it came from, its source.
+struct Case<'a> {
+    stem: &'a str,
+    from: &'a str,
+    source: &'a str,
+}
+
+/// A reduced program, as a candidate fixture.
+struct ReducedCase {
+    /// Its header (what it shows, its expected outcome) and source.
+    text: String,
+    lines: usize,
+    tried: usize,
+    kept: usize,
+}
+
+impl ReducedCase {
+    /// Write it to `dir/reduced-<stem>.go`.
+    fn write(&self, dir: &Path, stem: &str) -> Result<PathBuf, Error> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("reduced-{stem}.go"));
+        std::fs::write(&path, &self.text)?;
+        Ok(path)
+    }
+}
+
+/// Reduce `case` while it diverges on the same variants the same way
+/// (None: it does not diverge); `chatty` prints each step.
+fn reduce_case(
+    found: &Found,
+    paths: &Paths,
+    case: &Case<'_>,
+    log: &Log,
+    chatty: bool,
+) -> Result<Option<ReducedCase>, Error> {
+    if !Variant::ALL.iter().all(|v| found.get(*v).is_ok()) {
+        return Err(Error::Usage(
+            "fuzz reduce holds the twin to the real toolchains: configure both (harness toolchains)"
+                .into(),
+        ));
+    }
+    let name = PathBuf::from(format!("{}.go", case.stem));
+    let (tables, host) = (paths.tables(), this_host());
+    // The standing of `src` on `v`, or None where it says nothing: 6g
+    // refuses it, or the twin stops where it does not model the runtime.
+    // `want`, if given, skips the real run where the twin already differs.
+    let standing = |src: &str, v: Variant, want: Option<Standing>| {
+        use crate::twin::TwinError;
+        let Ok(f) = Fixture::from_source(&name, src.to_string()) else {
+            return Ok(None);
+        };
+        let twin = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::twin::run_on_twin(v, &f, &tables, host)
+        }));
+        let twin = match twin {
+            Ok(Ok(r)) => Some(shape::shape(&r, &f.file_name())),
+            Ok(Err(TwinError::Interrupted)) => return Err(Error::from(TwinError::Interrupted)),
+            Ok(Err(TwinError::Runtime { .. })) => return Ok(None),
+            Ok(Err(_)) | Err(_) => None,
+        };
+        if want.is_some_and(|w| (w == Standing::Broken) != twin.is_none()) {
+            return Ok(Some(Standing::Agrees));
+        }
+        let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
+        let real = runner::run_on_toolchain(tc, &f)?;
+        if matches!(real.ending, runner::Ending::BuildFailed { .. }) {
+            return Ok(None);
+        }
+        Ok(Some(match twin {
+            None => Standing::Broken,
+            Some(s) if s == shape::shape(&real, &f.file_name()) => Standing::Agrees,
+            Some(_) => Standing::Differs,
+        }))
+    };
+    let mut target = Vec::new();
+    for v in Variant::ALL {
+        match standing(case.source, v, None)? {
+            Some(s @ (Standing::Differs | Standing::Broken)) => target.push((v, s)),
+            Some(Standing::Agrees) | None => {}
+        }
+    }
+    if target.is_empty() {
+        return Ok(None);
+    }
+    let lines = |s: &str| s.lines().count();
+    if chatty {
+        for (v, s) in &target {
+            println!("{} on {v}: {}", case.stem, s.says());
+        }
+        println!("reducing {} lines", lines(case.source));
+    }
+    let mut failed = None;
+    let reduced = crate::reduce::reduce(
+        case.source,
+        |candidate| {
+            if failed.is_some() || crate::process::interrupted() {
+                return false;
+            }
+            target
+                .iter()
+                .all(|&(v, s)| match standing(candidate, v, Some(s)) {
+                    Ok(got) => got == Some(s),
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                        false
+                    }
+                })
+        },
+        |kept| {
+            log.say(format_args!(
+                "{}: kept a candidate of {} lines",
+                case.stem,
+                lines(kept)
+            ));
+            if chatty {
+                println!("  {} lines, {} bytes", lines(kept), kept.len());
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if crate::process::interrupted() {
+        return Err(crate::twin::TwinError::Interrupted.into());
+    }
+    // The candidate fixture: what it shows, then how it ends on each
+    // toolchain, as a fixture's header says.
+    let f = Fixture::from_source(&name, reduced.source.clone())?;
+    let mut ends = Vec::new();
+    for v in Variant::ALL {
+        let tc = found.get(v).map_err(|e| Error::from(e.clone()))?;
+        ends.push(format!("{v}: {}", runner::run_on_toolchain(tc, &f)?.ending));
+    }
+    let what: Vec<String> = target
+        .iter()
+        .map(|(v, s)| format!("on {v} {}", s.says()))
+        .collect();
+    let about = format!(
+        "Reduced by harness fuzz reduce from {} ({} lines to {}): {}.",
+        case.from,
+        lines(case.source),
+        lines(&reduced.source),
+        what.join("; ")
+    );
+    let mut text = comment_lines(&about);
+    text.push_str(&comment_lines(&format!(
+        "Expected outcome: {}.",
+        ends.join("; ")
+    )));
+    text.push_str(&reduced.source);
+    Ok(Some(ReducedCase {
+        text,
+        lines: lines(&reduced.source),
+        tried: reduced.tried,
+        kept: reduced.kept,
+    }))
+}
+
+/// `text` as `//` comment lines of at most 76 columns.
+fn comment_lines(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("//");
+    for word in text.split_whitespace() {
+        if line.len() > 2 && line.len() + 1 + word.len() > 76 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("//");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }

@@ -18,6 +18,7 @@ pub mod host;
 pub mod known;
 pub mod pcln;
 pub mod process;
+pub mod reduce;
 pub mod report;
 pub mod repro;
 pub mod review;

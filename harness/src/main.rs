@@ -256,6 +256,20 @@ enum FuzzAction {
         /// Where findings go (seed-N.go and seed-N.txt)
         #[arg(long, value_name = "DIR", default_value = "target/fuzz")]
         out: PathBuf,
+        /// Reduce each live finding as `fuzz reduce` does (reduced-seed-N.go)
+        #[arg(long, requires = "live")]
+        reduce: bool,
+    },
+    /// Shrink a program on which the twin diverges from the real
+    /// toolchains (deleting lines, shrinking integer literals) while 6g
+    /// builds it and it diverges on the same variants the same way; writes
+    /// the smallest as a candidate fixture, reduced-NAME.go
+    Reduce {
+        /// The diverging program (a finding of fuzz run: target/fuzz/seed-N.go)
+        case: PathBuf,
+        /// Where the reduced program goes
+        #[arg(long, value_name = "DIR", default_value = "target/fuzz")]
+        out: PathBuf,
     },
 }
 
@@ -348,6 +362,7 @@ fn main() -> ExitCode {
                     count,
                     live,
                     out,
+                    reduce,
                 },
         } => discover().and_then(|found| {
             commands::fuzz_run(
@@ -357,6 +372,20 @@ fn main() -> ExitCode {
                     seed,
                     count,
                     live,
+                    out: &out,
+                    reduce,
+                },
+                &log,
+            )
+        }),
+        Command::Fuzz {
+            action: FuzzAction::Reduce { case, out },
+        } => discover().and_then(|found| {
+            commands::fuzz_reduce(
+                &found,
+                &paths,
+                &commands::ReduceRequest {
+                    case: &case,
                     out: &out,
                 },
                 &log,

@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 54] = [
+const NEVER_MEASURED: [&str; 55] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -31,6 +31,7 @@ const NEVER_MEASURED: [&str; 54] = [
     "fanin",
     "float32s",
     "floats",
+    "gcfault",
     "golit",
     "ifaceconv",
     "ifaceeq",
@@ -72,7 +73,7 @@ const NEVER_MEASURED: [&str; 54] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 82] = [
+const RUNS: [&str; 83] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -99,6 +100,7 @@ const RUNS: [&str; 82] = [
     "fanout",
     "float32s",
     "floats",
+    "gcfault",
     "goargs",
     "golit",
     "gopanic",

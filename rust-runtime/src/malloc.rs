@@ -928,19 +928,34 @@ impl Heap {
         )
     }
 
-    /// The collector's stealcache: every cached object back to its span,
-    /// from the head of each list; what MCentral_Free did with each, by
-    /// class (every class, as MCache_ReleaseAll goes through them all).
-    pub fn stealcache(&mut self) -> Vec<Vec<CentralFree>> {
-        (0..self.cache.len())
-            .map(|k| {
-                let list: Vec<Addr> = std::mem::take(&mut self.cache[k])
-                    .into_iter()
-                    .rev()
-                    .collect();
-                list.into_iter().map(|v| self.central_free(k, v)).collect()
-            })
-            .collect()
+    /// How many size classes the cache keeps lists of.
+    pub fn nclasses(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// The collector's stealcache, for class `k` (MCache_ReleaseAll goes
+    /// through every class): its cached objects back to their spans, from
+    /// the head of the list; what MCentral_Free did with each.
+    pub fn steal_class(&mut self, k: usize) -> Vec<CentralFree> {
+        let list: Vec<Addr> = std::mem::take(&mut self.cache[k])
+            .into_iter()
+            .rev()
+            .collect();
+        list.into_iter().map(|v| self.central_free(k, v)).collect()
+    }
+
+    /// ReleaseN's cut of class `k`'s whole list: `lp = &(*lp)->next` for
+    /// each object reads the links of all but the last and goes through
+    /// each, so a link a signal frame wrote is followed: where it leads,
+    /// and whether it is the next-to-last's (read through by `l->list =
+    /// *lp` after the loop).
+    pub fn release_trouble(&self, k: usize) -> Option<(Linked, bool)> {
+        let list = &self.cache[k];
+        // The head is the Vec's last; the list's last object is first.
+        let j = (1..list.len())
+            .rev()
+            .find(|&i| self.poisoned.contains_key(&list[i]))?;
+        Some((self.read_link_at(self.poisoned[&list[j]]), j == 1))
     }
 
     /// MCache_Refill: the class's cache list from MCentral_AllocList.
@@ -1991,7 +2006,9 @@ mod heap_order {
     fn the_first_collection_reverses_the_cached_batch() {
         let mut h = Heap::default();
         let c0 = h.alloc(88);
-        h.stealcache();
+        for k in 0..h.nclasses() {
+            h.steal_class(k);
+        }
         let next: Vec<u64> = (0..33).map(|_| (h.alloc(88) - c0) / 96).collect();
         let mut want: Vec<u64> = (1..=31).rev().collect();
         want.extend([32, 33]);
@@ -2039,7 +2056,9 @@ mod heap_order {
         assert_eq!(p, ARENA_START);
         assert!(!h.take_pick().expect("a span was taken").zeroed);
         h.free(p, 1);
-        h.stealcache();
+        for k in 0..h.nclasses() {
+            h.steal_class(k);
+        }
         assert_eq!(h.alloc(24), ARENA_START);
         assert!(h.take_pick().expect("a span was taken").zeroed);
     }

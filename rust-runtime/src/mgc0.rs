@@ -11,7 +11,9 @@
 //! work buffers' mapping itself is (in mark).
 
 use crate::asm::{at, at2, Caller};
+use crate::malloc::Linked;
 use crate::proc::{Runtime, Status};
+use crate::signal::Fault;
 use crate::symtab::FuncId;
 use crate::Stop;
 
@@ -125,16 +127,50 @@ impl Runtime {
     }
 
     /// stealcache: MCache_ReleaseAll of the one M's cache, which gives
-    /// each class's list back with ReleaseN.
+    /// each class's list back with ReleaseN. A link a signal frame wrote
+    /// into a cached block is followed by ReleaseN's cut: where it leads
+    /// nowhere mapped, the fault is a Go fault in the collector
+    /// (sigpanic's panicstring throws "panic during gc", or "fault" past
+    /// the first page).
     fn stealcache(&mut self, caller: Caller) -> Result<(), Stop> {
-        let frees = self.heap.stealcache();
         let (sc, ra) = (self.rf.stealcache, self.rf.mcache_releaseall);
         self.call(caller, sc, &[])?;
         self.call(sc, ra, &[0])?;
-        for (k, frees) in frees.iter().enumerate() {
-            self.release_n(ra.into(), k, frees)?;
+        for k in 0..self.heap.nclasses() {
+            if let Some((trouble, after_loop)) = self.heap.release_trouble(k) {
+                return Err(self.release_fault(ra, k, trouble, after_loop));
+            }
+            let frees = self.heap.steal_class(k);
+            self.release_n(ra.into(), k, &frees)?;
         }
         self.leave(ra)?;
         self.leave(sc)
+    }
+
+    /// ReleaseN of class `k` entered from MCache_ReleaseAll `ra`, reading
+    /// through a link that leads where `trouble` says: in the cut's loop
+    /// (mcache.c:64, where the real traceback puts that fault), or, the
+    /// next-to-last object's link, in `l->list = *lp` after it (:66).
+    fn release_fault(&mut self, ra: FuncId, k: usize, trouble: Linked, after_loop: bool) -> Stop {
+        let rn = self.rf.release_n;
+        if let Err(stop) = self.call(ra, rn, &[0, 0, 0, k as u64]) {
+            return stop;
+        }
+        let line = if after_loop { 66 } else { 64 };
+        let pc = self.tab.entry(rn) + u64::from(self.tab.get_mut(rn).fault_site(line, line));
+        match trouble {
+            Linked::Fault(addr) if addr < 0x1000 => {
+                match self.sighandler(pc, Fault::Nil { addr }) {
+                    Err(stop) => stop,
+                    Ok(()) => unreachable!("a collection's panic does not return"),
+                }
+            }
+            Linked::Fault(addr) => self.runtime_fault(rn, addr),
+            Linked::Block(_) | Linked::Unknown => {
+                self.unmodelled =
+                    Some("ReleaseN following a link a signal frame wrote, into the heap".into());
+                Stop::End(crate::Ending::Exit(2))
+            }
+        }
     }
 }

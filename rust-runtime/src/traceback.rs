@@ -253,7 +253,13 @@ impl Runtime {
         let s = self.messages.get(&ret).copied().unwrap_or(0);
         self.call_at(ret, throw, &[s])?;
         self.panicking = true;
-        self.print(&format!("throw: {msg}\n\n"));
+        self.print(&format!("throw: {msg}\n"));
+        // dopanic: the signal a throw came from (panicstring's during a
+        // collection), then a blank line.
+        if let Some(sig) = self.gs[self.g].rare.as_ref().and_then(|r| r.sig) {
+            self.print(&sig.line());
+        }
+        self.print("\n");
         // dopanic starts the traceback at its caller: throw, at its call.
         let dopanic = self.tab.lookup("runtime.dopanic").unwrap_or(throw);
         let pc = self.tab.entry(throw) + u64::from(self.sites.ret_off(&self.tab, throw, dopanic));
@@ -289,6 +295,12 @@ impl Runtime {
         // The literal's bytes are the string's: gostringnocopy does not copy.
         let s = self.messages.get(&ret).copied().unwrap_or(0);
         self.call_at(ret, ps, &[s])?;
+        // During a collection (a fault in the collector's own code) no
+        // panic can be made: the message, and a throw.
+        if self.m.gcing {
+            self.print(&format!("panic: {msg}\n"));
+            return self.throw(ps, "panic during gc");
+        }
         self.gostringnocopy(ps.into(), s)?;
         let e = self.new_error_string(ps, s, msg)?;
         let ret = self.site(ps, self.rf.panic);
