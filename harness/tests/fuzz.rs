@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 fn generated_programs_run_on_the_twin_within_its_invariants() {
     let tables = Tables::predicted();
     let mut ran = 0;
-    for seed in 0..1500 {
+    for seed in 0..3000 {
         let p = generate(seed);
         let f = Fixture::from_source(Path::new(&format!("fuzz{seed}.go")), p.source.clone())
             .expect("a generated program is a fixture");
@@ -28,5 +28,5 @@ fn generated_programs_run_on_the_twin_within_its_invariants() {
             }
         }
     }
-    assert!(ran > 2900, "only {ran} of 3000 runs ended in a shape");
+    assert!(ran > 5900, "only {ran} of 6000 runs ended in a shape");
 }
