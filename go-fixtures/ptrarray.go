@@ -3,7 +3,9 @@
 // the caller and in a function given it; len and cap of p are the
 // array's bound, a constant: p is computed only for its calls (one call
 // of mk, not two) and never read through, so a nil p gives the bound
-// too. Last an element is read through a nil pointer at a variable
+// too. p[lo:hi] slices the array through the pointer (slicearray's old
+// is the pointer itself): the slice shares the array, and prints its
+// address. Last an element is read through a nil pointer at a variable
 // index past the bound: the index is checked first (panicindex), before
 // any load through the pointer.
 // Expected outcome: exit 2, panic (index out of range) on both toolchains.
@@ -38,6 +40,12 @@ func main() {
 	b := &[3]string{"x", "y", "z"}
 	b[1] = b[0] + b[2]
 	println(b[1], len(b))
+	s := p[2:5]
+	s[0]++
+	q := new([4]int)
+	t := q[1:]
+	t[2] = 7
+	println(len(s), cap(s), a[2], q[3], len(p[:]), t)
 	var none *[5]int
 	println(len(none), cap(none))
 	i := 7

@@ -476,14 +476,14 @@ pub enum Ins {
         inter: Rc<IfaceTy>,
         site: Site,
     },
-    /// Pop hi and lo; push `a[lo:hi]` of the array in `slot`, a slice
-    /// sharing its cell. With `call` through runtime·slicearray (where
+    /// Pop hi and lo; push `a[lo:hi]` of the array in `slot` (None: pop
+    /// a pointer to the array too, below them), a slice sharing its cell. With `call` through runtime·slicearray (where
     /// cgen_inline cannot put the result); else in line, hi checked
     /// against the array's length and lo against hi where 6g checks them,
     /// `check` being the CALL of runtime·panicslice they branch to (None
     /// when typecheck settled them all).
     SliceArray {
-        slot: Slot,
+        slot: Option<Slot>,
         width: u32,
         call: Option<Site>,
         check: Option<Site>,

@@ -3648,8 +3648,12 @@ impl Compiler {
             } => self.static_ty(expr),
             ExprKind::SliceExpr { expr, .. } => {
                 let t = self.static_ty(expr)?;
-                match t.under() {
-                    Ty::Array(_, elem) => Some(Ty::Slice(elem.clone())),
+                let arr = match t.under() {
+                    Ty::Ptr(a) => a.under().clone(),
+                    u => u.clone(),
+                };
+                match arr {
+                    Ty::Array(_, elem) => Some(Ty::Slice(elem)),
                     _ => Some(t),
                 }
             }
@@ -4253,8 +4257,15 @@ impl Compiler {
         let Some(ty) = self.static_ty(x) else {
             return unsupported(x.pos, "slice of this expression");
         };
+        // A pointer to an array slices the array (typecheck's implicit
+        // OSLICEARR): slicearray's `old` is the pointer itself.
+        let through = matches!(ty.under(), Ty::Ptr(t) if matches!(t.under(), Ty::Array(..)));
         let (bound, elem) = match ty.under() {
             Ty::Array(n, elem) => (Some(i64::from(*n)), (**elem).clone()),
+            Ty::Ptr(t) if through => match t.under() {
+                Ty::Array(n, elem) => (Some(i64::from(*n)), (**elem).clone()),
+                _ => unreachable!("a pointer to an array"),
+            },
             Ty::Slice(elem) => (None, (**elem).clone()),
             _ => return err(pos, format!("cannot slice {ty}")),
         };
@@ -4282,18 +4293,29 @@ impl Compiler {
         let width = elem.size();
         let sliced = Ty::Slice(Box::new(elem.clone()));
         if let Some(n) = bound {
-            let ExprKind::Ident(name) = &x.kind else {
-                return unsupported(x.pos, "slice of an array expression");
+            let slot = if through {
+                // The pointer, where walk's safeexpr leaves it (a name) or
+                // in a temporary (cheapexpr of anything else).
+                if !self.safeexpr(x) {
+                    self.f().walk_temps.push(PTR);
+                }
+                self.expr(x)?;
+                None
+            } else {
+                let ExprKind::Ident(name) = &x.kind else {
+                    return unsupported(x.pos, "slice of an array expression");
+                };
+                let Some(Binding::Var(slot, _)) = self.lookup(name) else {
+                    return unsupported(x.pos, "slice of this array");
+                };
+                // typecheck takes the array's address: it moves to the
+                // heap; walk's safeexpr keeps the address in a temporary.
+                if let Slot::Local(l) = slot {
+                    self.f().escaped.insert(l);
+                }
+                self.f().walk_temps.push(PTR);
+                Some(slot)
             };
-            let Some(Binding::Var(slot, _)) = self.lookup(name) else {
-                return unsupported(x.pos, "slice of this array");
-            };
-            // typecheck takes the array's address: it moves to the heap;
-            // walk's safeexpr keeps the address in a temporary.
-            if let Slot::Local(l) = slot {
-                self.f().escaped.insert(l);
-            }
-            self.f().walk_temps.push(PTR);
             for b in [lo, hi].into_iter().flatten() {
                 self.safe_part(b);
             }
@@ -5694,7 +5716,9 @@ fn shift_locals(code: &mut Code, n: u16) {
             | Ins::StoreIndex(slot)
             | Ins::StoreField(slot, _)
             | Ins::New { slot, .. }
-            | Ins::SliceArray { slot, .. }
+            | Ins::SliceArray {
+                slot: Some(slot), ..
+            }
             | Ins::MapIterInit { slot, .. }
             | Ins::MapIterOk(slot)
             | Ins::MapIter { slot, .. }

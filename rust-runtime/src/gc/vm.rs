@@ -1555,15 +1555,27 @@ impl Machine {
                     unreachable!("int bounds")
                 };
                 // The array moved to the heap (a local) or lies in the
-                // data (a global, whose address the twin does not know).
+                // data (a global, whose address the twin does not know);
+                // or a pointer to it, which the twin follows to a whole cell.
                 let (arr, base) = match slot {
-                    Slot::Local(i) => {
+                    Some(Slot::Local(i)) => {
                         let cell = fr.locals[usize::from(i)].cell();
                         let base = self.heap_cells.get(&Rc::as_ptr(&cell)).copied();
                         (cell, base.unwrap_or(0))
                     }
-                    Slot::Global(i) => (self.globals[usize::from(i)].clone(), 0),
-                    Slot::Captured(_) => unreachable!("finished code has no captured slots"),
+                    Some(Slot::Global(i)) => (self.globals[usize::from(i)].clone(), 0),
+                    Some(Slot::Captured(_)) => {
+                        unreachable!("finished code has no captured slots")
+                    }
+                    None => match stack.pop() {
+                        Some(Value::Ptr(p)) if p.path.is_empty() => (p.cell.clone(), p.addr),
+                        Some(Value::Ptr(_)) => {
+                            return Err(self.fail(
+                                "a slice through a pointer to an array inside another value".into(),
+                            ))
+                        }
+                        _ => return Err(self.fail("a slice of a nil pointer to an array".into())),
+                    },
                 };
                 let nel = elements_len(&arr.borrow()) as u64;
                 let (lo, hi) = (lo as u64, hi as u64);
