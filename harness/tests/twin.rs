@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 55] = [
+const NEVER_MEASURED: [&str; 56] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -59,6 +59,7 @@ const NEVER_MEASURED: [&str; 55] = [
     "repanic",
     "reslice",
     "ring",
+    "runeconv",
     "runes",
     "segspawn",
     "slices",
@@ -73,7 +74,7 @@ const NEVER_MEASURED: [&str; 55] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 83] = [
+const RUNS: [&str; 84] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -140,6 +141,7 @@ const RUNS: [&str; 83] = [
     "repanic",
     "reslice",
     "ring",
+    "runeconv",
     "runes",
     "segspawn",
     "select",

@@ -4,6 +4,7 @@
 
 use crate::asm::Caller;
 use crate::proc::Runtime;
+use crate::slice::SliceHdr;
 use crate::{Addr, Stop};
 
 impl Runtime {
@@ -116,6 +117,49 @@ impl Runtime {
         self.leave(mcpy)?;
         self.leave(f)?;
         Ok(array)
+    }
+
+    /// runtime·stringtosliceint(s) from Go code, `[]int(s)` of a string
+    /// of `nrunes` runes and `len` bytes: charntorune over it to count
+    /// them, the array from mallocgc(FlagNoPointers), charntorune again
+    /// to fill it. Returns the array's address.
+    pub fn stringtosliceint(&mut self, ret: Addr, len: u64, nrunes: u32) -> Result<Addr, Stop> {
+        let f = self.rt_fn("runtime.stringtosliceint")?;
+        self.call_at(ret, f, &[0, len])?;
+        let ctr = self.rt_fn("runtime.charntorune")?;
+        for _ in 0..nrunes {
+            self.call_leaf(crate::asm::at(f, 298), ctr, &[0, 0, 0])?;
+        }
+        let array = self.mallocgc_dogc(
+            crate::asm::at(f, 302),
+            nrunes * 4,
+            crate::malloc::FLAG_NO_POINTERS,
+            true,
+            true,
+        )?;
+        for _ in 0..nrunes {
+            self.call_leaf(crate::asm::at(f, 308), ctr, &[0, 0, 0])?;
+        }
+        self.leave(f)?;
+        Ok(array)
+    }
+
+    /// runtime·sliceinttostring(b) from Go code, `string(r)` of the runes
+    /// of `b` that encode to `len` bytes: runetochar of each to count the
+    /// bytes, gostringsize(len + 4), runetochar of each again to write.
+    pub fn sliceinttostring(&mut self, ret: Addr, b: SliceHdr, len: u64) -> Result<(), Stop> {
+        let f = self.rt_fn("runtime.sliceinttostring")?;
+        self.call_at(ret, f, &b.words())?;
+        let rtc = self.rt_fn("runtime.runetochar")?;
+        let nrunes = b.len;
+        for _ in 0..nrunes {
+            self.call_leaf(crate::asm::at(f, 269), rtc, &[0, 0])?;
+        }
+        self.gostringsize(f, len + 4)?;
+        for _ in 0..nrunes {
+            self.call_leaf(crate::asm::at(f, 278), rtc, &[0, 0])?;
+        }
+        self.leave(f)
     }
 
     /// runtime·stringiter(s, k) or, with `two`, stringiter2(s, k) from Go

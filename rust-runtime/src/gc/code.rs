@@ -588,6 +588,16 @@ pub enum Ins {
     SliceToString {
         site: Site,
     },
+    /// Pop a string; push a new []int of its runes
+    /// (runtime·stringtosliceint).
+    StringToInts {
+        site: Site,
+    },
+    /// Pop a []int; push the string of its runes
+    /// (runtime·sliceinttostring).
+    IntsToString {
+        site: Site,
+    },
     MakeChan {
         hint: bool,
         elem: Ty,

@@ -5205,6 +5205,12 @@ impl Compiler {
                 let site = self.site("runtime.stringtoslicebyte");
                 self.emit(Ins::StringToBytes { site });
             }
+            (Ty::Str, Ty::Slice(e)) if **e == Ty::INT => {
+                // OSTRARRAYRUNE: stringtosliceint(s).
+                self.calls(argwid(false, 0, &[Ty::Str], &[to.under().clone()]));
+                let site = self.site("runtime.stringtosliceint");
+                self.emit(Ins::StringToInts { site });
+            }
             (a, b) if a == b => {}
             _ => return unsupported(pos, &format!("conversion to {to} of this value")),
         }
@@ -5212,7 +5218,7 @@ impl Compiler {
     }
 
     /// A conversion to a string type: of a string (no code), of a []byte
-    /// (walk.c's OARRAYBYTESTR: slicebytetostring(b)), of an integer
+    /// (walk.c's OARRAYBYTESTR: slicebytetostring(b)) or a []int, of an integer
     /// (ORUNESTR: intstring(int64(v)); a constant one is folded, see
     /// const_value).
     fn convert_to_string(&mut self, pos: Pos, to: &Ty, arg: &Expr) -> R<Option<Ty>> {
@@ -5223,6 +5229,17 @@ impl Compiler {
                 self.calls(argwid(false, 0, &[Ty::Slice(Box::new(BYTE))], &[Ty::Str]));
                 let site = self.site("runtime.slicebytetostring");
                 self.emit(Ins::SliceToString { site });
+            }
+            // OARRAYRUNESTR: sliceinttostring(r).
+            Ty::Slice(e) if **e == Ty::INT => {
+                self.calls(argwid(
+                    false,
+                    0,
+                    &[Ty::Slice(Box::new(Ty::INT))],
+                    &[Ty::Str],
+                ));
+                let site = self.site("runtime.sliceinttostring");
+                self.emit(Ins::IntsToString { site });
             }
             Ty::Int { .. } => {
                 let i64_ty = Ty::Int {

@@ -664,6 +664,8 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::SliceString { hi: false, site } => one("runtime.slicestring1", site),
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
         Ins::StringToBytes { site } => one("runtime.stringtoslicebyte", site),
+        Ins::StringToInts { site } => one("runtime.stringtosliceint", site),
+        Ins::IntsToString { site } => one("runtime.sliceinttostring", site),
         Ins::StringIter { two, site } => one(
             if *two {
                 "runtime.stringiter2"

@@ -1933,6 +1933,40 @@ impl Machine {
                 };
                 self.push(g, v);
             }
+            Ins::StringToInts { site } => {
+                let Some(Value::Str(s)) = stack.pop() else {
+                    unreachable!("a string")
+                };
+                let runes: Vec<Value> = s
+                    .chars()
+                    .map(|c| Value::Int(i64::from(u32::from(c))))
+                    .collect();
+                let n = runes.len() as u32;
+                let ret = self.ret(rt, func, "runtime.stringtosliceint", &site);
+                let addr = rt.stringtosliceint(ret, s.len() as u64, n)?;
+                self.push(g, new_slice(runes, addr));
+            }
+            Ins::IntsToString { site } => {
+                let r = stack.pop().expect("an int slice");
+                let mut s = String::new();
+                for v in elements(&r).iter() {
+                    let Value::Int(n) = v else {
+                        unreachable!("ints")
+                    };
+                    // runetochar: an int32 taken as unsigned; past Runemax
+                    // the error rune; a surrogate half is written as it is.
+                    let c = *n as i32 as u32;
+                    match char::from_u32(c) {
+                        Some(c) => s.push(c),
+                        None if c > 0x10ffff => s.push(char::REPLACEMENT_CHARACTER),
+                        None => return Err(self.fail("a string that is not UTF-8".into())),
+                    }
+                }
+                let ret = self.ret(rt, func, "runtime.sliceinttostring", &site);
+                let h = self.hdr(rt, &r);
+                rt.sliceinttostring(ret, h, s.len() as u64)?;
+                self.push(g, Value::Str(Rc::from(s)));
+            }
             Ins::SliceToString { site } => {
                 let b = stack.pop().expect("a byte slice");
                 let bytes: Vec<u8> = elements(&b)
