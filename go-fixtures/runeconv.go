@@ -16,7 +16,8 @@ func main() {
 	println(t, len(t))
 	bad := []int{0x10ffff + 1, -1, 'a'}
 	println(string(bad), len(string(bad)))
-	println(len(string([]int{})), len([]int("")))
+	empty := string([]int{})
+	println(len(empty), len([]int("")))
 	for i, c := range []int("añb") {
 		print(i, ":", c, " ")
 	}

@@ -2401,8 +2401,8 @@ impl Compiler {
     }
 
     /// Whether `v` is a composite literal once typecheck is done with it:
-    /// one written out, or `[]byte("...")` of a constant, which
-    /// stringtoarraylit makes one.
+    /// one written out, or `[]byte("...")` or `[]int("...")` of a
+    /// constant, which stringtoarraylit makes one.
     fn is_literal(&mut self, v: &Expr) -> bool {
         match &v.kind {
             ExprKind::Composite { .. } => true,
@@ -2410,8 +2410,11 @@ impl Compiler {
                 let ExprKind::TypeExpr(Type::Slice(e)) = &func.kind else {
                     return false;
                 };
-                let byte = self.ty(e, func.pos).is_ok_and(|t| t == BYTE);
-                byte && matches!(args.as_slice(), [a] if matches!(self.const_value(a), Some((Const::Str(_), _))))
+                let units = self
+                    .ty(e, func.pos)
+                    .is_ok_and(|t| t == BYTE || t == Ty::INT);
+                units
+                    && matches!(args.as_slice(), [a] if matches!(self.const_value(a), Some((Const::Str(_), _))))
             }
             _ => false,
         }
@@ -5152,17 +5155,23 @@ impl Compiler {
             return Ok(Some(to.clone()));
         }
         // typecheck's stringtoarraylit: `[]byte("...")` of a constant is
-        // the literal `[]byte{0: 'h', 1: 'i'...}`.
+        // the literal `[]byte{0: 'h', 1: 'i'...}`, `[]int("...")` that of
+        // its runes.
         if let (Some((Const::Str(text), _)), Ty::Slice(e)) = (self.const_value(arg), to.under()) {
-            if **e == BYTE {
+            let units: Option<Vec<u64>> = match **e {
+                BYTE => Some(text.bytes().map(u64::from).collect()),
+                Ty::INT => Some(text.chars().map(|c| u64::from(u32::from(c))).collect()),
+                _ => None,
+            };
+            if let Some(units) = units {
                 let int = |n: u64| Expr {
                     pos: arg.pos,
                     kind: ExprKind::Int(n),
                 };
-                let elems: Vec<(Option<Expr>, Expr)> = text
-                    .bytes()
+                let elems: Vec<(Option<Expr>, Expr)> = units
+                    .into_iter()
                     .enumerate()
-                    .map(|(i, b)| (Some(int(i as u64)), int(u64::from(b))))
+                    .map(|(i, u)| (Some(int(i as u64)), int(u)))
                     .collect();
                 self.elided_lit(pos, to, &elems)?;
                 return Ok(Some(to.clone()));
