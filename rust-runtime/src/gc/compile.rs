@@ -177,6 +177,10 @@ struct FuncState {
     /// variable, which is neither addable nor sudoaddable; cgen_inline's
     /// for a slice of a heap variable or into one.
     heap_temps: HashMap<usize, Vec<u16>>,
+    /// Composite literals of the statement compiling that walk built in
+    /// its init, ahead of its calls (see hoist_literals): by node, the
+    /// hidden slot holding each and its type.
+    hoisted: HashMap<*const Expr, (Slot, Ty)>,
     /// Where the plain assignment whose right side is about to compile
     /// puts it, when that side is a slice expression.
     slice_dest: Option<SliceDest>,
@@ -590,6 +594,7 @@ impl Compiler {
             lit_target: None,
             codegen_temps: Vec::new(),
             heap_temps: HashMap::new(),
+            hoisted: HashMap::new(),
             slice_dest: None,
             slice_pending: None,
             sliced_into: Vec::new(),
@@ -1309,6 +1314,112 @@ impl Compiler {
 
     fn stmt(&mut self, s: &Stmt) -> R<()> {
         self.f().line = s.line;
+        self.hoist_literals(s)?;
+        let done = self.stmt_kind(s);
+        self.f().hoisted.clear();
+        done
+    }
+
+    /// walk's anylit: every composite literal of a simple statement's
+    /// expressions is built in the statement's init (new of its array, a
+    /// literal's element stores, a map literal's makemap and assigns),
+    /// ahead of the calls that stay in the expression; in walk's order,
+    /// the expression tree left to right, outer before inner. A literal
+    /// that is a plain assignment's or a single result's whole right side
+    /// is built in place (oaslit) and left where it is; the right operand
+    /// of && and || keeps its own init (walk's OANDAND), and a function
+    /// literal's body is its own.
+    fn hoist_literals(&mut self, s: &Stmt) -> R<()> {
+        let whole_single = |rhs: &[Expr]| rhs.len() == 1;
+        let roots: Vec<(&Expr, bool)> = match &s.kind {
+            StmtKind::Expr(e) => vec![(e, false)],
+            StmtKind::Go { call, .. } | StmtKind::Defer { call, .. } => vec![(call, false)],
+            StmtKind::Define { names, rhs } => {
+                let in_place = names.len() == 1 && whole_single(rhs);
+                rhs.iter().map(|e| (e, in_place)).collect()
+            }
+            StmtKind::Assign { lhs, rhs, .. } => {
+                let in_place = lhs.len() == 1 && whole_single(rhs);
+                lhs.iter()
+                    .map(|e| (e, false))
+                    .chain(rhs.iter().map(|e| (e, in_place)))
+                    .collect()
+            }
+            StmtKind::Send { chan, value } => vec![(chan, false), (value, false)],
+            StmtKind::Return(values) => {
+                let in_place = whole_single(values);
+                values.iter().map(|e| (e, in_place)).collect()
+            }
+            StmtKind::Var(specs) => specs
+                .iter()
+                .flat_map(|sp| {
+                    let in_place = sp.names.len() == 1 && whole_single(&sp.values);
+                    sp.values.iter().map(move |e| (e, in_place))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut found = Vec::new();
+        for (e, in_place) in roots {
+            self.walk_literals(e, in_place, &mut found);
+        }
+        for e in found {
+            let ty = self.expr_typed(e)?;
+            let slot = self.hidden();
+            self.emit(Ins::Store(slot));
+            self.f().hoisted.insert(e as *const Expr, (slot, ty));
+        }
+        Ok(())
+    }
+
+    /// The literals of `e` walk builds in a statement's init, in order
+    /// (`top`: `e` itself is built in place if it is one).
+    fn walk_literals<'e>(&mut self, e: &'e Expr, top: bool, out: &mut Vec<&'e Expr>) {
+        let literal = matches!(&e.kind, ExprKind::Composite { ty: Some(_), .. })
+            || matches!(&e.kind, ExprKind::Unary { op: "&", expr } if matches!(expr.kind, ExprKind::Composite { .. }))
+            || (matches!(e.kind, ExprKind::Call { .. }) && self.is_literal(e));
+        if literal {
+            if !top {
+                out.push(e);
+            }
+            return;
+        }
+        match &e.kind {
+            ExprKind::Call { func, args, .. } => {
+                self.walk_literals(func, false, out);
+                for a in args {
+                    self.walk_literals(a, false, out);
+                }
+            }
+            ExprKind::Binary {
+                op: "&&" | "||",
+                lhs,
+                ..
+            } => self.walk_literals(lhs, false, out),
+            ExprKind::Binary { lhs, rhs, .. }
+            | ExprKind::Index {
+                expr: lhs,
+                index: rhs,
+            } => {
+                self.walk_literals(lhs, false, out);
+                self.walk_literals(rhs, false, out);
+            }
+            ExprKind::Unary { expr, .. }
+            | ExprKind::Paren(expr)
+            | ExprKind::Recv(expr)
+            | ExprKind::Selector { expr, .. }
+            | ExprKind::TypeAssert { expr, .. } => self.walk_literals(expr, false, out),
+            ExprKind::SliceExpr { expr, lo, hi } => {
+                self.walk_literals(expr, false, out);
+                for b in [lo, hi].into_iter().flatten() {
+                    self.walk_literals(b, false, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn stmt_kind(&mut self, s: &Stmt) -> R<()> {
         match &s.kind {
             StmtKind::Expr(e) => {
                 let ty = self.expr_stmt(e)?;
@@ -2441,6 +2552,10 @@ impl Compiler {
     /// Compile `e`; its static type, named types kept (what assignment,
     /// methods and interfaces see).
     fn expr_typed(&mut self, e: &Expr) -> R<Ty> {
+        if let Some((slot, ty)) = self.f().hoisted.get(&(e as *const Expr)).cloned() {
+            self.emit(Ins::Load(slot));
+            return Ok(ty);
+        }
         if let Some((c, ty)) = self.const_value(e) {
             self.emit(Ins::Const(c));
             if *ty.under() == Ty::Float32 {
