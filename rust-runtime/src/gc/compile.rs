@@ -1328,34 +1328,33 @@ impl Compiler {
     /// that is a plain assignment's or a single result's whole right side
     /// is built in place (oaslit) and left where it is; the right operand
     /// of && and || keeps its own init (walk's OANDAND), and a function
-    /// literal's body is its own.
+    /// literal's body is its own. An assignment of several values (OAS2)
+    /// goes through walkexprlistsafe, which moves each call into the init
+    /// as it comes: its values keep their order (the real binary showed
+    /// `a, b := mk(), []int{4, 5}` allocating the channel first).
     fn hoist_literals(&mut self, s: &Stmt) -> R<()> {
         let whole_single = |rhs: &[Expr]| rhs.len() == 1;
         let roots: Vec<(&Expr, bool)> = match &s.kind {
             StmtKind::Expr(e) => vec![(e, false)],
             StmtKind::Go { call, .. } | StmtKind::Defer { call, .. } => vec![(call, false)],
-            StmtKind::Define { names, rhs } => {
-                let in_place = names.len() == 1 && whole_single(rhs);
-                rhs.iter().map(|e| (e, in_place)).collect()
+            StmtKind::Define { names, rhs } if names.len() == 1 => {
+                rhs.iter().map(|e| (e, whole_single(rhs))).collect()
             }
-            StmtKind::Assign { lhs, rhs, .. } => {
-                let in_place = lhs.len() == 1 && whole_single(rhs);
-                lhs.iter()
-                    .map(|e| (e, false))
-                    .chain(rhs.iter().map(|e| (e, in_place)))
-                    .collect()
-            }
+            StmtKind::Assign { lhs, rhs, .. } if lhs.len() == 1 => lhs
+                .iter()
+                .map(|e| (e, false))
+                .chain(rhs.iter().map(|e| (e, whole_single(rhs))))
+                .collect(),
             StmtKind::Send { chan, value } => vec![(chan, false), (value, false)],
             StmtKind::Return(values) => {
                 let in_place = whole_single(values);
                 values.iter().map(|e| (e, in_place)).collect()
             }
-            StmtKind::Var(specs) => specs
+            // A group's declarations are statements of their own.
+            StmtKind::Var(specs) if specs.len() == 1 => specs
                 .iter()
-                .flat_map(|sp| {
-                    let in_place = sp.names.len() == 1 && whole_single(&sp.values);
-                    sp.values.iter().map(move |e| (e, in_place))
-                })
+                .filter(|sp| sp.names.len() == 1)
+                .flat_map(|sp| sp.values.iter().map(|e| (e, true)))
                 .collect(),
             _ => Vec::new(),
         };
