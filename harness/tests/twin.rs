@@ -14,7 +14,7 @@ use rust_runtime::Variant;
 
 /// Fixtures written and recorded after the twin predicted, whose binaries
 /// were never measured: the ordinary run predicts their figures.
-const NEVER_MEASURED: [&str; 57] = [
+const NEVER_MEASURED: [&str; 59] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -26,6 +26,7 @@ const NEVER_MEASURED: [&str; 57] = [
     "consts",
     "crowd",
     "deep150",
+    "deferclose",
     "divzero",
     "embedding",
     "fanin",
@@ -33,6 +34,7 @@ const NEVER_MEASURED: [&str; 57] = [
     "floats",
     "gcfault",
     "golit",
+    "gomaxprocs",
     "ifaceconv",
     "ifaceeq",
     "ifaceiface",
@@ -75,7 +77,7 @@ const NEVER_MEASURED: [&str; 57] = [
 ];
 
 /// The fixtures the twin runs, shape for shape.
-const RUNS: [&str; 85] = [
+const RUNS: [&str; 87] = [
     "addresses",
     "anoniface",
     "anonstruct",
@@ -95,6 +97,7 @@ const RUNS: [&str; 85] = [
     "deadlock",
     "deep150",
     "deeprec",
+    "deferclose",
     "deferfn",
     "divzero",
     "embedding",
@@ -105,6 +108,7 @@ const RUNS: [&str; 85] = [
     "gcfault",
     "goargs",
     "golit",
+    "gomaxprocs",
     "gopanic",
     "gosched",
     "hang1547",

@@ -762,6 +762,14 @@ impl Runtime {
     pub fn closechan(&mut self, ret: Addr, c: ChanId) -> Result<(), Stop> {
         let f = self.rf.closechan;
         self.call_at(ret, f, &[self.chans[c].addr])?;
+        self.closechan_body(c)?;
+        self.leave(f)
+    }
+
+    /// runtime·closechan's body, entered (a deferred `close(c)`: jmpdefer
+    /// or reflect·call entered it); the caller returns from it.
+    pub fn closechan_body(&mut self, c: ChanId) -> Result<(), Stop> {
+        let f = self.rf.closechan;
         self.lock(f, LockId::Chan(c))?;
         if self.chans[c].wclosed() {
             self.unlock(f, LockId::Chan(c))?;
@@ -777,8 +785,7 @@ impl Runtime {
                 self.ready(at(f, line + 6), gp)?;
             }
         }
-        self.unlock(at(f, 973), LockId::Chan(c))?;
-        self.leave(f)
+        self.unlock(at(f, 973), LockId::Chan(c))
     }
 
     /// runtime·ready: readylocked under the sched lock.

@@ -2,7 +2,7 @@
 //! malg), stack growth (newstack, oldstack), and rt0/mstart, for the one
 //! M that runs Go code under GOMAXPROCS=1.
 
-use crate::asm::{at2, Caller};
+use crate::asm::{at, at2, Caller};
 use crate::host::Host;
 use crate::lock::{Lock, LockId};
 use crate::malloc::{FixAlloc, Heap, Mem};
@@ -1403,6 +1403,35 @@ impl Runtime {
         self.call_at(ret, f, &[])?;
         self.gs[self.g].resume = Resume::Gosched;
         self.gosched(f)
+    }
+
+    /// runtime·GOMAXPROCS(n) from Go code (runtime1.goc), returning to
+    /// `ret`: gomaxprocsfunc(n), which under the scheduler's lock sets
+    /// gomaxprocs and mcpumax to n (the old value for n <= 0) and runs
+    /// matchmg. The twin's runs have one M and a limit of one (no
+    /// $GOMAXPROCS in their environment): the old value is 1, and matchmg
+    /// finds mcpu not below mcpumax. A limit above one lets the scheduler
+    /// start other Ms, which the twin does not model. Returns the old
+    /// value.
+    pub fn gomaxprocs_go(&mut self, ret: Addr, n: i64) -> Result<i64, Stop> {
+        let f = self.rt_fn("runtime.GOMAXPROCS")?;
+        self.call_at(ret, f, &[n as u32 as u64])?;
+        let gf = self.rt_fn("runtime.gomaxprocsfunc")?;
+        self.call(at(f, 3), gf, &[n as u32 as u64])?;
+        self.lock(at2(gf, 1156, 1184), LockId::Sched)?;
+        let old = i64::from(self.sched.mcpumax);
+        if n as i32 > 1 {
+            self.unmodelled = Some(format!(
+                "runtime.GOMAXPROCS({n}): more than one M may run, which the twin does not model"
+            ));
+            return Err(Stop::End(Ending::Exit(2)));
+        }
+        let mm = self.rf.matchmg;
+        self.call_leaf(at2(gf, 1172, 1200), mm, &[])?;
+        self.unlock(at2(gf, 1173, 1201), LockId::Sched)?;
+        self.leave(gf)?;
+        self.leave(f)?;
+        Ok(old)
     }
 
     /// runtime·gosched: save this G and jump into the scheduler.

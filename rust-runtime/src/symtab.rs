@@ -632,7 +632,14 @@ impl Sites {
                 s.parse::<u32>()
                     .map_err(|_| bad(format!("'{s}' is not a number")))
             };
-            let (off, lineno, top) = (num(off)?, num(lineno)?, num(top)?);
+            // A line is an int32 the runtime prints signed: a function of a
+            // file goc2c made has -1 at its entry (before its #line).
+            let line = |s: &str| {
+                s.parse::<i32>()
+                    .map(|l| l as u32)
+                    .map_err(|_| bad(format!("'{s}' is not a line")))
+            };
+            let (off, lineno, top) = (num(off)?, line(lineno)?, line(top)?);
             let Some(id) = tab.lookup(caller) else {
                 continue;
             };

@@ -181,6 +181,8 @@ impl Runtime {
             // Every frame but the first is backed up into its CALL.
             func.line_at((pc - entry) as u32, !backup || pc == entry)
         };
+        // funcline's int32, signed (-1 where a goc2c file has no line yet).
+        let lineno = lineno as i32;
         line.push_str(&format!(" {}:{lineno}\n\t{}(", func.file, func.name));
         let words = func.arg_words();
         for i in 0..words {

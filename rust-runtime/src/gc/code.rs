@@ -408,6 +408,11 @@ pub enum Ins {
     /// `defer print(...)`/`defer println(...)`: 6g defers runtime·goprintf
     /// with a format of one verb per argument (walkprint); the arguments
     /// are on the stack.
+    /// Pop a channel; `defer close(c)`: deferproc of runtime·closechan
+    /// with the channel, 8 bytes of arguments.
+    DeferClose {
+        site: Site,
+    },
     DeferPrint {
         format: Rc<str>,
         verbs: Vec<char>,
@@ -629,6 +634,10 @@ pub enum Ins {
         site: Site,
     },
     Gosched {
+        site: Site,
+    },
+    /// Pop n; push what runtime.GOMAXPROCS(n) returns.
+    GoMaxProcs {
         site: Site,
     },
     /// `select {}`.

@@ -4793,6 +4793,20 @@ impl Compiler {
             });
             return Ok(());
         };
+        // walk's ODEFER of OCLOSE: deferproc of closechan(c).
+        if n == "close" {
+            let [c] = args else {
+                return err(call.pos, "wrong argument count to close");
+            };
+            if !matches!(self.expr(c)?, Ty::Chan(_)) {
+                return err(c.pos, "invalid operation: close of a non-channel");
+            }
+            self.f().code.has_defer = true;
+            self.calls(argwid(false, 0, &[PTR], &[]));
+            let site = self.site("runtime.deferproc");
+            self.emit(Ins::DeferClose { site });
+            return Ok(());
+        }
         if n != "println" && n != "print" {
             return unsupported(func.pos, &format!("defer of {n}"));
         }
@@ -4880,6 +4894,17 @@ impl Compiler {
                 let site = self.site("runtime.Gosched");
                 self.emit(Ins::Gosched { site });
                 return Ok(None);
+            }
+            if matches!(&expr.kind, ExprKind::Ident(p) if p == "runtime") && name == "GOMAXPROCS" {
+                let [n] = args.as_slice() else {
+                    return err(e.pos, "wrong argument count to runtime.GOMAXPROCS");
+                };
+                self.expr_as(n, &Ty::INT)?;
+                // GOMAXPROCS(n int) (ret int)
+                self.calls(argwid(false, 0, &[Ty::INT], &[Ty::INT]));
+                let site = self.site("runtime.GOMAXPROCS");
+                self.emit(Ins::GoMaxProcs { site });
+                return Ok(Some(Ty::INT));
             }
             if let Some(Ty::Iface(it)) = self.static_ty(expr) {
                 return self.method_call(e.pos, expr, &it, name, args);

@@ -290,7 +290,9 @@ fn lay_func(prog: &Program, i: usize, file: &str) -> Laid {
                     // function, and deferproc's TESTL and JNE.
                     match ins {
                         Ins::Go { .. } => l.ins(site.line, 2),
-                        Ins::Defer { .. } | Ins::DeferPrint { .. } => l.ins(site.line, 10),
+                        Ins::Defer { .. } | Ins::DeferPrint { .. } | Ins::DeferClose { .. } => {
+                            l.ins(site.line, 10)
+                        }
                         _ => {}
                     }
                 }
@@ -600,7 +602,9 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::Call { func, site, .. } => one(&prog.funcs[*func].name, site),
         Ins::Closure { site, .. } => one("runtime.closure", site),
         Ins::Go { site, .. } => one("runtime.newproc", site),
-        Ins::Defer { site, .. } | Ins::DeferPrint { site, .. } => one("runtime.deferproc", site),
+        Ins::Defer { site, .. } | Ins::DeferPrint { site, .. } | Ins::DeferClose { site } => {
+            one("runtime.deferproc", site)
+        }
         Ins::Panic { site } => one("runtime.panic", site),
         Ins::ConvT2E { site, .. } => one("runtime.convT2E", site),
         Ins::ConvT2I { site, .. } => one("runtime.convT2I", site),
@@ -682,6 +686,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::Closed { site } => one("runtime.closedchan", site),
         Ins::Print { kind, site } => one(kind.callee(), site),
         Ins::Gosched { site } => one("runtime.Gosched", site),
+        Ins::GoMaxProcs { site } => one("runtime.GOMAXPROCS", site),
         Ins::Block { site } => one("runtime.block", site),
         Ins::SelectNb { case, site, .. } => match case {
             SelKind::Send(_) => one("runtime.selectnbsend", site),

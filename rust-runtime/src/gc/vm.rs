@@ -242,6 +242,8 @@ enum Deferred {
     Print(Rc<str>, Vec<Verb>),
     /// A function, the closure it runs in (if any) and its arguments.
     Call(usize, Option<Rc<Closure>>, Vec<Value>),
+    /// runtime·closechan of a channel (None: a nil one).
+    Close(Option<ChanId>),
 }
 
 /// What a go statement handed its new goroutine.
@@ -1395,6 +1397,17 @@ impl Machine {
                     .or_default()
                     .push(Deferred::Print(format.clone(), printed));
             }
+            Ins::DeferClose { site } => {
+                let c = match stack.pop() {
+                    Some(Value::Chan(c)) => c,
+                    _ => None,
+                };
+                let word = c.map_or(0, |c| rt.chans[c].addr);
+                let ret = self.ret(rt, func, "runtime.deferproc", &site);
+                let closechan = rt.tab.entry(rt.rf.closechan);
+                rt.deferproc(ret, closechan, &[word], 8)?;
+                self.deferred.entry(g).or_default().push(Deferred::Close(c));
+            }
             Ins::Defer {
                 func: callee,
                 nargs,
@@ -2265,6 +2278,14 @@ impl Machine {
                 };
                 rt.print_arg(ret, &arg)?;
             }
+            Ins::GoMaxProcs { site } => {
+                let Some(Value::Int(n)) = stack.pop() else {
+                    unreachable!("an int")
+                };
+                let ret = self.ret(rt, func, "runtime.GOMAXPROCS", &site);
+                let old = rt.gomaxprocs_go(ret, n)?;
+                self.push(g, Value::Int(old));
+            }
             Ins::Gosched { site } => {
                 let ret = self.ret(rt, func, "runtime.Gosched", &site);
                 rt.gosched_go(ret)?;
@@ -2822,6 +2843,15 @@ impl Program for Machine {
                             if let Err(stop) = r {
                                 return stop;
                             }
+                        }
+                        Some(Deferred::Close(Some(c))) => {
+                            let r = rt.closechan_body(c).and_then(|()| rt.ret_go(f));
+                            if let Err(stop) = r {
+                                return stop;
+                            }
+                        }
+                        Some(Deferred::Close(None)) => {
+                            return self.fail("close of a nil channel".into());
                         }
                         // A function: its frame goes on top; its Ret
                         // returns the same way.
