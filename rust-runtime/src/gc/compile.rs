@@ -3721,6 +3721,23 @@ impl Compiler {
                 {
                     self.ty(&Type::Name(n.clone(), func.pos), func.pos).ok()
                 }
+                // new(T): a *T.
+                ExprKind::Ident(n) if n == "new" && self.lookup(n).is_none() => {
+                    match args.as_slice() {
+                        [Expr {
+                            kind: ExprKind::TypeExpr(t),
+                            pos,
+                        }] => self.ty(t, *pos).ok().map(|t| Ty::Ptr(Box::new(t))),
+                        [Expr {
+                            kind: ExprKind::Ident(n),
+                            pos,
+                        }] => self
+                            .ty(&Type::Name(n.clone(), *pos), *pos)
+                            .ok()
+                            .map(|t| Ty::Ptr(Box::new(t))),
+                        _ => None,
+                    }
+                }
                 _ => self.call_results(e)?.first().cloned(),
             },
             ExprKind::Recv(c) => match self.static_ty(c)? {
@@ -4370,6 +4387,17 @@ impl Compiler {
     /// CALL of runtime·panicslice, except an array sliced where the
     /// result has no address of its own, which runtime·slicearray slices.
     fn slice_expr(&mut self, pos: Pos, x: &Expr, lo: Option<&Expr>, hi: Option<&Expr>) -> R<Ty> {
+        // `(*p)[lo:hi]` of a pointer to an array is `p[lo:hi]`.
+        let mut inner = x;
+        while let ExprKind::Paren(e) = &inner.kind {
+            inner = e;
+        }
+        if let ExprKind::Unary { op: "*", expr: p } = &inner.kind {
+            let to_array = matches!(self.static_ty(p).as_ref().map(Ty::under), Some(Ty::Ptr(t)) if matches!(t.under(), Ty::Array(..)));
+            if to_array {
+                return self.slice_expr(pos, p, lo, hi);
+            }
+        }
         let dest = self.f().slice_dest.take();
         let Some(ty) = self.static_ty(x) else {
             return unsupported(x.pos, "slice of this expression");
