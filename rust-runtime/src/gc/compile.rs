@@ -3744,6 +3744,11 @@ impl Compiler {
                 Ty::Chan(elem) => Some(*elem),
                 _ => None,
             },
+            // x.(T): a T (what its methods and fields are looked up on).
+            ExprKind::TypeAssert { ty, .. } => match ty {
+                Type::Name(n, _) if n == "type" => None,
+                t => self.ty(t, e.pos).ok(),
+            },
             ExprKind::Index { expr, .. } => {
                 let t = self.static_ty(expr)?;
                 match t.under() {
