@@ -1038,31 +1038,27 @@ impl Compiler {
                 // Identical struct types written out are one type.
                 let (fs, embedded) = self.struct_body(fields, pos)?;
                 let st = StructTy::unnamed(fs, embedded);
-                let st = match self.unnamed_structs.get(&st.name) {
-                    Some(made) => made.clone(),
-                    None => {
-                        let st = Rc::new(st);
-                        self.declared.add(&Ty::Struct(st.clone()));
-                        self.unnamed_structs.insert(st.name.clone(), st.clone());
-                        st
-                    }
-                };
-                Ty::Struct(st)
+                let name = st.name.clone();
+                interned(
+                    &mut self.unnamed_structs,
+                    &mut self.declared,
+                    name,
+                    st,
+                    Ty::Struct,
+                )
             }
             Type::Interface(ms, embedded) if ms.is_empty() && embedded.is_empty() => Ty::Eface,
             Type::Interface(ms, embedded) => {
                 // Identical interface types written out are one type.
                 let it = IfaceTy::unnamed(self.iface_body(ms, embedded, pos)?);
-                let it = match self.unnamed_ifaces.get(&it.name) {
-                    Some(made) => made.clone(),
-                    None => {
-                        let it = Rc::new(it);
-                        self.declared.add(&Ty::Iface(it.clone()));
-                        self.unnamed_ifaces.insert(it.name.clone(), it.clone());
-                        it
-                    }
-                };
-                Ty::Iface(it)
+                let name = it.name.clone();
+                interned(
+                    &mut self.unnamed_ifaces,
+                    &mut self.declared,
+                    name,
+                    it,
+                    Ty::Iface,
+                )
             }
         })
     }
@@ -5895,6 +5891,24 @@ fn kinds_elem(comm: &Comm, c: &mut Compiler) -> R<Option<Ty>> {
         Ty::Chan(elem) => Some(*elem),
         _ => None,
     })
+}
+
+/// One type per spelling of a written-out body: the type of that name
+/// made before, else `made`, declared (for the type data) the first time.
+fn interned<T>(
+    by_name: &mut HashMap<String, Rc<T>>,
+    declared: &mut Declared,
+    name: String,
+    made: T,
+    ty: impl Fn(Rc<T>) -> Ty,
+) -> Ty {
+    if let Some(t) = by_name.get(&name) {
+        return ty(t.clone());
+    }
+    let t = Rc::new(made);
+    declared.add(&ty(t.clone()));
+    by_name.insert(name, t.clone());
+    ty(t)
 }
 
 /// Put a function literal's `n` captured cells in front of its locals.
