@@ -7,7 +7,7 @@
 //! (linux/thread.c), [`asm`] (amd64/asm.s and 6l's prologues),
 //! [`traceback`] (amd64/traceback.c, and the printing in runtime.c and
 //! signal.c), [`symtab`] (symtab.c), [`chan`] (chan.c), [`print`](mod@print)
-//! (print.c), [`iface`] (iface.c), [`slice`](mod@slice) (slice.c), [`string`] (string.goc),
+//! (print.c), [`float`] (float.c), [`complex`] (complex.c), [`iface`] (iface.c), [`slice`](mod@slice) (slice.c), [`string`] (string.goc),
 //! [`closure`] (amd64/closure.c), [`mfinal`] (mfinal.c), [`mgc0`] (mgc0.c),
 //! [`mprof`] (mprof.goc), [`sema`] (sema.goc), [`runtime`](mod@runtime)
 //! (runtime.c), [`signal`] (linux/amd64/signal.c), [`sigqueue`]
@@ -24,6 +24,8 @@ use std::str::FromStr;
 pub mod asm;
 pub mod chan;
 pub mod closure;
+pub mod complex;
+pub mod float;
 pub mod gc;
 pub mod hashmap;
 pub mod host;

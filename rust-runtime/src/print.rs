@@ -16,6 +16,8 @@ pub enum PrintArg<'a> {
     Uint(u64),
     Bool(bool),
     Float(f64),
+    /// A complex128: its real and imaginary parts.
+    Complex(f64, f64),
     /// Channels, pointers, funcs: printed in hex.
     Pointer(u64),
     /// A slice: `[len/cap]` and its array's address.
@@ -73,6 +75,7 @@ impl Runtime {
             PrintArg::Bool(true) => self.write(f, (184, 184), "true"),
             PrintArg::Bool(false) => self.write(f, (187, 187), "false"),
             PrintArg::Float(v) => self.printfloat(f, *v),
+            PrintArg::Complex(re, im) => self.printcomplex(f, *re, *im),
             PrintArg::Pointer(v) => {
                 // printpointer -> printhex
                 let h = self.rf.printhex;
@@ -112,6 +115,7 @@ impl Runtime {
             PrintArg::Uint(_) => "runtime.printuint",
             PrintArg::Bool(_) => "runtime.printbool",
             PrintArg::Float(_) => "runtime.printfloat",
+            PrintArg::Complex(..) => "runtime.printcomplex",
             PrintArg::Pointer(_) => "runtime.printpointer",
             PrintArg::Slice { .. } => "runtime.printslice",
             PrintArg::Sp => "runtime.printsp",
@@ -123,55 +127,35 @@ impl Runtime {
     }
 
     /// The body of runtime·printfloat(v) (print.c), entered as `f`: NaN
-    /// and the infinities through float.c's isNaN and isInf (each reading
-    /// the bits through float64tobits), else `+d.dddddde+ddd` in one write.
+    /// and the infinities through float.c's isNaN and isInf, else
+    /// `+d.dddddde+ddd` in one write.
     fn printfloat(&mut self, f: FuncId, v: f64) -> Result<(), Stop> {
-        let bits = v.to_bits();
-        let exp_ones = (bits >> 52) as u32 & 0x7ff == 0x7ff;
-        let isnan = self.rt_fn("runtime.isNaN")?;
-        self.call_c(f, isnan, (197, 197), &[bits])?;
-        self.float64tobits(isnan, (87, 88), bits)?;
-        if exp_ones {
-            self.isinf(isnan, (88, 88), bits, 0)?;
-        }
-        self.leave(isnan)?;
+        self.isnan(f, (197, 197), v)?;
         if v.is_nan() {
-            return self.write(f, (198, 199), "NaN");
+            return self.write(f, (198, 198), "NaN");
         }
-        self.isinf(f, (201, 201), bits, 1)?;
+        self.isinf(f, (201, 201), v, 1)?;
         if v == f64::INFINITY {
-            return self.write(f, (202, 203), "+Inf");
+            return self.write(f, (202, 202), "+Inf");
         }
-        self.isinf(f, (205, 205), bits, -1)?;
+        self.isinf(f, (205, 205), v, -1)?;
         if v == f64::NEG_INFINITY {
-            return self.write(f, (206, 207), "-Inf");
+            return self.write(f, (206, 206), "-Inf");
         }
         self.write(f, (265, 265), &format_float(v))
     }
 
-    /// runtime·isInf(bits, sign) called from `caller` at `line`.
-    fn isinf(
-        &mut self,
-        caller: FuncId,
-        line: (u32, u32),
-        bits: u64,
-        sign: i32,
-    ) -> Result<(), Stop> {
-        let isinf = self.rt_fn("runtime.isInf")?;
-        self.call_c(caller, isinf, line, &[bits, sign as u32 as u64])?;
-        self.float64tobits(isinf, (68, 68), bits)?;
-        self.leave(isinf)
-    }
-
-    /// runtime·float64tobits(f) called from `caller` at `line`.
-    fn float64tobits(&mut self, caller: FuncId, line: (u32, u32), bits: u64) -> Result<(), Stop> {
-        let tobits = self.rt_fn("runtime.float64tobits")?;
-        self.call_c(caller, tobits, line, &[bits])?;
-        self.leave(tobits)
+    /// The body of runtime·printcomplex(v) (print.c), entered as `f`:
+    /// `(`, each part by printfloat, `i)`.
+    fn printcomplex(&mut self, f: FuncId, re: f64, im: f64) -> Result<(), Stop> {
+        self.write(f, (271, 271), "(")?;
+        self.print_from_c(f, (272, 272), &PrintArg::Float(re))?;
+        self.print_from_c(f, (273, 273), &PrintArg::Float(im))?;
+        self.write(f, (274, 274), "i)")
     }
 
     /// A call from C code in `caller` at its call on `line`.
-    fn call_c(
+    pub(crate) fn call_c(
         &mut self,
         caller: FuncId,
         callee: FuncId,
@@ -198,6 +182,7 @@ fn print_words(arg: &PrintArg<'_>) -> Vec<u64> {
         PrintArg::Uint(v) | PrintArg::Pointer(v) => vec![*v],
         PrintArg::Bool(b) => vec![u64::from(*b)],
         PrintArg::Float(v) => vec![v.to_bits()],
+        PrintArg::Complex(re, im) => vec![re.to_bits(), im.to_bits()],
         PrintArg::Slice { array, len, cap } => vec![*array, len | cap << 32],
         PrintArg::Sp | PrintArg::Nl => vec![],
     }
@@ -218,6 +203,8 @@ pub enum Verb {
     P(u64),
     /// `%f`: a float64 (a float32 converted).
     F(f64),
+    /// `%C`: a complex128 (a complex64 converted).
+    C(f64, f64),
     /// `%a`: a slice (its array, len, cap).
     A(u64, u64, u64),
 }
@@ -232,6 +219,7 @@ impl Verb {
             Verb::T(_) => 't',
             Verb::P(_) => 'p',
             Verb::F(_) => 'f',
+            Verb::C(..) => 'C',
             Verb::A(..) => 'a',
         }
     }
@@ -273,6 +261,7 @@ impl Runtime {
                 Verb::T(b) => (PrintArg::Bool(*b), 142),
                 Verb::P(v) => (PrintArg::Pointer(*v), 133),
                 Verb::F(v) => (PrintArg::Float(*v), 124),
+                Verb::C(re, im) => (PrintArg::Complex(*re, *im), 127),
                 Verb::A(array, len, cap) => (
                     PrintArg::Slice {
                         array: *array,

@@ -254,6 +254,7 @@ impl Expr {
             ExprKind::Ident(n) => out.push(n),
             ExprKind::Int(_)
             | ExprKind::Float(_)
+            | ExprKind::Imag(_)
             | ExprKind::Str(_)
             | ExprKind::Char(_)
             | ExprKind::FuncLit { .. }
@@ -294,6 +295,8 @@ pub enum ExprKind {
     Ident(String),
     Int(u64),
     Float(f64),
+    /// An imaginary literal: its imaginary part.
+    Imag(f64),
     Str(String),
     Char(u32),
     Unary {

@@ -15,6 +15,9 @@ use super::types::{Declared, IfaceTy, Sig, StructTy, Ty};
 pub enum Const {
     Int(i128),
     Float(f64),
+    /// A complex constant: its real and imaginary parts (const.c's
+    /// Mpcplx, held as float64s like the floats).
+    Complex(f64, f64),
     Bool(bool),
     Str(Rc<str>),
     Nil,
@@ -123,6 +126,7 @@ pub enum PrintKind {
     Uint,
     Bool,
     Float,
+    Complex,
     Str,
     Pointer,
     Slice,
@@ -138,6 +142,7 @@ impl PrintKind {
             PrintKind::Uint => "runtime.printuint",
             PrintKind::Bool => "runtime.printbool",
             PrintKind::Float => "runtime.printfloat",
+            PrintKind::Complex => "runtime.printcomplex",
             PrintKind::Str => "runtime.printstring",
             PrintKind::Pointer => "runtime.printpointer",
             PrintKind::Slice => "runtime.printslice",
@@ -328,6 +333,23 @@ pub enum Ins {
     ToFloat(Ty),
     /// Pop a uint64; push it as a value of the float type `ty`.
     Uint64ToFloat(Ty),
+    /// Pop a number (a complex value, or a constant); push it as a value
+    /// of the complex type `ty` (cplx.c's complexmove: each part
+    /// converted, a float32 part rounded once).
+    ToComplex(Ty),
+    /// complex(r, i): pop the imaginary part, then the real one; push the
+    /// complex value of type `ty` they make (cplx.c's OCOMPLEX).
+    Complex(Ty),
+    /// real(c) or imag(c): pop a complex value; push its part.
+    Part {
+        imag: bool,
+    },
+    /// Pop a divisor, then a dividend, both complex128; push their
+    /// quotient from runtime·complex128div (walk.c rewrites every complex
+    /// division into a call of it).
+    Complex128Div {
+        site: Site,
+    },
     /// Push function `func` as a value (its entry is its code).
     FuncValue(usize),
     /// Pop an interface (of type `from`; None: interface{}); push it as

@@ -289,6 +289,13 @@ pub fn compile(file: &File) -> R<Program> {
                     if !matches!(c.types.get(t), Some(Ty::Struct(_) | Ty::Named(_))) {
                         return unsupported(f.pos, "method of this receiver");
                     }
+                    // methtype: a complex type is not simple, nor a
+                    // pointer type one of the kinds that take methods.
+                    if let Some(n @ Ty::Named(_)) = c.types.get(t) {
+                        if n.is_complex() || matches!(n.under(), Ty::Ptr(_)) {
+                            return err(f.pos, format!("invalid receiver type {n}"));
+                        }
+                    }
                     ft.params.insert(0, recv.clone());
                     Some(format!("{star}{t}"))
                 }
@@ -979,8 +986,7 @@ impl Compiler {
                 (_, Some(&(_, bits, signed))) => Ty::Int { bits, signed },
                 ("bool", _) => Ty::Bool,
                 ("string", _) => Ty::Str,
-                ("float64", _) => Ty::Float64,
-                ("float32", _) => Ty::Float32,
+                (n, _) if float_type(n).is_some() => float_type(n).expect("matched"),
                 _ => match self.types.get(n) {
                     Some(t) => t.clone(),
                     None => return err(*pos, format!("undefined: {n}")),
@@ -1017,7 +1023,13 @@ impl Compiler {
                 let k = self.ty(k, pos)?;
                 let v = self.ty(v, pos)?;
                 match k.under() {
-                    Ty::Int { .. } | Ty::Bool | Ty::Str | Ty::Float64 | Ty::Float32 => {}
+                    Ty::Int { .. }
+                    | Ty::Bool
+                    | Ty::Str
+                    | Ty::Float64
+                    | Ty::Float32
+                    | Ty::Complex128
+                    | Ty::Complex64 => {}
                     Ty::Slice(_) | Ty::Map(..) | Ty::Func(_) | Ty::Struct(_) | Ty::Array(..) => {
                         return err(pos, format!("invalid map key type {k}"))
                     }
@@ -1201,6 +1213,8 @@ impl Compiler {
         match &e.kind {
             ExprKind::Int(n) => Some((Const::Int(i128::from(*n)), Ty::INT)),
             ExprKind::Float(f) => Some((Const::Float(*f), Ty::Float64)),
+            // An untyped complex constant is held as a complex128.
+            ExprKind::Imag(f) => Some((Const::Complex(0.0, *f), Ty::Complex128)),
             ExprKind::Char(c) => Some((Const::Int(i128::from(*c)), Ty::INT)),
             ExprKind::Str(s) => Some((Const::Str(Rc::from(s.as_str())), Ty::Str)),
             ExprKind::Ident(n) if n == "true" || n == "false" => {
@@ -1215,9 +1229,10 @@ impl Compiler {
             ExprKind::Unary { op, expr } => {
                 let (c, t) = self.const_value(expr)?;
                 let v = match (*op, c) {
-                    ("+", c @ (Const::Int(_) | Const::Float(_))) => c,
+                    ("+", c @ (Const::Int(_) | Const::Float(_) | Const::Complex(..))) => c,
                     ("-", Const::Int(v)) => Const::Int(-v),
                     ("-", Const::Float(v)) => Const::Float(-v),
+                    ("-", Const::Complex(r, i)) => Const::Complex(-r, -i),
                     // const.c's OCOM: of an unsigned type, within its width.
                     ("^", Const::Int(v)) => Const::Int(match *t.under() {
                         Ty::Int {
@@ -1231,9 +1246,45 @@ impl Compiler {
                 };
                 Some((v, t))
             }
+            ExprKind::Call { func, args, .. } if self.builtin_named(func, "complex") => {
+                // typecheck's OCOMPLEX of two constants: a complex literal.
+                let [re, im] = args.as_slice() else {
+                    return None;
+                };
+                let (re, t) = self.const_value(re)?;
+                let (im, _) = self.const_value(im)?;
+                let part = |c: Const| match c {
+                    Const::Int(n) => Some(n as f64),
+                    Const::Float(f) => Some(f),
+                    _ => None,
+                };
+                let ty = if *t.under() == Ty::Float32 {
+                    Ty::Complex64
+                } else {
+                    Ty::Complex128
+                };
+                Some((Const::Complex(part(re)?, part(im)?), ty))
+            }
+            ExprKind::Call { func, args, .. }
+                if args.len() == 1
+                    && (self.builtin_named(func, "real") || self.builtin_named(func, "imag")) =>
+            {
+                // OREAL and OIMAG of a complex constant: a float constant.
+                let (Const::Complex(re, im), t) = self.const_value(&args[0])? else {
+                    return None;
+                };
+                let imag = self.builtin_named(func, "imag");
+                Some((Const::Float(if imag { im } else { re }), t.part()))
+            }
             ExprKind::Call { func, args, .. } if args.len() == 1 => {
                 let to = self.conversion_target(func)?;
                 let (c, _) = self.const_value(&args[0])?;
+                // A complex constant with no imaginary part is a real one
+                // to a real type (const.c's toflt).
+                let c = match c {
+                    Const::Complex(r, i) if i == 0.0 && !to.is_complex() => Const::Float(r),
+                    c => c,
+                };
                 let c = match (to.under(), c) {
                     (Ty::Int { .. }, Const::Int(v)) => Const::Int(v),
                     (Ty::Int { .. }, Const::Float(f)) if f.fract() == 0.0 => Const::Int(f as i128),
@@ -1242,6 +1293,7 @@ impl Compiler {
                     // A float32 constant holds a float32's value.
                     (Ty::Float32, Const::Int(v)) => Const::Float(f64::from(v as f32)),
                     (Ty::Float32, Const::Float(f)) => Const::Float(f64::from(f as f32)),
+                    (Ty::Complex128 | Ty::Complex64, c) => complex_const(&to, c)?,
                     (Ty::Str, Const::Str(s)) => Const::Str(s),
                     // const.c folds string(c) of an integer constant.
                     (Ty::Str, Const::Int(v)) => Const::Str(Rc::from(
@@ -1265,6 +1317,108 @@ impl Compiler {
         }
     }
 
+    /// Whether `func` names the builtin `name` (not shadowed).
+    fn builtin_named(&mut self, func: &Expr, name: &str) -> bool {
+        matches!(&func.kind, ExprKind::Ident(n) if n == name) && self.lookup(name).is_none()
+    }
+
+    /// The complex type of the operation `lhs op rhs`, if it is one: the
+    /// type of its operand that is not a constant (typecheck converts an
+    /// untyped constant to the other operand's type).
+    fn complex_operation(&mut self, pos: Pos, lhs: &Expr, rhs: &Expr) -> R<Option<Ty>> {
+        let mut side = |x: &Expr| {
+            if self.const_value(x).is_some() {
+                None
+            } else {
+                self.static_ty(x)
+            }
+        };
+        let (l, r) = (side(lhs), side(rhs));
+        let t = match (&l, &r) {
+            (Some(l), Some(r)) if l.is_complex() || r.is_complex() => {
+                if l != r {
+                    return err(
+                        pos,
+                        format!("invalid operation: mismatched types {l} and {r}"),
+                    );
+                }
+                l.clone()
+            }
+            (Some(t), None) | (None, Some(t)) if t.is_complex() => t.clone(),
+            _ => return Ok(None),
+        };
+        Ok(Some(t))
+    }
+
+    /// `lhs op rhs` on complex values of type `t` (cplx.c): + - * by
+    /// their parts, == and != by both parts (complexbool), / by
+    /// runtime·complex128div on the operands converted to complex128 and
+    /// its result converted back. Each operand that is not a constant or
+    /// a variable in the frame is computed into a temporary first, and a
+    /// product's real part waits in one of the parts' type.
+    fn complex_binary(&mut self, pos: Pos, op: &str, lhs: &Expr, rhs: &Expr, t: &Ty) -> R<Ty> {
+        let wide = Ty::Complex128;
+        let narrow = *t.under() == Ty::Complex64;
+        if op == "/" {
+            for x in [lhs, rhs] {
+                self.expr_as(x, t)?;
+                if narrow {
+                    self.emit(Ins::ToComplex(wide.clone()));
+                }
+            }
+            self.calls(argwid(false, 0, &[wide.clone(), wide.clone()], &[wide]));
+            let site = self.site("runtime.complex128div");
+            self.emit(Ins::Complex128Div { site });
+            if narrow {
+                self.emit(Ins::ToComplex(Ty::Complex64));
+            }
+            return Ok(t.clone());
+        }
+        let bop = match op {
+            "+" | "-" | "*" | "==" | "!=" => BinOp::from_symbol(op).expect("an operator"),
+            _ => {
+                return err(
+                    pos,
+                    format!("invalid operation: operator {op} not defined on {t}"),
+                )
+            }
+        };
+        for x in [lhs, rhs] {
+            if !self.addable(x) {
+                self.f().codegen_temps.push(t.clone());
+            }
+        }
+        if bop == BinOp::Mul {
+            self.f().codegen_temps.push(t.part());
+        }
+        self.expr_as(lhs, t)?;
+        self.expr_as(rhs, t)?;
+        self.emit(Ins::Bin(bop, t.under().clone()));
+        Ok(if bop.is_comparison() {
+            Ty::Bool
+        } else {
+            t.clone()
+        })
+    }
+
+    /// Whether 6g's `addable` holds of `x`: a constant, or a variable
+    /// that lives in the frame or the data (walk's OLITERAL and ONAME; a
+    /// variable moved to the heap is reached through its pointer).
+    fn addable(&mut self, x: &Expr) -> bool {
+        if self.const_value(x).is_some() {
+            return true;
+        }
+        match &x.kind {
+            ExprKind::Paren(inner) => self.addable(inner),
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(Binding::Var(Slot::Local(l), _)) => !self.f().escaped.contains(&l),
+                Some(Binding::Var(Slot::Global(_), _)) => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The type `T` names when `func` in a call `T(x)` is a type (a
     /// predeclared numeric or string type not shadowed, or a declared
     /// one): the call is a conversion.
@@ -1276,8 +1430,7 @@ impl Compiler {
             return None;
         }
         match name.as_str() {
-            "float64" => Some(Ty::Float64),
-            "float32" => Some(Ty::Float32),
+            n if float_type(n).is_some() => float_type(n),
             "string" => Some(Ty::Str),
             n if INTS.iter().any(|(i, ..)| *i == n) => {
                 self.ty(&Type::Name(n.into(), func.pos), func.pos).ok()
@@ -1623,16 +1776,18 @@ impl Compiler {
                     for place in places.into_iter().rev() {
                         self.emit(place.store());
                     }
-                } else if *op == "+="
+                } else if (*op == "+="
                     && self
                         .static_ty(&lhs[0])
-                        .is_some_and(|t| *t.under() == Ty::Str)
+                        .is_some_and(|t| *t.under() == Ty::Str))
+                    || (*op == "/=" && self.static_ty(&lhs[0]).is_some_and(|t| t.is_complex()))
                 {
-                    // walk rewrites `s += t` on strings into `s = s + t`.
+                    // walk rewrites `s += t` on strings into `s = s + t`,
+                    // and a complex `c /= d` into `c = c / d`.
                     let sum = Expr {
                         pos: lhs[0].pos,
                         kind: ExprKind::Binary {
-                            op: "+",
+                            op: &op[..1],
                             lhs: Box::new(lhs[0].clone()),
                             rhs: Box::new(rhs[0].clone()),
                         },
@@ -2378,6 +2533,18 @@ impl Compiler {
                 return Ok(());
             }
         }
+        if want.is_complex() {
+            // A numeric constant becomes a constant of the complex type.
+            if let Some((c, _)) = self.const_value(e) {
+                if let Some(c) = complex_const(want, c) {
+                    self.emit(Ins::Const(c));
+                    if *want.under() == Ty::Complex64 {
+                        self.emit(Ins::ToComplex(Ty::Complex64));
+                    }
+                    return Ok(());
+                }
+            }
+        }
         if *want.under() == Ty::Float32 {
             // An untyped numeric constant becomes a float32 constant.
             if let Some((c @ (Const::Int(_) | Const::Float(_)), _)) = self.const_value(e) {
@@ -2556,6 +2723,9 @@ impl Compiler {
             if *ty.under() == Ty::Float32 {
                 self.emit(Ins::ToFloat(Ty::Float32));
             }
+            if *ty.under() == Ty::Complex64 {
+                self.emit(Ins::ToComplex(Ty::Complex64));
+            }
             return Ok(ty);
         }
         if let Some(x) = self.promoted(e) {
@@ -2700,6 +2870,9 @@ impl Compiler {
                 Ok(self.static_ty(e).unwrap_or(Ty::Str))
             }
             ExprKind::Binary { op, lhs, rhs } => {
+                if let Some(t) = self.complex_operation(e.pos, lhs, rhs)? {
+                    return self.complex_binary(e.pos, op, lhs, rhs, &t);
+                }
                 let mut lt = self.expr_typed(lhs)?;
                 let cmp = matches!(&**op, "==" | "!=");
                 let nil = |x: &Expr| matches!(&x.kind, ExprKind::Ident(n) if n == "nil");
@@ -3711,11 +3884,32 @@ impl Compiler {
                         && self.lookup(n).is_none()
                         && (n == "string"
                             || INTS.iter().any(|(i, ..)| i == n)
-                            || n == "float64"
-                            || n == "float32"
+                            || float_type(n).is_some()
                             || self.types.contains_key(n)) =>
                 {
                     self.ty(&Type::Name(n.clone(), func.pos), func.pos).ok()
+                }
+                // complex(r, i): a complex64 of float32 parts; real(c)
+                // and imag(c): c's parts' type.
+                ExprKind::Ident(n) if n == "complex" && self.lookup(n).is_none() => {
+                    let mut narrow = false;
+                    for a in args {
+                        if self.const_value(a).is_none() {
+                            narrow |= self.static_ty(a).is_some_and(|t| *t.under() == Ty::Float32);
+                        }
+                    }
+                    Some(if narrow {
+                        Ty::Complex64
+                    } else {
+                        Ty::Complex128
+                    })
+                }
+                ExprKind::Ident(n)
+                    if (n == "real" || n == "imag")
+                        && self.lookup(n).is_none()
+                        && args.len() == 1 =>
+                {
+                    self.static_ty(&args[0]).map(|t| t.part())
                 }
                 // new(T): a *T.
                 ExprKind::Ident(n) if n == "new" && self.lookup(n).is_none() => {
@@ -4863,6 +5057,11 @@ impl Compiler {
                     self.emit(Ins::ToFloat(Ty::Float64));
                     'f'
                 }
+                Ty::Complex128 => 'C',
+                Ty::Complex64 => {
+                    self.emit(Ins::ToComplex(Ty::Complex128));
+                    'C'
+                }
                 Ty::Slice(_) => 'a',
                 Ty::Array(..) => return err(a.pos, "illegal types for operand: print"),
                 Ty::Eface | Ty::Iface(_) | Ty::ErrorString | Ty::TypeAssertionError => {
@@ -4885,6 +5084,7 @@ impl Compiler {
             'S' => Ty::Str,
             't' => Ty::Bool,
             'f' => Ty::Float64,
+            'C' => Ty::Complex128,
             'a' => Ty::Slice(Box::new(Ty::Bool)),
             _ => PTR,
         }));
@@ -5376,6 +5576,14 @@ impl Compiler {
             (Ty::Int { .. } | Ty::Float64 | Ty::Float32, Ty::Float64 | Ty::Float32) => {
                 self.emit(Ins::ToFloat(to.under().clone()));
             }
+            (Ty::Complex128 | Ty::Complex64, Ty::Complex128 | Ty::Complex64) => {
+                // complexgen: a conversion between the two of a value that
+                // is not a variable goes through a temporary.
+                if from != *to.under() && !self.addable(arg) {
+                    self.f().codegen_temps.push(from.clone());
+                }
+                self.emit(Ins::ToComplex(to.under().clone()));
+            }
             (Ty::Str, Ty::Slice(e)) if **e == BYTE => {
                 // walk.c's OSTRARRAYBYTE: stringtoslicebyte(s).
                 self.calls(argwid(false, 0, &[Ty::Str], &[to.under().clone()]));
@@ -5487,6 +5695,12 @@ impl Compiler {
                             self.emit(Ins::ToFloat(Ty::Float64));
                             (PrintKind::Float, "runtime.printfloat")
                         }
+                        Ty::Complex128 => (PrintKind::Complex, "runtime.printcomplex"),
+                        // printcomplex's argument: the complex64 widened.
+                        Ty::Complex64 => {
+                            self.emit(Ins::ToComplex(Ty::Complex128));
+                            (PrintKind::Complex, "runtime.printcomplex")
+                        }
                         Ty::Str => (PrintKind::Str, "runtime.printstring"),
                         Ty::Chan(_) | Ty::Func(_) | Ty::Ptr(_) | Ty::Map(..) | Ty::Nil => {
                             (PrintKind::Pointer, "runtime.printpointer")
@@ -5500,7 +5714,7 @@ impl Compiler {
                         Ty::Named(_) => unreachable!("expr gives the underlying type"),
                     };
                     self.calls(match kind {
-                        PrintKind::Str | PrintKind::Slice => 16,
+                        PrintKind::Str | PrintKind::Slice | PrintKind::Complex => 16,
                         _ => 8,
                     });
                     let site = self.site(callee);
@@ -5685,8 +5899,61 @@ impl Compiler {
                 Ok(Some(Ty::INT))
             }
             "string" if self.lookup("string").is_none() => self.convert(pos, &Ty::Str, args),
-            "float64" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float64, args),
-            "float32" if self.lookup(name).is_none() => self.convert(pos, &Ty::Float32, args),
+            n if float_type(n).is_some() && self.lookup(name).is_none() => {
+                let to = float_type(n).expect("matched");
+                self.convert(pos, &to, args)
+            }
+            "complex" => {
+                let [re, im] = args else {
+                    return err(pos, "wrong argument count to complex");
+                };
+                // typecheck: both parts of one float type (an untyped
+                // constant takes the other's), float32 making a complex64.
+                let mut part = Ty::Float64;
+                for x in [re, im] {
+                    if self.const_value(x).is_none() {
+                        match self.static_ty(x) {
+                            Some(t) if t.is_float() => part = t.under().clone(),
+                            Some(t) => {
+                                return err(
+                                    x.pos,
+                                    format!("invalid operation: complex of type {t}"),
+                                )
+                            }
+                            None => return unsupported(x.pos, "complex of this operand"),
+                        }
+                    }
+                }
+                self.expr_as(re, &part)?;
+                self.expr_as(im, &part)?;
+                let t = if part == Ty::Float32 {
+                    Ty::Complex64
+                } else {
+                    Ty::Complex128
+                };
+                // complexgen's OCOMPLEX: the real part waits in a temporary.
+                self.f().codegen_temps.push(part);
+                self.emit(Ins::Complex(t.clone()));
+                Ok(Some(t))
+            }
+            "real" | "imag" => {
+                let [c] = args else {
+                    return err(pos, format!("wrong argument count to {name}"));
+                };
+                let t = self.expr(c)?;
+                if !t.is_complex() {
+                    return err(c.pos, format!("invalid argument: {name} of type {t}"));
+                }
+                // complexgen's OREAL and OIMAG: a value that is not a
+                // variable is computed into a temporary first.
+                if !self.addable(c) {
+                    self.f().codegen_temps.push(t.clone());
+                }
+                self.emit(Ins::Part {
+                    imag: name == "imag",
+                });
+                Ok(Some(t.part()))
+            }
             _ if INTS.iter().any(|(i, ..)| *i == name) && self.lookup(name).is_none() => {
                 let to = self.ty(&Type::Name(name.into(), pos), pos)?;
                 self.convert(pos, &to, args)
@@ -5781,6 +6048,34 @@ fn convnop(got: &Ty, want: &Ty) -> bool {
 /// multiprecision floats: the same for short literals, not in general),
 /// strings concatenated and compared, booleans combined. The result takes
 /// a typed operand's type; a comparison is a bool.
+/// The predeclared float or complex type named `n`.
+fn float_type(n: &str) -> Option<Ty> {
+    Some(match n {
+        "float64" => Ty::Float64,
+        "float32" => Ty::Float32,
+        "complex128" => Ty::Complex128,
+        "complex64" => Ty::Complex64,
+        _ => return None,
+    })
+}
+
+/// The numeric constant `c` as a constant of the complex type `to`
+/// (const.c's tocplx, then convconst: a complex64's parts hold float32
+/// values).
+fn complex_const(to: &Ty, c: Const) -> Option<Const> {
+    let (r, i) = match c {
+        Const::Int(n) => (n as f64, 0.0),
+        Const::Float(f) => (f, 0.0),
+        Const::Complex(r, i) => (r, i),
+        _ => return None,
+    };
+    Some(if *to.under() == Ty::Complex64 {
+        Const::Complex(f64::from(r as f32), f64::from(i as f32))
+    } else {
+        Const::Complex(r, i)
+    })
+}
+
 fn fold(op: &str, a: Const, t: Ty, b: Const, u: Ty) -> Option<(Const, Ty)> {
     use std::cmp::Ordering::{Equal, Greater, Less};
     let compare = |o: std::cmp::Ordering| -> Option<Const> {
@@ -5870,6 +6165,36 @@ fn fold(op: &str, a: Const, t: Ty, b: Const, u: Ty) -> Option<(Const, Ty)> {
                 v
             };
             Some((Const::Float(v), ty))
+        }
+        (x @ (Const::Int(_) | Const::Float(_) | Const::Complex(..)), y) => {
+            let parts = |c: Const| match c {
+                Const::Int(n) => Some((n as f64, 0.0)),
+                Const::Float(f) => Some((f, 0.0)),
+                Const::Complex(r, i) => Some((r, i)),
+                _ => None,
+            };
+            let ((a, b), (c, d)) = (parts(x)?, parts(y)?);
+            let v = match op {
+                "==" => return Some((Const::Bool(a == c && b == d), Ty::Bool)),
+                "!=" => return Some((Const::Bool(a != c || b != d), Ty::Bool)),
+                "+" => (a + c, b + d),
+                "-" => (a - c, b - d),
+                // const.c's cmplxmpy and cmplxdiv.
+                "*" => (a * c - b * d, b * c + a * d),
+                "/" if c != 0.0 || d != 0.0 => {
+                    let den = c * c + d * d;
+                    ((a * c + b * d) / den, (b * c - a * d) / den)
+                }
+                _ => return None,
+            };
+            // The typed complex operand's type, else the untyped one's.
+            let ty = match (t.is_complex(), u.is_complex()) {
+                (true, true) if t == Ty::Complex128 => u,
+                (true, _) => t,
+                (false, true) => u,
+                (false, false) => unreachable!("one is complex"),
+            };
+            Some((complex_const(&ty, Const::Complex(v.0, v.1))?, ty))
         }
         _ => None,
     }
@@ -6200,6 +6525,9 @@ mod tests {
             ("var c Counter; _ = c.(box)", "17:22: impossible type assertion: c (type Counter) cannot have dynamic type box (missing Inc method)"),
             ("type Big interface {\n\tInc() int\n\tDec() int\n}\nvar c Counter\nvar g Big = c\n_ = g", "22:13: cannot use value of type Counter as type Big: Counter does not implement Big (missing Dec method)"),
             ("type Other interface {\n\tDec() int\n}\nvar c Counter\nvar o Other\n_ = c == o", "22:7: invalid operation: mismatched types Counter and Other"),
+            ("var c complex128\n_ = c < 1i", "18:7: invalid operation: operator < not defined on complex128"),
+            ("var c complex128\nvar d complex64\n_ = c + d", "19:7: invalid operation: mismatched types complex128 and complex64"),
+            ("_ = real(2.5)", "17:11: invalid argument: real of type float64"),
         ];
         for (body, want) in cases {
             let e = compiled(&format!("{prelude}{body}\n}}\n")).unwrap_err();

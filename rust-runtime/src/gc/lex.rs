@@ -23,6 +23,8 @@ pub enum Tok {
     Ident(String),
     Int(u64),
     Float(f64),
+    /// An imaginary literal (`6i`, `1.5e3i`): its value's imaginary part.
+    Imag(f64),
     /// A string literal's value.
     Str(String),
     Char(u32),
@@ -40,6 +42,7 @@ impl fmt::Display for Tok {
             Tok::Ident(s) => write!(f, "{s}"),
             Tok::Int(n) => write!(f, "{n}"),
             Tok::Float(x) => write!(f, "{x}"),
+            Tok::Imag(x) => write!(f, "{x}i"),
             Tok::Str(s) => write!(f, "{s:?}"),
             Tok::Char(c) => write!(f, "'{}'", char::from_u32(*c).unwrap_or('?')),
             Tok::Keyword(k) | Tok::Op(k) => write!(f, "{k}"),
@@ -102,7 +105,9 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, LexError> {
     let err = |pos: Pos, message: String| LexError { pos, message };
     // Whether a newline here ends a statement.
     let needs_semi = |out: &Vec<(Tok, Pos)>| match out.last().map(|(t, _)| t) {
-        Some(Tok::Ident(_) | Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::Char(_)) => true,
+        Some(
+            Tok::Ident(_) | Tok::Int(_) | Tok::Float(_) | Tok::Imag(_) | Tok::Str(_) | Tok::Char(_),
+        ) => true,
         Some(Tok::Keyword(k)) => matches!(*k, "break" | "continue" | "fallthrough" | "return"),
         Some(Tok::Op(o)) => matches!(*o, "++" | "--" | ")" | "]" | "}"),
         _ => false,
@@ -195,10 +200,18 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, LexError> {
                     }
                 }
             }
+            // An imaginary literal: decimal digits (a leading 0 is no
+            // octal here) or a float, then `i`.
+            let imag = !hex && chars.get(i) == Some(&'i');
             let text: String = chars[start..i].iter().collect();
+            if imag {
+                i += 1;
+            }
             col += (i - start) as u32;
             let bad = || err(pos, format!("malformed number '{text}'"));
-            let tok = if hex {
+            let tok = if imag {
+                Tok::Imag(text.parse().map_err(|_| bad())?)
+            } else if hex {
                 Tok::Int(u64::from_str_radix(&text[2..], 16).map_err(|_| bad())?)
             } else if text.contains(['.', 'e', 'E']) {
                 Tok::Float(text.parse().map_err(|_| bad())?)

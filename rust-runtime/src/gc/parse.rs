@@ -1188,6 +1188,7 @@ impl Parser {
         let kind = match self.tok().clone() {
             Tok::Int(n) => ExprKind::Int(n),
             Tok::Float(x) => ExprKind::Float(x),
+            Tok::Imag(x) => ExprKind::Imag(x),
             Tok::Str(s) => ExprKind::Str(s),
             Tok::Char(c) => ExprKind::Char(c),
             Tok::Ident(name) => ExprKind::Ident(name),

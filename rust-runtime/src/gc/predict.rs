@@ -669,6 +669,7 @@ pub fn callees(prog: &Program, ins: &Ins) -> Vec<(String, Site)> {
         Ins::SliceToString { site } => one("runtime.slicebytetostring", site),
         Ins::StringToBytes { site } => one("runtime.stringtoslicebyte", site),
         Ins::StringToInts { site } => one("runtime.stringtosliceint", site),
+        Ins::Complex128Div { site } => one("runtime.complex128div", site),
         Ins::IntsToString { site } => one("runtime.sliceinttostring", site),
         Ins::StringIter { two, site } => one(
             if *two {

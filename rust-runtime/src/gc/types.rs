@@ -31,6 +31,10 @@ pub enum Ty {
     /// `float32`: its arithmetic rounds to single precision (SSE's
     /// ADDSS and the rest).
     Float32,
+    /// `complex128`: two float64s, real then imaginary.
+    Complex128,
+    /// `complex64`: two float32s, its arithmetic in single precision.
+    Complex64,
     Chan(Box<Ty>),
     Func(Rc<Sig>),
     /// `[N]T`.
@@ -88,6 +92,20 @@ impl Ty {
         matches!(self.under(), Ty::Float64 | Ty::Float32)
     }
 
+    /// Whether it is a complex type.
+    pub fn is_complex(&self) -> bool {
+        matches!(self.under(), Ty::Complex128 | Ty::Complex64)
+    }
+
+    /// The type of a complex type's parts (cplxsubtype).
+    pub fn part(&self) -> Ty {
+        if *self.under() == Ty::Complex64 {
+            Ty::Float32
+        } else {
+            Ty::Float64
+        }
+    }
+
     /// The underlying type: a named type's, else the type itself.
     pub fn under(&self) -> &Ty {
         match self {
@@ -103,13 +121,14 @@ impl Ty {
             Ty::Int { bits, .. } => u32::from(*bits) / 8,
             Ty::Bool => 1,
             Ty::Float32 => 4,
-            Ty::Str => 16,
+            Ty::Str | Ty::Complex128 => 16,
             Ty::Chan(_)
             | Ty::Func(_)
             | Ty::Ptr(_)
             | Ty::Map(..)
             | Ty::TypeAssertionError
             | Ty::Float64
+            | Ty::Complex64
             | Ty::Nil => 8,
             // dowidth gives an empty array or struct a width of 1.
             Ty::Array(n, elem) => (n * elem.size()).max(1),
@@ -173,6 +192,7 @@ impl Ty {
             Ty::Int { .. }
                 | Ty::Bool
                 | Ty::Float64
+                | Ty::Complex64
                 | Ty::Chan(_)
                 | Ty::Func(_)
                 | Ty::Ptr(_)
@@ -185,7 +205,12 @@ impl Ty {
     pub fn has_pointers(&self) -> bool {
         match self {
             Ty::Named(n) => n.under.has_pointers(),
-            Ty::Int { .. } | Ty::Bool | Ty::Float64 | Ty::Float32 => false,
+            Ty::Int { .. }
+            | Ty::Bool
+            | Ty::Float64
+            | Ty::Float32
+            | Ty::Complex128
+            | Ty::Complex64 => false,
             Ty::Array(_, e) => e.has_pointers(),
             Ty::Struct(st) => st.fields().iter().any(|(_, t)| t.has_pointers()),
             Ty::Str
@@ -213,6 +238,8 @@ impl Ty {
             Ty::Str => "string".into(),
             Ty::Float64 => "float64".into(),
             Ty::Float32 => "float32".into(),
+            Ty::Complex128 => "complex128".into(),
+            Ty::Complex64 => "complex64".into(),
             Ty::Chan(e) => format!("chan {}", e.name()),
             Ty::Func(sig) => format!("func{}", sig.spelled(Ty::name)),
             Ty::Array(n, e) => format!("[{n}]{}", e.name()),

@@ -35,6 +35,10 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Float32(f32),
+    /// A complex128: its real and imaginary parts.
+    Complex(f64, f64),
+    /// A complex64: its parts, each a float32.
+    Complex64(f32, f32),
     Bool(bool),
     Str(Rc<str>),
     Chan(Option<ChanId>),
@@ -522,6 +526,8 @@ impl Machine {
             Value::Int(n) => *n as u64,
             Value::Float(f) => f.to_bits(),
             Value::Float32(f) => u64::from(f.to_bits()),
+            // Real part in the low half, as it lies in memory.
+            Value::Complex64(r, i) => u64::from(r.to_bits()) | u64::from(i.to_bits()) << 32,
             Value::Bool(b) => u64::from(*b),
             Value::Chan(Some(c)) => rt.chans[*c].addr,
             Value::Map(Some(m)) => rt.maps.addr(*m),
@@ -544,7 +550,11 @@ impl Machine {
                 self.by_addr.entry(a).or_insert_with(|| v.clone());
                 a
             }
-            Value::Str(_) | Value::Struct(_) | Value::Slice { .. } | Value::Iface(..) => {
+            Value::Str(_)
+            | Value::Struct(_)
+            | Value::Slice { .. }
+            | Value::Iface(..)
+            | Value::Complex(..) => {
                 // A string or slice keeps its handle (its box holds it, so
                 // its address is not reused); a struct or an interface
                 // value (through a channel) has no identity.
@@ -605,6 +615,10 @@ impl Machine {
                 put(bytes, d.data, 8);
             }
             (Ty::Eface | Ty::Iface(_), _) => bytes.extend_from_slice(&[0; 16]),
+            (Ty::Complex128, Value::Complex(r, i)) => {
+                put(bytes, r.to_bits(), 8);
+                put(bytes, i.to_bits(), 8);
+            }
             // Array pointer, then 32-bit len and cap.
             (Ty::Slice(_), Value::Slice { len, cap, .. }) => {
                 let (len, cap) = (u64::from(*len), u64::from(*cap));
@@ -644,6 +658,9 @@ impl Machine {
             Ty::Int { .. } => Value::Int(w as i64),
             Ty::Float64 => Value::Float(f64::from_bits(w)),
             Ty::Float32 => Value::Float32(f32::from_bits(w as u32)),
+            Ty::Complex64 => {
+                Value::Complex64(f32::from_bits(w as u32), f32::from_bits((w >> 32) as u32))
+            }
             Ty::Bool => Value::Bool(w != 0),
             Ty::Chan(_) => Value::Chan(
                 rt.chans
@@ -657,11 +674,13 @@ impl Machine {
                 .map_or(Value::Nil, |c| Value::Func(c.clone())),
             Ty::Map(..) => Value::Map(rt.maps.at(w)),
             Ty::Slice(_) | Ty::Str if self.by_addr.contains_key(&w) => self.by_addr[&w].clone(),
-            Ty::Str | Ty::Struct(_) | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) => (w as usize)
-                .checked_sub(1)
-                .and_then(|i| self.boxed.get(i))
-                .cloned()
-                .unwrap_or_else(|| zero(ty)),
+            Ty::Str | Ty::Struct(_) | Ty::Slice(_) | Ty::Eface | Ty::Iface(_) | Ty::Complex128 => {
+                (w as usize)
+                    .checked_sub(1)
+                    .and_then(|i| self.boxed.get(i))
+                    .cloned()
+                    .unwrap_or_else(|| zero(ty))
+            }
             Ty::Nil => Value::Nil,
             Ty::Ptr(_) => self
                 .pointees
@@ -726,6 +745,7 @@ impl Machine {
                         let v = match c {
                             Const::Int(n) => Value::Int(*n as i64),
                             Const::Float(f) => Value::Float(*f),
+                            Const::Complex(r, i) => Value::Complex(*r, *i),
                             Const::Bool(b) => Value::Bool(*b),
                             Const::Str(s) => Value::Str(s.clone()),
                             Const::Nil => Value::Nil,
@@ -990,6 +1010,32 @@ impl Machine {
                         let v = stack.pop().expect("a value");
                         stack.push(to_float(ty, v));
                     }
+                    Ins::ToComplex(ref ty) => {
+                        let v = stack.pop().expect("a value");
+                        stack.push(to_complex(ty, v));
+                    }
+                    Ins::Complex(ref ty) => {
+                        let (i, r) = (stack.pop(), stack.pop());
+                        stack.push(match (ty.under(), r, i) {
+                            (Ty::Complex64, Some(Value::Float32(r)), Some(Value::Float32(i))) => {
+                                Value::Complex64(r, i)
+                            }
+                            (_, Some(Value::Float(r)), Some(Value::Float(i))) => {
+                                Value::Complex(r, i)
+                            }
+                            _ => unreachable!("typed"),
+                        });
+                    }
+                    Ins::Part { imag } => {
+                        let v = match (stack.pop(), imag) {
+                            (Some(Value::Complex(r, _)), false) => Value::Float(r),
+                            (Some(Value::Complex(_, i)), true) => Value::Float(i),
+                            (Some(Value::Complex64(r, _)), false) => Value::Float32(r),
+                            (Some(Value::Complex64(_, i)), true) => Value::Float32(i),
+                            _ => unreachable!("typed"),
+                        };
+                        stack.push(v);
+                    }
                     Ins::Uint64ToFloat(ref ty) => {
                         let Some(Value::Int(n)) = stack.pop() else {
                             unreachable!("typed")
@@ -1004,6 +1050,9 @@ impl Machine {
                         Value::Int(n) => stack.push(Value::Int(wrap(ty, n.wrapping_neg()))),
                         Value::Float(f) => stack.push(Value::Float(-f)),
                         Value::Float32(f) => stack.push(Value::Float32(-f)),
+                        // complexminus: each part negated.
+                        Value::Complex(r, i) => stack.push(Value::Complex(-r, -i)),
+                        Value::Complex64(r, i) => stack.push(Value::Complex64(-r, -i)),
                         _ => unreachable!("typed"),
                     },
                     Ins::Complement(ref ty) => {
@@ -1376,6 +1425,7 @@ impl Machine {
                             (Ty::Nil, Verb::P(w))
                         }
                         ('f', Value::Float(f)) => (Ty::Float64, Verb::F(*f)),
+                        ('C', Value::Complex(r, i)) => (Ty::Complex128, Verb::C(*r, *i)),
                         ('a', _) => {
                             let h = self.printed_slice(&v)?;
                             let (len, cap) = (u64::from(h.len), u64::from(h.cap));
@@ -1946,6 +1996,16 @@ impl Machine {
                 };
                 self.push(g, v);
             }
+            Ins::Complex128Div { site } => {
+                let (Some(Value::Complex(c, d)), Some(Value::Complex(a, b))) =
+                    (stack.pop(), stack.pop())
+                else {
+                    unreachable!("complex128s")
+                };
+                let ret = self.ret(rt, func, "runtime.complex128div", &site);
+                let (re, im) = rt.complex128div(ret, (a, b), (c, d))?;
+                self.push(g, Value::Complex(re, im));
+            }
             Ins::StringToInts { site } => {
                 let Some(Value::Str(s)) = stack.pop() else {
                     unreachable!("a string")
@@ -2253,17 +2313,17 @@ impl Machine {
                 };
                 let callee = kind.callee();
                 let ret = self.ret(rt, func, callee, &site);
-                let word = self.word(rt, &v);
                 let arg = match (&kind, &v) {
                     (PrintKind::Int, Value::Int(n)) => PrintArg::Int(*n),
                     (PrintKind::Uint, Value::Int(n)) => PrintArg::Uint(*n as u64),
                     (PrintKind::Bool, Value::Bool(b)) => PrintArg::Bool(*b),
                     (PrintKind::Float, Value::Float(f)) => PrintArg::Float(*f),
+                    (PrintKind::Complex, Value::Complex(r, i)) => PrintArg::Complex(*r, *i),
                     (PrintKind::Str, Value::Str(s)) => {
                         let s = s.clone();
                         return rt.print_arg(ret, &PrintArg::Str(&s));
                     }
-                    (PrintKind::Pointer, _) => PrintArg::Pointer(word),
+                    (PrintKind::Pointer, _) => PrintArg::Pointer(self.word(rt, &v)),
                     (PrintKind::Slice, _) => {
                         let h = self.printed_slice(&v)?;
                         PrintArg::Slice {
@@ -2699,6 +2759,9 @@ fn local(ins: &Ins) -> bool {
             | Ins::Complement(_)
             | Ins::FloatToInt(_)
             | Ins::ToFloat(_)
+            | Ins::ToComplex(_)
+            | Ins::Complex(_)
+            | Ins::Part { .. }
             | Ins::Uint64ToFloat(_)
             | Ins::TypeIs(_)
             | Ins::Jump(_)
@@ -2906,6 +2969,8 @@ fn zero(ty: &Ty) -> Value {
         Ty::Int { .. } => Value::Int(0),
         Ty::Float64 => Value::Float(0.0),
         Ty::Float32 => Value::Float32(0.0),
+        Ty::Complex128 => Value::Complex(0.0, 0.0),
+        Ty::Complex64 => Value::Complex64(0.0, 0.0),
         Ty::Bool => Value::Bool(false),
         Ty::Str => Value::Str(Rc::from("")),
         Ty::Chan(_) => Value::Chan(None),
@@ -3215,6 +3280,8 @@ fn key_bytes(k: &Value, size: u32) -> Vec<u8> {
         Value::Bool(b) => vec![u8::from(*b)],
         Value::Float(f) => f.to_bits().to_le_bytes().to_vec(),
         Value::Float32(f) => f.to_bits().to_le_bytes().to_vec(),
+        Value::Complex(r, i) => [r.to_le_bytes(), i.to_le_bytes()].concat(),
+        Value::Complex64(r, i) => [r.to_le_bytes(), i.to_le_bytes()].concat(),
         Value::Int(n) => n.to_le_bytes()[..size as usize].to_vec(),
         _ => unreachable!("the compiler takes these keys only"),
     }
@@ -3521,9 +3588,72 @@ fn to_float(ty: &Ty, v: Value) -> Value {
     }
 }
 
+/// `v` as a value of the complex type `ty`: a complex value's parts
+/// converted (cplx.c's complexmove), a constant's made so.
+fn to_complex(ty: &Ty, v: Value) -> Value {
+    let (r, i) = match v {
+        Value::Complex(r, i) => (r, i),
+        Value::Complex64(r, i) => (f64::from(r), f64::from(i)),
+        Value::Int(n) => (n as f64, 0.0),
+        Value::Float(f) => (f, 0.0),
+        Value::Float32(f) => (f64::from(f), 0.0),
+        _ => unreachable!("typed"),
+    };
+    if *ty.under() == Ty::Complex64 {
+        Value::Complex64(r as f32, i as f32)
+    } else {
+        Value::Complex(r, i)
+    }
+}
+
+/// complexadd, complexmul and complexbool on `(a, b)` and `(c, d)`, in
+/// the parts' type: the product's real part is `a*c - b*d`, its
+/// imaginary part `a*d + b*c`, each rounded as SSE rounds it. Division
+/// is runtime·complex128div's (see complex.rs).
+fn complex_op<T>(op: BinOp, (a, b): (T, T), (c, d): (T, T)) -> Result<Result<(T, T), bool>, Trap>
+where
+    T: Copy
+        + PartialEq
+        + std::ops::Add<Output = T>
+        + std::ops::Sub<Output = T>
+        + std::ops::Mul<Output = T>,
+{
+    use BinOp::*;
+    Ok(match op {
+        Eq => Err(a == c && b == d),
+        Ne => Err(!(a == c && b == d)),
+        Add => Ok((a + c, b + d)),
+        Sub => Ok((a - c, b - d)),
+        Mul => Ok((a * c - b * d, a * d + b * c)),
+        _ => {
+            return Err(Trap::Unmodelled(format!(
+                "operator {} on a complex value",
+                op.symbol()
+            )))
+        }
+    })
+}
+
 fn binop(op: BinOp, ty: &Ty, a: Value, b: Value) -> Result<Value, Trap> {
     use BinOp::*;
     Ok(match (a, b) {
+        (Value::Complex(a, b), Value::Complex(c, d)) => match complex_op(op, (a, b), (c, d))? {
+            Ok((r, i)) => Value::Complex(r, i),
+            Err(eq) => Value::Bool(eq),
+        },
+        (Value::Complex64(a, b), Value::Complex64(c, d)) => match complex_op(op, (a, b), (c, d))? {
+            Ok((r, i)) => Value::Complex64(r, i),
+            Err(eq) => Value::Bool(eq),
+        },
+        // The compiler makes a constant operand of a complex operation
+        // the other operand's type (see Compiler::operand_as).
+        (Value::Complex(..) | Value::Complex64(..), _)
+        | (_, Value::Complex(..) | Value::Complex64(..)) => {
+            return Err(Trap::Unmodelled(format!(
+                "operator {} on a complex value and a value of another type",
+                op.symbol()
+            )))
+        }
         (Value::Float32(x), Value::Float32(y)) => match (compare(op, x, y), op) {
             (Some(b), _) => Value::Bool(b),
             (None, Add) => Value::Float32(x + y),
