@@ -6167,11 +6167,9 @@ fn fold(op: &str, a: Const, t: Ty, b: Const, u: Ty) -> Option<(Const, Ty)> {
             Some((Const::Float(v), ty))
         }
         (x @ (Const::Int(_) | Const::Float(_) | Const::Complex(..)), y) => {
-            let parts = |c: Const| match c {
-                Const::Int(n) => Some((n as f64, 0.0)),
-                Const::Float(f) => Some((f, 0.0)),
+            let parts = |c: Const| match complex_const(&Ty::Complex128, c)? {
                 Const::Complex(r, i) => Some((r, i)),
-                _ => None,
+                _ => unreachable!("complex_const makes a complex constant"),
             };
             let ((a, b), (c, d)) = (parts(x)?, parts(y)?);
             let v = match op {
